@@ -1,0 +1,272 @@
+"""Messages, requests, stream events and finished completions: the one shape every provider speaks.
+
+A screen or the CLI builds a :class:`ChatRequest`; an adapter turns it into the provider's wire
+format and yields :data:`StreamEvent` values; :class:`CompletionBuilder` folds those events into a
+:class:`Completion`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Literal
+
+
+class Role(StrEnum):
+    """Who wrote a message. The system prompt travels in :attr:`ChatRequest.system`."""
+
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+@dataclass(frozen=True, slots=True)
+class TextPart:
+    """A piece of text in a message."""
+
+    text: str
+    type: Literal["text"] = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class ImagePart:
+    """An image attached to a message, as base64 data with its media type (e.g. ``image/png``)."""
+
+    data_base64: str
+    media_type: str
+    type: Literal["image"] = "image"
+
+
+ContentPart = TextPart | ImagePart
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One turn of the conversation.
+
+    Attributes:
+        role: user or assistant.
+        content: plain text, or a list of parts when the turn carries images.
+    """
+
+    role: Role
+    content: str | tuple[ContentPart, ...]
+
+    @property
+    def text(self) -> str:
+        """The message's text, parts joined without separators."""
+        if isinstance(self.content, str):
+            return self.content
+        return "".join(p.text for p in self.content if isinstance(p, TextPart))
+
+    @classmethod
+    def user(cls, text: str) -> Message:
+        """A user message holding ``text``."""
+        return cls(Role.USER, text)
+
+    @classmethod
+    def assistant(cls, text: str) -> Message:
+        """An assistant message holding ``text``."""
+        return cls(Role.ASSISTANT, text)
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRequest:
+    """Everything needed for one chat call, in provider-neutral form.
+
+    Attributes:
+        model: the model id as the provider knows it (``gpt-4o-mini``, ``claude-sonnet-4-5``,
+            ``llama3.2``), without any ``provider/`` prefix.
+        messages: the conversation, oldest first.
+        system: the system prompt, or None.
+        temperature: sampling temperature (0..2 for OpenAI, 0..1 for Anthropic), or None for
+            the provider's default.
+        top_p: nucleus sampling mass in (0, 1], or None.
+        max_tokens: the most output tokens to generate, or None for the provider's default
+            (Anthropic requires one; its adapter fills a default in).
+        stop: stop sequences.
+        seed: sampling seed where the provider supports one.
+        stream: whether the caller wants a stream; adapters' ``stream`` always streams.
+    """
+
+    model: str
+    messages: tuple[Message, ...]
+    system: str | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    max_tokens: int | None = None
+    stop: tuple[str, ...] = ()
+    seed: int | None = None
+    stream: bool = True
+
+    def with_model(self, model: str) -> ChatRequest:
+        """A copy of this request aimed at ``model``."""
+        return replace(self, model=model)
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Token usage in one convention for every provider.
+
+    Attributes:
+        input_tokens: every prompt token, cached ones included (for Anthropic: its
+            input_tokens + cache_read_input_tokens + cache_creation_input_tokens).
+        output_tokens: everything billed as output, reasoning included (for Gemini:
+            candidatesTokenCount + thoughtsTokenCount).
+        cached_input_tokens: the part of ``input_tokens`` read from a cache.
+        reasoning_tokens: the reasoning part of ``output_tokens``, where the provider says.
+
+    None means the provider did not report that count.
+    """
+
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cached_input_tokens: int | None = None
+    reasoning_tokens: int | None = None
+
+    def as_dict(self) -> dict[str, int | None]:
+        """The four counts as a plain dict (the ``usage`` object of ``--json`` output)."""
+        return {
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "cached_input_tokens": self.cached_input_tokens,
+            "reasoning_tokens": self.reasoning_tokens,
+        }
+
+
+class FinishReason(StrEnum):
+    """Why generation ended, in one vocabulary; the provider's own word is kept beside it."""
+
+    STOP = "stop"
+    LENGTH = "length"
+    TOOL_CALLS = "tool_calls"
+    CONTENT_FILTER = "content_filter"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class TextDelta:
+    """A piece of answer text, in arrival order."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReasoningDelta:
+    """A piece of reasoning ("thinking") text, in arrival order."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCallDelta:
+    """A piece of a tool call. ``index`` identifies the call; ``id`` and ``name`` come at least
+    once per call (usually in its first delta); ``arguments`` is a fragment of the JSON argument
+    string, to be concatenated in order."""
+
+    index: int
+    id: str | None = None
+    name: str | None = None
+    arguments: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class UsageReport:
+    """Token usage reported by the provider. The last report in a stream wins."""
+
+    usage: Usage
+
+
+@dataclass(frozen=True, slots=True)
+class Finish:
+    """The end of generation: ``reason`` in our vocabulary, ``raw`` as the provider said it."""
+
+    reason: FinishReason
+    raw: str | None
+
+
+StreamEvent = TextDelta | ReasoningDelta | ToolCallDelta | UsageReport | Finish
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """A complete tool call: the function name and its JSON argument string."""
+
+    name: str
+    arguments: str
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """A finished answer, assembled from a stream or read from a non-streaming response."""
+
+    text: str
+    reasoning: str | None
+    tool_calls: tuple[ToolCall, ...]
+    finish_reason: FinishReason | None
+    finish_reason_raw: str | None
+    usage: Usage
+    model: str
+
+
+@dataclass(slots=True)
+class _ToolCallParts:
+    id: str | None = None
+    name: str = ""
+    arguments: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class CompletionBuilder:
+    """Folds stream events into a :class:`Completion`. Each ``add`` is O(1) per event.
+
+    Tool-call names that repeat in every delta (as some servers send them) are kept once.
+    """
+
+    model: str
+    _text: list[str] = field(default_factory=list)
+    _reasoning: list[str] = field(default_factory=list)
+    _tools: dict[int, _ToolCallParts] = field(default_factory=dict)
+    usage: Usage = field(default_factory=Usage)
+    finish: Finish | None = None
+
+    def add(self, event: StreamEvent) -> None:
+        """Take one event into account."""
+        if isinstance(event, TextDelta):
+            self._text.append(event.text)
+        elif isinstance(event, ReasoningDelta):
+            self._reasoning.append(event.text)
+        elif isinstance(event, ToolCallDelta):
+            parts = self._tools.setdefault(event.index, _ToolCallParts())
+            if event.id and not parts.id:
+                parts.id = event.id
+            if event.name and not parts.name:
+                parts.name = event.name
+            if event.arguments:
+                parts.arguments.append(event.arguments)
+        elif isinstance(event, UsageReport):
+            self.usage = event.usage
+        else:
+            self.finish = event
+
+    @property
+    def text(self) -> str:
+        """The answer text so far."""
+        return "".join(self._text)
+
+    def build(self) -> Completion:
+        """The completion as received so far."""
+        reasoning = "".join(self._reasoning) if self._reasoning else None
+        tools = tuple(
+            ToolCall(name=p.name, arguments="".join(p.arguments), id=p.id)
+            for _, p in sorted(self._tools.items())
+        )
+        return Completion(
+            text=self.text,
+            reasoning=reasoning,
+            tool_calls=tools,
+            finish_reason=self.finish.reason if self.finish else None,
+            finish_reason_raw=self.finish.raw if self.finish else None,
+            usage=self.usage,
+            model=self.model,
+        )

@@ -1,0 +1,129 @@
+"""The replay server: recorded provider responses served on loopback, byte for byte.
+
+A fixture is a body file beside a ``.meta.json`` (``tests/fixtures/<provider>/<name>.sse`` and
+``<name>.meta.json``, the layout of the recorded corpus): the meta gives the status, content
+type and response headers. Bodies can be cut at event boundaries and paced, to replay a stream
+with realistic timing.
+
+Run by hand: ``python -m openmaas_tui.loopback.replay tests/fixtures/anthropic/stream_text.sse``
+prints the URL and serves that fixture to every request until interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import deque
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from openmaas_tui.loopback.server import LoopbackServer, Reply, Request
+
+_EVENT_END = re.compile(rb"\r\n\r\n|\n\n|\r\r")
+
+
+def split_events(body: bytes) -> list[bytes]:
+    """Cut an SSE body after each blank line (``\\n\\n``, ``\\r\\n\\r\\n`` or ``\\r\\r``), or an
+    NDJSON body after each line; the pieces joined give back ``body`` exactly."""
+    pieces: list[bytes] = []
+    start = 0
+    pattern = _EVENT_END if _EVENT_END.search(body) else re.compile(rb"\n")
+    for match in pattern.finditer(body):
+        pieces.append(body[start : match.end()])
+        start = match.end()
+    if start < len(body):
+        pieces.append(body[start:])
+    return pieces
+
+
+def load_meta(body_path: Path) -> dict[str, Any]:
+    """The ``.meta.json`` beside a fixture body."""
+    meta_path = body_path.with_name(body_path.name.rsplit(".", 1)[0] + ".meta.json")
+    result: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
+    return result
+
+
+def fixture_reply(
+    body_path: Path | str,
+    *,
+    chunked: bool = True,
+    chunk_delay_s: float = 0.0,
+    first_byte_delay_s: float = 0.0,
+    drop_after: int | None = None,
+) -> Reply:
+    """A :class:`Reply` that replays the fixture at ``body_path`` with its recorded status,
+    content type and headers; streams are cut at event boundaries when ``chunked``."""
+    path = Path(body_path)
+    meta = load_meta(path)
+    body = path.read_bytes()
+    headers = {k: str(v) for k, v in (meta.get("response_headers") or {}).items()}
+    return Reply(
+        status=int(meta["status"]),
+        body=body,
+        content_type=meta.get("content_type") or "application/json",
+        headers=headers,
+        chunks=split_events(body) if chunked else None,
+        chunk_delay_s=chunk_delay_s,
+        first_byte_delay_s=first_byte_delay_s,
+        drop_after=drop_after,
+    )
+
+
+class ReplayServer(LoopbackServer):
+    """A loopback server answering from queued replies.
+
+    ``queue(reply)`` answers the next request with ``reply``; ``queue(reply, path=P)`` the next
+    request for path P. When nothing is queued, the ``default`` reply is served again (a copy
+    each time). Requests are recorded in ``requests``.
+    """
+
+    def __init__(self, default: Reply | None = None) -> None:
+        super().__init__(self._answer)
+        self.default = default
+        self._queued: deque[tuple[str | None, Reply]] = deque()
+
+    def queue(self, reply: Reply, *, path: str | None = None) -> None:
+        """Answer the next matching request with ``reply``."""
+        self._queued.append((path, reply))
+
+    def _answer(self, request: Request) -> Reply:
+        for item in self._queued:
+            path, reply = item
+            if path is None or request.path == path:
+                self._queued.remove(item)
+                return reply
+        if self.default is not None:
+            return replace(self.default, headers=dict(self.default.headers))
+        return Reply.json_body({"error": {"message": f"nothing queued for {request.path}"}}, 404)
+
+    @property
+    def last(self) -> Request:
+        """The most recent request received."""
+        return self.requests[-1]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve one fixture until interrupted: ``python -m openmaas_tui.loopback.replay FILE``."""
+    import argparse
+    import asyncio
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("fixture", type=Path)
+    parser.add_argument("--delay", type=float, default=0.05, help="seconds between events")
+    args = parser.parse_args(argv)
+
+    async def run() -> None:
+        server = ReplayServer(fixture_reply(args.fixture, chunk_delay_s=args.delay))
+        await server.start()
+        print(server.url, flush=True)
+        await asyncio.Event().wait()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""The adapter contract and the plumbing every adapter shares: opening a stream with errors
+mapped, iterating SSE events, and turning a finished completion back into events."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
+from typing import Any, Protocol
+
+import httpx
+from httpx_sse import EventSource, ServerSentEvent
+
+from openmaas_tui.core.catalog import ModelInfo
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.types import (
+    ChatRequest,
+    Completion,
+    CompletionBuilder,
+    Finish,
+    ReasoningDelta,
+    StreamEvent,
+    TextDelta,
+    ToolCallDelta,
+    UsageReport,
+)
+from openmaas_tui.providers.http_errors import error_from_response, map_transport_error
+
+
+class Adapter(Protocol):
+    """What every provider adapter offers (../shared/DESIGN.md, "Adapter contract").
+
+    ``stream`` yields events as they arrive and raises :class:`OpenMaaSError` on failure, after
+    yielding everything that arrived before it (so a caller keeps the partial answer).
+    """
+
+    provider: str
+
+    def stream(self, request: ChatRequest, key: str | None) -> AsyncIterator[StreamEvent]:
+        """Stream the answer to ``request``. Raises OpenMaaSError (any transport code)."""
+        ...
+
+    async def complete(self, request: ChatRequest, key: str | None) -> Completion:
+        """Ask for the whole answer at once (no streaming). Raises OpenMaaSError."""
+        ...
+
+    async def list_models(self, key: str | None) -> list[ModelInfo]:
+        """The models the endpoint offers. Raises OpenMaaSError (AUTH_FAILED for a bad key)."""
+        ...
+
+
+def missing_key(provider: str) -> OpenMaaSError:
+    """The MISSING_KEY error for ``provider``, with the fix-it hint."""
+    return OpenMaaSError(
+        ErrorCode.MISSING_KEY,
+        f"no API key for {provider}",
+        provider=provider,
+        hint=f"add one with `openmaas keys set {provider}` (or ctrl+k in the app), "
+        "or set its environment variable",
+    )
+
+
+@asynccontextmanager
+async def open_stream(
+    client: httpx.AsyncClient,
+    provider: str,
+    url: str,
+    *,
+    json: Mapping[str, Any],
+    headers: Mapping[str, str],
+    params: Mapping[str, str] | None = None,
+    method: str = "POST",
+) -> AsyncIterator[httpx.Response]:
+    """Send a request and yield the streaming response once its status is known to be OK.
+
+    Errors raised while the body is being read inside the ``async with`` are mapped too:
+    a dropped connection becomes STREAM_INTERRUPTED, silence STREAM_TIMEOUT.
+
+    Raises:
+        OpenMaaSError: from the status and error body (AUTH_FAILED, RATE_LIMITED, …) or from
+            the transport (STREAM_CONNECTION_FAILED, STREAM_TIMEOUT, STREAM_INTERRUPTED).
+    """
+    started = False
+    try:
+        async with client.stream(
+            method, url, json=dict(json), headers=dict(headers), params=params
+        ) as response:
+            if response.status_code >= 400:
+                body = await response.aread()
+                raise error_from_response(provider, response.status_code, response.headers, body)
+            started = True
+            yield response
+    except httpx.HTTPError as exc:
+        raise map_transport_error(provider, exc, mid_stream=started) from None
+
+
+async def iter_sse(response: httpx.Response) -> AsyncIterator[ServerSentEvent]:
+    """The server-sent events of ``response`` (httpx-sse's framing: LF, CR and CRLF line ends,
+    comment lines skipped, multi-line ``data`` joined). The content type is not enforced."""
+    source = EventSource(response)
+    source._check_content_type = lambda: None  # type: ignore[method-assign]
+    async for event in source.aiter_sse():
+        yield event
+
+
+def is_json_response(response: httpx.Response) -> bool:
+    """Whether a response that should have been a stream came back as one JSON document
+    (some OpenAI-compatible servers ignore ``stream: true``)."""
+    content_type = response.headers.get("content-type", "")
+    return content_type.partition(";")[0].strip() == "application/json"
+
+
+def parsing_failed(provider: str, what: str) -> OpenMaaSError:
+    """STREAM_PARSING_FAILED for a malformed event, naming what could not be read."""
+    return OpenMaaSError(
+        ErrorCode.STREAM_PARSING_FAILED,
+        f"{provider} sent something that could not be read: {what[:200]}",
+        provider=provider,
+    )
+
+
+def completion_events(completion: Completion) -> Iterable[StreamEvent]:
+    """The events that would have streamed ``completion`` (for servers that answer a stream
+    request with one JSON body, and for tests)."""
+    if completion.reasoning:
+        yield ReasoningDelta(completion.reasoning)
+    if completion.text:
+        yield TextDelta(completion.text)
+    for index, call in enumerate(completion.tool_calls):
+        yield ToolCallDelta(index, call.id, call.name, call.arguments)
+    yield UsageReport(completion.usage)
+    if completion.finish_reason is not None:
+        yield Finish(completion.finish_reason, completion.finish_reason_raw)
+
+
+async def collect(events: AsyncIterator[StreamEvent], model: str) -> Completion:
+    """Drain ``events`` into a :class:`Completion`."""
+    builder = CompletionBuilder(model)
+    async for event in events:
+        builder.add(event)
+    return builder.build()

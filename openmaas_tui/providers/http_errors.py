@@ -1,0 +1,165 @@
+"""Mapping HTTP failures to :class:`OpenMaaSError` codes: the boundary where raw httpx
+exceptions and provider error bodies stop.
+
+Error body shapes handled (from each provider's API reference):
+
+- OpenAI and compatible: ``{"error": {"message", "type", "param", "code"}}``
+  (https://platform.openai.com/docs/guides/error-codes)
+- Anthropic: ``{"type": "error", "error": {"type", "message"}}``
+  (https://docs.anthropic.com/en/api/errors)
+- Gemini: ``{"error": {"code", "message", "status"}}``
+  (https://ai.google.dev/gemini-api/docs/troubleshooting)
+- Ollama: ``{"error": "message"}`` (https://github.com/ollama/ollama/blob/main/docs/api.md)
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+
+_CONTEXT_WORDS = (
+    "context length",
+    "context_length",
+    "context window",
+    "maximum context",
+    "prompt is too long",
+    "too many tokens",
+    "input is too long",
+    "exceeds the maximum number of tokens",
+)
+_MODEL_WORDS = ("does not exist", "not found", "unknown model", "invalid model", "no such model")
+_ANTHROPIC_TYPES = {
+    "authentication_error": ErrorCode.AUTH_FAILED,
+    "permission_error": ErrorCode.AUTH_FAILED,
+    "not_found_error": ErrorCode.INVALID_MODEL,
+    "rate_limit_error": ErrorCode.RATE_LIMITED,
+    "overloaded_error": ErrorCode.PROVIDER_UNAVAILABLE,
+    "api_error": ErrorCode.PROVIDER_UNAVAILABLE,
+    "invalid_request_error": ErrorCode.INVALID_REQUEST,
+    "request_too_large": ErrorCode.CONTEXT_TOO_LONG,
+}
+
+
+def retry_after_s(headers: Mapping[str, str]) -> float | None:
+    """Seconds to wait, from ``retry-after-ms``, or ``retry-after`` as seconds or an HTTP date."""
+    raw_ms = headers.get("retry-after-ms")
+    if raw_ms:
+        try:
+            return max(0.0, float(raw_ms) / 1000)
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if not raw:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(raw) if raw else None
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+def error_message(payload: Any) -> tuple[str | None, str | None]:
+    """The message and type/status found in a parsed error body of any known shape."""
+    if isinstance(payload, list) and payload:
+        payload = payload[0]  # Gemini sometimes wraps errors in a list
+    if not isinstance(payload, dict):
+        return None, None
+    error = payload.get("error", payload)
+    if isinstance(error, str):
+        return error, None
+    if isinstance(error, dict):
+        message = error.get("message")
+        kind = error.get("type") or error.get("status") or error.get("code")
+        return (str(message) if message is not None else None), (str(kind) if kind else None)
+    return None, None
+
+
+def classify(status: int | None, message: str, kind: str | None) -> ErrorCode:
+    """The code for an HTTP ``status`` (or an in-stream error with none) given the provider's
+    message and error type."""
+    lowered = message.lower()
+    if kind in _ANTHROPIC_TYPES and status is None:
+        return _ANTHROPIC_TYPES[kind]
+    if kind == "overloaded_error" or status == 529:
+        return ErrorCode.PROVIDER_UNAVAILABLE
+    if status in (401, 403) or "api key not valid" in lowered or kind == "authentication_error":
+        return ErrorCode.AUTH_FAILED
+    if status == 429 or kind == "rate_limit_error":
+        return ErrorCode.RATE_LIMITED
+    if status is not None and status >= 500:
+        return ErrorCode.PROVIDER_UNAVAILABLE
+    if any(word in lowered for word in _CONTEXT_WORDS) or status == 413:
+        return ErrorCode.CONTEXT_TOO_LONG
+    if status == 404 or ("model" in lowered and any(w in lowered for w in _MODEL_WORDS)):
+        return ErrorCode.INVALID_MODEL
+    if status is None and kind in _ANTHROPIC_TYPES:
+        return _ANTHROPIC_TYPES[kind]
+    if status is None:
+        return ErrorCode.PROVIDER_UNAVAILABLE
+    return ErrorCode.INVALID_REQUEST
+
+
+def error_from_response(
+    provider: str, status: int, headers: Mapping[str, str], body: bytes
+) -> OpenMaaSError:
+    """The error for an HTTP response with ``status`` >= 400, keeping the provider's message."""
+    text = body.decode("utf-8", errors="replace")
+    try:
+        message, kind = error_message(json.loads(text))
+    except ValueError:
+        message, kind = None, None
+    if not message:
+        message = text.strip()[:500] or f"HTTP {status}"
+    code = classify(status, message, kind)
+    return OpenMaaSError(
+        code,
+        message,
+        status=status,
+        provider=provider,
+        retry_after=retry_after_s(headers) if code is ErrorCode.RATE_LIMITED else None,
+    )
+
+
+def error_from_payload(provider: str, payload: Any) -> OpenMaaSError:
+    """The error for an error object that arrived inside a 200 stream (Anthropic ``event:
+    error``, an OpenRouter chunk with ``error``). Its ``code`` may carry an HTTP status."""
+    message, kind = error_message(payload)
+    status: int | None = None
+    inner = payload.get("error") if isinstance(payload, dict) else None
+    if isinstance(inner, dict) and isinstance(inner.get("code"), int):
+        status = inner["code"]
+    code = classify(status, message or "", kind)
+    return OpenMaaSError(code, message or "the stream reported an error", provider=provider)
+
+
+def map_transport_error(provider: str, exc: httpx.HTTPError, *, mid_stream: bool) -> OpenMaaSError:
+    """The error for an httpx exception. ``mid_stream`` is True once the response status was
+    received: a drop after that is STREAM_INTERRUPTED, before it STREAM_CONNECTION_FAILED."""
+    if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout):
+        return OpenMaaSError(
+            ErrorCode.STREAM_TIMEOUT, f"{provider} sent nothing in time", provider=provider
+        )
+    if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout | httpx.ConnectError):
+        return OpenMaaSError(
+            ErrorCode.STREAM_CONNECTION_FAILED,
+            f"could not connect to {provider}: {exc}",
+            provider=provider,
+        )
+    if mid_stream:
+        return OpenMaaSError(
+            ErrorCode.STREAM_INTERRUPTED,
+            f"the connection to {provider} dropped mid-answer: {exc}",
+            provider=provider,
+        )
+    return OpenMaaSError(
+        ErrorCode.STREAM_CONNECTION_FAILED,
+        f"request to {provider} failed: {exc}",
+        provider=provider,
+    )

@@ -1,0 +1,45 @@
+"""The replay server serves recorded bodies byte for byte, records requests and drops on cue."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from openmaas_tui.loopback.replay import ReplayServer, fixture_reply, split_events
+from tests.replay_helpers import fixture_path
+
+
+async def test_replays_bytes_exactly_and_records_the_request() -> None:
+    path = fixture_path("gemini/sse_text.sse")
+    server = ReplayServer(fixture_reply(path, chunk_delay_s=0.001))
+    await server.start()
+    try:
+        async with httpx.AsyncClient() as client:
+            response = await client.post(server.url + "/v1/x?alt=sse", json={"q": 1})
+        assert response.content == path.read_bytes()
+        assert response.headers["content-type"].startswith("text/event-stream")
+        assert server.last.path == "/v1/x"
+        assert server.last.query == {"alt": "sse"}
+        assert server.last.json() == {"q": 1}
+    finally:
+        await server.stop()
+
+
+async def test_drop_after_cuts_the_connection() -> None:
+    path = fixture_path("anthropic/stream_text.sse")
+    server = ReplayServer(fixture_reply(path, drop_after=200))
+    await server.start()
+    try:
+        async with httpx.AsyncClient() as client:
+            with pytest.raises(httpx.RemoteProtocolError):
+                await client.post(server.url + "/v1/messages", json={})
+    finally:
+        await server.stop()
+
+
+def test_split_events_keeps_every_byte() -> None:
+    for name in ("gemini/sse_text.sse", "anthropic/stream_text.sse"):
+        body = fixture_path(name).read_bytes()
+        pieces = split_events(body)
+        assert len(pieces) > 1
+        assert b"".join(pieces) == body
