@@ -46,9 +46,15 @@ class ProviderInfo:
 PROVIDERS: dict[str, ProviderInfo] = {
     p.name: p
     for p in (
-        ProviderInfo("openai", "OpenAI", "openai", "https://api.openai.com/v1", ("OPENAI_API_KEY",)),
         ProviderInfo(
-            "anthropic", "Anthropic", "anthropic", "https://api.anthropic.com", ("ANTHROPIC_API_KEY",)
+            "openai", "OpenAI", "openai", "https://api.openai.com/v1", ("OPENAI_API_KEY",)
+        ),
+        ProviderInfo(
+            "anthropic",
+            "Anthropic",
+            "anthropic",
+            "https://api.anthropic.com",
+            ("ANTHROPIC_API_KEY",),
         ),
         ProviderInfo(
             "gemini",
@@ -60,7 +66,11 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ProviderInfo("ollama", "Ollama", "ollama", "http://localhost:11434", needs_key=False),
         ProviderInfo("groq", "Groq", "openai", "https://api.groq.com/openai/v1", ("GROQ_API_KEY",)),
         ProviderInfo(
-            "openrouter", "OpenRouter", "openai", "https://openrouter.ai/api/v1", ("OPENROUTER_API_KEY",)
+            "openrouter",
+            "OpenRouter",
+            "openai",
+            "https://openrouter.ai/api/v1",
+            ("OPENROUTER_API_KEY",),
         ),
         ProviderInfo(
             "deepseek", "DeepSeek", "openai", "https://api.deepseek.com/v1", ("DEEPSEEK_API_KEY",)
@@ -168,7 +178,9 @@ class Route:
         return f"{self.provider}/{self.model}"
 
 
-def route(spec: str, provider: str | None = None, endpoints: dict[str, Endpoint] | None = None) -> Route:
+def route(
+    spec: str, provider: str | None = None, endpoints: dict[str, Endpoint] | None = None
+) -> Route:
     """Decide which provider serves ``spec``.
 
     ``gpt-*``, ``chatgpt-*``, ``o1*``, ``o3*``, ``o4*`` go to openai; ``claude-*`` to anthropic;

@@ -121,7 +121,7 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Settings:
             raise _invalid(path, line, f"[endpoints.{name}]: unknown {sorted(unknown)}")
         base_url = table.get("base_url")
         if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
-            raise _invalid(path, line, f"[endpoints.{name}] needs base_url = \"http(s)://…\"")
+            raise _invalid(path, line, f'[endpoints.{name}] needs base_url = "http(s)://…"')
         key_env = table.get("api_key_env")
         if key_env is not None and not isinstance(key_env, str):
             raise _invalid(path, line, f"[endpoints.{name}] api_key_env must be a string")

@@ -19,9 +19,17 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
-            404: "Not Found", 429: "Too Many Requests", 500: "Internal Server Error",
-            503: "Service Unavailable", 529: "Overloaded"}
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+    529: "Overloaded",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +216,10 @@ async def _write_reply(writer: asyncio.StreamWriter, reply: Reply) -> None:
     if reply.first_byte_delay_s:
         await asyncio.sleep(reply.first_byte_delay_s)
     chunked = reply.stream is not None or reply.chunks is not None or reply.drop_after is not None
-    head = [f"HTTP/1.1 {reply.status} {_REASONS.get(reply.status, 'Status')}",
-            f"content-type: {reply.content_type}"]
+    head = [
+        f"HTTP/1.1 {reply.status} {_REASONS.get(reply.status, 'Status')}",
+        f"content-type: {reply.content_type}",
+    ]
     head += [f"{name}: {value}" for name, value in reply.headers.items()]
     head.append("transfer-encoding: chunked" if chunked else f"content-length: {len(reply.body)}")
     writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))

@@ -105,7 +105,7 @@ async def iter_sse(response: httpx.Response) -> AsyncIterator[ServerSentEvent]:
 def is_json_response(response: httpx.Response) -> bool:
     """Whether a response that should have been a stream came back as one JSON document
     (some OpenAI-compatible servers ignore ``stream: true``)."""
-    content_type = response.headers.get("content-type", "")
+    content_type: str = response.headers.get("content-type", "")
     return content_type.partition(";")[0].strip() == "application/json"
 
 
