@@ -111,20 +111,40 @@ def error_from_response(
 ) -> OpenMaaSError:
     """The error for an HTTP response with ``status`` >= 400, keeping the provider's message."""
     text = body.decode("utf-8", errors="replace")
+    payload: Any = None
     try:
-        message, kind = error_message(json.loads(text))
+        payload = json.loads(text)
+        message, kind = error_message(payload)
     except ValueError:
         message, kind = None, None
     if not message:
         message = text.strip()[:500] or f"HTTP {status}"
     code = classify(status, message, kind)
-    return OpenMaaSError(
-        code,
-        message,
-        status=status,
-        provider=provider,
-        retry_after=retry_after_s(headers) if code is ErrorCode.RATE_LIMITED else None,
-    )
+    retry_after = None
+    if code is ErrorCode.RATE_LIMITED:
+        retry_after = retry_after_s(headers)
+        if retry_after is None:
+            retry_after = google_retry_delay_s(payload)
+    return OpenMaaSError(code, message, status=status, provider=provider, retry_after=retry_after)
+
+
+def google_retry_delay_s(payload: Any) -> float | None:
+    """Seconds to wait from a Google error body's ``google.rpc.RetryInfo`` detail
+    (``{"error": {"details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo",
+    "retryDelay": "37s"}]}}``, sent by Gemini with 429 instead of a ``retry-after`` header;
+    https://ai.google.dev/gemini-api/docs/troubleshooting), or None."""
+    if isinstance(payload, list) and payload:
+        payload = payload[0]
+    error = payload.get("error") if isinstance(payload, dict) else None
+    details = error.get("details") if isinstance(error, dict) else None
+    for detail in details if isinstance(details, list) else ():
+        if isinstance(detail, dict) and str(detail.get("@type", "")).endswith("rpc.RetryInfo"):
+            delay = str(detail.get("retryDelay", ""))
+            try:
+                return max(0.0, float(delay.removesuffix("s")))
+            except ValueError:
+                return None
+    return None
 
 
 def error_from_payload(provider: str, payload: Any) -> OpenMaaSError:
