@@ -1,0 +1,241 @@
+"""The Google Gemini API adapter: ``generateContent`` and ``streamGenerateContent``.
+
+Wire facts from the API reference (https://ai.google.dev/api/generate-content):
+
+- ``POST {base}/v1beta/models/{model}:streamGenerateContent?alt=sse`` streams ``data:`` events
+  (separated by CRLF CRLF); ``:generateContent`` answers with one JSON body; without
+  ``alt=sse`` the streaming endpoint answers with one JSON array of chunks.
+- The key travels in the ``x-goog-api-key`` header
+  (https://ai.google.dev/gemini-api/docs/api-key), never in the URL.
+- The body has ``contents`` (roles ``user`` / ``model``; ``text`` and ``inlineData`` parts),
+  ``systemInstruction`` and ``generationConfig``
+  (https://ai.google.dev/api/generate-content#generationconfig).
+- ``GET {base}/v1beta/models`` lists models (https://ai.google.dev/api/models#method:-models.list).
+
+Chunks are turned into events by :mod:`.gemini_events`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from typing import Any
+
+import httpx
+
+from openmaas_tui.core.catalog import ModelInfo, find_model
+from openmaas_tui.core.types import (
+    ChatRequest,
+    Completion,
+    CompletionBuilder,
+    ContentPart,
+    Message,
+    Role,
+    StreamEvent,
+    TextPart,
+)
+from openmaas_tui.providers.base import (
+    is_json_response,
+    iter_sse,
+    open_stream,
+    parsing_failed,
+)
+from openmaas_tui.providers.gemini_events import GeminiChunkParser, events_from_body
+from openmaas_tui.providers.http_errors import error_from_response, map_transport_error
+
+DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
+"""The Gemini API endpoint."""
+
+_API_VERSION = "v1beta"
+_MAX_MODEL_PAGES = 20
+
+
+def _part(part: ContentPart) -> dict[str, Any]:
+    if isinstance(part, TextPart):
+        return {"text": part.text}
+    return {"inlineData": {"mimeType": part.media_type, "data": part.data_base64}}
+
+
+def _content(message: Message) -> dict[str, Any]:
+    role = "model" if message.role is Role.ASSISTANT else "user"
+    if isinstance(message.content, str):
+        parts = [{"text": message.content}]
+    else:
+        parts = [_part(p) for p in message.content]
+    return {"role": role, "parts": parts}
+
+
+def request_body(request: ChatRequest) -> dict[str, Any]:
+    """The ``GenerateContentRequest`` JSON for ``request``: ``contents``, then
+    ``systemInstruction`` and ``generationConfig`` only when something in them is set.
+
+    ``generationConfig`` carries ``temperature``, ``topP``, ``maxOutputTokens``,
+    ``stopSequences`` and ``seed``, each only when set
+    (https://ai.google.dev/api/generate-content#generationconfig).
+    """
+    body: dict[str, Any] = {"contents": [_content(m) for m in request.messages]}
+    if request.system:
+        body["systemInstruction"] = {"parts": [{"text": request.system}]}
+    config: dict[str, Any] = {}
+    if request.temperature is not None:
+        config["temperature"] = request.temperature
+    if request.top_p is not None:
+        config["topP"] = request.top_p
+    if request.max_tokens is not None:
+        config["maxOutputTokens"] = request.max_tokens
+    if request.stop:
+        config["stopSequences"] = list(request.stop)
+    if request.seed is not None:
+        config["seed"] = request.seed
+    if config:
+        body["generationConfig"] = config
+    return body
+
+
+def _resource(model: str) -> str:
+    """``models/{model}``; names that already carry a collection (``models/…``,
+    ``tunedModels/…``) are kept as they are."""
+    return model if "/" in model else f"models/{model}"
+
+
+class GeminiAdapter:
+    """Chat with the Gemini API over the shared client.
+
+    Args:
+        client: the shared ``httpx.AsyncClient``.
+        provider: the provider name used in errors and model entries.
+        base_url: the endpoint, without the API version (``/v1beta`` is added).
+    """
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        provider: str = "gemini",
+        base_url: str = DEFAULT_BASE_URL,
+    ) -> None:
+        self._client = client
+        self.provider = provider
+        self.base_url = base_url.rstrip("/")
+
+    def _url(self, model: str, method: str) -> str:
+        return f"{self.base_url}/{_API_VERSION}/{_resource(model)}:{method}"
+
+    @staticmethod
+    def _headers(key: str | None) -> dict[str, str]:
+        return {"x-goog-api-key": key} if key else {}
+
+    async def stream(self, request: ChatRequest, key: str | None) -> AsyncIterator[StreamEvent]:
+        """Stream the answer from ``:streamGenerateContent?alt=sse``.
+
+        A server that ignores ``alt=sse`` and answers with one JSON array is read whole.
+
+        Raises:
+            OpenMaaSError: HTTP and transport failures, an ``error`` object inside the stream,
+                or STREAM_PARSING_FAILED; always after yielding everything received before.
+        """
+        parser = GeminiChunkParser(self.provider)
+        async with open_stream(
+            self._client,
+            self.provider,
+            self._url(request.model, "streamGenerateContent"),
+            json=request_body(request),
+            headers=self._headers(key),
+            params={"alt": "sse"},
+        ) as response:
+            if is_json_response(response):
+                body = await response.aread()
+                for event in events_from_body(self.provider, body):
+                    yield event
+                return
+            async for sse in iter_sse(response):
+                data = sse.data
+                if not data:
+                    continue
+                try:
+                    chunk = json.loads(data)
+                except ValueError:
+                    raise parsing_failed(self.provider, data) from None
+                for event in parser.feed(chunk):
+                    yield event
+
+    async def complete(self, request: ChatRequest, key: str | None) -> Completion:
+        """The whole answer from ``:generateContent``.
+
+        Raises:
+            OpenMaaSError: HTTP and transport failures, or STREAM_PARSING_FAILED for a body
+                that is not a ``GenerateContentResponse``.
+        """
+        async with open_stream(
+            self._client,
+            self.provider,
+            self._url(request.model, "generateContent"),
+            json=request_body(request),
+            headers=self._headers(key),
+        ) as response:
+            body = await response.aread()
+        builder = CompletionBuilder(request.model)
+        for event in events_from_body(self.provider, body):
+            builder.add(event)
+        return builder.build()
+
+    async def list_models(self, key: str | None) -> list[ModelInfo]:
+        """The models that support ``generateContent``, ids without the ``models/`` prefix.
+
+        Catalog entries are used where they exist; other models get the token limits the
+        listing gives (``inputTokenLimit``, ``outputTokenLimit``).
+
+        Raises:
+            OpenMaaSError: AUTH_FAILED for a bad key, other HTTP and transport failures,
+                STREAM_PARSING_FAILED for an unreadable listing.
+        """
+        models: list[ModelInfo] = []
+        params: dict[str, str] = {"pageSize": "1000"}
+        for _ in range(_MAX_MODEL_PAGES):
+            payload = await self._get_json(f"{self.base_url}/{_API_VERSION}/models", key, params)
+            try:
+                models.extend(self._model_infos(payload.get("models") or []))
+                token = payload.get("nextPageToken")
+            except (AttributeError, TypeError, KeyError):
+                raise parsing_failed(self.provider, "the model list") from None
+            if not token:
+                break
+            params = {"pageSize": "1000", "pageToken": str(token)}
+        return models
+
+    def _model_infos(self, entries: list[dict[str, Any]]) -> list[ModelInfo]:
+        infos = []
+        for entry in entries:
+            if "generateContent" not in (entry.get("supportedGenerationMethods") or ()):
+                continue
+            model_id = str(entry["name"]).removeprefix("models/")
+            known = find_model("gemini", model_id)
+            if known is not None and known.id == model_id:
+                infos.append(replace(known, provider=self.provider))
+                continue
+            infos.append(
+                ModelInfo(
+                    model_id,
+                    self.provider,
+                    context_window=entry.get("inputTokenLimit"),
+                    max_output_tokens=entry.get("outputTokenLimit"),
+                    reasoning=bool(entry.get("thinking")),
+                    label=str(entry.get("displayName") or ""),
+                )
+            )
+        return infos
+
+    async def _get_json(self, url: str, key: str | None, params: dict[str, str]) -> Any:
+        try:
+            response = await self._client.get(url, headers=self._headers(key), params=params)
+        except httpx.HTTPError as exc:
+            raise map_transport_error(self.provider, exc, mid_stream=False) from None
+        if response.status_code >= 400:
+            raise error_from_response(
+                self.provider, response.status_code, response.headers, response.content
+            )
+        try:
+            return response.json()
+        except ValueError:
+            raise parsing_failed(self.provider, response.text) from None
