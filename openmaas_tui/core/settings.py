@@ -53,6 +53,12 @@ class Settings:
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
 
 
+def _builtin_providers() -> set[str]:
+    from openmaas_tui.core.catalog import PROVIDERS  # catalog imports this module
+
+    return set(PROVIDERS)
+
+
 def _line_of(text: str, pattern: str) -> int | None:
     for number, line in enumerate(text.splitlines(), start=1):
         if re.search(pattern, line):
@@ -85,7 +91,8 @@ def load_settings(path: Path) -> Settings:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        found = re.search(r"at line (\d+)", str(exc))
+        line = int(found.group(1)) if found else None
         raise _invalid(path, line, f"not valid TOML: {exc}") from None
     return _parse(path, text, data)
 
@@ -114,6 +121,8 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Settings:
         line = _line_of(text, rf"^\s*\[endpoints\.{re.escape(name)}\]")
         if not _NAME.match(name):
             raise _invalid(path, line, f"endpoint name {name!r}: use a-z, 0-9, - and _")
+        if name in _builtin_providers():
+            raise _invalid(path, line, f"endpoint name {name!r} is a built-in provider; rename it")
         if not isinstance(table, dict):
             raise _invalid(path, line, f"[endpoints.{name}] must be a table")
         unknown = set(table) - {"base_url", "api_key_env"}
