@@ -1,0 +1,242 @@
+"""The OpenAI Chat Completions adapter, also used for every OpenAI-compatible server (Groq,
+OpenRouter, DeepSeek, Mistral, Cerebras, Hugging Face router, Ollama ``/v1``, LM Studio, vLLM,
+llama.cpp server, and the offline demo model).
+
+Wire reference: https://platform.openai.com/docs/api-reference/chat/create (request),
+https://platform.openai.com/docs/api-reference/chat-streaming (stream chunks),
+https://platform.openai.com/docs/api-reference/models/list (model list). The parsing of
+answers lives in :mod:`.openai_chat_parse`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from typing import Any
+
+import httpx
+
+from openmaas_tui.core.catalog import ModelInfo, find_model
+from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.redact import register_secret
+from openmaas_tui.core.types import (
+    ChatRequest,
+    Completion,
+    ContentPart,
+    ImagePart,
+    StreamEvent,
+)
+from openmaas_tui.providers.base import (
+    completion_events,
+    is_json_response,
+    iter_sse,
+    open_stream,
+    parsing_failed,
+)
+from openmaas_tui.providers.http_errors import (
+    error_from_payload,
+    error_from_response,
+    map_transport_error,
+)
+from openmaas_tui.providers.openai_chat_parse import ChunkParser, parse_completion
+
+_REASONING_PREFIXES = ("o1", "o3", "o4", "gpt-5")
+_STREAM_OPTIONS = {"include_usage": True}
+
+
+def _content(content: str | tuple[ContentPart, ...]) -> str | list[dict[str, Any]]:
+    """A message's ``content``: the string itself, or typed parts with images as ``data:`` URLs
+    (https://platform.openai.com/docs/guides/images-vision#giving-a-model-images-as-input)."""
+    if isinstance(content, str):
+        return content
+    parts: list[dict[str, Any]] = []
+    for part in content:
+        if isinstance(part, ImagePart):
+            url = f"data:{part.media_type};base64,{part.data_base64}"
+            parts.append({"type": "image_url", "image_url": {"url": url}})
+        else:
+            parts.append({"type": "text", "text": part.text})
+    return parts
+
+
+def _rejects_stream_options(error: OpenMaaSError) -> bool:
+    return error.status in (400, 422) and "stream_options" in error.message
+
+
+class OpenAIChatAdapter:
+    """Talks to ``POST {base_url}/chat/completions`` and ``GET {base_url}/models``.
+
+    The key travels as ``Authorization: Bearer KEY`` and nowhere else. Streams ask for usage
+    with ``stream_options.include_usage``; a server that refuses that option (400 naming it)
+    is asked again without it, once, and never again by this adapter.
+
+    Attributes:
+        provider: the provider name used in errors and model listings.
+        base_url: the endpoint root, e.g. ``https://api.openai.com/v1``.
+    """
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        provider: str = "openai",
+        base_url: str = "https://api.openai.com/v1",
+    ) -> None:
+        self.provider = provider
+        self.base_url = base_url.rstrip("/")
+        self._client = client
+        self._stream_options = True
+
+    def _headers(self, key: str | None) -> dict[str, str]:
+        headers = {"accept": "application/json, text/event-stream"}
+        if key:
+            register_secret(key)
+            headers["authorization"] = f"Bearer {key}"
+        return headers
+
+    def _max_tokens_field(self, model: str) -> str:
+        """``max_completion_tokens`` for OpenAI reasoning models (they refuse ``max_tokens``),
+        ``max_tokens`` for everything else (most compatible servers know only that one)."""
+        if self.provider == "openai" and model.startswith(_REASONING_PREFIXES):
+            return "max_completion_tokens"
+        info = find_model(self.provider, model)
+        return "max_completion_tokens" if info is not None and info.reasoning else "max_tokens"
+
+    def build_body(self, request: ChatRequest, *, stream: bool) -> dict[str, Any]:
+        """The JSON body for ``request``; parameters left as None (or no stop sequences) are
+        not sent.
+
+        Args:
+            request: what to ask.
+            stream: add ``stream: true`` (and ``stream_options`` unless this server refused it).
+        """
+        messages: list[dict[str, Any]] = []
+        if request.system:
+            messages.append({"role": "system", "content": request.system})
+        messages.extend(
+            {"role": message.role.value, "content": _content(message.content)}
+            for message in request.messages
+        )
+        body: dict[str, Any] = {"model": request.model, "messages": messages}
+        if request.temperature is not None:
+            body["temperature"] = request.temperature
+        if request.top_p is not None:
+            body["top_p"] = request.top_p
+        if request.max_tokens is not None:
+            body[self._max_tokens_field(request.model)] = request.max_tokens
+        if request.stop:
+            body["stop"] = list(request.stop)
+        if request.seed is not None:
+            body["seed"] = request.seed
+        if stream:
+            body["stream"] = True
+            if self._stream_options:
+                body["stream_options"] = dict(_STREAM_OPTIONS)
+        return body
+
+    async def stream(self, request: ChatRequest, key: str | None) -> AsyncIterator[StreamEvent]:
+        """Stream the answer to ``request`` as events.
+
+        Raises:
+            OpenMaaSError: any transport or HTTP code; an ``error`` object inside the stream
+                (OpenRouter) after the events before it; STREAM_PARSING_FAILED for a
+                malformed chunk.
+        """
+        body = self.build_body(request, stream=True)
+        headers = self._headers(key)
+        url = f"{self.base_url}/chat/completions"
+        while True:
+            opened = False
+            try:
+                async with open_stream(
+                    self._client, self.provider, url, json=body, headers=headers
+                ) as response:
+                    opened = True
+                    if is_json_response(response):
+                        completion = self._completion(await response.aread(), request.model)
+                        for event in completion_events(completion):
+                            yield event
+                        return
+                    async for event in self._events(response):
+                        yield event
+                return
+            except OpenMaaSError as error:
+                if opened or "stream_options" not in body or not _rejects_stream_options(error):
+                    raise
+                self._stream_options = False
+                body = {k: v for k, v in body.items() if k != "stream_options"}
+
+    async def _events(self, response: httpx.Response) -> AsyncIterator[StreamEvent]:
+        provider = self.provider
+        parser = ChunkParser(provider)
+        loads = json.loads
+        async for sse in iter_sse(response):
+            data = sse.data
+            if not data:
+                continue
+            if data == "[DONE]":
+                break
+            try:
+                chunk = loads(data)
+            except ValueError:
+                raise parsing_failed(provider, data) from None
+            for event in parser.feed(chunk):
+                yield event
+            if chunk.get("error"):
+                raise error_from_payload(provider, chunk)
+
+    def _completion(self, raw: bytes, model: str) -> Completion:
+        try:
+            payload = json.loads(raw)
+        except ValueError:
+            raise parsing_failed(self.provider, raw.decode("utf-8", "replace")) from None
+        if isinstance(payload, dict) and payload.get("error") and not payload.get("choices"):
+            raise error_from_payload(self.provider, payload)
+        return parse_completion(payload, model, self.provider)
+
+    async def _send(self, method: str, path: str, key: str | None, body: Any) -> bytes:
+        """One non-streaming request; the body of a successful answer."""
+        try:
+            response = await self._client.request(
+                method, f"{self.base_url}{path}", json=body, headers=self._headers(key)
+            )
+        except httpx.HTTPError as exc:
+            raise map_transport_error(self.provider, exc, mid_stream=False) from None
+        if response.status_code >= 400:
+            raise error_from_response(
+                self.provider, response.status_code, response.headers, response.content
+            )
+        return response.content
+
+    async def complete(self, request: ChatRequest, key: str | None) -> Completion:
+        """The whole answer to ``request`` from one non-streaming call.
+
+        Raises:
+            OpenMaaSError: any transport or HTTP code, or STREAM_PARSING_FAILED.
+        """
+        raw = await self._send(
+            "POST", "/chat/completions", key, self.build_body(request, stream=False)
+        )
+        return self._completion(raw, request.model)
+
+    async def list_models(self, key: str | None) -> list[ModelInfo]:
+        """The models ``GET {base_url}/models`` lists, with catalog facts where known.
+
+        Raises:
+            OpenMaaSError: AUTH_FAILED for a bad key, any transport code, or
+                STREAM_PARSING_FAILED for a body without ``data[].id``.
+        """
+        raw = await self._send("GET", "/models", key, None)
+        try:
+            entries = json.loads(raw)["data"]
+            ids = [str(entry["id"]) for entry in entries]
+        except (ValueError, KeyError, TypeError):
+            raise parsing_failed(self.provider, raw.decode("utf-8", "replace")) from None
+        models = []
+        for model_id in ids:
+            info = find_model(self.provider, model_id)
+            models.append(
+                replace(info, id=model_id) if info else ModelInfo(model_id, self.provider)
+            )
+        return models

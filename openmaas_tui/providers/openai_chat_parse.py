@@ -1,0 +1,243 @@
+"""Reading OpenAI Chat Completions answers: stream chunks into events, whole bodies into a
+:class:`~openmaas_tui.core.types.Completion`.
+
+Wire facts (https://platform.openai.com/docs/api-reference/chat/object and
+https://platform.openai.com/docs/api-reference/chat-streaming/streaming):
+
+- A chunk is ``{"choices": [{"index", "delta": {...}, "finish_reason"}], "usage": ...}``;
+  with ``stream_options.include_usage`` the last chunk has ``choices: []`` and the usage.
+- ``delta.content`` is a string. Mistral sends a list of typed chunks instead
+  (``{"type": "text", "text"}``, ``{"type": "thinking", "thinking": [{"type": "text", ...}]}``;
+  https://docs.mistral.ai/capabilities/reasoning/).
+- Reasoning text is ``reasoning_content`` (DeepSeek,
+  https://api-docs.deepseek.com/guides/reasoning_model) or ``reasoning`` (Groq gpt-oss,
+  OpenRouter, Ollama ``/v1``, vLLM).
+- Tool calls are keyed by ``index``; some servers repeat ``id`` and ``name`` in every delta.
+- Usage: ``prompt_tokens`` (cached included), ``completion_tokens`` (reasoning included),
+  ``prompt_tokens_details.cached_tokens``, ``completion_tokens_details.reasoning_tokens``;
+  DeepSeek's ``prompt_cache_hit_tokens``; Groq puts it in ``x_groq.usage``
+  (https://console.groq.com/docs/api-reference#chat-create).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from openmaas_tui.core.types import (
+    Completion,
+    Finish,
+    FinishReason,
+    ReasoningDelta,
+    StreamEvent,
+    TextDelta,
+    ToolCall,
+    ToolCallDelta,
+    Usage,
+    UsageReport,
+)
+from openmaas_tui.providers.base import parsing_failed
+
+_FINISH = {
+    "stop": FinishReason.STOP,
+    "length": FinishReason.LENGTH,
+    "tool_calls": FinishReason.TOOL_CALLS,
+    "function_call": FinishReason.TOOL_CALLS,
+    "content_filter": FinishReason.CONTENT_FILTER,
+    # OpenRouter normalises every model's reason to stop, length, tool_calls, content_filter
+    # or error (https://openrouter.ai/docs/api-reference/overview#finish-reason).
+    "error": FinishReason.ERROR,
+}
+
+
+def finish_of(raw: str) -> Finish:
+    """The :class:`Finish` for a raw ``finish_reason``. Reasons outside OpenAI's vocabulary
+    (``eos``, ``end_turn``, ``stop_sequence``, …) count as STOP; ``raw`` keeps the original."""
+    return Finish(_FINISH.get(raw, FinishReason.STOP), raw)
+
+
+def _count(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def usage_of(raw: dict[str, Any]) -> Usage:
+    """Our :class:`Usage` from an OpenAI-style ``usage`` object (already in our convention:
+    ``prompt_tokens`` includes cached tokens and ``completion_tokens`` includes reasoning)."""
+    cached = None
+    details = raw.get("prompt_tokens_details")
+    if isinstance(details, dict):
+        cached = _count(details.get("cached_tokens"))
+    if cached is None:
+        cached = _count(raw.get("prompt_cache_hit_tokens"))
+    reasoning = None
+    out_details = raw.get("completion_tokens_details")
+    if isinstance(out_details, dict):
+        reasoning = _count(out_details.get("reasoning_tokens"))
+    return Usage(
+        input_tokens=_count(raw.get("prompt_tokens")),
+        output_tokens=_count(raw.get("completion_tokens")),
+        cached_input_tokens=cached,
+        reasoning_tokens=reasoning,
+    )
+
+
+def _chunk_usage(chunk: dict[str, Any]) -> dict[str, Any] | None:
+    usage = chunk.get("usage")
+    if isinstance(usage, dict):
+        return usage
+    groq = chunk.get("x_groq")
+    if isinstance(groq, dict) and isinstance(groq.get("usage"), dict):
+        found: dict[str, Any] = groq["usage"]
+        return found
+    return None
+
+
+def _thinking_text(thinking: Any) -> str:
+    if isinstance(thinking, str):
+        return thinking
+    return "".join(part.get("text") or "" for part in thinking or () if isinstance(part, dict))
+
+
+def split_content(content: Any) -> tuple[str, str]:
+    """``(text, reasoning)`` of a ``content`` value: a string, or a list of typed chunks."""
+    if content is None:
+        return "", ""
+    if isinstance(content, str):
+        return content, ""
+    text: list[str] = []
+    reasoning: list[str] = []
+    for part in content:
+        kind = part.get("type")
+        if kind == "text":
+            text.append(part.get("text") or "")
+        elif kind == "thinking":
+            reasoning.append(_thinking_text(part.get("thinking")))
+    return "".join(text), "".join(reasoning)
+
+
+def _reasoning_field(holder: dict[str, Any]) -> str | None:
+    """``reasoning_content`` or ``reasoning``, whichever is set (vLLM may send both, equal)."""
+    value = holder.get("reasoning_content") or holder.get("reasoning")
+    return value if isinstance(value, str) else None
+
+
+def _arguments(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+class ChunkParser:
+    """Turns parsed stream chunks into events. One per stream: it remembers the last finish
+    reason so a reason repeated on several chunks is reported once."""
+
+    __slots__ = ("_provider", "_finish_raw")
+
+    def __init__(self, provider: str) -> None:
+        self._provider = provider
+        self._finish_raw: str | None = None
+
+    def feed(self, chunk: Any) -> list[StreamEvent]:
+        """The events in one chunk, in order: reasoning, text, tool calls, finish, usage.
+
+        Raises:
+            OpenMaaSError: STREAM_PARSING_FAILED when the chunk does not have the known shape.
+        """
+        try:
+            return self._events(chunk)
+        except (AttributeError, TypeError, ValueError, KeyError):
+            raise parsing_failed(self._provider, json.dumps(chunk)) from None
+
+    def _events(self, chunk: dict[str, Any]) -> list[StreamEvent]:
+        events: list[StreamEvent] = []
+        for choice in chunk.get("choices") or ():
+            if choice.get("index", 0) != 0:
+                continue  # n > 1 is never requested
+            delta = choice.get("delta")
+            if delta:
+                self._delta_events(delta, events)
+            raw = choice.get("finish_reason")
+            if raw and raw != self._finish_raw:
+                self._finish_raw = raw
+                events.append(finish_of(raw))
+        usage = _chunk_usage(chunk)
+        if usage is not None:
+            events.append(UsageReport(usage_of(usage)))
+        return events
+
+    @staticmethod
+    def _delta_events(delta: dict[str, Any], events: list[StreamEvent]) -> None:
+        reasoning = _reasoning_field(delta)
+        if reasoning:
+            events.append(ReasoningDelta(reasoning))
+        content = delta.get("content")
+        if content:
+            if isinstance(content, str):
+                events.append(TextDelta(content))
+            else:
+                text, thinking = split_content(content)
+                if thinking:
+                    events.append(ReasoningDelta(thinking))
+                if text:
+                    events.append(TextDelta(text))
+        calls = delta.get("tool_calls")
+        if calls:
+            for position, call in enumerate(calls):
+                function = call.get("function") or {}
+                events.append(
+                    ToolCallDelta(
+                        index=call.get("index", position),
+                        id=call.get("id"),
+                        name=function.get("name"),
+                        arguments=_arguments(function.get("arguments")),
+                    )
+                )
+        legacy = delta.get("function_call")
+        if legacy:
+            events.append(
+                ToolCallDelta(0, None, legacy.get("name"), _arguments(legacy.get("arguments")))
+            )
+
+
+def parse_completion(payload: Any, model: str, provider: str) -> Completion:
+    """The :class:`Completion` in a non-streaming ``chat.completion`` body.
+
+    Raises:
+        OpenMaaSError: STREAM_PARSING_FAILED when the body does not have the known shape.
+    """
+    try:
+        return _completion(payload, model)
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError):
+        raise parsing_failed(provider, json.dumps(payload)[:200]) from None
+
+
+def _completion(payload: dict[str, Any], model: str) -> Completion:
+    choices = payload.get("choices") or [{}]
+    choice = choices[0]
+    message = choice.get("message") or {}
+    text, thinking = split_content(message.get("content"))
+    reasoning = (_reasoning_field(message) or "") + thinking
+    calls = tuple(
+        ToolCall(
+            name=(call.get("function") or {}).get("name") or "",
+            arguments=_arguments((call.get("function") or {}).get("arguments")),
+            id=call.get("id"),
+        )
+        for call in message.get("tool_calls") or ()
+    )
+    raw = choice.get("finish_reason")
+    finish = finish_of(raw) if raw else None
+    usage = payload.get("usage")
+    return Completion(
+        text=text,
+        reasoning=reasoning or None,
+        tool_calls=calls,
+        finish_reason=finish.reason if finish else None,
+        finish_reason_raw=raw or None,
+        usage=usage_of(usage) if isinstance(usage, dict) else Usage(),
+        model=model,
+    )

@@ -1,0 +1,143 @@
+"""Transport failures through a real adapter (OpenAI Chat) over loopback: each becomes an
+OpenMaaSError with a stable code, the partial answer is kept, and no httpx exception escapes."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.http import make_client
+from openmaas_tui.core.types import ChatRequest, CompletionBuilder, Message
+from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
+from openmaas_tui.loopback.server import Reply
+from openmaas_tui.providers.openai_chat import OpenAIChatAdapter
+from tests.replay_helpers import expected, fixture_path
+
+REQUEST = ChatRequest(model="gpt-4o-mini", messages=(Message.user("Count to 5"),))
+STREAM = fixture_path("crusoe/stream_text.sse")
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[ReplayServer]:
+    replay = ReplayServer()
+    await replay.start()
+    yield replay
+    await replay.stop()
+
+
+async def run(
+    server_url: str, client: httpx.AsyncClient | None = None
+) -> tuple[CompletionBuilder, OpenMaaSError]:
+    """Stream through the adapter until it fails; the events before the failure are kept."""
+    builder = CompletionBuilder(REQUEST.model)
+    async with client or make_client() as shared:
+        adapter = OpenAIChatAdapter(shared, base_url=server_url + "/v1")
+        try:
+            async for event in adapter.stream(REQUEST, "sk-test-transport-key"):
+                builder.add(event)
+        except Exception as error:  # anything but OpenMaaSError is a bug
+            assert isinstance(error, OpenMaaSError), f"{type(error).__name__} escaped: {error}"
+            return builder, error
+    raise AssertionError("the stream ended without an error")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port  # closed again: nothing listens there
+
+
+async def test_connection_refused() -> None:
+    builder, error = await run(f"http://127.0.0.1:{_free_port()}")
+    assert error.code is ErrorCode.STREAM_CONNECTION_FAILED
+    assert builder.text == ""
+
+
+async def test_read_timeout(server: ReplayServer) -> None:
+    server.queue(fixture_reply(STREAM, first_byte_delay_s=2.0))
+    _, error = await run(server.url, make_client(read_timeout_s=0.2))
+    assert error.code is ErrorCode.STREAM_TIMEOUT
+
+
+async def test_dropped_mid_stream_keeps_the_partial_text(server: ReplayServer) -> None:
+    body = STREAM.read_bytes()
+    cut = body.index(b'"content":"3"')  # the drop comes after "1, 2, " was sent
+    server.queue(fixture_reply(STREAM, drop_after=cut))
+    builder, error = await run(server.url)
+    assert error.code is ErrorCode.STREAM_INTERRUPTED
+    assert builder.text == "1, 2, "
+    assert expected("crusoe/stream_text.sse")["text"].startswith(builder.text)
+
+
+async def test_malformed_event(server: ReplayServer) -> None:
+    body = b'data: {"choices":[{"index":0,"delta":{"content":"Hi"}}]}\n\ndata: {not json\n\n'
+    server.queue(Reply(body=body, content_type="text/event-stream", chunks=[body]))
+    builder, error = await run(server.url)
+    assert error.code is ErrorCode.STREAM_PARSING_FAILED
+    assert builder.text == "Hi"
+
+
+async def test_chunk_of_the_wrong_shape(server: ReplayServer) -> None:
+    body = b'data: {"choices":[{"index":0,"delta":{"tool_calls":"oops"}}]}\n\n'
+    server.queue(Reply(body=body, content_type="text/event-stream", chunks=[body]))
+    _, error = await run(server.url)
+    assert error.code is ErrorCode.STREAM_PARSING_FAILED
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [
+        (500, ErrorCode.PROVIDER_UNAVAILABLE),
+        (503, ErrorCode.PROVIDER_UNAVAILABLE),
+        (529, ErrorCode.PROVIDER_UNAVAILABLE),
+        (404, ErrorCode.INVALID_MODEL),
+        (401, ErrorCode.AUTH_FAILED),
+        (403, ErrorCode.AUTH_FAILED),
+    ],
+)
+async def test_http_status(server: ReplayServer, status: int, code: ErrorCode) -> None:
+    server.queue(Reply.json_body({"error": {"message": f"status {status}"}}, status))
+    builder, error = await run(server.url)
+    assert error.code is code
+    assert error.status == status
+    assert builder.text == ""
+
+
+async def test_non_json_error_body(server: ReplayServer) -> None:
+    server.queue(Reply(status=502, body=b"<html>Bad Gateway</html>", content_type="text/html"))
+    _, error = await run(server.url)
+    assert error.code is ErrorCode.PROVIDER_UNAVAILABLE
+    assert "Bad Gateway" in error.message
+
+
+async def test_complete_maps_transport_failures_too(server: ReplayServer) -> None:
+    server.queue(Reply.json_body({"choices": [{"message": {"content": "x"}}]}, 200))
+    server.queue(fixture_reply(fixture_path("cerebras/json_text.json"), first_byte_delay_s=2.0))
+    async with make_client(read_timeout_s=0.2) as client:
+        adapter = OpenAIChatAdapter(client, base_url=server.url + "/v1")
+        assert (await adapter.complete(REQUEST, None)).text == "x"
+        with pytest.raises(OpenMaaSError) as caught:
+            await adapter.complete(REQUEST, None)
+    assert caught.value.code is ErrorCode.STREAM_TIMEOUT
+    async with make_client() as client:
+        refused = OpenAIChatAdapter(client, base_url=f"http://127.0.0.1:{_free_port()}/v1")
+        with pytest.raises(OpenMaaSError) as caught:
+            await refused.complete(REQUEST, None)
+        assert caught.value.code is ErrorCode.STREAM_CONNECTION_FAILED
+        with pytest.raises(OpenMaaSError) as caught:
+            await refused.list_models(None)
+        assert caught.value.code is ErrorCode.STREAM_CONNECTION_FAILED
+
+
+async def test_unreadable_json_body(server: ReplayServer) -> None:
+    server.queue(Reply(status=200, body=b"{truncated", content_type="application/json"))
+    async with make_client() as client:
+        adapter = OpenAIChatAdapter(client, base_url=server.url + "/v1")
+        with pytest.raises(OpenMaaSError) as caught:
+            await adapter.complete(REQUEST, None)
+    assert caught.value.code is ErrorCode.STREAM_PARSING_FAILED
