@@ -10,10 +10,11 @@ answers lives in :mod:`.openai_chat_parse`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -43,6 +44,7 @@ from openmaas_tui.providers.openai_chat_parse import ChunkParser, parse_completi
 
 _REASONING_PREFIXES = ("o1", "o3", "o4", "gpt-5")
 _STREAM_OPTIONS = {"include_usage": True}
+_DRAIN_S = 1.0
 
 
 def _content(content: str | tuple[ContentPart, ...]) -> str | list[dict[str, Any]]:
@@ -58,6 +60,17 @@ def _content(content: str | tuple[ContentPart, ...]) -> str | list[dict[str, Any
         else:
             parts.append({"type": "text", "text": part.text})
     return parts
+
+
+async def _drain(response: httpx.Response) -> None:
+    """Read what follows ``[DONE]`` (normally just the end of the chunked body) so the
+    connection returns to the pool for the next request; give up after ``_DRAIN_S``."""
+    try:
+        async with asyncio.timeout(_DRAIN_S):
+            async for _ in cast(httpx.AsyncByteStream, response.stream):
+                pass
+    except (TimeoutError, httpx.HTTPError):
+        pass
 
 
 def _rejects_stream_options(error: OpenMaaSError) -> bool:
@@ -176,7 +189,8 @@ class OpenAIChatAdapter:
             if not data:
                 continue
             if data == "[DONE]":
-                break
+                await _drain(response)
+                return
             try:
                 chunk = loads(data)
             except ValueError:

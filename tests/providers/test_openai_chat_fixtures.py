@@ -252,7 +252,7 @@ async def test_in_stream_error_fixture(
     assert builder.text  # the partial answer is kept
 
 
-def _openrouter_midstream_error() -> Reply:
+def openrouter_midstream_error() -> Reply:
     """An OpenRouter stream that fails after some text, in the shape OpenRouter documents
     (https://openrouter.ai/docs/api-reference/streaming#error-handling-during-streaming): the
     last chunk carries a top-level ``error`` next to ``choices`` with finish_reason ``error``."""
@@ -275,7 +275,7 @@ def _openrouter_midstream_error() -> Reply:
 async def test_openrouter_error_inside_a_200_stream(
     server: ReplayServer, client: httpx.AsyncClient
 ) -> None:
-    server.queue(_openrouter_midstream_error())
+    server.queue(openrouter_midstream_error())
     adapter = OpenAIChatAdapter(client, provider="openrouter", base_url=server.url + "/v1")
     builder, error = await _collect_until_error(adapter)
     assert builder.text == "Once upon a time"
