@@ -150,6 +150,10 @@ class LoopbackServer:
         self._writers.add(writer)
         try:
             await self._serve_connection(reader, writer)
+        except asyncio.CancelledError:
+            # The loop is shutting down. End quietly: Python 3.11's start_server logs a
+            # cancelled connection task as an "Exception in callback" error.
+            writer.transport.abort()
         finally:
             self._writers.discard(writer)
 
@@ -165,7 +169,10 @@ class LoopbackServer:
                 reply = self._handler(request)
                 if inspect.isawaitable(reply):
                     reply = await reply
-                await _write_reply(writer, reply)
+                try:
+                    await _write_reply(writer, reply)
+                finally:
+                    await _close_stream(reply)
         except _Dropped:
             writer.transport.abort()
             return
@@ -194,6 +201,14 @@ async def _read_request(reader: asyncio.StreamReader) -> Request | None:
     body = await reader.readexactly(length) if length else b""
     parts = urlsplit(target)
     return Request(method, parts.path, dict(parse_qsl(parts.query)), headers, body)
+
+
+async def _close_stream(reply: Reply) -> None:
+    """Close a reply's body stream now (an async generator's ``finally`` runs when the client
+    goes away, not at some later garbage collection)."""
+    aclose = getattr(reply.stream, "aclose", None)
+    if aclose is not None:
+        await aclose()
 
 
 async def _body_pieces(reply: Reply) -> AsyncIterator[bytes]:
