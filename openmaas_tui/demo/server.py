@@ -15,7 +15,7 @@ Endpoints (shapes as in https://platform.openai.com/docs/api-reference/chat):
 - ``GET /v1/models`` and ``GET /v1/models/demo``.
 - Anything else: a 404 with an OpenAI-style error body.
 
-Run by hand: ``python -m openmaas_tui.demo.server`` prints the base URL and serves until
+Run by hand: ``python -m openmaas_tui.demo`` prints the base URL and serves until
 interrupted.
 """
 
@@ -245,16 +245,3 @@ def _completion(plan: Plan, reply_id: str, created: int) -> dict[str, Any]:
         ],
         "usage": plan.usage,
     }
-
-
-async def _serve_forever() -> None:
-    async with DemoServer() as server:
-        print(f"demo model at {server.base_url} (ctrl+c to stop)", flush=True)
-        await asyncio.Event().wait()
-
-
-if __name__ == "__main__":
-    try:
-        asyncio.run(_serve_forever())
-    except KeyboardInterrupt:
-        pass
