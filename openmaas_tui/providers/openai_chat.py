@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from dataclasses import replace
 from typing import Any, cast
 
@@ -159,46 +160,43 @@ class OpenAIChatAdapter:
         body = self.build_body(request, stream=True)
         headers = self._headers(key)
         url = f"{self.base_url}/chat/completions"
-        while True:
-            opened = False
-            try:
-                async with open_stream(
-                    self._client, self.provider, url, json=body, headers=headers
-                ) as response:
-                    opened = True
-                    if is_json_response(response):
-                        completion = self._completion(await response.aread(), request.model)
-                        for event in completion_events(completion):
-                            yield event
-                        return
-                    async for event in self._events(response):
-                        yield event
-                return
-            except OpenMaaSError as error:
-                if opened or "stream_options" not in body or not _rejects_stream_options(error):
-                    raise
-                self._stream_options = False
-                body = {k: v for k, v in body.items() if k != "stream_options"}
-
-    async def _events(self, response: httpx.Response) -> AsyncIterator[StreamEvent]:
         provider = self.provider
-        parser = ChunkParser(provider)
-        loads = json.loads
-        async for sse in iter_sse(response):
-            data = sse.data
-            if not data:
-                continue
-            if data == "[DONE]":
-                await _drain(response)
-                return
+        async with AsyncExitStack() as stack:
             try:
-                chunk = loads(data)
-            except ValueError:
-                raise parsing_failed(provider, data) from None
-            for event in parser.feed(chunk):
-                yield event
-            if chunk.get("error"):
-                raise error_from_payload(provider, chunk)
+                response = await stack.enter_async_context(
+                    open_stream(self._client, provider, url, json=body, headers=headers)
+                )
+            except OpenMaaSError as error:
+                if "stream_options" not in body or not _rejects_stream_options(error):
+                    raise
+                self._stream_options = False  # ask this server without it from now on
+                del body["stream_options"]
+                response = await stack.enter_async_context(
+                    open_stream(self._client, provider, url, json=body, headers=headers)
+                )
+            if is_json_response(response):
+                completion = self._completion(await response.aread(), request.model)
+                for event in completion_events(completion):
+                    yield event
+                return
+            # The hot path: one json.loads and one small list of events per chunk.
+            parser = ChunkParser(provider)
+            loads = json.loads
+            async for sse in iter_sse(response):
+                data = sse.data
+                if not data:
+                    continue
+                if data == "[DONE]":
+                    await _drain(response)
+                    return
+                try:
+                    chunk = loads(data)
+                except ValueError:
+                    raise parsing_failed(provider, data) from None
+                for event in parser.feed(chunk):
+                    yield event
+                if chunk.get("error"):
+                    raise error_from_payload(provider, chunk)
 
     def _completion(self, raw: bytes, model: str) -> Completion:
         try:

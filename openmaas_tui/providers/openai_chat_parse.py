@@ -85,17 +85,6 @@ def usage_of(raw: dict[str, Any]) -> Usage:
     )
 
 
-def _chunk_usage(chunk: dict[str, Any]) -> dict[str, Any] | None:
-    usage = chunk.get("usage")
-    if isinstance(usage, dict):
-        return usage
-    groq = chunk.get("x_groq")
-    if isinstance(groq, dict) and isinstance(groq.get("usage"), dict):
-        found: dict[str, Any] = groq["usage"]
-        return found
-    return None
-
-
 def _thinking_text(thinking: Any) -> str:
     if isinstance(thinking, str):
         return thinking
@@ -154,53 +143,62 @@ class ChunkParser:
 
     def _events(self, chunk: dict[str, Any]) -> list[StreamEvent]:
         events: list[StreamEvent] = []
-        for choice in chunk.get("choices") or ():
-            if choice.get("index", 0) != 0:
-                continue  # n > 1 is never requested
+        choices = chunk.get("choices")
+        if choices:
+            choice = choices[0]
+            if len(choices) > 1 or choice.get("index", 0) != 0:  # n > 1 is never requested
+                choice = next((c for c in choices if c.get("index", 0) == 0), {})
             delta = choice.get("delta")
             if delta:
-                self._delta_events(delta, events)
+                _delta_events(delta, events)
             raw = choice.get("finish_reason")
             if raw and raw != self._finish_raw:
                 self._finish_raw = raw
                 events.append(finish_of(raw))
-        usage = _chunk_usage(chunk)
-        if usage is not None:
+        usage = chunk.get("usage") or _groq_usage(chunk)
+        if usage:
             events.append(UsageReport(usage_of(usage)))
         return events
 
-    @staticmethod
-    def _delta_events(delta: dict[str, Any], events: list[StreamEvent]) -> None:
+
+def _groq_usage(chunk: dict[str, Any]) -> dict[str, Any] | None:
+    groq = chunk.get("x_groq")
+    return groq.get("usage") if groq else None
+
+
+def _delta_events(delta: dict[str, Any], events: list[StreamEvent]) -> None:
+    """Append the events of one ``delta`` to ``events``."""
+    if "reasoning_content" in delta or "reasoning" in delta:
         reasoning = _reasoning_field(delta)
         if reasoning:
             events.append(ReasoningDelta(reasoning))
-        content = delta.get("content")
-        if content:
-            if isinstance(content, str):
-                events.append(TextDelta(content))
-            else:
-                text, thinking = split_content(content)
-                if thinking:
-                    events.append(ReasoningDelta(thinking))
-                if text:
-                    events.append(TextDelta(text))
-        calls = delta.get("tool_calls")
-        if calls:
-            for position, call in enumerate(calls):
-                function = call.get("function") or {}
-                events.append(
-                    ToolCallDelta(
-                        index=call.get("index", position),
-                        id=call.get("id"),
-                        name=function.get("name"),
-                        arguments=_arguments(function.get("arguments")),
-                    )
-                )
-        legacy = delta.get("function_call")
-        if legacy:
+    content = delta.get("content")
+    if content:
+        if isinstance(content, str):
+            events.append(TextDelta(content))
+        else:
+            text, thinking = split_content(content)
+            if thinking:
+                events.append(ReasoningDelta(thinking))
+            if text:
+                events.append(TextDelta(text))
+    calls = delta.get("tool_calls")
+    if calls:
+        for position, call in enumerate(calls):
+            function = call.get("function") or {}
             events.append(
-                ToolCallDelta(0, None, legacy.get("name"), _arguments(legacy.get("arguments")))
+                ToolCallDelta(
+                    index=call.get("index", position),
+                    id=call.get("id"),
+                    name=function.get("name"),
+                    arguments=_arguments(function.get("arguments")),
+                )
             )
+    legacy = delta.get("function_call")
+    if legacy:
+        events.append(
+            ToolCallDelta(0, None, legacy.get("name"), _arguments(legacy.get("arguments")))
+        )
 
 
 def parse_completion(payload: Any, model: str, provider: str) -> Completion:

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -18,6 +18,7 @@ from openmaas_tui.core.types import (
     ImagePart,
     Message,
     Role,
+    StreamEvent,
     TextDelta,
     TextPart,
 )
@@ -235,3 +236,15 @@ async def test_list_models_unreadable_body(server: ReplayServer, client: httpx.A
     with pytest.raises(OpenMaaSError) as caught:
         await adapter(client, server).list_models(None)
     assert caught.value.code is ErrorCode.STREAM_PARSING_FAILED
+
+
+async def test_a_stream_left_early_frees_its_connection(
+    server: ReplayServer, client: httpx.AsyncClient
+) -> None:
+    chat = adapter(client, server)
+    stream = cast(AsyncGenerator[StreamEvent, None], chat.stream(BARE, KEY))
+    first = await anext(stream)
+    await stream.aclose()  # what a cancelled worker does
+    assert isinstance(first, TextDelta) and first.text == "1"
+    completion = await collect(chat.stream(BARE, KEY), BARE.model)
+    assert completion.text == "1, 2, 3, 4, 5"
