@@ -82,8 +82,9 @@ class OpenAIChatAdapter:
     """Talks to ``POST {base_url}/chat/completions`` and ``GET {base_url}/models``.
 
     The key travels as ``Authorization: Bearer KEY`` and nowhere else. Streams ask for usage
-    with ``stream_options.include_usage``; a server that refuses that option (400 naming it)
-    is asked again without it, once, and never again by this adapter.
+    with ``stream_options.include_usage``; a server that refuses that option (a 400 or 422
+    whose message names it) is asked again at once without it, and this adapter stops sending
+    it to that server.
 
     Attributes:
         provider: the provider name used in errors and model listings.
@@ -186,7 +187,7 @@ class OpenAIChatAdapter:
                 data = sse.data
                 if not data:
                     continue
-                if data == "[DONE]":
+                if data.startswith("[DONE]"):
                     await _drain(response)
                     return
                 try:
