@@ -66,7 +66,7 @@ def test_delete_removes_memory_and_keyring(memory_keyring: MemoryKeyring) -> Non
 
 
 def test_no_backend_falls_back_to_memory_and_says_so_once() -> None:
-    keyring.set_keyring(keyring.backends.fail.Keyring())
+    keyring.set_keyring(keyring.backends.fail.Keyring())  # type: ignore[no-untyped-call]
     store = KeyStore(environ={})
     assert not store.keyring_available
     assert store.backend_name == "memory only"

@@ -1,0 +1,1 @@
+"""Headless subcommands of ``openmaas``: one module each, printing with Rich."""

@@ -1,0 +1,191 @@
+"""``openmaas ask``: one prompt, the answer streamed to stdout.
+
+Text mode writes the answer to stdout as it arrives; reasoning, notes, errors and (on a
+terminal) a one-line summary go to stderr, so ``openmaas ask … > answer.md`` captures only the
+answer. ``--json`` prints one object at the end (fields in :func:`result_json`).
+Exit status: 0 on success, 1 when the request failed (the partial answer is still printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.meter import StreamMeter
+from openmaas_tui.core.pricing import format_usd
+from openmaas_tui.core.types import ChatRequest, Completion, Message, ReasoningDelta, TextDelta
+from openmaas_tui.services import Services
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``openmaas ask``."""
+    parser.add_argument("prompt", nargs="?", help="the prompt (also read from stdin when piped)")
+    parser.add_argument(
+        "-m",
+        "--model",
+        help="model, e.g. gpt-4o-mini, claude-sonnet-4-5, "
+        "ollama/llama3.2, demo (default: settings' default_model)",
+    )
+    parser.add_argument("--provider", help="send -m verbatim to this provider")
+    parser.add_argument("--base-url", help="send requests to this URL instead")
+    parser.add_argument("--system", help="system prompt")
+    parser.add_argument("--temperature", type=float)
+    parser.add_argument("--top-p", type=float, dest="top_p")
+    parser.add_argument("--max-tokens", type=int, dest="max_tokens")
+    parser.add_argument("--stop", action="append", default=[], help="stop sequence (repeatable)")
+    parser.add_argument("--no-stream", action="store_true", help="ask for the whole answer at once")
+    parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one ``ask`` produced: the (possibly partial) completion, timing and any error."""
+
+    provider: str
+    meter: StreamMeter
+    completion: Completion
+    error: OpenMaaSError | None
+    cost_usd: float | None
+
+
+def read_prompt(args: argparse.Namespace, stdin: TextIO) -> str:
+    """The prompt: the argument, with piped stdin put before it as context.
+
+    Raises:
+        OpenMaaSError: EMPTY_MESSAGE when there is nothing to send.
+    """
+    piped = "" if stdin.isatty() else stdin.read()
+    prompt = "\n\n".join(part for part in (piped.strip(), (args.prompt or "").strip()) if part)
+    if not prompt:
+        raise OpenMaaSError(
+            ErrorCode.EMPTY_MESSAGE,
+            "nothing to send",
+            hint='give a prompt: openmaas ask "…" or echo "…" | openmaas ask',
+        )
+    return prompt
+
+
+def result_json(outcome: Outcome) -> dict[str, Any]:
+    """The ``--json`` object: text, reasoning, tool_calls, finish_reason (our vocabulary),
+    finish_reason_raw, model, provider, usage, ttft_ms, duration_ms, cost_usd, error."""
+    c = outcome.completion
+    ttft = outcome.meter.ttft_ms
+    return {
+        "text": c.text,
+        "reasoning": c.reasoning,
+        "tool_calls": [{"name": t.name, "arguments": t.arguments} for t in c.tool_calls],
+        "finish_reason": str(c.finish_reason) if c.finish_reason else None,
+        "finish_reason_raw": c.finish_reason_raw,
+        "model": c.model,
+        "provider": outcome.provider,
+        "usage": c.usage.as_dict(),
+        "ttft_ms": round(ttft, 1) if ttft is not None else None,
+        "duration_ms": round(outcome.meter.duration_ms, 1),
+        "cost_usd": outcome.cost_usd,
+        "error": outcome.error.as_dict() if outcome.error else None,
+    }
+
+
+def print_error(error: OpenMaaSError, err: TextIO) -> None:
+    """Print ``error`` with its code and hint, never a traceback."""
+    err.write(f"error {error.code}: {error.message}\n")
+    if error.hint:
+        err.write(f"  hint: {error.hint}\n")
+
+
+async def run_ask(
+    services: Services, args: argparse.Namespace, prompt: str, out: TextIO, err: TextIO
+) -> Outcome:
+    """Send ``prompt`` and stream the answer to ``out`` (or collect it for ``--json``).
+
+    Raises:
+        OpenMaaSError: when the request cannot even be made (routing, MISSING_KEY); failures
+            after sending are returned in :attr:`Outcome.error` with the partial answer.
+    """
+    spec = args.model or services.settings.default_model
+    target = await services.providers.target(spec, provider=args.provider, base_url=args.base_url)
+    request, notes = target.prepare(
+        ChatRequest(
+            model=target.route.model,
+            messages=(Message.user(prompt),),
+            system=args.system,
+            temperature=args.temperature,
+            top_p=args.top_p,
+            max_tokens=args.max_tokens,
+            stop=tuple(args.stop),
+            stream=not args.no_stream,
+        )
+    )
+    for note in notes:
+        err.write(f"note: {note}\n")
+    meter = StreamMeter(target.route.model)
+    error: OpenMaaSError | None = None
+    show = not args.json
+    try:
+        if args.no_stream:
+            completion = await target.complete(request)
+            from openmaas_tui.providers.base import completion_events
+
+            for event in completion_events(completion):
+                meter.add(event)
+            if show:
+                out.write(completion.text)
+        else:
+            async for event in target.stream(request):
+                meter.add(event)
+                if show and isinstance(event, TextDelta):
+                    out.write(event.text)
+                    out.flush()
+                elif show and isinstance(event, ReasoningDelta) and err.isatty():
+                    err.write(f"\x1b[2m{event.text}\x1b[0m")
+                    err.flush()
+    except OpenMaaSError as exc:
+        error = exc
+    finally:
+        meter.finish()
+    completion = meter.completion()
+    if show and completion.text and not completion.text.endswith("\n"):
+        out.write("\n")
+    price = services.prices.price(target.route.provider, target.route.model)
+    cost = None if price is None else price.cost_usd(completion.usage)
+    return Outcome(target.route.provider, meter, completion, error, cost)
+
+
+def summary_line(outcome: Outcome) -> str:
+    """``model · TTFT 312 ms · 48.1 tok/s · 17 in / 10 out · $0.0002`` for a terminal."""
+    c, m = outcome.completion, outcome.meter
+    parts = [f"{outcome.provider}/{c.model}"]
+    if m.ttft_ms is not None:
+        parts.append(f"TTFT {m.ttft_ms:.0f} ms")
+    if (rate := m.tokens_per_s()) is not None:
+        parts.append(f"{rate:.1f} tok/s")
+    u = c.usage
+    if u.input_tokens is not None or u.output_tokens is not None:
+        parts.append(f"{u.input_tokens or 0} in / {u.output_tokens or 0} out")
+    parts.append(format_usd(outcome.cost_usd))
+    return " · ".join(parts)
+
+
+async def main(services: Services, args: argparse.Namespace) -> int:
+    """Run ``openmaas ask``; returns the exit status."""
+    out, err = sys.stdout, sys.stderr
+    try:
+        prompt = read_prompt(args, sys.stdin)
+        outcome = await run_ask(services, args, prompt, out, err)
+    except OpenMaaSError as exc:
+        if args.json:
+            out.write(json.dumps({"error": exc.as_dict()}) + "\n")
+        print_error(exc, err)
+        return 1
+    if args.json:
+        out.write(json.dumps(result_json(outcome), ensure_ascii=False) + "\n")
+    if outcome.error is not None:
+        print_error(outcome.error, err)
+        return 1
+    if err.isatty() and not args.json:
+        err.write(f"\x1b[2m{summary_line(outcome)}\x1b[0m\n")
+    return 0

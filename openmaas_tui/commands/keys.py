@@ -1,0 +1,114 @@
+"""``openmaas keys set|list|delete|test PROVIDER``: manage API keys from the shell.
+
+``set`` reads the key with ``getpass`` on a terminal (nothing is echoed) or from stdin when
+piped, never from the command line, where it would land in shell history and ``ps``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from rich.console import Console
+from rich.table import Table
+
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.services import Services
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``openmaas keys``."""
+    sub = parser.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    p_set = sub.add_parser("set", help="store a key (read from a hidden prompt or stdin)")
+    p_set.add_argument("provider")
+    p_set.add_argument(
+        "--memory", action="store_true", help="keep it in memory only (useless outside the app)"
+    )
+    sub.add_parser("list", help="every provider, its key masked and where it comes from")
+    p_delete = sub.add_parser("delete", help="remove a stored key")
+    p_delete.add_argument("provider")
+    p_test = sub.add_parser("test", help="check a key with a cheap list-models call")
+    p_test.add_argument("provider")
+
+
+def _check_provider(services: Services, provider: str) -> None:
+    if provider not in services.keys.providers():
+        raise OpenMaaSError(
+            ErrorCode.INVALID_REQUEST,
+            f"{provider!r} takes no key or is unknown",
+            hint="providers: " + ", ".join(services.keys.providers()),
+        )
+
+
+def _read_key(provider: str) -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass(f"API key for {provider} (input hidden): ")
+    return sys.stdin.readline()
+
+
+def cmd_set(services: Services, provider: str, memory: bool, console: Console) -> int:
+    """Store a key; says where it went."""
+    _check_provider(services, provider)
+    source = services.keys.set(provider, _read_key(provider), persist=not memory)
+    for warning in services.keys.warnings:
+        console.print(f"[yellow]note:[/] {warning}")
+    where = f"the OS keyring ({services.keys.backend_name})" if source == "keyring" else "memory"
+    console.print(f"stored the {provider} key in {where}: {services.keys.info(provider).masked}")
+    return 0
+
+
+def cmd_list(services: Services, console: Console) -> int:
+    """Print every provider's key, masked, and where it comes from."""
+    table = Table(title=f"API keys — keyring backend: {services.keys.backend_name}")
+    table.add_column("provider")
+    table.add_column("key")
+    table.add_column("from")
+    table.add_column("environment fallback")
+    for info in services.keys.list():
+        table.add_row(
+            info.provider,
+            info.masked or "[dim]none[/]",
+            str(info.source) if info.source else "",
+            ", ".join(info.env_vars),
+        )
+    console.print(table)
+    for warning in services.keys.warnings:
+        console.print(f"[yellow]note:[/] {warning}")
+    return 0
+
+
+def cmd_delete(services: Services, provider: str, console: Console) -> int:
+    """Remove a stored key."""
+    _check_provider(services, provider)
+    if services.keys.delete(provider):
+        console.print(f"deleted the stored {provider} key")
+    else:
+        console.print(f"no stored {provider} key")
+    info = services.keys.info(provider)
+    if info.source == "env":
+        console.print(f"[yellow]note:[/] {info.masked} is still read from the environment")
+    return 0
+
+
+async def cmd_test(services: Services, provider: str, console: Console) -> int:
+    """Make a cheap list-models call with the key in force and report the result."""
+    _check_provider(services, provider)
+    spec = f"{provider}/-"
+    target = await services.providers.target(spec)
+    models = await target.adapter.list_models(target.key)
+    console.print(f"[green]ok[/]: the {provider} key works ({len(models)} models listed)")
+    return 0
+
+
+async def main(services: Services, args: argparse.Namespace) -> int:
+    """Run ``openmaas keys …``; returns the exit status."""
+    console = Console(highlight=False)
+    action = args.keys_command
+    if action == "set":
+        return cmd_set(services, args.provider, args.memory, console)
+    if action == "list":
+        return cmd_list(services, console)
+    if action == "delete":
+        return cmd_delete(services, args.provider, console)
+    return await cmd_test(services, args.provider, console)

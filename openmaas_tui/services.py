@@ -1,0 +1,65 @@
+"""The services one run of openMaaS uses, built in one place for the CLI, the app and tests.
+
+``Services`` holds the resolved paths, the settings, the key store, the one shared
+``httpx.AsyncClient`` and the provider registry. Build it with :func:`open_services`; close it
+with ``await services.aclose()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+
+from openmaas_tui.core.http import make_client
+from openmaas_tui.core.keys import KeyStore
+from openmaas_tui.core.paths import Paths, resolve_paths
+from openmaas_tui.core.pricing import PriceTable
+from openmaas_tui.core.settings import Settings, load_settings
+from openmaas_tui.providers.registry import Providers
+
+
+@dataclass(slots=True)
+class Services:
+    """Everything a command or the app needs, created once per run."""
+
+    paths: Paths
+    settings: Settings
+    keys: KeyStore
+    client: httpx.AsyncClient
+    providers: Providers
+    _prices: PriceTable | None = field(default=None, init=False)
+
+    @property
+    def prices(self) -> PriceTable:
+        """The price table (shipped prices merged with the user's overrides), loaded once.
+
+        Raises:
+            OpenMaaSError: INVALID_SETTINGS for a broken user override.
+        """
+        if self._prices is None:
+            self._prices = PriceTable.load(self.paths.user_pricing_file)
+        return self._prices
+
+    async def aclose(self) -> None:
+        """Stop the demo server and close the shared client."""
+        await self.providers.aclose()
+        await self.client.aclose()
+
+
+def open_services(*, use_keyring: bool = True, paths: Paths | None = None) -> Services:
+    """Resolve paths, read settings, open the key store and the shared client.
+
+    Must be called with an event loop available for the client's later use (the client itself
+    is created lazily by httpx and binds to the loop on first request).
+
+    Raises:
+        OpenMaaSError: INVALID_SETTINGS when ``config.toml`` is broken (file and line named).
+    """
+    paths = paths or resolve_paths()
+    settings = load_settings(paths.config_file)
+    keys = KeyStore(settings.endpoints, use_keyring=use_keyring)
+    client = make_client(
+        connect_timeout_s=settings.connect_timeout_s, read_timeout_s=settings.read_timeout_s
+    )
+    return Services(paths, settings, keys, client, Providers(client, settings, keys))
