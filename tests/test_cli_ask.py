@@ -99,7 +99,7 @@ def test_parameters_reach_the_request(
 ) -> None:
     argv = [
         "-m",
-        "claude-haiku-4-5",
+        "claude-sonnet-4-0",
         "--base-url",
         served.url,
         "--system",
@@ -117,16 +117,33 @@ def test_parameters_reach_the_request(
     code, _out, _err = _ask(argv, capsys)
     body = served.last.json()
     assert code == 0
-    assert body["model"] == "claude-haiku-4-5"
+    assert body["model"] == "claude-sonnet-4-0"
     assert body["system"] == "be brief"
     assert (body["temperature"], body["top_p"], body["max_tokens"]) == (0.3, 0.9, 50)
     assert body["stop_sequences"] == ["END"]
 
 
+@pytest.mark.parametrize("served", ["anthropic/stream_text.sse"], indirect=True)
+def test_a_dropped_parameter_is_noted_not_sent(
+    served: ReplayServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["-m", "claude-haiku-4-5", "--base-url", served.url, "--temperature", "0.3"]
+    code, _out, err = _ask([*argv, "--top-p", "0.9", "hi"], capsys)
+    body = served.last.json()
+    assert code == 0
+    assert body["temperature"] == 0.3 and "top_p" not in body
+    assert "note: claude-haiku-4-5 takes temperature or top_p, not both" in err
+
+
 def test_missing_key_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _ask(["-m", "claude-sonnet-4-5", "--json", "hi"], capsys)
     assert code == 1
-    assert json.loads(out)["error"]["code"] == "MISSING_KEY"
+    result = json.loads(out)
+    assert result["error"]["code"] == "MISSING_KEY"
+    assert result["provider"] == "anthropic" and result["text"] == ""
+    assert result["usage"] == dict.fromkeys(
+        ("input_tokens", "output_tokens", "cached_input_tokens", "reasoning_tokens")
+    )
     assert "MISSING_KEY" in err and "openmaas keys set anthropic" in err
     assert "Traceback" not in err
 

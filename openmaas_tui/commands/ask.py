@@ -17,7 +17,14 @@ from typing import Any, TextIO
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.meter import StreamMeter
 from openmaas_tui.core.pricing import format_usd
-from openmaas_tui.core.types import ChatRequest, Completion, Message, ReasoningDelta, TextDelta
+from openmaas_tui.core.types import (
+    ChatRequest,
+    Completion,
+    Message,
+    ReasoningDelta,
+    TextDelta,
+    Usage,
+)
 from openmaas_tui.services import Services
 
 
@@ -87,6 +94,24 @@ def result_json(outcome: Outcome) -> dict[str, Any]:
         "duration_ms": round(outcome.meter.duration_ms, 1),
         "cost_usd": outcome.cost_usd,
         "error": outcome.error.as_dict() if outcome.error else None,
+    }
+
+
+def unsent_json(args: argparse.Namespace, error: OpenMaaSError) -> dict[str, Any]:
+    """The ``--json`` object for a request that could not be sent (same fields, all empty)."""
+    return {
+        "text": "",
+        "reasoning": None,
+        "tool_calls": [],
+        "finish_reason": None,
+        "finish_reason_raw": None,
+        "model": args.model,
+        "provider": error.provider or args.provider,
+        "usage": Usage().as_dict(),
+        "ttft_ms": None,
+        "duration_ms": None,
+        "cost_usd": None,
+        "error": error.as_dict(),
     }
 
 
@@ -178,7 +203,7 @@ async def main(services: Services, args: argparse.Namespace) -> int:
         outcome = await run_ask(services, args, prompt, out, err)
     except OpenMaaSError as exc:
         if args.json:
-            out.write(json.dumps({"error": exc.as_dict()}) + "\n")
+            out.write(json.dumps(unsent_json(args, exc)) + "\n")
         print_error(exc, err)
         return 1
     if args.json:

@@ -101,6 +101,9 @@ class ModelInfo:
         tools: supports function/tool calling.
         params: which :data:`ALL_PARAMS` apply; the others are dropped before sending.
         label: a short description for pickers.
+        temperature_or_top_p: the model refuses ``temperature`` and ``top_p`` together (Claude
+            Opus 4.1 and the 4.5 family: "temperature and top_p cannot both be specified");
+            when both are set, top_p is dropped.
     """
 
     id: str
@@ -112,6 +115,7 @@ class ModelInfo:
     tools: bool = True
     params: frozenset[str] = ALL_PARAMS
     label: str = ""
+    temperature_or_top_p: bool = False
 
     @property
     def ref(self) -> str:
@@ -124,6 +128,7 @@ def _m(provider: str, id: str, ctx: int, out: int, **kw: object) -> ModelInfo:
 
 
 _V = {"vision": True}
+_C45 = {"vision": True, "params": _CLAUDE_PARAMS, "temperature_or_top_p": True}
 _R = {"vision": True, "reasoning": True, "params": _REASONING_PARAMS}
 
 CATALOG: tuple[ModelInfo, ...] = (
@@ -139,11 +144,11 @@ CATALOG: tuple[ModelInfo, ...] = (
     _m("openai", "o3", 200_000, 100_000, **_R),
     _m("openai", "o3-mini", 200_000, 100_000, reasoning=True, params=_REASONING_PARAMS),
     _m("openai", "o4-mini", 200_000, 100_000, **_R),
-    _m("anthropic", "claude-opus-4-5", 200_000, 64_000, vision=True, params=_CLAUDE_PARAMS),
-    _m("anthropic", "claude-opus-4-1", 200_000, 32_000, vision=True, params=_CLAUDE_PARAMS),
-    _m("anthropic", "claude-sonnet-4-5", 200_000, 64_000, vision=True, params=_CLAUDE_PARAMS),
+    _m("anthropic", "claude-opus-4-5", 200_000, 64_000, **_C45),
+    _m("anthropic", "claude-opus-4-1", 200_000, 32_000, **_C45),
+    _m("anthropic", "claude-sonnet-4-5", 200_000, 64_000, **_C45),
     _m("anthropic", "claude-sonnet-4-0", 200_000, 64_000, vision=True, params=_CLAUDE_PARAMS),
-    _m("anthropic", "claude-haiku-4-5", 200_000, 64_000, vision=True, params=_CLAUDE_PARAMS),
+    _m("anthropic", "claude-haiku-4-5", 200_000, 64_000, **_C45),
     _m("anthropic", "claude-3-5-haiku-latest", 200_000, 8_192, params=_CLAUDE_PARAMS),
     _m("gemini", "gemini-3-pro-preview", 1_048_576, 65_536, vision=True, reasoning=True),
     _m("gemini", "gemini-2.5-pro", 1_048_576, 65_536, vision=True, reasoning=True),
@@ -251,6 +256,10 @@ def applicable(request: ChatRequest, info: ModelInfo) -> tuple[ChatRequest, list
         if getattr(request, param) is not None and param not in info.params:
             changes[param] = None
             notes.append(f"{param} is not supported by {info.id}; not sent")
+    if info.temperature_or_top_p and request.temperature is not None and request.top_p is not None:
+        if "top_p" not in changes:
+            changes["top_p"] = None
+            notes.append(f"{info.id} takes temperature or top_p, not both; top_p not sent")
     if request.stop and "stop" not in info.params:
         changes["stop"] = ()
         notes.append(f"stop sequences are not supported by {info.id}; not sent")

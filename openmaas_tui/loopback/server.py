@@ -128,11 +128,17 @@ class LoopbackServer:
 
         def run() -> None:
             loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
             self._loop = loop
             loop.run_until_complete(self.start())
             ready.set()
             loop.run_forever()
             loop.run_until_complete(self.stop())
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             loop.close()
 
         self._thread = threading.Thread(target=run, name="loopback-server", daemon=True)

@@ -74,7 +74,9 @@ def usage_from(meta: dict[str, Any]) -> Usage:
 
     ``output_tokens`` is ``candidatesTokenCount + thoughtsTokenCount`` (thinking is billed as
     output); a missing count counts as 0 when the other is present, and the total is None when
-    both are missing. ``input_tokens`` is ``promptTokenCount`` (which includes cached content),
+    both are missing. ``input_tokens`` is ``promptTokenCount`` (which includes cached content)
+    plus ``toolUsePromptTokenCount`` (results of built-in tools such as search or URL fetch fed
+    back to the model, billed as input; ``totalTokenCount`` counts them too),
     ``cached_input_tokens`` is ``cachedContentTokenCount``.
     """
     candidates = _count(meta, "candidatesTokenCount")
@@ -82,8 +84,10 @@ def usage_from(meta: dict[str, Any]) -> Usage:
     output = None
     if candidates is not None or thoughts is not None:
         output = (candidates or 0) + (thoughts or 0)
+    prompt = _count(meta, "promptTokenCount")
+    tool_prompt = _count(meta, "toolUsePromptTokenCount")
     return Usage(
-        input_tokens=_count(meta, "promptTokenCount"),
+        input_tokens=None if prompt is None else prompt + (tool_prompt or 0),
         output_tokens=output,
         cached_input_tokens=_count(meta, "cachedContentTokenCount"),
         reasoning_tokens=thoughts,

@@ -63,6 +63,11 @@ class Target:
     key: str | None = None
 
     @property
+    def label(self) -> str:
+        """How the model is shown: ``provider/model``, or ``demo (offline)``."""
+        return "demo (offline)" if self.is_demo else self.route.ref
+
+    @property
     def is_demo(self) -> bool:
         """Whether this is the offline demo model."""
         return self.route.provider == "demo"

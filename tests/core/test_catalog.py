@@ -85,3 +85,14 @@ def test_unsupported_parameters_are_dropped_with_a_note() -> None:
     assert len(notes) == 3 and all("o3-mini" in n for n in notes)
     kept, none = applicable(request, model_info(route("ollama/llama3.2")))
     assert kept == request and none == []
+
+
+def test_claude_45_takes_temperature_or_top_p_not_both() -> None:
+    request = ChatRequest(
+        model="claude-sonnet-4-5", messages=(Message.user("hi"),), temperature=0.5, top_p=0.9
+    )
+    sent, notes = applicable(request, model_info(route("claude-sonnet-4-5-20250929")))
+    assert (sent.temperature, sent.top_p) == (0.5, None)
+    assert notes == ["claude-sonnet-4-5 takes temperature or top_p, not both; top_p not sent"]
+    only_top_p = ChatRequest(model="claude-haiku-4-5", messages=(), top_p=0.9)
+    assert applicable(only_top_p, model_info(route("claude-haiku-4-5"))) == (only_top_p, [])

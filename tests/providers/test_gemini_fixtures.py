@@ -4,6 +4,7 @@ text, reasoning, tool calls, finish reasons and usage must match each fixture's 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -43,8 +44,15 @@ _JSON = [n for n in _OK if n.endswith(".json")]
 _RAW_FINISH = {"STOP": FinishReason.STOP, "MAX_TOKENS": FinishReason.LENGTH}
 
 
-def our_usage(reported: dict[str, Any] | None) -> Usage:
-    """The fixture's usage (as Gemini reported it) in our convention: output includes thoughts."""
+def tool_use_prompt_tokens(name: str) -> int:
+    """The last ``toolUsePromptTokenCount`` in a fixture's body (0 when it has none)."""
+    found = re.findall(rb'"toolUsePromptTokenCount":\s*(\d+)', fixture_path(name).read_bytes())
+    return int(found[-1]) if found else 0
+
+
+def our_usage(reported: dict[str, Any] | None, tool_use_prompt: int = 0) -> Usage:
+    """The fixture's usage (as Gemini reported it) in our convention: output includes thoughts,
+    input includes the tool-use prompt (search or fetch results fed back to the model)."""
     if reported is None:
         return Usage()
     candidates, thoughts = reported["output_tokens"], reported["reasoning_tokens"]
@@ -52,7 +60,11 @@ def our_usage(reported: dict[str, Any] | None) -> Usage:
     if candidates is not None or thoughts is not None:
         output = (candidates or 0) + (thoughts or 0)
     return Usage(
-        input_tokens=reported["input_tokens"],
+        input_tokens=(
+            reported["input_tokens"] + tool_use_prompt
+            if reported["input_tokens"] is not None
+            else None
+        ),
         output_tokens=output,
         cached_input_tokens=reported["cached_input_tokens"],
         reasoning_tokens=thoughts,
@@ -95,7 +107,7 @@ def assert_matches(name: str, completion: Completion) -> None:
     want = expected(name)
     assert completion.text == want["text"]
     assert completion.reasoning == want["reasoning"]
-    assert completion.usage == our_usage(want["usage"])
+    assert completion.usage == our_usage(want["usage"], tool_use_prompt_tokens(name))
     assert completion.finish_reason_raw == want["finish_reason"]
     calls = [(c.name, json.loads(c.arguments)) for c in completion.tool_calls]
     assert calls == [(c["name"], json.loads(c["arguments"])) for c in want["tool_calls"]]

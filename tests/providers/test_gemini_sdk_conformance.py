@@ -89,6 +89,8 @@ def _sdk_seen(responses: list[types.GenerateContentResponse]) -> Seen:
                 seen.tool_calls.append((part.function_call.name, part.function_call.args or {}))
     if usage is not None:
         seen.prompt = usage.prompt_token_count
+        if seen.prompt is not None:  # our input also counts the tool-use prompt
+            seen.prompt += usage.tool_use_prompt_token_count or 0
         seen.thoughts = usage.thoughts_token_count
         seen.cached = usage.cached_content_token_count
         if usage.candidates_token_count is not None or usage.thoughts_token_count is not None:

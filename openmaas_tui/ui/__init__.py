@@ -1,0 +1,1 @@
+"""The Textual front end: it turns engine events into widgets and keys into engine calls."""

@@ -1,0 +1,92 @@
+"""``openmaas keys``: set from stdin (never argv), list masked with the backend named, delete,
+and test against a loopback server (ok, and AUTH_FAILED on a bad key)."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+from openmaas_tui.cli import main
+from openmaas_tui.core.keys import SERVICE
+from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
+from openmaas_tui.loopback.server import Reply
+from tests.memory_keyring import MemoryKeyring
+from tests.replay_helpers import fixture_path
+
+KEY = "sk-ant-test-keys-cli-000000000abcd"
+
+
+def _keys(
+    argv: list[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    stdin: str = "",
+) -> tuple[int, str]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = main(["keys", *argv])
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+def test_set_list_delete(
+    memory_keyring: MemoryKeyring,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    code, out = _keys(["set", "anthropic"], capsys, monkeypatch, stdin=KEY + "\n")
+    assert code == 0
+    assert memory_keyring.store[(SERVICE, "anthropic")] == KEY
+    assert KEY not in out and "sk-…abcd" in out
+
+    code, out = _keys(["list"], capsys, monkeypatch)
+    assert code == 0
+    assert "keyring backend: memory keyring MemoryKeyring" in out
+    assert "anthropic" in out and "sk-…abcd" in out and "keyring" in out
+    assert KEY not in out
+
+    code, out = _keys(["delete", "anthropic"], capsys, monkeypatch)
+    assert code == 0 and "deleted" in out
+    assert memory_keyring.store == {}
+
+
+def test_unknown_provider_is_refused(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out = _keys(["set", "nosuch"], capsys, monkeypatch, stdin=KEY)
+    assert code == 1
+    assert "INVALID_REQUEST" in out and "providers: openai" in out
+
+
+def test_the_key_is_never_taken_from_argv() -> None:
+    with pytest.raises(SystemExit):
+        main(["keys", "set", "openai", "sk-test-on-the-command-line-0000"])
+
+
+def test_key_test_reports_ok_and_auth_failed(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, isolated_home: Path
+) -> None:
+    server = ReplayServer(Reply.json_body({"data": [{"id": "gpt-4o-mini"}, {"id": "gpt-4o"}]}))
+    server.queue(fixture_reply(fixture_path("openai/error_401_invalid_key.json")))
+    server.start_in_thread()
+    try:
+        isolated_home.mkdir(parents=True, exist_ok=True)
+        (isolated_home / "config.toml").write_text(
+            f'[endpoints.local]\nbase_url = "{server.url}/v1"\napi_key_env = "LOCAL_KEY"\n',
+            encoding="utf-8",
+        )
+        monkeypatch.setenv("LOCAL_KEY", "sk-test-wrong-key-000000000000")
+        code, out = _keys(["test", "local"], capsys, monkeypatch)
+        assert code == 1
+        assert "AUTH_FAILED" in out
+        assert "sk-test-wrong-key-000000000000" not in out
+        code, out = _keys(["test", "local"], capsys, monkeypatch)
+        assert code == 0 and "2 models" in out
+        assert (
+            server.requests[0].headers["authorization"] == "Bearer sk-test-wrong-key-000000000000"
+        )
+        assert server.requests[0].path == "/v1/models"
+    finally:
+        server.stop_thread()
