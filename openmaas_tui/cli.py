@@ -74,7 +74,7 @@ def build_app(argv: Sequence[str]) -> App[None]:
 
     args = build_parser().parse_args(list(argv))
     services = open_services(use_keyring=not args.no_keyring)
-    model = "demo" if args.demo else (args.model or services.settings.default_model)
+    model = "demo" if args.demo else services.providers.model_for(args.model, args.provider)
     return PlaygroundApp(services, model=model, provider=args.provider, base_url=args.base_url)
 
 

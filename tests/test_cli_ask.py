@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from openmaas_tui.cli import main
+from openmaas_tui.core.catalog import DEFAULT_MODELS
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from tests.replay_helpers import expected, fixture_path
 
@@ -77,6 +78,9 @@ def test_json_carries_the_recorded_text_and_usage(
     assert result["finish_reason_raw"] == want["finish_reason"]
     assert result["usage"] == _our_usage(provider, name)
     assert result["provider"] == provider
+    assert result["model"] == DEFAULT_MODELS[provider]
+    sent = server.last
+    assert sent.json().get("model") == result["model"] or result["model"] in sent.path
     assert result["error"] is None
     assert result["ttft_ms"] is not None and result["duration_ms"] >= result["ttft_ms"]
     assert [c["name"] for c in result["tool_calls"]] == [c["name"] for c in want["tool_calls"]]

@@ -131,7 +131,7 @@ async def run_ask(
         OpenMaaSError: when the request cannot even be made (routing, MISSING_KEY); failures
             after sending are returned in :attr:`Outcome.error` with the partial answer.
     """
-    spec = args.model or services.settings.default_model
+    spec = services.providers.model_for(args.model, args.provider)
     target = await services.providers.target(spec, provider=args.provider, base_url=args.base_url)
     request, notes = target.prepare(
         ChatRequest(

@@ -87,6 +87,21 @@ PROVIDERS: dict[str, ProviderInfo] = {
 """Built-in providers. Custom OpenAI-compatible endpoints come from settings."""
 
 
+DEFAULT_MODELS: dict[str, str] = {
+    "openai": "gpt-4o-mini",
+    "anthropic": "claude-sonnet-4-5",
+    "gemini": "gemini-2.5-flash",
+    "ollama": "llama3.2",
+    "groq": "llama-3.1-8b-instant",
+    "openrouter": "openrouter/auto",
+    "deepseek": "deepseek-chat",
+    "mistral": "mistral-small-latest",
+    "cerebras": "llama3.1-8b",
+    "demo": "demo",
+}
+"""The model used when a provider is named without a model (``--provider anthropic``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ModelInfo:
     """A model and what it can do.

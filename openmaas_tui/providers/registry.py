@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from openmaas_tui.core.catalog import PROVIDERS, ModelInfo, Route, applicable, model_info, route
+from openmaas_tui.core.catalog import (
+    DEFAULT_MODELS,
+    PROVIDERS,
+    ModelInfo,
+    Route,
+    applicable,
+    model_info,
+    route,
+)
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.keys import KeyStore
 from openmaas_tui.core.settings import Settings
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
@@ -113,6 +122,34 @@ class Providers:
     def names(self) -> list[str]:
         """Every provider name: built-ins, then custom endpoints."""
         return [*PROVIDERS, *(n for n in self.settings.endpoints if n not in PROVIDERS)]
+
+    def model_for(self, spec: str | None, provider: str | None) -> str:
+        """The model to use when ``spec`` may be missing: ``spec`` itself; else, with a
+        provider named, the settings' ``default_model`` when it belongs to that provider, or the
+        provider's usual default (:data:`DEFAULT_MODELS`); else the settings' default.
+
+        Raises:
+            OpenMaaSError: INVALID_MODEL for a custom endpoint named without a model.
+        """
+        if spec:
+            return spec
+        default = self.settings.default_model
+        if provider is None:
+            return default
+        try:
+            routed = route(default, endpoints=self.settings.endpoints)
+        except OpenMaaSError:
+            routed = None
+        if routed is not None and routed.provider == provider:
+            return routed.model
+        if provider in DEFAULT_MODELS:
+            return DEFAULT_MODELS[provider]
+        raise OpenMaaSError(
+            ErrorCode.INVALID_MODEL,
+            f"no model named for {provider}",
+            provider=provider,
+            hint=f"name one with -m (`openmaas models --discover` lists what {provider} offers)",
+        )
 
     async def _demo_url(self) -> str:
         if self._demo is None:
