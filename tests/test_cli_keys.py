@@ -7,6 +7,8 @@ import io
 import sys
 from pathlib import Path
 
+import keyring
+import keyring.backends.fail
 import pytest
 
 from openmaas_tui.cli import main
@@ -90,3 +92,16 @@ def test_key_test_reports_ok_and_auth_failed(
         assert server.requests[0].path == "/v1/models"
     finally:
         server.stop_thread()
+
+
+def test_set_without_a_keyring_stores_nothing_and_says_what_to_do(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keyring.set_keyring(keyring.backends.fail.Keyring())  # type: ignore[no-untyped-call]
+    code, out = _keys(
+        ["set", "gemini"], capsys, monkeypatch, stdin="AIzaTestTestTestTestTest0000\n"
+    )
+    assert code == 1
+    assert "STORAGE_FAILED" in out and "not stored" in out
+    assert "GEMINI_API_KEY or GOOGLE_API_KEY" in out
+    assert "AIzaTestTestTestTestTest0000" not in out

@@ -20,11 +20,8 @@ from openmaas_tui.services import Services
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``openmaas keys``."""
     sub = parser.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
-    p_set = sub.add_parser("set", help="store a key (read from a hidden prompt or stdin)")
+    p_set = sub.add_parser("set", help="store a key in the OS keyring (hidden prompt or stdin)")
     p_set.add_argument("provider")
-    p_set.add_argument(
-        "--memory", action="store_true", help="keep it in memory only (useless outside the app)"
-    )
     sub.add_parser("list", help="every provider, its key masked and where it comes from")
     p_delete = sub.add_parser("delete", help="remove a stored key")
     p_delete.add_argument("provider")
@@ -47,14 +44,30 @@ def _read_key(provider: str) -> str:
     return sys.stdin.readline()
 
 
-def cmd_set(services: Services, provider: str, memory: bool, console: Console) -> int:
-    """Store a key; says where it went."""
+def cmd_set(services: Services, provider: str, console: Console) -> int:
+    """Store a key in the OS keyring; says where it went.
+
+    Raises:
+        OpenMaaSError: STORAGE_FAILED when there is no usable keyring (a key kept in memory
+            would vanish when this command ends).
+    """
     _check_provider(services, provider)
-    source = services.keys.set(provider, _read_key(provider), persist=not memory)
-    for warning in services.keys.warnings:
-        console.print(f"[yellow]note:[/] {warning}")
-    where = f"the OS keyring ({services.keys.backend_name})" if source == "keyring" else "memory"
-    console.print(f"stored the {provider} key in {where}: {services.keys.info(provider).masked}")
+    key = _read_key(provider)
+    source = services.keys.set(provider, key) if services.keys.keyring_available else None
+    if source != "keyring":
+        services.keys.delete(provider)
+        envs = " or ".join(services.keys.env_vars(provider)) or "its environment variable"
+        raise OpenMaaSError(
+            ErrorCode.STORAGE_FAILED,
+            "no usable OS keyring here, so the key was not stored",
+            provider=provider,
+            hint=f"set {envs} in your environment, or add the key in the app (ctrl+k), "
+            "where it is kept in memory for that run",
+        )
+    console.print(
+        f"stored the {provider} key in the OS keyring ({services.keys.backend_name}): "
+        f"{services.keys.info(provider).masked}"
+    )
     return 0
 
 
@@ -106,7 +119,7 @@ async def main(services: Services, args: argparse.Namespace) -> int:
     console = Console(highlight=False)
     action = args.keys_command
     if action == "set":
-        return cmd_set(services, args.provider, args.memory, console)
+        return cmd_set(services, args.provider, console)
     if action == "list":
         return cmd_list(services, console)
     if action == "delete":
