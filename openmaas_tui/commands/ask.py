@@ -53,6 +53,7 @@ class Outcome:
     """What one ``ask`` produced: the (possibly partial) completion, timing and any error."""
 
     provider: str
+    label: str
     meter: StreamMeter
     completion: Completion
     error: OpenMaaSError | None
@@ -177,13 +178,13 @@ async def run_ask(
         out.write("\n")
     price = services.prices.price(target.route.provider, target.route.model)
     cost = None if price is None else price.cost_usd(completion.usage)
-    return Outcome(target.route.provider, meter, completion, error, cost)
+    return Outcome(target.route.provider, target.label, meter, completion, error, cost)
 
 
 def summary_line(outcome: Outcome) -> str:
     """``model · TTFT 312 ms · 48.1 tok/s · 17 in / 10 out · $0.0002`` for a terminal."""
     c, m = outcome.completion, outcome.meter
-    parts = [f"{outcome.provider}/{c.model}"]
+    parts = [outcome.label]
     if m.ttft_ms is not None:
         parts.append(f"TTFT {m.ttft_ms:.0f} ms")
     if (rate := m.tokens_per_s()) is not None:

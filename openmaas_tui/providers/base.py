@@ -1,8 +1,9 @@
-"""The adapter contract and the plumbing every adapter shares: opening a stream with errors
-mapped, iterating SSE events, and turning a finished completion back into events."""
+"""The adapter contract and the plumbing every adapter shares: one request or one stream with
+errors mapped, reading JSON bodies and SSE events, and moving between events and completions."""
 
 from __future__ import annotations
 
+import json as jsonlib
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
@@ -102,6 +103,63 @@ async def iter_sse(response: httpx.Response) -> AsyncIterator[ServerSentEvent]:
         yield event
 
 
+async def send_request(
+    client: httpx.AsyncClient,
+    provider: str,
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str],
+    json: Mapping[str, Any] | None = None,
+    params: Mapping[str, str] | None = None,
+) -> httpx.Response:
+    """Send one non-streaming request and return the response once it is known to be OK.
+
+    Args:
+        client: the shared HTTP client.
+        provider: the provider name put on errors.
+        method: the HTTP method (``GET``, ``POST``).
+        url: the full URL.
+        headers: the request headers (the key travels here and only here).
+        json: the JSON body, or None to send no body.
+        params: query parameters.
+
+    Returns:
+        The response, its body read (``response.content``).
+
+    Raises:
+        OpenMaaSError: from a status >= 400 and its error body (AUTH_FAILED, RATE_LIMITED,
+            INVALID_MODEL, …; see :func:`~.http_errors.error_from_response`), or from the
+            transport: STREAM_TIMEOUT when nothing arrives in time, STREAM_CONNECTION_FAILED
+            otherwise (no connection, or one that failed before the whole body arrived).
+    """
+    body = dict(json) if json is not None else None
+    try:
+        response = await client.request(
+            method, url, json=body, headers=dict(headers), params=params
+        )
+    except httpx.HTTPError as exc:
+        raise map_transport_error(provider, exc, mid_stream=False) from None
+    if response.status_code >= 400:
+        raise error_from_response(
+            provider, response.status_code, response.headers, response.content
+        )
+    return response
+
+
+def load_json(provider: str, data: str | bytes) -> Any:
+    """``data`` parsed as JSON (a whole body, one SSE ``data`` field or one NDJSON line).
+
+    Raises:
+        OpenMaaSError: STREAM_PARSING_FAILED when ``data`` is not JSON, quoting its start.
+    """
+    try:
+        return jsonlib.loads(data)
+    except ValueError:
+        text = data if isinstance(data, str) else data.decode("utf-8", errors="replace")
+        raise parsing_failed(provider, text) from None
+
+
 def is_json_response(response: httpx.Response) -> bool:
     """Whether a response that should have been a stream came back as one JSON document
     (some OpenAI-compatible servers ignore ``stream: true``)."""
@@ -130,6 +188,14 @@ def completion_events(completion: Completion) -> Iterable[StreamEvent]:
     yield UsageReport(completion.usage)
     if completion.finish_reason is not None:
         yield Finish(completion.finish_reason, completion.finish_reason_raw)
+
+
+def completion_from(events: Iterable[StreamEvent], model: str) -> Completion:
+    """Fold already parsed ``events`` (a whole non-streaming answer) into a :class:`Completion`."""
+    builder = CompletionBuilder(model)
+    for event in events:
+        builder.add(event)
+    return builder.build()
 
 
 async def collect(events: AsyncIterator[StreamEvent], model: str) -> Completion:
