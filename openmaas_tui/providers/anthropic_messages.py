@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from typing import Any
 
 import httpx
 
@@ -24,14 +23,12 @@ from openmaas_tui.providers.base import (
     completion_events,
     is_json_response,
     iter_sse,
+    load_json,
     open_stream,
     parsing_failed,
+    send_request,
 )
-from openmaas_tui.providers.http_errors import (
-    error_from_payload,
-    error_from_response,
-    map_transport_error,
-)
+from openmaas_tui.providers.http_errors import error_from_payload
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 _MODEL_PAGES = 20  # at most this many pages of /v1/models (1000 models each) are read
@@ -110,13 +107,15 @@ class AnthropicAdapter:
             OpenMaaSError: from the HTTP status or transport; STREAM_PARSING_FAILED for a body
                 that is not a message.
         """
-        body = request_body(request, self.provider, stream=False)
-        url = f"{self.base_url}/v1/messages"
-        async with open_stream(
-            self._client, self.provider, url, json=body, headers=headers(key)
-        ) as response:
-            raw = await response.aread()
-        return self._completion(raw, request.model)
+        response = await send_request(
+            self._client,
+            self.provider,
+            "POST",
+            f"{self.base_url}/v1/messages",
+            headers=headers(key),
+            json=request_body(request, self.provider, stream=False),
+        )
+        return self._completion(response.content, request.model)
 
     async def list_models(self, key: str | None) -> list[ModelInfo]:
         """The models the key can use (``GET /v1/models``, ``data[].id`` and
@@ -129,7 +128,15 @@ class AnthropicAdapter:
         models: list[ModelInfo] = []
         params: dict[str, str] = {"limit": "1000"}
         for _ in range(_MODEL_PAGES):
-            page = await self._get_json(f"{self.base_url}/v1/models", key, params)
+            response = await send_request(
+                self._client,
+                self.provider,
+                "GET",
+                f"{self.base_url}/v1/models",
+                headers=headers(key),
+                params=params,
+            )
+            page = load_json(self.provider, response.content)
             try:
                 for item in page["data"]:
                     models.append(self._model_info(item["id"], item.get("display_name")))
@@ -147,29 +154,11 @@ class AnthropicAdapter:
             return ModelInfo(model_id, self.provider, label=label)
         return replace(known, id=model_id, provider=self.provider, label=label or known.label)
 
-    async def _get_json(self, url: str, key: str | None, params: dict[str, str]) -> Any:
-        try:
-            response = await self._client.get(url, headers=headers(key), params=params)
-        except httpx.HTTPError as exc:
-            raise map_transport_error(self.provider, exc, mid_stream=False) from None
-        if response.status_code >= 400:
-            raise error_from_response(
-                self.provider, response.status_code, response.headers, response.content
-            )
-        try:
-            return response.json()
-        except ValueError:
-            raise parsing_failed(self.provider, response.text) from None
-
     def _completion(self, raw: bytes, model: str) -> Completion:
-        text = raw.decode("utf-8", errors="replace")
-        try:
-            payload = json.loads(text)
-        except ValueError:
-            raise parsing_failed(self.provider, text) from None
+        payload = load_json(self.provider, raw)
         if isinstance(payload, dict) and payload.get("type") == "error":
             raise error_from_payload(self.provider, payload)
         try:
             return parse_message(payload, model)
         except (KeyError, TypeError, AttributeError):
-            raise parsing_failed(self.provider, text) from None
+            raise parsing_failed(self.provider, raw.decode("utf-8", errors="replace")) from None

@@ -25,7 +25,7 @@ from openmaas_tui.core.types import (
     Usage,
     UsageReport,
 )
-from openmaas_tui.providers.base import parsing_failed
+from openmaas_tui.providers.base import load_json, parsing_failed
 from openmaas_tui.providers.http_errors import error_from_payload
 
 # https://ai.google.dev/api/generate-content#FinishReason
@@ -180,10 +180,7 @@ def events_from_body(provider: str, body: bytes) -> Iterator[StreamEvent]:
         OpenMaaSError: STREAM_PARSING_FAILED when the body is not such JSON; a mapped error
             for an ``error`` object in it.
     """
-    try:
-        payload = json.loads(body)
-    except ValueError:
-        raise parsing_failed(provider, body.decode("utf-8", errors="replace")) from None
+    payload = load_json(provider, body)
     if isinstance(payload, dict):
         payload = [payload]
     elif not isinstance(payload, list):

@@ -17,7 +17,6 @@ Chunks are turned into events by :mod:`.gemini_events`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
@@ -28,7 +27,6 @@ from openmaas_tui.core.catalog import ModelInfo, find_model
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
-    CompletionBuilder,
     ContentPart,
     Message,
     Role,
@@ -36,13 +34,15 @@ from openmaas_tui.core.types import (
     TextPart,
 )
 from openmaas_tui.providers.base import (
+    completion_from,
     is_json_response,
     iter_sse,
+    load_json,
     open_stream,
     parsing_failed,
+    send_request,
 )
 from openmaas_tui.providers.gemini_events import GeminiChunkParser, events_from_body
-from openmaas_tui.providers.http_errors import error_from_response, map_transport_error
 
 DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
 """The Gemini API endpoint."""
@@ -150,14 +150,9 @@ class GeminiAdapter:
                     yield event
                 return
             async for sse in iter_sse(response):
-                data = sse.data
-                if not data:
+                if not sse.data:
                     continue
-                try:
-                    chunk = json.loads(data)
-                except ValueError:
-                    raise parsing_failed(self.provider, data) from None
-                for event in parser.feed(chunk):
+                for event in parser.feed(load_json(self.provider, sse.data)):
                     yield event
 
     async def complete(self, request: ChatRequest, key: str | None) -> Completion:
@@ -167,18 +162,15 @@ class GeminiAdapter:
             OpenMaaSError: HTTP and transport failures, or STREAM_PARSING_FAILED for a body
                 that is not a ``GenerateContentResponse``.
         """
-        async with open_stream(
+        response = await send_request(
             self._client,
             self.provider,
+            "POST",
             self._url(request.model, "generateContent"),
-            json=request_body(request),
             headers=self._headers(key),
-        ) as response:
-            body = await response.aread()
-        builder = CompletionBuilder(request.model)
-        for event in events_from_body(self.provider, body):
-            builder.add(event)
-        return builder.build()
+            json=request_body(request),
+        )
+        return completion_from(events_from_body(self.provider, response.content), request.model)
 
     async def list_models(self, key: str | None) -> list[ModelInfo]:
         """The models that support ``generateContent``, ids without the ``models/`` prefix.
@@ -193,7 +185,15 @@ class GeminiAdapter:
         models: list[ModelInfo] = []
         params: dict[str, str] = {"pageSize": "1000"}
         for _ in range(_MAX_MODEL_PAGES):
-            payload = await self._get_json(f"{self.base_url}/{_API_VERSION}/models", key, params)
+            response = await send_request(
+                self._client,
+                self.provider,
+                "GET",
+                f"{self.base_url}/{_API_VERSION}/models",
+                headers=self._headers(key),
+                params=params,
+            )
+            payload = load_json(self.provider, response.content)
             try:
                 models.extend(self._model_infos(payload.get("models") or []))
                 token = payload.get("nextPageToken")
@@ -225,17 +225,3 @@ class GeminiAdapter:
                 )
             )
         return infos
-
-    async def _get_json(self, url: str, key: str | None, params: dict[str, str]) -> Any:
-        try:
-            response = await self._client.get(url, headers=self._headers(key), params=params)
-        except httpx.HTTPError as exc:
-            raise map_transport_error(self.provider, exc, mid_stream=False) from None
-        if response.status_code >= 400:
-            raise error_from_response(
-                self.provider, response.status_code, response.headers, response.content
-            )
-        try:
-            return response.json()
-        except ValueError:
-            raise parsing_failed(self.provider, response.text) from None

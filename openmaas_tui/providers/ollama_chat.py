@@ -29,7 +29,6 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
-    CompletionBuilder,
     Finish,
     FinishReason,
     ImagePart,
@@ -40,12 +39,15 @@ from openmaas_tui.core.types import (
     Usage,
     UsageReport,
 )
-from openmaas_tui.providers.base import is_json_response, open_stream, parsing_failed
-from openmaas_tui.providers.http_errors import (
-    error_from_payload,
-    error_from_response,
-    map_transport_error,
+from openmaas_tui.providers.base import (
+    completion_from,
+    is_json_response,
+    load_json,
+    open_stream,
+    parsing_failed,
+    send_request,
 )
+from openmaas_tui.providers.http_errors import error_from_payload
 
 DEFAULT_BASE_URL = "http://localhost:11434"
 """Where a local Ollama server listens unless ``OLLAMA_HOST`` says otherwise."""
@@ -180,13 +182,6 @@ def _count(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _load(provider: str, text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        raise parsing_failed(provider, text) from None
-
-
 class OllamaChatAdapter:
     """Ollama's native ``/api/chat`` (NDJSON stream) and ``/api/tags`` (model discovery).
 
@@ -231,14 +226,13 @@ class OllamaChatAdapter:
             headers=self._headers(key),
         ) as response:
             if is_json_response(response):  # a proxy that answered with one JSON document
-                await response.aread()
-                for event in reader.events(_load(self.provider, response.text)):
+                for event in reader.events(load_json(self.provider, await response.aread())):
                     yield event
             else:
                 async for line in response.aiter_lines():
                     if reader.done or not line.strip():
                         continue  # nothing follows the final line; blank lines carry nothing
-                    for event in reader.events(_load(self.provider, line)):
+                    for event in reader.events(load_json(self.provider, line)):
                         yield event
         if not reader.done:
             raise OpenMaaSError(
@@ -253,13 +247,16 @@ class OllamaChatAdapter:
         Raises:
             OpenMaaSError: from the status, the transport, or an unreadable body.
         """
-        payload = await self._request_json(
-            "POST", "/api/chat", key, json=chat_body(request, stream=False)
+        response = await send_request(
+            self._client,
+            self.provider,
+            "POST",
+            f"{self.base_url}/api/chat",
+            headers=self._headers(key),
+            json=chat_body(request, stream=False),
         )
-        builder = CompletionBuilder(request.model)
-        for event in _ChunkReader(self.provider).events(payload):
-            builder.add(event)
-        return builder.build()
+        payload = load_json(self.provider, response.content)
+        return completion_from(_ChunkReader(self.provider).events(payload), request.model)
 
     async def list_models(self, key: str | None) -> list[ModelInfo]:
         """The models the server has pulled (``GET /api/tags``); context windows are unknown.
@@ -267,24 +264,16 @@ class OllamaChatAdapter:
         Raises:
             OpenMaaSError: STREAM_CONNECTION_FAILED when no server answers, or from the status.
         """
-        payload = await self._request_json("GET", "/api/tags", key)
+        response = await send_request(
+            self._client,
+            self.provider,
+            "GET",
+            f"{self.base_url}/api/tags",
+            headers=self._headers(key),
+        )
+        payload = load_json(self.provider, response.content)
         models = payload.get("models") if isinstance(payload, dict) else None
         if not isinstance(models, list):
             raise parsing_failed(self.provider, repr(payload))
         names = (m.get("name") or m.get("model") for m in models if isinstance(m, dict))
         return [ModelInfo(str(name), self.provider) for name in names if name]
-
-    async def _request_json(
-        self, method: str, path: str, key: str | None, *, json: Mapping[str, Any] | None = None
-    ) -> Any:
-        try:
-            response = await self._client.request(
-                method, f"{self.base_url}{path}", json=json, headers=self._headers(key)
-            )
-        except httpx.HTTPError as exc:
-            raise map_transport_error(self.provider, exc, mid_stream=False) from None
-        if response.status_code >= 400:
-            raise error_from_response(
-                self.provider, response.status_code, response.headers, response.content
-            )
-        return _load(self.provider, response.text)

@@ -11,7 +11,6 @@ answers lives in :mod:`.openai_chat_parse`.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import replace
@@ -33,14 +32,12 @@ from openmaas_tui.providers.base import (
     completion_events,
     is_json_response,
     iter_sse,
+    load_json,
     open_stream,
     parsing_failed,
+    send_request,
 )
-from openmaas_tui.providers.http_errors import (
-    error_from_payload,
-    error_from_response,
-    map_transport_error,
-)
+from openmaas_tui.providers.http_errors import error_from_payload
 from openmaas_tui.providers.openai_chat_parse import ChunkParser, parse_completion
 
 _REASONING_PREFIXES = ("o1", "o3", "o4", "gpt-5")
@@ -182,7 +179,6 @@ class OpenAIChatAdapter:
                 return
             # The hot path: one json.loads and one small list of events per chunk.
             parser = ChunkParser(provider)
-            loads = json.loads
             async for sse in iter_sse(response):
                 data = sse.data
                 if not data:
@@ -190,37 +186,17 @@ class OpenAIChatAdapter:
                 if data.startswith("[DONE]"):
                     await _drain(response)
                     return
-                try:
-                    chunk = loads(data)
-                except ValueError:
-                    raise parsing_failed(provider, data) from None
+                chunk = load_json(provider, data)
                 for event in parser.feed(chunk):
                     yield event
                 if chunk.get("error"):
                     raise error_from_payload(provider, chunk)
 
     def _completion(self, raw: bytes, model: str) -> Completion:
-        try:
-            payload = json.loads(raw)
-        except ValueError:
-            raise parsing_failed(self.provider, raw.decode("utf-8", "replace")) from None
+        payload = load_json(self.provider, raw)
         if isinstance(payload, dict) and payload.get("error") and not payload.get("choices"):
             raise error_from_payload(self.provider, payload)
         return parse_completion(payload, model, self.provider)
-
-    async def _send(self, method: str, path: str, key: str | None, body: Any) -> bytes:
-        """One non-streaming request; the body of a successful answer."""
-        try:
-            response = await self._client.request(
-                method, f"{self.base_url}{path}", json=body, headers=self._headers(key)
-            )
-        except httpx.HTTPError as exc:
-            raise map_transport_error(self.provider, exc, mid_stream=False) from None
-        if response.status_code >= 400:
-            raise error_from_response(
-                self.provider, response.status_code, response.headers, response.content
-            )
-        return response.content
 
     async def complete(self, request: ChatRequest, key: str | None) -> Completion:
         """The whole answer to ``request`` from one non-streaming call.
@@ -228,10 +204,15 @@ class OpenAIChatAdapter:
         Raises:
             OpenMaaSError: any transport or HTTP code, or STREAM_PARSING_FAILED.
         """
-        raw = await self._send(
-            "POST", "/chat/completions", key, self.build_body(request, stream=False)
+        response = await send_request(
+            self._client,
+            self.provider,
+            "POST",
+            f"{self.base_url}/chat/completions",
+            headers=self._headers(key),
+            json=self.build_body(request, stream=False),
         )
-        return self._completion(raw, request.model)
+        return self._completion(response.content, request.model)
 
     async def list_models(self, key: str | None) -> list[ModelInfo]:
         """The models ``GET {base_url}/models`` lists, with catalog facts where known.
@@ -240,12 +221,18 @@ class OpenAIChatAdapter:
             OpenMaaSError: AUTH_FAILED for a bad key, any transport code, or
                 STREAM_PARSING_FAILED for a body without ``data[].id``.
         """
-        raw = await self._send("GET", "/models", key, None)
+        response = await send_request(
+            self._client,
+            self.provider,
+            "GET",
+            f"{self.base_url}/models",
+            headers=self._headers(key),
+        )
+        payload = load_json(self.provider, response.content)
         try:
-            entries = json.loads(raw)["data"]
-            ids = [str(entry["id"]) for entry in entries]
-        except (ValueError, KeyError, TypeError):
-            raise parsing_failed(self.provider, raw.decode("utf-8", "replace")) from None
+            ids = [str(entry["id"]) for entry in payload["data"]]
+        except (KeyError, TypeError):
+            raise parsing_failed(self.provider, response.text) from None
         models = []
         for model_id in ids:
             info = find_model(self.provider, model_id)
