@@ -45,6 +45,14 @@ _FINISH: dict[str, FinishReason] = {
     "refusal": FinishReason.CONTENT_FILTER,
 }
 
+_USAGE_FIELDS = (
+    "input_tokens",
+    "cache_read_input_tokens",
+    "cache_creation_input_tokens",
+    "output_tokens",
+)
+"""The top-level counts of a ``usage`` object, each the name of a :class:`RawUsage` field."""
+
 
 def headers(key: str | None) -> dict[str, str]:
     """Request headers: ``anthropic-version`` always, ``x-api-key`` only when there is a key."""
@@ -122,18 +130,10 @@ class RawUsage:
     def merge(self, usage: dict[str, Any]) -> None:
         """Take the counts present in a ``usage`` object. ``output_tokens_details`` carries
         ``thinking_tokens`` (the reasoning part of ``output_tokens``) in newer responses."""
-        value = usage.get("input_tokens")
-        if value is not None:
-            self.input_tokens = value
-        value = usage.get("cache_read_input_tokens")
-        if value is not None:
-            self.cache_read_input_tokens = value
-        value = usage.get("cache_creation_input_tokens")
-        if value is not None:
-            self.cache_creation_input_tokens = value
-        value = usage.get("output_tokens")
-        if value is not None:
-            self.output_tokens = value
+        for name in _USAGE_FIELDS:
+            value = usage.get(name)
+            if value is not None:
+                setattr(self, name, value)
         details = usage.get("output_tokens_details")
         if isinstance(details, dict) and details.get("thinking_tokens") is not None:
             self.thinking_tokens = details["thinking_tokens"]
