@@ -4,7 +4,6 @@ the meta's ``expected`` block; constructed faults map to the right error codes."
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from openmaas_tui.loopback.replay import ReplayServer, fixture_reply, load_meta
 from openmaas_tui.loopback.server import Reply
 from openmaas_tui.providers.anthropic_messages import AnthropicAdapter
 from openmaas_tui.providers.base import collect
+from tests.providers.helpers import answer
 from tests.replay_helpers import expected, fixture_path, fixtures_of
 
 FIXTURES = fixtures_of("anthropic", {"anthropic_sse", "anthropic_json"})
@@ -55,17 +55,8 @@ STATUS_CODES = {
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[ReplayServer]:
-    srv = ReplayServer()
-    await srv.start()
-    yield srv
-    await srv.stop()
-
-
-@pytest.fixture
-async def adapter(server: ReplayServer) -> AsyncIterator[AnthropicAdapter]:
-    async with httpx.AsyncClient() as client:
-        yield AnthropicAdapter(client, base_url=server.url)
+def adapter(server: ReplayServer, client: httpx.AsyncClient) -> AnthropicAdapter:
+    return AnthropicAdapter(client, base_url=server.url)
 
 
 def _payloads(name: str) -> list[dict[str, Any]]:
@@ -103,9 +94,7 @@ def _expected_usage(name: str) -> Usage:
 
 
 async def _run(adapter: AnthropicAdapter, name: str) -> Completion:
-    if name.endswith(".sse"):
-        return await collect(adapter.stream(REQUEST, "sk-ant-test"), REQUEST.model)
-    return await adapter.complete(REQUEST, "sk-ant-test")
+    return await answer(adapter, REQUEST, "sk-ant-test", stream=name.endswith(".sse"))
 
 
 def _assert_matches(completion: Completion, name: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -24,17 +23,13 @@ JSON = fixture_path("anthropic/json_text.json")
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[ReplayServer]:
-    srv = ReplayServer(fixture_reply(STREAM))
-    await srv.start()
-    yield srv
-    await srv.stop()
+def default_reply() -> Reply:
+    return fixture_reply(STREAM)
 
 
 @pytest.fixture
-async def adapter(server: ReplayServer) -> AsyncIterator[AnthropicAdapter]:
-    async with httpx.AsyncClient() as client:
-        yield AnthropicAdapter(client, base_url=server.url + "/")
+def adapter(server: ReplayServer, client: httpx.AsyncClient) -> AnthropicAdapter:
+    return AnthropicAdapter(client, base_url=server.url + "/")
 
 
 def _request(**kw: Any) -> ChatRequest:

@@ -17,7 +17,7 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import ChatRequest, Completion, CompletionBuilder, Message, Usage
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply, load_meta
 from openmaas_tui.providers.anthropic_messages import AnthropicAdapter
-from openmaas_tui.providers.base import collect
+from tests.providers.helpers import answer
 from tests.replay_helpers import expected, fixture_path, fixtures_of
 
 FIXTURES = fixtures_of("anthropic", {"anthropic_sse", "anthropic_json"})
@@ -40,14 +40,6 @@ SDK_ERRORS: dict[type[anthropic.APIStatusError], ErrorCode] = {
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[ReplayServer]:
-    srv = ReplayServer()
-    await srv.start()
-    yield srv
-    await srv.stop()
-
-
-@pytest.fixture
 async def sdk(server: ReplayServer) -> AsyncIterator[anthropic.AsyncAnthropic]:
     client = anthropic.AsyncAnthropic(base_url=server.url, api_key=KEY, max_retries=0)
     yield client
@@ -55,9 +47,8 @@ async def sdk(server: ReplayServer) -> AsyncIterator[anthropic.AsyncAnthropic]:
 
 
 @pytest.fixture
-async def adapter(server: ReplayServer) -> AsyncIterator[AnthropicAdapter]:
-    async with httpx.AsyncClient() as client:
-        yield AnthropicAdapter(client, base_url=server.url)
+def adapter(server: ReplayServer, client: httpx.AsyncClient) -> AnthropicAdapter:
+    return AnthropicAdapter(client, base_url=server.url)
 
 
 def _sdk_args() -> dict[str, Any]:
@@ -74,9 +65,7 @@ async def _sdk_message(sdk: anthropic.AsyncAnthropic, name: str) -> SdkMessage:
 
 async def _ours(adapter: AnthropicAdapter, name: str) -> Completion:
     request = ChatRequest(MODEL, (Message.user(PROMPT),))
-    if name.endswith(".sse"):
-        return await collect(adapter.stream(request, KEY), MODEL)
-    return await adapter.complete(request, KEY)
+    return await answer(adapter, request, KEY, stream=name.endswith(".sse"))
 
 
 def _sdk_usage(message: SdkMessage) -> Usage:

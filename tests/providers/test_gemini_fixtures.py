@@ -15,7 +15,6 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
-    CompletionBuilder,
     Finish,
     FinishReason,
     Message,
@@ -28,8 +27,10 @@ from openmaas_tui.core.types import (
 )
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply, load_meta
 from openmaas_tui.loopback.server import Reply
+from openmaas_tui.providers.base import completion_from
 from openmaas_tui.providers.gemini_events import events_from_chunks, map_finish, usage_from
 from openmaas_tui.providers.gemini_generate import GeminiAdapter
+from tests.providers.helpers import drain
 from tests.replay_helpers import expected, fixture_path, fixtures_of
 
 MODEL = "gemini-2.5-flash"
@@ -97,10 +98,7 @@ async def _complete(reply: Reply) -> Completion:
 
 
 def _build(events: list[StreamEvent]) -> Completion:
-    builder = CompletionBuilder(MODEL)
-    for event in events:
-        builder.add(event)
-    return builder.build()
+    return completion_from(events, MODEL)
 
 
 def assert_matches(name: str, completion: Completion) -> None:
@@ -223,11 +221,8 @@ def _text_chunk(text: str, **candidate: Any) -> dict[str, Any]:
 
 
 async def _drain(events: AsyncIterator[StreamEvent]) -> tuple[list[StreamEvent], OpenMaaSError]:
-    received: list[StreamEvent] = []
-    with pytest.raises(OpenMaaSError) as caught:
-        async for event in events:
-            received.append(event)
-    return received, caught.value
+    drained = await drain(events, MODEL)
+    return drained.events, drained.failure
 
 
 async def _stream_failure(reply: Reply) -> tuple[list[StreamEvent], OpenMaaSError]:

@@ -4,7 +4,6 @@ the model listing call."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -40,11 +39,8 @@ MINIMAL = ChatRequest(model=MODEL, messages=(Message.user("Hi"),))
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[ReplayServer]:
-    replay = ReplayServer(fixture_reply(fixture_path("gemini/sse_text.sse")))
-    await replay.start()
-    yield replay
-    await replay.stop()
+def default_reply() -> Reply:
+    return fixture_reply(fixture_path("gemini/sse_text.sse"))
 
 
 async def _stream(server: ReplayServer, request: ChatRequest, key: str | None) -> Request:

@@ -27,8 +27,8 @@ from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.types import ChatRequest, Completion, ImagePart, Message, Role, TextPart
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply, load_meta
 from openmaas_tui.loopback.server import Reply
-from openmaas_tui.providers.base import collect
 from openmaas_tui.providers.gemini_generate import GeminiAdapter
+from tests.providers.helpers import answer
 from tests.replay_helpers import fixture_path, fixtures_of
 
 MODEL = "gemini-2.5-flash"
@@ -123,9 +123,7 @@ def _as_sse(array_body: bytes) -> Reply:
 async def _ours(server: ReplayServer, request: ChatRequest, *, stream: bool) -> Completion:
     async with httpx.AsyncClient() as client:
         adapter = GeminiAdapter(client, base_url=server.url)
-        if stream:
-            return await collect(adapter.stream(request, KEY), request.model)
-        return await adapter.complete(request, KEY)
+        return await answer(adapter, request, KEY, stream=stream)
 
 
 REQUEST = ChatRequest(model=MODEL, messages=(Message.user("Hi"),))

@@ -5,8 +5,6 @@ missing final line, a malformed line, an error line."""
 from __future__ import annotations
 
 import json
-import socket
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -16,7 +14,6 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
-    CompletionBuilder,
     Finish,
     FinishReason,
     Message,
@@ -28,6 +25,8 @@ from openmaas_tui.core.types import (
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.server import Reply
 from openmaas_tui.providers.ollama_chat import OllamaChatAdapter
+from tests.providers.helpers import closed_port
+from tests.providers.helpers import drain as drain_events
 from tests.replay_helpers import expected, fixture_path, fixtures_of
 
 STREAMS = fixtures_of("ollama", {"ollama_ndjson"})
@@ -35,33 +34,12 @@ NDJSON = "application/x-ndjson"
 REQUEST = ChatRequest(model="llama3.2", messages=(Message.user("Why is the sky blue?"),))
 
 
-@pytest.fixture
-async def server() -> AsyncIterator[ReplayServer]:
-    replay = ReplayServer()
-    await replay.start()
-    yield replay
-    await replay.stop()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=10) as http:
-        yield http
-
-
 async def drain(
     adapter: OllamaChatAdapter, request: ChatRequest = REQUEST
 ) -> tuple[Completion, list[StreamEvent], OpenMaaSError | None]:
     """Everything the stream yielded, and the error it ended with (if any)."""
-    builder = CompletionBuilder(request.model)
-    events: list[StreamEvent] = []
-    try:
-        async for event in adapter.stream(request, None):
-            events.append(event)
-            builder.add(event)
-    except OpenMaaSError as exc:
-        return builder.build(), events, exc
-    return builder.build(), events, None
+    drained = await drain_events(adapter.stream(request, None), request.model)
+    return drained.builder.build(), drained.events, drained.error
 
 
 def assert_matches(completion: Completion, exp: dict[str, Any]) -> None:
@@ -81,13 +59,6 @@ def assert_matches(completion: Completion, exp: dict[str, Any]) -> None:
 
 def lines_of(name: str) -> list[bytes]:
     return fixture_path(name).read_bytes().splitlines(keepends=True)
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 def test_every_constructed_stream_is_listed() -> None:

@@ -3,8 +3,6 @@ Authorization header only when a key is given."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 
@@ -36,17 +34,8 @@ BARE = ChatRequest(model="qwen3:0.6b", messages=(Message.user("Hi"),))
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[ReplayServer]:
-    replay = ReplayServer()
-    await replay.start()
-    yield replay
-    await replay.stop()
-
-
-@pytest.fixture
-async def adapter(server: ReplayServer) -> AsyncIterator[OllamaChatAdapter]:
-    async with httpx.AsyncClient(timeout=10) as client:
-        yield OllamaChatAdapter(client, base_url=server.url)
+def adapter(server: ReplayServer, client: httpx.AsyncClient) -> OllamaChatAdapter:
+    return OllamaChatAdapter(client, base_url=server.url)
 
 
 async def run_stream(adapter: OllamaChatAdapter, request: ChatRequest, key: str | None) -> None:

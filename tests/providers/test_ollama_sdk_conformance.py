@@ -7,7 +7,7 @@ The SDK is a test oracle only; the app never imports it.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +19,8 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import ChatRequest, Completion, Message
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.server import Reply
-from openmaas_tui.providers.base import collect
 from openmaas_tui.providers.ollama_chat import OllamaChatAdapter
+from tests.providers.helpers import answer
 from tests.replay_helpers import fixture_path, fixtures_of
 
 STREAMS = fixtures_of("ollama", {"ollama_ndjson"})
@@ -74,14 +74,6 @@ def our_reading(completion: Completion) -> Reading:
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[ReplayServer]:
-    replay = ReplayServer()
-    await replay.start()
-    yield replay
-    await replay.stop()
-
-
-@pytest.fixture
 def thread_server() -> Iterator[ReplayServer]:
     """A replay server in its own thread, for the SDK's synchronous client."""
     replay = ReplayServer()
@@ -93,9 +85,7 @@ def thread_server() -> Iterator[ReplayServer]:
 async def ours(server: ReplayServer, *, stream: bool) -> Completion:
     async with httpx.AsyncClient(timeout=10) as client:
         adapter = OllamaChatAdapter(client, base_url=server.url)
-        if stream:
-            return await collect(adapter.stream(REQUEST, None), REQUEST.model)
-        return await adapter.complete(REQUEST, None)
+        return await answer(adapter, REQUEST, None, stream=stream)
 
 
 @pytest.mark.parametrize("name", STREAMS)

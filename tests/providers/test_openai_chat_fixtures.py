@@ -5,7 +5,6 @@ that ignore ``stream: true`` answer), error bodies as OpenMaaSError codes."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,6 @@ import httpx
 import pytest
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.http import make_client
 from openmaas_tui.core.redact import redact
 from openmaas_tui.core.types import (
     ChatRequest,
@@ -27,6 +25,7 @@ from openmaas_tui.loopback.replay import ReplayServer, fixture_reply, load_meta,
 from openmaas_tui.loopback.server import Reply
 from openmaas_tui.providers.http_errors import classify, error_message
 from openmaas_tui.providers.openai_chat import OpenAIChatAdapter
+from tests.providers.helpers import drain
 from tests.replay_helpers import expected, fixture_path, fixtures_of
 
 PROVIDERS = (
@@ -64,20 +63,6 @@ _CODE_BY_STATUS = {
 }
 _CODE_BY_FIXTURE = {"openai/error_400_context_length.json": ErrorCode.CONTEXT_TOO_LONG}
 REQUEST = ChatRequest(model="test-model", messages=(Message.user("hello"),))
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[ReplayServer]:
-    replay = ReplayServer()
-    await replay.start()
-    yield replay
-    await replay.stop()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client() as shared:
-        yield shared
 
 
 def adapter_for(name: str, client: httpx.AsyncClient, server: ReplayServer) -> OpenAIChatAdapter:
@@ -229,11 +214,8 @@ async def test_an_echoed_key_never_shows(server: ReplayServer, client: httpx.Asy
 async def _collect_until_error(
     adapter: OpenAIChatAdapter,
 ) -> tuple[CompletionBuilder, OpenMaaSError]:
-    builder = CompletionBuilder("test-model")
-    with pytest.raises(OpenMaaSError) as caught:
-        async for event in adapter.stream(REQUEST, "sk-test-key"):
-            builder.add(event)
-    return builder, caught.value
+    drained = await drain(adapter.stream(REQUEST, "sk-test-key"), "test-model")
+    return drained.builder, drained.failure
 
 
 @pytest.mark.parametrize("name", SSE_IN_STREAM_ERROR)

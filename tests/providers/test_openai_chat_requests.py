@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any, cast
 
 import httpx
@@ -12,7 +12,6 @@ import pytest
 
 from openmaas_tui.core.catalog import find_model
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.http import make_client
 from openmaas_tui.core.types import (
     ChatRequest,
     ImagePart,
@@ -45,17 +44,8 @@ BARE = ChatRequest(model="gpt-4o-mini", messages=(Message.user("Hi"),))
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[ReplayServer]:
-    replay = ReplayServer(fixture_reply(STREAM))
-    await replay.start()
-    yield replay
-    await replay.stop()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client() as shared:
-        yield shared
+def default_reply() -> Reply:
+    return fixture_reply(STREAM)
 
 
 def adapter(client: httpx.AsyncClient, server: ReplayServer, **kw: Any) -> OpenAIChatAdapter:

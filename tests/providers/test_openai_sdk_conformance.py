@@ -17,7 +17,6 @@ from openai import AsyncOpenAI
 from openai.types.chat import ChatCompletionMessageFunctionToolCall
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.http import make_client
 from openmaas_tui.core.types import ChatRequest, Completion, Message, Usage
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.providers.base import collect
@@ -34,20 +33,6 @@ from tests.replay_helpers import fixture_path
 KEY = "sk-test-sdk-conformance-0000"
 REQUEST = ChatRequest(model="test-model", messages=(Message.user("hello"),))
 MESSAGES: list[Any] = [{"role": "user", "content": "hello"}]
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[ReplayServer]:
-    replay = ReplayServer()
-    await replay.start()
-    yield replay
-    await replay.stop()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client() as shared:
-        yield shared
 
 
 @pytest.fixture

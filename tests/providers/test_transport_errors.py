@@ -3,9 +3,6 @@ OpenMaaSError with a stable code, the partial answer is kept, and no httpx excep
 
 from __future__ import annotations
 
-import socket
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 
@@ -15,45 +12,25 @@ from openmaas_tui.core.types import ChatRequest, CompletionBuilder, Message
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.server import Reply
 from openmaas_tui.providers.openai_chat import OpenAIChatAdapter
+from tests.providers.helpers import closed_port, drain
 from tests.replay_helpers import expected, fixture_path
 
 REQUEST = ChatRequest(model="gpt-4o-mini", messages=(Message.user("Count to 5"),))
 STREAM = fixture_path("crusoe/stream_text.sse")
 
 
-@pytest.fixture
-async def server() -> AsyncIterator[ReplayServer]:
-    replay = ReplayServer()
-    await replay.start()
-    yield replay
-    await replay.stop()
-
-
 async def run(
     server_url: str, client: httpx.AsyncClient | None = None
 ) -> tuple[CompletionBuilder, OpenMaaSError]:
     """Stream through the adapter until it fails; the events before the failure are kept."""
-    builder = CompletionBuilder(REQUEST.model)
     async with client or make_client() as shared:
         adapter = OpenAIChatAdapter(shared, base_url=server_url + "/v1")
-        try:
-            async for event in adapter.stream(REQUEST, "sk-test-transport-key"):
-                builder.add(event)
-        except Exception as error:  # anything but OpenMaaSError is a bug
-            assert isinstance(error, OpenMaaSError), f"{type(error).__name__} escaped: {error}"
-            return builder, error
-    raise AssertionError("the stream ended without an error")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port  # closed again: nothing listens there
+        drained = await drain(adapter.stream(REQUEST, "sk-test-transport-key"), REQUEST.model)
+    return drained.builder, drained.failure
 
 
 async def test_connection_refused() -> None:
-    builder, error = await run(f"http://127.0.0.1:{_free_port()}")
+    builder, error = await run(f"http://127.0.0.1:{closed_port()}")
     assert error.code is ErrorCode.STREAM_CONNECTION_FAILED
     assert builder.text == ""
 
@@ -125,7 +102,7 @@ async def test_complete_maps_transport_failures_too(server: ReplayServer) -> Non
             await adapter.complete(REQUEST, None)
     assert caught.value.code is ErrorCode.STREAM_TIMEOUT
     async with make_client() as client:
-        refused = OpenAIChatAdapter(client, base_url=f"http://127.0.0.1:{_free_port()}/v1")
+        refused = OpenAIChatAdapter(client, base_url=f"http://127.0.0.1:{closed_port()}/v1")
         with pytest.raises(OpenMaaSError) as caught:
             await refused.complete(REQUEST, None)
         assert caught.value.code is ErrorCode.STREAM_CONNECTION_FAILED
