@@ -1,5 +1,6 @@
 """Transport failures through a real adapter (OpenAI Chat) over loopback: each becomes an
-OpenMaaSError with a stable code, the partial answer is kept, and no httpx exception escapes."""
+OpenMaaSError with a stable code, the partial answer is kept, and no httpx exception escapes.
+The non-streaming path, shared by all four adapters, fails the same way in each."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from openmaas_tui.core.http import make_client
 from openmaas_tui.core.types import ChatRequest, CompletionBuilder, Message
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.server import Reply
+from openmaas_tui.providers.anthropic_messages import AnthropicAdapter
+from openmaas_tui.providers.base import Adapter
+from openmaas_tui.providers.gemini_generate import GeminiAdapter
+from openmaas_tui.providers.ollama_chat import OllamaChatAdapter
 from openmaas_tui.providers.openai_chat import OpenAIChatAdapter
 from tests.providers.helpers import closed_port, drain
 from tests.replay_helpers import expected, fixture_path
@@ -118,3 +123,50 @@ async def test_unreadable_json_body(server: ReplayServer) -> None:
         with pytest.raises(OpenMaaSError) as caught:
             await adapter.complete(REQUEST, None)
     assert caught.value.code is ErrorCode.STREAM_PARSING_FAILED
+
+
+def _adapter(wire: str, client: httpx.AsyncClient, url: str) -> Adapter:
+    if wire == "anthropic":
+        return AnthropicAdapter(client, base_url=url)
+    if wire == "gemini":
+        return GeminiAdapter(client, base_url=url)
+    if wire == "ollama":
+        return OllamaChatAdapter(client, base_url=url)
+    return OpenAIChatAdapter(client, base_url=url + "/v1")
+
+
+_JSON_ANSWER = {
+    "openai": "cerebras/json_text.json",
+    "anthropic": "anthropic/json_text.json",
+    "gemini": "gemini/json_text.json",
+    "ollama": "ollama/chat_json_text.json",
+}
+
+
+@pytest.mark.parametrize("wire", list(_JSON_ANSWER))
+async def test_complete_fails_alike_in_every_adapter(
+    wire: str, server: ReplayServer, client: httpx.AsyncClient
+) -> None:
+    """A body cut short, a body that is not JSON, an error status, and no server at all."""
+    path = fixture_path(_JSON_ANSWER[wire])
+    server.queue(fixture_reply(path))
+    server.queue(fixture_reply(path, drop_after=len(path.read_bytes()) // 2))
+    server.queue(Reply(status=200, body=b"{truncated", content_type="application/json"))
+    server.queue(Reply.json_body({"error": {"message": "model not found"}}, 404))
+    adapter = _adapter(wire, client, server.url)
+    assert (await adapter.complete(REQUEST, "test-key")).text
+    codes = []
+    for _ in range(3):
+        with pytest.raises(OpenMaaSError) as caught:
+            await adapter.complete(REQUEST, "test-key")
+        codes.append(caught.value.code)
+    with pytest.raises(OpenMaaSError) as caught:
+        await _adapter(wire, client, f"http://127.0.0.1:{closed_port()}").complete(REQUEST, None)
+    codes.append(caught.value.code)
+    assert codes == [
+        ErrorCode.STREAM_CONNECTION_FAILED,
+        ErrorCode.STREAM_PARSING_FAILED,
+        ErrorCode.INVALID_MODEL,
+        ErrorCode.STREAM_CONNECTION_FAILED,
+    ]
+    assert len(server.requests) == 4
