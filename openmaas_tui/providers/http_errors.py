@@ -34,7 +34,14 @@ _CONTEXT_WORDS = (
     "input is too long",
     "exceeds the maximum number of tokens",
 )
-_MODEL_WORDS = ("does not exist", "not found", "unknown model", "invalid model", "no such model")
+_MODEL_WORDS = (
+    "does not exist",
+    "not found",
+    "unknown model",
+    "invalid model",
+    "no such model",
+    "model identifier is invalid",  # Bedrock
+)
 _ANTHROPIC_TYPES = {
     "authentication_error": ErrorCode.AUTH_FAILED,
     "permission_error": ErrorCode.AUTH_FAILED,
@@ -61,8 +68,12 @@ def retry_after_s(headers: Mapping[str, str]) -> float | None:
     try:
         return max(0.0, float(raw))
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(raw) if raw else None
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+        pass
+    try:
+        parsed = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None  # neither seconds nor an HTTP date: ignore it rather than fail
+    return max(0.0, parsed.timestamp() - time.time())
 
 
 def error_message(payload: Any) -> tuple[str | None, str | None]:
@@ -77,6 +88,10 @@ def error_message(payload: Any) -> tuple[str | None, str | None]:
     if isinstance(error, dict):
         message = error.get("message")
         kind = error.get("type") or error.get("status") or error.get("code")
+        metadata = error.get("metadata")
+        upstream = metadata.get("raw") if isinstance(metadata, dict) else None
+        if isinstance(upstream, str) and upstream and message is not None:
+            message = f"{message}: {upstream}"  # OpenRouter: the upstream provider's own words
         return (str(message) if message is not None else None), (str(kind) if kind else None)
     return None, None
 
