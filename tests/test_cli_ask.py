@@ -198,3 +198,35 @@ def test_demo_answers_with_no_key_and_no_network(isolated_home: Path) -> None:
     assert answer["usage"]["output_tokens"] > 0
     assert answer["cost_usd"] == 0
     assert answer["finish_reason"] == "stop"
+
+
+@pytest.mark.parametrize("served", ["anthropic/stream_text.sse"], indirect=True)
+def test_piped_stdin_is_context_before_the_prompt(
+    served: ReplayServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("def f(): pass\n"))
+    code = main(
+        ["--no-keyring", "ask", "--provider", "anthropic", "--base-url", served.url, "explain this"]
+    )
+    capsys.readouterr()
+    assert code == 0
+    content = served.last.json()["messages"][0]["content"]
+    assert content == "def f(): pass\n\nexplain this"
+
+
+def test_models_discover_lists_ollama_models(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = ReplayServer(fixture_reply(fixture_path("ollama/tags.json")))
+    server.start_in_thread()
+    monkeypatch.setenv("OLLAMA_HOST", server.url)
+    try:
+        code = main(["--no-keyring", "models", "--discover"])
+    finally:
+        server.stop_thread()
+    out = capsys.readouterr().out
+    names = [m["name"] for m in json.loads(fixture_path("ollama/tags.json").read_text())["models"]]
+    assert code == 0
+    assert server.last.path == "/api/tags"
+    assert all(f"ollama/{name}" in out for name in names)
+    assert "anthropic/claude-sonnet-4-5" in out

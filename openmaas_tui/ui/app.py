@@ -54,6 +54,8 @@ class PlaygroundApp(App[None]):
     def on_mount(self) -> None:
         self.query_one("#chat", VerticalScroll).anchor()
         self.query_one("#prompt", Input).focus()
+        for warning in self.services.keys.warnings:
+            self.notify(warning, title="Keys", severity="warning", timeout=10)
 
     @on(Input.Submitted, "#prompt")
     async def send(self, event: Input.Submitted) -> None:

@@ -45,3 +45,15 @@ async def test_missing_key_is_shown_inline_and_the_prompt_is_kept(isolated_home:
         errors = [str(s.render()) for s in app.query(".error").results(Static)]
         assert any("MISSING_KEY" in e and "openmaas keys set anthropic" in e for e in errors)
         assert app.query_one("#prompt", Input).value == "hello"
+
+
+async def test_no_keyring_is_said_once(isolated_home: Path) -> None:
+    import keyring
+    import keyring.backends.fail
+
+    keyring.set_keyring(keyring.backends.fail.Keyring())  # type: ignore[no-untyped-call]
+    app = build_app(["--demo"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert len(messages) == 1 and "kept in memory" in messages[0]
