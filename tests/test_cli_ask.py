@@ -230,3 +230,13 @@ def test_models_discover_lists_ollama_models(
     assert server.last.path == "/api/tags"
     assert all(f"ollama/{name}" in out for name in names)
     assert "anthropic/claude-sonnet-4-5" in out
+
+
+@pytest.mark.parametrize("served", ["anthropic/stream_text.sse"], indirect=True)
+def test_model_options_may_stand_before_ask(
+    served: ReplayServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["--no-keyring", "-m", "claude-haiku-4-5", "--base-url", served.url, "ask", "hi"])
+    capsys.readouterr()
+    assert code == 0
+    assert served.last.json()["model"] == "claude-haiku-4-5"

@@ -29,20 +29,25 @@ from openmaas_tui.services import Services
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``openmaas ask``."""
+    """The options of ``openmaas ask``. ``-m``, ``--provider`` and ``--base-url`` may also
+    stand before ``ask`` (``openmaas -m gpt-4o ask …``), so here they default to nothing."""
+    keep = argparse.SUPPRESS
     parser.add_argument("prompt", nargs="?", help="the prompt (also read from stdin when piped)")
     parser.add_argument(
         "-m",
         "--model",
-        help="model, e.g. gpt-4o-mini, claude-sonnet-4-5, "
-        "ollama/llama3.2, demo (default: settings' default_model)",
+        default=keep,
+        help="model, e.g. gpt-4o-mini, claude-sonnet-4-5, ollama/llama3.2, demo "
+        "(default: default_model in config.toml, else demo)",
     )
-    parser.add_argument("--provider", help="send -m verbatim to this provider")
-    parser.add_argument("--base-url", help="send requests to this URL instead")
+    parser.add_argument("--provider", default=keep, help="send -m verbatim to this provider")
+    parser.add_argument("--base-url", default=keep, help="send requests to this URL instead")
     parser.add_argument("--system", help="system prompt")
-    parser.add_argument("--temperature", type=float)
-    parser.add_argument("--top-p", type=float, dest="top_p")
-    parser.add_argument("--max-tokens", type=int, dest="max_tokens")
+    parser.add_argument("--temperature", type=float, help="sampling temperature, e.g. 0.7")
+    parser.add_argument("--top-p", type=float, dest="top_p", help="nucleus sampling mass, 0..1")
+    parser.add_argument(
+        "--max-tokens", type=int, dest="max_tokens", help="most output tokens to generate"
+    )
     parser.add_argument("--stop", action="append", default=[], help="stop sequence (repeatable)")
     parser.add_argument("--no-stream", action="store_true", help="ask for the whole answer at once")
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
