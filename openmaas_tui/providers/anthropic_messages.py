@@ -89,7 +89,7 @@ class AnthropicAdapter:
                     continue
                 try:
                     events = state.feed(json.loads(sse.data))
-                except (ValueError, KeyError, TypeError, AttributeError):
+                except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
                     raise parsing_failed(self.provider, sse.data) from None
                 for event in events:
                     yield event

@@ -151,11 +151,12 @@ def load_json(provider: str, data: str | bytes) -> Any:
     """``data`` parsed as JSON (a whole body, one SSE ``data`` field or one NDJSON line).
 
     Raises:
-        OpenMaaSError: STREAM_PARSING_FAILED when ``data`` is not JSON, quoting its start.
+        OpenMaaSError: STREAM_PARSING_FAILED when ``data`` is not JSON (or nests so deep
+            that the decoder gives up with RecursionError), quoting its start.
     """
     try:
         return jsonlib.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         text = data if isinstance(data, str) else data.decode("utf-8", errors="replace")
         raise parsing_failed(provider, text) from None
 

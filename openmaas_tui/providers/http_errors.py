@@ -130,7 +130,7 @@ def error_from_response(
     try:
         payload = json.loads(text)
         message, kind = error_message(payload)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to read
         message, kind = None, None
     if not message:
         message = text.strip()[:500] or f"HTTP {status}"
