@@ -96,7 +96,11 @@ async def open_stream(
 
 async def iter_sse(response: httpx.Response) -> AsyncIterator[ServerSentEvent]:
     """The server-sent events of ``response`` (httpx-sse's framing: LF, CR and CRLF line ends,
-    comment lines skipped, multi-line ``data`` joined). The content type is not enforced."""
+    comment lines skipped, multi-line ``data`` joined). The content type is not enforced, and
+    the body is read as UTF-8 whatever charset it names: event streams are always UTF-8
+    (https://html.spec.whatwg.org/multipage/server-sent-events.html#parsing-an-event-stream),
+    and a named ``utf-16`` would make the decoder raise UnicodeError on odd bytes."""
+    response.encoding = "utf-8"
     source = EventSource(response)
     source._check_content_type = lambda: None  # type: ignore[method-assign]
     async for event in source.aiter_sse():

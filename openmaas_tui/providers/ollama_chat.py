@@ -229,6 +229,7 @@ class OllamaChatAdapter:
                 for event in reader.events(load_json(self.provider, await response.aread())):
                     yield event
             else:
+                response.encoding = "utf-8"  # NDJSON is UTF-8 whatever charset is named
                 async for line in response.aiter_lines():
                     if reader.done or not line.strip():
                         continue  # nothing follows the final line; blank lines carry nothing
