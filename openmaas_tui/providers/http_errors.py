@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import math
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -54,21 +55,30 @@ _ANTHROPIC_TYPES = {
 }
 
 
+def _seconds(raw: str, scale: float = 1.0) -> float | None:
+    """``raw`` as a finite, non-negative number of seconds (``raw / scale``), or None when it
+    is not a number or not finite (``inf``, ``nan``, ``1e400``)."""
+    try:
+        value = float(raw) / scale
+    except ValueError:
+        return None
+    return max(0.0, value) if math.isfinite(value) else None
+
+
 def retry_after_s(headers: Mapping[str, str]) -> float | None:
-    """Seconds to wait, from ``retry-after-ms``, or ``retry-after`` as seconds or an HTTP date."""
+    """Seconds to wait, from ``retry-after-ms``, or ``retry-after`` as seconds or an HTTP date.
+    A value that is none of these (or not finite) is ignored rather than failing."""
     raw_ms = headers.get("retry-after-ms")
     if raw_ms:
-        try:
-            return max(0.0, float(raw_ms) / 1000)
-        except ValueError:
-            pass
+        seconds = _seconds(raw_ms, 1000)
+        if seconds is not None:
+            return seconds
     raw = headers.get("retry-after")
     if not raw:
         return None
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        pass
+    seconds = _seconds(raw)
+    if seconds is not None:
+        return seconds
     try:
         parsed = email.utils.parsedate_to_datetime(raw)
     except (TypeError, ValueError):
@@ -154,11 +164,7 @@ def google_retry_delay_s(payload: Any) -> float | None:
     details = error.get("details") if isinstance(error, dict) else None
     for detail in details if isinstance(details, list) else ():
         if isinstance(detail, dict) and str(detail.get("@type", "")).endswith("rpc.RetryInfo"):
-            delay = str(detail.get("retryDelay", ""))
-            try:
-                return max(0.0, float(delay.removesuffix("s")))
-            except ValueError:
-                return None
+            return _seconds(str(detail.get("retryDelay", "")).removesuffix("s"))
     return None
 
 
