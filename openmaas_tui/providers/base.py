@@ -86,7 +86,7 @@ async def open_stream(
             method, url, json=dict(json), headers=dict(headers), params=params
         ) as response:
             if response.status_code >= 400:
-                body = await response.aread()
+                body = await _error_body(response)
                 raise error_from_response(provider, response.status_code, response.headers, body)
             started = True
             yield response
@@ -134,21 +134,31 @@ async def send_request(
     Raises:
         OpenMaaSError: from a status >= 400 and its error body (AUTH_FAILED, RATE_LIMITED,
             INVALID_MODEL, …; see :func:`~.http_errors.error_from_response`), or from the
-            transport: STREAM_TIMEOUT when nothing arrives in time, STREAM_CONNECTION_FAILED
-            otherwise (no connection, or one that failed before the whole body arrived).
+            transport: STREAM_TIMEOUT when nothing arrives in time, STREAM_PARSING_FAILED for
+            a body its ``content-encoding`` cannot decode, STREAM_CONNECTION_FAILED otherwise
+            (no connection, or one that failed before the whole body arrived).
     """
     body = dict(json) if json is not None else None
     try:
-        response = await client.request(
+        async with client.stream(
             method, url, json=body, headers=dict(headers), params=params
-        )
+        ) as response:
+            if response.status_code >= 400:
+                content = await _error_body(response)
+                raise error_from_response(provider, response.status_code, response.headers, content)
+            await response.aread()
     except httpx.HTTPError as exc:
         raise map_transport_error(provider, exc, mid_stream=False) from None
-    if response.status_code >= 400:
-        raise error_from_response(
-            provider, response.status_code, response.headers, response.content
-        )
     return response
+
+
+async def _error_body(response: httpx.Response) -> bytes:
+    """The body of an error response, or nothing when its ``content-encoding`` cannot be
+    decoded (the status alone still says what failed)."""
+    try:
+        return await response.aread()
+    except httpx.DecodingError:
+        return b""
 
 
 def load_json(provider: str, data: str | bytes) -> Any:

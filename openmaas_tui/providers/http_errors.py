@@ -182,7 +182,14 @@ def error_from_payload(provider: str, payload: Any) -> OpenMaaSError:
 
 def map_transport_error(provider: str, exc: httpx.HTTPError, *, mid_stream: bool) -> OpenMaaSError:
     """The error for an httpx exception. ``mid_stream`` is True once the response status was
-    received: a drop after that is STREAM_INTERRUPTED, before it STREAM_CONNECTION_FAILED."""
+    received: a drop after that is STREAM_INTERRUPTED, before it STREAM_CONNECTION_FAILED.
+    A body whose ``content-encoding`` cannot be decoded is STREAM_PARSING_FAILED."""
+    if isinstance(exc, httpx.DecodingError):  # e.g. "content-encoding: gzip" on plain bytes
+        return OpenMaaSError(
+            ErrorCode.STREAM_PARSING_FAILED,
+            f"{provider} sent a body that could not be decoded: {exc}",
+            provider=provider,
+        )
     if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout):
         return OpenMaaSError(
             ErrorCode.STREAM_TIMEOUT, f"{provider} sent nothing in time", provider=provider
