@@ -160,5 +160,5 @@ class AnthropicAdapter:
             raise error_from_payload(self.provider, payload)
         try:
             return parse_message(payload, model)
-        except (KeyError, TypeError, AttributeError):
+        except (KeyError, TypeError, AttributeError, ValueError):
             raise parsing_failed(self.provider, raw.decode("utf-8", errors="replace")) from None

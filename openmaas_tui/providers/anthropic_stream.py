@@ -20,9 +20,19 @@ from openmaas_tui.core.types import (
     UsageReport,
 )
 from openmaas_tui.providers.anthropic_wire import RawUsage, finish_reason
+from openmaas_tui.providers.base import text_or_none
 from openmaas_tui.providers.http_errors import error_from_payload
 
 _NOTHING: tuple[StreamEvent, ...] = ()
+
+
+def _text(value: Any) -> str:
+    """A text field of a block or delta: a string (``null`` reads as empty).
+
+    Raises:
+        TypeError: for any other JSON value.
+    """
+    return text_or_none(value) or ""
 
 
 class AnthropicStreamState:
@@ -41,6 +51,7 @@ class AnthropicStreamState:
         self.provider = provider
         self.stopped = False
         self._usage = RawUsage()
+        self._blocks: set[int] = set()  # indexes of the content blocks started so far
         self._calls: dict[int, int] = {}  # content block index -> tool call number
         self._empty_calls: dict[int, str] = {}  # block index -> its start input, no args yet
 
@@ -50,7 +61,8 @@ class AnthropicStreamState:
         Raises:
             OpenMaaSError: for an ``error`` event (code from its error type, e.g.
                 PROVIDER_UNAVAILABLE for ``overloaded_error``).
-            KeyError, TypeError, AttributeError: for a payload without the documented shape.
+            KeyError, TypeError, AttributeError, ValueError: for a payload without the
+                documented shape (a delta or stop for a block never started among them).
         """
         kind = data["type"]
         if kind == "content_block_delta":
@@ -72,16 +84,18 @@ class AnthropicStreamState:
         return _NOTHING  # ping, and event types added after this was written
 
     def _delta(self, index: int, delta: dict[str, Any]) -> tuple[StreamEvent, ...]:
+        if index not in self._blocks:
+            raise KeyError(f"delta for content block {index!r}, never started")
         kind = delta["type"]
         if kind == "text_delta":
-            text = delta["text"]
+            text = _text(delta["text"])
             return (TextDelta(text),) if text else _NOTHING
         if kind == "thinking_delta":
-            thinking = delta["thinking"]
+            thinking = _text(delta["thinking"])
             return (ReasoningDelta(thinking),) if thinking else _NOTHING
         if kind == "input_json_delta":
             call = self._calls.get(index)
-            fragment = delta["partial_json"]
+            fragment = _text(delta["partial_json"])
             if call is None or not fragment:
                 return _NOTHING
             self._empty_calls.pop(index, None)
@@ -89,21 +103,27 @@ class AnthropicStreamState:
         return _NOTHING  # signature_delta, citations_delta
 
     def _block_start(self, index: int, block: dict[str, Any]) -> tuple[StreamEvent, ...]:
+        if type(index) is not int:
+            raise TypeError(f"content block index {index!r}")
+        self._blocks.add(index)
         kind = block["type"]
         if kind == "text":
-            text = block.get("text")
+            text = _text(block.get("text"))
             return (TextDelta(text),) if text else _NOTHING
         if kind == "thinking":
-            thinking = block.get("thinking")
+            thinking = _text(block.get("thinking"))
             return (ReasoningDelta(thinking),) if thinking else _NOTHING
         if kind == "tool_use":
+            name, call_id = text_or_none(block["name"]), text_or_none(block.get("id"))
             call = len(self._calls)
             self._calls[index] = call
             self._empty_calls[index] = json.dumps(block.get("input") or {})
-            return (ToolCallDelta(call, id=block.get("id"), name=block["name"]),)
+            return (ToolCallDelta(call, id=call_id, name=name),)
         return _NOTHING
 
     def _block_stop(self, index: int) -> tuple[StreamEvent, ...]:
+        if index not in self._blocks:
+            raise KeyError(f"stop for content block {index!r}, never started")
         # A call without arguments streams only an empty input_json_delta: give it its
         # start input ("{}") so every call carries a JSON argument string.
         start_input = self._empty_calls.pop(index, None)
@@ -117,7 +137,7 @@ class AnthropicStreamState:
         if usage:
             self._usage.merge(usage)
             events.append(UsageReport(self._usage.to_usage()))
-        raw = data["delta"].get("stop_reason")
+        raw = text_or_none(data["delta"].get("stop_reason"))
         if raw:
             events.append(Finish(finish_reason(raw), raw))
         return tuple(events)

@@ -21,6 +21,7 @@ from openmaas_tui.core.types import (
     ToolCall,
     Usage,
 )
+from openmaas_tui.providers.base import text_or_none, token_count
 
 API_VERSION = "2023-06-01"
 """The ``anthropic-version`` header value (https://docs.anthropic.com/en/api/versioning)."""
@@ -129,14 +130,19 @@ class RawUsage:
 
     def merge(self, usage: dict[str, Any]) -> None:
         """Take the counts present in a ``usage`` object. ``output_tokens_details`` carries
-        ``thinking_tokens`` (the reasoning part of ``output_tokens``) in newer responses."""
+        ``thinking_tokens`` (the reasoning part of ``output_tokens``) in newer responses.
+
+        Raises:
+            ValueError: a count that is not a non-negative integer (see :func:`.token_count`).
+            AttributeError: ``usage`` is not an object.
+        """
         for name in _USAGE_FIELDS:
-            value = usage.get(name)
+            value = token_count(usage.get(name))
             if value is not None:
                 setattr(self, name, value)
         details = usage.get("output_tokens_details")
         if isinstance(details, dict) and details.get("thinking_tokens") is not None:
-            self.thinking_tokens = details["thinking_tokens"]
+            self.thinking_tokens = token_count(details["thinking_tokens"])
 
     def to_usage(self) -> Usage:
         """In our convention: input counts cache reads and cache writes too; cached = reads."""
@@ -163,7 +169,8 @@ def parse_message(payload: dict[str, Any], model: str) -> Completion:
     ``redacted_thinking`` carry nothing to show.
 
     Raises:
-        KeyError, TypeError, AttributeError: when the body does not have the documented shape.
+        KeyError, TypeError, AttributeError, ValueError: when the body does not have the
+            documented shape.
     """
     text: list[str] = []
     reasoning: list[str] = []
@@ -176,10 +183,11 @@ def parse_message(payload: dict[str, Any], model: str) -> Completion:
             reasoning.append(block["thinking"])
         elif kind == "tool_use":
             arguments = json.dumps(block.get("input") or {}, ensure_ascii=False)
-            calls.append(ToolCall(name=block["name"], arguments=arguments, id=block.get("id")))
+            name, call_id = text_or_none(block["name"]), text_or_none(block.get("id"))
+            calls.append(ToolCall(name=name or "", arguments=arguments, id=call_id))
     usage = RawUsage()
     usage.merge(payload.get("usage") or {})
-    raw = payload.get("stop_reason")
+    raw = text_or_none(payload.get("stop_reason"))
     return Completion(
         text="".join(text),
         reasoning="".join(reasoning) if reasoning else None,

@@ -175,6 +175,39 @@ def load_json(provider: str, data: str | bytes) -> Any:
         raise parsing_failed(provider, text) from None
 
 
+MAX_TOKEN_COUNT = 2**53
+"""The largest token count accepted from a provider: exact as a float (cost arithmetic), and
+a sum of a few of them still fits an SQLite INTEGER. Real counts are far below it."""
+
+
+def token_count(value: Any) -> int | None:
+    """A token count as a provider reported it: None when absent (``null``), else a
+    non-negative integer (an integral float such as ``12.0`` is accepted as 12).
+
+    Raises:
+        ValueError: for anything else (a string, a bool, a fraction, a negative number or one
+            above :data:`MAX_TOKEN_COUNT`); adapters turn it into STREAM_PARSING_FAILED.
+    """
+    if value is None:
+        return None
+    if type(value) is int and 0 <= value <= MAX_TOKEN_COUNT:
+        return value
+    if type(value) is float and value.is_integer() and 0 <= value <= MAX_TOKEN_COUNT:
+        return int(value)
+    raise ValueError(f"not a token count: {value!r}")
+
+
+def text_or_none(value: Any) -> str | None:
+    """``value`` when it is a string or None: a field that holds text or an id.
+
+    Raises:
+        TypeError: for any other JSON value; adapters turn it into STREAM_PARSING_FAILED.
+    """
+    if value is None or type(value) is str:
+        return value
+    raise TypeError(f"expected a string, got {value!r}")
+
+
 def is_json_response(response: httpx.Response) -> bool:
     """Whether a response that should have been a stream came back as one JSON document
     (some OpenAI-compatible servers ignore ``stream: true``)."""

@@ -25,7 +25,7 @@ from openmaas_tui.core.types import (
     Usage,
     UsageReport,
 )
-from openmaas_tui.providers.base import load_json, parsing_failed
+from openmaas_tui.providers.base import load_json, parsing_failed, text_or_none, token_count
 from openmaas_tui.providers.http_errors import error_from_payload
 
 # https://ai.google.dev/api/generate-content#FinishReason
@@ -64,8 +64,7 @@ def map_finish(raw: str, *, called_tool: bool = False) -> FinishReason:
 
 
 def _count(meta: dict[str, Any], name: str) -> int | None:
-    value = meta.get(name)
-    return value if isinstance(value, int) else None
+    return token_count(meta.get(name))
 
 
 def usage_from(meta: dict[str, Any]) -> Usage:
@@ -78,6 +77,10 @@ def usage_from(meta: dict[str, Any]) -> Usage:
     plus ``toolUsePromptTokenCount`` (results of built-in tools such as search or URL fetch fed
     back to the model, billed as input; ``totalTokenCount`` counts them too),
     ``cached_input_tokens`` is ``cachedContentTokenCount``.
+
+    Raises:
+        ValueError: a count that is not a non-negative integer (see :func:`.token_count`).
+        AttributeError: ``meta`` is not an object.
     """
     candidates = _count(meta, "candidatesTokenCount")
     thoughts = _count(meta, "thoughtsTokenCount")
@@ -123,7 +126,7 @@ class GeminiChunkParser:
             raise parsing_failed(self._provider, repr(chunk))
         try:
             return self._events(chunk)
-        except (AttributeError, TypeError, IndexError, KeyError):
+        except (AttributeError, TypeError, IndexError, KeyError, ValueError):
             raise parsing_failed(self._provider, repr(chunk)) from None
 
     def _events(self, chunk: dict[str, Any]) -> list[StreamEvent]:
@@ -135,19 +138,23 @@ class GeminiChunkParser:
         if candidates:
             candidate = candidates[0]
             content = candidate.get("content")
-            for part in (content.get("parts") if content else None) or ():
+            parts = content.get("parts") if content else None
+            if parts is not None and type(parts) is not list:
+                raise TypeError(f"parts is {parts!r}")
+            for part in parts or ():
                 text = part.get("text")
                 if text:
+                    if type(text) is not str:
+                        raise TypeError(f"text is {text!r}")
                     events.append(ReasoningDelta(text) if part.get("thought") else TextDelta(text))
                     continue
                 call = part.get("functionCall")
                 if call is not None:
+                    name, call_id = text_or_none(call["name"]), text_or_none(call.get("id"))
                     arguments = json.dumps(call.get("args") or {})
-                    events.append(
-                        ToolCallDelta(self._calls, call.get("id"), call["name"], arguments)
-                    )
+                    events.append(ToolCallDelta(self._calls, call_id, name, arguments))
                     self._calls += 1
-            finish_raw = candidate.get("finishReason")
+            finish_raw = text_or_none(candidate.get("finishReason"))
         meta = chunk.get("usageMetadata")
         if meta is not None:
             events.append(UsageReport(usage_from(meta)))
@@ -155,7 +162,7 @@ class GeminiChunkParser:
             events.append(Finish(map_finish(finish_raw, called_tool=self._calls > 0), finish_raw))
         elif not candidates:
             feedback = chunk.get("promptFeedback")
-            blocked = feedback.get("blockReason") if feedback else None
+            blocked = text_or_none(feedback.get("blockReason")) if feedback else None
             if blocked:
                 events.append(Finish(FinishReason.CONTENT_FILTER, blocked))
         return events

@@ -46,6 +46,8 @@ from openmaas_tui.providers.base import (
     open_stream,
     parsing_failed,
     send_request,
+    text_or_none,
+    token_count,
 )
 from openmaas_tui.providers.http_errors import error_from_payload
 
@@ -135,30 +137,44 @@ class _ChunkReader:
     tool_calls: int = 0
     done: bool = False
 
-    def events(self, chunk: Any) -> Iterator[StreamEvent]:
+    def events(self, chunk: Any) -> list[StreamEvent]:
+        """The events of one parsed object, all or none.
+
+        Raises:
+            OpenMaaSError: the object's ``error``, mapped; STREAM_PARSING_FAILED when it is
+                not an object of the documented shape (a field of the wrong type among them).
+        """
         if not isinstance(chunk, dict):
             raise parsing_failed(self.provider, repr(chunk))
         if "error" in chunk:
             raise error_from_payload(self.provider, chunk)
+        try:
+            return list(self._events(chunk))
+        except (AttributeError, KeyError, TypeError, ValueError):
+            raise parsing_failed(self.provider, repr(chunk)) from None
+
+    def _events(self, chunk: dict[str, Any]) -> Iterator[StreamEvent]:
         message = chunk.get("message") or {}
         if not isinstance(message, dict):
-            raise parsing_failed(self.provider, repr(chunk))
-        if thinking := message.get("thinking"):
-            yield ReasoningDelta(str(thinking))
-        if content := message.get("content"):
-            yield TextDelta(str(content))
+            raise TypeError(f"message is {message!r}")
+        if thinking := text_or_none(message.get("thinking")):
+            yield ReasoningDelta(thinking)
+        if content := text_or_none(message.get("content")):
+            yield TextDelta(content)
         for call in message.get("tool_calls") or ():
             yield self._tool_call(call)
-        if chunk.get("done"):
+        done = chunk.get("done")
+        if done is not None and type(done) is not bool:
+            raise TypeError(f"done is {done!r}")
+        if done:
             self.done = True
             yield UsageReport(
                 Usage(
-                    input_tokens=_count(chunk.get("prompt_eval_count")),
-                    output_tokens=_count(chunk.get("eval_count")),
+                    input_tokens=token_count(chunk.get("prompt_eval_count")),
+                    output_tokens=token_count(chunk.get("eval_count")),
                 )
             )
-            raw = chunk.get("done_reason")
-            raw = str(raw) if raw is not None else None
+            raw = text_or_none(chunk.get("done_reason"))
             reason = _FINISH.get(raw or "stop", FinishReason.STOP)
             if self.tool_calls and reason is FinishReason.STOP:
                 reason = FinishReason.TOOL_CALLS
@@ -167,19 +183,13 @@ class _ChunkReader:
     def _tool_call(self, call: Any) -> ToolCallDelta:
         function = call.get("function") if isinstance(call, dict) else None
         if not isinstance(function, dict) or not function.get("name"):
-            raise parsing_failed(self.provider, f"tool call {call!r}")
+            raise TypeError(f"tool call {call!r}")
         arguments = function.get("arguments")
         if not isinstance(arguments, str):
             arguments = json.dumps(arguments if arguments is not None else {})
-        call_id = call.get("id")
+        name, call_id = text_or_none(function["name"]), text_or_none(call.get("id"))
         index, self.tool_calls = self.tool_calls, self.tool_calls + 1
-        return ToolCallDelta(
-            index, str(call_id) if call_id else None, str(function["name"]), arguments
-        )
-
-
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+        return ToolCallDelta(index, call_id or None, name, arguments)
 
 
 class OllamaChatAdapter:

@@ -36,7 +36,7 @@ from openmaas_tui.core.types import (
     Usage,
     UsageReport,
 )
-from openmaas_tui.providers.base import parsing_failed
+from openmaas_tui.providers.base import parsing_failed, text_or_none, token_count
 
 _FINISH = {
     "stop": FinishReason.STOP,
@@ -56,30 +56,27 @@ def finish_of(raw: str) -> Finish:
     return Finish(_FINISH.get(raw, FinishReason.STOP), raw)
 
 
-def _count(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
-
-
 def usage_of(raw: dict[str, Any]) -> Usage:
     """Our :class:`Usage` from an OpenAI-style ``usage`` object (already in our convention:
-    ``prompt_tokens`` includes cached tokens and ``completion_tokens`` includes reasoning)."""
+    ``prompt_tokens`` includes cached tokens and ``completion_tokens`` includes reasoning).
+
+    Raises:
+        ValueError: a count that is not a non-negative integer (see :func:`.token_count`).
+        AttributeError: ``raw`` is not an object.
+    """
     cached = None
     details = raw.get("prompt_tokens_details")
     if isinstance(details, dict):
-        cached = _count(details.get("cached_tokens"))
+        cached = token_count(details.get("cached_tokens"))
     if cached is None:
-        cached = _count(raw.get("prompt_cache_hit_tokens"))
+        cached = token_count(raw.get("prompt_cache_hit_tokens"))
     reasoning = None
     out_details = raw.get("completion_tokens_details")
     if isinstance(out_details, dict):
-        reasoning = _count(out_details.get("reasoning_tokens"))
+        reasoning = token_count(out_details.get("reasoning_tokens"))
     return Usage(
-        input_tokens=_count(raw.get("prompt_tokens")),
-        output_tokens=_count(raw.get("completion_tokens")),
+        input_tokens=token_count(raw.get("prompt_tokens")),
+        output_tokens=token_count(raw.get("completion_tokens")),
         cached_input_tokens=cached,
         reasoning_tokens=reasoning,
     )
@@ -120,6 +117,9 @@ def _arguments(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
+_NO_DELTA: dict[str, Any] = {}
+
+
 class ChunkParser:
     """Turns parsed stream chunks into events. One per stream: it remembers the last finish
     reason so a reason repeated on several chunks is reported once."""
@@ -148,14 +148,19 @@ class ChunkParser:
             choice = choices[0]
             if len(choices) > 1 or choice.get("index", 0) != 0:  # n > 1 is never requested
                 choice = next((c for c in choices if c.get("index", 0) == 0), {})
-            delta = choice.get("delta")
+            delta = choice.get("delta", _NO_DELTA)
             if delta:
                 _delta_events(delta, events)
+            elif delta is None:
+                raise TypeError("delta is null")
             raw = choice.get("finish_reason")
             if raw and raw != self._finish_raw:
-                self._finish_raw = raw
+                self._finish_raw = text_or_none(raw)
                 events.append(finish_of(raw))
-        usage = chunk.get("usage") or _groq_usage(chunk)
+        usage = chunk.get("usage")
+        if usage is not None and type(usage) is not dict:
+            raise TypeError(f"usage is {usage!r}")
+        usage = usage or _groq_usage(chunk)
         if usage:
             events.append(UsageReport(usage_of(usage)))
         return events
@@ -186,19 +191,21 @@ def _delta_events(delta: dict[str, Any], events: list[StreamEvent]) -> None:
     if calls:
         for position, call in enumerate(calls):
             function = call.get("function") or {}
+            index = call.get("index", position)
+            if type(index) is not int or index < 0:
+                raise TypeError(f"tool call index {index!r}")
             events.append(
                 ToolCallDelta(
-                    index=call.get("index", position),
-                    id=call.get("id"),
-                    name=function.get("name"),
+                    index=index,
+                    id=text_or_none(call.get("id")),
+                    name=text_or_none(function.get("name")),
                     arguments=_arguments(function.get("arguments")),
                 )
             )
     legacy = delta.get("function_call")
     if legacy:
-        events.append(
-            ToolCallDelta(0, None, legacy.get("name"), _arguments(legacy.get("arguments")))
-        )
+        name = text_or_none(legacy.get("name"))
+        events.append(ToolCallDelta(0, None, name, _arguments(legacy.get("arguments"))))
 
 
 def parse_completion(payload: Any, model: str, provider: str) -> Completion:
@@ -221,13 +228,13 @@ def _completion(payload: dict[str, Any], model: str) -> Completion:
     reasoning = (_reasoning_field(message) or "") + thinking
     calls = tuple(
         ToolCall(
-            name=(call.get("function") or {}).get("name") or "",
+            name=text_or_none((call.get("function") or {}).get("name")) or "",
             arguments=_arguments((call.get("function") or {}).get("arguments")),
-            id=call.get("id"),
+            id=text_or_none(call.get("id")),
         )
         for call in message.get("tool_calls") or ()
     )
-    raw = choice.get("finish_reason")
+    raw = text_or_none(choice.get("finish_reason"))
     finish = finish_of(raw) if raw else None
     usage = payload.get("usage")
     return Completion(
