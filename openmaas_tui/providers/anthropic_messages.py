@@ -27,6 +27,7 @@ from openmaas_tui.providers.base import (
     open_stream,
     parsing_failed,
     send_request,
+    text_or_none,
 )
 from openmaas_tui.providers.http_errors import error_from_payload
 
@@ -139,7 +140,10 @@ class AnthropicAdapter:
             page = load_json(self.provider, response.content)
             try:
                 for item in page["data"]:
-                    models.append(self._model_info(item["id"], item.get("display_name")))
+                    model_id, label = item["id"], text_or_none(item.get("display_name"))
+                    if type(model_id) is not str or not model_id:
+                        raise TypeError(f"model id {model_id!r}")
+                    models.append(self._model_info(model_id, label))
                 if not page.get("has_more") or not page.get("last_id"):
                     break
                 params = {"limit": "1000", "after_id": str(page["last_id"])}

@@ -41,6 +41,8 @@ from openmaas_tui.providers.base import (
     open_stream,
     parsing_failed,
     send_request,
+    text_or_none,
+    token_count,
 )
 from openmaas_tui.providers.gemini_events import GeminiChunkParser, events_from_body
 
@@ -197,7 +199,7 @@ class GeminiAdapter:
             try:
                 models.extend(self._model_infos(payload.get("models") or []))
                 token = payload.get("nextPageToken")
-            except (AttributeError, TypeError, KeyError):
+            except (AttributeError, TypeError, KeyError, ValueError):
                 raise parsing_failed(self.provider, "the model list") from None
             if not token:
                 break
@@ -209,7 +211,9 @@ class GeminiAdapter:
         for entry in entries:
             if "generateContent" not in (entry.get("supportedGenerationMethods") or ()):
                 continue
-            model_id = str(entry["name"]).removeprefix("models/")
+            model_id = (text_or_none(entry["name"]) or "").removeprefix("models/")
+            if not model_id:
+                raise TypeError(f"model name {entry['name']!r}")
             known = find_model("gemini", model_id)
             if known is not None and known.id == model_id:
                 infos.append(replace(known, provider=self.provider))
@@ -218,8 +222,8 @@ class GeminiAdapter:
                 ModelInfo(
                     model_id,
                     self.provider,
-                    context_window=entry.get("inputTokenLimit"),
-                    max_output_tokens=entry.get("outputTokenLimit"),
+                    context_window=token_count(entry.get("inputTokenLimit")),
+                    max_output_tokens=token_count(entry.get("outputTokenLimit")),
                     reasoning=bool(entry.get("thinking")),
                     label=str(entry.get("displayName") or ""),
                 )

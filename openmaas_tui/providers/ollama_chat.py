@@ -286,5 +286,7 @@ class OllamaChatAdapter:
         models = payload.get("models") if isinstance(payload, dict) else None
         if not isinstance(models, list):
             raise parsing_failed(self.provider, repr(payload))
-        names = (m.get("name") or m.get("model") for m in models if isinstance(m, dict))
-        return [ModelInfo(str(name), self.provider) for name in names if name]
+        names = [m.get("name") or m.get("model") for m in models if isinstance(m, dict)]
+        if not all(name is None or type(name) is str for name in names):
+            raise parsing_failed(self.provider, repr(payload))
+        return [ModelInfo(name, self.provider) for name in names if name]

@@ -219,7 +219,7 @@ class OpenAIChatAdapter:
 
         Raises:
             OpenMaaSError: AUTH_FAILED for a bad key, any transport code, or
-                STREAM_PARSING_FAILED for a body without ``data[].id``.
+                STREAM_PARSING_FAILED for a body without ``data[].id`` (non-empty strings).
         """
         response = await send_request(
             self._client,
@@ -230,9 +230,12 @@ class OpenAIChatAdapter:
         )
         payload = load_json(self.provider, response.content)
         try:
-            ids = [str(entry["id"]) for entry in payload["data"]]
+            ids = [entry["id"] for entry in payload["data"]]
+            if not all(type(model_id) is str and model_id for model_id in ids):
+                raise TypeError("a model id that is not a non-empty string")
         except (KeyError, TypeError):
-            raise parsing_failed(self.provider, response.text) from None
+            text = response.content.decode("utf-8", errors="replace")  # whatever its charset
+            raise parsing_failed(self.provider, text) from None
         models = []
         for model_id in ids:
             info = find_model(self.provider, model_id)
