@@ -174,8 +174,9 @@ def error_from_payload(provider: str, payload: Any) -> OpenMaaSError:
     message, kind = error_message(payload)
     status: int | None = None
     inner = payload.get("error") if isinstance(payload, dict) else None
-    if isinstance(inner, dict) and isinstance(inner.get("code"), int):
-        status = inner["code"]
+    raw_code = inner.get("code") if isinstance(inner, dict) else None
+    if isinstance(raw_code, int) and not isinstance(raw_code, bool) and 100 <= raw_code <= 599:
+        status = raw_code  # OpenRouter puts the upstream HTTP status here
     code = classify(status, message or "", kind)
     return OpenMaaSError(code, message or "the stream reported an error", provider=provider)
 

@@ -95,3 +95,15 @@ def test_an_echoed_key_is_masked() -> None:
     error = error_from_response("openai", 401, {}, body)
     assert key not in error.message and key not in repr(error) and key not in str(error)
     assert "sk-…0123" in error.message
+
+
+def test_an_in_stream_code_is_a_status_only_when_it_looks_like_one() -> None:
+    assert error_from_payload("p", {"error": {"code": True, "message": "x"}}).code is (
+        ErrorCode.PROVIDER_UNAVAILABLE
+    )
+    assert error_from_payload("p", {"error": {"code": 7, "message": "x"}}).code is (
+        ErrorCode.PROVIDER_UNAVAILABLE
+    )
+    assert error_from_payload("p", {"error": {"code": 401, "message": "x"}}).code is (
+        ErrorCode.AUTH_FAILED
+    )
