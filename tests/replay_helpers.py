@@ -8,6 +8,21 @@ from typing import Any
 
 from tests.conftest import FIXTURES
 
+OPENAI_COMPATIBLE = (
+    "openai",
+    "groq",
+    "deepseek",
+    "openrouter",
+    "huggingface",
+    "cerebras",
+    "crusoe",
+    "snowflake",
+    "ollama",
+    "mistral",
+    "zai",
+)
+"""Fixture folders recorded from servers that speak OpenAI Chat Completions."""
+
 
 def fixture_path(name: str) -> Path:
     """``tests/fixtures/<name>`` (e.g. ``anthropic/stream_text.sse``)."""

@@ -32,20 +32,9 @@ from openmaas_tui.core.types import ChatRequest, Completion, CompletionBuilder, 
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply, load_meta
 from openmaas_tui.loopback.server import Reply
 from openmaas_tui.providers.registry import make_adapter
-from tests.replay_helpers import expected, fixture_path, fixtures_of
+from tests.replay_helpers import OPENAI_COMPATIBLE, expected, fixture_path, fixtures_of
 
-_OPENAI_PROVIDERS = (
-    "openai",
-    "groq",
-    "deepseek",
-    "openrouter",
-    "huggingface",
-    "cerebras",
-    "crusoe",
-    "snowflake",
-    "ollama",
-    "mistral",
-)
+_OPENAI_PROVIDERS = OPENAI_COMPATIBLE
 
 
 def _streaming(names: list[str]) -> list[str]:

@@ -61,21 +61,10 @@ from openmaas_tui.core.types import (
 from openmaas_tui.loopback.replay import ReplayServer, load_meta, split_events
 from openmaas_tui.loopback.server import Reply
 from openmaas_tui.providers.registry import make_adapter
-from tests.replay_helpers import fixture_path, fixtures_of
+from tests.replay_helpers import OPENAI_COMPATIBLE, fixture_path, fixtures_of
 
 WIRES = ("openai", "anthropic", "gemini", "ollama")
-_OPENAI_PROVIDERS = (
-    "openai",
-    "groq",
-    "deepseek",
-    "openrouter",
-    "huggingface",
-    "cerebras",
-    "crusoe",
-    "snowflake",
-    "ollama",
-    "mistral",
-)
+_OPENAI_PROVIDERS = OPENAI_COMPATIBLE
 _PROVIDERS = {
     "openai": _OPENAI_PROVIDERS,
     "anthropic": ("anthropic",),

@@ -26,21 +26,9 @@ from openmaas_tui.loopback.server import Reply
 from openmaas_tui.providers.http_errors import classify, error_message
 from openmaas_tui.providers.openai_chat import OpenAIChatAdapter
 from tests.providers.helpers import drain
-from tests.replay_helpers import expected, fixture_path, fixtures_of
+from tests.replay_helpers import OPENAI_COMPATIBLE, expected, fixture_path, fixtures_of
 
-PROVIDERS = (
-    "openai",
-    "groq",
-    "deepseek",
-    "openrouter",
-    "huggingface",
-    "cerebras",
-    "crusoe",
-    "snowflake",
-    "ollama",
-    "mistral",
-    "zai",
-)
+PROVIDERS = OPENAI_COMPATIBLE
 SSE = [n for p in PROVIDERS for n in fixtures_of(p, {"openai_chat_sse"})]
 JSON_ALL = [n for p in PROVIDERS for n in fixtures_of(p, {"openai_chat_json"})]
 JSON_OK = [n for n in JSON_ALL if load_meta(fixture_path(n))["status"] < 400]
