@@ -90,7 +90,7 @@ def test_errors_inside_a_200_stream(payload: dict[str, object], code: ErrorCode)
 
 
 def test_an_echoed_key_is_masked() -> None:
-    key = "sk-proj-abcdefghijklmnopqrstuvwxyz0123"
+    key = "sk-test-fake-key-not-real-000000000123"
     body = json.dumps({"error": {"message": f"Incorrect API key provided: {key}."}}).encode()
     error = error_from_response("openai", 401, {}, body)
     assert key not in error.message and key not in repr(error) and key not in str(error)
