@@ -8,6 +8,7 @@ provider needs a key and has none. The offline demo server is started on first u
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
@@ -190,7 +191,8 @@ class Providers:
             url = await self._demo_url()
         else:
             url = (base_url or self._default_url(r.provider)).rstrip("/")
-        key = self.keys.get(r.provider) if r.provider != "demo" else None
+        # The keyring blocks (D-Bus on Linux): ask it from a thread, never on the event loop.
+        key = await asyncio.to_thread(self.keys.get, r.provider) if r.provider != "demo" else None
         info = PROVIDERS.get(r.provider)
         if key is None and base_url is None and info is not None and info.needs_key:
             raise missing_key(r.provider)
