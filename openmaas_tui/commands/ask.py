@@ -14,9 +14,10 @@ import sys
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from openmaas_tui.core import pricing
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.meter import StreamMeter
-from openmaas_tui.core.pricing import format_usd
+from openmaas_tui.core.meter import StreamMeter, counters_line
+from openmaas_tui.core.pricing import Price
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
@@ -25,6 +26,7 @@ from openmaas_tui.core.types import (
     TextDelta,
     Usage,
 )
+from openmaas_tui.providers.base import completion_events
 from openmaas_tui.services import Services
 
 
@@ -62,7 +64,12 @@ class Outcome:
     meter: StreamMeter
     completion: Completion
     error: OpenMaaSError | None
-    cost_usd: float | None
+    price: Price | None
+
+    @property
+    def cost_usd(self) -> float | None:
+        """What the answer cost, or None when the price or the usage is unknown."""
+        return pricing.cost_usd(self.price, self.completion.usage)
 
 
 def read_prompt(args: argparse.Namespace, stdin: TextIO) -> str:
@@ -159,8 +166,6 @@ async def run_ask(
     try:
         if args.no_stream:
             completion = await target.complete(request)
-            from openmaas_tui.providers.base import completion_events
-
             for event in completion_events(completion):
                 meter.add(event)
             if show:
@@ -182,23 +187,7 @@ async def run_ask(
     if show and completion.text and not completion.text.endswith("\n"):
         out.write("\n")
     price = services.prices.price(target.route.provider, target.route.model)
-    cost = None if price is None else price.cost_usd(completion.usage)
-    return Outcome(target.route.provider, target.label, meter, completion, error, cost)
-
-
-def summary_line(outcome: Outcome) -> str:
-    """``model · TTFT 312 ms · 48.1 tok/s · 17 in / 10 out · $0.0002`` for a terminal."""
-    c, m = outcome.completion, outcome.meter
-    parts = [outcome.label]
-    if m.ttft_ms is not None:
-        parts.append(f"TTFT {m.ttft_ms:.0f} ms")
-    if (rate := m.tokens_per_s()) is not None:
-        parts.append(f"{rate:.1f} tok/s")
-    u = c.usage
-    if u.input_tokens is not None or u.output_tokens is not None:
-        parts.append(f"{u.input_tokens or 0} in / {u.output_tokens or 0} out")
-    parts.append(format_usd(outcome.cost_usd))
-    return " · ".join(parts)
+    return Outcome(target.route.provider, target.label, meter, completion, error, price)
 
 
 async def main(services: Services, args: argparse.Namespace) -> int:
@@ -218,5 +207,6 @@ async def main(services: Services, args: argparse.Namespace) -> int:
         print_error(outcome.error, err)
         return 1
     if err.isatty() and not args.json:
-        err.write(f"\x1b[2m{summary_line(outcome)}\x1b[0m\n")
+        line = counters_line(outcome.label, outcome.meter, outcome.price)
+        err.write(f"\x1b[2m{line}\x1b[0m\n")
     return 0

@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from openmaas_tui.core.money import format_usd
+from openmaas_tui.core.pricing import Price, cost_usd
 from openmaas_tui.core.types import (
     Completion,
     CompletionBuilder,
@@ -86,3 +88,26 @@ class StreamMeter:
     def completion(self) -> Completion:
         """The answer as received so far."""
         return self.builder.build()
+
+
+def counters_line(
+    label: str, meter: StreamMeter, price: Price | None, *, stopped: bool = False
+) -> str:
+    """One line of counters for an answer, the same in the app and the CLI:
+    ``gpt-4o-mini · TTFT 312 ms · 48.1 tok/s · 17 in / 10 out · $0.0002``.
+
+    Counts and cost appear once the provider reported usage; an unknown price reads
+    ``price unknown``, never $0.
+    """
+    parts = [label]
+    if (ttft := meter.ttft_ms) is not None:
+        parts.append(f"TTFT {ttft:.0f} ms")
+    if (rate := meter.tokens_per_s()) is not None:
+        parts.append(f"{rate:.1f} tok/s")
+    usage = meter.builder.usage
+    if usage.input_tokens is not None or usage.output_tokens is not None:
+        parts.append(f"{usage.input_tokens or 0} in / {usage.output_tokens or 0} out")
+        parts.append(format_usd(cost_usd(price, usage)))
+    if stopped:
+        parts.append("stopped")
+    return " · ".join(parts)

@@ -95,10 +95,6 @@ class Price:
                 chosen = tier
         return chosen
 
-    def cost_usd(self, usage: Usage) -> float | None:
-        """What ``usage`` costs at this price (see :func:`cost_usd`)."""
-        return cost_usd(self, usage)
-
 
 FREE = Price(0.0, 0.0, 0.0, source="runs locally: no charge")
 """The price of every model of a :data:`FREE_PROVIDERS` provider."""

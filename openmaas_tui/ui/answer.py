@@ -11,8 +11,8 @@ from textual.message import Message as TMessage
 from textual.widgets import Markdown, Static
 
 from openmaas_tui.core.errors import OpenMaaSError
-from openmaas_tui.core.meter import StreamMeter
-from openmaas_tui.core.pricing import PriceTable, format_usd
+from openmaas_tui.core.meter import StreamMeter, counters_line
+from openmaas_tui.core.pricing import Price
 from openmaas_tui.core.types import ChatRequest, TextDelta
 from openmaas_tui.providers.registry import Target
 
@@ -33,17 +33,18 @@ class AnswerView(Vertical):
 
         view: AnswerView
 
-    def __init__(self, target: Target, request: ChatRequest, prices: PriceTable) -> None:
+    def __init__(self, target: Target, request: ChatRequest, price: Price | None) -> None:
         super().__init__()
         self.target = target
         self.request = request
-        self.prices = prices
+        self.price = price
         self.meter = StreamMeter(target.route.model)
         self.stopped = False
 
     def compose(self) -> ComposeResult:
         yield Markdown(classes="answer")
-        yield Static("waiting…", classes="meta")
+        self._meta = Static("waiting…", classes="meta")
+        yield self._meta
 
     def on_mount(self) -> None:
         self._timer = self.set_interval(0.1, self.refresh_meta)
@@ -51,19 +52,8 @@ class AnswerView(Vertical):
 
     def refresh_meta(self) -> None:
         """Copy the meter into the counters line."""
-        m, usage = self.meter, self.meter.builder.usage
-        parts = [self.target.label]
-        if m.ttft_ms is not None:
-            parts.append(f"TTFT {m.ttft_ms:.0f} ms")
-        if (rate := m.tokens_per_s()) is not None:
-            parts.append(f"{rate:.1f} tok/s")
-        if usage.output_tokens is not None:
-            parts.append(f"{usage.input_tokens or 0} in / {usage.output_tokens} out")
-            price = self.prices.price(self.target.route.provider, self.target.route.model)
-            parts.append(format_usd(price.cost_usd(usage) if price else None))
-        if self.stopped:
-            parts.append("stopped")
-        self.query_one(".meta", Static).update(" · ".join(parts))
+        line = counters_line(self.target.label, self.meter, self.price, stopped=self.stopped)
+        self._meta.update(line)
 
     @work(exclusive=True, group="answer", exit_on_error=False, description="stream answer")
     async def run_stream(self) -> None:

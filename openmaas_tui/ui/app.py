@@ -78,7 +78,8 @@ class PlaygroundApp(App[None]):
             ChatRequest(model=target.route.model, messages=tuple(self.history))
         )
         await chat.mount(Static(text, classes="user"))
-        await chat.mount(AnswerView(target, request, self.services.prices))
+        price = self.services.prices.price(target.route.provider, target.route.model)
+        await chat.mount(AnswerView(target, request, price))
 
     @on(AnswerView.Finished)
     def remember(self, event: AnswerView.Finished) -> None:

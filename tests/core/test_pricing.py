@@ -156,7 +156,7 @@ def test_unknown_models_have_no_price(table: PriceTable, provider: str, model: s
 def test_local_providers_are_free_by_rule(table: PriceTable, provider: str) -> None:
     price = _price(table, provider, "llama3.2:latest")
     assert price.is_free
-    assert price.cost_usd(Usage(1000, 1000)) == 0
+    assert cost_usd(price, Usage(1000, 1000)) == 0
 
 
 # --- cost arithmetic -------------------------------------------------------------------------
