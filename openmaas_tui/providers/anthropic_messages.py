@@ -20,6 +20,7 @@ from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
 from openmaas_tui.providers.anthropic_stream import AnthropicStreamState
 from openmaas_tui.providers.anthropic_wire import headers, parse_message, request_body
 from openmaas_tui.providers.base import (
+    MALFORMED,
     completion_events,
     is_json_response,
     iter_sse,
@@ -90,7 +91,7 @@ class AnthropicAdapter:
                     continue
                 try:
                     events = state.feed(json.loads(sse.data))
-                except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+                except MALFORMED:
                     raise parsing_failed(self.provider, sse.data) from None
                 for event in events:
                     yield event
@@ -147,7 +148,7 @@ class AnthropicAdapter:
                 if not page.get("has_more") or not page.get("last_id"):
                     break
                 params = {"limit": "1000", "after_id": str(page["last_id"])}
-            except (KeyError, TypeError, AttributeError):
+            except MALFORMED:
                 raise parsing_failed(self.provider, json.dumps(page)[:200]) from None
         return models
 
@@ -164,5 +165,5 @@ class AnthropicAdapter:
             raise error_from_payload(self.provider, payload)
         try:
             return parse_message(payload, model)
-        except (KeyError, TypeError, AttributeError, ValueError):
+        except MALFORMED:
             raise parsing_failed(self.provider, raw.decode("utf-8", errors="replace")) from None

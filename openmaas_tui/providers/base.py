@@ -161,6 +161,12 @@ async def _error_body(response: httpx.Response) -> bytes:
         return b""
 
 
+MALFORMED = (AttributeError, IndexError, KeyError, TypeError, ValueError, RecursionError)
+"""What reading a well-formed-looking but wrongly shaped answer can raise (a missing key, a
+value of the wrong type, JSON nested too deep). Adapters catch exactly these around each
+event's parse and turn them into STREAM_PARSING_FAILED; nothing else is caught there."""
+
+
 def load_json(provider: str, data: str | bytes) -> Any:
     """``data`` parsed as JSON (a whole body, one SSE ``data`` field or one NDJSON line).
 

@@ -25,7 +25,13 @@ from openmaas_tui.core.types import (
     Usage,
     UsageReport,
 )
-from openmaas_tui.providers.base import load_json, parsing_failed, text_or_none, token_count
+from openmaas_tui.providers.base import (
+    MALFORMED,
+    load_json,
+    parsing_failed,
+    text_or_none,
+    token_count,
+)
 from openmaas_tui.providers.http_errors import error_from_payload
 
 # https://ai.google.dev/api/generate-content#FinishReason
@@ -126,7 +132,7 @@ class GeminiChunkParser:
             raise parsing_failed(self._provider, repr(chunk))
         try:
             return self._events(chunk)
-        except (AttributeError, TypeError, IndexError, KeyError, ValueError):
+        except MALFORMED:
             raise parsing_failed(self._provider, repr(chunk)) from None
 
     def _events(self, chunk: dict[str, Any]) -> list[StreamEvent]:

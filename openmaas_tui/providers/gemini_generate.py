@@ -34,6 +34,7 @@ from openmaas_tui.core.types import (
     TextPart,
 )
 from openmaas_tui.providers.base import (
+    MALFORMED,
     completion_from,
     is_json_response,
     iter_sse,
@@ -199,7 +200,7 @@ class GeminiAdapter:
             try:
                 models.extend(self._model_infos(payload.get("models") or []))
                 token = payload.get("nextPageToken")
-            except (AttributeError, TypeError, KeyError, ValueError):
+            except MALFORMED:
                 raise parsing_failed(self.provider, "the model list") from None
             if not token:
                 break

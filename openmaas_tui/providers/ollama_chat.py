@@ -40,6 +40,7 @@ from openmaas_tui.core.types import (
     UsageReport,
 )
 from openmaas_tui.providers.base import (
+    MALFORMED,
     completion_from,
     is_json_response,
     load_json,
@@ -150,7 +151,7 @@ class _ChunkReader:
             raise error_from_payload(self.provider, chunk)
         try:
             return list(self._events(chunk))
-        except (AttributeError, KeyError, TypeError, ValueError):
+        except MALFORMED:
             raise parsing_failed(self.provider, repr(chunk)) from None
 
     def _events(self, chunk: dict[str, Any]) -> Iterator[StreamEvent]:

@@ -29,6 +29,7 @@ from openmaas_tui.core.types import (
     StreamEvent,
 )
 from openmaas_tui.providers.base import (
+    MALFORMED,
     completion_events,
     is_json_response,
     iter_sse,
@@ -233,7 +234,7 @@ class OpenAIChatAdapter:
             ids = [entry["id"] for entry in payload["data"]]
             if not all(type(model_id) is str and model_id for model_id in ids):
                 raise TypeError("a model id that is not a non-empty string")
-        except (KeyError, TypeError):
+        except MALFORMED:
             text = response.content.decode("utf-8", errors="replace")  # whatever its charset
             raise parsing_failed(self.provider, text) from None
         models = []

@@ -36,7 +36,7 @@ from openmaas_tui.core.types import (
     Usage,
     UsageReport,
 )
-from openmaas_tui.providers.base import parsing_failed, text_or_none, token_count
+from openmaas_tui.providers.base import MALFORMED, parsing_failed, text_or_none, token_count
 
 _FINISH = {
     "stop": FinishReason.STOP,
@@ -138,7 +138,7 @@ class ChunkParser:
         """
         try:
             return self._events(chunk)
-        except (AttributeError, TypeError, ValueError, KeyError):
+        except MALFORMED:
             raise parsing_failed(self._provider, json.dumps(chunk)) from None
 
     def _events(self, chunk: dict[str, Any]) -> list[StreamEvent]:
@@ -216,7 +216,7 @@ def parse_completion(payload: Any, model: str, provider: str) -> Completion:
     """
     try:
         return _completion(payload, model)
-    except (AttributeError, TypeError, ValueError, KeyError, IndexError):
+    except MALFORMED:
         raise parsing_failed(provider, json.dumps(payload)[:200]) from None
 
 
