@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from openmaas_tui.core.catalog import CATALOG
-from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.providers.discovery import discover_models
 from openmaas_tui.services import Services
 
 
@@ -33,12 +33,10 @@ async def main(services: Services, args: argparse.Namespace) -> int:
         table.add_column(column)
     infos = list(CATALOG)
     if args.discover:
-        for name in ["ollama", *services.settings.endpoints]:
-            try:
-                target = await services.providers.target(f"{name}/-")
-                infos += await target.adapter.list_models(target.key)
-            except OpenMaaSError as exc:
-                console.print(f"[yellow]{name}:[/] {exc.code}: {exc.message}")
+        found, errors = await discover_models(services.providers)
+        for exc in errors:
+            console.print(f"[yellow]{exc.provider}:[/] {exc.code}: {exc.message}")
+        infos += found
     for info in infos:
         caps = [
             c
