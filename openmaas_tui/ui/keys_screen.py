@@ -1,0 +1,371 @@
+"""The keys screen: every provider's key, masked, where it comes from; add, delete and test.
+
+Pushed with ``app.push_screen(KeysScreen(app.services))``; ``escape`` closes it. Keys are only
+ever shown masked (``sk-…1a2b``): the add form uses a password input, and notifications name the
+masked key. Keyring calls block (D-Bus on Linux), so every :class:`KeyStore` call runs in a
+thread; the key test is an async worker owned by this screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Static,
+)
+from textual.worker import Worker, WorkerState
+
+from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.keys import KeyInfo, KeySource
+from openmaas_tui.core.redact import redact
+from openmaas_tui.services import Services
+
+_CSS = "keys_screen.tcss"
+
+
+@dataclass(frozen=True, slots=True)
+class NewKey:
+    """What the add form returns: the key typed and whether to keep it in the OS keyring."""
+
+    key: str
+    persist: bool
+
+    def __repr__(self) -> str:  # never let the key reach a log through a repr
+        return f"NewKey(key=<hidden>, persist={self.persist})"
+
+
+class KeyForm(ModalScreen[NewKey | None]):
+    """A password input for one provider's key and where to store it.
+
+    Args:
+        provider: the provider the key is for.
+        keyring_backend: the OS keyring backend's name, or None when no keyring is usable
+            (the key is then kept in memory for this run, and the form says so).
+    """
+
+    CSS_PATH = _CSS
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="keys.form.cancel")]
+
+    def __init__(self, provider: str, keyring_backend: str | None) -> None:
+        super().__init__()
+        self.provider = provider
+        self.keyring_backend = keyring_backend
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="key-form", classes="keys-dialog"):
+            yield Label(f"API key for [b]{self.provider}[/]", classes="dialog-title")
+            yield Input(placeholder="paste the key", password=True, id="key-input")
+            yield Static("", id="key-form-error")
+            if self.keyring_backend is not None:
+                with RadioSet(id="key-store"):
+                    yield RadioButton(
+                        f"OS keyring ({self.keyring_backend})", value=True, id="store-keyring"
+                    )
+                    yield RadioButton("memory only, for this run", id="store-memory")
+            else:
+                yield Static(
+                    "No usable OS keyring here: the key is kept in memory for this run only.",
+                    id="key-memory-only",
+                )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="key-save")
+                yield Button("Cancel", id="key-cancel")
+            yield Static("enter saves · tab moves · escape cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#key-input", Input).focus()
+
+    def action_cancel(self) -> None:
+        """Close without storing anything."""
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#key-input")
+    @on(Button.Pressed, "#key-save")
+    def save(self) -> None:
+        """Return the key and the storage chosen; an empty key is refused in place."""
+        key = self.query_one("#key-input", Input).value.strip()
+        if not key:
+            self.query_one("#key-form-error", Static).update("the key is empty")
+            self.query_one("#key-input", Input).focus()
+            return
+        persist = (
+            self.keyring_backend is not None and self.query_one("#store-keyring", RadioButton).value
+        )
+        self.dismiss(NewKey(key, persist))
+
+    @on(Button.Pressed, "#key-cancel")
+    def cancel(self) -> None:
+        """The Cancel button."""
+        self.dismiss(None)
+
+
+class ConfirmDelete(ModalScreen[bool]):
+    """Asks before a stored key is deleted: ``y`` deletes, ``n`` or ``escape`` keeps it.
+
+    Args:
+        question: what is about to be deleted, with the key masked.
+    """
+
+    CSS_PATH = _CSS
+    BINDINGS = [
+        Binding("y", "answer(True)", "Delete", id="keys.confirm.yes"),
+        Binding("n,escape", "answer(False)", "Keep", id="keys.confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-delete", classes="keys-dialog"):
+            yield Label(self.question, classes="dialog-title")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Delete", variant="error", id="confirm-yes")
+                yield Button("Keep", id="confirm-no")
+            yield Static("y deletes · n or escape keeps it", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()
+
+    def action_answer(self, delete: bool) -> None:
+        """Close with the answer."""
+        self.dismiss(delete)
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        """A button: Delete or Keep."""
+        self.dismiss(event.button.id == "confirm-yes")
+
+
+_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("provider", "provider"),
+    ("key", "key"),
+    ("from", "source"),
+    ("environment", "env"),
+    ("test", "test"),
+)
+
+
+class KeysScreen(Screen[None]):
+    """Every provider that takes a key: the key masked, where it comes from (keyring, memory,
+    environment), the environment variables read as a fallback, and the last test's result.
+
+    Args:
+        services: the run's services (key store and provider registry).
+    """
+
+    CSS_PATH = _CSS
+    TITLE = "API keys"
+    BINDINGS = [
+        Binding("escape", "close", "Back", id="keys.close"),
+        Binding("a", "add", "Add/replace", id="keys.add"),
+        Binding("d,delete", "delete", "Delete", id="keys.delete", key_display="d"),
+        Binding("t", "test", "Test", id="keys.test"),
+    ]
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.infos: dict[str, KeyInfo] = {}
+        self.results: dict[str, Text] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="keys-backend")
+        yield DataTable(id="keys-table", cursor_type="row", zebra_stripes=True)
+        yield Static(
+            "Keys are shown masked. Environment variables are read as a fallback, never written.",
+            id="keys-help",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, key in _COLUMNS:
+            table.add_column(label, key=key)
+        table.focus()
+        self.reload()
+
+    def _show_backend(self) -> None:
+        keys = self.services.keys
+        line = Text.assemble(("keyring backend: ", "dim"), keys.backend_name)
+        if not keys.keyring_available:
+            line.append("  ·  no usable OS keyring: keys added here last for this run only")
+        self.query_one("#keys-backend", Static).update(line)
+
+    @work(group="keys.reload", exclusive=True, exit_on_error=False, description="read the keys")
+    async def reload(self) -> None:
+        """Read every provider's key (in a thread: the keyring blocks) and redraw the table."""
+        infos = await asyncio.to_thread(self.services.keys.list)
+        self.infos = {info.provider: info for info in infos}
+        self._show_backend()
+        table = self.query_one(DataTable)
+        current = self.current_provider
+        table.clear()
+        for info in infos:
+            table.add_row(*self._cells(info), key=info.provider)
+        if current in self.infos:
+            table.move_cursor(row=table.get_row_index(current))
+
+    def _cells(self, info: KeyInfo) -> tuple[Text, ...]:
+        return (
+            Text(info.provider, style="bold"),
+            Text(info.masked) if info.masked else Text("none", style="dim"),
+            Text(str(info.source)) if info.source else Text("none", style="dim"),
+            Text(", ".join(info.env_vars) or "—", style="dim"),
+            self.results.get(info.provider, Text("")),
+        )
+
+    @property
+    def current_provider(self) -> str | None:
+        """The provider on the highlighted row, or None when the table is empty."""
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(row_key.value) if row_key.value is not None else None
+
+    def _set_result(self, provider: str, result: Text) -> None:
+        self.results[provider] = result
+        table = self.query_one(DataTable)
+        if provider in self.infos:
+            table.update_cell(provider, "test", result, update_width=True)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker is reported: code and message, never a traceback."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, OpenMaaSError):
+            message = f"{error.code}: {error.message}"
+        else:
+            message = redact(f"{type(error).__name__}: {error}")
+        self.notify(message, title=f"could not {event.worker.description}", severity="error")
+
+    def action_close(self) -> None:
+        """Back to where the screen was opened from."""
+        self.dismiss(None)
+
+    @on(DataTable.RowSelected)
+    def action_add(self) -> None:
+        """Add or replace the highlighted provider's key."""
+        provider = self.current_provider
+        if provider is None:
+            return
+        keys = self.services.keys
+        backend = keys.backend_name if keys.keyring_available else None
+
+        def submitted(new: NewKey | None) -> None:
+            if new is not None:
+                self.store(provider, new)
+
+        self.app.push_screen(KeyForm(provider, backend), submitted)
+
+    @work(group="keys.store", exclusive=True, exit_on_error=False, description="store a key")
+    async def store(self, provider: str, new: NewKey) -> None:
+        """Store ``new`` for ``provider`` (in a thread) and say where it went, masked."""
+        wanted = new.persist
+        source = await asyncio.to_thread(self.services.keys.set, provider, new.key, persist=wanted)
+        self.results.pop(provider, None)
+        info = await asyncio.to_thread(self.services.keys.info, provider)
+        masked = info.masked
+        where = "the OS keyring" if source is KeySource.KEYRING else "memory, for this run only"
+        if wanted and source is not KeySource.KEYRING:
+            self.notify(
+                f"the OS keyring refused the {provider} key; kept {masked} in memory for this run",
+                title="Keys",
+                severity="warning",
+            )
+        else:
+            self.notify(f"stored the {provider} key {masked} in {where}", title="Keys")
+        self.reload()
+
+    def action_delete(self) -> None:
+        """Delete the highlighted provider's stored key, after asking."""
+        provider = self.current_provider
+        info = self.infos.get(provider) if provider else None
+        if provider is None or info is None:
+            return
+        if info.source is None:
+            self.notify(f"no {provider} key to delete", title="Keys")
+            return
+        if info.source is KeySource.ENV:
+            names = " or ".join(info.env_vars)
+            self.notify(
+                f"the {provider} key {info.masked} comes from {names} in the environment and "
+                "stays set there; unset it in your shell to remove it",
+                title="Keys",
+                severity="warning",
+            )
+            return
+        where = "the OS keyring" if info.source is KeySource.KEYRING else "memory"
+        question = f"Delete the {provider} key {info.masked} from {where}?"
+
+        def answered(delete: bool | None) -> None:
+            if delete:
+                self.remove_key(provider)
+
+        self.app.push_screen(ConfirmDelete(question), answered)
+
+    @work(group="keys.store", exclusive=True, exit_on_error=False, description="delete a key")
+    async def remove_key(self, provider: str) -> None:
+        """Delete ``provider``'s key (in a thread) and say what is left."""
+        await asyncio.to_thread(self.services.keys.delete, provider)
+        self.results.pop(provider, None)
+        info = await asyncio.to_thread(self.services.keys.info, provider)
+        message = f"deleted the stored {provider} key"
+        if info.source is KeySource.ENV:
+            message += f"; {info.masked} is still read from the environment"
+        self.notify(message, title="Keys")
+        self.reload()
+
+    def action_test(self) -> None:
+        """Test the highlighted provider's key with a cheap list-models call."""
+        provider = self.current_provider
+        if provider is None:
+            return
+        self._set_result(provider, Text("testing…", style="dim"))
+        self.run_worker(
+            self.test_key(provider),
+            group=f"keys.test.{provider}",
+            exclusive=True,
+            exit_on_error=False,
+            description=f"test the {provider} key",
+        )
+
+    async def test_key(self, provider: str) -> None:
+        """List ``provider``'s models with the key in force; show ok or the error on the row."""
+        try:
+            target = await self.services.providers.target(f"{provider}/-")
+            models = await target.adapter.list_models(target.key)
+        except OpenMaaSError as exc:
+            self._set_result(provider, Text(str(exc.code), style="bold red"))
+            hint = f"\n{exc.hint}" if exc.hint else ""
+            self.notify(
+                f"{exc.code}: {exc.message}{hint}",
+                title=f"{provider} key test",
+                severity="error",
+                timeout=10,
+            )
+            return
+        except Exception as exc:  # anything unforeseen is shown, never a traceback
+            self._set_result(provider, Text("failed", style="bold red"))
+            self.notify(redact(f"{type(exc).__name__}: {exc}"), severity="error")
+            return
+        self._set_result(provider, Text(f"ok · {len(models)} models", style="green"))
+        self.notify(f"the {provider} key works ({len(models)} models listed)", title="Keys")
