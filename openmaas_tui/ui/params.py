@@ -1,0 +1,406 @@
+"""The parameter panel: which model answers next, its sampling parameters and system prompt.
+
+The panel shows a model picker (the catalog, then models discovered from Ollama and the
+custom endpoints), the model's limits, temperature, top_p, max_tokens and a system prompt.
+:attr:`ParamsPanel.params` reads back exactly what is shown; :meth:`ParamsPanel.errors` says
+which fields hold values no request may carry.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Self
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Input, Label, Select, Static, TextArea
+
+from openmaas_tui.core.catalog import CATALOG, ModelInfo, model_info, route
+from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.providers.discovery import discover_models
+from openmaas_tui.providers.registry import Providers
+
+DEMO_LABEL = "demo (offline)"
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """What the panel shows, as the next request should carry it.
+
+    Attributes:
+        model: the model spec, as :meth:`Providers.target` routes it (``gpt-4o``,
+            ``ollama/llama3.2``, ``NAME/model``, ``demo``).
+        temperature: 0–2, or None for the provider's default (also when the field is invalid).
+        top_p: 0–1, or None likewise.
+        max_tokens: at least 1, or None likewise.
+        system: the system prompt, or None when it is blank.
+    """
+
+    model: str
+    temperature: float | None = None
+    top_p: float | None = None
+    max_tokens: int | None = None
+    system: str | None = None
+
+
+def _number(name: str, low: float, high: float) -> Callable[[str], float | None]:
+    def parse(text: str) -> float | None:
+        if not text.strip():
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and low <= value <= high):
+            raise ValueError(f"{name} must be between {low:g} and {high:g}")
+        return value
+
+    return parse
+
+
+def _count(name: str, low: int) -> Callable[[str], int | None]:
+    def parse(text: str) -> int | None:
+        if not text.strip():
+            return None
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if value < low:
+            raise ValueError(f"{name} must be a whole number of at least {low}")
+        return value
+
+    return parse
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    """One numeric parameter: its input's id, label, placeholder and parser."""
+
+    name: str
+    placeholder: str
+    input_type: str
+    parse: Callable[[str], Any]
+
+
+FIELDS = (
+    _Field("temperature", "default · 0–2", "number", _number("temperature", 0, 2)),
+    _Field("top_p", "default · 0–1", "number", _number("top_p", 0, 1)),
+    _Field("max_tokens", "default", "integer", _count("max_tokens", 1)),
+)
+"""The numeric fields, in the panel's order. Empty means the provider's default."""
+
+
+class _FieldValidator(Validator):
+    """Marks an input invalid with the same message :meth:`ParamsPanel.errors` gives."""
+
+    def __init__(self, parse: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._parse = parse
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            self._parse(value)
+        except ValueError as exc:
+            return self.failure(str(exc))
+        return self.success()
+
+
+def _tokens(count: int | None) -> str:
+    if count is None:
+        return "?"
+    if count >= 1_000_000:
+        return f"{count / 1_000_000:.1f}M"
+    return f"{count / 1000:.0f}k" if count >= 1000 else str(count)
+
+
+class ParamsPanel(Vertical):
+    """The model picker and the request parameters, every field reachable by tab.
+
+    Args:
+        model: the model selected at first; added to the picker when it is not in the
+            catalog (a local model, or a model passed verbatim for ``--provider``).
+        providers: where to discover models; by default the app's ``services.providers``.
+        discover: whether to ask Ollama and the custom endpoints for their models on mount.
+    """
+
+    DEFAULT_CSS = """
+    ParamsPanel {
+        width: 32;
+        height: 1fr;
+        border: round $border-blurred;
+        border-title-color: $text-muted;
+        padding: 0 1;
+        &:focus-within {
+            border: round $border;
+            border-title-color: $text;
+        }
+        .caption { color: $text-muted; }
+        #model-info, #discovered { color: $text-muted; height: 1; text-wrap: nowrap; }
+        #discovered { display: none; }
+        #discovered.-found { display: block; }
+        #model { margin-top: 0; }
+        #model SelectCurrent Static#label { text-wrap: nowrap; text-overflow: ellipsis; }
+        #model > SelectOverlay { width: 44; constrain: inside inside; }
+        .field { height: 3; }
+        .field Label { width: 11; padding: 1 0 0 0; }
+        .field Input { width: 1fr; padding: 0 1; }
+        #param-errors { color: $error; height: auto; display: none; }
+        #param-errors.-shown { display: block; }
+        #system-caption { margin-top: 1; }
+        #system { height: 1fr; min-height: 4; }
+    }
+    """
+
+    @dataclass
+    class ModelChanged(Message):
+        """The picker now shows another model: picked by the person, or by :meth:`set_model`.
+
+        Attributes:
+            model: the model spec now selected.
+        """
+
+        model: str
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        providers: Providers | None = None,
+        discover: bool = True,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.border_title = "Parameters"
+        self._providers = providers
+        self._discover = discover
+        self._model = model.strip()
+        self._options: dict[str, str] = {"demo": DEMO_LABEL}
+        for info in CATALOG:
+            if info.provider != "demo":
+                self._options[self._spec_of(info)] = info.ref
+        self._discovered = 0
+        self._sources: set[str] = set()
+        self._model = self._option_for(self._model)
+
+    # ---- composition -------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Label("Model", classes="caption")
+        yield Select(
+            self.choices,
+            value=self._model,
+            allow_blank=False,
+            id="model",
+            tooltip="enter opens the list; type to search",
+        )
+        yield Static(self._info_text(), id="model-info")
+        yield Static("", id="discovered")
+        for field in FIELDS:
+            with Horizontal(classes="field"):
+                yield Label(field.name)
+                yield Input(
+                    placeholder=field.placeholder,
+                    type=field.input_type,  # type: ignore[arg-type]
+                    validators=[_FieldValidator(field.parse)],
+                    valid_empty=True,
+                    id=field.name,
+                )
+        yield Static("", id="param-errors")
+        yield Label("System prompt", classes="caption", id="system-caption")
+        yield TextArea(id="system", soft_wrap=True, placeholder="none")
+
+    def on_mount(self) -> None:
+        if self._discover and self._find_providers() is not None:
+            self.discover()
+
+    # ---- reading back ------------------------------------------------------------------
+
+    @property
+    def model(self) -> str:
+        """The model spec selected."""
+        return self._model
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        """The picker's ``(label, spec)`` pairs in order: the demo, the catalog, then models
+        added by :meth:`set_model` or discovery."""
+        return [(label, spec) for spec, label in self._options.items()]
+
+    @property
+    def params(self) -> Params:
+        """What is shown; a field whose text is invalid reads as None (see :meth:`errors`)."""
+        values: dict[str, Any] = {}
+        for field in FIELDS:
+            try:
+                values[field.name] = field.parse(self.query_one(f"#{field.name}", Input).value)
+            except ValueError:
+                values[field.name] = None
+        system = self.query_one("#system", TextArea).text.strip()
+        return Params(model=self._model, system=system or None, **values)
+
+    def errors(self) -> list[str]:
+        """One message per field whose text no request may carry, in the panel's order
+        (``"temperature must be between 0 and 2"``); empty when everything can be sent."""
+        found = []
+        for field in FIELDS:
+            try:
+                field.parse(self.query_one(f"#{field.name}", Input).value)
+            except ValueError as exc:
+                found.append(str(exc))
+        return found
+
+    # ---- model picker ------------------------------------------------------------------
+
+    def set_model(self, spec: str) -> None:
+        """Select ``spec``, read as :meth:`Providers.target` reads it without a forced provider
+        (added to the picker when no listed model routes to the same place). Posts
+        :class:`ModelChanged` when this changes the selection."""
+        known = len(self._options)
+        spec = self._option_for(spec.strip())
+        if len(self._options) != known:
+            self._refresh_options()
+        select: Select[str] = self.query_one("#model", Select)
+        with select.prevent(Select.Changed):
+            select.value = spec
+        self._selected(spec)
+
+    def add_models(self, models: Iterable[ModelInfo]) -> int:
+        """Add discovered models (``provider/id``) to the picker, skipping those already in it.
+
+        Returns:
+            How many were added.
+        """
+        added = 0
+        for info in models:
+            spec = self._spec_of(info)
+            if spec not in self._options:
+                self._options[spec] = info.ref
+                added += 1
+                self._sources.add(info.provider)
+        if added:
+            self._discovered += added
+            self._refresh_options()
+            note = self.query_one("#discovered", Static)
+            note.update(f"+{self._discovered} from {', '.join(sorted(self._sources))}")
+            note.add_class("-found")
+        return added
+
+    @work(exclusive=True, group="params-discovery", exit_on_error=False, description="discover")
+    async def discover(self) -> None:
+        """Ask Ollama and the custom endpoints for their models and add them to the picker.
+        A source that fails is only named in the note's tooltip."""
+        providers = self._find_providers()
+        if providers is None:
+            return
+        models, errors = await discover_models(providers)
+        self.add_models(models)
+        if errors:
+            self.query_one("#discovered", Static).tooltip = "\n".join(
+                f"{e.provider}: {e.code}" for e in errors
+            )
+
+    @on(Select.Changed, "#model")
+    def _model_picked(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str) and event.value == event.select.value:
+            self._selected(event.value)  # else a stale message: the value changed since
+
+    def _selected(self, spec: str) -> None:
+        if spec == self._model:
+            return
+        self._model = spec
+        self.query_one("#model-info", Static).update(self._info_text())
+        self.post_message(self.ModelChanged(spec))
+
+    # ---- fields ------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    def _field_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        errors = self.errors()
+        shown = self.query_one("#param-errors", Static)
+        shown.update("\n".join(errors))
+        shown.set_class(bool(errors), "-shown")
+
+    @on(Input.Submitted)
+    def _field_submitted(self, event: Input.Submitted) -> None:
+        """``enter`` in a field moves on to the next one."""
+        event.stop()
+        self.screen.focus_next()
+
+    def focus(self, scroll_visible: bool = True) -> Self:
+        """Focus the panel's first field, the model picker."""
+        self.focus_model(scroll_visible=scroll_visible)
+        return self
+
+    def focus_model(self, *, scroll_visible: bool = True) -> None:
+        """Focus the model picker (``enter`` opens its list; typing searches it)."""
+        self.query_one("#model", Select).focus(scroll_visible=scroll_visible)
+
+    # ---- helpers -----------------------------------------------------------------------
+
+    def _find_providers(self) -> Providers | None:
+        if self._providers is not None:
+            return self._providers
+        services = getattr(self.app, "services", None)
+        providers = getattr(services, "providers", None)
+        return providers if isinstance(providers, Providers) else None
+
+    def _endpoints(self) -> dict[str, Any]:
+        providers = self._providers
+        if providers is None and self.is_attached:
+            providers = self._find_providers()
+        return dict(providers.settings.endpoints) if providers is not None else {}
+
+    def _spec_of(self, info: ModelInfo) -> str:
+        """The spec that routes to ``info``: its bare id when the id alone routes there
+        (``gpt-4o``), else ``provider/id``; ``demo`` for the demo."""
+        if info.provider == "demo":
+            return "demo"
+        try:
+            if route(info.id, endpoints=self._endpoints()).provider == info.provider:
+                return info.id
+        except OpenMaaSError:
+            pass
+        return info.ref
+
+    def _option_for(self, spec: str) -> str:
+        """The picker's value for ``spec``: itself when listed; else the listed value routed
+        to the same place (``openai/gpt-4o`` is ``gpt-4o``); else ``spec``, added."""
+        if spec in self._options:
+            return spec
+        wanted = self._ref(spec)
+        for value in self._options:
+            if wanted is not None and self._ref(value) == wanted:
+                return value
+        self._options[spec] = DEMO_LABEL if spec == "demo" else spec
+        return spec
+
+    def _ref(self, spec: str) -> str | None:
+        try:
+            return route(spec, endpoints=self._endpoints()).ref
+        except OpenMaaSError:
+            return None
+
+    def _refresh_options(self) -> None:
+        select: Select[str] = self.query_one("#model", Select)
+        with select.prevent(Select.Changed):
+            select.set_options(self.choices)
+            select.value = self._model
+
+    def _info_text(self) -> str:
+        try:
+            info = model_info(route(self._model, endpoints=self._endpoints()))
+        except OpenMaaSError:
+            return "limits unknown"
+        if info.context_window is None and info.max_output_tokens is None:
+            return "limits unknown"
+        return f"ctx {_tokens(info.context_window)} · out {_tokens(info.max_output_tokens)}"
