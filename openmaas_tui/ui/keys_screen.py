@@ -100,7 +100,9 @@ class KeyForm(ModalScreen[NewKey | None]):
         """Return the key and the storage chosen; an empty key is refused in place."""
         key = self.query_one("#key-input", Input).value.strip()
         if not key:
-            self.query_one("#key-form-error", Static).update("the key is empty")
+            error = self.query_one("#key-form-error", Static)
+            error.update("the key is empty")
+            error.add_class("-shown")
             self.query_one("#key-input", Input).focus()
             return
         persist = (

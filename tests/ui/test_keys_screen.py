@@ -79,8 +79,8 @@ async def go_to(pilot: Pilot[None], app: Host, provider: str) -> None:
     """Move the table's cursor to ``provider``'s row with the arrow keys."""
     table = app.screen.query_one(DataTable)
     target = table.get_row_index(provider)
-    await pilot.press("home")
-    await pilot.press(*["down"] * target)
+    steps = target - table.cursor_row
+    await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps))
     assert table.cursor_row == target
 
 
