@@ -11,6 +11,7 @@ from pathlib import Path
 
 import keyring
 import keyring.backends.fail
+import keyring.errors
 import pytest
 from textual import events
 from textual.app import App
@@ -309,4 +310,27 @@ async def test_keyring_calls_never_run_on_the_event_loop() -> None:
         assert (SERVICE, "openai") not in backend.store
     assert len(backend.threads) > 3
     assert loop_thread not in backend.threads
+    await app.services.aclose()
+
+
+class RefusingKeyring(MemoryKeyring):
+    """A keyring that can be read but refuses to store anything (a locked collection)."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise keyring.errors.PasswordSetError("locked")
+
+
+async def test_a_keyring_that_refuses_the_key_leaves_it_in_memory_and_says_so() -> None:
+    keyring.set_keyring(RefusingKeyring())
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        await paste(pilot, OPENAI_KEY)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.services.keys.lookup("openai") == (OPENAI_KEY, KeySource.MEMORY)
+        assert rows(app)["openai"][2] == "memory"
+        assert any("refused" in n and "sk-…1a2b" in n for n in notes(app))
+        assert "memory only" in str(app.screen.query_one("#keys-backend", Static).render())
     await app.services.aclose()
