@@ -145,6 +145,7 @@ class ParamsPanel(Vertical):
         #discovered { display: none; }
         #discovered.-found { display: block; }
         #model { margin-top: 0; }
+        #model SelectCurrent { padding: 0 1; }
         #model SelectCurrent Static#label { text-wrap: nowrap; text-overflow: ellipsis; }
         #model > SelectOverlay { width: 44; constrain: inside inside; }
         .field { height: 3; }
@@ -181,14 +182,13 @@ class ParamsPanel(Vertical):
         self.border_title = "Parameters"
         self._providers = providers
         self._discover = discover
-        self._model = model.strip()
         self._options: dict[str, str] = {"demo": DEMO_LABEL}
         for info in CATALOG:
             if info.provider != "demo":
                 self._options[self._spec_of(info)] = info.ref
         self._discovered = 0
         self._sources: set[str] = set()
-        self._model = self._option_for(self._model)
+        self._model = self._option_for(model.strip() or "demo")
 
     # ---- composition -------------------------------------------------------------------
 
