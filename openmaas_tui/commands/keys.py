@@ -61,7 +61,7 @@ def cmd_set(services: Services, provider: str, console: Console) -> int:
             ErrorCode.STORAGE_FAILED,
             "no usable OS keyring here, so the key was not stored",
             provider=provider,
-            hint=f"set {envs} in your environment, or add the key in the app (ctrl+k), "
+            hint=f"set {envs} in your environment, or add the key in the app (f2), "
             "where it is kept in memory for that run",
         )
     console.print(

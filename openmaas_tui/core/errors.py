@@ -41,7 +41,7 @@ class ErrorCode(StrEnum):
 
 
 _DEFAULT_HINTS: dict[ErrorCode, str] = {
-    ErrorCode.MISSING_KEY: "add a key with `openmaas keys set {provider}` (or ctrl+k in the app)",
+    ErrorCode.MISSING_KEY: "add a key with `openmaas keys set {provider}` (or f2 in the app)",
     ErrorCode.AUTH_FAILED: "check the key with `openmaas keys test {provider}`",
     ErrorCode.INVALID_MODEL: "check the model id; `openmaas models` lists the known ones",
     ErrorCode.RATE_LIMITED: "wait and try again",

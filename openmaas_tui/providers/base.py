@@ -55,7 +55,7 @@ def missing_key(provider: str) -> OpenMaaSError:
         ErrorCode.MISSING_KEY,
         f"no API key for {provider}",
         provider=provider,
-        hint=f"add one with `openmaas keys set {provider}` (or ctrl+k in the app), "
+        hint=f"add one with `openmaas keys set {provider}` (or f2 in the app), "
         "or set its environment variable",
     )
 
