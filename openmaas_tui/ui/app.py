@@ -1,30 +1,74 @@
-"""The playground app: a conversation with one model, streamed as Markdown."""
+"""The playground: sessions on the left, the conversation in the middle, parameters on the right.
+
+Data flows one way: the prompt and the parameter panel make a ``ChatRequest``; an
+:class:`AnswerView` mounted in the session's chat pane owns the worker that streams it; when it
+finishes, the answer joins the session's context and its usage and cost join the totals.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Input, Markdown, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header, Markdown, Static
 
-from openmaas_tui.core.errors import OpenMaaSError
-from openmaas_tui.core.types import ChatRequest, Message
+from openmaas_tui.core.conversation import Session
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.pricing import cost_usd
+from openmaas_tui.core.types import ChatRequest
+from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 from openmaas_tui.ui.answer import AnswerView
+from openmaas_tui.ui.errors import ErrorView
+from openmaas_tui.ui.params import ParamsPanel
+from openmaas_tui.ui.prompt import PromptArea
+from openmaas_tui.ui.sessions import SessionList
+from openmaas_tui.ui.status import StatusLine
 
 WELCOME = Path(__file__).with_name("welcome.md")
 
 
+class ChatPane(VerticalScroll):
+    """One session's conversation. Once it overflows it is anchored (Textual's compositor keeps
+    it scrolled to the last line while an answer grows) until the person scrolls up; scrolling
+    back to the end, or sending, follows again. Anchoring waits for the overflow because an
+    anchored pane bottom-aligns short content, which would push the welcome down."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(id=f"chat-{session.id}", classes="chat")
+        self.session = session
+
+    def watch_virtual_size(self, size: Size) -> None:
+        if not self.is_anchored and size.height > self.scrollable_content_region.height:
+            self.anchor()
+
+    def follow(self) -> None:
+        """Follow the end again (after the person scrolled up), if the pane overflows."""
+        if self.is_anchored:
+            self.anchor()
+
+
 class PlaygroundApp(App[None]):
-    """Chat with a model: type below, watch the answer stream in."""
+    """Chat with any model from the keyboard; watch the answer stream; see what it cost."""
 
     CSS_PATH = "app.tcss"
     TITLE = "openMaaS"
     BINDINGS = [
-        Binding("escape", "stop", "Stop", id="stop"),
+        Binding(
+            "escape", "stop", "Stop", id="stop", tooltip="Stop the answer, or back to the prompt"
+        ),
+        Binding("ctrl+n", "new_session", "New chat", id="new_session"),
+        Binding("ctrl+s", "focus_sessions", "Sessions", id="sessions"),
+        Binding("ctrl+l", "focus_model", "Model", id="model"),
+        Binding("ctrl+o", "focus_params", "Params", id="params"),
+        Binding("f2", "keys", "Keys", id="keys"),
+        Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, id="sidebar"),
         Binding("ctrl+q", "quit", "Quit", id="quit"),
     ]
 
@@ -38,61 +82,278 @@ class PlaygroundApp(App[None]):
     ) -> None:
         super().__init__()
         self.services = services
-        self.model = model
+        self.start_model = model
         self.provider = provider
         self.base_url = base_url
-        self.history: list[Message] = []
-        self.sub_title = model
+        self.sessions: list[Session] = [Session(model=self._panel_model())]
+        self.current = self.sessions[0]
+        self.start_spec = self._panel_model()
+        """The start model as the picker names it; requests for it keep --provider/--base-url."""
+
+    # -- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="chat"):
-            yield Markdown(WELCOME.read_text(encoding="utf-8"), id="welcome")
-        yield Input(placeholder="Ask anything — enter sends", id="prompt")
+        with Horizontal(id="main"):
+            with Vertical(id="sidebar"):
+                yield SessionList(id="sessions")
+            with Vertical(id="conversation"):
+                with ContentSwitcher(id="chats", initial=f"chat-{self.current.id}"):
+                    yield self._new_pane(self.current)
+                yield PromptArea(
+                    id="prompt", placeholder="Ask anything · enter sends · ctrl+j new line"
+                )
+            yield ParamsPanel(self._panel_model(), providers=self.services.providers, id="params")
+        yield StatusLine(id="status")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.query_one("#chat", VerticalScroll).anchor()
-        self.query_one("#prompt", Input).focus()
+    def _panel_model(self) -> str:
+        """The start model as the picker names it: ``P/model`` when ``--provider P`` was given
+        (``openrouter/openai/gpt-4o`` routes to OpenRouter; ``openai/gpt-4o`` alone would not)."""
+        if self.provider and self.provider != "demo":
+            return f"{self.provider}/{self.start_model}"
+        return self.start_model
+
+    def _new_pane(self, session: Session) -> ChatPane:
+        pane = ChatPane(session)
+        pane.compose_add_child(
+            Markdown(WELCOME.read_text(encoding="utf-8"), classes="welcome", id="welcome")
+        )
+        return pane
+
+    async def on_mount(self) -> None:
+        self.start_spec = self.params.params.model
+        self.query_one("#sidebar").border_title = "Sessions"
+        await self._refresh_sessions()
+        self.query_one("#prompt", PromptArea).focus()
         for warning in self.services.keys.warnings:
             self.notify(warning, title="Keys", severity="warning", timeout=10)
 
-    @on(Input.Submitted, "#prompt")
-    async def send(self, event: Input.Submitted) -> None:
-        """Send the prompt; on an error the prompt stays in the input."""
-        text = event.value.strip()
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every action of the playground, for the command palette (ctrl+p)."""
+        yield from super().get_system_commands(screen)
+        if screen is not self.screen or self.screen is not self.screen_stack[0]:
+            return
+        yield SystemCommand("New chat", "Start a new session (ctrl+n)", self.action_new_session)
+        yield SystemCommand("Stop", "Stop the answer that is streaming (escape)", self.action_stop)
+        yield SystemCommand("Keys", "Add, delete and test API keys (f2)", self.action_keys)
+        yield SystemCommand("Model", "Choose the model (ctrl+l)", self.action_focus_model)
+        yield SystemCommand(
+            "Parameters",
+            "Temperature, top_p, max_tokens, system prompt (ctrl+o)",
+            self.action_focus_params,
+        )
+        yield SystemCommand(
+            "Sessions", "Go to the sessions list (ctrl+s)", self.action_focus_sessions
+        )
+        yield SystemCommand(
+            "Toggle sidebar", "Show or hide the sessions (ctrl+b)", self.action_toggle_sidebar
+        )
+        yield SystemCommand("Use the demo model", "Offline canned answers, no key", self.use_demo)
+        yield SystemCommand("Delete chat", "Delete the current session", self.delete_current)
+
+    # -- state ----------------------------------------------------------------------------
+
+    @property
+    def params(self) -> ParamsPanel:
+        """The parameter panel."""
+        return self.query_one("#params", ParamsPanel)
+
+    def pane(self, session: Session | None = None) -> ChatPane:
+        """The chat pane of ``session`` (default: the current one)."""
+        session = session or self.current
+        return self.query_one(f"#chat-{session.id}", ChatPane)
+
+    def streaming(self, session: Session | None = None) -> list[AnswerView]:
+        """Answers still streaming in ``session`` (default: the current one)."""
+        return [v for v in self.pane(session).query(AnswerView) if v.meter.finished_at is None]
+
+    def model_label(self) -> str:
+        """How the selected model is shown in the status line."""
+        model = self.params.params.model
+        return next((label for label, spec in self.params.choices if spec == model), model)
+
+    def refresh_status(self) -> None:
+        """Copy the current session's totals to the status line."""
+        busy = sum(len(self.streaming(s)) for s in self.sessions)
+        self.query_one(StatusLine).show(self.current, self.model_label(), busy)
+
+    async def _refresh_sessions(self) -> None:
+        await self.query_one(SessionList).show(self.sessions, self.current)
+        self.refresh_status()
+
+    # -- sending --------------------------------------------------------------------------
+
+    async def _target(self, spec: str) -> Target:
+        if spec == self.start_spec and (self.provider or self.base_url):
+            return await self.services.providers.target(
+                spec, provider=self.provider, base_url=self.base_url
+            )
+        return await self.services.providers.target(spec)
+
+    async def _show_error(self, error: OpenMaaSError) -> None:
+        await self.pane().mount(ErrorView(error))
+
+    @on(PromptArea.Submitted, "#prompt")
+    async def send(self, event: PromptArea.Submitted) -> None:
+        """Send the prompt with the parameters shown. On any error the prompt stays."""
+        text = event.text.strip()
         if not text:
             return
-        chat = self.query_one("#chat", VerticalScroll)
-        try:
-            target = await self.services.providers.target(
-                self.model, provider=self.provider, base_url=self.base_url
-            )
-        except OpenMaaSError as exc:
-            hint = f"\n{exc.hint}" if exc.hint else ""
-            await chat.mount(Static(f"{exc.code}: {exc.message}{hint}", classes="error"))
+        if self.streaming():
+            self.notify("An answer is still streaming: escape stops it.", severity="warning")
             return
-        event.input.value = ""
-        self.history.append(Message.user(text))
-        request, _notes = target.prepare(
-            ChatRequest(model=target.route.model, messages=tuple(self.history))
+        problems = self.params.errors()
+        if problems:
+            await self._show_error(
+                OpenMaaSError(
+                    ErrorCode.INVALID_REQUEST,
+                    "; ".join(problems),
+                    hint="fix it in the parameter panel (ctrl+o)",
+                )
+            )
+            return
+        params = self.params.params
+        try:
+            target = await self._target(params.model)
+        except OpenMaaSError as exc:
+            await self._show_error(exc)
+            return
+        session = self.current
+        event.prompt.clear()
+        session.add_user(text)
+        session.model = params.model
+        request, notes = target.prepare(
+            ChatRequest(
+                model=target.route.model,
+                messages=tuple(session.messages),
+                system=params.system,
+                temperature=params.temperature,
+                top_p=params.top_p,
+                max_tokens=params.max_tokens,
+            )
         )
-        await chat.mount(Static(text, classes="user"))
+        for note in notes:
+            self.notify(note, title=target.label, timeout=6)
         price = self.services.prices.price(target.route.provider, target.route.model)
-        await chat.mount(AnswerView(target, request, price))
+        pane = self.pane(session)
+        await pane.mount(Static(text, classes="user", markup=False))
+        await pane.mount(AnswerView(target, request, price))
+        pane.follow()
+        await self._refresh_sessions()
 
     @on(AnswerView.Finished)
-    def remember(self, event: AnswerView.Finished) -> None:
-        """Keep the answer in the conversation history."""
-        text = event.view.meter.completion().text
-        if text:
-            self.history.append(Message.assistant(text))
+    async def remember(self, event: AnswerView.Finished) -> None:
+        """Keep the answer (complete, stopped or partial) in its session; add up the cost."""
+        view = event.view
+        pane = next((p for p in view.ancestors if isinstance(p, ChatPane)), None)
+        if pane is None:
+            return
+        completion = view.meter.completion()
+        pane.session.add_answer(completion.text)
+        usage = completion.usage
+        estimated = usage.input_tokens is None and usage.output_tokens is None
+        pane.session.totals.add(usage, cost_usd(view.price, usage), estimated=estimated)
+        await self._refresh_sessions()
+
+    # -- actions --------------------------------------------------------------------------
 
     def action_stop(self) -> None:
-        """Stop the answer that is streaming, keeping what arrived."""
-        for view in self.query(AnswerView):
-            if view.meter.finished_at is None:
-                view.stop()
+        """Stop the answer streaming in this session, keeping what arrived; with nothing
+        streaming, go back to the prompt."""
+        views = self.streaming()
+        for view in views:
+            view.stop()
+        if not views:
+            self.query_one("#prompt", PromptArea).focus()
+
+    async def action_new_session(self) -> None:
+        """Start a new, empty session with the model shown in the panel."""
+        if not self.current.messages:
+            self.query_one("#prompt", PromptArea).focus()
+            return
+        session = Session(model=self.params.params.model)
+        self.sessions.append(session)
+        await self.query_one(ContentSwitcher).add_content(self._new_pane(session), set_current=True)
+        self.current = session
+        await self._refresh_sessions()
+        self.query_one("#prompt", PromptArea).focus()
+
+    async def open_session(self, session: Session) -> None:
+        """Show ``session``; its streams, if any, go on."""
+        self.current = session
+        self.query_one(ContentSwitcher).current = f"chat-{session.id}"
+        self.params.set_model(session.model)
+        await self._refresh_sessions()
+        self.query_one("#prompt", PromptArea).focus()
+
+    async def delete_session(self, session: Session) -> None:
+        """Delete ``session`` (its streams are stopped); there is always one session left."""
+        for view in self.streaming(session):
+            view.stop()
+        index = self.sessions.index(session)
+        self.sessions.remove(session)
+        await self.pane(session).remove()
+        if not self.sessions:
+            fresh = Session(model=self.params.params.model)
+            self.sessions.append(fresh)
+            await self.query_one(ContentSwitcher).add_content(self._new_pane(fresh))
+        if session is self.current:
+            await self.open_session(self.sessions[min(index, len(self.sessions) - 1)])
+        else:
+            await self._refresh_sessions()
+        self.notify(f"Deleted “{session.title}”", timeout=4)
+
+    async def delete_current(self) -> None:
+        """Delete the current session."""
+        await self.delete_session(self.current)
+
+    @on(SessionList.Opened)
+    async def _opened(self, event: SessionList.Opened) -> None:
+        await self.open_session(event.session)
+
+    @on(SessionList.NewRequested)
+    async def _new(self) -> None:
+        await self.action_new_session()
+
+    @on(SessionList.DeleteRequested)
+    async def _delete(self, event: SessionList.DeleteRequested) -> None:
+        await self.delete_session(event.session)
+        self.query_one(SessionList).focus()
+
+    @on(ParamsPanel.ModelChanged)
+    def _model_changed(self) -> None:
+        self.refresh_status()
+
+    def action_focus_sessions(self) -> None:
+        """Move to the sessions list (shown if hidden)."""
+        self.query_one("#sidebar").display = True
+        self.query_one(SessionList).focus()
+
+    def action_toggle_sidebar(self) -> None:
+        """Show or hide the sessions sidebar."""
+        sidebar = self.query_one("#sidebar")
+        sidebar.display = not sidebar.display
+
+    def action_focus_params(self) -> None:
+        """Move to the parameter panel."""
+        self.params.focus()
+
+    def action_focus_model(self) -> None:
+        """Move to the model picker."""
+        self.params.focus_model()
+
+    def action_keys(self) -> None:
+        """Open the keys screen."""
+        from openmaas_tui.ui.keys_screen import KeysScreen
+
+        if not isinstance(self.screen, KeysScreen):
+            self.push_screen(KeysScreen(self.services))
+
+    def use_demo(self) -> None:
+        """Select the offline demo model."""
+        self.params.set_model("demo")
+        self.refresh_status()
 
     async def on_unmount(self) -> None:
         await self.services.aclose()

@@ -1,13 +1,26 @@
-"""The playground opens with no key and no network, shows the welcome, and the demo answers."""
+"""The playground driven through the Pilot, as a person would, against loopback servers."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
-from textual.widgets import Input, Markdown, Static
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import ContentSwitcher, Markdown
 
 from openmaas_tui.cli import build_app
+from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
+from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.answer import AnswerView
+from openmaas_tui.ui.app import ChatPane, PlaygroundApp
+from openmaas_tui.ui.errors import ErrorView
+from openmaas_tui.ui.prompt import PromptArea
+from openmaas_tui.ui.sessions import SessionList
+from openmaas_tui.ui.status import StatusLine
+from tests.replay_helpers import expected, fixture_path
+
+SIZE = (160, 50)
 
 
 def _fast_demo(home: Path) -> None:
@@ -15,45 +28,181 @@ def _fast_demo(home: Path) -> None:
     (home / "config.toml").write_text("demo_tokens_per_s = 100000\n", encoding="utf-8")
 
 
+@pytest.fixture
+async def server() -> AsyncIterator[ReplayServer]:
+    replay = ReplayServer()
+    await replay.start()
+    yield replay
+    await replay.stop()
+
+
+def _playground(argv: list[str]) -> PlaygroundApp:
+    app = build_app([*argv, "--no-keyring"])
+    assert isinstance(app, PlaygroundApp)
+    return app
+
+
+async def _ask(pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*text)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def _settle(app: PlaygroundApp, pilot: Pilot[None]) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def _status(app: PlaygroundApp) -> str:
+    return str(app.query_one(StatusLine).render())
+
+
 async def test_welcome_then_the_demo_answers(isolated_home: Path) -> None:
     _fast_demo(isolated_home)
-    app = build_app(["--demo", "--no-keyring"])
-    async with app.run_test(size=(120, 40)) as pilot:
+    app = _playground(["--demo"])
+    async with app.run_test(size=SIZE) as pilot:
         welcome = app.query_one("#welcome", Markdown)
         assert "Welcome to openMaaS" in welcome.source
-        assert app.focused is app.query_one("#prompt", Input)
-        await pilot.press(*"show me a table")
-        await pilot.press("enter")
+        assert app.focused is app.query_one("#prompt", PromptArea)
+        await _ask(pilot, "show me a table")
+        await _settle(app, pilot)
         view = app.query_one(AnswerView)
-        await pilot.wait_for_scheduled_animations()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        answer = view.query_one(Markdown).source
+        answer = view.meter.completion().text
         assert answer.startswith("*Demo model (offline)")
         assert "| Algorithm |" in answer
-        meta = str(view.query_one(".meta", Static).render())
-        assert "demo (offline)" in meta and "$0" in meta
-        assert app.query_one("#prompt", Input).value == ""
+        assert app.query_one("#prompt", PromptArea).text == ""
+        assert "demo (offline)" in _status(app) and "$0" in _status(app)
+        assert app.current.title == "show me a table"
+        assert [m.text for m in app.current.messages][1] == answer
 
 
-async def test_missing_key_is_shown_inline_and_the_prompt_is_kept(isolated_home: Path) -> None:
-    app = build_app(["-m", "claude-sonnet-4-5", "--no-keyring"])
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press(*"hello")
-        await pilot.press("enter")
+PROVIDER_STREAMS = [
+    ("openai", "gpt-4o-mini", "openrouter/stream_text_after_tool_result.sse"),
+    ("anthropic", "claude-sonnet-4-5", "anthropic/stream_text.sse"),
+    ("gemini", "gemini-2.5-flash", "gemini/sse_text.sse"),
+    ("ollama", "llama3.2", "ollama/chat_stream_text.ndjson"),
+]
+
+
+@pytest.mark.parametrize(("provider", "model", "fixture"), PROVIDER_STREAMS)
+async def test_a_recorded_stream_of_each_provider_appears_with_its_usage(
+    server: ReplayServer, provider: str, model: str, fixture: str
+) -> None:
+    server.default = fixture_reply(fixture_path(fixture))
+    want = expected(fixture)
+    app = _playground(["--provider", provider, "--base-url", server.url, "-m", model])
+    async with app.run_test(size=SIZE) as pilot:
+        await _ask(pilot, "hi")
+        await _settle(app, pilot)
+        view = app.query_one(AnswerView)
+        assert view.meter.completion().text == want["text"]
+        assert not view.stopped
+        totals = app.current.totals
+        assert totals.output_tokens == want["usage"]["output_tokens"]
+        assert f"{totals.output_tokens:,} out" in _status(app)
+        assert server.last is not None and b'"hi"' in server.last.body
+
+
+async def test_escape_stops_the_stream_and_keeps_the_partial(server: ReplayServer) -> None:
+    pieces = [f"word{i} " for i in range(400)]
+    server.default = openai_stream_reply(pieces, chunk_delay_s=0.01)
+    app = _playground(["--provider", "openai", "--base-url", server.url, "-m", "gpt-4o-mini"])
+    async with app.run_test(size=SIZE) as pilot:
+        await _ask(pilot, "count")
+        view = app.query_one(AnswerView)
+        while "word3 " not in view.meter.completion().text:
+            await pilot.pause(0.02)
+        await pilot.press("escape")
+        await _settle(app, pilot)
+        partial = view.meter.completion().text
+        assert view.stopped and view.meter.finished_at is not None
+        assert partial.startswith("word0 word1 word2 word3 ")
+        assert len(partial) < len("".join(pieces))
+        assert app.current.messages[-1].text == partial
+
+
+async def test_a_missing_key_is_shown_inline_and_the_prompt_is_kept(
+    isolated_home: Path,
+) -> None:
+    app = _playground(["-m", "claude-sonnet-4-5"])
+    async with app.run_test(size=SIZE) as pilot:
+        await _ask(pilot, "hello")
+        errors = list(app.query(ErrorView))
+        assert len(errors) == 1
+        shown = str(errors[0].render())
+        assert "MISSING_KEY" in shown and "openmaas keys set anthropic" in shown
+        assert app.query_one("#prompt", PromptArea).text == "hello"
+        assert app.current.messages == []
+
+
+async def test_a_long_answer_keeps_the_view_pinned_to_the_end(server: ReplayServer) -> None:
+    pieces = [f"Line {i} of a long answer.\n\n" for i in range(300)]
+    server.default = openai_stream_reply(pieces)
+    app = _playground(["--provider", "openai", "--base-url", server.url, "-m", "gpt-4o-mini"])
+    async with app.run_test(size=SIZE) as pilot:
+        await _ask(pilot, "long")
+        await _settle(app, pilot)
+        pane = app.pane()
+        assert pane.max_scroll_y > 100
+        assert pane.scroll_y == pane.max_scroll_y
+        last = app.query_one(AnswerView).region
+        assert last.bottom <= pane.region.bottom + 1
+
+
+async def test_sessions_new_switch_and_delete(isolated_home: Path) -> None:
+    _fast_demo(isolated_home)
+    app = _playground(["--demo"])
+    async with app.run_test(size=SIZE) as pilot:
+        await _ask(pilot, "first chat")
+        await _settle(app, pilot)
+        await pilot.press("ctrl+n")
         await pilot.pause()
-        errors = [str(s.render()) for s in app.query(".error").results(Static)]
-        assert any("MISSING_KEY" in e and "openmaas keys set anthropic" in e for e in errors)
-        assert app.query_one("#prompt", Input).value == "hello"
-
-
-async def test_no_keyring_is_said_once(isolated_home: Path) -> None:
-    import keyring
-    import keyring.backends.fail
-
-    keyring.set_keyring(keyring.backends.fail.Keyring())  # type: ignore[no-untyped-call]
-    app = build_app(["--demo"])
-    async with app.run_test(size=(120, 40)) as pilot:
+        assert len(app.sessions) == 2 and app.current.messages == []
+        await _ask(pilot, "second chat")
+        await _settle(app, pilot)
+        assert [s.title for s in app.sessions] == ["first chat", "second chat"]
+        await pilot.press("ctrl+s")
+        listing = app.query_one(SessionList)
+        assert app.focused is listing
+        assert listing.index == 0  # newest first: the current "second chat"
+        await pilot.press("down", "enter")
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
-        assert len(messages) == 1 and "kept in memory" in messages[0]
+        assert app.current.title == "first chat"
+        assert app.query_one("#chats", ContentSwitcher).current == f"chat-{app.current.id}"
+        assert isinstance(app.focused, PromptArea)
+        await pilot.press("ctrl+s", "d")
+        await pilot.pause()
+        assert [s.title for s in app.sessions] == ["second chat"]
+        assert len(app.query(ChatPane)) == 1
+
+
+async def test_parameters_set_from_the_keyboard_reach_the_request(server: ReplayServer) -> None:
+    server.default = fixture_reply(fixture_path("crusoe/stream_text.sse"))
+    app = _playground(["--provider", "openai", "--base-url", server.url, "-m", "gpt-4o-mini"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o", "tab", *"0.3", "tab", "tab", *"256", "tab", *"Be terse.")
+        await pilot.press("escape")
+        assert isinstance(app.focused, PromptArea)
+        await _ask(pilot, "count to five")
+        await _settle(app, pilot)
+        body = server.last.json()
+        assert body["temperature"] == 0.3
+        assert body.get("max_tokens", body.get("max_completion_tokens")) == 256
+        assert "top_p" not in body
+        assert body["messages"][0] == {"role": "system", "content": "Be terse."}
+        assert body["messages"][-1]["content"] == "count to five"
+
+
+async def test_an_invalid_parameter_is_refused_inline_and_nothing_is_lost(
+    server: ReplayServer,
+) -> None:
+    app = _playground(["--provider", "openai", "--base-url", server.url, "-m", "gpt-4o-mini"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o", "tab", *"5", "escape")
+        await _ask(pilot, "hello there")
+        shown = [str(e.render()) for e in app.query(ErrorView)]
+        assert len(shown) == 1 and shown[0].startswith("INVALID_REQUEST")
+        assert "temperature" in shown[0]
+        assert app.query_one("#prompt", PromptArea).text == "hello there"
+        assert server.requests == []

@@ -1,0 +1,36 @@
+"""An error shown inline in the conversation: its code, the provider's message and a hint."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from openmaas_tui.core.errors import OpenMaaSError
+
+
+def error_text(error: OpenMaaSError) -> Text:
+    """``CODE: message`` in bold error colour, the hint (if any) on the next line."""
+    text = Text()
+    text.append(str(error.code), style="bold")
+    text.append(f": {error.message}")
+    if error.hint:
+        text.append(f"\n→ {error.hint}", style="italic")
+    return text
+
+
+class ErrorView(Static):
+    """One error in the chat pane. Never a traceback; the message is already key-masked."""
+
+    DEFAULT_CSS = """
+    ErrorView {
+        color: $text-error;
+        background: $error 10%;
+        border-left: thick $error;
+        padding: 0 1;
+        margin: 1 0 0 0;
+    }
+    """
+
+    def __init__(self, error: OpenMaaSError) -> None:
+        super().__init__(error_text(error), classes="error")
+        self.error = error
