@@ -132,11 +132,11 @@ class PlaygroundApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every action of the playground, for the command palette (ctrl+p)."""
         yield from super().get_system_commands(screen)
-        if screen is not self.screen or self.screen is not self.screen_stack[0]:
+        if screen is not self.screen_stack[0]:
             return
         yield SystemCommand("New chat", "Start a new session (ctrl+n)", self.action_new_session)
         yield SystemCommand("Stop", "Stop the answer that is streaming (escape)", self.action_stop)
-        yield SystemCommand("Keys", "Add, delete and test API keys (f2)", self.action_keys)
+        yield SystemCommand("API keys", "Add, delete and test API keys (f2)", self.action_keys)
         yield SystemCommand("Model", "Choose the model (ctrl+l)", self.action_focus_model)
         yield SystemCommand(
             "Parameters",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import ContentSwitcher, Markdown
+from textual.widgets import ContentSwitcher, Label, Markdown
 
 from openmaas_tui.cli import build_app
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
@@ -206,3 +206,44 @@ async def test_an_invalid_parameter_is_refused_inline_and_nothing_is_lost(
         assert "temperature" in shown[0]
         assert app.query_one("#prompt", PromptArea).text == "hello there"
         assert server.requests == []
+
+
+async def test_every_action_is_in_the_command_palette(isolated_home: Path) -> None:
+    from textual.command import CommandPalette
+
+    from openmaas_tui.ui.keys_screen import KeysScreen
+
+    app = _playground(["--demo"])
+    async with app.run_test(size=SIZE) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("New chat", "Stop", "API keys", "Model", "Parameters", "Sessions"):
+            assert title in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"API keys")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, KeysScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, KeysScreen)
+
+
+async def test_the_sidebar_and_status_line_add_up_the_session(server: ReplayServer) -> None:
+    server.default = fixture_reply(fixture_path("anthropic/stream_text.sse"))
+    app = _playground(
+        ["--provider", "anthropic", "--base-url", server.url, "-m", "claude-sonnet-4-5"]
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await _ask(pilot, "name two pelicans")
+        await _settle(app, pilot)
+        await _ask(pilot, "two more")
+        await _settle(app, pilot)
+        totals = app.current.totals
+        assert (totals.input_tokens, totals.output_tokens) == (34, 20)
+        status = _status(app)
+        assert "session: 34 in / 20 out · $0.0004" in status
+        item = str(app.query_one(SessionList).items()[0].query_one(Label).render())
+        assert item == "name two pelicans\nclaude-sonnet-4-5 · $0.0004"
