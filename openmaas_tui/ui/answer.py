@@ -1,80 +1,251 @@
-"""One streamed answer: Markdown that grows as tokens arrive, and a line of counters under it."""
+"""One streamed answer: reasoning (when the model streams it) in a collapsible block, the answer
+as Markdown that grows as tokens arrive, and a line of counters under it.
+
+The view owns the worker that streams the answer (unmounting the view cancels it). The worker
+only feeds text to :class:`~openmaas_tui.ui.live_markdown.LiveMarkdown` (which renders at its
+own pace) and updates a plain :class:`~openmaas_tui.core.meter.StreamMeter`; a 10 Hz timer copies
+the meter into the counters line, so the UI's work per second is fixed however fast tokens come.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message as TMessage
-from textual.widgets import Markdown, Static
+from textual.timer import Timer
+from textual.widgets import Collapsible, Static
 
 from openmaas_tui.core.errors import OpenMaaSError
-from openmaas_tui.core.meter import StreamMeter, counters_line
-from openmaas_tui.core.pricing import Price
-from openmaas_tui.core.types import ChatRequest, TextDelta
+from openmaas_tui.core.meter import StreamMeter
+from openmaas_tui.core.money import format_usd
+from openmaas_tui.core.pricing import Price, cost_usd
+from openmaas_tui.core.tokens import IncrementalCounter, count_messages
+from openmaas_tui.core.types import ChatRequest, Completion, ReasoningDelta, TextDelta, Usage
 from openmaas_tui.providers.registry import Target
+from openmaas_tui.ui.live_markdown import LiveMarkdown
+
+COUNTERS_INTERVAL_S = 0.1
+"""How often the counters line is refreshed from the meter."""
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """Local token counts while streaming (tiktoken), shown with ``≈``."""
+
+    input_tokens: int | None
+    output_tokens: int | None
+
+
+def answer_counters(
+    label: str,
+    meter: StreamMeter,
+    price: Price | None,
+    estimate: Estimate | None,
+    *,
+    stopped: bool = False,
+) -> str:
+    """The counters line under an answer:
+    ``openai/gpt-4o-mini · TTFT 312 ms · 48.1 tok/s · ≈17 in / ≈10 out · ≈$0.0002``.
+
+    While streaming, the local ``estimate`` is shown with ``≈``; once the stream has ended, the
+    provider's reported usage replaces it (the estimate stays, with ``≈``, when the provider
+    reported no output count, e.g. after a stop).
+    An unknown price reads ``price unknown``, never $0.
+    """
+    parts = [label]
+    if (ttft := meter.ttft_ms) is not None:
+        parts.append(f"TTFT {ttft:.0f} ms")
+    reported = meter.builder.usage
+    usage: Usage | None = None
+    mark = ""
+    if meter.finished_at is not None and reported.output_tokens is not None:
+        usage = reported
+    elif estimate is not None and (estimate.input_tokens or estimate.output_tokens):
+        usage = Usage(input_tokens=estimate.input_tokens, output_tokens=estimate.output_tokens)
+        mark = "≈"
+    if usage is not None and (rate := meter.tokens_per_s(usage.output_tokens or 0)) is not None:
+        parts.append(f"{rate:.1f} tok/s")
+    if usage is not None:
+        shown_in = "?" if usage.input_tokens is None else f"{mark}{usage.input_tokens:,}"
+        shown_out = f"{mark}{usage.output_tokens or 0:,}"
+        parts.append(f"{shown_in} in / {shown_out} out")
+        cost = cost_usd(price, usage) if usage.input_tokens is not None else None
+        parts.append(f"{mark if cost is not None else ''}{format_usd(cost)}")
+    elif meter.finished_at is None:
+        parts.append("waiting…")
+    if stopped:
+        parts.append("stopped")
+    return " · ".join(parts)
+
+
+def error_text(error: OpenMaaSError) -> Text:
+    """``CODE: message``, and the hint (if any) on its own line."""
+    text = Text()
+    text.append(str(error.code), style="bold")
+    text.append(f": {error.message}")
+    if error.hint:
+        text.append(f"\n{error.hint}", style="italic")
+    return text
 
 
 class AnswerView(Vertical):
-    """Streams one answer into Markdown incrementally and shows model, TTFT, tokens/s, tokens
-    and cost under it. Counters are pulled from a :class:`StreamMeter` by a 10 Hz timer."""
+    """Streams one answer and shows model, TTFT, tokens/s, tokens and cost under it.
+
+    Args:
+        target: the model to ask.
+        request: the request, already prepared for ``target``.
+        price: the model's price, or None when unknown.
+        clock: seconds, monotonic (tests inject one).
+
+    Attributes:
+        meter: what arrived and when.
+        stopped: the person stopped the stream.
+        error: why the stream failed, or None.
+        done: the stream ended (completed, stopped or failed) and everything is rendered.
+    """
 
     DEFAULT_CSS = """
     AnswerView { height: auto; margin: 0 0 1 0; }
-    AnswerView > .meta { color: $text-muted; }
-    AnswerView > .error { color: $error; }
+    AnswerView > Collapsible { margin: 0 0 1 0; }
+    AnswerView > .meta { color: $text-muted; padding: 0 2; }
+    AnswerView > .error {
+        color: $text-error;
+        background: $error 10%;
+        border-left: thick $error;
+        padding: 0 1;
+        margin: 0 2 1 2;
+    }
     """
 
     @dataclass
     class Finished(TMessage):
-        """The answer ended (completed, stopped or failed)."""
+        """The answer ended: completed, stopped or failed (see the view's attributes)."""
 
         view: AnswerView
 
-    def __init__(self, target: Target, request: ChatRequest, price: Price | None) -> None:
+    def __init__(
+        self,
+        target: Target,
+        request: ChatRequest,
+        price: Price | None,
+        *,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
         super().__init__()
         self.target = target
         self.request = request
         self.price = price
-        self.meter = StreamMeter(target.route.model)
+        self.meter = StreamMeter(target.route.model, clock=clock)
         self.stopped = False
+        self.error: OpenMaaSError | None = None
+        self.done = False
+        self.answer = LiveMarkdown(classes="answer")
+        self.reasoning: LiveMarkdown | None = None
+        self._meta = Static("", classes="meta", markup=False)
+        self.counters = ""
+        """The counters line as last shown."""
+        self._timer: Timer | None = None
+        self._input_estimate: int | None = None
+        self._counter: IncrementalCounter | None = None
+        self._uncounted: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield Markdown(classes="answer")
-        self._meta = Static("waiting…", classes="meta")
+        yield self.answer
         yield self._meta
 
     def on_mount(self) -> None:
-        self._timer = self.set_interval(0.1, self.refresh_meta)
+        self._timer = self.set_interval(COUNTERS_INTERVAL_S, self.refresh_counters)
+        self.refresh_counters()
         self.run_stream()
 
-    def refresh_meta(self) -> None:
+    def completion(self) -> Completion:
+        """What arrived so far (all of it once :attr:`done`)."""
+        return self.meter.completion()
+
+    def stop(self) -> None:
+        """Stop streaming and keep what arrived, marked as stopped."""
+        if not self.done:
+            self.stopped = True
+            self.workers.cancel_group(self, "answer")
+
+    def estimate(self) -> Estimate | None:
+        """The local token counts so far, or None before the tokenizer is ready."""
+        if self._counter is None:
+            return None if self._input_estimate is None else Estimate(self._input_estimate, None)
+        if self._uncounted:
+            self._counter.feed("".join(self._uncounted))
+            self._uncounted.clear()
+        return Estimate(self._input_estimate, self._counter.tokens)
+
+    def refresh_counters(self) -> None:
         """Copy the meter into the counters line."""
-        line = counters_line(self.target.label, self.meter, self.price, stopped=self.stopped)
-        self._meta.update(line)
+        self.counters = answer_counters(
+            self.target.label, self.meter, self.price, self.estimate(), stopped=self.stopped
+        )
+        self._meta.update(self.counters)
+
+    async def _load_estimates(self) -> None:
+        """Count the prompt and load the output tokenizer off the event loop."""
+        provider, model = self.target.route.provider, self.target.route.model
+
+        def load() -> tuple[int, IncrementalCounter]:
+            prompt = count_messages(self.request.messages, self.request.system, provider, model)
+            return prompt, IncrementalCounter.for_model(provider, model)
+
+        try:
+            self._input_estimate, self._counter = await asyncio.to_thread(load)
+        except OpenMaaSError:
+            pass  # a damaged tokenizer file: no estimate, the reported usage still comes
+
+    async def _reasoning_view(self) -> LiveMarkdown:
+        if self.reasoning is None:
+            self.reasoning = LiveMarkdown(classes="reasoning")
+            block = Collapsible(self.reasoning, title="Reasoning", collapsed=False)
+            await self.mount(block, before=self.answer)
+        return self.reasoning
 
     @work(exclusive=True, group="answer", exit_on_error=False, description="stream answer")
     async def run_stream(self) -> None:
-        """Stream the answer into the Markdown widget."""
-        stream = Markdown.get_stream(self.query_one(Markdown))
+        """Stream the answer into the view; errors are shown inline, the partial text kept."""
+        estimates = asyncio.create_task(self._load_estimates())
+        answered = False
         try:
             async for event in self.target.stream(self.request):
                 self.meter.add(event)
                 if isinstance(event, TextDelta):
-                    await stream.write(event.text)
+                    if not answered and self.reasoning is not None:
+                        self.query_one(Collapsible).collapsed = True
+                    answered = True
+                    self.answer.append(event.text)
+                    self._uncounted.append(event.text)
+                elif isinstance(event, ReasoningDelta):
+                    (await self._reasoning_view()).append(event.text)
+                    self._uncounted.append(event.text)
         except OpenMaaSError as exc:
-            hint = f"\n{exc.hint}" if exc.hint else ""
-            self.mount(Static(f"{exc.code}: {exc.message}{hint}", classes="error"))
+            self.error = exc
+            await self.mount(Static(error_text(exc), classes="error"), before=self._meta)
         finally:
             self.meter.finish()
-            await stream.stop()
-            self._timer.stop()
-            self.refresh_meta()
-            self.post_message(self.Finished(self))
+            if not estimates.done():
+                estimates.cancel()
+            if self._timer is not None:
+                self._timer.stop()
+            if self.is_attached:  # else removed from the screen: nothing to show or tell
+                await self._settle()
+            self.done = True
 
-    def stop(self) -> None:
-        """Stop streaming and keep what arrived, marked as stopped."""
-        self.stopped = True
-        self.workers.cancel_group(self, "answer")
+    async def _settle(self) -> None:
+        """Render what arrived as final, show the final counters and say so."""
+        if self.reasoning is not None:
+            await self.reasoning.finish()
+        await self.answer.finish()
+        self.done = True
+        self.refresh_counters()
+        self.post_message(self.Finished(self))

@@ -71,7 +71,7 @@ class MarkdownChunk(Markdown):
     MarkdownChunk { height: auto; }
     """
 
-    def _on_mount(self, event: events.Mount) -> None:
+    async def _on_mount(self, event: events.Mount) -> None:  # type: ignore[override]
         # Markdown's own mount handler renders the initial document; a chunk has none.
         event.prevent_default()
 
