@@ -43,9 +43,15 @@ UPDATE_INTERVAL_S = 1 / 30
 """How often pending text is rendered while it arrives."""
 
 
+_PARSER: list[MarkdownIt] = []
+
+
 def _parser() -> MarkdownIt:
-    """The parser :class:`~textual.widgets.Markdown` uses by default."""
-    return MarkdownIt("gfm-like")
+    """The parser :class:`~textual.widgets.Markdown` uses by default (made once; a parse keeps
+    its state in the call, so one instance serves every widget)."""
+    if not _PARSER:
+        _PARSER.append(MarkdownIt("gfm-like"))
+    return _PARSER[0]
 
 
 def _block_starts(tokens: list[Token]) -> list[int]:
@@ -114,6 +120,8 @@ class LiveMarkdown(Widget):
         self._finished = False
         self.updates = 0
         """Renders done so far (for tests and benchmarks)."""
+        self.parsed_chars = 0
+        """Characters given to the parser so far (for tests and benchmarks)."""
 
     @property
     def source(self) -> str:
@@ -146,8 +154,12 @@ class LiveMarkdown(Widget):
             if self._timer is not None:
                 self._timer.pause()
             return
+        await self.render_pending()
+
+    async def render_pending(self) -> None:
+        """Render what is pending now rather than at the next timed update."""
         async with self._lock:
-            if not self._finished:
+            if not self._finished and (self._pending or self._held_cr):
                 await self._update_view(final=False)
 
     async def finish(self) -> None:
@@ -186,6 +198,7 @@ class LiveMarkdown(Widget):
         if cut:
             env: dict[str, Any] = {"references": dict(self._refs)}
             tokens = _parser().parse(self._tail[:cut], env)
+            self.parsed_chars += cut
             starts = _block_starts(tokens)
             keep_from = len(tokens) if final else (starts[-1] if len(starts) > 1 else 0)
             if keep_from:
@@ -210,6 +223,7 @@ class LiveMarkdown(Widget):
         if self._tail.strip():
             env: dict[str, Any] = {"references": dict(self._refs)}
             tail_tokens = _parser().parse(self._tail, env)
+            self.parsed_chars += len(self._tail)
         with self.app.batch_update():
             if self._tail_widgets:
                 await self._tail_widgets[0].parent.remove_children(self._tail_widgets)  # type: ignore[union-attr]
