@@ -191,6 +191,8 @@ class AnswerView(Vertical):
         )
         self._meta.update(self.counters)
 
+    refresh_meta = refresh_counters  # the name the first version of this view used
+
     async def _load_estimates(self) -> None:
         """Count the prompt and load the output tokenizer off the event loop."""
         provider, model = self.target.route.provider, self.target.route.model
