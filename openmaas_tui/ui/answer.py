@@ -33,6 +33,9 @@ from openmaas_tui.ui.live_markdown import LiveMarkdown
 
 COUNTERS_INTERVAL_S = 0.1
 """How often the counters line is refreshed from the meter."""
+YIELD_EVERY_S = 0.005
+"""The streaming worker gives the event loop a turn at least this often: events that arrive
+together are read without any pause, which would starve the timers that render them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,8 +221,14 @@ class AnswerView(Vertical):
         """Stream the answer into the view; errors are shown inline, the partial text kept."""
         estimates = asyncio.create_task(self._load_estimates())
         answered = False
+        clock = time.perf_counter
+        yielded_at = clock()
         try:
             async for event in self.target.stream(self.request):
+                if clock() - yielded_at > YIELD_EVERY_S:
+                    # Buffered events come without a pause: let timers and rendering run.
+                    await asyncio.sleep(0)
+                    yielded_at = clock()
                 self.meter.add(event)
                 if isinstance(event, TextDelta):
                     if not answered and self.reasoning is not None:
