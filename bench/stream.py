@@ -189,7 +189,7 @@ async def run_app(tokens: int) -> dict[str, Any]:
                 "loop_lag": lag.summary(),
                 "frames": frame_count,
                 "updates": view.answer.updates,
-                "chunks": len(view.answer.chunks),
+                "lines": len(view.answer.lines),
                 "counters": view.counters,
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             }
@@ -280,7 +280,7 @@ def main() -> None:
             f"{tokens:>6,} tokens: submit->shown {r['submit_to_shown_s']:.2f} s · "
             f"last byte->shown {r['last_byte_to_shown_s'] * 1000:.0f} ms · "
             f"CPU {r['cpu_s']:.2f} s · loop lag {r['loop_lag']} · frames {r['frames']} · "
-            f"renders {r['updates']} · chunks {r['chunks']} · peak RSS {r['peak_rss_mb']:.0f} MB"
+            f"renders {r['updates']} · lines {r['lines']:,} · peak RSS {r['peak_rss_mb']:.0f} MB"
         )
         print(f"        counters: {r['counters']}")
     print(f"cold start to first screen: {cold_start_s():.2f} s")

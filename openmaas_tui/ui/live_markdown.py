@@ -1,56 +1,108 @@
 """Markdown that grows while it streams, at a cost per update that does not grow with its length.
 
-:class:`LiveMarkdown` buffers appended text (O(1) per append) and a timer renders what is
-pending about 30 times a second, and not at all when nothing arrives. Each update re-parses only
-the *tail*: the text from the start of the last top-level block that may still change. A block
-is finished once a later top-level block begins on a complete line (lines are parsed one after
-another, so nothing that follows can change a block before it; the partial last line is never
+:class:`LiveMarkdown` buffers appended text (O(1) per append); a timer renders what is pending
+about 30 times a second, and not at all when nothing arrives. Each update parses only the
+*tail*: the text from the start of the last top-level block, which may still change. A block is
+finished once a later top-level block begins on a complete line (lines are parsed one after
+another, so what follows cannot change a block before it; the partial last line is never
 trusted, since ``#`` alone is a heading but ``#tag`` continues a paragraph). Finished blocks are
-built once into widgets and appended to a "chunk" (a :class:`~textual.widgets.Markdown` that
-never parses) of at most :data:`CHUNK_BLOCKS` blocks; the tail's widgets are rebuilt per update
-at the end of the current chunk. So per update the parser sees one block and the layout one
-chunk, whatever the length of the answer.
+drawn once into lines (Rich's Markdown renderer) and kept; the widget shows them through
+Textual's line API, which draws only the lines on screen. So per update the parser sees one
+block, the renderer draws one block, and the layout has one widget, whatever the length.
 
-The rendered result equals a fresh ``Markdown(source)`` at the same width:
+Why lines and not a tree of Textual Markdown widgets: Textual builds several widgets per block
+(a list item is four), and styling, mounting and laying out each costs about a millisecond,
+every one of them: a 20,000-token answer is some 4,700 widgets and 11 s of work before it is
+first painted (``bench/stream.py --bare`` measures this path).
 
-- margins: Textual collapses vertical margins between siblings (the larger wins) but not across
-  parents, so at each chunk boundary the first block's top margin and the last block's bottom
-  margin move onto the chunk itself, where siblings collapse them as in one document;
-- link reference definitions seen so far are passed to every tail parse; a definition that
-  arrives after a block was frozen may change that block, so :meth:`LiveMarkdown.finish`
-  renders everything again in that (rare) case.
+The lines equal those of one Rich render of the whole text at the same width
+(:func:`render_markdown`): Rich draws top-level blocks one after another, separated by a blank
+line when the previous block's element asks for one (``new_line``), and that is what the
+update does between a finished block and the next. Link reference definitions seen so far are
+given to every parse; one that arrives after a block using it was drawn makes :meth:`finish`
+draw everything again (rare). A change of width draws everything again, once.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from textual import events
-from textual.geometry import Spacing
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.markdown import Heading, Markdown, MarkdownElement, UnknownElement
+from rich.segment import Segment
+from rich.text import Text
+from rich.theme import Theme
+from textual.geometry import Size
+from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Markdown
-from textual.widgets._markdown import MarkdownBlock
-
-CHUNK_BLOCKS = 24
-"""Most top-level blocks in one chunk widget: bounds the layout work of one update."""
 
 UPDATE_INTERVAL_S = 1 / 30
 """How often pending text is rendered while it arrives."""
+
+CODE_THEME = "monokai"
+"""Pygments theme of fenced code."""
+
+THEME = Theme(
+    {
+        "markdown.h1": "bold underline #5fafff",
+        "markdown.h2": "bold #5fafff",
+        "markdown.h3": "bold #87afd7",
+        "markdown.h4": "bold italic #87afd7",
+        "markdown.h5": "italic #87afd7",
+        "markdown.h6": "italic dim",
+        "markdown.block_quote": "italic #a8a8a8",
+        "markdown.code": "bold #e5c07b",
+        "markdown.link": "underline #5fafff",
+        "markdown.link_url": "underline #5fafff",
+        "markdown.item.bullet": "bold #5fafff",
+        "markdown.item.number": "bold #5fafff",
+        "markdown.table.header": "bold #5fafff",
+    }
+)
+"""Colours of the answer's Markdown elements (Rich style names), on any dark background."""
+
+
+class _Heading(Heading):
+    """Headings left-aligned, as a chat answer reads (Rich centres them and boxes ``#``)."""
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        text = self.text
+        text.justify = "left"
+        if self.tag == "h2":
+            yield Text("")
+        yield text
+
+
+class AnswerMarkdown(Markdown):
+    """Rich's Markdown renderer, fed with tokens parsed elsewhere (so a block can be drawn on its
+    own, with the link references of the whole answer), and with left-aligned headings."""
+
+    elements: ClassVar[dict[str, type[MarkdownElement]]] = {
+        **Markdown.elements,
+        "heading_open": _Heading,
+    }
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        super().__init__("", code_theme=CODE_THEME)
+        self.parsed = list(tokens)
+
+
+def make_parser() -> MarkdownIt:
+    """The parser Rich's Markdown uses: CommonMark with tables and strikethrough."""
+    return MarkdownIt().enable("strikethrough").enable("table")
 
 
 _PARSER: list[MarkdownIt] = []
 
 
 def _parser() -> MarkdownIt:
-    """The parser :class:`~textual.widgets.Markdown` uses by default (made once; a parse keeps
-    its state in the call, so one instance serves every widget)."""
     if not _PARSER:
-        _PARSER.append(MarkdownIt("gfm-like"))
+        _PARSER.append(make_parser())
     return _PARSER[0]
 
 
@@ -67,23 +119,32 @@ def _drop_lines(text: str, count: int) -> str:
     return parts[count] if len(parts) > count else ""
 
 
-class MarkdownChunk(Markdown):
-    """A run of finished blocks (and, in the last chunk, the live tail's blocks).
+def _ends_with_new_line(tokens: Sequence[Token]) -> bool:
+    """Whether Rich puts a blank line after these blocks (its last element's ``new_line``)."""
+    last = tokens[-1]
+    return bool(AnswerMarkdown.elements.get(last.type, UnknownElement).new_line)
 
-    It never parses: :class:`LiveMarkdown` builds its blocks from tokens and mounts them.
-    """
 
-    DEFAULT_CSS = """
-    MarkdownChunk { height: auto; }
-    """
+def render_tokens(
+    tokens: Sequence[Token], console: Console, width: int, *, blank_first: bool = False
+) -> list[Strip]:
+    """Draw parsed blocks ``width`` cells wide; ``blank_first`` adds the separating blank line
+    Rich would put before them after a block whose element has ``new_line``."""
+    if not tokens or width <= 0:
+        return []
+    options = console.options.update(width=width, height=None)
+    with console.use_theme(THEME):
+        lines = console.render_lines(AnswerMarkdown(tokens), options, pad=False, new_lines=False)
+    strips = [Strip(line) for line in lines]
+    if blank_first and strips:
+        strips.insert(0, Strip([Segment("")]))
+    return strips
 
-    async def _on_mount(self, event: events.Mount) -> None:  # type: ignore[override]
-        # Markdown's own mount handler renders the initial document; a chunk has none.
-        event.prevent_default()
 
-    def build(self, tokens: Iterable[Token]) -> list[MarkdownBlock]:
-        """Block widgets for ``tokens`` (as :class:`~textual.widgets.Markdown` builds them)."""
-        return list(self._parse_markdown(tokens))
+def render_markdown(text: str, console: Console, width: int) -> list[Strip]:
+    """The lines of one render of the whole ``text`` (what :class:`LiveMarkdown` must equal)."""
+    normal = text.replace("\r\n", "\n").replace("\r", "\n")
+    return render_tokens(make_parser().parse(normal), console, width)
 
 
 class LiveMarkdown(Widget):
@@ -93,12 +154,17 @@ class LiveMarkdown(Widget):
         name: The name of the widget.
         id: The ID of the widget in the DOM.
         classes: The CSS classes of the widget.
+
+    Attributes:
+        updates: renders done so far (for tests and benchmarks).
+        parsed_chars: characters given to the parser so far (for tests and benchmarks).
+        drawn_blocks: top-level blocks drawn so far, the tail's redraws included.
     """
 
     DEFAULT_CSS = """
     LiveMarkdown {
         height: auto;
-        layout: vertical;
+        padding: 0 1;
     }
     """
 
@@ -112,16 +178,22 @@ class LiveMarkdown(Widget):
         self._held_cr = False
         self._refs: dict[str, Any] = {}
         self._refs_when_frozen: set[str] | None = None
-        self._chunks: list[MarkdownChunk] = []
-        self._chunk_blocks = 0
-        self._tail_widgets: list[MarkdownBlock] = []
+        self._groups: list[list[Token]] = []
+        """Finished blocks, in groups as they were frozen."""
+        self._drawn_groups = 0
+        self._tail_tokens: list[Token] = []
+        self._width = 0
+        self._lines: list[Strip] = []
+        """Lines of the drawn finished groups."""
+        self._tail_lines: list[Strip] = []
         self._timer: Timer | None = None
         self._lock = asyncio.Lock()
         self._finished = False
         self.updates = 0
-        """Renders done so far (for tests and benchmarks)."""
         self.parsed_chars = 0
-        """Characters given to the parser so far (for tests and benchmarks)."""
+        self.drawn_blocks = 0
+
+    # -- text in --------------------------------------------------------------------------
 
     @property
     def source(self) -> str:
@@ -131,12 +203,16 @@ class LiveMarkdown(Widget):
         return self._pieces[0] if self._pieces else ""
 
     @property
-    def chunks(self) -> list[MarkdownChunk]:
-        """The chunk widgets, in order."""
-        return list(self._chunks)
+    def lines(self) -> list[Strip]:
+        """Every line as drawn now (finished blocks, then the tail)."""
+        return [*self._lines, *self._tail_lines]
 
     def append(self, text: str) -> None:
-        """Add ``text`` at the end; it is rendered by the next timed update (O(1) here)."""
+        """Add ``text`` at the end; it is rendered by the next timed update (O(1) here).
+
+        Raises:
+            RuntimeError: after :meth:`finish`.
+        """
         if not text:
             return
         if self._finished:
@@ -160,23 +236,23 @@ class LiveMarkdown(Widget):
         """Render what is pending now rather than at the next timed update."""
         async with self._lock:
             if not self._finished and (self._pending or self._held_cr):
-                await self._update_view(final=False)
+                self._update(final=False)
 
     async def finish(self) -> None:
         """Render everything appended, as final (the partial last line is a line too)."""
         if self._timer is not None:
-            self._timer.pause()  # not stop(): that would cancel an update halfway
+            self._timer.pause()
         async with self._lock:
             if self._finished:
                 return
             self._finished = True
             if self._timer is not None:
                 self._timer.stop()
-            await self._update_view(final=True)
+            self._update(final=True)
             if self._refs_when_frozen is not None and set(self._refs) != self._refs_when_frozen:
-                await self._render_all_again()
+                self._parse_all_again()
 
-    # -- rendering ---------------------------------------------------------------------------
+    # -- parsing --------------------------------------------------------------------------
 
     def _take_pending(self, final: bool) -> None:
         """Move pending text into the tail, with line ends as the parser sees them."""
@@ -190,10 +266,9 @@ class LiveMarkdown(Widget):
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         self._tail += text
 
-    async def _update_view(self, *, final: bool) -> None:
+    def _update(self, *, final: bool) -> None:
         self._take_pending(final)
         self.updates += 1
-        frozen: list[Token] = []
         cut = len(self._tail) if final else self._tail.rfind("\n") + 1
         if cut:
             env: dict[str, Any] = {"references": dict(self._refs)}
@@ -202,11 +277,16 @@ class LiveMarkdown(Widget):
             starts = _block_starts(tokens)
             keep_from = len(tokens) if final else (starts[-1] if len(starts) > 1 else 0)
             if keep_from:
-                frozen = tokens[:keep_from]
+                self._groups.append(tokens[:keep_from])
                 lines = len(tokens) if final else (tokens[keep_from].map or [0])[0]
                 self._tail = "" if final else _drop_lines(self._tail, lines)
                 self._adopt_refs(env.get("references", {}), None if final else lines)
-        await self._show(frozen)
+        self._tail_tokens = []
+        if self._tail.strip():
+            env = {"references": dict(self._refs)}
+            self._tail_tokens = _parser().parse(self._tail, env)
+            self.parsed_chars += len(self._tail)
+        self._redraw()
 
     def _adopt_refs(self, refs: dict[str, Any], before_line: int | None) -> None:
         """Keep the reference definitions that lie in the frozen lines."""
@@ -217,87 +297,55 @@ class LiveMarkdown(Widget):
         if self._refs_when_frozen is None:
             self._refs_when_frozen = set(self._refs)
 
-    async def _show(self, frozen: list[Token]) -> None:
-        """Append the blocks of ``frozen`` to the chunks and rebuild the tail's blocks."""
-        tail_tokens: list[Token] = []
-        if self._tail.strip():
-            env: dict[str, Any] = {"references": dict(self._refs)}
-            tail_tokens = _parser().parse(self._tail, env)
-            self.parsed_chars += len(self._tail)
-        with self.app.batch_update():
-            if self._tail_widgets:
-                await self._tail_widgets[0].parent.remove_children(self._tail_widgets)  # type: ignore[union-attr]
-                self._tail_widgets = []
-            if frozen:
-                await self._freeze(frozen)
-            chunk = await self._current_chunk()
-            self._tail_widgets = chunk.build(tail_tokens)
-            if self._tail_widgets:
-                await chunk.mount_all(self._tail_widgets)
-            self._fix_first_margin(chunk)
+    def _parse_all_again(self) -> None:
+        """Parse and draw the whole source afresh (a late link reference definition)."""
+        tokens = make_parser().parse(self.source.replace("\r\n", "\n").replace("\r", "\n"))
+        self._groups = [tokens] if tokens else []
+        self._tail_tokens = []
+        self._drawn_groups = 0
+        self._lines = []
+        self._redraw()
 
-    async def _freeze(self, tokens: list[Token]) -> None:
-        starts = _block_starts(tokens) + [len(tokens)]
-        i = 0
-        while i < len(starts) - 1:
-            chunk = await self._current_chunk()
-            room = CHUNK_BLOCKS - self._chunk_blocks
-            if room <= 0:
-                self._close_chunk(chunk)
-                chunk = await self._new_chunk()
-                room = CHUNK_BLOCKS
-            j = min(i + room, len(starts) - 1)
-            blocks = chunk.build(tokens[starts[i] : starts[j]])
-            self._chunk_blocks += j - i
-            if blocks:
-                await chunk.mount_all(blocks)
-            self._fix_first_margin(chunk)
-            i = j
+    # -- drawing --------------------------------------------------------------------------
 
-    async def _current_chunk(self) -> MarkdownChunk:
-        if not self._chunks:
-            return await self._new_chunk()
-        return self._chunks[-1]
-
-    async def _new_chunk(self) -> MarkdownChunk:
-        chunk = MarkdownChunk()
-        self._chunks.append(chunk)
-        self._chunk_blocks = 0
-        await self.mount(chunk)
-        return chunk
-
-    def _close_chunk(self, chunk: MarkdownChunk) -> None:
-        """Move the bottom margin of the chunk's last block onto the chunk."""
-        blocks = [c for c in chunk.children if isinstance(c, MarkdownBlock)]
-        if not blocks:
+    def _draw(self, width: int) -> None:
+        """Draw the groups not drawn yet and the tail, ``width`` cells wide."""
+        if width != self._width:
+            self._width = width
+            self._drawn_groups = 0
+            self._lines = []
+        if width <= 0:
             return
-        last = blocks[-1]
-        bottom = last.styles.base.margin.bottom
-        top, right, _, left = last.styles.margin
-        last.styles.margin = Spacing(top, right, 0, left)
-        ctop, cright, _, cleft = chunk.styles.margin
-        chunk.styles.margin = Spacing(ctop, cright, bottom, cleft)
+        console = self.app.console
+        for group in self._groups[self._drawn_groups :]:
+            blank = self._drawn_groups > 0 and _ends_with_new_line(
+                self._groups[self._drawn_groups - 1]
+            )
+            self._lines += render_tokens(group, console, width, blank_first=blank)
+            self.drawn_blocks += len(_block_starts(group))
+            self._drawn_groups += 1
+        blank = bool(self._groups) and _ends_with_new_line(self._groups[-1])
+        self._tail_lines = render_tokens(self._tail_tokens, console, width, blank_first=blank)
+        self.drawn_blocks += len(_block_starts(self._tail_tokens))
 
-    def _fix_first_margin(self, chunk: MarkdownChunk) -> None:
-        """Move the top margin of a later chunk's first block onto the chunk."""
-        if chunk is self._chunks[0]:
-            return
-        first = next((c for c in chunk.children if isinstance(c, MarkdownBlock)), None)
-        top = 0
-        if first is not None:
-            top = first.styles.base.margin.top
-            _, right, bottom, left = first.styles.margin
-            first.styles.margin = Spacing(0, right, bottom, left)
-        _, cright, cbottom, cleft = chunk.styles.margin
-        chunk.styles.margin = Spacing(top, cright, cbottom, cleft)
+    def _redraw(self) -> None:
+        height = len(self._lines) + len(self._tail_lines)
+        self._draw(self._width or self.content_region.width)
+        self.refresh(layout=len(self._lines) + len(self._tail_lines) != height)
 
-    async def _render_all_again(self) -> None:
-        """Render the whole source afresh (a late link reference definition)."""
-        await self.remove_children()
-        self._chunks = []
-        self._chunk_blocks = 0
-        self._tail_widgets = []
-        self._refs = {}
-        self._refs_when_frozen = None
-        self._tail = self.source.replace("\r\n", "\n").replace("\r", "\n")
-        await self._update_view(final=True)
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return container.width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if width != self._width:
+            self._draw(width)
+        return len(self._lines) + len(self._tail_lines)
+
+    def render_line(self, y: int) -> Strip:
+        if y < len(self._lines):
+            line = self._lines[y]
+        elif y - len(self._lines) < len(self._tail_lines):
+            line = self._tail_lines[y - len(self._lines)]
+        else:
+            return Strip.blank(self._width, self.rich_style)
+        return line.extend_cell_length(self._width).apply_style(self.rich_style)
