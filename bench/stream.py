@@ -6,9 +6,10 @@ of 2,000 and of 20,000 tokens at full speed, one token per SSE event in OpenAI's
 ``chat.completion.chunk`` format with a final usage chunk. Each size runs in its own process
 (so its peak RSS is its own). Printed per size:
 
-- submit -> shown: from pressing enter to the first frame after the whole answer is rendered;
+- submit -> shown: from pressing enter to the first frame after the answer's lines last changed
+  (the whole answer drawn);
 - last byte -> shown: from the server writing its last byte to that frame;
-- CPU seconds of the process (app and server thread) over that span (``time.process_time``);
+- CPU seconds of the app's process over that span (``time.process_time``);
 - event-loop lag p50 / p99 / max: a 10 ms timer in the app's loop measuring its own lateness;
 - frames: screen updates the app rendered (``App._display`` calls);
 - peak RSS (``ru_maxrss``).
@@ -130,26 +131,50 @@ class LoopLag:
         return f"p50 {statistics.median(lags):.1f} / p99 {p99:.1f} / max {lags[-1]:.1f} ms"
 
 
-async def run_app(tokens: int) -> dict[str, Any]:
-    """Stream ``tokens`` tokens into the real app; the figures as a dict."""
-    from openmaas_tui.cli import build_app
+async def serve(tokens: int) -> None:
+    """Serve the answer of ``tokens`` tokens from this process (a provider is another machine;
+    a server thread in the app's process would compete with it for the interpreter lock).
+    Prints the URL, then ``last_byte <perf_counter>`` once the last piece is written
+    (``perf_counter`` is the system-wide monotonic clock on Linux)."""
     from openmaas_tui.loopback.replay import ReplayServer
     from openmaas_tui.loopback.server import Reply
-    from openmaas_tui.ui.answer import AnswerView
 
-    pieces = answer_tokens(tokens)
-    chunks = sse_chunks(pieces)
-    last_byte: list[float] = []
+    chunks = sse_chunks(answer_tokens(tokens))
+    done = asyncio.Event()
 
     async def body() -> AsyncIterator[bytes]:
         for chunk in chunks:
             yield chunk
-        last_byte.append(time.perf_counter())  # resumed once the last piece was written
+        print(f"last_byte {time.perf_counter()}", flush=True)  # resumed: the last was written
+        done.set()
 
     server = ReplayServer()
-    server.start_in_thread()
+    await server.start()
     server.default = Reply(content_type="text/event-stream", stream=body())
-    argv = ["--provider", "openai", "--base-url", server.url, "-m", "bench-model", "--no-keyring"]
+    print(server.url, flush=True)
+    await done.wait()
+    await asyncio.sleep(0.5)
+    await server.stop()
+
+
+async def run_app(tokens: int) -> dict[str, Any]:
+    """Stream ``tokens`` tokens into the real app; the figures as a dict."""
+    from openmaas_tui.cli import build_app
+    from openmaas_tui.ui.answer import AnswerView
+    from openmaas_tui.ui.live_markdown import LiveMarkdown
+
+    pieces = answer_tokens(tokens)
+    server = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--serve",
+        str(tokens),
+        stdout=asyncio.subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert server.stdout is not None
+    url = (await server.stdout.readline()).decode().strip()
+    argv = ["--provider", "openai", "--base-url", url, "-m", "bench-model", "--no-keyring"]
     app = build_app(argv)
     frames: list[float] = []
     display = app._display
@@ -160,10 +185,22 @@ async def run_app(tokens: int) -> dict[str, Any]:
         display(screen, renderable)
 
     app._display = counted  # type: ignore[method-assign]
+    # When the answer's lines last changed: "shown" is the first frame after the last change.
+    drawn: list[float] = []
+    redraw = LiveMarkdown._redraw
+
+    def timed_redraw(self: LiveMarkdown) -> None:
+        redraw(self)
+        drawn.append(time.perf_counter())
+
+    LiveMarkdown._redraw = timed_redraw  # type: ignore[method-assign]
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press(*"Write a long answer")
             await pilot.pause()
+            # As a person would while typing: let start-up work (tokenizer warm-up, model
+            # discovery) finish before sending.
+            await app.workers.wait_for_complete()
             lag = LoopLag()
             cpu0, t0 = time.process_time(), time.perf_counter()
             await pilot.press("enter")
@@ -172,19 +209,20 @@ async def run_app(tokens: int) -> dict[str, Any]:
                 await asyncio.sleep(0.005)
                 found = app.query(AnswerView)
                 view = found.last() if found else None
-            done_at = time.perf_counter()
-            while not frames or frames[-1] < done_at:
+            final_draw = drawn[-1]
+            while not frames or frames[-1] < final_draw:
                 await asyncio.sleep(0.002)
-            shown = frames[-1]
+            shown = next(f for f in frames if f >= final_draw)
             cpu = time.process_time() - cpu0
             lag.stop()
+            last_byte = float((await server.stdout.readline()).decode().split()[1])
             assert view.completion().text == "".join(pieces), "the answer arrived incomplete"
             assert view.answer.source == "".join(pieces)
             frame_count = sum(1 for f in frames if t0 <= f <= shown)
             return {
                 "tokens": tokens,
                 "submit_to_shown_s": shown - t0,
-                "last_byte_to_shown_s": shown - last_byte[0],
+                "last_byte_to_shown_s": shown - last_byte,
                 "cpu_s": cpu,
                 "loop_lag": lag.summary(),
                 "frames": frame_count,
@@ -194,7 +232,8 @@ async def run_app(tokens: int) -> dict[str, Any]:
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             }
     finally:
-        server.stop_thread()
+        LiveMarkdown._redraw = redraw  # type: ignore[method-assign]
+        await server.wait()
 
 
 async def run_bare(tokens: int) -> dict[str, Any]:
@@ -267,7 +306,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bare", action="store_true", help="also time a bare MarkdownStream")
     parser.add_argument("--one", nargs=2, metavar=("KIND", "TOKENS"), help=argparse.SUPPRESS)
+    parser.add_argument("--serve", type=int, metavar="TOKENS", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        asyncio.run(serve(args.serve))
+        return
     if args.one:
         kind, tokens = args.one[0], int(args.one[1])
         runner = run_app if kind == "app" else run_bare

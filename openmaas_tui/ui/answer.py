@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -29,6 +28,7 @@ from openmaas_tui.core.pricing import Price, cost_usd
 from openmaas_tui.core.tokens import IncrementalCounter, count_messages
 from openmaas_tui.core.types import ChatRequest, Completion, ReasoningDelta, TextDelta, Usage
 from openmaas_tui.providers.registry import Target
+from openmaas_tui.ui.errors import ErrorView
 from openmaas_tui.ui.live_markdown import LiveMarkdown
 
 COUNTERS_INTERVAL_S = 0.1
@@ -88,16 +88,6 @@ def answer_counters(
     return " · ".join(parts)
 
 
-def error_text(error: OpenMaaSError) -> Text:
-    """``CODE: message``, and the hint (if any) on its own line."""
-    text = Text()
-    text.append(str(error.code), style="bold")
-    text.append(f": {error.message}")
-    if error.hint:
-        text.append(f"\n{error.hint}", style="italic")
-    return text
-
-
 class AnswerView(Vertical):
     """Streams one answer and shows model, TTFT, tokens/s, tokens and cost under it.
 
@@ -117,14 +107,8 @@ class AnswerView(Vertical):
     DEFAULT_CSS = """
     AnswerView { height: auto; margin: 0 0 1 0; }
     AnswerView > Collapsible { margin: 0 0 1 0; }
-    AnswerView > .meta { color: $text-muted; padding: 0 2; }
-    AnswerView > .error {
-        color: $text-error;
-        background: $error 10%;
-        border-left: thick $error;
-        padding: 0 1;
-        margin: 0 2 1 2;
-    }
+    AnswerView > .meta { color: $text-muted; padding: 0 1; margin: 1 0 0 0; }
+    AnswerView > ErrorView { margin: 1 1 0 1; }
     """
 
     @dataclass
@@ -194,8 +178,6 @@ class AnswerView(Vertical):
         )
         self._meta.update(self.counters)
 
-    refresh_meta = refresh_counters  # the name the first version of this view used
-
     async def _load_estimates(self) -> None:
         """Count the prompt and load the output tokenizer off the event loop."""
         provider, model = self.target.route.provider, self.target.route.model
@@ -241,7 +223,7 @@ class AnswerView(Vertical):
                     self._uncounted.append(event.text)
         except OpenMaaSError as exc:
             self.error = exc
-            await self.mount(Static(error_text(exc), classes="error"), before=self._meta)
+            await self.mount(ErrorView(exc), before=self._meta)
         finally:
             self.meter.finish()
             if not estimates.done():

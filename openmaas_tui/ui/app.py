@@ -7,7 +7,9 @@ finishes, the answer joins the session's context and its usage and cost join the
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from textual import on
@@ -18,9 +20,12 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, Markdown, Static
 
+from openmaas_tui.core.catalog import route
 from openmaas_tui.core.conversation import Session
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.http import warm_up
 from openmaas_tui.core.pricing import cost_usd
+from openmaas_tui.core.tokens import encoding_name_for, get_encoding
 from openmaas_tui.core.types import ChatRequest
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
@@ -128,6 +133,26 @@ class PlaygroundApp(App[None]):
         self.query_one("#prompt", PromptArea).focus()
         for warning in self.services.keys.warnings:
             self.notify(warning, title="Keys", severity="warning", timeout=10)
+        self.call_after_refresh(self.warm_tokenizer)
+        self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(warm_up, self.services.client)
+
+    # Python's full garbage collections walk every object alive; at start-up that is some
+    # 100 MB of imported modules and Textual's own objects, and a collection during a stream
+    # paused the UI for 80-150 ms. Objects that exist once the first screen is shown live for
+    # the whole run, so they are moved out of the collector's sight (``gc.freeze``).
+
+    def warm_tokenizer(self) -> None:
+        """Load the selected model's tokenizer in a thread while the person types: loading one
+        takes about 0.3 s and holds the interpreter, which would stall the first answer."""
+        spec = self.params.params.model
+        try:
+            r = route(spec, endpoints=self.services.settings.endpoints)
+            provider, model = r.provider, r.model
+        except OpenMaaSError:
+            provider, model = "", spec
+        name = encoding_name_for(provider, model)
+        self.run_worker(partial(get_encoding, name), thread=True, group="warm", exit_on_error=False)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every action of the playground, for the command palette (ctrl+p)."""
@@ -324,6 +349,7 @@ class PlaygroundApp(App[None]):
     @on(ParamsPanel.ModelChanged)
     def _model_changed(self) -> None:
         self.refresh_status()
+        self.warm_tokenizer()
 
     def action_focus_sessions(self) -> None:
         """Move to the sessions list (shown if hidden)."""

@@ -26,6 +26,7 @@ draw everything again (rare). A change of width draws everything again, once.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -33,8 +34,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import Heading, Markdown, MarkdownElement, UnknownElement
-from rich.segment import Segment
-from rich.text import Text
+from rich.style import Style
 from rich.theme import Theme
 from textual.geometry import Size
 from textual.strip import Strip
@@ -43,6 +43,11 @@ from textual.widget import Widget
 
 UPDATE_INTERVAL_S = 1 / 30
 """How often pending text is rendered while it arrives."""
+
+DRAW_BUDGET_S = 0.008
+"""Most time one update spends drawing finished blocks; what is left is drawn by the next
+updates (and the open tail shown once they have caught up), so a burst of text never holds the
+event loop for long."""
 
 CODE_THEME = "monokai"
 """Pygments theme of fenced code."""
@@ -68,13 +73,12 @@ THEME = Theme(
 
 
 class _Heading(Heading):
-    """Headings left-aligned, as a chat answer reads (Rich centres them and boxes ``#``)."""
+    """Headings left-aligned, as a chat answer reads (Rich centres them, boxes ``#`` and puts
+    an extra blank line above ``##``)."""
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         text = self.text
         text.justify = "left"
-        if self.tag == "h2":
-            yield Text("")
         yield text
 
 
@@ -88,8 +92,15 @@ class AnswerMarkdown(Markdown):
     }
 
     def __init__(self, tokens: Sequence[Token]) -> None:
-        super().__init__("", code_theme=CODE_THEME)
+        # Rich's constructor builds a parser and parses; the tokens are already parsed here.
+        self.markup = ""
         self.parsed = list(tokens)
+        self.code_theme = CODE_THEME
+        self.justify = None
+        self.style = "none"
+        self.hyperlinks = True
+        self.inline_code_lexer = None
+        self.inline_code_theme = CODE_THEME
 
 
 def make_parser() -> MarkdownIt:
@@ -126,18 +137,29 @@ def _ends_with_new_line(tokens: Sequence[Token]) -> bool:
 
 
 def render_tokens(
-    tokens: Sequence[Token], console: Console, width: int, *, blank_first: bool = False
+    tokens: Sequence[Token],
+    console: Console,
+    width: int,
+    *,
+    blank_first: bool = False,
+    base: Style | None = None,
 ) -> list[Strip]:
     """Draw parsed blocks ``width`` cells wide; ``blank_first`` adds the separating blank line
-    Rich would put before them after a block whose element has ``new_line``."""
+    Rich would put before them after a block whose element has ``new_line``. With ``base``
+    (the widget's style), lines are padded to ``width`` and drawn over it, ready to show."""
     if not tokens or width <= 0:
         return []
+    if blank_first:
+        # Rich puts the blank line before a block if the last element closed before the block
+        # closes asks for one: for a list, quote or table that is one of its own parts, not the
+        # previous block. A one-line paragraph drawn first (its line dropped) sets that state.
+        tokens = [*_parser().parse("x\n"), *tokens]
     options = console.options.update(width=width, height=None)
     with console.use_theme(THEME):
         lines = console.render_lines(AnswerMarkdown(tokens), options, pad=False, new_lines=False)
-    strips = [Strip(line) for line in lines]
-    if blank_first and strips:
-        strips.insert(0, Strip([Segment("")]))
+    strips = [Strip(line) for line in lines[1 if blank_first else 0 :]]
+    if base is not None:
+        strips = [strip.extend_cell_length(width).apply_style(base) for strip in strips]
     return strips
 
 
@@ -178,9 +200,10 @@ class LiveMarkdown(Widget):
         self._held_cr = False
         self._refs: dict[str, Any] = {}
         self._refs_when_frozen: set[str] | None = None
-        self._groups: list[list[Token]] = []
-        """Finished blocks, in groups as they were frozen."""
-        self._drawn_groups = 0
+        self._blocks: list[list[Token]] = []
+        """Finished top-level blocks, each as its tokens."""
+        self._drawn = 0
+        """How many of ``_blocks`` are in ``_lines``."""
         self._tail_tokens: list[Token] = []
         self._width = 0
         self._lines: list[Strip] = []
@@ -189,6 +212,7 @@ class LiveMarkdown(Widget):
         self._timer: Timer | None = None
         self._lock = asyncio.Lock()
         self._finished = False
+        self._catching_up = False
         self.updates = 0
         self.parsed_chars = 0
         self.drawn_blocks = 0
@@ -204,7 +228,8 @@ class LiveMarkdown(Widget):
 
     @property
     def lines(self) -> list[Strip]:
-        """Every line as drawn now (finished blocks, then the tail)."""
+        """Every line as drawn now (finished blocks, then the tail), padded to the width and
+        over the widget's style."""
         return [*self._lines, *self._tail_lines]
 
     def append(self, text: str) -> None:
@@ -226,17 +251,24 @@ class LiveMarkdown(Widget):
         self._timer = self.set_interval(UPDATE_INTERVAL_S, self._tick, pause=not self._pending)
 
     async def _tick(self) -> None:
-        if not self._pending:
+        if not self._pending and not self.behind:
             if self._timer is not None:
                 self._timer.pause()
             return
         await self.render_pending()
+
+    @property
+    def behind(self) -> bool:
+        """Whether finished blocks are waiting to be drawn (see :data:`DRAW_BUDGET_S`)."""
+        return self._drawn < len(self._blocks)
 
     async def render_pending(self) -> None:
         """Render what is pending now rather than at the next timed update."""
         async with self._lock:
             if not self._finished and (self._pending or self._held_cr):
                 self._update(final=False)
+            elif self.behind:
+                self._redraw()
 
     async def finish(self) -> None:
         """Render everything appended, as final (the partial last line is a line too)."""
@@ -251,6 +283,11 @@ class LiveMarkdown(Widget):
             self._update(final=True)
             if self._refs_when_frozen is not None and set(self._refs) != self._refs_when_frozen:
                 self._parse_all_again()
+            self._catching_up = True  # this loop catches up; no timer
+            while self.behind and self._width > 0:
+                await asyncio.sleep(0)  # draw the rest in slices: other work goes on
+                self._redraw()
+            self._catching_up = False
 
     # -- parsing --------------------------------------------------------------------------
 
@@ -277,7 +314,10 @@ class LiveMarkdown(Widget):
             starts = _block_starts(tokens)
             keep_from = len(tokens) if final else (starts[-1] if len(starts) > 1 else 0)
             if keep_from:
-                self._groups.append(tokens[:keep_from])
+                bounds = [*starts, len(tokens)]
+                self._blocks += [
+                    tokens[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if a < keep_from
+                ]
                 lines = len(tokens) if final else (tokens[keep_from].map or [0])[0]
                 self._tail = "" if final else _drop_lines(self._tail, lines)
                 self._adopt_refs(env.get("references", {}), None if final else lines)
@@ -300,37 +340,56 @@ class LiveMarkdown(Widget):
     def _parse_all_again(self) -> None:
         """Parse and draw the whole source afresh (a late link reference definition)."""
         tokens = make_parser().parse(self.source.replace("\r\n", "\n").replace("\r", "\n"))
-        self._groups = [tokens] if tokens else []
+        bounds = [*_block_starts(tokens), len(tokens)]
+        self._blocks = [tokens[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
         self._tail_tokens = []
-        self._drawn_groups = 0
+        self._drawn = 0
         self._lines = []
         self._redraw()
 
     # -- drawing --------------------------------------------------------------------------
 
     def _draw(self, width: int) -> None:
-        """Draw the groups not drawn yet and the tail, ``width`` cells wide."""
+        """Draw finished blocks not drawn yet, for at most :data:`DRAW_BUDGET_S`, and then, if
+        they have all been drawn, the tail; ``width`` cells wide."""
         if width != self._width:
             self._width = width
-            self._drawn_groups = 0
+            self._drawn = 0
             self._lines = []
         if width <= 0:
             return
         console = self.app.console
-        for group in self._groups[self._drawn_groups :]:
-            blank = self._drawn_groups > 0 and _ends_with_new_line(
-                self._groups[self._drawn_groups - 1]
-            )
-            self._lines += render_tokens(group, console, width, blank_first=blank)
-            self.drawn_blocks += len(_block_starts(group))
-            self._drawn_groups += 1
-        blank = bool(self._groups) and _ends_with_new_line(self._groups[-1])
-        self._tail_lines = render_tokens(self._tail_tokens, console, width, blank_first=blank)
+        base = self.rich_style
+        deadline = time.perf_counter() + DRAW_BUDGET_S
+        while self._drawn < len(self._blocks) and time.perf_counter() < deadline:
+            blank = self._drawn > 0 and _ends_with_new_line(self._blocks[self._drawn - 1])
+            block = self._blocks[self._drawn]
+            self._lines += render_tokens(block, console, width, blank_first=blank, base=base)
+            self.drawn_blocks += 1
+            self._drawn += 1
+        if self.behind:
+            self._tail_lines = []
+            if not self._finished and self._timer is not None:
+                self._timer.resume()
+            elif self._finished and not self._catching_up:
+                # A new width or style after finish(): the update timer is gone.
+                self._catching_up = True
+                self.set_timer(UPDATE_INTERVAL_S, self._catch_up)
+            return
+        blank = bool(self._blocks) and _ends_with_new_line(self._blocks[-1])
+        self._tail_lines = render_tokens(
+            self._tail_tokens, console, width, blank_first=blank, base=base
+        )
         self.drawn_blocks += len(_block_starts(self._tail_tokens))
+
+    def _catch_up(self) -> None:
+        """Draw on after finish() until every block is drawn, one budget per timer tick."""
+        self._catching_up = False
+        self._redraw()
 
     def _redraw(self) -> None:
         height = len(self._lines) + len(self._tail_lines)
-        self._draw(self._width or self.content_region.width)
+        self._draw(self._width if self._width > 0 else self.content_region.width)
         self.refresh(layout=len(self._lines) + len(self._tail_lines) != height)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
@@ -341,11 +400,15 @@ class LiveMarkdown(Widget):
             self._draw(width)
         return len(self._lines) + len(self._tail_lines)
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self._width > 0:  # lines carry the widget's style: draw them again with the new one
+            self._width = -1
+            self.refresh(layout=True)
+
     def render_line(self, y: int) -> Strip:
         if y < len(self._lines):
-            line = self._lines[y]
-        elif y - len(self._lines) < len(self._tail_lines):
-            line = self._tail_lines[y - len(self._lines)]
-        else:
-            return Strip.blank(self._width, self.rich_style)
-        return line.extend_cell_length(self._width).apply_style(self.rich_style)
+            return self._lines[y]
+        if y - len(self._lines) < len(self._tail_lines):
+            return self._tail_lines[y - len(self._lines)]
+        return Strip.blank(max(self._width, 0), self.rich_style)

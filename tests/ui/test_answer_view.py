@@ -181,7 +181,7 @@ async def test_an_error_is_shown_inline_with_code_and_hint(
         shown = str(view.query_one(".error", Static).render())
         first, hint = shown.split("\n")
         assert first.startswith("AUTH_FAILED: ") and "Incorrect API key" in first
-        assert hint == view.error.hint
+        assert hint == f"→ {view.error.hint}"
         assert "Traceback" not in _shown(app, view)
         assert app.finished == [view]
 

@@ -43,7 +43,7 @@ async def _demo_answer(pilot: Pilot[None]) -> None:
     meter = view.meter
     meter.first_token_at = meter.started_at + 0.25
     meter.finished_at = meter.started_at + 2.25
-    view.refresh_meta()
+    view.refresh_counters()
     await pilot.pause()
 
 
