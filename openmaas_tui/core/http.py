@@ -75,21 +75,27 @@ class DeferredTransport(httpx.AsyncBaseTransport):
         finally:
             self._ready.set()
 
-    async def _ready_transport(self) -> httpx.AsyncHTTPTransport:
+    async def _ready_transport(self) -> httpx.AsyncHTTPTransport | None:
         self.start()
         if not self._ready.is_set():
             await asyncio.to_thread(self._ready.wait)
-        if self._transport is None:
-            raise RuntimeError("the HTTP transport could not be built") from self._error
         return self._transport
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` once the transport is built.
+
+        Raises:
+            httpx.ConnectError: the transport could not be built (e.g. ``SSL_CERT_FILE``
+                names a missing file); adapters report it as STREAM_CONNECTION_FAILED.
+        """
         transport = await self._ready_transport()
+        if transport is None:
+            raise httpx.ConnectError(f"cannot set up HTTPS: {self._error}", request=request)
         return await transport.handle_async_request(request)
 
     async def aclose(self) -> None:
-        if self._started:
-            await (await self._ready_transport()).aclose()
+        if self._started and (transport := await self._ready_transport()) is not None:
+            await transport.aclose()
 
 
 def warm_up(client: httpx.AsyncClient) -> None:
