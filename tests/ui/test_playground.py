@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import ContentSwitcher, Label, Markdown
+from textual.widgets import ContentSwitcher, Label
 
 from openmaas_tui.cli import build_app
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.answer import AnswerView
-from openmaas_tui.ui.app import ChatPane, PlaygroundApp
+from openmaas_tui.ui.app import ChatPane, PlaygroundApp, Welcome
 from openmaas_tui.ui.errors import ErrorView
 from openmaas_tui.ui.prompt import PromptArea
 from openmaas_tui.ui.sessions import SessionList
@@ -62,8 +62,9 @@ async def test_welcome_then_the_demo_answers(isolated_home: Path) -> None:
     _fast_demo(isolated_home)
     app = _playground(["--demo"])
     async with app.run_test(size=SIZE) as pilot:
-        welcome = app.query_one("#welcome", Markdown)
+        welcome = app.query_one("#welcome", Welcome)
         assert "Welcome to openMaaS" in welcome.source
+        assert any("Welcome to openMaaS" in line.text for line in welcome.lines)
         assert app.focused is app.query_one("#prompt", PromptArea)
         await _ask(pilot, "show me a table")
         await _settle(app, pilot)
