@@ -165,6 +165,18 @@ class PlaygroundApp(App[None]):
         name = encoding_name_for(provider, model)
         self.run_worker(partial(get_encoding, name), thread=True, group="warm", exit_on_error=False)
 
+    _PLAYGROUND_ACTIONS = frozenset(
+        {"stop", "new_session", "focus_sessions", "focus_model", "focus_params", "keys"}
+        | {"toggle_sidebar"}
+    )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The playground's bindings act only on the playground: on another screen (keys,
+        command palette) they are neither shown nor run."""
+        if action in self._PLAYGROUND_ACTIONS and self.screen is not self.screen_stack[0]:
+            return False
+        return True
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every action of the playground, for the command palette (ctrl+p)."""
         yield from super().get_system_commands(screen)

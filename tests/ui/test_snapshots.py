@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 
 from openmaas_tui.cli import build_app
 from openmaas_tui.ui.answer import AnswerView
+from openmaas_tui.ui.prompt import PromptArea
 
 SIZE = (160, 50)
 
@@ -26,16 +27,23 @@ def fast_demo(isolated_home: Path) -> None:
     (isolated_home / "config.toml").write_text("demo_tokens_per_s = 100000\n", encoding="utf-8")
 
 
+async def _steady_cursor(pilot: Pilot[None]) -> None:
+    """The prompt's cursor blinks on a timer: hold it on so every screenshot is the same."""
+    pilot.app.query_one(PromptArea).cursor_blink = False
+    await pilot.pause()
+
+
 def test_welcome(snap_compare: Any, fast_demo: None) -> None:
     """First run, no key, no local server: the sessions sidebar with one new chat, the welcome
     (three ways in: the demo, a key with f2, a local server) in the chat pane, the prompt
     focused, the parameter panel with `demo (offline)` selected and empty fields showing their
     defaults, the status line at 0 tokens and $0, and the footer's bindings."""
-    assert snap_compare(build_app(["--no-keyring"]), terminal_size=SIZE)
+    assert snap_compare(build_app(["--no-keyring"]), terminal_size=SIZE, run_before=_steady_cursor)
 
 
 async def _demo_answer(pilot: Pilot[None]) -> None:
     app = pilot.app
+    await _steady_cursor(pilot)
     await pilot.press(*"show me a table", "enter")
     await pilot.pause()
     await app.workers.wait_for_complete()
@@ -63,4 +71,10 @@ def test_keys_screen(snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> None
     saying keys last only for this run (no keyring), and the bindings a/d/t/escape in the
     footer. The full key appears nowhere."""
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key-1a2b")
-    assert snap_compare(build_app(["--no-keyring"]), terminal_size=SIZE, press=["f2"])
+
+    async def keys_screen(pilot: Pilot[None]) -> None:
+        await _steady_cursor(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+
+    assert snap_compare(build_app(["--no-keyring"]), terminal_size=SIZE, run_before=keys_screen)
