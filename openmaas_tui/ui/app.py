@@ -234,8 +234,9 @@ class PlaygroundApp(App[None]):
 
     async def _target(self, spec: str) -> Target:
         if spec == self.start_spec and (self.provider or self.base_url):
+            # The model named on the command line, sent as given (the picker names it P/model).
             return await self.services.providers.target(
-                spec, provider=self.provider, base_url=self.base_url
+                self.start_model, provider=self.provider, base_url=self.base_url
             )
         return await self.services.providers.target(spec)
 

@@ -103,6 +103,9 @@ async def test_a_recorded_stream_of_each_provider_appears_with_its_usage(
         assert totals.output_tokens == want["usage"]["output_tokens"]
         assert f"{totals.output_tokens:,} out" in _status(app)
         assert server.last is not None and b'"hi"' in server.last.body
+        sent = server.last.path if provider == "gemini" else server.last.json()["model"]
+        assert model in sent and f"{provider}/" not in sent
+        assert view.target.label == f"{provider}/{model}"
 
 
 async def test_escape_stops_the_stream_and_keeps_the_partial(server: ReplayServer) -> None:
