@@ -26,7 +26,7 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.http import warm_up
 from openmaas_tui.core.pricing import cost_usd
 from openmaas_tui.core.tokens import encoding_name_for, get_encoding
-from openmaas_tui.core.types import ChatRequest
+from openmaas_tui.core.types import ChatRequest, Usage
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 from openmaas_tui.ui.answer import AnswerView
@@ -300,8 +300,11 @@ class PlaygroundApp(App[None]):
             return
         completion = view.meter.completion()
         pane.session.add_answer(completion.text)
-        usage = completion.usage
-        estimated = usage.input_tokens is None and usage.output_tokens is None
+        usage, estimated = completion.usage, False
+        if usage.output_tokens is None and (guess := view.estimate()) is not None:
+            # Stopped or failed before the provider reported usage: count what we saw.
+            usage = Usage(input_tokens=guess.input_tokens, output_tokens=guess.output_tokens)
+            estimated = True
         pane.session.totals.add(usage, cost_usd(view.price, usage), estimated=estimated)
         await self._refresh_sessions()
 

@@ -124,6 +124,9 @@ async def test_escape_stops_the_stream_and_keeps_the_partial(server: ReplayServe
         assert partial.startswith("word0 word1 word2 word3 ")
         assert len(partial) < len("".join(pieces))
         assert app.current.messages[-1].text == partial
+        totals = app.current.totals
+        assert totals.estimated and totals.output_tokens > 0 and totals.cost_known
+        assert f"≈{totals.output_tokens:,} out" in _status(app)
 
 
 async def test_a_missing_key_is_shown_inline_and_the_prompt_is_kept(
