@@ -26,7 +26,14 @@ from openmaas_tui.core.meter import StreamMeter
 from openmaas_tui.core.money import format_usd
 from openmaas_tui.core.pricing import Price, cost_usd
 from openmaas_tui.core.tokens import IncrementalCounter, count_messages
-from openmaas_tui.core.types import ChatRequest, Completion, ReasoningDelta, TextDelta, Usage
+from openmaas_tui.core.types import (
+    ChatRequest,
+    Completion,
+    FinishReason,
+    ReasoningDelta,
+    TextDelta,
+    Usage,
+)
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.ui.errors import ErrorView
 from openmaas_tui.ui.live_markdown import LiveMarkdown
@@ -85,6 +92,12 @@ def answer_counters(
         parts.append("waiting…")
     if stopped:
         parts.append("stopped")
+    elif meter.builder.finish is not None:
+        reason = meter.builder.finish.reason
+        if reason is FinishReason.LENGTH:
+            parts.append("cut at max_tokens")
+        elif reason is FinishReason.CONTENT_FILTER:
+            parts.append("stopped by the content filter")
     return " · ".join(parts)
 
 

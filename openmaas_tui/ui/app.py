@@ -301,10 +301,14 @@ class PlaygroundApp(App[None]):
         completion = view.meter.completion()
         pane.session.add_answer(completion.text)
         usage, estimated = completion.usage, False
-        if usage.output_tokens is None and (guess := view.estimate()) is not None:
-            # Stopped or failed before the provider reported usage: count what we saw.
-            usage = Usage(input_tokens=guess.input_tokens, output_tokens=guess.output_tokens)
-            estimated = True
+        if usage.output_tokens is None:
+            if not completion.text and not completion.reasoning:
+                await self._refresh_sessions()  # refused or unreachable: nothing was billed
+                return
+            if (guess := view.estimate()) is not None:
+                # Stopped or failed before the provider reported usage: count what we saw.
+                usage = Usage(input_tokens=guess.input_tokens, output_tokens=guess.output_tokens)
+                estimated = True
         pane.session.totals.add(usage, cost_usd(view.price, usage), estimated=estimated)
         await self._refresh_sessions()
 

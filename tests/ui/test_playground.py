@@ -254,3 +254,28 @@ async def test_the_sidebar_and_status_line_add_up_the_session(server: ReplayServ
         assert "session: 34 in / 20 out · $0.0004" in status
         item = str(app.query_one(SessionList).items()[0].query_one(Label).render())
         assert item == "name two pelicans\nclaude-sonnet-4-5 · $0.0004"
+
+
+async def test_an_answer_cut_by_max_tokens_says_so(isolated_home: Path) -> None:
+    _fast_demo(isolated_home)
+    app = _playground(["--demo"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o", "tab", "tab", "tab", *"5", "escape")
+        await _ask(pilot, "show me a table")
+        await _settle(app, pilot)
+        view = app.query_one(AnswerView)
+        assert view.completion().usage.output_tokens == 5
+        assert view.counters.endswith("5 out · $0 · cut at max_tokens")
+
+
+async def test_a_refused_request_adds_nothing_to_the_session(server: ReplayServer) -> None:
+    server.default = fixture_reply(fixture_path("openai/error_401_invalid_key.json"))
+    app = _playground(["--provider", "openai", "--base-url", server.url, "-m", "gpt-4o-mini"])
+    async with app.run_test(size=SIZE) as pilot:
+        await _ask(pilot, "hello")
+        await _settle(app, pilot)
+        view = app.query_one(AnswerView)
+        assert view.error is not None and view.error.code == "AUTH_FAILED"
+        totals = app.current.totals
+        assert (totals.input_tokens, totals.output_tokens, totals.cost_known) == (0, 0, True)
+        assert "session: 0 in / 0 out · $0" in _status(app)
