@@ -86,26 +86,6 @@ def answer_tokens(count: int) -> list[str]:
     return pieces[:count]
 
 
-def sse_chunks(pieces: list[str]) -> list[bytes]:
-    """OpenAI ``chat.completion.chunk`` events, one per piece, then finish, usage and DONE."""
-    head = {"id": "chatcmpl-bench", "object": "chat.completion.chunk", "model": "bench-model"}
-
-    def event(payload: dict[str, Any]) -> bytes:
-        return b"data: " + json.dumps(payload, separators=(",", ":")).encode() + b"\n\n"
-
-    def choice(delta: dict[str, Any], finish: str | None = None) -> bytes:
-        return event({**head, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
-
-    usage = {"prompt_tokens": 9, "completion_tokens": len(pieces), "total_tokens": 9 + len(pieces)}
-    return [
-        choice({"role": "assistant", "content": ""}),
-        *(choice({"content": piece}) for piece in pieces),
-        choice({}, "stop"),
-        event({**head, "choices": [], "usage": usage}),
-        b"data: [DONE]\n\n",
-    ]
-
-
 class LoopLag:
     """A 10 ms timer on the running loop recording how late each tick fires, in ms."""
 
@@ -138,8 +118,9 @@ async def serve(tokens: int) -> None:
     (``perf_counter`` is the system-wide monotonic clock on Linux)."""
     from openmaas_tui.loopback.replay import ReplayServer
     from openmaas_tui.loopback.server import Reply
+    from openmaas_tui.loopback.synth import openai_chunks
 
-    chunks = sse_chunks(answer_tokens(tokens))
+    chunks = openai_chunks(answer_tokens(tokens), model="bench-model", input_tokens=9)
     done = asyncio.Event()
 
     async def body() -> AsyncIterator[bytes]:
