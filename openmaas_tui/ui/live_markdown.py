@@ -16,30 +16,32 @@ every one of them: a 20,000-token answer is some 4,700 widgets and 11 s of work 
 first painted (``bench/stream.py --bare`` measures this path).
 
 The lines equal those of one Rich render of the whole text at the same width
-(:func:`render_markdown`): Rich draws top-level blocks one after another, separated by a blank
-line when the previous block's element asks for one (``new_line``), and that is what the
-update does between a finished block and the next. Link reference definitions seen so far are
-given to every parse; one that arrives after a block using it was drawn makes :meth:`finish`
-draw everything again (rare). A change of width draws everything again, once.
+(:func:`~openmaas_tui.ui.markdown_lines.render_markdown`). Finished blocks are drawn within a
+time budget per update (:data:`DRAW_BUDGET_S`), so a burst of text never holds the event loop
+long. Link reference definitions seen so far are given to every parse; one that arrives after
+a block using it was drawn makes :meth:`LiveMarkdown.finish` draw everything again (rare). A
+change of width draws everything again, once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.markdown import Heading, Markdown, MarkdownElement, UnknownElement
-from rich.style import Style
-from rich.theme import Theme
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
+
+from openmaas_tui.ui.markdown_lines import (
+    block_starts,
+    ends_with_new_line,
+    make_parser,
+    parser,
+    render_tokens,
+)
 
 UPDATE_INTERVAL_S = 1 / 30
 """How often pending text is rendered while it arrives."""
@@ -49,78 +51,6 @@ DRAW_BUDGET_S = 0.008
 updates (and the open tail shown once they have caught up), so a burst of text never holds the
 event loop for long."""
 
-CODE_THEME = "monokai"
-"""Pygments theme of fenced code."""
-
-THEME = Theme(
-    {
-        "markdown.h1": "bold underline #5fafff",
-        "markdown.h2": "bold #5fafff",
-        "markdown.h3": "bold #87afd7",
-        "markdown.h4": "bold italic #87afd7",
-        "markdown.h5": "italic #87afd7",
-        "markdown.h6": "italic dim",
-        "markdown.block_quote": "italic #a8a8a8",
-        "markdown.code": "bold #e5c07b",
-        "markdown.link": "underline #5fafff",
-        "markdown.link_url": "underline #5fafff",
-        "markdown.item.bullet": "bold #5fafff",
-        "markdown.item.number": "bold #5fafff",
-        "markdown.table.header": "bold #5fafff",
-    }
-)
-"""Colours of the answer's Markdown elements (Rich style names), on any dark background."""
-
-
-class _Heading(Heading):
-    """Headings left-aligned, as a chat answer reads (Rich centres them, boxes ``#`` and puts
-    an extra blank line above ``##``)."""
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        text = self.text
-        text.justify = "left"
-        yield text
-
-
-class AnswerMarkdown(Markdown):
-    """Rich's Markdown renderer, fed with tokens parsed elsewhere (so a block can be drawn on its
-    own, with the link references of the whole answer), and with left-aligned headings."""
-
-    elements: ClassVar[dict[str, type[MarkdownElement]]] = {
-        **Markdown.elements,
-        "heading_open": _Heading,
-    }
-
-    def __init__(self, tokens: Sequence[Token]) -> None:
-        # Rich's constructor builds a parser and parses; the tokens are already parsed here.
-        self.markup = ""
-        self.parsed = list(tokens)
-        self.code_theme = CODE_THEME
-        self.justify = None
-        self.style = "none"
-        self.hyperlinks = True
-        self.inline_code_lexer = None
-        self.inline_code_theme = CODE_THEME
-
-
-def make_parser() -> MarkdownIt:
-    """The parser Rich's Markdown uses: CommonMark with tables and strikethrough."""
-    return MarkdownIt().enable("strikethrough").enable("table")
-
-
-_PARSER: list[MarkdownIt] = []
-
-
-def _parser() -> MarkdownIt:
-    if not _PARSER:
-        _PARSER.append(make_parser())
-    return _PARSER[0]
-
-
-def _block_starts(tokens: list[Token]) -> list[int]:
-    """Indexes of the tokens that open a top-level block (they carry its line range)."""
-    return [i for i, t in enumerate(tokens) if t.level == 0 and t.nesting >= 0 and t.map]
-
 
 def _drop_lines(text: str, count: int) -> str:
     """``text`` without its first ``count`` lines (lines end with ``\\n``)."""
@@ -128,45 +58,6 @@ def _drop_lines(text: str, count: int) -> str:
         return text
     parts = text.split("\n", count)
     return parts[count] if len(parts) > count else ""
-
-
-def _ends_with_new_line(tokens: Sequence[Token]) -> bool:
-    """Whether Rich puts a blank line after these blocks (its last element's ``new_line``)."""
-    last = tokens[-1]
-    return bool(AnswerMarkdown.elements.get(last.type, UnknownElement).new_line)
-
-
-def render_tokens(
-    tokens: Sequence[Token],
-    console: Console,
-    width: int,
-    *,
-    blank_first: bool = False,
-    base: Style | None = None,
-) -> list[Strip]:
-    """Draw parsed blocks ``width`` cells wide; ``blank_first`` adds the separating blank line
-    Rich would put before them after a block whose element has ``new_line``. With ``base``
-    (the widget's style), lines are padded to ``width`` and drawn over it, ready to show."""
-    if not tokens or width <= 0:
-        return []
-    if blank_first:
-        # Rich puts the blank line before a block if the last element closed before the block
-        # closes asks for one: for a list, quote or table that is one of its own parts, not the
-        # previous block. A one-line paragraph drawn first (its line dropped) sets that state.
-        tokens = [*_parser().parse("x\n"), *tokens]
-    options = console.options.update(width=width, height=None)
-    with console.use_theme(THEME):
-        lines = console.render_lines(AnswerMarkdown(tokens), options, pad=False, new_lines=False)
-    strips = [Strip(line) for line in lines[1 if blank_first else 0 :]]
-    if base is not None:
-        strips = [strip.extend_cell_length(width).apply_style(base) for strip in strips]
-    return strips
-
-
-def render_markdown(text: str, console: Console, width: int) -> list[Strip]:
-    """The lines of one render of the whole ``text`` (what :class:`LiveMarkdown` must equal)."""
-    normal = text.replace("\r\n", "\n").replace("\r", "\n")
-    return render_tokens(make_parser().parse(normal), console, width)
 
 
 class LiveMarkdown(Widget):
@@ -309,9 +200,9 @@ class LiveMarkdown(Widget):
         cut = len(self._tail) if final else self._tail.rfind("\n") + 1
         if cut:
             env: dict[str, Any] = {"references": dict(self._refs)}
-            tokens = _parser().parse(self._tail[:cut], env)
+            tokens = parser().parse(self._tail[:cut], env)
             self.parsed_chars += cut
-            starts = _block_starts(tokens)
+            starts = block_starts(tokens)
             keep_from = len(tokens) if final else (starts[-1] if len(starts) > 1 else 0)
             if keep_from:
                 bounds = [*starts, len(tokens)]
@@ -324,7 +215,7 @@ class LiveMarkdown(Widget):
         self._tail_tokens = []
         if self._tail.strip():
             env = {"references": dict(self._refs)}
-            self._tail_tokens = _parser().parse(self._tail, env)
+            self._tail_tokens = parser().parse(self._tail, env)
             self.parsed_chars += len(self._tail)
         self._redraw()
 
@@ -340,7 +231,7 @@ class LiveMarkdown(Widget):
     def _parse_all_again(self) -> None:
         """Parse and draw the whole source afresh (a late link reference definition)."""
         tokens = make_parser().parse(self.source.replace("\r\n", "\n").replace("\r", "\n"))
-        bounds = [*_block_starts(tokens), len(tokens)]
+        bounds = [*block_starts(tokens), len(tokens)]
         self._blocks = [tokens[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
         self._tail_tokens = []
         self._drawn = 0
@@ -362,7 +253,7 @@ class LiveMarkdown(Widget):
         base = self.rich_style
         deadline = time.perf_counter() + DRAW_BUDGET_S
         while self._drawn < len(self._blocks) and time.perf_counter() < deadline:
-            blank = self._drawn > 0 and _ends_with_new_line(self._blocks[self._drawn - 1])
+            blank = self._drawn > 0 and ends_with_new_line(self._blocks[self._drawn - 1])
             block = self._blocks[self._drawn]
             self._lines += render_tokens(block, console, width, blank_first=blank, base=base)
             self.drawn_blocks += 1
@@ -376,11 +267,11 @@ class LiveMarkdown(Widget):
                 self._catching_up = True
                 self.set_timer(UPDATE_INTERVAL_S, self._catch_up)
             return
-        blank = bool(self._blocks) and _ends_with_new_line(self._blocks[-1])
+        blank = bool(self._blocks) and ends_with_new_line(self._blocks[-1])
         self._tail_lines = render_tokens(
             self._tail_tokens, console, width, blank_first=blank, base=base
         )
-        self.drawn_blocks += len(_block_starts(self._tail_tokens))
+        self.drawn_blocks += len(block_starts(self._tail_tokens))
 
     def _catch_up(self) -> None:
         """Draw on after finish() until every block is drawn, one budget per timer tick."""
