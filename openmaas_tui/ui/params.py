@@ -3,12 +3,13 @@
 The panel shows a model picker (the catalog, then models discovered from Ollama and the
 custom endpoints), the model's limits, temperature, top_p, max_tokens and a system prompt.
 :attr:`ParamsPanel.params` reads back exactly what is shown; :meth:`ParamsPanel.errors` says
-which fields hold values no request may carry.
+which fields hold values no request may carry. :class:`Params`, the fields' parsing and range
+checks and the picker's list live in :mod:`openmaas_tui.ui.params_state`, free of Textual;
+``Params`` is re-exported here.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Self
@@ -20,80 +21,13 @@ from textual.message import Message
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Static, TextArea
 
-from openmaas_tui.core.catalog import CATALOG, ModelInfo, model_info, route
-from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.catalog import ModelInfo
+from openmaas_tui.core.settings import Endpoint
 from openmaas_tui.providers.discovery import discover_models
 from openmaas_tui.providers.registry import Providers
+from openmaas_tui.ui.params_state import DEMO_LABEL, FIELDS, ModelChoices, Params, read_fields
 
-DEMO_LABEL = "demo (offline)"
-
-
-@dataclass(frozen=True, slots=True)
-class Params:
-    """What the panel shows, as the next request should carry it.
-
-    Attributes:
-        model: the model spec, as :meth:`Providers.target` routes it (``gpt-4o``,
-            ``ollama/llama3.2``, ``NAME/model``, ``demo``).
-        temperature: 0–2, or None for the provider's default (also when the field is invalid).
-        top_p: 0–1, or None likewise.
-        max_tokens: at least 1, or None likewise.
-        system: the system prompt, or None when it is blank.
-    """
-
-    model: str
-    temperature: float | None = None
-    top_p: float | None = None
-    max_tokens: int | None = None
-    system: str | None = None
-
-
-def _number(name: str, low: float, high: float) -> Callable[[str], float | None]:
-    def parse(text: str) -> float | None:
-        if not text.strip():
-            return None
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        if not (math.isfinite(value) and low <= value <= high):
-            raise ValueError(f"{name} must be between {low:g} and {high:g}")
-        return value
-
-    return parse
-
-
-def _count(name: str, low: int) -> Callable[[str], int | None]:
-    def parse(text: str) -> int | None:
-        if not text.strip():
-            return None
-        try:
-            value = int(text)
-        except ValueError:
-            value = low - 1
-        if value < low:
-            raise ValueError(f"{name} must be a whole number of at least {low}")
-        return value
-
-    return parse
-
-
-@dataclass(frozen=True, slots=True)
-class _Field:
-    """One numeric parameter: its input's id, label, placeholder and parser."""
-
-    name: str
-    placeholder: str
-    input_type: str
-    parse: Callable[[str], Any]
-
-
-FIELDS = (
-    _Field("temperature", "default · 0–2", "number", _number("temperature", 0, 2)),
-    _Field("top_p", "default · 0–1", "number", _number("top_p", 0, 1)),
-    _Field("max_tokens", "default", "integer", _count("max_tokens", 1)),
-)
-"""The numeric fields, in the panel's order. Empty means the provider's default."""
+__all__ = ["DEMO_LABEL", "Params", "ParamsPanel"]
 
 
 class _FieldValidator(Validator):
@@ -109,14 +43,6 @@ class _FieldValidator(Validator):
         except ValueError as exc:
             return self.failure(str(exc))
         return self.success()
-
-
-def _tokens(count: int | None) -> str:
-    if count is None:
-        return "?"
-    if count >= 1_000_000:
-        return f"{count / 1_000_000:.1f}M"
-    return f"{count / 1000:.0f}k" if count >= 1000 else str(count)
 
 
 class ParamsPanel(Vertical):
@@ -182,13 +108,10 @@ class ParamsPanel(Vertical):
         self.border_title = "Parameters"
         self._providers = providers
         self._discover = discover
-        self._options: dict[str, str] = {"demo": DEMO_LABEL}
-        for info in CATALOG:
-            if info.provider != "demo":
-                self._options[self._spec_of(info)] = info.ref
+        self._choices = ModelChoices(self._endpoints)
         self._discovered = 0
         self._sources: set[str] = set()
-        self._model = self._option_for(model.strip() or "demo")
+        self._model = self._choices.option_for(model.strip() or "demo")
 
     # ---- composition -------------------------------------------------------------------
 
@@ -201,7 +124,7 @@ class ParamsPanel(Vertical):
             id="model",
             tooltip="enter opens the list; type to search",
         )
-        yield Static(self._info_text(), id="model-info")
+        yield Static(self._choices.limits_text(self._model), id="model-info")
         yield Static("", id="discovered")
         for field in FIELDS:
             with Horizontal(classes="field"):
@@ -232,29 +155,19 @@ class ParamsPanel(Vertical):
     def choices(self) -> list[tuple[str, str]]:
         """The picker's ``(label, spec)`` pairs in order: the demo, the catalog, then models
         added by :meth:`set_model` or discovery."""
-        return [(label, spec) for spec, label in self._options.items()]
+        return self._choices.pairs
 
     @property
     def params(self) -> Params:
         """What is shown; a field whose text is invalid reads as None (see :meth:`errors`)."""
-        values: dict[str, Any] = {}
-        for field in FIELDS:
-            try:
-                values[field.name] = field.parse(self.query_one(f"#{field.name}", Input).value)
-            except ValueError:
-                values[field.name] = None
+        values, _ = read_fields(self._field_texts())
         system = self.query_one("#system", TextArea).text.strip()
         return Params(model=self._model, system=system or None, **values)
 
     def errors(self) -> list[str]:
         """One message per field whose text no request may carry, in the panel's order
         (``"temperature must be between 0 and 2"``); empty when everything can be sent."""
-        found = []
-        for field in FIELDS:
-            try:
-                field.parse(self.query_one(f"#{field.name}", Input).value)
-            except ValueError as exc:
-                found.append(str(exc))
+        _, found = read_fields(self._field_texts())
         return found
 
     # ---- model picker ------------------------------------------------------------------
@@ -263,9 +176,9 @@ class ParamsPanel(Vertical):
         """Select ``spec``, read as :meth:`Providers.target` reads it without a forced provider
         (added to the picker when no listed model routes to the same place). Posts
         :class:`ModelChanged` when this changes the selection."""
-        known = len(self._options)
-        spec = self._option_for(spec.strip())
-        if len(self._options) != known:
+        known = len(self._choices)
+        spec = self._choices.option_for(spec.strip())
+        if len(self._choices) != known:
             self._refresh_options()
         select: Select[str] = self.query_one("#model", Select)
         with select.prevent(Select.Changed):
@@ -280,9 +193,7 @@ class ParamsPanel(Vertical):
         """
         added = 0
         for info in models:
-            spec = self._spec_of(info)
-            if spec not in self._options:
-                self._options[spec] = info.ref
+            if self._choices.add(info):
                 added += 1
                 self._sources.add(info.provider)
         if added:
@@ -317,7 +228,7 @@ class ParamsPanel(Vertical):
         if spec == self._model:
             return
         self._model = spec
-        self.query_one("#model-info", Static).update(self._info_text())
+        self.query_one("#model-info", Static).update(self._choices.limits_text(self._model))
         self.post_message(self.ModelChanged(spec))
 
     # ---- fields ------------------------------------------------------------------------
@@ -347,6 +258,9 @@ class ParamsPanel(Vertical):
 
     # ---- helpers -----------------------------------------------------------------------
 
+    def _field_texts(self) -> dict[str, str]:
+        return {field.name: self.query_one(f"#{field.name}", Input).value for field in FIELDS}
+
     def _find_providers(self) -> Providers | None:
         if self._providers is not None:
             return self._providers
@@ -354,53 +268,14 @@ class ParamsPanel(Vertical):
         providers = getattr(services, "providers", None)
         return providers if isinstance(providers, Providers) else None
 
-    def _endpoints(self) -> dict[str, Any]:
+    def _endpoints(self) -> dict[str, Endpoint]:
         providers = self._providers
         if providers is None and self.is_attached:
             providers = self._find_providers()
         return dict(providers.settings.endpoints) if providers is not None else {}
-
-    def _spec_of(self, info: ModelInfo) -> str:
-        """The spec that routes to ``info``: its bare id when the id alone routes there
-        (``gpt-4o``), else ``provider/id``; ``demo`` for the demo."""
-        if info.provider == "demo":
-            return "demo"
-        try:
-            if route(info.id, endpoints=self._endpoints()).provider == info.provider:
-                return info.id
-        except OpenMaaSError:
-            pass
-        return info.ref
-
-    def _option_for(self, spec: str) -> str:
-        """The picker's value for ``spec``: itself when listed; else the listed value routed
-        to the same place (``openai/gpt-4o`` is ``gpt-4o``); else ``spec``, added."""
-        if spec in self._options:
-            return spec
-        wanted = self._ref(spec)
-        for value in self._options:
-            if wanted is not None and self._ref(value) == wanted:
-                return value
-        self._options[spec] = DEMO_LABEL if spec == "demo" else spec
-        return spec
-
-    def _ref(self, spec: str) -> str | None:
-        try:
-            return route(spec, endpoints=self._endpoints()).ref
-        except OpenMaaSError:
-            return None
 
     def _refresh_options(self) -> None:
         select: Select[str] = self.query_one("#model", Select)
         with select.prevent(Select.Changed):
             select.set_options(self.choices)
             select.value = self._model
-
-    def _info_text(self) -> str:
-        try:
-            info = model_info(route(self._model, endpoints=self._endpoints()))
-        except OpenMaaSError:
-            return "limits unknown"
-        if info.context_window is None and info.max_output_tokens is None:
-            return "limits unknown"
-        return f"ctx {_tokens(info.context_window)} · out {_tokens(info.max_output_tokens)}"

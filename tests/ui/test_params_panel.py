@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 
 import pytest
@@ -15,6 +17,7 @@ from textual.widgets import Input, Select, Static, TextArea
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.services import open_services
 from openmaas_tui.ui.params import Params, ParamsPanel
+from openmaas_tui.ui.params_state import ModelChoices, read_fields
 from tests.replay_helpers import fixture_path
 
 
@@ -262,3 +265,36 @@ async def test_the_panel_fits_32_columns(size: tuple[int, int]) -> None:
             assert panel.x < region.x and region.right < panel.right, widget_id
             assert region.bottom < panel.bottom, widget_id
         assert app.panel.query_one("#system").region.height >= 4
+
+
+def test_the_panel_state_imports_without_textual() -> None:
+    code = "import sys, openmaas_tui.ui.params_state; print('textual' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("temperature", "top_p", "max_tokens", "values", "bad"),
+    [
+        ("", " ", "", (None, None, None), []),
+        ("0", "1", "1", (0.0, 1.0, 1), []),
+        ("nan", "inf", "1.5", (None, None, None), ["temperature", "top_p", "max_tokens"]),
+        ("-0.1", "0.5", "x", (None, 0.5, None), ["temperature", "max_tokens"]),
+    ],
+)
+def test_fields_read_without_a_panel(
+    temperature: str, top_p: str, max_tokens: str, values: tuple[object, ...], bad: list[str]
+) -> None:
+    texts = {"temperature": temperature, "top_p": top_p, "max_tokens": max_tokens}
+    read, errors = read_fields(texts)
+    assert (read["temperature"], read["top_p"], read["max_tokens"]) == values
+    assert [message.split()[0] for message in errors] == bad
+
+
+def test_model_choices_without_a_panel() -> None:
+    choices = ModelChoices(dict)
+    assert choices.option_for("openai/gpt-4o") == "gpt-4o"
+    assert choices.option_for("ollama/mistral") == "ollama/mistral"
+    assert choices.pairs[-1] == ("ollama/mistral", "ollama/mistral")
+    assert choices.limits_text("claude-sonnet-4-5") == "ctx 200k · out 64k"
+    assert choices.limits_text("ollama/mistral") == "limits unknown"
