@@ -279,3 +279,30 @@ async def test_a_refused_request_adds_nothing_to_the_session(server: ReplayServe
         totals = app.current.totals
         assert (totals.input_tokens, totals.output_tokens, totals.cost_known) == (0, 0, True)
         assert "session: 0 in / 0 out · $0" in _status(app)
+
+
+async def test_scrolling_up_stops_following_and_sending_follows_again(
+    server: ReplayServer,
+) -> None:
+    pieces = [f"Line {i} of a long answer.\n\n" for i in range(400)]
+    server.default = openai_stream_reply(pieces, chunk_delay_s=0.002)
+    app = _playground(["--provider", "openai", "--base-url", server.url, "-m", "gpt-4o-mini"])
+    async with app.run_test(size=SIZE) as pilot:
+        await _ask(pilot, "long")
+        pane = app.pane()
+        view = app.query_one(AnswerView)
+        while pane.max_scroll_y < 50:
+            await pilot.pause(0.02)
+        pane.focus()
+        await pilot.press("pageup", "pageup")
+        await pilot.pause()
+        place = pane.scroll_y
+        assert place < pane.max_scroll_y
+        await _settle(app, pilot)
+        assert view.done and pane.max_scroll_y > 300
+        assert pane.scroll_y == place  # the person's place is kept while the answer grew
+        app.query_one(PromptArea).focus()
+        server.default = openai_stream_reply(["Short answer."])
+        await _ask(pilot, "and now?")
+        await _settle(app, pilot)
+        assert pane.scroll_y == pane.max_scroll_y  # sending follows the end again
