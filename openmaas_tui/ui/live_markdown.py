@@ -255,7 +255,9 @@ class LiveMarkdown(Widget):
         while self._drawn < len(self._blocks) and time.perf_counter() < deadline:
             blank = self._drawn > 0 and ends_with_new_line(self._blocks[self._drawn - 1])
             block = self._blocks[self._drawn]
-            self._lines += render_tokens(block, console, width, blank_first=blank, base=base)
+            self._lines += render_tokens(
+                block, console, width, blank_first=blank, first=not self._lines, base=base
+            )
             self.drawn_blocks += 1
             self._drawn += 1
         if self.behind:
@@ -269,7 +271,7 @@ class LiveMarkdown(Widget):
             return
         blank = bool(self._blocks) and ends_with_new_line(self._blocks[-1])
         self._tail_lines = render_tokens(
-            self._tail_tokens, console, width, blank_first=blank, base=base
+            self._tail_tokens, console, width, blank_first=blank, first=not self._lines, base=base
         )
         self.drawn_blocks += len(block_starts(self._tail_tokens))
 

@@ -106,11 +106,14 @@ def render_tokens(
     width: int,
     *,
     blank_first: bool = False,
+    first: bool = False,
     base: Style | None = None,
 ) -> list[Strip]:
     """Draw parsed blocks ``width`` cells wide; ``blank_first`` adds the separating blank line
-    Rich would put before them after a block whose element has ``new_line``. With ``base``
-    (the widget's style), lines are padded to ``width`` and drawn over it, ready to show."""
+    Rich would put before them after a block whose element has ``new_line``. With ``first``
+    (nothing is drawn above these blocks) empty lines at the top are left out, such as the one
+    Rich puts above a list or quote that opens a text. With ``base`` (the widget's style), lines
+    are padded to ``width`` and drawn over it, ready to show."""
     if not tokens or width <= 0:
         return []
     if blank_first:
@@ -121,7 +124,12 @@ def render_tokens(
     options = console.options.update(width=width, height=None)
     with console.use_theme(THEME):
         lines = console.render_lines(AnswerMarkdown(tokens), options, pad=False, new_lines=False)
-    strips = [Strip(line) for line in lines[1 if blank_first else 0 :]]
+    if blank_first:
+        lines = lines[1:]
+    if first:
+        while lines and not any(segment.text for segment in lines[0]):
+            lines = lines[1:]
+    strips = [Strip(line) for line in lines]
     if base is not None:
         strips = [strip.extend_cell_length(width).apply_style(base) for strip in strips]
     return strips
@@ -130,4 +138,4 @@ def render_tokens(
 def render_markdown(text: str, console: Console, width: int) -> list[Strip]:
     """The lines of one render of the whole ``text`` (what :class:`LiveMarkdown` must equal)."""
     normal = text.replace("\r\n", "\n").replace("\r", "\n")
-    return render_tokens(make_parser().parse(normal), console, width)
+    return render_tokens(make_parser().parse(normal), console, width, first=True)

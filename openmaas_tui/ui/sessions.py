@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.markup import escape
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Label, ListItem, ListView
@@ -13,12 +14,13 @@ from openmaas_tui.core.money import format_usd
 
 
 def session_line(session: Session) -> str:
-    """``title`` over ``model · $cost`` for the sidebar."""
+    """``title`` over ``$cost · model`` for the sidebar (the cost first: a long model name is
+    the part that gets cut)."""
     totals = session.totals
     cost = format_usd(totals.cost_usd) if totals.cost_known else "price unknown"
     if totals.estimated and totals.cost_known:
         cost = "≈" + cost
-    return f"{session.title}\n[dim]{session.model} · {cost}[/]"
+    return f"{escape(session.title)}\n[dim]{cost} · {escape(session.model)}[/]"
 
 
 class SessionItem(ListItem):

@@ -577,3 +577,16 @@ async def test_nothing_appended() -> None:
         await live.finish()
         assert live.lines == []
         assert live.source == ""
+
+
+@pytest.mark.parametrize("opening", ["- a\n- b\n", "> quoted\n"])
+async def test_an_answer_opening_with_a_list_or_quote_has_no_empty_first_line(
+    opening: str,
+) -> None:
+    app = Host()
+    async with app.run_test(size=SIZE):
+        live = app.query_one(LiveMarkdown)
+        live.append(opening + "\nafter\n")
+        await live.finish()
+        assert live.lines[0].text.strip() != ""
+        assert [s.text.strip() for s in live.lines][-1] == "after"

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, Label
 
@@ -253,7 +254,7 @@ async def test_the_sidebar_and_status_line_add_up_the_session(server: ReplayServ
         status = _status(app)
         assert "session: 34 in / 20 out · $0.0004" in status
         item = str(app.query_one(SessionList).items()[0].query_one(Label).render())
-        assert item == "name two pelicans\nclaude-sonnet-4-5 · $0.0004"
+        assert item == "name two pelicans\n$0.0004 · claude-sonnet-4-5"
 
 
 async def test_an_answer_cut_by_max_tokens_says_so(isolated_home: Path) -> None:
@@ -306,3 +307,13 @@ async def test_scrolling_up_stops_following_and_sending_follows_again(
         await _ask(pilot, "and now?")
         await _settle(app, pilot)
         assert pane.scroll_y == pane.max_scroll_y  # sending follows the end again
+
+
+def test_a_session_title_is_shown_as_typed_not_as_markup() -> None:
+    from openmaas_tui.core.conversation import Session
+    from openmaas_tui.ui.sessions import session_line
+
+    session = Session(model="demo")
+    session.add_user("[bold]not markup[/] please")
+    line = Text.from_markup(session_line(session)).plain
+    assert line.startswith("[bold]not markup[/] please\n$0 · demo")
