@@ -23,7 +23,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 from openmaas_tui.core.catalog import route
 from openmaas_tui.core.conversation import Session
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.http import warm_up
+from openmaas_tui.core.http import warm_up as build_transport
 from openmaas_tui.core.pricing import cost_usd
 from openmaas_tui.core.tokens import encoding_name_for, get_encoding
 from openmaas_tui.core.types import ChatRequest, Usage
@@ -32,12 +32,28 @@ from openmaas_tui.services import Services
 from openmaas_tui.ui.answer import AnswerView
 from openmaas_tui.ui.errors import ErrorView
 from openmaas_tui.ui.live_markdown import LiveMarkdown
+from openmaas_tui.ui.markdown_lines import warm_up as draw_sample
 from openmaas_tui.ui.params import ParamsPanel
 from openmaas_tui.ui.prompt import PromptArea
 from openmaas_tui.ui.sessions import SessionList
 from openmaas_tui.ui.status import StatusLine
 
 WELCOME = Path(__file__).with_name("welcome.md")
+
+
+def calm_the_collector() -> None:
+    """Keep Python's garbage collector from pausing a stream.
+
+    Full collections walk every object alive: at start-up some 100 MB of imported modules and
+    Textual's own objects, and a collection during a stream paused the UI for 80-150 ms. What
+    exists once the first screen is shown lives for the whole run, so it is moved out of the
+    collector's sight (``gc.freeze``); and young collections run every 20,000 allocations
+    rather than 700, so a streamed answer's many short-lived objects trigger far fewer of them
+    (and of the full collections that follow every hundred).
+    """
+    gc.freeze()
+    _, second, third = gc.get_threshold()
+    gc.set_threshold(20_000, second, third)
 
 
 class Welcome(LiveMarkdown):
@@ -106,6 +122,7 @@ class PlaygroundApp(App[None]):
         self.sessions: list[Session] = [Session(model=self._panel_model())]
         self.current = self.sessions[0]
         self.start_spec = self._panel_model()
+        self._drawn_sample = False
         """The start model as the picker names it; requests for it keep --provider/--base-url."""
 
     # -- layout ---------------------------------------------------------------------------
@@ -144,18 +161,14 @@ class PlaygroundApp(App[None]):
         self.query_one("#prompt", PromptArea).focus()
         for warning in self.services.keys.warnings:
             self.notify(warning, title="Keys", severity="warning", timeout=10)
-        self.call_after_refresh(self.warm_tokenizer)
-        self.call_after_refresh(gc.freeze)
-        self.call_after_refresh(warm_up, self.services.client)
+        self.call_after_refresh(self.warm_up)
+        self.call_after_refresh(calm_the_collector)
+        self.call_after_refresh(build_transport, self.services.client)
 
-    # Python's full garbage collections walk every object alive; at start-up that is some
-    # 100 MB of imported modules and Textual's own objects, and a collection during a stream
-    # paused the UI for 80-150 ms. Objects that exist once the first screen is shown live for
-    # the whole run, so they are moved out of the collector's sight (``gc.freeze``).
-
-    def warm_tokenizer(self) -> None:
-        """Load the selected model's tokenizer in a thread while the person types: loading one
-        takes about 0.3 s and holds the interpreter, which would stall the first answer."""
+    def warm_up(self) -> None:
+        """Load the selected model's tokenizer and draw a Markdown sample in a thread while the
+        person types: loading a tokenizer takes about 0.3 s and holds the interpreter, and the
+        first code fence imports the highlighter; either would stall the first answer."""
         spec = self.params.params.model
         try:
             r = route(spec, endpoints=self.services.settings.endpoints)
@@ -164,6 +177,9 @@ class PlaygroundApp(App[None]):
             provider, model = "", spec
         name = encoding_name_for(provider, model)
         self.run_worker(partial(get_encoding, name), thread=True, group="warm", exit_on_error=False)
+        if not self._drawn_sample:
+            self._drawn_sample = True
+            self.run_worker(draw_sample, thread=True, group="warm", exit_on_error=False)
 
     _PLAYGROUND_ACTIONS = frozenset(
         {"stop", "new_session", "focus_sessions", "focus_model", "focus_params", "keys"}
@@ -380,7 +396,7 @@ class PlaygroundApp(App[None]):
     @on(ParamsPanel.ModelChanged)
     def _model_changed(self) -> None:
         self.refresh_status()
-        self.warm_tokenizer()
+        self.warm_up()
 
     def action_focus_sessions(self) -> None:
         """Move to the sessions list (shown if hidden)."""

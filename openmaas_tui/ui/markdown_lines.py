@@ -9,6 +9,7 @@ drawn on its own, so blocks drawn one by one give the lines of one render of the
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -139,3 +140,27 @@ def render_markdown(text: str, console: Console, width: int) -> list[Strip]:
     """The lines of one render of the whole ``text`` (what :class:`LiveMarkdown` must equal)."""
     normal = text.replace("\r\n", "\n").replace("\r", "\n")
     return render_tokens(make_parser().parse(normal), console, width, first=True)
+
+
+WARM_UP_SAMPLE = """# Heading
+
+Some *text* with `code`.
+
+- a list
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+```python
+print("hello")
+```
+"""
+
+
+def warm_up(width: int = 80) -> None:
+    """Draw a small sample once (in a thread, while nothing streams): the first code fence,
+    table and list otherwise pay for imports (the syntax highlighter's lexers) in the middle of
+    the first answer."""
+    console = Console(file=io.StringIO(), width=width, color_system="truecolor")
+    render_tokens(make_parser().parse(WARM_UP_SAMPLE), console, width, first=True)
