@@ -51,6 +51,7 @@ def calm_the_collector() -> None:
     rather than 700, so a streamed answer's many short-lived objects trigger far fewer of them
     (and of the full collections that follow every hundred).
     """
+    gc.collect()  # what is garbage already is freed, not frozen
     gc.freeze()
     _, second, third = gc.get_threshold()
     gc.set_threshold(20_000, second, third)
@@ -430,3 +431,4 @@ class PlaygroundApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self.services.aclose()
+        gc.unfreeze()  # the run is over: let the collector see everything again
