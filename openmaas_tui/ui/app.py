@@ -10,13 +10,11 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable
 from functools import partial
-from pathlib import Path
 
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.geometry import Size
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, Static
 
@@ -30,63 +28,14 @@ from openmaas_tui.core.types import ChatRequest, Usage
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 from openmaas_tui.ui.answer import AnswerView
+from openmaas_tui.ui.chat_pane import ChatPane, Welcome
 from openmaas_tui.ui.errors import ErrorView
-from openmaas_tui.ui.live_markdown import LiveMarkdown
 from openmaas_tui.ui.markdown_lines import warm_up as draw_sample
 from openmaas_tui.ui.params import ParamsPanel
 from openmaas_tui.ui.prompt import PromptArea
 from openmaas_tui.ui.sessions import SessionList
+from openmaas_tui.ui.startup import calm_the_collector
 from openmaas_tui.ui.status import StatusLine
-
-WELCOME = Path(__file__).with_name("welcome.md")
-
-
-def calm_the_collector() -> None:
-    """Keep Python's garbage collector from pausing a stream.
-
-    Full collections walk every object alive: at start-up some 100 MB of imported modules and
-    Textual's own objects, and a collection during a stream paused the UI for 80-150 ms. What
-    exists once the first screen is shown lives for the whole run, so it is moved out of the
-    collector's sight (``gc.freeze``); and young collections run every 20,000 allocations
-    rather than 700, so a streamed answer's many short-lived objects trigger far fewer of them
-    (and of the full collections that follow every hundred).
-    """
-    gc.collect()  # what is garbage already is freed, not frozen
-    gc.freeze()
-    _, second, third = gc.get_threshold()
-    gc.set_threshold(20_000, second, third)
-
-
-class Welcome(LiveMarkdown):
-    """The welcome, drawn like an answer (and at a fraction of the start-up cost of a tree of
-    Markdown widgets)."""
-
-    def __init__(self) -> None:
-        super().__init__(id="welcome", classes="welcome")
-        self.append(WELCOME.read_text(encoding="utf-8"))
-
-    def on_mount(self) -> None:
-        self.call_later(self.finish)
-
-
-class ChatPane(VerticalScroll):
-    """One session's conversation. Once it overflows it is anchored (Textual's compositor keeps
-    it scrolled to the last line while an answer grows) until the person scrolls up; scrolling
-    back to the end, or sending, follows again. Anchoring waits for the overflow because an
-    anchored pane bottom-aligns short content, which would push the welcome down."""
-
-    def __init__(self, session: Session) -> None:
-        super().__init__(id=f"chat-{session.id}", classes="chat")
-        self.session = session
-
-    def watch_virtual_size(self, size: Size) -> None:
-        if not self.is_anchored and size.height > self.scrollable_content_region.height:
-            self.anchor()
-
-    def follow(self) -> None:
-        """Follow the end again (after the person scrolled up), if the pane overflows."""
-        if self.is_anchored:
-            self.anchor()
 
 
 class PlaygroundApp(App[None]):

@@ -14,7 +14,8 @@ from openmaas_tui.cli import build_app
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.answer import AnswerView
-from openmaas_tui.ui.app import ChatPane, PlaygroundApp, Welcome
+from openmaas_tui.ui.app import PlaygroundApp
+from openmaas_tui.ui.chat_pane import ChatPane, Welcome
 from openmaas_tui.ui.errors import ErrorView
 from openmaas_tui.ui.prompt import PromptArea
 from openmaas_tui.ui.sessions import SessionList

@@ -1,0 +1,21 @@
+"""Start-up work that keeps the running app smooth."""
+
+from __future__ import annotations
+
+import gc
+
+
+def calm_the_collector() -> None:
+    """Keep Python's garbage collector from pausing a stream.
+
+    Full collections walk every object alive: at start-up some 100 MB of imported modules and
+    Textual's own objects, and a collection during a stream paused the UI for 80-150 ms. What
+    exists once the first screen is shown lives for the whole run, so it is moved out of the
+    collector's sight (``gc.freeze``); and young collections run every 20,000 allocations
+    rather than 700, so a streamed answer's many short-lived objects trigger far fewer of them
+    (and of the full collections that follow every hundred).
+    """
+    gc.collect()  # what is garbage already is freed, not frozen
+    gc.freeze()
+    _, second, third = gc.get_threshold()
+    gc.set_threshold(20_000, second, third)
