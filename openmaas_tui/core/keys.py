@@ -8,18 +8,19 @@ custom endpoint's own ``api_key_env``). Keys are never written to a file nor cop
 ``os.environ``; every key handed out is registered with :mod:`~openmaas_tui.core.redact` so it
 is masked wherever it might be shown. A custom endpoint only ever gets its own key.
 
-Keyring calls block (D-Bus on Linux): the UI calls them from a thread worker.
+Keyring calls block (D-Bus on Linux): the UI calls them from a thread worker. Finding the
+keyring backend (importing keyring and probing D-Bus, about 0.2 s) happens on first use, or
+when :meth:`KeyStore.probe` is called, which the app does in a thread after its first screen.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-
-import keyring
-import keyring.errors
+from types import ModuleType
 
 from openmaas_tui.core.catalog import PROVIDERS
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
@@ -55,6 +56,14 @@ class KeyInfo:
     env_vars: tuple[str, ...]
 
 
+def _keyring() -> ModuleType:
+    """The keyring package, imported on first use (it is slow to import)."""
+    import keyring
+    import keyring.errors
+
+    return keyring
+
+
 def _backend_usable(backend: object) -> bool:
     name = f"{type(backend).__module__}.{type(backend).__name__}"
     if name.startswith("keyring.backends.fail"):
@@ -87,17 +96,39 @@ class KeyStore:
         self._endpoints = dict(endpoints or {})
         self._environ = os.environ if environ is None else environ
         self._memory: dict[str, str] = {}
-        self.warnings: list[str] = []
-        self._keyring_ok = use_keyring and _backend_usable(keyring.get_keyring())
-        if use_keyring and not self._keyring_ok:
-            self._no_keyring("no OS keyring backend found (no Secret Service?)")
+        self._warnings: list[str] = []
+        self._keyring_state: bool | None = None if use_keyring else False
+        self._probe_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"KeyStore(backend={self.backend_name!r}, in_memory={sorted(self._memory)})"
 
+    def probe(self) -> bool:
+        """Find the OS keyring backend, once (blocks: call it from a thread in the UI).
+
+        Returns:
+            Whether keys can be stored in the OS keyring.
+        """
+        with self._probe_lock:
+            if self._keyring_state is None:
+                self._keyring_state = _backend_usable(_keyring().get_keyring())
+                if not self._keyring_state:
+                    self._no_keyring("no OS keyring backend found (no Secret Service?)")
+            return self._keyring_state
+
+    @property
+    def _keyring_ok(self) -> bool:
+        return self.probe()
+
+    @property
+    def warnings(self) -> list[str]:
+        """Things the person should be told once (e.g. no keyring backend)."""
+        self.probe()
+        return self._warnings
+
     def _no_keyring(self, why: str) -> None:
-        self._keyring_ok = False
-        self.warnings.append(f"{why}; keys are kept in memory for this run only")
+        self._keyring_state = False
+        self._warnings.append(f"{why}; keys are kept in memory for this run only")
 
     @property
     def keyring_available(self) -> bool:
@@ -109,7 +140,7 @@ class KeyStore:
         """The keyring backend in use (``SecretService Keyring``, …) or ``memory only``."""
         if not self._keyring_ok:
             return "memory only"
-        backend = keyring.get_keyring()
+        backend = _keyring().get_keyring()
         return str(getattr(backend, "name", type(backend).__name__))
 
     def providers(self) -> list[str]:
@@ -128,6 +159,7 @@ class KeyStore:
     def _from_keyring(self, provider: str) -> str | None:
         if not self._keyring_ok:
             return None
+        keyring = _keyring()
         try:
             value = keyring.get_password(SERVICE, provider)
         except keyring.errors.KeyringError as exc:
@@ -170,6 +202,7 @@ class KeyStore:
             raise OpenMaaSError(ErrorCode.INVALID_REQUEST, "the key is empty", provider=provider)
         register_secret(key)
         if persist and self._keyring_ok:
+            keyring = _keyring()
             try:
                 keyring.set_password(SERVICE, provider, key)
             except keyring.errors.KeyringError as exc:
@@ -189,6 +222,7 @@ class KeyStore:
             forget_secret(old)
             removed = True
         if self._keyring_ok:
+            keyring = _keyring()
             try:
                 stored = keyring.get_password(SERVICE, provider)
                 if stored is not None:

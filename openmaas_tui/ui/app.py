@@ -11,7 +11,7 @@ import gc
 from collections.abc import Iterable
 from functools import partial
 
-from textual import on
+from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -109,11 +109,19 @@ class PlaygroundApp(App[None]):
         self.query_one("#sidebar").border_title = "Sessions"
         await self._refresh_sessions()
         self.query_one("#prompt", PromptArea).focus()
-        for warning in self.services.keys.warnings:
-            self.notify(warning, title="Keys", severity="warning", timeout=10)
+        self.call_after_refresh(self.find_keyring)
         self.call_after_refresh(self.warm_up)
         self.call_after_refresh(calm_the_collector)
         self.call_after_refresh(build_transport, self.services.client)
+
+    @work(thread=True, group="warm", exit_on_error=False)
+    def find_keyring(self) -> None:
+        """Find the OS keyring in a thread (about 0.2 s: keyring's imports and a D-Bus probe)
+        and say once if keys can only live in memory."""
+        for warning in self.services.keys.warnings:
+            self.call_from_thread(
+                self.notify, warning, title="Keys", severity="warning", timeout=10
+            )
 
     def warm_up(self) -> None:
         """Load the selected model's tokenizer and draw a Markdown sample in a thread while the

@@ -76,6 +76,24 @@ def test_no_backend_falls_back_to_memory_and_says_so_once() -> None:
     assert len(store.warnings) == 1
 
 
+def test_the_backend_is_found_on_first_use_not_when_the_store_is_made(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[int] = []
+    real = keyring.get_keyring
+
+    def counting() -> object:
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(keyring, "get_keyring", counting)
+    store = KeyStore(environ={})
+    assert calls == []  # start-up does not wait for keyring's imports and D-Bus
+    assert store.probe() is True
+    assert store.keyring_available and store.warnings == []
+    assert calls == [1]  # found once
+
+
 def test_keys_are_masked_in_repr_info_and_redaction() -> None:
     store = KeyStore(environ={})
     store.set("openai", OPENAI_KEY)

@@ -318,3 +318,16 @@ def test_a_session_title_is_shown_as_typed_not_as_markup() -> None:
     session.add_user("[bold]not markup[/] please")
     line = Text.from_markup(session_line(session)).plain
     assert line.startswith("[bold]not markup[/] please\n$0 · demo")
+
+
+async def test_no_keyring_is_said_once_after_the_first_screen(isolated_home: Path) -> None:
+    import keyring
+    import keyring.backends.fail
+
+    keyring.set_keyring(keyring.backends.fail.Keyring())  # type: ignore[no-untyped-call]
+    app = build_app(["--demo"])
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert len(messages) == 1 and "kept in memory" in messages[0]
