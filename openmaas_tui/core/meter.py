@@ -17,7 +17,9 @@ from openmaas_tui.core.types import (
     Completion,
     CompletionBuilder,
     Finish,
+    FinishReason,
     StreamEvent,
+    Usage,
     UsageReport,
 )
 
@@ -90,24 +92,65 @@ class StreamMeter:
         return self.builder.build()
 
 
+def usage_in_force(meter: StreamMeter, estimate: Usage | None = None) -> tuple[Usage | None, bool]:
+    """The counts to show and bill for an answer, and whether they are local estimates.
+
+    The provider's reported usage once the stream has ended with an output count (or whenever
+    there is no ``estimate``); else the ``estimate`` (tiktoken counts while streaming, or after a
+    stop that came before the provider reported usage); else nothing.
+
+    Returns:
+        ``(usage, estimated)``; ``usage`` is None when nothing is known yet.
+    """
+    reported = meter.builder.usage
+    if reported.output_tokens is not None and (meter.finished_at is not None or estimate is None):
+        return reported, False
+    if estimate is not None and (estimate.input_tokens or estimate.output_tokens):
+        return estimate, True
+    if reported.input_tokens is not None:
+        return reported, False
+    return None, False
+
+
+_FINISH_NOTES = {
+    FinishReason.LENGTH: "cut at max_tokens",
+    FinishReason.CONTENT_FILTER: "stopped by the content filter",
+}
+
+
 def counters_line(
-    label: str, meter: StreamMeter, price: Price | None, *, stopped: bool = False
+    label: str,
+    meter: StreamMeter,
+    price: Price | None,
+    *,
+    stopped: bool = False,
+    estimate: Usage | None = None,
 ) -> str:
     """One line of counters for an answer, the same in the app and the CLI:
     ``gpt-4o-mini · TTFT 312 ms · 48.1 tok/s · 17 in / 10 out · $0.0002``.
 
-    Counts and cost appear once the provider reported usage; an unknown price reads
-    ``price unknown``, never $0.
+    Counts are those of :func:`usage_in_force`; local estimates are marked ``≈`` (the cost
+    too). An unknown price reads ``price unknown``, never $0. The line ends with ``stopped``,
+    ``cut at max_tokens`` or ``stopped by the content filter`` when that is how it ended, and
+    says ``waiting…`` until the first token.
     """
     parts = [label]
     if (ttft := meter.ttft_ms) is not None:
         parts.append(f"TTFT {ttft:.0f} ms")
-    if (rate := meter.tokens_per_s()) is not None:
-        parts.append(f"{rate:.1f} tok/s")
-    usage = meter.builder.usage
-    if usage.input_tokens is not None or usage.output_tokens is not None:
-        parts.append(f"{usage.input_tokens or 0} in / {usage.output_tokens or 0} out")
-        parts.append(format_usd(cost_usd(price, usage)))
+    usage, estimated = usage_in_force(meter, estimate)
+    mark = "≈" if estimated else ""
+    if usage is not None:
+        out = usage.output_tokens
+        if out is not None and (rate := meter.tokens_per_s(out)) is not None:
+            parts.append(f"{rate:.1f} tok/s")
+        shown_in = "?" if usage.input_tokens is None else f"{mark}{usage.input_tokens:,}"
+        parts.append(f"{shown_in} in / {mark}{usage.output_tokens or 0:,} out")
+        cost = cost_usd(price, usage) if usage.input_tokens is not None else None
+        parts.append(f"{mark if cost is not None else ''}{format_usd(cost)}")
+    elif meter.finished_at is None and meter.ttft_ms is None:
+        parts.append("waiting…")
     if stopped:
         parts.append("stopped")
+    elif meter.builder.finish is not None and meter.builder.finish.reason in _FINISH_NOTES:
+        parts.append(_FINISH_NOTES[meter.builder.finish.reason])
     return " · ".join(parts)

@@ -22,14 +22,12 @@ from textual.timer import Timer
 from textual.widgets import Collapsible, Static
 
 from openmaas_tui.core.errors import OpenMaaSError
-from openmaas_tui.core.meter import StreamMeter
-from openmaas_tui.core.money import format_usd
-from openmaas_tui.core.pricing import Price, cost_usd
+from openmaas_tui.core.meter import StreamMeter, counters_line, usage_in_force
+from openmaas_tui.core.pricing import Price
 from openmaas_tui.core.tokens import IncrementalCounter, count_messages
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
-    FinishReason,
     ReasoningDelta,
     TextDelta,
     Usage,
@@ -43,62 +41,6 @@ COUNTERS_INTERVAL_S = 0.1
 YIELD_EVERY_S = 0.005
 """The streaming worker gives the event loop a turn at least this often: events that arrive
 together are read without any pause, which would starve the timers that render them."""
-
-
-@dataclass(frozen=True, slots=True)
-class Estimate:
-    """Local token counts while streaming (tiktoken), shown with ``≈``."""
-
-    input_tokens: int | None
-    output_tokens: int | None
-
-
-def answer_counters(
-    label: str,
-    meter: StreamMeter,
-    price: Price | None,
-    estimate: Estimate | None,
-    *,
-    stopped: bool = False,
-) -> str:
-    """The counters line under an answer:
-    ``openai/gpt-4o-mini · TTFT 312 ms · 48.1 tok/s · ≈17 in / ≈10 out · ≈$0.0002``.
-
-    While streaming, the local ``estimate`` is shown with ``≈``; once the stream has ended, the
-    provider's reported usage replaces it (the estimate stays, with ``≈``, when the provider
-    reported no output count, e.g. after a stop).
-    An unknown price reads ``price unknown``, never $0.
-    """
-    parts = [label]
-    if (ttft := meter.ttft_ms) is not None:
-        parts.append(f"TTFT {ttft:.0f} ms")
-    reported = meter.builder.usage
-    usage: Usage | None = None
-    mark = ""
-    if meter.finished_at is not None and reported.output_tokens is not None:
-        usage = reported
-    elif estimate is not None and (estimate.input_tokens or estimate.output_tokens):
-        usage = Usage(input_tokens=estimate.input_tokens, output_tokens=estimate.output_tokens)
-        mark = "≈"
-    if usage is not None and (rate := meter.tokens_per_s(usage.output_tokens or 0)) is not None:
-        parts.append(f"{rate:.1f} tok/s")
-    if usage is not None:
-        shown_in = "?" if usage.input_tokens is None else f"{mark}{usage.input_tokens:,}"
-        shown_out = f"{mark}{usage.output_tokens or 0:,}"
-        parts.append(f"{shown_in} in / {shown_out} out")
-        cost = cost_usd(price, usage) if usage.input_tokens is not None else None
-        parts.append(f"{mark if cost is not None else ''}{format_usd(cost)}")
-    elif meter.finished_at is None:
-        parts.append("waiting…")
-    if stopped:
-        parts.append("stopped")
-    elif meter.builder.finish is not None:
-        reason = meter.builder.finish.reason
-        if reason is FinishReason.LENGTH:
-            parts.append("cut at max_tokens")
-        elif reason is FinishReason.CONTENT_FILTER:
-            parts.append("stopped by the content filter")
-    return " · ".join(parts)
 
 
 class AnswerView(Vertical):
@@ -175,19 +117,28 @@ class AnswerView(Vertical):
             self.stopped = True
             self.workers.cancel_group(self, "answer")
 
-    def estimate(self) -> Estimate | None:
-        """The local token counts so far, or None before the tokenizer is ready."""
+    def estimate(self) -> Usage | None:
+        """The local (tiktoken) token counts so far, or None before the tokenizer is ready."""
         if self._counter is None:
-            return None if self._input_estimate is None else Estimate(self._input_estimate, None)
+            return None if self._input_estimate is None else Usage(self._input_estimate)
         if self._uncounted:
             self._counter.feed("".join(self._uncounted))
             self._uncounted.clear()
-        return Estimate(self._input_estimate, self._counter.tokens)
+        return Usage(self._input_estimate, self._counter.tokens)
+
+    def usage_in_force(self) -> tuple[Usage | None, bool]:
+        """The counts shown and billed for this answer, and whether they are estimates
+        (:func:`~openmaas_tui.core.meter.usage_in_force`)."""
+        return usage_in_force(self.meter, self.estimate())
 
     def refresh_counters(self) -> None:
         """Copy the meter into the counters line."""
-        self.counters = answer_counters(
-            self.target.label, self.meter, self.price, self.estimate(), stopped=self.stopped
+        self.counters = counters_line(
+            self.target.label,
+            self.meter,
+            self.price,
+            stopped=self.stopped,
+            estimate=self.estimate(),
         )
         self._meta.update(self.counters)
 

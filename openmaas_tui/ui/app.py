@@ -24,7 +24,7 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.http import warm_up as build_transport
 from openmaas_tui.core.pricing import cost_usd
 from openmaas_tui.core.tokens import encoding_name_for, get_encoding
-from openmaas_tui.core.types import ChatRequest, Usage
+from openmaas_tui.core.types import ChatRequest
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 from openmaas_tui.ui.answer import AnswerView
@@ -272,18 +272,12 @@ class PlaygroundApp(App[None]):
         pane = next((p for p in view.ancestors if isinstance(p, ChatPane)), None)
         if pane is None:
             return
-        completion = view.meter.completion()
+        completion = view.completion()
         pane.session.add_answer(completion.text)
-        usage, estimated = completion.usage, False
-        if usage.output_tokens is None:
-            if not completion.text and not completion.reasoning:
-                await self._refresh_sessions()  # refused or unreachable: nothing was billed
-                return
-            if (guess := view.estimate()) is not None:
-                # Stopped or failed before the provider reported usage: count what we saw.
-                usage = Usage(input_tokens=guess.input_tokens, output_tokens=guess.output_tokens)
-                estimated = True
-        pane.session.totals.add(usage, cost_usd(view.price, usage), estimated=estimated)
+        billed = completion.text or completion.reasoning or completion.usage.output_tokens
+        usage, estimated = view.usage_in_force()
+        if billed and usage is not None:  # refused or unreachable: nothing was billed
+            pane.session.totals.add(usage, cost_usd(view.price, usage), estimated=estimated)
         await self._refresh_sessions()
 
     # -- actions --------------------------------------------------------------------------

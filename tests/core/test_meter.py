@@ -49,8 +49,7 @@ def test_counters_line_shows_cost_once_usage_is_known() -> None:
     meter.finish()
     price = Price(input=0.15, output=0.60)
     line = counters_line("openai/gpt-4o-mini", meter, price, stopped=True)
-    assert (
-        line
-        == "openai/gpt-4o-mini · TTFT 312 ms · 100.0 tok/s · 1000 in / 100 out · $0.00021 · stopped"
+    assert line == (
+        "openai/gpt-4o-mini · TTFT 312 ms · 100.0 tok/s · 1,000 in / 100 out · $0.00021 · stopped"
     )
-    assert counters_line("x", meter, None).endswith("1000 in / 100 out · price unknown")
+    assert counters_line("x", meter, None).endswith("1,000 in / 100 out · price unknown")
