@@ -10,6 +10,7 @@ import itertools
 import time
 from dataclasses import dataclass, field
 
+from openmaas_tui.core.money import format_usd
 from openmaas_tui.core.types import Message, Usage
 
 TITLE_CHARS = 40
@@ -45,6 +46,14 @@ class Totals:
     cost_usd: float = 0.0
     cost_known: bool = True
     estimated: bool = False
+
+    @property
+    def cost_text(self) -> str:
+        """The total cost as shown: ``$0.0042``, ``≈$0.0042`` when it includes estimates, or
+        ``price unknown`` (never $0) once any answer's price was unknown."""
+        if not self.cost_known:
+            return "price unknown"
+        return ("≈" if self.estimated else "") + format_usd(self.cost_usd)
 
     def add(self, usage: Usage, cost_usd: float | None, *, estimated: bool = False) -> None:
         """Add one answer's usage and cost (``None`` cost: the price is unknown)."""

@@ -10,16 +10,12 @@ from textual.message import Message
 from textual.widgets import Label, ListItem, ListView
 
 from openmaas_tui.core.conversation import Session
-from openmaas_tui.core.money import format_usd
 
 
 def session_line(session: Session) -> str:
     """``title`` over ``$cost · model`` for the sidebar (the cost first: a long model name is
     the part that gets cut)."""
-    totals = session.totals
-    cost = format_usd(totals.cost_usd) if totals.cost_known else "price unknown"
-    if totals.estimated and totals.cost_known:
-        cost = "≈" + cost
+    cost = session.totals.cost_text
     return f"{escape(session.title)}\n[dim]{cost} · {escape(session.model)}[/]"
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual.widgets import Static
 
 from openmaas_tui.core.conversation import Session
-from openmaas_tui.core.money import format_usd
 
 
 def status_text(session: Session, model_label: str, streaming: int) -> str:
@@ -15,11 +15,10 @@ def status_text(session: Session, model_label: str, streaming: int) -> str:
     """
     totals = session.totals
     approx = "≈" if totals.estimated else ""
-    cost = format_usd(totals.cost_usd) if totals.cost_known else "price unknown"
     parts = [
-        f"[b]{model_label}[/]",
+        f"[b]{escape(model_label)}[/]",
         f"session: {approx}{totals.input_tokens:,} in / {approx}{totals.output_tokens:,} out",
-        f"{approx}{cost}" if totals.cost_known else cost,
+        totals.cost_text,
     ]
     if streaming:
         parts.append("[i]streaming… (esc stops)[/]")

@@ -46,3 +46,14 @@ def test_totals_add_up_and_an_unknown_price_is_never_zero() -> None:
 
 def test_session_ids_are_unique() -> None:
     assert len({Session(model="demo").id for _ in range(5)}) == 5
+
+
+def test_the_total_cost_says_what_it_is() -> None:
+    totals = Totals()
+    assert totals.cost_text == "$0"
+    totals.add(Usage(input_tokens=10, output_tokens=5), 0.0042)
+    assert totals.cost_text == "$0.0042"
+    totals.add(Usage(input_tokens=1, output_tokens=1), 0.0, estimated=True)
+    assert totals.cost_text == "≈$0.0042"
+    totals.add(Usage(input_tokens=1, output_tokens=1), None)
+    assert totals.cost_text == "price unknown"
