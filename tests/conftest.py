@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import keyring
 import pytest
 
+from openmaas_tui.loopback.replay import ReplayServer
+from openmaas_tui.loopback.server import Reply
 from tests.memory_keyring import MemoryKeyring
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -85,3 +87,18 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
+
+
+@pytest.fixture
+def default_reply() -> Reply | None:
+    """What ``server`` answers when nothing is queued: nothing unless a module says otherwise."""
+    return None
+
+
+@pytest.fixture
+async def server(default_reply: Reply | None) -> AsyncIterator[ReplayServer]:
+    """A :class:`ReplayServer` on 127.0.0.1, started in the test's event loop."""
+    replay = ReplayServer(default_reply)
+    await replay.start()
+    yield replay
+    await replay.stop()

@@ -1,4 +1,4 @@
-"""Fixtures shared by the adapter tests: a started replay server and the shared HTTP client.
+"""Fixtures shared by the adapter tests: the shared HTTP client (the replay server is in tests/conftest.py).
 
 A module whose ``server`` should answer with a fixture when nothing is queued overrides the
 ``default_reply`` fixture.
@@ -12,23 +12,6 @@ import httpx
 import pytest
 
 from openmaas_tui.core.http import make_client
-from openmaas_tui.loopback.replay import ReplayServer
-from openmaas_tui.loopback.server import Reply
-
-
-@pytest.fixture
-def default_reply() -> Reply | None:
-    """What ``server`` answers when nothing is queued: nothing unless a module says otherwise."""
-    return None
-
-
-@pytest.fixture
-async def server(default_reply: Reply | None) -> AsyncIterator[ReplayServer]:
-    """A :class:`ReplayServer` on 127.0.0.1, started in the test's event loop."""
-    replay = ReplayServer(default_reply)
-    await replay.start()
-    yield replay
-    await replay.stop()
 
 
 @pytest.fixture

@@ -41,14 +41,6 @@ class Host(App[None]):
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[ReplayServer]:
-    replay = ReplayServer()
-    await replay.start()
-    yield replay
-    await replay.stop()
-
-
-@pytest.fixture
 async def services() -> AsyncIterator[Services]:
     opened = open_services(use_keyring=False)
     yield opened

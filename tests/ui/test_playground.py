@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -28,14 +27,6 @@ SIZE = (160, 50)
 def _fast_demo(home: Path) -> None:
     home.mkdir(parents=True, exist_ok=True)
     (home / "config.toml").write_text("demo_tokens_per_s = 100000\n", encoding="utf-8")
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[ReplayServer]:
-    replay = ReplayServer()
-    await replay.start()
-    yield replay
-    await replay.stop()
 
 
 def _playground(argv: list[str]) -> PlaygroundApp:
