@@ -1,4 +1,5 @@
-"""Fixtures shared by the adapter tests: the shared HTTP client (the replay server is in tests/conftest.py).
+"""Fixtures shared by the adapter tests: the shared HTTP client. The replay server (``server``)
+is in tests/conftest.py.
 
 A module whose ``server`` should answer with a fixture when nothing is queued overrides the
 ``default_reply`` fixture.
