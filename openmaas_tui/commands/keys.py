@@ -107,9 +107,7 @@ def cmd_delete(services: Services, provider: str, console: Console) -> int:
 async def cmd_test(services: Services, provider: str, console: Console) -> int:
     """Make a cheap list-models call with the key in force and report the result."""
     _check_provider(services, provider)
-    spec = f"{provider}/-"
-    target = await services.providers.target(spec)
-    models = await target.adapter.list_models(target.key)
+    models = await services.providers.list_models(provider)
     console.print(f"[green]ok[/]: the {provider} key works ({len(models)} models listed)")
     return 0
 

@@ -60,8 +60,7 @@ async def _ask(
     """The models of source ``name``, or the error that kept them from us."""
     try:
         async with asyncio.timeout(timeout_s):
-            target = await providers.target(f"{name}/-")
-            return await target.adapter.list_models(target.key)
+            return await providers.list_models(name)
     except OpenMaaSError as exc:
         exc.provider = exc.provider or name
         return exc

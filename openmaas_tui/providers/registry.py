@@ -199,6 +199,17 @@ class Providers:
         adapter = make_adapter(wire, self.client, r.provider, url)
         return Target(r, model_info(r), url, adapter, key)
 
+    async def list_models(self, provider: str) -> list[ModelInfo]:
+        """The models ``provider`` (or a custom endpoint) lists, asked with the key in force: a
+        cheap call that also tests the key.
+
+        Raises:
+            OpenMaaSError: MISSING_KEY before anything is sent; AUTH_FAILED and the other
+                HTTP and transport codes from the provider.
+        """
+        target = await self.target(f"{provider}/-")
+        return await target.adapter.list_models(target.key)
+
     async def aclose(self) -> None:
         """Stop the demo server if it was started (the shared client is the caller's)."""
         if self._demo is not None:

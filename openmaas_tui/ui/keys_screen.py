@@ -22,6 +22,7 @@ from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.keys import KeyInfo, KeySource
 from openmaas_tui.core.redact import redact
 from openmaas_tui.services import Services
+from openmaas_tui.ui.errors import error_text
 from openmaas_tui.ui.keys_dialogs import ConfirmDelete, KeyForm, NewKey
 
 _COLUMNS: tuple[tuple[str, str], ...] = (
@@ -223,13 +224,11 @@ class KeysScreen(Screen[None]):
     async def test_key(self, provider: str) -> None:
         """List ``provider``'s models with the key in force; show ok or the error on the row."""
         try:
-            target = await self.services.providers.target(f"{provider}/-")
-            models = await target.adapter.list_models(target.key)
+            models = await self.services.providers.list_models(provider)
         except OpenMaaSError as exc:
             self._set_result(provider, Text(str(exc.code), style="bold red"))
-            hint = f"\n{exc.hint}" if exc.hint else ""
             self.notify(
-                f"{exc.code}: {exc.message}{hint}",
+                error_text(exc).plain,
                 title=f"{provider} key test",
                 severity="error",
                 timeout=10,
