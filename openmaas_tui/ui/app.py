@@ -66,14 +66,14 @@ class PlaygroundApp(App[None]):
     ) -> None:
         super().__init__()
         self.services = services
-        self.start_model = model
-        self.provider = provider
         self.base_url = base_url
-        self.sessions: list[Session] = [Session(model=self._panel_model())]
+        # ``--provider P -m M`` is the spec ``P/M``, which routes M to P verbatim
+        # (``openrouter/openai/gpt-4o``); the panel may name it more simply once mounted.
+        self.start_spec = f"{provider}/{model}" if provider and provider != "demo" else model
+        """The start model as the picker names it; requests for it go to --base-url."""
+        self.sessions: list[Session] = [Session(model=self.start_spec)]
         self.current = self.sessions[0]
-        self.start_spec = self._panel_model()
         self._drawn_sample = False
-        """The start model as the picker names it; requests for it keep --provider/--base-url."""
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -88,16 +88,9 @@ class PlaygroundApp(App[None]):
                 yield PromptArea(
                     id="prompt", placeholder="Ask anything · enter sends · ctrl+j new line"
                 )
-            yield ParamsPanel(self._panel_model(), providers=self.services.providers, id="params")
+            yield ParamsPanel(self.start_spec, providers=self.services.providers, id="params")
         yield StatusLine(id="status")
         yield Footer()
-
-    def _panel_model(self) -> str:
-        """The start model as the picker names it: ``P/model`` when ``--provider P`` was given
-        (``openrouter/openai/gpt-4o`` routes to OpenRouter; ``openai/gpt-4o`` alone would not)."""
-        if self.provider and self.provider != "demo":
-            return f"{self.provider}/{self.start_model}"
-        return self.start_model
 
     def _new_pane(self, session: Session) -> ChatPane:
         pane = ChatPane(session)
@@ -207,12 +200,8 @@ class PlaygroundApp(App[None]):
     # -- sending --------------------------------------------------------------------------
 
     async def _target(self, spec: str) -> Target:
-        if spec == self.start_spec and (self.provider or self.base_url):
-            # The model named on the command line, sent as given (the picker names it P/model).
-            return await self.services.providers.target(
-                self.start_model, provider=self.provider, base_url=self.base_url
-            )
-        return await self.services.providers.target(spec)
+        base_url = self.base_url if spec == self.start_spec else None
+        return await self.services.providers.target(spec, base_url=base_url)
 
     async def _show_error(self, error: OpenMaaSError) -> None:
         await self.pane().mount(ErrorView(error))
