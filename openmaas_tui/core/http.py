@@ -98,7 +98,7 @@ class DeferredTransport(httpx.AsyncBaseTransport):
             await transport.aclose()
 
 
-def warm_up(client: httpx.AsyncClient) -> None:
+def prepare_transport(client: httpx.AsyncClient) -> None:
     """Start building ``client``'s transport now (see :class:`DeferredTransport`)."""
     transport = client._transport  # httpx <0.29: the transport given to the client
     if isinstance(transport, DeferredTransport):

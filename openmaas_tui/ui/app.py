@@ -21,9 +21,9 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 from openmaas_tui.core.catalog import route
 from openmaas_tui.core.conversation import Session
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.http import warm_up as build_transport
+from openmaas_tui.core.http import prepare_transport
 from openmaas_tui.core.pricing import cost_usd
-from openmaas_tui.core.tokens import encoding_name_for, get_encoding
+from openmaas_tui.core.tokens import encoding_for
 from openmaas_tui.core.types import ChatRequest
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
@@ -105,7 +105,7 @@ class PlaygroundApp(App[None]):
         self.call_after_refresh(self.find_keyring)
         self.call_after_refresh(self.warm_up)
         self.call_after_refresh(calm_the_collector)
-        self.call_after_refresh(build_transport, self.services.client)
+        self.call_after_refresh(prepare_transport, self.services.client)
 
     @work(thread=True, group="warm", exit_on_error=False)
     def find_keyring(self) -> None:
@@ -126,8 +126,8 @@ class PlaygroundApp(App[None]):
             provider, model = r.provider, r.model
         except OpenMaaSError:
             provider, model = "", spec
-        name = encoding_name_for(provider, model)
-        self.run_worker(partial(get_encoding, name), thread=True, group="warm", exit_on_error=False)
+        load = partial(encoding_for, provider, model)
+        self.run_worker(load, thread=True, group="warm", exit_on_error=False)
         if not self._drawn_sample:
             self._drawn_sample = True
             self.run_worker(draw_sample, thread=True, group="warm", exit_on_error=False)

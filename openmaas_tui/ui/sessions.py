@@ -60,13 +60,6 @@ class SessionList(ListView):
         """The items, top to bottom."""
         return list(self.query(SessionItem))
 
-    def item_of(self, session: Session) -> SessionItem | None:
-        """The item showing ``session``, if listed."""
-        for item in self.items():
-            if item.session is session:
-                return item
-        return None
-
     async def show(self, sessions: list[Session], current: Session) -> None:
         """List ``sessions`` by last activity (newest first) and highlight ``current``."""
         ordered = sorted(sessions, key=lambda s: s.updated_at, reverse=True)

@@ -7,7 +7,7 @@ import ssl
 import httpx
 import pytest
 
-from openmaas_tui.core.http import DeferredTransport, make_client, warm_up
+from openmaas_tui.core.http import DeferredTransport, make_client, prepare_transport
 from openmaas_tui.loopback.replay import ReplayServer
 from openmaas_tui.loopback.server import Reply
 
@@ -27,9 +27,9 @@ async def test_a_request_before_the_transport_is_built_waits_for_it() -> None:
         await server.stop()
 
 
-async def test_warm_up_builds_it_with_the_trusted_certificates() -> None:
+async def test_prepare_transport_builds_it_with_the_trusted_certificates() -> None:
     async with make_client() as client:
-        warm_up(client)
+        prepare_transport(client)
         transport = client._transport
         assert isinstance(transport, DeferredTransport)
         assert transport._started
