@@ -1,16 +1,18 @@
 """The services one run of openMaaS uses, built in one place for the CLI, the app and tests.
 
 ``Services`` holds the resolved paths, the settings, the key store, the one shared
-``httpx.AsyncClient`` and the provider registry. Build it with :func:`open_services`; close it
-with ``await services.aclose()``.
+``httpx.AsyncClient``, the provider registry and (opened on first use) the history store. Build
+it with :func:`open_services`; close it with ``await services.aclose()``.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 import httpx
 
+from openmaas_tui.core.async_store import AsyncStore
 from openmaas_tui.core.http import make_client
 from openmaas_tui.core.keys import KeyStore
 from openmaas_tui.core.paths import Paths, resolve_paths
@@ -29,6 +31,8 @@ class Services:
     client: httpx.AsyncClient
     providers: Providers
     _prices: PriceTable | None = field(default=None, init=False)
+    _history: AsyncStore | None = field(default=None, init=False)
+    _history_lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
     @property
     def prices(self) -> PriceTable:
@@ -41,8 +45,26 @@ class Services:
             self._prices = PriceTable.load(self.paths.user_pricing_file)
         return self._prices
 
+    async def history(self) -> AsyncStore:
+        """The history store (``paths.history_db``), opened on first use on its own thread.
+
+        Never fails: when the file is damaged or unwritable the history lives in memory for
+        this run and :attr:`AsyncStore.problem` holds the STORAGE_FAILED error to show.
+        """
+        async with self._history_lock:
+            if self._history is None:
+                self._history = await AsyncStore.open_or_memory(self.paths.history_db)
+        return self._history
+
+    def use_history(self, store: AsyncStore) -> None:
+        """Use ``store`` as the history (tests inject an in-memory one); closed by aclose."""
+        self._history = store
+
     async def aclose(self) -> None:
-        """Stop the demo server and close the shared client."""
+        """Close the history, stop the demo server and close the shared client."""
+        if self._history is not None:
+            await self._history.aclose()
+            self._history = None
         await self.providers.aclose()
         await self.client.aclose()
 
