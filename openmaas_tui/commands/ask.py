@@ -4,16 +4,19 @@ Text mode writes the answer to stdout as it arrives; reasoning, notes, errors an
 terminal) a one-line summary go to stderr, so ``openmaas ask … > answer.md`` captures only the
 answer. ``--json`` prints one object at the end (fields in :func:`result_json`).
 Exit status: 0 on success, 1 when the request failed (the partial answer is still printed).
+The exchange is recorded in the history as it streams (see :mod:`.ask_log`) unless ``--no-log``.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from openmaas_tui.commands.ask_log import AskLog
 from openmaas_tui.core import pricing
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.meter import StreamMeter, counters_line
@@ -53,6 +56,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stop", action="append", default=[], help="stop sequence (repeatable)")
     parser.add_argument("--no-stream", action="store_true", help="ask for the whole answer at once")
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    parser.add_argument(
+        "--no-log", action="store_true", dest="no_log", help="do not record it in the history"
+    )
 
 
 @dataclass(slots=True)
@@ -160,6 +166,16 @@ async def run_ask(
     )
     for note in notes:
         err.write(f"note: {note}\n")
+    log = None
+    if not getattr(args, "no_log", False):
+        log = await AskLog.begin(
+            services,
+            provider=target.route.provider,
+            model=target.route.model,
+            request=request,
+            prompt=prompt,
+            err=err,
+        )
     meter = StreamMeter(target.route.model)
     error: OpenMaaSError | None = None
     show = not args.json
@@ -168,11 +184,15 @@ async def run_ask(
             completion = await target.complete(request)
             for event in completion_events(completion):
                 meter.add(event)
+                if log is not None:
+                    log.add(event)
             if show:
                 out.write(completion.text)
         else:
             async for event in target.stream(request):
                 meter.add(event)
+                if log is not None:
+                    log.add(event)
                 if show and isinstance(event, TextDelta):
                     out.write(event.text)
                     out.flush()
@@ -181,8 +201,15 @@ async def run_ask(
                     err.flush()
     except OpenMaaSError as exc:
         error = exc
+    except asyncio.CancelledError:  # ctrl+c: keep what arrived, marked stopped
+        meter.finish()
+        if log is not None:
+            await log.end(meter, None, stopped=True)
+        raise
     finally:
         meter.finish()
+    if log is not None:
+        await log.end(meter, error)
     completion = meter.completion()
     if show and completion.text and not completion.text.endswith("\n"):
         out.write("\n")
