@@ -261,10 +261,15 @@ class AsyncStore:
         return await self.call(Store.import_session, session, messages)
 
     async def search(
-        self, text: str, *, limit: int = 100, marks: tuple[str, str] = ("«", "»")
+        self,
+        text: str,
+        *,
+        limit: int = 100,
+        marks: tuple[str, str] = ("«", "»"),
+        snippets: bool = True,
     ) -> list[SearchHit]:
         """See :meth:`Store.search`."""
-        return await self.call(Store.search, text, limit=limit, marks=marks)
+        return await self.call(Store.search, text, limit=limit, marks=marks, snippets=snippets)
 
     async def cost_by_day(self) -> list[DayTotals]:
         """See :meth:`Store.cost_by_day`."""

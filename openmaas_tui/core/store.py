@@ -376,13 +376,20 @@ class Store:
     # -- across the history -----------------------------------------------------------------
 
     def search(
-        self, text: str, *, limit: int = 100, marks: tuple[str, str] = ("«", "»")
+        self,
+        text: str,
+        *,
+        limit: int = 100,
+        marks: tuple[str, str] = ("«", "»"),
+        snippets: bool = True,
     ) -> list[SearchHit]:
         """Sessions whose title or messages hold every word of ``text`` (any characters; the
         last word is a prefix), most recently active first. See
         :func:`~openmaas_tui.core.store_search.search`."""
         with self._errors():
-            return store_search.search(self._conn, text, limit=limit, marks=marks)
+            return store_search.search(
+                self._conn, text, limit=limit, marks=marks, snippets=snippets
+            )
 
     def cost_by_day(self) -> list[DayTotals]:
         """The answers' tokens and cost (USD) per local calendar day, newest first."""

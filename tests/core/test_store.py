@@ -255,3 +255,12 @@ def test_search_follows_renames_and_streaming_updates(store: Store) -> None:
     assert store.search("later")[0].message_id == answer
     store.rename_session(session.id, "Other")
     assert [h.title for h in store.search("quarter")] == []
+
+
+def test_search_without_snippets_finds_the_same_sessions(store: Store) -> None:
+    session = store.create_session()
+    store.add_message(session.id, Role.USER, "hello")
+    store.add_message(session.id, Role.ASSISTANT, "a word about gardens")
+    [hit] = store.search("garden", snippets=False)
+    assert (hit.session_id, hit.snippet) == (session.id, "")
+    assert hit.message_id == store.messages(session.id)[1].id
