@@ -4,6 +4,7 @@ openmaas [-m MODEL] [--provider P] [--base-url URL] [--demo]     the playground
 openmaas ask [options] [PROMPT]                                    one answer to stdout
 openmaas keys set|list|delete|test PROVIDER                        API keys
 openmaas models [--discover]                                       known models
+openmaas prices sync [--check] [-o FILE]                           regenerate pricing.toml
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 from openmaas_tui import __version__
-from openmaas_tui.commands import ask, keys, models
+from openmaas_tui.commands import ask, keys, models, prices
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.services import Services, open_services
 
@@ -43,10 +44,16 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_arguments(sub.add_parser("ask", help="ask one question; the answer goes to stdout"))
     keys.add_arguments(sub.add_parser("keys", help="manage API keys (OS keyring or memory)"))
     models.add_arguments(sub.add_parser("models", help="list known models"))
+    prices.add_arguments(sub.add_parser("prices", help="model prices (sync from genai-prices)"))
     return parser
 
 
-_COMMANDS: dict[str, Command] = {"ask": ask.main, "keys": keys.main, "models": models.main}
+_COMMANDS: dict[str, Command] = {
+    "ask": ask.main,
+    "keys": keys.main,
+    "models": models.main,
+    "prices": prices.main,
+}
 
 
 async def _run(command: Command, args: argparse.Namespace) -> int:
