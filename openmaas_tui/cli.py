@@ -5,6 +5,7 @@ openmaas ask [options] [PROMPT]                                    one answer to
 openmaas keys set|list|delete|test PROVIDER                        API keys
 openmaas models [--discover]                                       known models
 openmaas sessions list|show|export|import                          the saved history
+openmaas prices sync [--check] [-o FILE]                           regenerate pricing.toml
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 from openmaas_tui import __version__
-from openmaas_tui.commands import ask, keys, models, sessions
+from openmaas_tui.commands import ask, keys, models, prices, sessions
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.services import Services, open_services
 
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_arguments(sub.add_parser("keys", help="manage API keys (OS keyring or memory)"))
     models.add_arguments(sub.add_parser("models", help="list known models"))
     sessions.add_arguments(sub.add_parser("sessions", help="list, show, export, import sessions"))
+    prices.add_arguments(sub.add_parser("prices", help="model prices (sync from genai-prices)"))
     return parser
 
 
@@ -53,6 +55,7 @@ _COMMANDS: dict[str, Command] = {
     "keys": keys.main,
     "models": models.main,
     "sessions": sessions.main,
+    "prices": prices.main,
 }
 
 

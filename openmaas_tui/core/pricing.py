@@ -119,19 +119,22 @@ class PriceEntry:
     price: Price
 
 
-def cost_usd(price: Price | None, usage: Usage) -> float | None:
+def cost_usd(price: Price | None, usage: Usage, *, cache_write_tokens: int = 0) -> float | None:
     """What ``usage`` costs at ``price``, in US dollars.
 
     Uncached input tokens are charged at ``input``, cached ones (``cached_input_tokens``) at
     ``cached_input`` (or ``input`` when the price has none), output tokens at ``output``;
     reasoning tokens are part of ``output_tokens`` (see :class:`Usage`) and are not charged
     again. The tier is chosen by ``input_tokens``. :class:`Usage` does not say how many tokens
-    were written to a cache, so Anthropic cache writes are charged at ``input`` (a little
-    under their ``cache_write`` rate).
+    were written to a cache; a caller that knows (Anthropic's ``cache_creation_input_tokens``)
+    passes ``cache_write_tokens`` and those are charged at ``cache_write``; otherwise cache
+    writes are charged at ``input`` (a little under their ``cache_write`` rate).
 
     Args:
         price: the model's price, or None when unknown.
         usage: the reported (or estimated) token counts.
+        cache_write_tokens: how many of ``usage.input_tokens`` (not cached ones) were written
+            to the provider's cache.
 
     Returns:
         The cost, or None when the price is unknown or usage lacks input or output counts.
@@ -140,9 +143,16 @@ def cost_usd(price: Price | None, usage: Usage) -> float | None:
         return None
     rates = price.rates_for(usage.input_tokens)
     cached = min(max(usage.cached_input_tokens or 0, 0), usage.input_tokens)
-    uncached = usage.input_tokens - cached
+    written = min(max(cache_write_tokens, 0), usage.input_tokens - cached)
+    uncached = usage.input_tokens - cached - written
     cached_rate = rates.input if rates.cached_input is None else rates.cached_input
-    total = uncached * rates.input + cached * cached_rate + usage.output_tokens * rates.output
+    write_rate = rates.input if rates.cache_write is None else rates.cache_write
+    total = (
+        uncached * rates.input
+        + cached * cached_rate
+        + written * write_rate
+        + usage.output_tokens * rates.output
+    )
     return total / _PER_MTOK
 
 

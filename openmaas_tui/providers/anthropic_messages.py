@@ -152,6 +152,17 @@ class AnthropicAdapter:
                 raise parsing_failed(self.provider, json.dumps(page)[:200]) from None
         return models
 
+    async def count_tokens(self, request: ChatRequest, key: str | None) -> int:
+        """Anthropic's estimate of ``request``'s input tokens (``/v1/messages/count_tokens``,
+        see :mod:`.anthropic_messages_count`).
+
+        Raises:
+            OpenMaaSError: from the HTTP status or transport, or STREAM_PARSING_FAILED.
+        """
+        from openmaas_tui.providers.anthropic_messages_count import count_tokens
+
+        return await count_tokens(self._client, self.provider, self.base_url, request, key)
+
     def _model_info(self, model_id: str, display_name: str | None) -> ModelInfo:
         known = find_model(self.provider, model_id) or find_model("anthropic", model_id)
         label = display_name or ""

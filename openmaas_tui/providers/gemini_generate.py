@@ -175,6 +175,19 @@ class GeminiAdapter:
         )
         return completion_from(events_from_body(self.provider, response.content), request.model)
 
+    async def count_tokens(self, request: ChatRequest, key: str | None) -> int:
+        """Gemini's count of ``request``'s input tokens (``:countTokens``, see
+        :mod:`.gemini_generate_count`).
+
+        Raises:
+            OpenMaaSError: from the HTTP status or transport, or STREAM_PARSING_FAILED.
+        """
+        from openmaas_tui.providers.gemini_generate_count import count_body, count_tokens
+
+        body = count_body(request_body(request), _resource(request.model))
+        url = self._url(request.model, "countTokens")
+        return await count_tokens(self._client, self.provider, url, body, self._headers(key))
+
     async def list_models(self, key: str | None) -> list[ModelInfo]:
         """The models that support ``generateContent``, ids without the ``models/`` prefix.
 
