@@ -8,18 +8,39 @@ https://ai.google.dev/gemini-api/docs/models (all read 2025-11).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
+from openmaas_tui.core.capabilities import (
+    ALL_PARAMS,
+    CLAUDE_PARAMS,
+    CLAUDE_THINKING_PARAMS,
+    COMMON_PARAMS,
+    GEMINI_3_EFFORTS,
+    GEMINI_3_PARAMS,
+    GEMINI_PARAMS,
+    GEMINI_THINKING_PARAMS,
+    GPT5_EFFORTS,
+    O_SERIES_EFFORTS,
+    OPENAI_REASONING_PARAMS,
+    applicable,
+)
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.settings import Endpoint
-from openmaas_tui.core.types import ChatRequest
 
-ALL_PARAMS = frozenset({"temperature", "top_p", "max_tokens", "stop", "seed"})
-"""Every sampling parameter a :class:`ChatRequest` can carry."""
-
-_REASONING_PARAMS = frozenset({"max_tokens", "seed"})
-_CLAUDE_PARAMS = frozenset({"temperature", "top_p", "max_tokens", "stop"})
-_GEMINI_PARAMS = ALL_PARAMS
+__all__ = [
+    "ALL_PARAMS",
+    "CATALOG",
+    "COMMON_PARAMS",
+    "DEFAULT_MODELS",
+    "PROVIDERS",
+    "ModelInfo",
+    "ProviderInfo",
+    "Route",
+    "applicable",
+    "find_model",
+    "model_info",
+    "route",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,11 +135,15 @@ class ModelInfo:
         vision: accepts images.
         reasoning: thinks before answering (reasoning tokens, billed as output).
         tools: supports function/tool calling.
-        params: which :data:`ALL_PARAMS` apply; the others are dropped before sending.
+        params: which parameters of :data:`ALL_PARAMS` apply (see
+            :mod:`openmaas_tui.core.capabilities`); the others are dropped before sending.
+            Models the catalog does not know take :data:`COMMON_PARAMS`.
         label: a short description for pickers.
         temperature_or_top_p: the model refuses ``temperature`` and ``top_p`` together (Claude
             Opus 4.1 and the 4.5 family: "temperature and top_p cannot both be specified");
             when both are set, top_p is dropped.
+        efforts: the reasoning efforts the model takes, least first, when ``params`` has
+            ``reasoning_effort``.
     """
 
     id: str
@@ -128,9 +153,10 @@ class ModelInfo:
     vision: bool = False
     reasoning: bool = False
     tools: bool = True
-    params: frozenset[str] = ALL_PARAMS
+    params: frozenset[str] = COMMON_PARAMS
     label: str = ""
     temperature_or_top_p: bool = False
+    efforts: tuple[str, ...] = ()
 
     @property
     def ref(self) -> str:
@@ -143,8 +169,13 @@ def _m(provider: str, id: str, ctx: int, out: int, **kw: object) -> ModelInfo:
 
 
 _V = {"vision": True}
-_C45 = {"vision": True, "params": _CLAUDE_PARAMS, "temperature_or_top_p": True}
-_R = {"vision": True, "reasoning": True, "params": _REASONING_PARAMS}
+_C45 = {"vision": True, "params": CLAUDE_THINKING_PARAMS, "temperature_or_top_p": True}
+_C4 = {"vision": True, "params": CLAUDE_THINKING_PARAMS}
+_O = {"reasoning": True, "params": OPENAI_REASONING_PARAMS, "efforts": O_SERIES_EFFORTS}
+_R = {**_O, "vision": True}
+_G5 = {**_R, "efforts": GPT5_EFFORTS}
+_G25 = {"vision": True, "reasoning": True, "params": GEMINI_THINKING_PARAMS}
+_G3 = {"vision": True, "reasoning": True, "params": GEMINI_3_PARAMS, "efforts": GEMINI_3_EFFORTS}
 
 CATALOG: tuple[ModelInfo, ...] = (
     _m("openai", "gpt-4o", 128_000, 16_384, **_V),
@@ -152,24 +183,31 @@ CATALOG: tuple[ModelInfo, ...] = (
     _m("openai", "gpt-4.1", 1_047_576, 32_768, **_V),
     _m("openai", "gpt-4.1-mini", 1_047_576, 32_768, **_V),
     _m("openai", "gpt-4.1-nano", 1_047_576, 32_768, **_V),
-    _m("openai", "gpt-5", 400_000, 128_000, **_R),
-    _m("openai", "gpt-5-mini", 400_000, 128_000, **_R),
-    _m("openai", "gpt-5-nano", 400_000, 128_000, **_R),
+    _m("openai", "gpt-5", 400_000, 128_000, **_G5),
+    _m("openai", "gpt-5-mini", 400_000, 128_000, **_G5),
+    _m("openai", "gpt-5-nano", 400_000, 128_000, **_G5),
     _m("openai", "o1", 200_000, 100_000, **_R),
     _m("openai", "o3", 200_000, 100_000, **_R),
-    _m("openai", "o3-mini", 200_000, 100_000, reasoning=True, params=_REASONING_PARAMS),
+    _m("openai", "o3-mini", 200_000, 100_000, **_O),
     _m("openai", "o4-mini", 200_000, 100_000, **_R),
     _m("anthropic", "claude-opus-4-5", 200_000, 64_000, **_C45),
     _m("anthropic", "claude-opus-4-1", 200_000, 32_000, **_C45),
     _m("anthropic", "claude-sonnet-4-5", 200_000, 64_000, **_C45),
-    _m("anthropic", "claude-sonnet-4-0", 200_000, 64_000, vision=True, params=_CLAUDE_PARAMS),
+    _m("anthropic", "claude-sonnet-4-0", 200_000, 64_000, **_C4),
     _m("anthropic", "claude-haiku-4-5", 200_000, 64_000, **_C45),
-    _m("anthropic", "claude-3-5-haiku-latest", 200_000, 8_192, params=_CLAUDE_PARAMS),
-    _m("gemini", "gemini-3-pro-preview", 1_048_576, 65_536, vision=True, reasoning=True),
-    _m("gemini", "gemini-2.5-pro", 1_048_576, 65_536, vision=True, reasoning=True),
-    _m("gemini", "gemini-2.5-flash", 1_048_576, 65_536, vision=True, reasoning=True),
-    _m("gemini", "gemini-2.5-flash-lite", 1_048_576, 65_536, vision=True, reasoning=True),
-    _m("gemini", "gemini-2.0-flash", 1_048_576, 8_192, vision=True),
+    _m("anthropic", "claude-3-5-haiku-latest", 200_000, 8_192, params=CLAUDE_PARAMS),
+    _m("gemini", "gemini-3-pro-preview", 1_048_576, 65_536, **_G3),
+    _m("gemini", "gemini-2.5-pro", 1_048_576, 65_536, **_G25),
+    _m("gemini", "gemini-2.5-flash", 1_048_576, 65_536, **_G25),
+    _m("gemini", "gemini-2.5-flash-lite", 1_048_576, 65_536, **_G25),
+    _m(
+        "gemini",
+        "gemini-2.0-flash",
+        1_048_576,
+        8_192,
+        vision=True,
+        params=GEMINI_PARAMS | {"presence_penalty", "frequency_penalty"},
+    ),
     ModelInfo("demo", "demo", 32_768, 4_096, tools=False, label="offline demo: canned answers"),
 )
 """Known models. Models discovered at run time (Ollama, custom endpoints) are added beside."""
@@ -253,29 +291,7 @@ def find_model(provider: str, model: str) -> ModelInfo | None:
 
 
 def model_info(r: Route) -> ModelInfo:
-    """What is known of ``r``'s model: its catalog entry, or an entry that allows every
-    parameter when the model is not in the catalog (local and custom models)."""
+    """What is known of ``r``'s model: its catalog entry, or an entry that allows the common
+    OpenAI parameters (:data:`COMMON_PARAMS`) when the model is not in the catalog (local and
+    custom models)."""
     return find_model(r.provider, r.model) or ModelInfo(r.model, r.provider)
-
-
-def applicable(request: ChatRequest, info: ModelInfo) -> tuple[ChatRequest, list[str]]:
-    """Drop the parameters ``info`` does not accept.
-
-    Returns:
-        The request without them, and one note per dropped parameter
-        (e.g. ``"temperature is not supported by o3-mini; not sent"``).
-    """
-    changes: dict[str, object] = {}
-    notes: list[str] = []
-    for param in ("temperature", "top_p", "max_tokens", "seed"):
-        if getattr(request, param) is not None and param not in info.params:
-            changes[param] = None
-            notes.append(f"{param} is not supported by {info.id}; not sent")
-    if info.temperature_or_top_p and request.temperature is not None and request.top_p is not None:
-        if "top_p" not in changes:
-            changes["top_p"] = None
-            notes.append(f"{info.id} takes temperature or top_p, not both; top_p not sent")
-    if request.stop and "stop" not in info.params:
-        changes["stop"] = ()
-        notes.append(f"stop sequences are not supported by {info.id}; not sent")
-    return (replace(request, **changes) if changes else request), notes  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 
 class Role(StrEnum):
@@ -69,6 +69,36 @@ class Message:
         return cls(Role.ASSISTANT, text)
 
 
+ResponseKind = Literal["text", "json_object", "json_schema"]
+"""What shape the answer must take: free text, any JSON object, or JSON matching a schema."""
+
+REASONING_EFFORTS: tuple[str, ...] = ("minimal", "low", "medium", "high")
+"""Every reasoning effort a :class:`ChatRequest` may carry, least first (OpenAI's
+``reasoning_effort``, https://platform.openai.com/docs/api-reference/chat/create)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseFormat:
+    """The shape the answer must take.
+
+    Attributes:
+        kind: ``text`` (no constraint), ``json_object`` (the answer must parse as a JSON
+            object) or ``json_schema`` (the answer must also match :attr:`schema`).
+        schema: the JSON Schema for ``json_schema``, or None.
+        name: the schema's name, as OpenAI's ``json_schema.name`` wants one
+            (``^[a-zA-Z0-9_-]{1,64}$``).
+    """
+
+    kind: ResponseKind = "text"
+    schema: dict[str, Any] | None = None
+    name: str = "answer"
+
+    @property
+    def is_json(self) -> bool:
+        """Whether the answer must be JSON."""
+        return self.kind != "text"
+
+
 @dataclass(frozen=True, slots=True)
 class ChatRequest:
     """Everything needed for one chat call, in provider-neutral form.
@@ -85,7 +115,18 @@ class ChatRequest:
             (Anthropic requires one; its adapter fills a default in).
         stop: stop sequences.
         seed: sampling seed where the provider supports one.
-        stream: whether the caller wants a stream; adapters' ``stream`` always streams.
+        stream: whether the caller wants a stream; adapters' ``stream`` always streams and
+            ``complete`` never does, so this only tells callers which one to use.
+        presence_penalty: -2..2, penalises tokens that appeared at all (OpenAI, Gemini,
+            Ollama), or None.
+        frequency_penalty: -2..2, penalises tokens by how often they appeared, or None.
+        reasoning_effort: one of :data:`REASONING_EFFORTS` for models that take one (OpenAI
+            o-series and GPT-5; Gemini 3's ``thinkingLevel``), or None for the default.
+        thinking_budget: the most tokens the model may think, for models that take a budget
+            (Anthropic extended thinking ``budget_tokens``, at least 1024 and below
+            ``max_tokens``; Gemini 2.5 ``thinkingBudget``, 0 turns thinking off on Flash), or
+            None for the provider's default (Anthropic: no extended thinking).
+        response_format: the answer's required shape, or None for free text.
     """
 
     model: str
@@ -97,6 +138,17 @@ class ChatRequest:
     stop: tuple[str, ...] = ()
     seed: int | None = None
     stream: bool = True
+    presence_penalty: float | None = None
+    frequency_penalty: float | None = None
+    reasoning_effort: str | None = None
+    thinking_budget: int | None = None
+    response_format: ResponseFormat | None = None
+
+    @property
+    def json_mode(self) -> ResponseFormat | None:
+        """The response format when the answer must be JSON, else None."""
+        fmt = self.response_format
+        return fmt if fmt is not None and fmt.is_json else None
 
     def with_model(self, model: str) -> ChatRequest:
         """A copy of this request aimed at ``model``."""

@@ -89,15 +89,22 @@ def request_body(request: ChatRequest, provider: str, *, stream: bool) -> dict[s
     """The JSON body of ``POST /v1/messages`` for ``request``.
 
     The system prompt goes in the top-level ``system`` field (the API has no system role);
-    ``max_tokens`` is always present (the API requires it); ``seed`` is never sent (the API
-    has no such parameter). Unset parameters are left out.
+    ``max_tokens`` is always present (the API requires it); ``seed``, the penalties, reasoning
+    effort and response formats are never sent (the API has no such parameters). A thinking
+    budget becomes ``thinking: {type: enabled, budget_tokens}``
+    (https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking); as the budget
+    must stay below ``max_tokens``, the default ``max_tokens`` is then the budget plus the usual
+    default. Unset parameters are left out.
     """
+    max_tokens = request.max_tokens
+    if max_tokens is None:
+        max_tokens = default_max_tokens(provider, request.model)
+        if request.thinking_budget is not None:
+            max_tokens += request.thinking_budget
     body: dict[str, Any] = {
         "model": request.model,
         "messages": [{"role": str(m.role), "content": _content(m)} for m in request.messages],
-        "max_tokens": request.max_tokens
-        if request.max_tokens is not None
-        else default_max_tokens(provider, request.model),
+        "max_tokens": max_tokens,
     }
     if request.system:
         body["system"] = request.system
@@ -107,6 +114,8 @@ def request_body(request: ChatRequest, provider: str, *, stream: bool) -> dict[s
         body["top_p"] = request.top_p
     if request.stop:
         body["stop_sequences"] = list(request.stop)
+    if request.thinking_budget is not None:
+        body["thinking"] = {"type": "enabled", "budget_tokens": request.thinking_budget}
     if stream:
         body["stream"] = True
     return body

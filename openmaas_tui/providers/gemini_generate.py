@@ -74,8 +74,13 @@ def request_body(request: ChatRequest) -> dict[str, Any]:
     ``systemInstruction`` and ``generationConfig`` only when something in them is set.
 
     ``generationConfig`` carries ``temperature``, ``topP``, ``maxOutputTokens``,
-    ``stopSequences`` and ``seed``, each only when set
-    (https://ai.google.dev/api/generate-content#generationconfig).
+    ``stopSequences``, ``seed``, ``presencePenalty``, ``frequencyPenalty``, each only when set,
+    ``responseMimeType: application/json`` for JSON (with ``responseJsonSchema`` for a
+    schema), and ``thinkingConfig`` with ``thinkingBudget`` (tokens, Gemini 2.5) or
+    ``thinkingLevel`` (the reasoning effort, Gemini 3)
+    (https://ai.google.dev/api/generate-content#generationconfig,
+    https://ai.google.dev/gemini-api/docs/thinking,
+    https://ai.google.dev/gemini-api/docs/structured-output).
     """
     body: dict[str, Any] = {"contents": [_content(m) for m in request.messages]}
     if request.system:
@@ -91,6 +96,22 @@ def request_body(request: ChatRequest) -> dict[str, Any]:
         config["stopSequences"] = list(request.stop)
     if request.seed is not None:
         config["seed"] = request.seed
+    if request.presence_penalty is not None:
+        config["presencePenalty"] = request.presence_penalty
+    if request.frequency_penalty is not None:
+        config["frequencyPenalty"] = request.frequency_penalty
+    fmt = request.json_mode
+    if fmt is not None:
+        config["responseMimeType"] = "application/json"
+        if fmt.kind == "json_schema":
+            config["responseJsonSchema"] = fmt.schema
+    thinking: dict[str, Any] = {}
+    if request.thinking_budget is not None:
+        thinking["thinkingBudget"] = request.thinking_budget
+    elif request.reasoning_effort is not None:
+        thinking["thinkingLevel"] = request.reasoning_effort
+    if thinking:
+        config["thinkingConfig"] = thinking
     if config:
         body["generationConfig"] = config
     return body

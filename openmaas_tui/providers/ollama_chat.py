@@ -100,7 +100,10 @@ def ollama_base_url(environ: Mapping[str, str]) -> str:
 
 def chat_body(request: ChatRequest, *, stream: bool) -> dict[str, Any]:
     """The JSON body of ``POST /api/chat`` for ``request``: the system prompt as a first
-    ``system`` message, images as the ``images`` list, and only the options that are set."""
+    ``system`` message, images as the ``images`` list, and only the options that are set
+    (``presence_penalty`` and ``frequency_penalty`` are options too); a JSON response format
+    becomes ``format`` (https://github.com/ollama/ollama/blob/main/docs/api.md#generate-a-chat-completion).
+    Reasoning effort and thinking budget are not sent (``/api/chat`` has neither)."""
     messages: list[dict[str, Any]] = []
     if request.system:
         messages.append({"role": "system", "content": request.system})
@@ -119,6 +122,8 @@ def chat_body(request: ChatRequest, *, stream: bool) -> dict[str, Any]:
             ("top_p", request.top_p),
             ("num_predict", request.max_tokens),
             ("seed", request.seed),
+            ("presence_penalty", request.presence_penalty),
+            ("frequency_penalty", request.frequency_penalty),
         )
         if value is not None
     }
@@ -126,6 +131,10 @@ def chat_body(request: ChatRequest, *, stream: bool) -> dict[str, Any]:
         options["stop"] = list(request.stop)
     if options:
         body["options"] = options
+    fmt = request.json_mode
+    if fmt is not None:
+        # "json", or the JSON schema itself (https://ollama.com/blog/structured-outputs).
+        body["format"] = fmt.schema if fmt.kind == "json_schema" else "json"
     return body
 
 

@@ -26,6 +26,7 @@ from openmaas_tui.core.types import (
     Completion,
     ContentPart,
     ImagePart,
+    ResponseFormat,
     StreamEvent,
 )
 from openmaas_tui.providers.base import (
@@ -59,6 +60,15 @@ def _content(content: str | tuple[ContentPart, ...]) -> str | list[dict[str, Any
         else:
             parts.append({"type": "text", "text": part.text})
     return parts
+
+
+def _response_format(fmt: ResponseFormat) -> dict[str, Any]:
+    """``response_format``: ``{"type": "json_object"}``, or ``{"type": "json_schema",
+    "json_schema": {"name", "schema"}}`` (https://platform.openai.com/docs/api-reference/chat/create
+    and https://platform.openai.com/docs/guides/structured-outputs)."""
+    if fmt.kind == "json_schema":
+        return {"type": "json_schema", "json_schema": {"name": fmt.name, "schema": fmt.schema}}
+    return {"type": "json_object"}
 
 
 async def _drain(response: httpx.Response) -> None:
@@ -118,7 +128,8 @@ class OpenAIChatAdapter:
 
     def build_body(self, request: ChatRequest, *, stream: bool) -> dict[str, Any]:
         """The JSON body for ``request``; parameters left as None (or no stop sequences) are
-        not sent.
+        not sent. ``thinking_budget`` is never sent (Chat Completions has no such field;
+        reasoning models take ``reasoning_effort``).
 
         Args:
             request: what to ask.
@@ -142,6 +153,15 @@ class OpenAIChatAdapter:
             body["stop"] = list(request.stop)
         if request.seed is not None:
             body["seed"] = request.seed
+        if request.presence_penalty is not None:
+            body["presence_penalty"] = request.presence_penalty
+        if request.frequency_penalty is not None:
+            body["frequency_penalty"] = request.frequency_penalty
+        if request.reasoning_effort is not None:
+            body["reasoning_effort"] = request.reasoning_effort
+        fmt = request.json_mode
+        if fmt is not None:
+            body["response_format"] = _response_format(fmt)
         if stream:
             body["stream"] = True
             if self._stream_options:

@@ -9,7 +9,14 @@ import httpx
 import pytest
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.types import ChatRequest, ImagePart, Message, Role, TextPart
+from openmaas_tui.core.types import (
+    ChatRequest,
+    ImagePart,
+    Message,
+    ResponseFormat,
+    Role,
+    TextPart,
+)
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.server import Reply, Request
 from openmaas_tui.providers.anthropic_messages import AnthropicAdapter
@@ -227,3 +234,32 @@ async def test_defaults() -> None:
         adapter = AnthropicAdapter(client)
     assert adapter.provider == "anthropic"
     assert adapter.base_url == "https://api.anthropic.com"
+
+
+async def test_thinking_budget_becomes_extended_thinking(
+    adapter: AnthropicAdapter, server: ReplayServer
+) -> None:
+    sent = (await _sent_stream(adapter, server, thinking_budget=2048, max_tokens=8192)).json()
+    assert sent["thinking"] == {"type": "enabled", "budget_tokens": 2048}
+    assert sent["max_tokens"] == 8192
+
+
+async def test_thinking_budget_raises_the_default_max_tokens(
+    adapter: AnthropicAdapter, server: ReplayServer
+) -> None:
+    sent = (await _sent_stream(adapter, server, thinking_budget=4096)).json()
+    assert sent["max_tokens"] == MAX_TOKENS_CAP + 4096 > sent["thinking"]["budget_tokens"]
+
+
+async def test_parameters_anthropic_lacks_are_never_sent(
+    adapter: AnthropicAdapter, server: ReplayServer
+) -> None:
+    sent = await _sent_stream(
+        adapter,
+        server,
+        presence_penalty=0.5,
+        frequency_penalty=0.5,
+        reasoning_effort="high",
+        response_format=ResponseFormat("json_object"),
+    )
+    assert set(sent.json()) == {"model", "messages", "max_tokens", "stream"}

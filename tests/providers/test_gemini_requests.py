@@ -11,7 +11,14 @@ import pytest
 
 from openmaas_tui.core.catalog import find_model
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.types import ChatRequest, ImagePart, Message, Role, TextPart
+from openmaas_tui.core.types import (
+    ChatRequest,
+    ImagePart,
+    Message,
+    ResponseFormat,
+    Role,
+    TextPart,
+)
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.server import Reply, Request
 from openmaas_tui.providers.gemini_generate import GeminiAdapter, request_body
@@ -216,3 +223,42 @@ async def test_unreachable_endpoint_is_a_connection_failure() -> None:
         with pytest.raises(OpenMaaSError) as listing:
             await adapter.list_models(KEY)
         assert listing.value.code is ErrorCode.STREAM_CONNECTION_FAILED
+
+
+SCHEMA = {"type": "object", "properties": {"city": {"type": "string"}}}
+
+
+async def test_penalties_thinking_budget_and_json_schema(server: ReplayServer) -> None:
+    request = ChatRequest(
+        model=MODEL,
+        messages=(Message.user("Hi"),),
+        presence_penalty=0.5,
+        frequency_penalty=0.25,
+        thinking_budget=1024,
+        response_format=ResponseFormat("json_schema", SCHEMA),
+    )
+    config = (await _stream(server, request, KEY)).json()["generationConfig"]
+    assert config == {
+        "presencePenalty": 0.5,
+        "frequencyPenalty": 0.25,
+        "responseMimeType": "application/json",
+        "responseJsonSchema": SCHEMA,
+        "thinkingConfig": {"thinkingBudget": 1024},
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "config"),
+    [
+        ({"thinking_budget": 0}, {"thinkingConfig": {"thinkingBudget": 0}}),
+        ({"reasoning_effort": "low"}, {"thinkingConfig": {"thinkingLevel": "low"}}),
+        (
+            {"response_format": ResponseFormat("json_object")},
+            {"responseMimeType": "application/json"},
+        ),
+        ({"response_format": ResponseFormat("text")}, None),
+    ],
+)
+def test_thinking_and_json_alone(changes: dict[str, Any], config: dict[str, Any] | None) -> None:
+    request = ChatRequest(model=MODEL, messages=(Message.user("Hi"),), **changes)
+    assert request_body(request).get("generationConfig") == config

@@ -6,7 +6,14 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from openmaas_tui.core.types import ChatRequest, ImagePart, Message, Role, TextPart
+from openmaas_tui.core.types import (
+    ChatRequest,
+    ImagePart,
+    Message,
+    ResponseFormat,
+    Role,
+    TextPart,
+)
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.providers.ollama_chat import OllamaChatAdapter, ollama_base_url
 from tests.replay_helpers import fixture_path
@@ -189,3 +196,37 @@ async def test_bearer_header_with_key_and_nowhere_else(
         assert request.headers["authorization"] == f"Bearer {KEY}"
         assert KEY not in request.body.decode()
         assert all(KEY not in value for value in request.query.values())
+
+
+SCHEMA = {"type": "object", "properties": {"age": {"type": "integer"}}}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "sent"),
+    [
+        (ResponseFormat("json_schema", SCHEMA), SCHEMA),
+        (ResponseFormat("json_object"), "json"),
+        (ResponseFormat("text"), None),
+    ],
+)
+async def test_penalties_are_options_and_json_is_format(
+    server: ReplayServer,
+    adapter: OllamaChatAdapter,
+    fmt: ResponseFormat,
+    sent: object,
+) -> None:
+    server.queue(fixture_reply(STREAM))
+    request = ChatRequest(
+        model="qwen3:0.6b",
+        messages=(Message.user("Hi"),),
+        presence_penalty=1.5,
+        frequency_penalty=0.0,
+        reasoning_effort="low",
+        thinking_budget=1024,
+        response_format=fmt,
+    )
+    await run_stream(adapter, request, None)
+    body = server.last.json()
+    assert body["options"] == {"presence_penalty": 1.5, "frequency_penalty": 0.0}
+    assert body.get("format") == sent
+    assert "think" not in body

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import AsyncGenerator
+from dataclasses import replace
 from typing import Any, cast
 
 import httpx
@@ -16,6 +17,7 @@ from openmaas_tui.core.types import (
     ChatRequest,
     ImagePart,
     Message,
+    ResponseFormat,
     Role,
     StreamEvent,
     TextDelta,
@@ -238,3 +240,48 @@ async def test_a_stream_left_early_frees_its_connection(
     assert isinstance(first, TextDelta) and first.text == "1"
     completion = await collect(chat.stream(BARE, KEY), BARE.model)
     assert completion.text == "1, 2, 3, 4, 5"
+
+
+SCHEMA = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
+
+
+async def test_penalties_effort_and_json_schema_in_openai_form(
+    server: ReplayServer, client: httpx.AsyncClient
+) -> None:
+    request = replace(
+        BARE,
+        model="gpt-5-mini",
+        presence_penalty=0.5,
+        frequency_penalty=-0.25,
+        reasoning_effort="minimal",
+        thinking_budget=2048,
+        response_format=ResponseFormat("json_schema", SCHEMA, "count"),
+    )
+    await collect(adapter(client, server).stream(request, KEY), request.model)
+    body = server.last.json()
+    assert body["presence_penalty"] == 0.5 and body["frequency_penalty"] == -0.25
+    assert body["reasoning_effort"] == "minimal"
+    assert body["response_format"] == {
+        "type": "json_schema",
+        "json_schema": {"name": "count", "schema": SCHEMA},
+    }
+    assert "thinking_budget" not in body and "thinking" not in body
+
+
+@pytest.mark.parametrize(
+    ("fmt", "sent"),
+    [
+        (ResponseFormat("json_object"), {"type": "json_object"}),
+        (ResponseFormat("text"), None),
+        (None, None),
+    ],
+)
+async def test_json_object_mode_and_plain_text(
+    server: ReplayServer,
+    client: httpx.AsyncClient,
+    fmt: ResponseFormat | None,
+    sent: dict[str, str] | None,
+) -> None:
+    server.queue(fixture_reply(JSON))
+    await adapter(client, server).complete(replace(BARE, response_format=fmt), KEY)
+    assert server.last.json().get("response_format") == sent
