@@ -115,8 +115,13 @@ class Summary:
 
 def _best(rows: Sequence[Row], value: Callable[[Row], float | None], lowest: bool) -> int | None:
     """The finished row with the best known value; None when none is known or several share
-    the best value (all free local models are not "the cheapest")."""
-    known = [(v if lowest else -v, r.index) for r in rows if r.ok and (v := value(r)) is not None]
+    the best value as shown (all free local models are not "the cheapest"; 290 ms and 290.4 ms
+    are a tie). Values are compared at 3 significant digits."""
+    known = [
+        (float(f"{v if lowest else -v:.3g}"), r.index)
+        for r in rows
+        if r.ok and (v := value(r)) is not None
+    ]
     if not known:
         return None
     known.sort()
