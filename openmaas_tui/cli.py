@@ -2,6 +2,7 @@
 
 openmaas [-m MODEL] [--provider P] [--base-url URL] [--demo]     the playground
 openmaas ask [options] [PROMPT]                                    one answer to stdout
+openmaas compare -m MODEL -m MODEL [options] [PROMPT]              several models race
 openmaas keys set|list|delete|test PROVIDER                        API keys
 openmaas models [--discover]                                       known models
 openmaas sessions list|show|export|import                          the saved history
@@ -17,7 +18,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 from openmaas_tui import __version__
-from openmaas_tui.commands import ask, keys, models, prices, sessions
+from openmaas_tui.commands import ask, compare, keys, models, prices, sessions
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.services import Services, open_services
 
@@ -43,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="start with the offline demo model")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     ask.add_arguments(sub.add_parser("ask", help="ask one question; the answer goes to stdout"))
+    compare.add_arguments(
+        sub.add_parser("compare", help="several models answer one prompt at once, side by side")
+    )
     keys.add_arguments(sub.add_parser("keys", help="manage API keys (OS keyring or memory)"))
     models.add_arguments(sub.add_parser("models", help="list known models"))
     sessions.add_arguments(sub.add_parser("sessions", help="list, show, export, import sessions"))
@@ -56,6 +60,7 @@ _COMMANDS: dict[str, Command] = {
     "models": models.main,
     "sessions": sessions.main,
     "prices": prices.main,
+    "compare": compare.main,
 }
 
 

@@ -8,7 +8,7 @@ finishes, the answer joins the session's context and its usage and cost join the
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import partial
 
 from textual import on, work
@@ -24,12 +24,13 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.http import prepare_transport
 from openmaas_tui.core.pricing import cost_usd
 from openmaas_tui.core.tokens import encoding_for
-from openmaas_tui.core.types import ChatRequest
+from openmaas_tui.core.types import ChatRequest, Message, Usage
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 from openmaas_tui.ui.answer import AnswerView
 from openmaas_tui.ui.chat_pane import ChatPane, Welcome
 from openmaas_tui.ui.errors import ErrorView
+from openmaas_tui.ui.live_markdown import LiveMarkdown
 from openmaas_tui.ui.markdown_lines import warm_up as draw_sample
 from openmaas_tui.ui.params import ParamsPanel
 from openmaas_tui.ui.prompt import PromptArea
@@ -52,6 +53,7 @@ class PlaygroundApp(App[None]):
         Binding("ctrl+l", "focus_model", "Model", id="model"),
         Binding("ctrl+o", "focus_params", "Params", id="params"),
         Binding("f2", "keys", "Keys", id="keys"),
+        Binding("f3", "compare", "Compare", id="compare", tooltip="Race several models"),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, id="sidebar"),
         Binding("ctrl+q", "quit", "Quit", id="quit"),
     ]
@@ -152,6 +154,11 @@ class PlaygroundApp(App[None]):
         yield SystemCommand("New chat", "Start a new session (ctrl+n)", self.action_new_session)
         yield SystemCommand("Stop", "Stop the answer that is streaming (escape)", self.action_stop)
         yield SystemCommand("API keys", "Add, delete and test API keys (f2)", self.action_keys)
+        yield SystemCommand(
+            "Compare models",
+            "Several models answer one prompt side by side (f3)",
+            self.action_compare,
+        )
         yield SystemCommand("Model", "Choose the model (ctrl+l)", self.action_focus_model)
         yield SystemCommand(
             "Parameters",
@@ -363,6 +370,56 @@ class PlaygroundApp(App[None]):
 
         if not isinstance(self.screen, KeysScreen):
             self.push_screen(KeysScreen(self.services))
+
+    # -- compare --------------------------------------------------------------------------
+
+    _PLAYGROUND_ACTIONS = _PLAYGROUND_ACTIONS | {"compare"}
+
+    def action_compare(self) -> None:
+        """Open the compare screen with the selected model as its first target."""
+        from openmaas_tui.core.compare import CompareTarget
+        from openmaas_tui.ui.compare_screen import CompareScreen
+
+        spec = self.params.params.model
+        base_urls = {self.start_spec: self.base_url} if self.base_url else {}
+        target = CompareTarget(spec, base_url=base_urls.get(spec))
+        screen = CompareScreen(
+            self.services,
+            targets=[target],
+            choices=self.params.choices,
+            context=tuple(self.current.messages),
+            base_urls=base_urls,
+        )
+        self.push_screen(screen)
+
+    async def adopt(
+        self,
+        model_spec: str,
+        prompt: str,
+        answer_text: str,
+        usage: Usage | None,
+        cost: float | None,
+        *,
+        estimated: bool = False,
+        context: Sequence[Message] = (),
+    ) -> Session:
+        """Carry on with one compare answer: a new session holding ``context``, ``prompt`` and
+        ``answer_text`` (its ``usage`` and ``cost`` in USD added to the totals), opened."""
+        session = Session(model=model_spec)
+        session.messages.extend(context)
+        session.add_user(prompt)
+        session.add_answer(answer_text)
+        if usage is not None:
+            session.totals.add(usage, cost, estimated=estimated)
+        self.sessions.append(session)
+        pane = ChatPane(session)
+        await self.query_one(ContentSwitcher).add_content(pane)
+        answer = LiveMarkdown(classes="answer")
+        answer.append(answer_text)
+        await pane.mount(Static(prompt, classes="user", markup=False), answer)
+        await answer.finish()
+        await self.open_session(session)
+        return session
 
     def use_demo(self) -> None:
         """Select the offline demo model."""

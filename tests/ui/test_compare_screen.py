@@ -1,0 +1,185 @@
+"""The compare screen through the Pilot: three targets on replay servers (one answering 429, one
+slow) race; the others end with the recorded counts, the failing column shows RATE_LIMITED, the
+summary lists them in finishing order; f3 opens it; continuing turns a column into a chat."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from openmaas_tui.cli import build_app
+from openmaas_tui.core.compare import CompareTarget, LaneStatus
+from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
+from openmaas_tui.loopback.synth import openai_stream_reply
+from openmaas_tui.ui.app import PlaygroundApp
+from openmaas_tui.ui.compare_screen import CompareScreen
+from openmaas_tui.ui.compare_summary import CompareSummary
+from tests.replay_helpers import expected, fixture_path
+
+SIZE = (160, 45)
+TEXT = "anthropic/stream_text.sse"
+GEMINI = "gemini/sse_text.sse"
+RATE_LIMITED = "openai/error_429_rate_limit.json"
+
+
+@pytest.fixture
+async def three() -> AsyncIterator[list[ReplayServer]]:
+    servers = [
+        ReplayServer(fixture_reply(fixture_path(TEXT))),
+        ReplayServer(fixture_reply(fixture_path(RATE_LIMITED))),
+        ReplayServer(fixture_reply(fixture_path(GEMINI), chunk_delay_s=0.05)),
+    ]
+    for s in servers:
+        await s.start()
+    yield servers
+    for s in servers:
+        await s.stop()
+
+
+def _targets(servers: list[ReplayServer]) -> list[CompareTarget]:
+    fast, limited, slow = servers
+    return [
+        CompareTarget("claude-sonnet-4-5", provider="anthropic", base_url=fast.url),
+        CompareTarget("gpt-4o-mini", provider="openai", base_url=limited.url),
+        CompareTarget("gemini-2.5-flash", provider="gemini", base_url=slow.url),
+    ]
+
+
+async def _finished(pilot: Pilot[None], screen: CompareScreen) -> None:
+    while screen.run is None or not screen.run.finished:
+        await asyncio.sleep(0.01)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.15)  # one more counters tick
+
+
+async def _race(pilot: Pilot[None], servers: list[ReplayServer]) -> CompareScreen:
+    app = pilot.app
+    assert isinstance(app, PlaygroundApp)
+    screen = CompareScreen(app.services, targets=_targets(servers))
+    await app.push_screen(screen)
+    await pilot.pause()
+    await pilot.press(*"Two names for a pet pelican", "enter")
+    await _finished(pilot, screen)
+    return screen
+
+
+async def test_three_targets_one_rate_limited_one_slow(three: list[ReplayServer]) -> None:
+    app = build_app(["--demo", "--no-keyring"])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _race(pilot, three)
+        fast, limited, slow = screen.columns
+        assert screen.run is not None
+        lanes = screen.run.lanes
+        assert [lane.status for lane in lanes] == [
+            LaneStatus.DONE,
+            LaneStatus.ERROR,
+            LaneStatus.DONE,
+        ]
+        want_fast = expected(TEXT)["usage"]
+        want_slow = expected(GEMINI)["usage"]
+        slow_out = want_slow["output_tokens"] + (want_slow["reasoning_tokens"] or 0)
+        assert f"out {want_fast['output_tokens']:,} " in fast.counters.content.plain  # type: ignore[union-attr]
+        assert f"out {slow_out:,} " in slow.counters.content.plain  # type: ignore[union-attr]
+        assert "≈" not in fast.counters.content.plain  # type: ignore[union-attr]
+        assert limited.border_subtitle == "RATE_LIMITED"
+        assert limited.has_class("-error") and fast.has_class("-done")
+        error = limited.error()
+        assert error is not None and error.code == "RATE_LIMITED"
+        assert fast.answer.source == expected(TEXT)["text"]
+        assert slow.answer.source == expected(GEMINI)["text"]
+        summary = screen.query_one(CompareSummary)
+        assert summary.has_class("-shown")
+        assert summary.rows_shown == [0, 2, 1]  # by total time, the failed one last
+        summary.sort_by("order")
+        assert summary.rows_shown == [0, 1, 2]
+        row = summary.get_row("1")
+        assert str(row[2]) == "RATE_LIMITED"
+
+
+async def test_stop_and_rerun_one_column_from_the_keyboard(server: ReplayServer) -> None:
+    pieces = [f" w{i}" for i in range(300)]
+    server.default = openai_stream_reply(pieces, chunk_delay_s=0.01)
+    app = build_app(["--demo", "--no-keyring"])
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app, PlaygroundApp)
+        targets = [CompareTarget("m", provider="openai", base_url=server.url)] * 2
+        screen = CompareScreen(app.services, targets=targets)
+        await app.push_screen(screen)
+        await pilot.press(*"hi", "enter")
+        await pilot.pause()
+        second = screen.columns[1]
+        second.focus()
+        await pilot.press("s")
+        await _finished(pilot, screen)
+        assert screen.run is not None and screen.run.lanes[1].status == LaneStatus.STOPPED
+        assert second.border_subtitle == "stopped"
+        assert screen.run.lanes[0].status == LaneStatus.DONE
+        assert screen.columns[0].answer.source == "".join(pieces)
+        await pilot.press("r")
+        await pilot.pause()
+        assert not screen.query_one(CompareSummary).has_class("-shown")
+        await _finished(pilot, screen)
+        assert str(screen.run.lanes[1].status) == "done"
+        assert second.answer.source == "".join(pieces)
+        await pilot.press("left")
+        assert app.focused is screen.columns[0]
+
+
+async def test_f3_opens_the_screen_and_continue_makes_a_chat(three: list[ReplayServer]) -> None:
+    app = build_app(["--demo", "--no-keyring"])
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app, PlaygroundApp)
+        await pilot.press("f3")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        assert [c.target.spec for c in screen.columns] == ["demo"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CompareScreen)
+        race = await _race(pilot, three)
+        race.columns[0].focus()
+        before = len(app.sessions)
+        await pilot.press("c")
+        await pilot.pause()
+        assert not isinstance(app.screen, CompareScreen)
+        assert len(app.sessions) == before + 1
+        session = app.current
+        assert session.model == "anthropic/claude-sonnet-4-5"
+        assert [m.text for m in session.messages] == [
+            "Two names for a pet pelican",
+            expected(TEXT)["text"],
+        ]
+        assert session.totals.output_tokens == expected(TEXT)["usage"]["output_tokens"]
+
+
+async def test_export_writes_markdown_and_json_to_the_data_dir(
+    three: list[ReplayServer], isolated_home: Path
+) -> None:
+    app = build_app(["--demo", "--no-keyring"])
+    async with app.run_test(size=SIZE) as pilot:
+        await _race(pilot, three)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+    files = sorted(p.suffix for p in (isolated_home / "data" / "compare").iterdir())
+    assert files == [".json", ".md"]
+
+
+async def test_fewer_than_two_targets_is_refused_with_a_hint() -> None:
+    app = build_app(["--demo", "--no-keyring"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        await pilot.press(*"hi", "enter")
+        await pilot.pause()
+        assert screen.run is None
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert len(screen.columns) == 2
+        assert [c.target.spec for c in screen.columns] == ["demo", "demo"]
