@@ -39,8 +39,14 @@ TOTALS = (
 text or tokens but no cost makes the cost unknown; an empty failed answer costs nothing."""
 
 
+_ROLES = {r.value: r for r in Role}
+_STATES = {s.value: s for s in MessageState}
+
+
 def _json_object(text: str) -> dict[str, Any]:
-    value = json.loads(text) if text else {}
+    if not text or text == "{}":  # the common case, without a parse
+        return {}
+    value = json.loads(text)
     return value if isinstance(value, dict) else {}
 
 
@@ -81,12 +87,12 @@ def session_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredSession:
 
 def message_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredMessage:
     """A message from the :data:`MESSAGE_COLUMNS` of ``row``."""
-    attachments = json.loads(row[5]) if row[5] else []
+    attachments = json.loads(row[5]) if row[5] and row[5] != "[]" else []
     return StoredMessage(
         id=int(row[0]),
         session_id=row[1],
         position=int(row[2]),
-        role=Role(row[3]),
+        role=_ROLES[row[3]],
         content=row[4],
         attachments=tuple(a for a in attachments if isinstance(a, dict)),
         reasoning=row[6],
@@ -106,5 +112,5 @@ def message_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredMessage:
         finish_reason_raw=row[20],
         error_code=row[21],
         error_message=row[22],
-        state=MessageState(row[23]),
+        state=_STATES[row[23]],
     )
