@@ -318,6 +318,13 @@ async def test_no_keyring_is_said_once_after_the_first_screen(isolated_home: Pat
     keyring.set_keyring(keyring.backends.fail.Keyring())  # type: ignore[no-untyped-call]
     app = build_app(["--demo"])
     async with app.run_test(size=SIZE) as pilot:
+        # The keyring is looked for after the first refresh, which may come late on a busy
+        # machine: wait for the notice rather than for the workers that exist now.
+        for _ in range(500):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if app._notifications:
+                break
         await app.workers.wait_for_complete()
         await pilot.pause()
         messages = [n.message for n in app._notifications]
