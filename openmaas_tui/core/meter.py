@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from openmaas_tui.core.estimate import CountKind, format_count
 from openmaas_tui.core.money import format_usd
 from openmaas_tui.core.pricing import Price, cost_usd
 from openmaas_tui.core.types import (
@@ -129,10 +130,11 @@ def counters_line(
     """One line of counters for an answer, the same in the app and the CLI:
     ``gpt-4o-mini · TTFT 312 ms · 48.1 tok/s · 17 in / 10 out · $0.0002``.
 
-    Counts are those of :func:`usage_in_force`; local estimates are marked ``≈`` (the cost
-    too). An unknown price reads ``price unknown``, never $0. The line ends with ``stopped``,
-    ``cut at max_tokens`` or ``stopped by the content filter`` when that is how it ended, and
-    says ``waiting…`` until the first token.
+    Counts are those of :func:`usage_in_force`, written by
+    :func:`~openmaas_tui.core.estimate.format_count`: exact ones plain, local estimates marked
+    ``≈`` (the cost too). An unknown price reads ``price unknown``, never $0. The line ends
+    with ``stopped``, ``cut at max_tokens`` or ``stopped by the content filter`` when that is
+    how it ended, and says ``waiting…`` until the first token.
     """
     parts = [label]
     if (ttft := meter.ttft_ms) is not None:
@@ -143,8 +145,9 @@ def counters_line(
         out = usage.output_tokens
         if out is not None and (rate := meter.tokens_per_s(out)) is not None:
             parts.append(f"{rate:.1f} tok/s")
-        shown_in = "?" if usage.input_tokens is None else f"{mark}{usage.input_tokens:,}"
-        parts.append(f"{shown_in} in / {mark}{usage.output_tokens or 0:,} out")
+        kind = CountKind.LOCAL if estimated else CountKind.EXACT
+        shown_in = "?" if usage.input_tokens is None else format_count(usage.input_tokens, kind)
+        parts.append(f"{shown_in} in / {format_count(usage.output_tokens or 0, kind)} out")
         cost = cost_usd(price, usage) if usage.input_tokens is not None else None
         parts.append(f"{mark if cost is not None else ''}{format_usd(cost)}")
     elif meter.finished_at is None and meter.ttft_ms is None:

@@ -30,6 +30,7 @@ from openmaas_tui.services import Services
 from openmaas_tui.ui.answer import AnswerView
 from openmaas_tui.ui.chat_pane import ChatPane, Welcome
 from openmaas_tui.ui.errors import ErrorView
+from openmaas_tui.ui.estimate import EstimateLine
 from openmaas_tui.ui.live_markdown import LiveMarkdown
 from openmaas_tui.ui.markdown_lines import warm_up as draw_sample
 from openmaas_tui.ui.params import ParamsPanel
@@ -90,6 +91,7 @@ class PlaygroundApp(App[None]):
                 yield PromptArea(
                     id="prompt", placeholder="Ask anything · enter sends · ctrl+j new line"
                 )
+                yield EstimateLine(id="estimate")
             yield ParamsPanel(self.start_spec, providers=self.services.providers, id="params")
         yield StatusLine(id="status")
         yield Footer()
@@ -173,6 +175,7 @@ class PlaygroundApp(App[None]):
         )
         yield SystemCommand("Use the demo model", "Offline canned answers, no key", self.use_demo)
         yield SystemCommand("Delete chat", "Delete the current session", self.delete_current)
+        yield from self.query_one(EstimateLine).commands()
 
     # -- state ----------------------------------------------------------------------------
 
@@ -231,6 +234,13 @@ class PlaygroundApp(App[None]):
                     hint="fix it in the parameter panel (ctrl+o)",
                 )
             )
+            return
+        # The estimate refuses what cannot fit (CONTEXT_TOO_LONG) and warns before the
+        # session's spending limit is crossed; either way the prompt stays.
+        held = await self.query_one(EstimateLine).held(text)
+        if isinstance(held, OpenMaaSError):
+            await self._show_error(held)
+        if held:
             return
         params = self.params.params
         try:

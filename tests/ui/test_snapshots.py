@@ -31,13 +31,24 @@ async def _steady_cursor(pilot: Pilot[None]) -> None:
     """The prompt's cursor blinks on a timer: hold it on so every screenshot is the same."""
     pilot.app.query_one(PromptArea).cursor_blink = False
     await pilot.pause()
+    await _settled_estimate(pilot)
+
+
+async def _settled_estimate(pilot: Pilot[None]) -> None:
+    """Let the estimate under the prompt count what would be sent (it waits one 0.15 s tick
+    for the typing to pause, then counts in a thread)."""
+    await pilot.pause(0.4)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 def test_welcome(snap_compare: Any, fast_demo: None) -> None:
     """First run, no key, no local server: the sessions sidebar with one new chat, the welcome
     (three ways in: the demo, a key with f2, a local server) in the chat pane, the prompt
     focused, the parameter panel with `demo (offline)` selected and empty fields showing their
-    defaults, the status line at 0 tokens and $0, and the footer's bindings."""
+    defaults, under the prompt the estimate of an empty message to the demo
+    (`≈N in · $0 · N / 32.8k · prices as of …`), the status line at 0 tokens and $0, and the
+    footer's bindings."""
     assert snap_compare(build_app(["--no-keyring"]), terminal_size=SIZE, run_before=_steady_cursor)
 
 
@@ -52,14 +63,15 @@ async def _demo_answer(pilot: Pilot[None]) -> None:
     meter.first_token_at = meter.started_at + 0.25
     meter.finished_at = meter.started_at + 2.25
     view.refresh_counters()
-    await pilot.pause()
+    await _settled_estimate(pilot)
 
 
 def test_main_screen_with_an_answer(snap_compare: Any, fast_demo: None) -> None:
     """The demo model has answered "show me a table": the session is titled by the question in
     the sidebar with its $0 cost; the chat pane, scrolled to the end, shows the answer's
     Markdown table and headings rendered, and under it one counters line `demo (offline) ·
-    TTFT 250 ms · … tok/s · N in / M out · $0`; the status line adds up the session."""
+    TTFT 250 ms · … tok/s · N in / M out · $0`; under the empty prompt the estimate of the next
+    message now counts the session's context; the status line adds up the session."""
     assert snap_compare(
         build_app(["--demo", "--no-keyring"]), terminal_size=SIZE, run_before=_demo_answer
     )
