@@ -24,7 +24,6 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.http import prepare_transport
 from openmaas_tui.core.pricing import cost_usd
 from openmaas_tui.core.tokens import encoding_for
-from openmaas_tui.core.types import ChatRequest
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 from openmaas_tui.ui.answer import AnswerView
@@ -235,16 +234,7 @@ class PlaygroundApp(App[None]):
         event.prompt.clear()
         session.add_user(text)
         session.model = params.model
-        request, notes = target.prepare(
-            ChatRequest(
-                model=target.route.model,
-                messages=tuple(session.messages),
-                system=params.system,
-                temperature=params.temperature,
-                top_p=params.top_p,
-                max_tokens=params.max_tokens,
-            )
-        )
+        request, notes = target.prepare(params.request(target.route.model, session.messages))
         for note in notes:
             self.notify(note, title=target.label, timeout=6)
         price = self.services.prices.price(target.route.provider, target.route.model)
