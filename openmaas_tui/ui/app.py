@@ -31,6 +31,7 @@ from openmaas_tui.ui.chat_pane import ChatPane, Welcome
 from openmaas_tui.ui.errors import ErrorView
 from openmaas_tui.ui.markdown_lines import warm_up as draw_sample
 from openmaas_tui.ui.params import ParamsPanel
+from openmaas_tui.ui.presets_ui import preset_commands
 from openmaas_tui.ui.prompt import PromptArea
 from openmaas_tui.ui.sessions import SessionList
 from openmaas_tui.ui.startup import calm_the_collector
@@ -154,7 +155,7 @@ class PlaygroundApp(App[None]):
         yield SystemCommand("Model", "Choose the model (ctrl+l)", self.action_focus_model)
         yield SystemCommand(
             "Parameters",
-            "Temperature, top_p, max_tokens, system prompt (ctrl+o)",
+            "Temperature, top_p, max_tokens, penalties, JSON, streaming, system prompt (ctrl+o)",
             self.action_focus_params,
         )
         yield SystemCommand(
@@ -165,6 +166,7 @@ class PlaygroundApp(App[None]):
         )
         yield SystemCommand("Use the demo model", "Offline canned answers, no key", self.use_demo)
         yield SystemCommand("Delete chat", "Delete the current session", self.delete_current)
+        yield from preset_commands(self)
 
     # -- state ----------------------------------------------------------------------------
 

@@ -287,7 +287,7 @@ def read_fields(texts: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
     return values, errors
 
 
-def summary(params: Params) -> str:
+def summary(params: RequestParams) -> str:
     """The values set, in a few characters each, for a one-line view of the panel
     (``t0.7 · p0.9 · 256 tok · json schema · no stream``); ``defaults`` when none are."""
     parts: list[str] = []

@@ -263,3 +263,43 @@ async def test_streaming_off_shows_progress_then_the_answer(server: ReplayServer
         assert " of ~" in seen[1][0]  # the first answer's duration is the estimate
         assert seen[1][1] is not None and seen[1][1] > 0
         assert [r.json().get("stream") for r in server.requests] == [None, None]
+
+
+async def _palette(pilot: Pilot[None], app: PlaygroundApp, command: str) -> None:
+    """Run ``command`` from the command palette, as typed."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*command)
+    for _ in range(50):  # the palette searches in the background
+        await pilot.pause(0.02)
+        if app.screen.query("CommandList Option, OptionList Option") or _has_hits(app):
+            break
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def _has_hits(app: PlaygroundApp) -> bool:
+    lists = app.screen.query("CommandList")
+    return bool(lists) and lists.first().option_count > 0  # type: ignore[attr-defined]
+
+
+async def test_presets_save_load_and_delete_from_the_palette(
+    server: ReplayServer, isolated_home: Any
+) -> None:
+    app = _playground(server, "openai", "gpt-4o-mini")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o", "down", "left", "left", "down", "down", "right")  # 0.8, 2048
+        saved = app.params.params
+        assert (saved.temperature, saved.max_tokens) == (0.8, 2048)
+        await _palette(pilot, app, "Save parameters as preset")
+        assert app.screen.query_one("#preset-name") is not None
+        await pilot.press(*"warm", "enter")
+        await pilot.pause()
+        text = (isolated_home / "presets.toml").read_text(encoding="utf-8")
+        assert "[presets.warm]" in text and "temperature = 0.8" in text
+        await pilot.press("ctrl+o", "ctrl+r")
+        assert app.params.params == Params(model="gpt-4o-mini")
+        await _palette(pilot, app, "Load preset: warm")
+        assert app.params.params == saved
+        await _palette(pilot, app, "Delete preset: warm")
+        assert "warm" not in (isolated_home / "presets.toml").read_text(encoding="utf-8")
