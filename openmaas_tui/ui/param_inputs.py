@@ -10,7 +10,7 @@ from typing import Any
 from textual import events
 from textual.binding import Binding
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Checkbox, Input, Select
+from textual.widgets import Checkbox, Input, Select, TextArea
 
 from openmaas_tui.core.request_params import RANGES
 from openmaas_tui.ui.params_state import ParamField
@@ -122,3 +122,27 @@ class Toggle(Checkbox):
     BINDINGS = [
         Binding("left,right", "toggle_button", "Toggle", show=False),
     ]
+
+
+class FieldTextArea(TextArea):
+    """A text area in the panel: ↑ on its first row and ↓ on its last row move to the
+    previous or next field, as they do everywhere else in the panel."""
+
+    def action_cursor_up(self, select: bool = False) -> None:
+        """Move up a row; from the first row, to the previous field."""
+        self._move_or_leave(super().action_cursor_up, select, -1)
+
+    def action_cursor_down(self, select: bool = False) -> None:
+        """Move down a row; from the last row, to the next field."""
+        self._move_or_leave(super().action_cursor_down, select, 1)
+
+    def _move_or_leave(self, move: Callable[[bool], None], select: bool, direction: int) -> None:
+        before = self.cursor_location
+        move(select)
+        if select or self.cursor_location != before:
+            return
+        for node in self.ancestors:
+            leave = getattr(node, "action_move", None)
+            if callable(leave):
+                leave(direction)
+                return

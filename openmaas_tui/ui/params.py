@@ -35,7 +35,7 @@ from openmaas_tui.core.settings import Endpoint
 from openmaas_tui.core.types import ResponseFormat
 from openmaas_tui.providers.discovery import discover_models
 from openmaas_tui.providers.registry import Providers
-from openmaas_tui.ui.param_inputs import CycleSelect, StepInput, Toggle
+from openmaas_tui.ui.param_inputs import CycleSelect, FieldTextArea, StepInput, Toggle
 from openmaas_tui.ui.params_state import (
     DEMO_LABEL,
     FIELD_BY_NAME,
@@ -159,14 +159,14 @@ class ParamsPanel(VerticalScroll):
             [(text, kind) for kind, text in _FORMATS.items()], id="response_format"
         )
         yield from self._row("response_format", formats, "format")
-        yield TextArea(id="schema", soft_wrap=True, placeholder=_SCHEMA_HINT, compact=True)
+        yield FieldTextArea(id="schema", soft_wrap=True, placeholder=_SCHEMA_HINT, compact=True)
         stream = Toggle(
             "on", True, id="stream", compact=True, tooltip="Stream the answer, or ask for it whole"
         )
         yield from self._row("stream", stream)
         yield Static("", id="param-errors")
         yield Label("System prompt", classes="caption", id="system-caption")
-        yield TextArea(id="system", soft_wrap=True, placeholder="none")
+        yield FieldTextArea(id="system", soft_wrap=True, placeholder="none")
 
     def _row(self, name: str, widget: Widget, text: str | None = None) -> ComposeResult:
         field = FIELD_BY_NAME.get(name)
@@ -224,8 +224,11 @@ class ParamsPanel(VerticalScroll):
             return ResponseFormat("json_object"), None
         if kind != "json_schema" or not self._takes(kind):
             return None, None
+        text = self.query_one("#schema", TextArea).text
+        if not text.strip():
+            return None, "JSON schema: write the schema in the editor under format"
         try:
-            schema = parse_schema(self.query_one("#schema", TextArea).text)
+            schema = parse_schema(text)
         except ValueError as exc:
             return None, str(exc)
         return ResponseFormat("json_schema", schema, schema_name(schema)), None

@@ -147,6 +147,10 @@ async def test_reasoning_effort_and_a_typed_schema(server: ReplayServer) -> None
         await pilot.press(*'{"type": "object", "required": ["n"], "title": "count"}')
         await pilot.pause()
         assert app.params.errors() == []
+        await pilot.press("down")  # from the editor's last row on to the next field
+        assert app.focused is not None and app.focused.id == "stream"
+        await pilot.press("down", "up")
+        assert app.focused is not None and app.focused.id == "stream"
         view = await _send(pilot, app)
         body = server.last.json()
         assert body["reasoning_effort"] == "low"
