@@ -13,16 +13,17 @@ import argparse
 import asyncio
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
 from openmaas_tui.commands.ask_log import AskLog
 from openmaas_tui.core import pricing
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.meter import StreamMeter, counters_line
+from openmaas_tui.core.presets import Preset, find_preset, presets_path
 from openmaas_tui.core.pricing import Price
+from openmaas_tui.core.request_params import RequestParams
 from openmaas_tui.core.types import (
-    ChatRequest,
     Completion,
     Message,
     ReasoningDelta,
@@ -55,6 +56,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--stop", action="append", default=[], help="stop sequence (repeatable)")
     parser.add_argument("--no-stream", action="store_true", help="ask for the whole answer at once")
+    parser.add_argument(
+        "--preset",
+        help="start from this preset of presets.toml (saved from the playground); "
+        "options given here override its values",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
     parser.add_argument(
         "--no-log", action="store_true", dest="no_log", help="do not record it in the history"
@@ -141,6 +147,22 @@ def print_error(error: OpenMaaSError, err: TextIO) -> None:
         err.write(f"  hint: {error.hint}\n")
 
 
+def ask_params(args: argparse.Namespace, preset: Preset | None) -> RequestParams:
+    """The request parameters: the preset's (if any), with each option given on the command
+    line in their place."""
+    base = preset.params if preset is not None else RequestParams()
+    given = {
+        name: getattr(args, name)
+        for name in ("system", "temperature", "top_p", "max_tokens")
+        if getattr(args, name) is not None
+    }
+    if args.stop:
+        given["stop"] = tuple(args.stop)
+    if args.no_stream:
+        given["stream"] = False
+    return replace(base, **given)
+
+
 async def run_ask(
     services: Services, args: argparse.Namespace, prompt: str, out: TextIO, err: TextIO
 ) -> Outcome:
@@ -150,19 +172,16 @@ async def run_ask(
         OpenMaaSError: when the request cannot even be made (routing, MISSING_KEY); failures
             after sending are returned in :attr:`Outcome.error` with the partial answer.
     """
-    spec = services.providers.model_for(args.model, args.provider)
+    preset = (
+        find_preset(presets_path(services.paths), args.preset)
+        if getattr(args, "preset", None)
+        else None
+    )
+    model = args.model or (preset.model if preset is not None else None)
+    spec = services.providers.model_for(model, args.provider)
     target = await services.providers.target(spec, provider=args.provider, base_url=args.base_url)
     request, notes = target.prepare(
-        ChatRequest(
-            model=target.route.model,
-            messages=(Message.user(prompt),),
-            system=args.system,
-            temperature=args.temperature,
-            top_p=args.top_p,
-            max_tokens=args.max_tokens,
-            stop=tuple(args.stop),
-            stream=not args.no_stream,
-        )
+        ask_params(args, preset).request(target.route.model, (Message.user(prompt),))
     )
     for note in notes:
         err.write(f"note: {note}\n")
@@ -180,7 +199,7 @@ async def run_ask(
     error: OpenMaaSError | None = None
     show = not args.json
     try:
-        if args.no_stream:
+        if not request.stream:
             completion = await target.complete(request)
             for event in completion_events(completion):
                 meter.add(event)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from textual import work
@@ -21,7 +21,9 @@ from textual.message import Message as TMessage
 from textual.timer import Timer
 from textual.widgets import Collapsible, Static
 
+from openmaas_tui.core.durations import expected_duration_s, record_duration
 from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.json_answer import JsonCheck, check_json_answer
 from openmaas_tui.core.meter import StreamMeter, counters_line, usage_in_force
 from openmaas_tui.core.pricing import Price
 from openmaas_tui.core.tokens import IncrementalCounter, count_messages
@@ -29,10 +31,13 @@ from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
     ReasoningDelta,
+    StreamEvent,
     TextDelta,
     Usage,
 )
+from openmaas_tui.providers.base import completion_events
 from openmaas_tui.providers.registry import Target
+from openmaas_tui.ui.answer_parts import JsonMarker, WaitingBar
 from openmaas_tui.ui.errors import ErrorView
 from openmaas_tui.ui.live_markdown import LiveMarkdown
 
@@ -46,6 +51,12 @@ together are read without any pause, which would starve the timers that render t
 class AnswerView(Vertical):
     """Streams one answer and shows model, TTFT, tokens/s, tokens and cost under it.
 
+    With streaming off (``request.stream`` False) the adapter's ``complete`` is asked instead,
+    and a progress line shows the time waited against this model's usual time until the whole
+    answer arrives. When the request asked for JSON, the finished answer is checked
+    (:func:`~openmaas_tui.core.json_answer.check_json_answer`) and a marker under it says
+    whether it is valid, invalid, truncated or off-schema.
+
     Args:
         target: the model to ask.
         request: the request, already prepared for ``target``.
@@ -57,6 +68,8 @@ class AnswerView(Vertical):
         stopped: the person stopped the stream.
         error: why the stream failed, or None.
         done: the stream ended (completed, stopped or failed) and everything is rendered.
+        json_check: what checking a JSON answer found, or None (not JSON, stopped or failed).
+        waiting: the progress line while a non-streamed answer is awaited, else None.
     """
 
     DEFAULT_CSS = """
@@ -97,6 +110,9 @@ class AnswerView(Vertical):
         self._input_estimate: int | None = None
         self._counter: IncrementalCounter | None = None
         self._uncounted: list[str] = []
+        self._clock = clock
+        self.json_check: JsonCheck | None = None
+        self.waiting: WaitingBar | None = None
 
     def compose(self) -> ComposeResult:
         yield self.answer
@@ -132,7 +148,10 @@ class AnswerView(Vertical):
         return usage_in_force(self.meter, self.estimate())
 
     def refresh_counters(self) -> None:
-        """Copy the meter into the counters line."""
+        """Copy the meter into the counters line (and the time waited into the progress
+        line, while there is one)."""
+        if self.waiting is not None:
+            self.waiting.show(self._clock() - self.meter.started_at)
         self.counters = counters_line(
             self.target.label,
             self.meter,
@@ -170,7 +189,7 @@ class AnswerView(Vertical):
         clock = time.perf_counter
         yielded_at = clock()
         try:
-            async for event in self.target.stream(self.request):
+            async for event in self._events():
                 if clock() - yielded_at > YIELD_EVERY_S:
                     # Buffered events come without a pause: let timers and rendering run.
                     await asyncio.sleep(0)
@@ -190,6 +209,8 @@ class AnswerView(Vertical):
             await self.mount(ErrorView(exc), before=self._meta)
         finally:
             self.meter.finish()
+            if self.error is None and not self.stopped:
+                record_duration(self.target.route.ref, self.meter.duration_ms / 1000)
             if not estimates.done():
                 estimates.cancel()
             if self._timer is not None:
@@ -198,11 +219,34 @@ class AnswerView(Vertical):
                 await self._settle()
             self.done = True
 
+    async def _events(self) -> AsyncIterator[StreamEvent]:
+        """The answer's events: streamed, or (streaming off) the whole answer's events at once
+        after a progress line has shown the wait."""
+        if self.request.stream:
+            async for event in self.target.stream(self.request):
+                yield event
+            return
+        self.waiting = WaitingBar(expected_duration_s(self.target.route.ref))
+        await self.mount(self.waiting, before=self.answer)
+        try:
+            completion = await self.target.complete(self.request)
+        finally:
+            await self.waiting.remove()
+            self.waiting = None
+        for event in completion_events(completion):
+            yield event
+
     async def _settle(self) -> None:
-        """Render what arrived as final, show the final counters and say so."""
+        """Render what arrived as final, check a JSON answer, show the final counters and say
+        so."""
         if self.reasoning is not None:
             await self.reasoning.finish()
         await self.answer.finish()
+        fmt = self.request.json_mode
+        if fmt is not None and self.error is None and not self.stopped:
+            completion = self.meter.completion()
+            self.json_check = check_json_answer(completion.text, fmt, completion.finish_reason)
+            await self.mount(JsonMarker(self.json_check), before=self._meta)
         self.done = True
         self.refresh_counters()
         self.post_message(self.Finished(self))

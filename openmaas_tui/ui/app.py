@@ -24,7 +24,7 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.http import prepare_transport
 from openmaas_tui.core.pricing import cost_usd
 from openmaas_tui.core.tokens import encoding_for
-from openmaas_tui.core.types import ChatRequest, Message, Usage
+from openmaas_tui.core.types import Message, Usage
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 from openmaas_tui.ui.answer import AnswerView
@@ -34,6 +34,7 @@ from openmaas_tui.ui.estimate import EstimateLine
 from openmaas_tui.ui.live_markdown import LiveMarkdown
 from openmaas_tui.ui.markdown_lines import warm_up as draw_sample
 from openmaas_tui.ui.params import ParamsPanel
+from openmaas_tui.ui.presets_ui import preset_commands
 from openmaas_tui.ui.prompt import PromptArea
 from openmaas_tui.ui.sessions import SessionList
 from openmaas_tui.ui.startup import calm_the_collector
@@ -164,7 +165,7 @@ class PlaygroundApp(App[None]):
         yield SystemCommand("Model", "Choose the model (ctrl+l)", self.action_focus_model)
         yield SystemCommand(
             "Parameters",
-            "Temperature, top_p, max_tokens, system prompt (ctrl+o)",
+            "Temperature, top_p, max_tokens, penalties, JSON, streaming, system prompt (ctrl+o)",
             self.action_focus_params,
         )
         yield SystemCommand(
@@ -176,6 +177,7 @@ class PlaygroundApp(App[None]):
         yield SystemCommand("Use the demo model", "Offline canned answers, no key", self.use_demo)
         yield SystemCommand("Delete chat", "Delete the current session", self.delete_current)
         yield from self.query_one(EstimateLine).commands()
+        yield from preset_commands(self)
 
     # -- state ----------------------------------------------------------------------------
 
@@ -252,16 +254,7 @@ class PlaygroundApp(App[None]):
         event.prompt.clear()
         session.add_user(text)
         session.model = params.model
-        request, notes = target.prepare(
-            ChatRequest(
-                model=target.route.model,
-                messages=tuple(session.messages),
-                system=params.system,
-                temperature=params.temperature,
-                top_p=params.top_p,
-                max_tokens=params.max_tokens,
-            )
-        )
+        request, notes = target.prepare(params.request(target.route.model, session.messages))
         for note in notes:
             self.notify(note, title=target.label, timeout=6)
         price = self.services.prices.price(target.route.provider, target.route.model)
