@@ -157,6 +157,9 @@ class CompareColumn(Vertical, can_focus=True):
         """Render the rest of the answer, show the error if any, and the tokens-over-time
         picture on a time axis of ``span_s`` seconds (the run's longest lane)."""
         await self.answer.finish()
+        if self.body.is_anchored:
+            # The answer's height can dip while finish() draws in slices; end on its last line.
+            self.body.scroll_end(animate=False)
         if lane.error is not None:
             await self.body.mount(ErrorView(lane.error))
         self.show(lane)
