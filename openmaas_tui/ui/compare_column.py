@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -28,6 +29,21 @@ SPARK_BINS = 30
 """Slices of time in a column's tokens-over-time picture."""
 
 _STATUS_CLASSES = {s: f"-{s.value}" for s in LaneStatus}
+
+
+COLUMN_UPDATE_INTERVAL_S = 0.1
+"""How often a column renders the text that arrived (seconds). Every render that adds lines
+lays out the screen again; eight columns at the chat's 30 Hz would be 240 layouts a second."""
+
+
+class ColumnMarkdown(LiveMarkdown):
+    """:class:`LiveMarkdown` rendered at :data:`COLUMN_UPDATE_INTERVAL_S`."""
+
+    def on_mount(self, event: events.Mount) -> None:  # type: ignore[override]
+        event.prevent_default()  # instead of LiveMarkdown's 30 Hz timer
+        self._timer = self.set_interval(
+            COLUMN_UPDATE_INTERVAL_S, self._tick, pause=not self._pending
+        )
 
 
 class _Body(VerticalScroll, can_focus=False):
@@ -107,7 +123,7 @@ class CompareColumn(Vertical, can_focus=True):
         self.border_title = f"{number} {target.name}"
         self.border_subtitle = "ready"
         self.counters = Static("", classes="counters")
-        self.answer = LiveMarkdown(classes="answer")
+        self.answer = ColumnMarkdown(classes="answer")
         self.body = _Body(self.answer, classes="body")
         self.spark = Sparkline([], classes="spark")
         self._shown = ""
@@ -128,7 +144,7 @@ class CompareColumn(Vertical, can_focus=True):
     async def restart(self) -> None:
         """Clear the answer for a new attempt."""
         await self.body.remove_children()
-        self.answer = LiveMarkdown(classes="answer")
+        self.answer = ColumnMarkdown(classes="answer")
         await self.body.mount(self.answer)
         self.spark.remove_class("-shown")
         self._shown = ""
@@ -141,6 +157,9 @@ class CompareColumn(Vertical, can_focus=True):
         """Render the rest of the answer, show the error if any, and the tokens-over-time
         picture on a time axis of ``span_s`` seconds (the run's longest lane)."""
         await self.answer.finish()
+        if self.body.is_anchored:
+            # The answer's height can dip while finish() draws in slices; end on its last line.
+            self.body.scroll_end(animate=False)
         if lane.error is not None:
             await self.body.mount(ErrorView(lane.error))
         self.show(lane)

@@ -90,6 +90,7 @@ class CompareScreen(Screen[None]):
         self._initial = list(targets)
         self._timer: Timer | None = None
         self._summarized = False
+        self._lane_columns: list[CompareColumn] = []
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -143,7 +144,9 @@ class CompareScreen(Screen[None]):
         return list(self.query(CompareColumn))
 
     def _column_of(self, lane: Lane) -> CompareColumn | None:
-        columns = self.columns
+        """The column showing ``lane`` (kept from the start of the run: a DOM query per token
+        would cost more than the rest of the streaming together)."""
+        columns = self._lane_columns
         return columns[lane.index] if lane.index < len(columns) else None
 
     def _update_hint(self) -> None:
@@ -237,7 +240,8 @@ class CompareScreen(Screen[None]):
             context=self.context if use_context else (),
             listener=self,
         )
-        for column in self.columns:
+        self._lane_columns = self.columns
+        for column in self._lane_columns:
             await column.restart()
         self._hide_summary()
         self.run.start()
@@ -363,6 +367,7 @@ class CompareScreen(Screen[None]):
             self.notify("Wait for the run to end (escape stops it).", severity="warning")
             return
         self.run = None  # the lanes no longer match the columns
+        self._lane_columns = []
         self._hide_summary()
         await column.remove()
         for number, other in enumerate(self.columns, 1):

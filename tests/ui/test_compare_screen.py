@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -18,6 +19,7 @@ from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.compare_screen import CompareScreen
 from openmaas_tui.ui.compare_summary import CompareSummary
+from openmaas_tui.ui.prompt import PromptArea
 from tests.replay_helpers import expected, fixture_path
 
 SIZE = (160, 45)
@@ -183,3 +185,47 @@ async def test_fewer_than_two_targets_is_refused_with_a_hint() -> None:
         await pilot.pause()
         assert len(screen.columns) == 2
         assert [c.target.spec for c in screen.columns] == ["demo", "demo"]
+
+
+@pytest.fixture
+def fast_demo(isolated_home: Path) -> None:
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "config.toml").write_text("demo_tokens_per_s = 100000\n", encoding="utf-8")
+
+
+async def _finished_demo_race(pilot: Pilot[None]) -> None:
+    """Two demo targets answer "show me a table"; then every timing is set to round figures
+    (TTFT 250 and 400 ms, 2.25 and 3.5 s in all, tokens arriving evenly) so the picture is
+    the same on every run."""
+    app = pilot.app
+    assert isinstance(app, PlaygroundApp)
+    targets = [CompareTarget("demo"), CompareTarget("demo", temperature=1.2)]
+    screen = CompareScreen(app.services, targets=targets)
+    await app.push_screen(screen)
+    screen.query_one("#compare-prompt", PromptArea).cursor_blink = False
+    await pilot.press(*"show me a table", "enter")
+    await _finished(pilot, screen)
+    assert screen.run is not None
+    for lane, (ttft_s, total_s) in zip(screen.run.lanes, ((0.25, 2.25), (0.4, 3.5)), strict=True):
+        meter = lane.meter
+        meter.first_token_at = meter.started_at + ttft_s
+        meter.finished_at = meter.started_at + total_s
+        chars = lane.arrivals[-1][1]
+        lane.arrivals = [(ttft_s + (total_s - ttft_s) * k / 40, chars * k // 40) for k in range(41)]
+    screen.refresh_counters()
+    screen.show_summary()
+    screen.columns[0].focus()
+    await pilot.pause()
+
+
+def test_snapshot_after_a_finished_compare(snap_compare: Any, fast_demo: None) -> None:
+    """The compare screen after two demo targets (the second at temperature 1.2) answered "show
+    me a table": the bar (model picker, overrides, system prompt, context), two columns titled
+    `1 demo` and `2 demo · t=1.2`, each with `done` in its border, counters `TTFT 250 ms` /
+    `TTFT 400 ms`, `out 393`, tok/s and `$0`, the Markdown table rendered, and an even
+    tokens-over-time sparkline at the bottom; under them the summary table in finishing order
+    (1 then 2) with `fastest TTFT` and `highest tok/s` marked on the first row and no
+    `cheapest` (both free); the footer shows the column's keys (s, r, c, del) and the screen's."""
+    assert snap_compare(
+        build_app(["--demo", "--no-keyring"]), terminal_size=SIZE, run_before=_finished_demo_race
+    )
