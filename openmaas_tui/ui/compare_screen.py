@@ -41,10 +41,12 @@ from openmaas_tui.core.types import Message
 from openmaas_tui.services import Services
 from openmaas_tui.ui.compare_column import CompareColumn
 from openmaas_tui.ui.compare_summary import CompareSummary
-from openmaas_tui.ui.params_state import DEMO_LABEL, FIELDS, read_fields
+from openmaas_tui.ui.params_state import DEMO_LABEL, FIELD_BY_NAME, read_fields
 from openmaas_tui.ui.prompt import PromptArea
 
 _PLACEHOLDERS = {"temperature": "temp 0–2", "top_p": "top_p 0–1", "max_tokens": "max tokens"}
+FIELDS = tuple(FIELD_BY_NAME[name] for name in _PLACEHOLDERS)
+"""The parameters a target may override, as the parameter panel reads them."""
 
 COUNTERS_INTERVAL_S = 0.1
 """How often the columns' counters are refreshed from the run (seconds)."""
@@ -172,8 +174,9 @@ class CompareScreen(Screen[None]):
         values, errors = read_fields(texts)
         if errors:
             raise ValueError("; ".join(errors))
+        overrides = {name: values[name] for name in _PLACEHOLDERS}
         spec = str(self.query_one("#compare-model", Select).value)
-        return CompareTarget(spec, base_url=self.base_urls.get(spec), **values)
+        return CompareTarget(spec, base_url=self.base_urls.get(spec), **overrides)
 
     async def add_target(self, target: CompareTarget) -> CompareColumn | None:
         """Add a column for ``target`` (refused past :data:`MAX_TARGETS` or while running)."""

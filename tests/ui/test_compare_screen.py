@@ -52,8 +52,12 @@ def _targets(servers: list[ReplayServer]) -> list[CompareTarget]:
 
 
 async def _finished(pilot: Pilot[None], screen: CompareScreen) -> None:
-    while screen.run is None or not screen.run.finished:
+    for _ in range(6000):  # a minute at most: a screen that never starts fails the test
+        if screen.run is not None and screen.run.finished:
+            break
         await asyncio.sleep(0.01)
+    else:
+        raise AssertionError(f"the run never finished (run: {screen.run})")
     await pilot.app.workers.wait_for_complete()
     await pilot.pause(0.15)  # one more counters tick
 
