@@ -25,6 +25,10 @@ BARS = "▁▂▃▄▅▆▇█"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LABEL_EVERY = 7
 """Days between two date labels (today is always labelled)."""
+MAX_PER_DAY = 4
+"""The most cells a day takes when the chart is wide (3-cell bars)."""
+LABEL_ROOM = 6
+"""Cells kept after the last bar for today's date label."""
 
 
 def _level(value: float, top: float, eighths: int) -> int:
@@ -40,10 +44,17 @@ def _cell(level: int, row: int) -> str:
     return " " if fill <= 0 else BARS[min(fill, 8) - 1]
 
 
+def axis_width(days: Sequence[DayCost]) -> int:
+    """Cells the axis labels take before the axis line."""
+    top = max((d.totals.cost_usd for d in days), default=0.0)
+    return max(len(format_usd(top)), 2)
+
+
 def chart_text(
     days: Sequence[DayCost],
     *,
     height: int = 6,
+    per_day: int = 2,
     bar: Style | str = "",
     today: Style | str = "bold",
     axis: Style | str = "dim",
@@ -54,16 +65,19 @@ def chart_text(
     Args:
         days: one entry per day, the last one today.
         height: rows of bars (each row holds 8 levels).
+        per_day: cells per day (at least 2): a one-cell gap, then the bar.
         bar / today / axis / unknown: styles for the bars, today's bar, the axis and labels,
             and the ``?`` marks of unknown prices.
 
     Returns:
         ``height`` rows of bars (the top one labelled with the highest day's cost, unless
-        nothing cost anything), the axis and a row of date labels; each day takes 2 cells.
+        nothing cost anything), the axis and a row of date labels.
     """
+    per_day = max(2, per_day)
+    thick = per_day - 1
     top = max((d.totals.cost_usd for d in days), default=0.0)
     top_label = format_usd(top) if top > 0 else ""
-    width = max(len(top_label), 2)
+    width = axis_width(days)
     levels = [_level(d.totals.cost_usd, top, height * 8) for d in days]
     last = len(days) - 1
     text = Text(no_wrap=True, overflow="crop")
@@ -72,25 +86,30 @@ def chart_text(
         text.append(f"{label:>{width}} {'┤' if label else '│'}", axis)
         for i, level in enumerate(levels):
             text.append(" ")
-            text.append(_cell(level, row), today if i == last else bar)
+            text.append(_cell(level, row) * thick, today if i == last else bar)
         text.append("\n")
     text.append(f"{'$0':>{width}} └", axis)
     for d in days:
         text.append("─", axis)
-        text.append("?" if d.totals.unknown else "─", unknown if d.totals.unknown else axis)
+        mark = "?" if d.totals.unknown else "─"
+        text.append(mark, unknown if d.totals.unknown else axis)
+        text.append("─" * (thick - 1), axis)
     text.append("\n")
-    dates = [" "] * (2 * len(days) + 6)
+    dates = [" "] * (per_day * len(days) + 6)
     for i, d in enumerate(days):
         if (last - i) % LABEL_EVERY == 0:
             label = f"{_MONTHS[d.day.month - 1]} {d.day.day}"
-            start = min(2 * i + 1, len(dates) - len(label))
+            start = min(per_day * i + 1, len(dates) - len(label))
             dates[start : start + len(label)] = label
     text.append(" " * (width + 2) + "".join(dates).rstrip(), axis)
     return text
 
 
 class CostChart(Widget):
-    """The per-day cost chart (see the module docstring); give it days with :meth:`show`."""
+    """The per-day cost chart (see the module docstring); give it days with :meth:`show`.
+
+    Each day takes 2 to :data:`MAX_PER_DAY` cells, as many as the width allows.
+    """
 
     COMPONENT_CLASSES = {
         "cost-chart--bar",
@@ -128,9 +147,12 @@ class CostChart(Widget):
 
     def render(self) -> RenderResult:
         style = self.get_component_rich_style
+        room = self.size.width - axis_width(self.days) - 2 - LABEL_ROOM
+        per_day = room // max(1, len(self.days))
         return chart_text(
             self.days,
             height=self.bar_rows,
+            per_day=min(MAX_PER_DAY, per_day),
             bar=style("cost-chart--bar"),
             today=style("cost-chart--today"),
             axis=style("cost-chart--axis"),

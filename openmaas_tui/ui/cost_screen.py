@@ -2,7 +2,8 @@
 
 Totals for today, the last 7 and 30 days and all time; a bar per local day over the last 30
 days; a table per provider and model over all time, costliest first (``o`` orders it by the next
-column, ``i`` inverts the order, a click on a header sorts by it). Costs read ``≈`` when some
+column, ``i`` inverts the order, a click on a header sorts by it; the cost comes
+right after the model so that it shows on a narrow terminal). Costs read ``≈`` when some
 came from local token estimates, and answers whose model has no price are counted apart
 (``$1.23 + 4 answers with unknown price``), never shown as ``$0``.
 
@@ -49,12 +50,12 @@ SortKey = Callable[[ModelCost], tuple[float | str, ...]]
 COLUMNS: tuple[tuple[str, SortKey, bool], ...] = (
     ("provider", lambda m: (m.provider or "",), False),
     ("model", lambda m: (m.model or "",), False),
+    ("cost", lambda m: (m.totals.cost_usd, m.totals.unknown), True),
     ("answers", lambda m: (m.totals.answers,), True),
     ("input", lambda m: (m.totals.input_tokens,), True),
     ("cached", lambda m: (m.totals.cached_input_tokens,), True),
     ("output", lambda m: (m.totals.output_tokens,), True),
     ("reasoning", lambda m: (m.totals.reasoning_tokens,), True),
-    ("cost", lambda m: (m.totals.cost_usd, m.totals.unknown), True),
 )
 """The model table's columns: header, sort key, and whether it sorts descending first."""
 
@@ -140,7 +141,7 @@ class CostTable(DataTable[str | Text]):
             numbers = [Text(f"{n:,}", justify="right") for n in (*counts, t.reasoning_tokens)]
             cost = Text(t.cost_text, justify="right", style="yellow" if t.unknown else "")
             name = Text(m.model or "(not recorded)")
-            self.add_row(Text(m.provider or "–"), name, *numbers, cost)
+            self.add_row(Text(m.provider or "–"), name, cost, *numbers)
 
 
 class CostScreen(Screen[None]):
@@ -219,7 +220,10 @@ class CostScreen(Screen[None]):
             period = self.query_one(f"#costs-period-{number}", Static)
             period.border_title = label
             period.update(_period_text(totals))
-        self.query_one(CostChart).show(report.days)
+        chart = self.query_one(CostChart)
+        chart.show(report.days)
+        unknown = any(d.totals.unknown for d in report.days)
+        chart.border_subtitle = "? answers with unknown price" if unknown else ""
         self.query_one(CostTable).show(report.models)
         if not report.empty:
             self.query_one(CostTable).focus()

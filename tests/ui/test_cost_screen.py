@@ -6,6 +6,7 @@ keyboard), an empty state for an empty history, a warning when the history is in
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,13 @@ from textual.widgets import Static
 
 from openmaas_tui.cli import build_app
 from openmaas_tui.core.async_store import AsyncStore
+from openmaas_tui.core.cost_report import CostTotals, DayCost
 from openmaas_tui.core.paths import resolve_paths
 from openmaas_tui.core.store import Store
 from openmaas_tui.core.types import Usage
 from openmaas_tui.ui import cost_screen
 from openmaas_tui.ui.app import PlaygroundApp
-from openmaas_tui.ui.cost_chart import CostChart
+from openmaas_tui.ui.cost_chart import CostChart, chart_text
 from openmaas_tui.ui.cost_screen import CostScreen, CostTable
 from tests.cost_history import TODAY, SettableClock, add_answer, fixed_zone, local_ts, seed
 
@@ -90,9 +92,9 @@ async def test_f4_shows_totals_chart_and_models(history: Path) -> None:
             ("anthropic", "claude-sonnet-4-5"),
             ("mylab", "llama-70b"),
         ]
-        assert _row(table, 0) == ["openai", "gpt-4o", "4", "3,010", "200", "1,510", "300", "$5.50"]
-        assert _row(table, 1)[-1] == "≈$2.25"
-        assert _row(table, 2)[-1] == "price unknown (1 answer)"
+        assert _row(table, 0) == ["openai", "gpt-4o", "$5.50", "4", "3,010", "200", "1,510", "300"]
+        assert _row(table, 1)[2] == "≈$2.25"
+        assert _row(table, 2)[2] == "price unknown (1 answer)"
         assert not screen.query_one("#costs-problem").has_class("-shown")
 
 
@@ -103,13 +105,13 @@ async def test_the_table_sorts_from_the_keyboard(history: Path) -> None:
         table = screen.query_one(CostTable)
         await pilot.press("i")  # cheapest first: the unknown price before $2.25
         assert table.rows_shown[0] == ("mylab", "llama-70b")
-        await pilot.press("o")  # cost -> provider, A to Z
+        await pilot.press("o")  # cost -> answers: most first
+        assert (table.order, table.descending) == ("answers", True)
+        assert table.rows_shown[0] == ("openai", "gpt-4o")
+        assert _row(table, 0)[3] == "4"
+        await pilot.press(*"ooooo")  # input, cached, output, reasoning, provider: A to Z
         assert (table.order, table.descending) == ("provider", False)
         assert [p for p, _ in table.rows_shown] == ["anthropic", "mylab", "openai"]
-        await pilot.press("o", "o")  # model, then answers: most first
-        assert table.order == "answers"
-        assert table.rows_shown[0] == ("openai", "gpt-4o")
-        assert _row(table, 0)[2] == "4"
         table.sort_by("reasoning")
         assert table.rows_shown[0] == ("openai", "gpt-4o")
 
@@ -169,3 +171,32 @@ async def test_the_palette_offers_the_cost_history_only_on_the_playground(
         screen = await open_costs(pilot)
         assert "Cost history" not in [c.title for c in app.get_system_commands(screen)]
         assert app.check_action("costs", ()) is False  # f4 again does not stack a second one
+
+
+def _days(*costs: float | None) -> list[DayCost]:
+    """Days ending on TODAY; None is a day with one answer of unknown price."""
+    start = TODAY - timedelta(days=len(costs) - 1)
+    return [
+        DayCost(
+            start + timedelta(days=i),
+            CostTotals(1, 0, 1) if c is None else CostTotals(1, 1, 0, cost_usd=c),
+        )
+        for i, c in enumerate(costs)
+    ]
+
+
+def test_the_chart_stands_on_zero_with_the_top_value_and_dates_labelled() -> None:
+    text = chart_text(_days(0.5, 1.0, 0.0, None), height=2, per_day=3).plain
+    lines = [line.rstrip() for line in text.splitlines()]
+    assert lines == [
+        "$1.00 ┤    ██",
+        "      │ ██ ██",  # the cheapest day still shows: the baseline is $0, not the lowest day
+        "   $0 └──────────?─",  # the ? under the 4th day, whose answer has no price
+        "                 Mar 14",  # today's label starts under today's bar
+    ]
+
+
+def test_a_chart_without_cost_has_no_top_label_and_no_bars() -> None:
+    lines = chart_text(_days(0.0, 0.0), height=1).plain.splitlines()
+    assert lines[:2] == ["   │    ", "$0 └────"]
+    assert chart_text(_days(0.0, 0.000001), height=1).plain.splitlines()[0].endswith("█")

@@ -40,9 +40,10 @@ def test_cost_screen(snap_compare: Any, seeded: None) -> None:
     """The cost screen (f4) on 2026-03-14: four boxes (Today ≈$0.75 + 1 answer with unknown
     price, 4 answers; Last 7 days ≈$1.75 …; Last 30 days ≈$3.75 …; All time ≈$7.75 …), the
     chart of the last 30 days with `$2.00` at the top of its axis, bars on Mar 4 (full height),
-    Mar 11 and today (in the accent colour), a `?` on the axis under today, dates every 7 days
-    ending on Mar 14; the model table focused, costliest first: openai gpt-4o $5.50,
-    anthropic claude-sonnet-4-5 ≈$2.25, mylab llama-70b `price unknown (1 answer)` in yellow;
-    the footer with o Order, i Invert, esc Back, r Reload."""
+    Mar 11 and today (in the accent colour), 3 cells per day, a `?` on the axis under today
+    and `? answers with unknown price` under the chart, dates every 7 days ending on Mar 14;
+    the model table focused, costliest first, cost right after the model: openai gpt-4o
+    $5.50, anthropic claude-sonnet-4-5 ≈$2.25, mylab llama-70b `price unknown (1 answer)` in
+    yellow; the footer with o Order, i Invert, esc Back, r Reload."""
     app = build_app(["--demo", "--no-keyring"])
     assert snap_compare(app, terminal_size=SIZE, run_before=_costs)
