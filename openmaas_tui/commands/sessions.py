@@ -1,4 +1,4 @@
-"""``openmaas sessions list|show|export|import``: the history from the shell.
+"""``openmaas sessions list|show|export|import|costs``: the history from the shell.
 
 Sessions are named by their id or any unique prefix of it (``list`` shows 8 characters).
 A damaged or unwritable history is an error here (STORAGE_FAILED, exit status 1): unlike the
@@ -18,6 +18,7 @@ from rich.markdown import Markdown
 from rich.markup import escape
 from rich.table import Table
 
+from openmaas_tui.commands import costs
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.session_io import session_json, session_markdown, utc_text
 from openmaas_tui.core.session_json import parse_session_json
@@ -42,6 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p_export.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
     p_import = sub.add_parser("import", help="add a session from a JSON export ('-': stdin)")
     p_import.add_argument("file", help="the JSON file, or - for stdin")
+    costs.add_arguments(sub.add_parser("costs", help="cost per period, per day and per model"))
 
 
 def session_summary(session: StoredSession) -> dict[str, Any]:
@@ -129,6 +131,8 @@ async def main(services: Services, args: argparse.Namespace) -> int:
         action = args.sessions_command
         if action == "list":
             return _list(store, args, console)
+        if action == "costs":
+            return costs.main(store, args, console)
         if action == "import":
             return _import(store, args.file, console)
         if action == "show":

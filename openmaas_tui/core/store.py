@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from openmaas_tui.core import store_search
 from openmaas_tui.core.conversation import NEW_TITLE, title_from
@@ -43,6 +43,8 @@ from openmaas_tui.core.store_types import (
     StoredSession,
 )
 from openmaas_tui.core.types import Role, Usage
+
+T = TypeVar("T")
 
 _SESSIONS = (
     f"SELECT {SESSION_COLUMNS}, {TOTALS} FROM sessions AS s "
@@ -400,3 +402,13 @@ class Store:
         """The answers' tokens and cost (USD) per provider and model, costliest first."""
         with self._errors():
             return store_search.cost_by_model(self._conn)
+
+    def read(self, query: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``query`` on the connection, for reports the store has no method for (see
+        :mod:`openmaas_tui.core.cost_report`). ``query`` must only read.
+
+        Raises:
+            OpenMaaSError: STORAGE_FAILED when SQLite fails.
+        """
+        with self._errors():
+            return query(self._conn)

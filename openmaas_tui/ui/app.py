@@ -56,6 +56,7 @@ class PlaygroundApp(App[None]):
         Binding("ctrl+o", "focus_params", "Params", id="params"),
         Binding("f2", "keys", "Keys", id="keys"),
         Binding("f3", "compare", "Compare", id="compare", tooltip="Race several models"),
+        Binding("f4", "costs", "Costs", id="costs", tooltip="What the history cost"),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, id="sidebar"),
         Binding("ctrl+q", "quit", "Quit", id="quit"),
     ]
@@ -162,6 +163,7 @@ class PlaygroundApp(App[None]):
             "Several models answer one prompt side by side (f3)",
             self.action_compare,
         )
+        yield SystemCommand("Cost history", "Cost per day and per model (f4)", self.action_costs)
         yield SystemCommand("Model", "Choose the model (ctrl+l)", self.action_focus_model)
         yield SystemCommand(
             "Parameters",
@@ -394,6 +396,16 @@ class PlaygroundApp(App[None]):
             base_urls=base_urls,
         )
         self.push_screen(screen)
+
+    # -- costs ----------------------------------------------------------------------------
+
+    _PLAYGROUND_ACTIONS = _PLAYGROUND_ACTIONS | {"costs"}
+
+    def action_costs(self) -> None:
+        """Open the cost history: totals, a bar per day, a table per model."""
+        from openmaas_tui.ui.cost_screen import CostScreen
+
+        self.push_screen(CostScreen(self.services))
 
     async def adopt(
         self,

@@ -1,0 +1,76 @@
+"""``openmaas sessions costs``: the cost report of the history as Rich tables or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from openmaas_tui.cli import main
+from openmaas_tui.commands import costs
+from openmaas_tui.core.paths import resolve_paths
+from tests.cost_history import TODAY, fixed_zone, seed
+
+
+@pytest.fixture
+def fixed_day(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(costs, "today", lambda: TODAY)
+    with fixed_zone("UTC0"):
+        yield
+
+
+@pytest.fixture
+def seeded(fixed_day: None) -> None:
+    seed(resolve_paths().history_db).close()
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["--no-keyring", "sessions", "costs", *argv])
+    return code, capsys.readouterr().out
+
+
+def test_json_has_periods_days_and_models(seeded: None, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = _run(["--json", "--days", "4"], capsys)
+    assert code == 0
+    report = json.loads(out)
+    assert report["today"] == "2026-03-14" and report["days_are"] == "local"
+    today = report["periods"]["Today"]
+    assert today["cost_usd"] == pytest.approx(0.75)
+    assert (today["answers"], today["unknown_price_answers"], today["cost_estimated"]) == (
+        4,
+        1,
+        True,
+    )
+    assert [d["day"] for d in report["days"]] == [
+        "2026-03-11",
+        "2026-03-12",
+        "2026-03-13",
+        "2026-03-14",
+    ]
+    assert report["days"][0]["reasoning_tokens"] == 300
+    gpt = report["models"][0]
+    assert (gpt["provider"], gpt["model"], gpt["cached_input_tokens"]) == ("openai", "gpt-4o", 200)
+    assert report["models"][-1]["cost_usd"] == 0.0
+    assert report["models"][-1]["unknown_price_answers"] == 1
+
+
+def test_tables_show_known_costs_and_unpriced_answers(
+    seeded: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "130")
+    code, out = _run([], capsys)
+    assert code == 0
+    assert "≈$7.75" in out and "per day, last 30 days (local time)" in out
+    assert "2026-03-04" in out and "2026-02-02" not in out  # 40 days ago: all time only
+    model_line = next(line for line in out.splitlines() if "llama-70b" in line)
+    assert "price unknown" in model_line and "$0" not in model_line
+    assert "reasoning" in out and "unpriced" in out
+
+
+def test_an_empty_history_says_how_to_fill_it(
+    fixed_day: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = _run([], capsys)
+    assert code == 0
+    assert "no answers in the history yet" in out and "openmaas ask" in out
