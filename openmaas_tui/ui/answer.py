@@ -21,6 +21,7 @@ from textual.message import Message as TMessage
 from textual.timer import Timer
 from textual.widgets import Collapsible, Static
 
+from openmaas_tui.core.conversation import SessionMessage
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.meter import StreamMeter, counters_line, usage_in_force
 from openmaas_tui.core.pricing import Price
@@ -57,6 +58,7 @@ class AnswerView(Vertical):
         stopped: the person stopped the stream.
         error: why the stream failed, or None.
         done: the stream ended (completed, stopped or failed) and everything is rendered.
+        record: the session's record of the answer once it has finished (set by the app).
     """
 
     DEFAULT_CSS = """
@@ -88,6 +90,7 @@ class AnswerView(Vertical):
         self.stopped = False
         self.error: OpenMaaSError | None = None
         self.done = False
+        self.record: SessionMessage | None = None
         self.answer = LiveMarkdown(classes="answer")
         self.reasoning: LiveMarkdown | None = None
         self._meta = Static("", classes="meta", markup=False)

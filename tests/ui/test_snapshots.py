@@ -34,10 +34,10 @@ async def _steady_cursor(pilot: Pilot[None]) -> None:
 
 
 def test_welcome(snap_compare: Any, fast_demo: None) -> None:
-    """First run, no key, no local server: the sessions sidebar with one new chat, the welcome
-    (three ways in: the demo, a key with f2, a local server) in the chat pane, the prompt
-    focused, the parameter panel with `demo (offline)` selected and empty fields showing their
-    defaults, the status line at 0 tokens and $0, and the footer's bindings."""
+    """First run, no key, no local server: the sessions sidebar with its search box and one new
+    chat, the welcome (three ways in: the demo, a key with f2, a local server) in the chat pane,
+    the prompt focused, the parameter panel with `demo (offline)` selected and empty fields
+    showing their defaults, the status line at 0 tokens and $0, and the footer's bindings."""
     assert snap_compare(build_app(["--no-keyring"]), terminal_size=SIZE, run_before=_steady_cursor)
 
 
