@@ -217,7 +217,8 @@ class PlaygroundApp(App[None]):
 
     def streaming(self, session: Session | None = None) -> list[AnswerView]:
         """Answers still streaming in ``session`` (default: the current one)."""
-        return [v for v in self.pane(session).query(AnswerView) if v.meter.finished_at is None]
+        panes = self.query(f"#chat-{(session or self.current).id}").results(ChatPane)
+        return [v for p in panes for v in p.query(AnswerView) if v.meter.finished_at is None]
 
     def model_label(self) -> str:
         """How the selected model is shown in the status line."""

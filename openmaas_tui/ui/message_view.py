@@ -116,7 +116,8 @@ class UserMessage(Static):
 
 class FinishedAnswer(Widget):
     """An answer from the session's history: its Markdown, an error if it ended in one, and
-    its counters line, drawn once per width into lines.
+    its counters line, drawn once per width into lines (styles are applied as lines are shown,
+    so a change of focus or theme costs no drawing).
 
     Args:
         record: the answer.
@@ -134,36 +135,40 @@ class FinishedAnswer(Widget):
         self.record: SessionMessage | None = record
         self._width = -1
         self._lines: list[Strip] = []
+        self._kinds: list[str | None] = []
+        """The component class of each line (None: the answer's Markdown)."""
 
     @property
     def lines(self) -> list[Strip]:
-        """The lines as drawn at the current width."""
+        """The lines as drawn at the current width (without the widget's styles)."""
         return self._lines
 
     def _draw(self, width: int) -> None:
         self._width = width
         record = self.record
+        self._lines, self._kinds = [], []
         if record is None or width <= 0:
-            self._lines = []
             return
         console = self.app.console
         options = console.options.update(width=width, height=None)
-        lines = render_markdown(record.text, console, width) if record.text else []
-        notes: list[Text] = []
+        if record.text:
+            self._lines = render_markdown(record.text, console, width)
+            self._kinds = [None] * len(self._lines)
+        notes: list[tuple[str, str]] = []
         if record.reasoning:
-            meta = self.get_component_rich_style("finished-answer--meta")
             words = len(record.reasoning.split())
-            notes.append(Text(f"▸ reasoning · {words:,} words", style=meta))
+            notes.append(("finished-answer--meta", f"▸ reasoning · {words:,} words"))
         if record.error_code:
-            error = self.get_component_rich_style("finished-answer--error")
-            notes.append(Text(f"{record.error_code}: {record.error_message or ''}", style=error))
-        meta = self.get_component_rich_style("finished-answer--meta")
-        notes.append(Text(record_line(record), style=meta))
-        for note in notes:
-            if lines:
-                lines.append(Strip.blank(0))
-            lines += [Strip(line) for line in console.render_lines(note, options, pad=False)]
-        self._lines = lines
+            error = f"{record.error_code}: {record.error_message or ''}"
+            notes.append(("finished-answer--error", error))
+        notes.append(("finished-answer--meta", record_line(record)))
+        for kind, note in notes:
+            if self._lines:
+                self._lines.append(Strip.blank(0))
+                self._kinds.append(None)
+            drawn = [Strip(line) for line in console.render_lines(Text(note), options, pad=False)]
+            self._lines += drawn
+            self._kinds += [kind] * len(drawn)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return container.width
@@ -173,13 +178,12 @@ class FinishedAnswer(Widget):
             self._draw(width)
         return len(self._lines)
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        if self._width > 0:  # notes carry the component styles: draw again with the new ones
-            self._width = -1
-            self.refresh(layout=True)
-
     def render_line(self, y: int) -> Strip:
         width = max(self._width, 0)
-        strip = self._lines[y] if y < len(self._lines) else Strip.blank(0)
+        if y >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        strip = self._lines[y]
+        kind = self._kinds[y]
+        if kind is not None:
+            strip = strip.apply_style(self.get_component_rich_style(kind))
         return strip.extend_cell_length(width).apply_style(self.rich_style)
