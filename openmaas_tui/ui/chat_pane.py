@@ -1,9 +1,9 @@
 """One session's conversation pane, and the welcome shown at the top of a new one.
 
-The pane shows a session's history lazily: it mounts only the last :data:`HISTORY_BATCH`
-messages, as light widgets (:mod:`openmaas_tui.ui.message_view`), and mounts the batch before
-them when the person scrolls to the top or moves the selection above the first one shown. So
-opening a session of ten thousand messages costs what opening one of a dozen does.
+The pane shows a session's history lazily: it mounts only the last few messages (about two
+screens: :func:`batch_start`) as light widgets (:mod:`openmaas_tui.ui.message_view`), and mounts
+the batch before them when the person scrolls to the top or moves the selection above the first
+one shown. So opening a session of ten thousand messages costs what opening one of a dozen does.
 
 Messages are selected from the keyboard: with the pane focused (ctrl+t), ``up``/``down`` move the
 selection and ``r`` regenerates the last answer, ``e`` edits a message of the person's, ``c``
@@ -31,7 +31,28 @@ from openmaas_tui.ui.message_view import FinishedAnswer, UserMessage
 WELCOME = Path(__file__).with_name("welcome.md")
 
 HISTORY_BATCH = 16
-"""Messages of a session's history mounted at a time: on opening, and at each step back."""
+"""Most messages of a session's history mounted at a time: on opening, and at each step back."""
+
+HISTORY_LINES = 90
+"""Lines of history (estimated) mounted at a time: about two screens, so that opening a session
+draws no more than it shows, and one step back draws a screen or two."""
+
+
+def estimated_lines(record: SessionMessage, width: int = 90) -> int:
+    """About how many lines ``record`` takes on screen (its widget's margins included)."""
+    text = record.text
+    return 3 + text.count("\n") + len(text) // width
+
+
+def batch_start(messages: list[SessionMessage], end: int) -> int:
+    """Where the batch of history that ends before ``end`` starts: back from ``end`` until
+    :data:`HISTORY_LINES` (estimated) or :data:`HISTORY_BATCH` messages are taken."""
+    start, lines = end, 0
+    while start > 0 and lines < HISTORY_LINES and end - start < HISTORY_BATCH:
+        start -= 1
+        lines += estimated_lines(messages[start])
+    return start
+
 
 MessageWidget = UserMessage | FinishedAnswer | AnswerView
 """The widgets that show a message of the session (and can be selected)."""
@@ -124,7 +145,7 @@ class ChatPane(VerticalScroll):
         self.session = session
         self.selected: Widget | None = None
         """The selected message's widget (highlighted while the pane has focus)."""
-        self.hidden = max(0, len(session.messages) - HISTORY_BATCH)
+        self.hidden = batch_start(session.messages, len(session.messages))
         """How many of the session's first messages are not mounted yet."""
         self._earlier = EarlierMessages(classes="earlier")
         self._loading = False
@@ -165,7 +186,7 @@ class ChatPane(VerticalScroll):
         if not self.hidden or self._loading:
             return 0
         self._loading = True
-        start = max(0, self.hidden - HISTORY_BATCH)
+        start = batch_start(self.session.messages, self.hidden)
         widgets = [message_widget(r) for r in self.session.messages[start : self.hidden]]
         height, place = self.virtual_size.height, self.scroll_y
         following = self.is_anchored and not self._anchor_released

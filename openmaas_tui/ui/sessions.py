@@ -114,11 +114,20 @@ class SessionList(ListView):
     async def show(self, sessions: list[Session], current: Session) -> None:
         """List ``sessions`` in the order given and highlight ``current`` (or the first when
         ``current`` is not among them)."""
-        if [i.session for i in self.items()] != sessions:
-            await self.clear()
-            await self.extend(SessionItem(s) for s in sessions)
-        else:
-            for item in self.items():
+        items = {item.session.id: item for item in self.items()}
+        wanted = {s.id for s in sessions}
+        stale = [item for sid, item in items.items() if sid not in wanted]
+        if stale:
+            await self.remove_children(stale)
+        fresh = [SessionItem(s) for s in sessions if s.id not in items]
+        if fresh:
+            await self.mount_all(fresh)
+        ordered = [items.get(s.id) or next(f for f in fresh if f.session is s) for s in sessions]
+        for position, item in enumerate(ordered):
+            if self.children[position] is not item:
+                self.move_child(item, before=position)
+        for item in ordered:
+            if item not in fresh:
                 item.refresh_line()
         shown = [i for i, s in enumerate(sessions) if s is current]
         self.index = shown[0] if shown else (0 if sessions else None)

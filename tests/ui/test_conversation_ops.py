@@ -220,8 +220,9 @@ async def test_a_thousand_messages_open_lazily_with_the_last_one_shown(
         pane = app.pane()
         assert app.current is session and pane.session is session
         widgets = pane.message_widgets()
-        assert len(widgets) == HISTORY_BATCH < 100
-        assert len(pane.query(FinishedAnswer)) + len(pane.query(UserMessage)) == HISTORY_BATCH
+        shown = len(widgets)
+        assert 2 <= shown <= HISTORY_BATCH < 100 and pane.hidden == 1000 - shown
+        assert len(pane.query(FinishedAnswer)) + len(pane.query(UserMessage)) == shown
         last = widgets[-1]
         assert record_of(last) is session.messages[-1]
         assert pane.scroll_y == pane.max_scroll_y
@@ -232,17 +233,17 @@ async def test_a_thousand_messages_open_lazily_with_the_last_one_shown(
         assert app.query_one(EarlierMessages).visible
         assert "$0.05" in str(app.query_one("#status").render())  # 500 answers' cost
         # Going up past the first message shown mounts the batch before it.
-        await pilot.press("ctrl+t", *["up"] * HISTORY_BATCH)
+        await pilot.press("ctrl+t", *["up"] * shown)
         await pilot.pause()
-        assert len(pane.message_widgets()) == 2 * HISTORY_BATCH
-        assert pane.selected_record is session.messages[1000 - HISTORY_BATCH - 1]
-        assert pane.hidden == 1000 - 2 * HISTORY_BATCH
+        more = len(pane.message_widgets())
+        assert shown < more <= 2 * HISTORY_BATCH and pane.hidden == 1000 - more
+        assert pane.selected_record is session.messages[1000 - shown - 1]
         # Scrolling to the top mounts more and keeps the person's place.
         first = pane.message_widgets()[0]
         pane.scroll_home(animate=False, immediate=True)
         await pilot.pause()
         await pilot.pause()
-        assert len(pane.message_widgets()) == 3 * HISTORY_BATCH
+        assert len(pane.message_widgets()) > more
         assert pane.scroll_y > 0 and first.region.y >= pane.region.y
         # A new exchange goes on at the end.
         server.queue(openai_stream_reply(["Fresh answer."]))
@@ -270,7 +271,7 @@ async def test_a_stored_session_can_be_opened_from_the_sidebar(
         await pilot.press("ctrl+s", "down", "enter")
         await pilot.pause()
         assert app.current is session
-        assert len(app.pane().message_widgets()) == HISTORY_BATCH
+        assert 0 < len(app.pane().message_widgets()) <= HISTORY_BATCH
 
 
 async def test_selecting_an_answer_does_not_draw_it_again(server: ReplayServer) -> None:
