@@ -287,3 +287,56 @@ async def test_selecting_an_answer_does_not_draw_it_again(server: ReplayServer) 
         await pilot.pause()
         assert not view.has_class("-selected") and isinstance(app.focused, PromptArea)
         assert view.answer.drawn_blocks == drawn
+
+
+async def test_a_stored_failed_or_stopped_answer_says_so(server: ReplayServer) -> None:
+    app = _app(server)
+    session = Session(model="gpt-4o-mini")
+    session.add_user("hello")
+    session.add(
+        SessionMessage(
+            Role.ASSISTANT,
+            "",
+            provider="openai",
+            model="gpt-4o-mini",
+            error_code="AUTH_FAILED",
+            error_message="Incorrect API key provided",
+        )
+    )
+    session.add_user("again")
+    session.add(
+        SessionMessage(
+            Role.ASSISTANT,
+            "Hel",
+            provider="demo",
+            model="demo",
+            usage=Usage(5, 1),
+            cost_usd=0.0,
+            billed=True,
+            estimated=True,
+            stopped=True,
+        )
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await app.open_session(session)
+        await pilot.pause()
+        failed, stopped = (
+            [s.text.strip() for s in w.lines] for w in app.pane().query(FinishedAnswer)
+        )
+        assert failed == ["AUTH_FAILED: Incorrect API key provided", "", "openai/gpt-4o-mini"]
+        assert stopped[0] == "Hel"
+        assert stopped[-1] == "demo (offline) · ≈5 in / ≈1 out · ≈$0 · stopped"
+
+
+async def test_the_operations_are_in_the_command_palette(server: ReplayServer) -> None:
+    app = _app(server)
+    async with app.run_test(size=SIZE) as pilot:
+        await _two_exchanges(app, pilot, server)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        for title in ("Messages", "Regenerate", "Clear chat", "Rename chat", "Search chats"):
+            assert title in commands
+        commands["Copy last answer"].callback()
+        assert app.clipboard == "Second answer."
+        commands["Edit last message"].callback()
+        assert app.query_one(PromptArea).text == "second question"
+        assert app.editing is app.current.messages[2]
