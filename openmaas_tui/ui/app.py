@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header
 
 from openmaas_tui.core.catalog import route
-from openmaas_tui.core.conversation import Session, SessionMessage
+from openmaas_tui.core.conversation import Session
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.http import prepare_transport
 from openmaas_tui.core.tokens import encoding_for
@@ -29,12 +29,13 @@ from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 from openmaas_tui.ui.answer import AnswerView
 from openmaas_tui.ui.chat_pane import ChatPane
+from openmaas_tui.ui.conversation_actions import ConversationActions
 from openmaas_tui.ui.errors import ErrorView
 from openmaas_tui.ui.markdown_lines import warm_up as draw_sample
 from openmaas_tui.ui.message_view import UserMessage, record_from
 from openmaas_tui.ui.params import ParamsPanel
 from openmaas_tui.ui.prompt import PromptArea
-from openmaas_tui.ui.session_dialogs import ConfirmDialog, RenameDialog
+from openmaas_tui.ui.session_actions import SessionActions
 from openmaas_tui.ui.session_ops import SessionBook
 from openmaas_tui.ui.sessions import SessionList, SessionSearch
 from openmaas_tui.ui.startup import calm_the_collector
@@ -83,9 +84,10 @@ class PlaygroundApp(App[None]):
         self.search_query = ""
         """What the sidebar's search box holds (empty: every session is listed)."""
         self._listing = asyncio.Lock()
-        self.editing: SessionMessage | None = None
-        """The person's message being edited in the prompt, or None."""
-        self._draft = ""
+        self.conversation = ConversationActions(self)
+        """Regenerate, edit and resend, copy, delete a message, clear."""
+        self.session_actions = SessionActions(self)
+        """Rename and delete sessions, after asking."""
         self._drawn_sample = False
 
     # -- layout ---------------------------------------------------------------------------
@@ -173,30 +175,15 @@ class PlaygroundApp(App[None]):
         yield SystemCommand(
             "Sessions", "Go to the sessions list (ctrl+s)", self.action_focus_sessions
         )
-        yield SystemCommand(
-            "Search chats", "Find chats by title or text (ctrl+f)", self.action_search_sessions
-        )
-        yield SystemCommand("Rename chat", "Rename the current session", self.rename_current)
-        yield SystemCommand(
-            "Messages",
-            "Select messages: r e c d x act on them (ctrl+t)",
-            self.action_focus_messages,
-        )
-        yield SystemCommand("Regenerate", "Ask again for the last answer (ctrl+r)", self.regenerate)
-        yield SystemCommand(
-            "Edit last message", "Edit and resend your last message", self.edit_last
-        )
-        yield SystemCommand(
-            "Copy last answer", "Copy the last answer's text", self.copy_last_answer
-        )
-        yield SystemCommand(
-            "Clear chat", "Delete every message of this session", self.confirm_clear
-        )
+        yield from self.session_actions.commands()
+        yield from self.conversation.commands()
         yield SystemCommand(
             "Toggle sidebar", "Show or hide the sessions (ctrl+b)", self.action_toggle_sidebar
         )
         yield SystemCommand("Use the demo model", "Offline canned answers, no key", self.use_demo)
-        yield SystemCommand("Delete chat", "Delete the current session", self.delete_current)
+        yield SystemCommand(
+            "Delete chat", "Delete the current session", self.session_actions.delete_current
+        )
 
     # -- state ----------------------------------------------------------------------------
 
@@ -280,7 +267,7 @@ class PlaygroundApp(App[None]):
             return
         event.prompt.clear()
         pane = self.pane(session)
-        edited = self._end_edit()
+        edited = self.conversation.end_edit()
         if edited is not None and any(m is edited for m in session.messages):
             await self.book.truncate(session, edited)
             await pane.drop_from(edited)
@@ -321,121 +308,6 @@ class PlaygroundApp(App[None]):
         view.record = await self.book.add_answer(pane.session, record_from(view))
         await self._refresh_sessions()
 
-    # -- conversation operations ----------------------------------------------------------
-
-    async def regenerate(self, session: Session | None = None) -> None:
-        """Ask again for the last answer of ``session`` (default: the current one): the same
-        context is sent and the new answer replaces the old one."""
-        session = session or self.current
-        users = [m for m in session.messages if m.is_user]
-        if not users:
-            self.notify("Nothing to regenerate yet.", timeout=3)
-            return
-        target = await self._ready_target(session)
-        if target is None:
-            return
-        pane = self.pane(session)
-        last = users[-1]
-        answers = session.messages[session.index(last) + 1 :]
-        if answers:
-            await self.book.truncate(session, answers[0])
-        await pane.drop_after(last)
-        await self._ask(session, target)
-        self.query_one("#prompt", PromptArea).focus()
-
-    def edit(self, record: SessionMessage) -> None:
-        """Put one of the person's messages in the prompt; sending it drops that message and
-        every later one, and sends the edited text from there. ``escape`` cancels."""
-        if self.streaming():
-            self.notify("An answer is still streaming: escape stops it.", severity="warning")
-            return
-        prompt = self.query_one("#prompt", PromptArea)
-        if self.editing is None:
-            self._draft = prompt.text
-        self.editing = record
-        prompt.text = record.text
-        prompt.border_title = "editing · enter sends from here · escape cancels"
-        prompt.focus()
-        prompt.move_cursor(prompt.document.end)
-
-    def _end_edit(self) -> SessionMessage | None:
-        """Leave editing (if editing); returns the message that was being edited."""
-        edited, self.editing = self.editing, None
-        if edited is not None:
-            self.query_one("#prompt", PromptArea).border_title = None
-        return edited
-
-    def cancel_edit(self) -> None:
-        """Stop editing and give the prompt back what it held before."""
-        if self._end_edit() is not None:
-            self.query_one("#prompt", PromptArea).text = self._draft
-            self._draft = ""
-
-    async def delete_message(self, session: Session, record: SessionMessage) -> None:
-        """Delete one message of ``session``."""
-        await self.book.remove(session, record)
-        await self.pane(session).drop(record)
-        await self._refresh_sessions()
-
-    def confirm_clear(self, session: Session | None = None) -> None:
-        """Ask before deleting every message of ``session`` (default: the current one)."""
-        session = session or self.current
-
-        async def answered(yes: bool | None) -> None:
-            if yes:
-                await self.clear_session(session)
-
-        count = len(session.messages)
-        question = f"Clear “{session.title}”: delete its {count} message{'s' * (count != 1)}?"
-        self.push_screen(ConfirmDialog(question, verb="Clear"), answered)
-
-    async def clear_session(self, session: Session) -> None:
-        """Delete every message of ``session`` (its stream, if any, is stopped first)."""
-        for view in self.streaming(session):
-            view.stop()
-        if self.editing is not None and any(m is self.editing for m in session.messages):
-            self.cancel_edit()
-        await self.book.clear(session)
-        await self.pane(session).clear_messages()
-        await self._refresh_sessions()
-
-    @on(ChatPane.RegenerateRequested)
-    async def _regenerate(self, event: ChatPane.RegenerateRequested) -> None:
-        await self.regenerate(event.pane.session)
-
-    @on(ChatPane.EditRequested)
-    def _edit(self, event: ChatPane.EditRequested) -> None:
-        self.edit(event.record)
-
-    @on(ChatPane.DeleteRequested)
-    async def _delete_message(self, event: ChatPane.DeleteRequested) -> None:
-        await self.delete_message(event.pane.session, event.record)
-
-    @on(ChatPane.ClearRequested)
-    def _clear(self, event: ChatPane.ClearRequested) -> None:
-        self.confirm_clear(event.pane.session)
-
-    async def action_regenerate(self) -> None:
-        """Ask again for the current session's last answer."""
-        await self.regenerate()
-
-    def action_focus_messages(self) -> None:
-        """Move to the conversation, the last message selected (up/down select others)."""
-        self.pane().focus()
-
-    def edit_last(self) -> None:
-        """Edit the person's last message in the current session."""
-        users = [m for m in self.current.messages if m.is_user]
-        if users:
-            self.edit(users[-1])
-
-    def copy_last_answer(self) -> None:
-        """Copy the current session's last answer."""
-        answers = [m for m in self.current.messages if not m.is_user and m.text]
-        if answers:
-            self.copy_to_clipboard(answers[-1].text)
-            self.notify(f"Copied {len(answers[-1].text):,} characters", timeout=2)
-
     # -- actions --------------------------------------------------------------------------
 
     def action_stop(self) -> None:
@@ -447,7 +319,7 @@ class PlaygroundApp(App[None]):
         if not views:
             prompt = self.query_one("#prompt", PromptArea)
             if prompt.has_focus:
-                self.cancel_edit()
+                self.conversation.cancel_edit()
             prompt.focus()
 
     async def action_new_session(self) -> None:
@@ -467,7 +339,7 @@ class PlaygroundApp(App[None]):
         await self.book.add(session)
         if not self.query(f"#chat-{session.id}"):
             await self.query_one(ContentSwitcher).add_content(self._new_pane(session))
-        self.cancel_edit()
+        self.conversation.cancel_edit()
         self.current = session
         self.query_one(ContentSwitcher).current = f"chat-{session.id}"
         self.params.set_model(session.model)
@@ -492,37 +364,6 @@ class PlaygroundApp(App[None]):
             await self._refresh_sessions()
         self.notify(f"Deleted “{session.title}”", timeout=4)
 
-    def confirm_delete(self, session: Session) -> None:
-        """Ask before deleting ``session``; delete it on yes."""
-        count = len(session.messages)
-        question = f"Delete “{session.title}” and its {count} message{'s' * (count != 1)}?"
-
-        async def answered(yes: bool | None) -> None:
-            if yes:
-                await self.delete_session(session)
-            if self.screen is self.screen_stack[0] and not isinstance(self.focused, PromptArea):
-                self.query_one(SessionList).focus()
-
-        self.push_screen(ConfirmDialog(question), answered)
-
-    def delete_current(self) -> None:
-        """Delete the current session (after asking)."""
-        self.confirm_delete(self.current)
-
-    def rename_session(self, session: Session) -> None:
-        """Ask for a new title for ``session``."""
-
-        async def renamed(title: str | None) -> None:
-            if title is not None:
-                await self.book.rename(session, title)
-                await self._refresh_sessions()
-
-        self.push_screen(RenameDialog(session.title), renamed)
-
-    def rename_current(self) -> None:
-        """Rename the current session."""
-        self.rename_session(self.current)
-
     @on(SessionList.Opened)
     async def _opened(self, event: SessionList.Opened) -> None:
         await self.open_session(event.session)
@@ -533,11 +374,11 @@ class PlaygroundApp(App[None]):
 
     @on(SessionList.DeleteRequested)
     def _delete(self, event: SessionList.DeleteRequested) -> None:
-        self.confirm_delete(event.session)
+        self.session_actions.confirm_delete(event.session)
 
     @on(SessionList.RenameRequested)
     def _rename(self, event: SessionList.RenameRequested) -> None:
-        self.rename_session(event.session)
+        self.session_actions.rename_session(event.session)
 
     @on(SessionList.SearchRequested)
     def _search(self) -> None:
@@ -551,6 +392,30 @@ class PlaygroundApp(App[None]):
     @on(SessionSearch.Left)
     def _search_left(self) -> None:
         self.query_one(SessionList).focus()
+
+    @on(ChatPane.RegenerateRequested)
+    async def _regenerate(self, event: ChatPane.RegenerateRequested) -> None:
+        await self.conversation.regenerate(event.pane.session)
+
+    @on(ChatPane.EditRequested)
+    def _edit(self, event: ChatPane.EditRequested) -> None:
+        self.conversation.edit(event.record)
+
+    @on(ChatPane.DeleteRequested)
+    async def _delete_message(self, event: ChatPane.DeleteRequested) -> None:
+        await self.conversation.delete_message(event.pane.session, event.record)
+
+    @on(ChatPane.ClearRequested)
+    def _clear(self, event: ChatPane.ClearRequested) -> None:
+        self.conversation.confirm_clear(event.pane.session)
+
+    async def action_regenerate(self) -> None:
+        """Ask again for the current session's last answer."""
+        await self.conversation.regenerate()
+
+    def action_focus_messages(self) -> None:
+        """Move to the conversation, the last message selected (up/down select others)."""
+        self.pane().focus()
 
     def action_search_sessions(self) -> None:
         """Move to the sessions' search box (the sidebar is shown if hidden)."""

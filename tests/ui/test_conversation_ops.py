@@ -104,7 +104,7 @@ async def test_edit_and_resend_drops_the_later_messages(server: ReplayServer) ->
         await pilot.press("e")
         prompt = app.query_one(PromptArea)
         assert app.focused is prompt and prompt.text == "first question"
-        assert app.editing is app.current.messages[0]
+        assert app.conversation.editing is app.current.messages[0]
         await pilot.press("ctrl+u", *"the edited question")
         server.queue(openai_stream_reply(["Edited answer."]))
         await pilot.press("enter")
@@ -116,7 +116,7 @@ async def test_edit_and_resend_drops_the_later_messages(server: ReplayServer) ->
         assert [m.text for m in app.current.messages] == ["the edited question", "Edited answer."]
         shown = [type(w).__name__ for w in pane.message_widgets()]
         assert shown == ["UserMessage", "AnswerView"]
-        assert app.editing is None and prompt.border_title in (None, "")
+        assert app.conversation.editing is None and prompt.border_title in (None, "")
 
 
 async def test_escape_cancels_an_edit_and_gives_the_draft_back(server: ReplayServer) -> None:
@@ -128,7 +128,7 @@ async def test_escape_cancels_an_edit_and_gives_the_draft_back(server: ReplaySer
         prompt = app.query_one(PromptArea)
         assert prompt.text == "second question"
         await pilot.press("escape")
-        assert prompt.text == "a draft" and app.editing is None
+        assert prompt.text == "a draft" and app.conversation.editing is None
         assert len(app.current.messages) == 4
 
 
@@ -339,4 +339,4 @@ async def test_the_operations_are_in_the_command_palette(server: ReplayServer) -
         assert app.clipboard == "Second answer."
         commands["Edit last message"].callback()
         assert app.query_one(PromptArea).text == "second question"
-        assert app.editing is app.current.messages[2]
+        assert app.conversation.editing is app.current.messages[2]
