@@ -46,9 +46,12 @@ def estimated_lines(record: SessionMessage, width: int = 90) -> int:
 
 def batch_start(messages: list[SessionMessage], end: int) -> int:
     """Where the batch of history that ends before ``end`` starts: back from ``end`` until
-    :data:`HISTORY_LINES` (estimated) or :data:`HISTORY_BATCH` messages are taken."""
+    :data:`HISTORY_LINES` (estimated) or :data:`HISTORY_BATCH` messages are taken, and at least
+    two (so that the last question is shown with its answer, however long)."""
     start, lines = end, 0
-    while start > 0 and lines < HISTORY_LINES and end - start < HISTORY_BATCH:
+    while start > 0 and (
+        end - start < 2 or (lines < HISTORY_LINES and end - start < HISTORY_BATCH)
+    ):
         start -= 1
         lines += estimated_lines(messages[start])
     return start
@@ -292,13 +295,20 @@ class ChatPane(VerticalScroll):
             await self.remove_children(children[at:])
 
     async def drop_after(self, record: SessionMessage) -> None:
-        """Remove everything shown after ``record``'s widget (an answer to be asked again)."""
+        """Remove everything shown after ``record``'s widget (an answer to be asked again);
+        everything shown if ``record`` is among the earlier messages not shown yet."""
         children = list(self.children)
         at = next((i for i, c in enumerate(children) if record_of(c) is record), None)
-        if at is not None:
-            if self.selected in children[at + 1 :]:
-                self.selected = None
-            await self.remove_children(children[at + 1 :])
+        if at is None:
+            if not any(m is record for m in self.session.messages[: self.hidden]):
+                return
+            at = max(
+                (i for i, c in enumerate(children) if isinstance(c, Welcome | EarlierMessages)),
+                default=-1,
+            )
+        if self.selected in children[at + 1 :]:
+            self.selected = None
+        await self.remove_children(children[at + 1 :])
 
     async def drop(self, record: SessionMessage) -> None:
         """Remove ``record``'s widget, selecting its neighbour."""

@@ -340,3 +340,29 @@ async def test_the_operations_are_in_the_command_palette(server: ReplayServer) -
         commands["Edit last message"].callback()
         assert app.query_one(PromptArea).text == "second question"
         assert app.conversation.editing is app.current.messages[2]
+
+
+async def test_regenerate_in_a_stored_session_with_a_long_last_answer(
+    server: ReplayServer,
+) -> None:
+    app = _app(server)
+    session = _stored_session(100)
+    long_answer = session.messages[-1]
+    long_answer.content = "\n\n".join(f"Paragraph {i}." for i in range(200))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.open_session(session)
+        await pilot.pause()
+        pane = app.pane()
+        shown = [record_of(w) for w in pane.message_widgets()]
+        assert shown == session.messages[-2:]  # the question is shown with its long answer
+        server.queue(openai_stream_reply(["A short one this time."]))
+        await pilot.press("ctrl+r")
+        await _settle(app, pilot)
+        assert _sent(_chats(server)[-1])[-1] == ("user", "Question 49?")
+        assert session.messages[-1].text == "A short one this time."
+        assert len(session.messages) == 100
+        widgets = pane.message_widgets()
+        assert [type(w) for w in widgets[-2:]] == [UserMessage, AnswerView]
+        assert all(record_of(w) is not long_answer for w in widgets)
+        # The pane no longer overflows: earlier messages were mounted to fill it.
+        assert [record_of(w) for w in widgets[:-1]] == session.messages[-len(widgets) : -1]
