@@ -1,17 +1,21 @@
-"""Chat sessions held in memory: the messages sent as context and this session's running totals.
+"""Chat sessions: their messages with what each answer cost, the context sent with the next
+request, and the session's running totals.
 
 A :class:`Session` is what the playground's sidebar lists and what a request's ``messages`` are
-built from. It is plain data (no Textual), so the durable store can later save and load it.
+built from. It is plain data (no Textual): the durable store saves and loads exactly these
+fields. Each message is a :class:`SessionMessage`: its role and content, and for an answer the
+model that wrote it, its usage and cost, and how it ended (finish reason, stopped, error).
 """
 
 from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from openmaas_tui.core.money import format_usd
-from openmaas_tui.core.types import Message, Usage
+from openmaas_tui.core.types import ContentPart, FinishReason, Message, Role, TextPart, Usage
 
 TITLE_CHARS = 40
 """Longest title taken from the first user message, in characters."""
@@ -19,6 +23,10 @@ TITLE_CHARS = 40
 NEW_TITLE = "New chat"
 
 _ids = itertools.count(1)
+_message_ids = itertools.count(1)
+
+ParamValue = float | int | str | None
+"""A request parameter's value as recorded with an answer."""
 
 
 def title_from(text: str) -> str:
@@ -66,38 +74,192 @@ class Totals:
         self.estimated = self.estimated or estimated
 
 
+@dataclass(slots=True, eq=False)
+class SessionMessage:
+    """One message of a session, with what the store keeps about it.
+
+    Compared by identity: two messages with the same text are still two messages.
+
+    Attributes:
+        role: user or assistant.
+        content: plain text, or parts when the message carries images.
+        id: unique within this run (``m1``, ``m2``…); the store may give its own.
+        created_at: seconds since the epoch.
+        reasoning: the answer's reasoning text, if the model streamed any.
+        provider: the provider that answered (``openai``, ``demo``…).
+        model: the model id that answered, as the provider knows it.
+        params: the request parameters the answer was asked with (only those set).
+        usage: the token counts in force (reported, or local estimates), None if unknown.
+        cost_usd: what the answer cost in USD; None when the price is unknown or nothing
+            was billed.
+        billed: whether the answer counts towards the session's totals (a refused or
+            unreachable request bills nothing).
+        estimated: the counts (and so the cost) are local estimates, not the provider's.
+        ttft_ms: milliseconds from sending to the first token.
+        duration_ms: milliseconds from sending to the end of the stream.
+        finish_reason: why generation ended, as the provider said (None if it did not say).
+        stopped: the person stopped the stream.
+        interrupted: the stream ended early by itself (a dropped connection, a killed process).
+        error_code: the OpenMaaSError code the answer ended with, or None.
+        error_message: that error's message (key-masked), or None.
+    """
+
+    role: Role
+    content: str | tuple[ContentPart, ...]
+    id: str = field(default_factory=lambda: f"m{next(_message_ids)}")
+    created_at: float = field(default_factory=time.time)
+    reasoning: str | None = None
+    provider: str | None = None
+    model: str | None = None
+    params: dict[str, ParamValue] = field(default_factory=dict)
+    usage: Usage | None = None
+    cost_usd: float | None = None
+    billed: bool = False
+    estimated: bool = False
+    ttft_ms: float | None = None
+    duration_ms: float | None = None
+    finish_reason: FinishReason | None = None
+    stopped: bool = False
+    interrupted: bool = False
+    error_code: str | None = None
+    error_message: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The message's text, parts joined without separators."""
+        if isinstance(self.content, str):
+            return self.content
+        return "".join(p.text for p in self.content if isinstance(p, TextPart))
+
+    @property
+    def is_user(self) -> bool:
+        """Whether the person wrote it."""
+        return self.role == Role.USER
+
+    @property
+    def message(self) -> Message:
+        """The message as sent in a request's context."""
+        return Message(self.role, self.content)
+
+
 @dataclass(slots=True)
 class Session:
     """One conversation.
 
     Attributes:
-        id: unique within this run (``s1``, ``s2``…).
         model: the model spec last used (``gpt-4o-mini``, ``ollama/llama3.2``, ``demo``).
-        messages: the context sent with the next request, oldest first.
-        title: from the first user message, or ``New chat``.
+        id: unique within this run (``s1``, ``s2``…); the store may give its own.
+        messages: every message, oldest first (failed answers too: see :meth:`context`).
+        title: from the first user message, or ``New chat``, or as the person renamed it.
         created_at / updated_at: seconds since the epoch.
-        totals: tokens and cost of its answers.
     """
 
     model: str
     id: str = field(default_factory=lambda: f"s{next(_ids)}")
-    messages: list[Message] = field(default_factory=list)
+    messages: list[SessionMessage] = field(default_factory=list)
     title: str = NEW_TITLE
     created_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)
-    totals: Totals = field(default_factory=Totals)
 
-    def add_user(self, text: str) -> Message:
-        """Append the user's message; the first one also names the session."""
-        message = Message.user(text)
-        if not any(m.role == message.role for m in self.messages):
+    @property
+    def totals(self) -> Totals:
+        """Tokens and cost of the answers the session holds now."""
+        totals = Totals()
+        for message in self.messages:
+            if message.billed and message.usage is not None:
+                totals.add(message.usage, message.cost_usd, estimated=message.estimated)
+        return totals
+
+    def context(self) -> tuple[Message, ...]:
+        """The messages to send with the next request: every user message and every answer
+        with text (a failed answer with nothing in it is left out)."""
+        return tuple(m.message for m in self.messages if m.is_user or m.text)
+
+    def touch(self) -> None:
+        """Mark the session as active now (it moves to the top of the sidebar)."""
+        self.updated_at = time.time()
+
+    def add_user(self, text: str) -> SessionMessage:
+        """Append the user's message; the first one names a session that has no title yet."""
+        message = SessionMessage(Role.USER, text)
+        if self.title == NEW_TITLE:
             self.title = title_from(text)
         self.messages.append(message)
-        self.updated_at = time.time()
+        self.touch()
         return message
 
-    def add_answer(self, text: str) -> None:
-        """Append an assistant answer (a partial one too: what arrived stays in the context)."""
-        if text:
-            self.messages.append(Message.assistant(text))
-        self.updated_at = time.time()
+    def add_answer(self, text: str) -> SessionMessage | None:
+        """Append an assistant answer of plain ``text`` (see :meth:`add`)."""
+        return self.add(SessionMessage(Role.ASSISTANT, text))
+
+    def add(self, message: SessionMessage) -> SessionMessage | None:
+        """Append ``message``. An answer is kept whatever it holds (a partial one too: what
+        arrived stays in the context) unless it holds nothing at all: no text, reasoning,
+        error or billed usage.
+
+        Returns:
+            The message, or None when it was not kept.
+        """
+        self.touch()
+        if not message.is_user and not (
+            message.text or message.reasoning or message.error_code or message.billed
+        ):
+            return None
+        self.messages.append(message)
+        return message
+
+    def index(self, message: SessionMessage) -> int:
+        """Where ``message`` is in :attr:`messages`.
+
+        Raises:
+            ValueError: it is not in this session.
+        """
+        for i, candidate in enumerate(self.messages):
+            if candidate is message:
+                return i
+        raise ValueError(f"{message.id} is not in session {self.id}")
+
+    def truncate(self, message: SessionMessage) -> list[SessionMessage]:
+        """Drop ``message`` and everything after it (edit and resend, regenerate); returns
+        what was dropped."""
+        at = self.index(message)
+        dropped = self.messages[at:]
+        del self.messages[at:]
+        self.touch()
+        return dropped
+
+    def remove(self, message: SessionMessage) -> None:
+        """Delete one message."""
+        del self.messages[self.index(message)]
+        self.touch()
+
+    def clear(self) -> None:
+        """Delete every message; the title stays."""
+        self.messages.clear()
+        self.touch()
+
+    def rename(self, title: str) -> None:
+        """Give the session a title of the person's choosing (blank: ``New chat``)."""
+        self.title = " ".join(title.split()) or NEW_TITLE
+
+    def last_answer(self) -> SessionMessage | None:
+        """The last message if it is an answer, else None."""
+        if self.messages and not self.messages[-1].is_user:
+            return self.messages[-1]
+        return None
+
+
+def matches(session: Session, query: str) -> bool:
+    """Whether ``query`` is in ``session``'s title or in any of its messages (case-insensitive
+    substring; an empty query matches everything)."""
+    needle = query.strip().casefold()
+    if not needle:
+        return True
+    return needle in session.title.casefold() or any(
+        needle in m.text.casefold() for m in session.messages
+    )
+
+
+def search(sessions: Iterable[Session], query: str) -> list[Session]:
+    """The sessions that :func:`matches` ``query``, in the given order."""
+    return [s for s in sessions if matches(s, query)]

@@ -57,8 +57,9 @@ def window_fill(tokens: int, window: int | None) -> str:
 
 
 def prices_as_of(price: Price | None) -> str:
-    """``prices as of 2026-10-14`` (the date the price was checked), or ``""`` when unknown."""
-    if price is None or price.as_of is None:
+    """``prices as of 2026-10-14`` (the date the price was checked), or ``""`` when unknown or
+    free (a local or demo model has no price that can go stale)."""
+    if price is None or price.as_of is None or (price.input == 0 and price.output == 0):
         return ""
     return f"prices as of {price.as_of.isoformat()}"
 

@@ -21,6 +21,7 @@ from textual.message import Message as TMessage
 from textual.timer import Timer
 from textual.widgets import Collapsible, Static
 
+from openmaas_tui.core.conversation import SessionMessage
 from openmaas_tui.core.durations import expected_duration_s, record_duration
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.json_answer import JsonCheck, check_json_answer
@@ -70,6 +71,7 @@ class AnswerView(Vertical):
         done: the stream ended (completed, stopped or failed) and everything is rendered.
         json_check: what checking a JSON answer found, or None (not JSON, stopped or failed).
         waiting: the progress line while a non-streamed answer is awaited, else None.
+        record: the session's record of the answer once it has finished (set by the app).
     """
 
     DEFAULT_CSS = """
@@ -101,6 +103,7 @@ class AnswerView(Vertical):
         self.stopped = False
         self.error: OpenMaaSError | None = None
         self.done = False
+        self.record: SessionMessage | None = None
         self.answer = LiveMarkdown(classes="answer")
         self.reasoning: LiveMarkdown | None = None
         self._meta = Static("", classes="meta", markup=False)

@@ -7,6 +7,7 @@ finishes, the answer joins the session's context and its usage and cost join the
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import Iterable, Sequence
 from functools import partial
@@ -16,27 +17,29 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.widgets import ContentSwitcher, Footer, Header
 
 from openmaas_tui.core.catalog import route
-from openmaas_tui.core.conversation import Session
+from openmaas_tui.core.conversation import Session, SessionMessage
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.http import prepare_transport
-from openmaas_tui.core.pricing import cost_usd
 from openmaas_tui.core.tokens import encoding_for
-from openmaas_tui.core.types import Message, Usage
+from openmaas_tui.core.types import Message, Role, Usage
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 from openmaas_tui.ui.answer import AnswerView
-from openmaas_tui.ui.chat_pane import ChatPane, Welcome
+from openmaas_tui.ui.chat_pane import ChatPane
+from openmaas_tui.ui.conversation_actions import ConversationActions
 from openmaas_tui.ui.errors import ErrorView
 from openmaas_tui.ui.estimate import EstimateLine
-from openmaas_tui.ui.live_markdown import LiveMarkdown
 from openmaas_tui.ui.markdown_lines import warm_up as draw_sample
+from openmaas_tui.ui.message_view import UserMessage, record_from
 from openmaas_tui.ui.params import ParamsPanel
 from openmaas_tui.ui.presets_ui import preset_commands
 from openmaas_tui.ui.prompt import PromptArea
-from openmaas_tui.ui.sessions import SessionList
+from openmaas_tui.ui.session_actions import SessionActions
+from openmaas_tui.ui.session_ops import SessionBook
+from openmaas_tui.ui.sessions import SessionList, SessionSearch
 from openmaas_tui.ui.startup import calm_the_collector
 from openmaas_tui.ui.status import StatusLine
 
@@ -52,6 +55,9 @@ class PlaygroundApp(App[None]):
         ),
         Binding("ctrl+n", "new_session", "New chat", id="new_session"),
         Binding("ctrl+s", "focus_sessions", "Sessions", id="sessions"),
+        Binding("ctrl+f", "search_sessions", "Search", show=False, id="search"),
+        Binding("ctrl+t", "focus_messages", "Messages", id="messages"),
+        Binding("ctrl+r", "regenerate", "Regenerate", show=False, id="regenerate"),
         Binding("ctrl+l", "focus_model", "Model", id="model"),
         Binding("ctrl+o", "focus_params", "Params", id="params"),
         Binding("f2", "keys", "Keys", id="keys"),
@@ -76,8 +82,16 @@ class PlaygroundApp(App[None]):
         # (``openrouter/openai/gpt-4o``); the panel may name it more simply once mounted.
         self.start_spec = f"{provider}/{model}" if provider and provider != "demo" else model
         """The start model as the picker names it; requests for it go to --base-url."""
-        self.sessions: list[Session] = [Session(model=self.start_spec)]
-        self.current = self.sessions[0]
+        self.book = SessionBook([Session(model=self.start_spec)])
+        """Every session, and every change made to them."""
+        self.current = self.book.sessions[0]
+        self.search_query = ""
+        """What the sidebar's search box holds (empty: every session is listed)."""
+        self._listing = asyncio.Lock()
+        self.conversation = ConversationActions(self)
+        """Regenerate, edit and resend, copy, delete a message, clear."""
+        self.session_actions = SessionActions(self)
+        """Rename and delete sessions, after asking."""
         self._drawn_sample = False
 
     # -- layout ---------------------------------------------------------------------------
@@ -86,6 +100,7 @@ class PlaygroundApp(App[None]):
         yield Header()
         with Horizontal(id="main"):
             with Vertical(id="sidebar"):
+                yield SessionSearch(id="session-search")
                 yield SessionList(id="sessions")
             with Vertical(id="conversation"):
                 with ContentSwitcher(id="chats", initial=f"chat-{self.current.id}"):
@@ -99,9 +114,7 @@ class PlaygroundApp(App[None]):
         yield Footer()
 
     def _new_pane(self, session: Session) -> ChatPane:
-        pane = ChatPane(session)
-        pane.compose_add_child(Welcome())
-        return pane
+        return ChatPane(session, welcome=not session.messages)
 
     async def on_mount(self) -> None:
         self.start_spec = self.params.params.model
@@ -140,7 +153,7 @@ class PlaygroundApp(App[None]):
 
     _PLAYGROUND_ACTIONS = frozenset(
         {"stop", "new_session", "focus_sessions", "focus_model", "focus_params", "keys"}
-        | {"toggle_sidebar"}
+        | {"toggle_sidebar", "search_sessions", "focus_messages", "regenerate"}
     )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -173,15 +186,24 @@ class PlaygroundApp(App[None]):
         yield SystemCommand(
             "Sessions", "Go to the sessions list (ctrl+s)", self.action_focus_sessions
         )
+        yield from self.session_actions.commands()
+        yield from self.conversation.commands()
         yield SystemCommand(
             "Toggle sidebar", "Show or hide the sessions (ctrl+b)", self.action_toggle_sidebar
         )
         yield SystemCommand("Use the demo model", "Offline canned answers, no key", self.use_demo)
-        yield SystemCommand("Delete chat", "Delete the current session", self.delete_current)
+        yield SystemCommand(
+            "Delete chat", "Delete the current session", self.session_actions.delete_current
+        )
         yield from self.query_one(EstimateLine).commands()
         yield from preset_commands(self)
 
     # -- state ----------------------------------------------------------------------------
+
+    @property
+    def sessions(self) -> list[Session]:
+        """Every session, in creation order."""
+        return self.book.sessions
 
     @property
     def params(self) -> ParamsPanel:
@@ -195,7 +217,8 @@ class PlaygroundApp(App[None]):
 
     def streaming(self, session: Session | None = None) -> list[AnswerView]:
         """Answers still streaming in ``session`` (default: the current one)."""
-        return [v for v in self.pane(session).query(AnswerView) if v.meter.finished_at is None]
+        panes = self.query(f"#chat-{(session or self.current).id}").results(ChatPane)
+        return [v for p in panes for v in p.query(AnswerView) if v.meter.finished_at is None]
 
     def model_label(self) -> str:
         """How the selected model is shown in the status line."""
@@ -208,7 +231,9 @@ class PlaygroundApp(App[None]):
         self.query_one(StatusLine).show(self.current, self.model_label(), busy)
 
     async def _refresh_sessions(self) -> None:
-        await self.query_one(SessionList).show(self.sessions, self.current)
+        async with self._listing:  # one at a time: the list is cleared and filled again
+            shown = await self.book.search(self.search_query)
+            await self.query_one(SessionList).show(shown, self.current)
         self.refresh_status()
 
     # -- sending --------------------------------------------------------------------------
@@ -220,15 +245,12 @@ class PlaygroundApp(App[None]):
     async def _show_error(self, error: OpenMaaSError) -> None:
         await self.pane().mount(ErrorView(error))
 
-    @on(PromptArea.Submitted, "#prompt")
-    async def send(self, event: PromptArea.Submitted) -> None:
-        """Send the prompt with the parameters shown. On any error the prompt stays."""
-        text = event.text.strip()
-        if not text:
-            return
-        if self.streaming():
+    async def _ready_target(self, session: Session) -> Target | None:
+        """The model to ask for ``session`` with the parameters shown, or None (said inline or
+        in a notification) when an answer is streaming or a parameter or the key is wrong."""
+        if self.streaming(session):
             self.notify("An answer is still streaming: escape stops it.", severity="warning")
-            return
+            return None
         problems = self.params.errors()
         if problems:
             await self._show_error(
@@ -238,6 +260,23 @@ class PlaygroundApp(App[None]):
                     hint="fix it in the parameter panel (ctrl+o)",
                 )
             )
+            return None
+        try:
+            return await self._target(self.params.params.model)
+        except OpenMaaSError as exc:
+            await self._show_error(exc)
+            return None
+
+    @on(PromptArea.Submitted, "#prompt")
+    async def send(self, event: PromptArea.Submitted) -> None:
+        """Send the prompt with the parameters shown (after an edit: from the edited message
+        on, the later messages dropped). On any error the prompt stays."""
+        text = event.text.strip()
+        if not text:
+            return
+        session = self.current
+        target = await self._ready_target(session)
+        if target is None:
             return
         # The estimate refuses what cannot fit (CONTEXT_TOO_LONG) and warns before the
         # session's spending limit is crossed; either way the prompt stays.
@@ -246,39 +285,38 @@ class PlaygroundApp(App[None]):
             await self._show_error(held)
         if held:
             return
-        params = self.params.params
-        try:
-            target = await self._target(params.model)
-        except OpenMaaSError as exc:
-            await self._show_error(exc)
-            return
-        session = self.current
         event.prompt.clear()
-        session.add_user(text)
+        pane = self.pane(session)
+        edited = self.conversation.end_edit()
+        if edited is not None and any(m is edited for m in session.messages):
+            await self.book.truncate(session, edited)
+            await pane.drop_from(edited)
+        record = await self.book.add_user(session, text)
+        await pane.mount(UserMessage(record))
+        await self._ask(session, target)
+
+    async def _ask(self, session: Session, target: Target) -> None:
+        """Ask ``target`` to answer ``session``'s context; the answer streams into its pane."""
+        params = self.params.params
         session.model = params.model
-        request, notes = target.prepare(params.request(target.route.model, session.messages))
+        request, notes = target.prepare(params.request(target.route.model, session.context()))
         for note in notes:
             self.notify(note, title=target.label, timeout=6)
         price = self.services.prices.price(target.route.provider, target.route.model)
         pane = self.pane(session)
-        await pane.mount(Static(text, classes="user", markup=False))
         await pane.mount(AnswerView(target, request, price))
         pane.follow()
         await self._refresh_sessions()
 
     @on(AnswerView.Finished)
     async def remember(self, event: AnswerView.Finished) -> None:
-        """Keep the answer (complete, stopped or partial) in its session; add up the cost."""
+        """Keep the answer (complete, stopped, partial or failed) in its session, with its
+        model, usage, cost and how it ended."""
         view = event.view
         pane = next((p for p in view.ancestors if isinstance(p, ChatPane)), None)
         if pane is None:
             return
-        completion = view.completion()
-        pane.session.add_answer(completion.text)
-        billed = completion.text or completion.reasoning or completion.usage.output_tokens
-        usage, estimated = view.usage_in_force()
-        if billed and usage is not None:  # refused or unreachable: nothing was billed
-            pane.session.totals.add(usage, cost_usd(view.price, usage), estimated=estimated)
+        view.record = await self.book.add_answer(pane.session, record_from(view))
         await self._refresh_sessions()
 
     # -- actions --------------------------------------------------------------------------
@@ -290,22 +328,29 @@ class PlaygroundApp(App[None]):
         for view in views:
             view.stop()
         if not views:
-            self.query_one("#prompt", PromptArea).focus()
+            prompt = self.query_one("#prompt", PromptArea)
+            if prompt.has_focus:
+                self.conversation.cancel_edit()
+            prompt.focus()
 
     async def action_new_session(self) -> None:
         """Start a new, empty session with the model shown in the panel."""
         if not self.current.messages:
             self.query_one("#prompt", PromptArea).focus()
             return
-        session = Session(model=self.params.params.model)
-        self.sessions.append(session)
+        session = await self.book.create(self.params.params.model)
         await self.query_one(ContentSwitcher).add_content(self._new_pane(session), set_current=True)
         self.current = session
         await self._refresh_sessions()
         self.query_one("#prompt", PromptArea).focus()
 
     async def open_session(self, session: Session) -> None:
-        """Show ``session``; its streams, if any, go on."""
+        """Show ``session`` (one built from stored messages too: its pane shows the last few
+        and the rest as the person goes up); its streams, if any, go on."""
+        await self.book.add(session)
+        if not self.query(f"#chat-{session.id}"):
+            await self.query_one(ContentSwitcher).add_content(self._new_pane(session))
+        self.conversation.cancel_edit()
         self.current = session
         self.query_one(ContentSwitcher).current = f"chat-{session.id}"
         self.params.set_model(session.model)
@@ -316,22 +361,19 @@ class PlaygroundApp(App[None]):
         """Delete ``session`` (its streams are stopped); there is always one session left."""
         for view in self.streaming(session):
             view.stop()
-        index = self.sessions.index(session)
-        self.sessions.remove(session)
+        ordered = self.book.ordered()
+        index = ordered.index(session)
+        await self.book.delete(session)
         await self.pane(session).remove()
         if not self.sessions:
-            fresh = Session(model=self.params.params.model)
-            self.sessions.append(fresh)
+            fresh = await self.book.create(self.params.params.model)
             await self.query_one(ContentSwitcher).add_content(self._new_pane(fresh))
         if session is self.current:
-            await self.open_session(self.sessions[min(index, len(self.sessions) - 1)])
+            ordered = self.book.ordered()
+            await self.open_session(ordered[min(index, len(ordered) - 1)])
         else:
             await self._refresh_sessions()
         self.notify(f"Deleted “{session.title}”", timeout=4)
-
-    async def delete_current(self) -> None:
-        """Delete the current session."""
-        await self.delete_session(self.current)
 
     @on(SessionList.Opened)
     async def _opened(self, event: SessionList.Opened) -> None:
@@ -342,9 +384,54 @@ class PlaygroundApp(App[None]):
         await self.action_new_session()
 
     @on(SessionList.DeleteRequested)
-    async def _delete(self, event: SessionList.DeleteRequested) -> None:
-        await self.delete_session(event.session)
+    def _delete(self, event: SessionList.DeleteRequested) -> None:
+        self.session_actions.confirm_delete(event.session)
+
+    @on(SessionList.RenameRequested)
+    def _rename(self, event: SessionList.RenameRequested) -> None:
+        self.session_actions.rename_session(event.session)
+
+    @on(SessionList.SearchRequested)
+    def _search(self) -> None:
+        self.action_search_sessions()
+
+    @on(SessionSearch.Changed, "#session-search")
+    async def _search_changed(self, event: SessionSearch.Changed) -> None:
+        self.search_query = event.value
+        await self._refresh_sessions()
+
+    @on(SessionSearch.Left)
+    def _search_left(self) -> None:
         self.query_one(SessionList).focus()
+
+    @on(ChatPane.RegenerateRequested)
+    async def _regenerate(self, event: ChatPane.RegenerateRequested) -> None:
+        await self.conversation.regenerate(event.pane.session)
+
+    @on(ChatPane.EditRequested)
+    def _edit(self, event: ChatPane.EditRequested) -> None:
+        self.conversation.edit(event.record)
+
+    @on(ChatPane.DeleteRequested)
+    async def _delete_message(self, event: ChatPane.DeleteRequested) -> None:
+        await self.conversation.delete_message(event.pane.session, event.record)
+
+    @on(ChatPane.ClearRequested)
+    def _clear(self, event: ChatPane.ClearRequested) -> None:
+        self.conversation.confirm_clear(event.pane.session)
+
+    async def action_regenerate(self) -> None:
+        """Ask again for the current session's last answer."""
+        await self.conversation.regenerate()
+
+    def action_focus_messages(self) -> None:
+        """Move to the conversation, the last message selected (up/down select others)."""
+        self.pane().focus()
+
+    def action_search_sessions(self) -> None:
+        """Move to the sessions' search box (the sidebar is shown if hidden)."""
+        self.query_one("#sidebar").display = True
+        self.query_one(SessionSearch).focus()
 
     @on(ParamsPanel.ModelChanged)
     def _model_changed(self) -> None:
@@ -392,7 +479,7 @@ class PlaygroundApp(App[None]):
             self.services,
             targets=[target],
             choices=self.params.choices,
-            context=tuple(self.current.messages),
+            context=self.current.context(),
             base_urls=base_urls,
         )
         self.push_screen(screen)
@@ -419,20 +506,28 @@ class PlaygroundApp(App[None]):
         context: Sequence[Message] = (),
     ) -> Session:
         """Carry on with one compare answer: a new session holding ``context``, ``prompt`` and
-        ``answer_text`` (its ``usage`` and ``cost`` in USD added to the totals), opened."""
+        ``answer_text`` (its ``usage`` and ``cost`` in USD counted in the totals), opened."""
         session = Session(model=model_spec)
-        session.messages.extend(context)
+        for message in context:
+            session.messages.append(SessionMessage(message.role, message.content))
         session.add_user(prompt)
-        session.add_answer(answer_text)
-        if usage is not None:
-            session.totals.add(usage, cost, estimated=estimated)
-        self.sessions.append(session)
-        pane = ChatPane(session)
-        await self.query_one(ContentSwitcher).add_content(pane)
-        answer = LiveMarkdown(classes="answer")
-        answer.append(answer_text)
-        await pane.mount(Static(prompt, classes="user", markup=False), answer)
-        await answer.finish()
+        try:
+            r = route(model_spec, endpoints=self.services.settings.endpoints)
+            provider, model = r.provider, r.model
+        except OpenMaaSError:
+            provider, model = None, model_spec
+        session.add(
+            SessionMessage(
+                Role.ASSISTANT,
+                answer_text,
+                provider=provider,
+                model=model,
+                usage=usage,
+                cost_usd=cost,
+                billed=usage is not None,
+                estimated=estimated,
+            )
+        )
         await self.open_session(session)
         return session
 

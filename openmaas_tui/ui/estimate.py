@@ -152,7 +152,7 @@ class EstimateLine(Static):
         except OpenMaaSError:
             return None
         session = app.current
-        messages = (*session.messages, Message.user(text.strip()))
+        messages = (*session.context(), Message.user(text.strip()))
         return Draft(
             session.id,
             params.model,

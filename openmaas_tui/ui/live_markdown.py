@@ -30,6 +30,7 @@ import time
 from typing import Any
 
 from markdown_it.token import Token
+from rich.style import Style
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.timer import Timer
@@ -100,6 +101,8 @@ class LiveMarkdown(Widget):
         self._lines: list[Strip] = []
         """Lines of the drawn finished groups."""
         self._tail_lines: list[Strip] = []
+        self._drawn_style: Style | None = None
+        """The widget's style the lines were drawn over."""
         self._timer: Timer | None = None
         self._lock = asyncio.Lock()
         self._finished = False
@@ -250,7 +253,7 @@ class LiveMarkdown(Widget):
         if width <= 0:
             return
         console = self.app.console
-        base = self.rich_style
+        base = self._drawn_style = self.rich_style
         deadline = time.perf_counter() + DRAW_BUDGET_S
         while self._drawn < len(self._blocks) and time.perf_counter() < deadline:
             blank = self._drawn > 0 and ends_with_new_line(self._blocks[self._drawn - 1])
@@ -295,7 +298,9 @@ class LiveMarkdown(Widget):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        if self._width > 0:  # lines carry the widget's style: draw them again with the new one
+        # Lines carry the widget's style: draw them again if it changed (an ancestor's class or
+        # focus changes the styles of everything under it, mostly to the same values).
+        if self._width > 0 and self.rich_style != self._drawn_style:
             self._width = -1
             self.refresh(layout=True)
 

@@ -1,4 +1,4 @@
-"""The sessions sidebar: every conversation of this run, newest activity first."""
+"""The sessions sidebar: a search box over every conversation, newest activity first."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rich.markup import escape
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Label, ListItem, ListView
+from textual.widgets import Input, Label, ListItem, ListView
 
 from openmaas_tui.core.conversation import Session
 
@@ -32,12 +32,53 @@ class SessionItem(ListItem):
         self._label.update(session_line(self.session))
 
 
-class SessionList(ListView):
-    """Lists sessions; ``enter`` opens one, ``n`` starts a new one, ``d``/``delete`` deletes."""
+class SessionSearch(Input):
+    """Filters the sessions as the person types (titles and messages); ``enter`` or ``down``
+    goes to the list with the filter kept, ``escape`` clears it and goes back to the list."""
 
     BINDINGS = [
-        Binding("n", "new", "New"),
-        Binding("d,delete", "delete", "Delete"),
+        Binding("escape", "leave", "Clear search", id="sessions.search.leave"),
+        Binding("down", "to_list", "Results", show=False, id="sessions.search.results"),
+    ]
+
+    @dataclass
+    class Left(Message):
+        """The person left the search box; ``cleared`` when they cleared it on the way."""
+
+        search: SessionSearch
+        cleared: bool
+
+        @property
+        def control(self) -> SessionSearch:
+            """The search box."""
+            return self.search
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(placeholder="search chats (ctrl+f)", id=id)
+
+    def action_leave(self) -> None:
+        """Clear the query and go back to the list."""
+        self.value = ""
+        self.post_message(self.Left(self, cleared=True))
+
+    def action_to_list(self) -> None:
+        """Go to the results, keeping the query."""
+        self.post_message(self.Left(self, cleared=False))
+
+    def _on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input is self:
+            self.action_to_list()
+
+
+class SessionList(ListView):
+    """Lists sessions; ``enter`` opens one, ``n`` starts a new one, ``r`` renames,
+    ``d``/``delete`` deletes (after asking), ``/`` searches."""
+
+    BINDINGS = [
+        Binding("n", "new", "New", id="sessions.new"),
+        Binding("r", "rename", "Rename", id="sessions.rename"),
+        Binding("d,delete", "delete", "Delete", id="sessions.delete"),
+        Binding("slash", "search", "Search", id="sessions.search"),
     ]
 
     @dataclass
@@ -56,32 +97,64 @@ class SessionList(ListView):
 
         session: Session
 
+    @dataclass
+    class RenameRequested(Message):
+        """The person asked to rename a session."""
+
+        session: Session
+
+    @dataclass
+    class SearchRequested(Message):
+        """The person asked to search the sessions."""
+
     def items(self) -> list[SessionItem]:
         """The items, top to bottom."""
         return list(self.query(SessionItem))
 
     async def show(self, sessions: list[Session], current: Session) -> None:
-        """List ``sessions`` by last activity (newest first) and highlight ``current``."""
-        ordered = sorted(sessions, key=lambda s: s.updated_at, reverse=True)
-        if [i.session for i in self.items()] != ordered:
-            await self.clear()
-            await self.extend(SessionItem(s) for s in ordered)
-        else:
-            for item in self.items():
+        """List ``sessions`` in the order given and highlight ``current`` (or the first when
+        ``current`` is not among them)."""
+        items = {item.session.id: item for item in self.items()}
+        wanted = {s.id for s in sessions}
+        stale = [item for sid, item in items.items() if sid not in wanted]
+        if stale:
+            await self.remove_children(stale)
+        fresh = [SessionItem(s) for s in sessions if s.id not in items]
+        if fresh:
+            await self.mount_all(fresh)
+        ordered = [items.get(s.id) or next(f for f in fresh if f.session is s) for s in sessions]
+        for position, item in enumerate(ordered):
+            if self.children[position] is not item:
+                self.move_child(item, before=position)
+        for item in ordered:
+            if item not in fresh:
                 item.refresh_line()
-        self.index = ordered.index(current)
+        shown = [i for i, s in enumerate(sessions) if s is current]
+        self.index = shown[0] if shown else (0 if sessions else None)
 
     def on_list_view_selected(self, event: ListView.Selected) -> None:
         event.stop()
         if isinstance(event.item, SessionItem):
             self.post_message(self.Opened(event.item.session))
 
+    def _highlighted(self) -> Session | None:
+        item = self.highlighted_child
+        return item.session if isinstance(item, SessionItem) else None
+
     def action_new(self) -> None:
         """Ask for a new session."""
         self.post_message(self.NewRequested())
 
+    def action_rename(self) -> None:
+        """Ask to rename the highlighted session."""
+        if (session := self._highlighted()) is not None:
+            self.post_message(self.RenameRequested(session))
+
     def action_delete(self) -> None:
         """Ask to delete the highlighted session."""
-        item = self.highlighted_child
-        if isinstance(item, SessionItem):
-            self.post_message(self.DeleteRequested(item.session))
+        if (session := self._highlighted()) is not None:
+            self.post_message(self.DeleteRequested(session))
+
+    def action_search(self) -> None:
+        """Ask for the search box."""
+        self.post_message(self.SearchRequested())

@@ -67,7 +67,7 @@ async def test_the_estimate_follows_the_typing(isolated_home: Path) -> None:
         latest = app.query_one(EstimateLine).latest
         assert latest is not None and latest[1].input_tokens > tokens[1].input_tokens
         assert second != first
-        assert "prices as of 2026-11-22" in second
+        assert "prices as of" not in second  # the demo is free: no price to go stale
 
 
 async def test_a_priced_model_shows_its_input_cost_window_and_price_date(

@@ -171,7 +171,7 @@ async def test_sessions_new_switch_and_delete(isolated_home: Path) -> None:
         assert app.current.title == "first chat"
         assert app.query_one("#chats", ContentSwitcher).current == f"chat-{app.current.id}"
         assert isinstance(app.focused, PromptArea)
-        await pilot.press("ctrl+s", "d")
+        await pilot.press("ctrl+s", "d", "y")  # delete asks first
         await pilot.pause()
         assert [s.title for s in app.sessions] == ["second chat"]
         assert len(app.query(ChatPane)) == 1

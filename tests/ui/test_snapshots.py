@@ -43,11 +43,11 @@ async def _settled_estimate(pilot: Pilot[None]) -> None:
 
 
 def test_welcome(snap_compare: Any, fast_demo: None) -> None:
-    """First run, no key, no local server: the sessions sidebar with one new chat, the welcome
-    (three ways in: the demo, a key with f2, a local server) in the chat pane, the prompt
-    focused, the parameter panel with `demo (offline)` selected and empty fields showing their
-    defaults, under the prompt the estimate of an empty message to the demo
-    (`≈N in · $0 · N / 32.8k · prices as of …`), the status line at 0 tokens and $0, and the
+    """First run, no key, no local server: the sessions sidebar with its search box and one new
+    chat, the welcome (three ways in: the demo, a key with f2, a local server) in the chat pane,
+    the prompt focused, the parameter panel with `demo (offline)` selected and empty fields
+    showing their defaults, under the prompt the estimate of an empty message to the demo
+    (`≈N in · $0 · N / 32.8k`), the status line at 0 tokens and $0, and the
     footer's bindings."""
     assert snap_compare(build_app(["--no-keyring"]), terminal_size=SIZE, run_before=_steady_cursor)
 
