@@ -1,20 +1,26 @@
 """How fast the real app opens a long session, and what it costs.
 
-Builds sessions of 100, 1,000 and 10,000 messages in memory (a user question, then a Markdown
-answer of about 300 tokens with a heading, paragraphs, lists, a code fence and a table, with its
-model, usage and cost), and opens each in the app built by ``openmaas_tui.cli.build_app``, driven
-through the Pilot at 160x50. Each size runs in its own process (so its peak RSS is its own).
-Printed per size:
+Seeds a history database (with :class:`~openmaas_tui.core.store.Store`, in a fresh
+``OPENMAAS_HOME``) with sessions of 100, 1,000 and 10,000 messages (a user question, then a
+Markdown answer of about 300 tokens with a heading, paragraphs, lists, a code fence and a table,
+with its model, usage and cost), starts the app built by ``openmaas_tui.cli.build_app`` on it,
+driven through the Pilot at 160x50, and opens each session from the sidebar's list (its messages
+read from the store on the store's worker thread). Each size runs in its own process and its own
+history (so its peak RSS is its own). Printed per size:
 
-- open -> shown: from asking the app to open the session to the first frame painted after the
-  last message's lines were drawn (the end of the conversation on screen); the median and the
-  worst of ``BENCH_REPEATS`` (5) sessions of that size opened one after another;
+- open -> shown: from asking the app to open the stored session to the first frame painted
+  after the last message's lines were drawn (the end of the conversation on screen), reading
+  the messages from the database included; the median and the worst of ``BENCH_REPEATS`` (5)
+  sessions of that size opened one after another;
 - widgets: message widgets mounted to show it (the rest are mounted as the person goes up);
 - one step back: mounting the batch of messages before the first one shown (scrolling to the
   top or selecting upwards), until painted;
-- peak RSS (``ru_maxrss``) and the RSS added by the session in memory.
+- search: the sidebar's search (the store's full-text index, then the list redrawn) over the
+  whole history of ``BENCH_REPEATS`` sessions, for a word in every message (``nested``) and for
+  a word in one message (``zebra``): the median of 5 runs each;
+- peak RSS (``ru_maxrss``) and the RSS added by the open sessions, per session.
 
-Search timing over the store is added once the store is in. Aim: open -> shown < 300 ms.
+Aim: open -> shown < 300 ms.
 Run: ``python bench/sessions.py`` (``BENCH_SESSIONS=1000`` runs one size).
 """
 
@@ -28,6 +34,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -93,6 +100,27 @@ def build_session(messages: int) -> Any:
     return session
 
 
+def seed(messages: int, sessions: int) -> None:
+    """Write ``sessions`` sessions of ``messages`` messages to the history in force; the last
+    message of the last one holds the word ``zebra``."""
+    from openmaas_tui.core.paths import resolve_paths
+    from openmaas_tui.core.session_store_map import stored_message
+    from openmaas_tui.core.store import Store
+    from openmaas_tui.core.store_types import StoredSession
+
+    store = Store(resolve_paths().history_db)
+    try:
+        for n in range(sessions):
+            session = build_session(messages)
+            if n == sessions - 1:
+                session.messages[-1].content = f"{session.messages[-1].text}\nA zebra.\n"
+            head = StoredSession("", session.title, True, n, n, "openai", "gpt-4o-mini")
+            rows = [stored_message(m, "", i) for i, m in enumerate(session.messages)]
+            store.import_session(head, rows)
+    finally:
+        store.close()
+
+
 def _rss_mb() -> float:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -127,15 +155,17 @@ async def run_app(messages: int) -> dict[str, Any]:
             await asyncio.sleep(0.001)
         return next(f for f in frames if f >= drawn)
 
-    rss_before = _rss_mb()
-    sessions = [build_session(messages) for _ in range(REPEATS)]
-    rss_session = (_rss_mb() - rss_before) / REPEATS
+    seed(messages, REPEATS)
     opens: list[float] = []
     steps: list[float] = []
+    searches: dict[str, list[float]] = {"nested": [], "zebra": []}
     widgets = 0
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
+        sessions = [s for s in app.book.ordered() if s.store_id is not None]
+        assert len(sessions) == REPEATS and not any(s.loaded for s in sessions)
+        rss_before = _rss_mb()
         for session in sessions:
             await pilot.pause(0.05)
             t0 = time.perf_counter()
@@ -155,11 +185,23 @@ async def run_app(messages: int) -> dict[str, Any]:
             await pane.show_earlier()
             more = await painted_after(lambda p=pane, n=widgets: len(p.message_widgets()) > n)
             steps.append(more - t1)
+        rss_session = (_rss_mb() - rss_before) / REPEATS
+        for word, times in searches.items():
+            for _ in range(5):
+                t2 = time.perf_counter()
+                app.search_query = word
+                await app._refresh_sessions()
+                times.append(time.perf_counter() - t2)
+                found = [s for s in app.book.sessions if s in await app.book.search(word)]
+                assert len(found) == (REPEATS if word == "nested" else 1), word
+                app.search_query = ""
+                await app._refresh_sessions()
         return {
             "messages": messages,
             "open_ms": sorted(o * 1000 for o in opens),
             "widgets": widgets,
             "step_back_ms": sorted(s * 1000 for s in steps),
+            "search_ms": {w: statistics.median(t) * 1000 for w, t in searches.items()},
             "session_rss_mb": rss_session,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         }
@@ -168,8 +210,9 @@ async def run_app(messages: int) -> dict[str, Any]:
 def in_subprocess(messages: int) -> dict[str, Any]:
     """Run one measurement in its own process (so its peak RSS is its own)."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--one", str(messages)]
-    env = {**os.environ, "OPENMAAS_HOME": os.environ.get("OPENMAAS_HOME", "/tmp/openmaas-bench")}
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT, env=env)
+    with tempfile.TemporaryDirectory(prefix="openmaas-bench-") as home:
+        env = {**os.environ, "OPENMAAS_HOME": home}
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT, env=env)
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
@@ -188,8 +231,10 @@ def main() -> None:
         print(
             f"{messages:>6,} messages: open->shown median {statistics.median(opens):.0f} ms "
             f"(worst {opens[-1]:.0f}) · {r['widgets']} widgets mounted · one step back median "
-            f"{statistics.median(steps):.0f} ms (worst {steps[-1]:.0f}) · "
-            f"session in memory {r['session_rss_mb']:.1f} MB · peak RSS {r['peak_rss_mb']:.0f} MB"
+            f"{statistics.median(steps):.0f} ms (worst {steps[-1]:.0f}) · search "
+            f"{REPEATS * messages:,} messages: 'nested' {r['search_ms']['nested']:.0f} ms, "
+            f"'zebra' {r['search_ms']['zebra']:.0f} ms · session in memory "
+            f"{r['session_rss_mb']:.1f} MB · peak RSS {r['peak_rss_mb']:.0f} MB"
         )
 
 

@@ -102,6 +102,7 @@ class SessionMessage:
         interrupted: the stream ended early by itself (a dropped connection, a killed process).
         error_code: the OpenMaaSError code the answer ended with, or None.
         error_message: that error's message (key-masked), or None.
+        store_id: its id in the history store once saved, else None.
     """
 
     role: Role
@@ -123,6 +124,7 @@ class SessionMessage:
     interrupted: bool = False
     error_code: str | None = None
     error_message: str | None = None
+    store_id: int | None = None
 
     @property
     def text(self) -> str:
@@ -152,6 +154,10 @@ class Session:
         messages: every message, oldest first (failed answers too: see :meth:`context`).
         title: from the first user message, or ``New chat``, or as the person renamed it.
         created_at / updated_at: seconds since the epoch.
+        store_id: its id in the history store once saved, else None.
+        loaded: False while only the store's summary is known (its messages not read yet).
+        listed: the store's totals, used until the messages are loaded.
+        listed_count: the store's count of messages, used until they are loaded.
     """
 
     model: str
@@ -160,10 +166,29 @@ class Session:
     title: str = NEW_TITLE
     created_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)
+    store_id: str | None = None
+    loaded: bool = True
+    listed: Totals | None = None
+    listed_count: int = 0
+
+    @property
+    def message_count(self) -> int:
+        """How many messages the session holds (the store's count until loaded)."""
+        return len(self.messages) if self.loaded else self.listed_count
 
     @property
     def totals(self) -> Totals:
-        """Tokens and cost of the answers the session holds now."""
+        """Tokens and cost of the answers the session holds now (the store's totals until
+        its messages are loaded)."""
+        if not self.loaded and self.listed is not None:
+            listed = self.listed
+            return Totals(
+                listed.input_tokens,
+                listed.output_tokens,
+                listed.cost_usd,
+                listed.cost_known,
+                listed.estimated,
+            )
         totals = Totals()
         for message in self.messages:
             if message.billed and message.usage is not None:

@@ -27,6 +27,7 @@ from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.json_answer import JsonCheck, check_json_answer
 from openmaas_tui.core.meter import StreamMeter, counters_line, usage_in_force
 from openmaas_tui.core.pricing import Price
+from openmaas_tui.core.stream_recorder import StreamRecorder
 from openmaas_tui.core.tokens import IncrementalCounter, count_messages
 from openmaas_tui.core.types import (
     ChatRequest,
@@ -63,6 +64,9 @@ class AnswerView(Vertical):
         request: the request, already prepared for ``target``.
         price: the model's price, or None when unknown.
         clock: seconds, monotonic (tests inject one).
+        recorder: writes the answer to the history as it streams (one O(1)
+            :meth:`~openmaas_tui.core.stream_recorder.StreamRecorder.append` per delta; the
+            app finishes it), or None.
 
     Attributes:
         meter: what arrived and when.
@@ -72,6 +76,7 @@ class AnswerView(Vertical):
         json_check: what checking a JSON answer found, or None (not JSON, stopped or failed).
         waiting: the progress line while a non-streamed answer is awaited, else None.
         record: the session's record of the answer once it has finished (set by the app).
+        recorder: the history's recorder of the answer, or None.
     """
 
     DEFAULT_CSS = """
@@ -94,8 +99,10 @@ class AnswerView(Vertical):
         price: Price | None,
         *,
         clock: Callable[[], float] = time.perf_counter,
+        recorder: StreamRecorder | None = None,
     ) -> None:
         super().__init__()
+        self.recorder = recorder
         self.target = target
         self.request = request
         self.price = price
@@ -204,9 +211,13 @@ class AnswerView(Vertical):
                     answered = True
                     self.answer.append(event.text)
                     self._uncounted.append(event.text)
+                    if self.recorder is not None:
+                        self.recorder.append(event.text)
                 elif isinstance(event, ReasoningDelta):
                     (await self._reasoning_view()).append(event.text)
                     self._uncounted.append(event.text)
+                    if self.recorder is not None:
+                        self.recorder.append(reasoning=event.text)
         except OpenMaaSError as exc:
             self.error = exc
             await self.mount(ErrorView(exc), before=self._meta)

@@ -23,6 +23,7 @@ from openmaas_tui.core.catalog import route
 from openmaas_tui.core.conversation import Session, SessionMessage
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.http import prepare_transport
+from openmaas_tui.core.store_types import request_params
 from openmaas_tui.core.tokens import encoding_for
 from openmaas_tui.core.types import Message, Role, Usage
 from openmaas_tui.providers.registry import Target
@@ -82,7 +83,11 @@ class PlaygroundApp(App[None]):
         # (``openrouter/openai/gpt-4o``); the panel may name it more simply once mounted.
         self.start_spec = f"{provider}/{model}" if provider and provider != "demo" else model
         """The start model as the picker names it; requests for it go to --base-url."""
-        self.book = SessionBook([Session(model=self.start_spec)])
+        self.book = SessionBook(
+            [Session(model=self.start_spec)],
+            endpoints=services.settings.endpoints,
+            on_problem=self._storage_problem,
+        )
         """Every session, and every change made to them."""
         self.current = self.book.sessions[0]
         self.search_query = ""
@@ -125,6 +130,29 @@ class PlaygroundApp(App[None]):
         self.call_after_refresh(self.warm_up)
         self.call_after_refresh(calm_the_collector)
         self.call_after_refresh(prepare_transport, self.services.client)
+        await self._open_history()
+
+    async def _open_history(self) -> None:
+        """Open the history (on its worker thread) and list its sessions; a damaged or
+        unwritable file is said once and this run keeps its history in memory."""
+        store = await self.services.history()
+        if store.problem is not None:
+            self._storage_problem(store.problem, in_memory=True)
+        await self.book.attach(store, default_model=self.start_spec)
+        await self._refresh_sessions()
+
+    def _storage_problem(self, problem: OpenMaaSError, *, in_memory: bool = False) -> None:
+        """Say that the history cannot be read or written (STORAGE_FAILED, naming the file)."""
+        if in_memory:
+            then = problem.hint or "This run keeps its chats in memory."
+        else:
+            then = "Changes from now on may not be saved."
+        self.notify(
+            f"{problem.code}: {problem.message}\n{then}",
+            title="History",
+            severity="error",
+            timeout=20,
+        )
 
     @work(thread=True, group="warm", exit_on_error=False)
     def find_keyring(self) -> None:
@@ -206,9 +234,14 @@ class PlaygroundApp(App[None]):
         return self.book.sessions
 
     @property
+    def playground(self) -> Screen[object]:
+        """The playground's screen (under any screen pushed on top of it)."""
+        return self.screen_stack[0] if self.screen_stack else self.screen
+
+    @property
     def params(self) -> ParamsPanel:
         """The parameter panel."""
-        return self.query_one("#params", ParamsPanel)
+        return self.playground.query_one("#params", ParamsPanel)
 
     def pane(self, session: Session | None = None) -> ChatPane:
         """The chat pane of ``session`` (default: the current one)."""
@@ -227,13 +260,18 @@ class PlaygroundApp(App[None]):
 
     def refresh_status(self) -> None:
         """Copy the current session's totals to the status line."""
-        busy = sum(len(self.streaming(s)) for s in self.sessions)
-        self.query_one(StatusLine).show(self.current, self.model_label(), busy)
+        busy = sum(
+            1
+            for pane in self.playground.query(ChatPane)
+            for view in pane.query(AnswerView)
+            if view.meter.finished_at is None
+        )
+        self.playground.query_one(StatusLine).show(self.current, self.model_label(), busy)
 
     async def _refresh_sessions(self) -> None:
         async with self._listing:  # one at a time: the list is cleared and filled again
             shown = await self.book.search(self.search_query)
-            await self.query_one(SessionList).show(shown, self.current)
+            await self.playground.query_one(SessionList).show(shown, self.current)
         self.refresh_status()
 
     # -- sending --------------------------------------------------------------------------
@@ -291,7 +329,8 @@ class PlaygroundApp(App[None]):
         if edited is not None and any(m is edited for m in session.messages):
             await self.book.truncate(session, edited)
             await pane.drop_from(edited)
-        record = await self.book.add_user(session, text)
+        route = target.route
+        record = await self.book.add_user(session, text, provider=route.provider, model=route.model)
         await pane.mount(UserMessage(record))
         await self._ask(session, target)
 
@@ -303,8 +342,14 @@ class PlaygroundApp(App[None]):
         for note in notes:
             self.notify(note, title=target.label, timeout=6)
         price = self.services.prices.price(target.route.provider, target.route.model)
+        recorder = await self.book.start_answer(
+            session,
+            provider=target.route.provider,
+            model=target.route.model,
+            params=request_params(request),
+        )
         pane = self.pane(session)
-        await pane.mount(AnswerView(target, request, price))
+        await pane.mount(AnswerView(target, request, price, recorder=recorder))
         pane.follow()
         await self._refresh_sessions()
 
@@ -316,7 +361,7 @@ class PlaygroundApp(App[None]):
         pane = next((p for p in view.ancestors if isinstance(p, ChatPane)), None)
         if pane is None:
             return
-        view.record = await self.book.add_answer(pane.session, record_from(view))
+        view.record = await self.book.add_answer(pane.session, record_from(view), view.recorder)
         await self._refresh_sessions()
 
     # -- actions --------------------------------------------------------------------------
@@ -348,6 +393,7 @@ class PlaygroundApp(App[None]):
         """Show ``session`` (one built from stored messages too: its pane shows the last few
         and the rest as the person goes up); its streams, if any, go on."""
         await self.book.add(session)
+        await self.book.load(session)
         if not self.query(f"#chat-{session.id}"):
             await self.query_one(ContentSwitcher).add_content(self._new_pane(session))
         self.conversation.cancel_edit()
@@ -364,7 +410,7 @@ class PlaygroundApp(App[None]):
         ordered = self.book.ordered()
         index = ordered.index(session)
         await self.book.delete(session)
-        await self.pane(session).remove()
+        await self.query(f"#chat-{session.id}").remove()
         if not self.sessions:
             fresh = await self.book.create(self.params.params.model)
             await self.query_one(ContentSwitcher).add_content(self._new_pane(fresh))

@@ -35,7 +35,7 @@ class SessionActions:
 
     def confirm_delete(self, session: Session) -> None:
         """Ask before deleting ``session``; delete it on yes."""
-        count = len(session.messages)
+        count = session.message_count
         question = f"Delete “{session.title}” and its {count} message{'s' * (count != 1)}?"
 
         async def answered(yes: bool | None) -> None:

@@ -1,0 +1,240 @@
+"""The playground's history on disk: conversations survive a restart, every change to them is
+saved, search goes through the full-text index, an answer cut by a killed process comes back
+interrupted and can be asked again, and a damaged file leaves the app working in memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Label
+
+from openmaas_tui.cli import build_app
+from openmaas_tui.core.paths import resolve_paths
+from openmaas_tui.core.store import Store
+from openmaas_tui.core.store_types import MessageState
+from openmaas_tui.core.types import Role, Usage
+from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
+from openmaas_tui.ui.app import PlaygroundApp
+from openmaas_tui.ui.message_view import FinishedAnswer
+from openmaas_tui.ui.prompt import PromptArea
+from openmaas_tui.ui.session_dialogs import ConfirmDialog, RenameDialog
+from openmaas_tui.ui.sessions import SessionList, SessionSearch
+from tests.replay_helpers import fixture_path
+
+SIZE = (160, 50)
+
+
+def _demo_app(home: Path) -> PlaygroundApp:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text("demo_tokens_per_s = 100000\n", encoding="utf-8")
+    return _app(["--demo"])
+
+
+def _app(argv: list[str]) -> PlaygroundApp:
+    app = build_app([*argv, "--no-keyring"])
+    assert isinstance(app, PlaygroundApp)
+    return app
+
+
+async def _ask(app: PlaygroundApp, pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*text, "enter")
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _items(app: PlaygroundApp) -> list[str]:
+    return [str(item.query_one(Label).render()) for item in app.query_one(SessionList).items()]
+
+
+def _titles(app: PlaygroundApp) -> list[str]:
+    return [item.session.title for item in app.query_one(SessionList).items()]
+
+
+async def _open(app: PlaygroundApp, pilot: Pilot[None], title: str) -> None:
+    session = next(s for s in app.sessions if s.title == title)
+    await app.open_session(session)
+    await pilot.pause()
+
+
+def _stored(title: str) -> list[tuple[str, str, MessageState]]:
+    store = Store(resolve_paths().history_db)
+    try:
+        session = next(s for s in store.list_sessions() if s.title == title)
+        return [(str(m.role), m.content, m.state) for m in store.messages(session.id)]
+    finally:
+        store.close()
+
+
+async def test_a_conversation_survives_a_restart(server: ReplayServer) -> None:
+    server.default = fixture_reply(fixture_path("anthropic/stream_text.sse"))
+    argv = ["--provider", "anthropic", "--base-url", server.url, "-m", "claude-sonnet-4-5"]
+    app = _app(argv)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ask(app, pilot, "name two pelicans")
+        await _ask(app, pilot, "two more")
+        answer = app.current.messages[-1].text
+        before = _items(app)[0]
+    assert before == "name two pelicans\n$0.0004 · claude-sonnet-4-5"
+
+    app = _app(argv)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        # A fresh chat on top; the stored one below it with its title, cost and model.
+        items = _items(app)
+        assert len(items) == 2 and items[0].startswith("New chat\n$0") and items[1] == before
+        assert not app.current.messages
+        await pilot.press("ctrl+s", "down", "enter")
+        await pilot.pause()
+        session = app.current
+        assert session.title == "name two pelicans"
+        assert [m.text for m in session.messages][::2] == ["name two pelicans", "two more"]
+        assert session.messages[-1].text == answer and session.messages[-1].model
+        assert (session.totals.input_tokens, session.totals.output_tokens) == (34, 20)
+        assert len(app.pane().query(FinishedAnswer)) == 2
+        # The next question carries the stored turns as context.
+        await _ask(app, pilot, "and one more")
+        sent = server.last.json() if server.last else {}
+        assert [m["content"] for m in sent["messages"]][::2] == [
+            "name two pelicans",
+            "two more",
+            "and one more",
+        ]
+    assert len(_stored("name two pelicans")) == 6
+
+
+async def test_rename_delete_edit_and_clear_are_saved(isolated_home: Path) -> None:
+    app = _demo_app(isolated_home)
+    async with app.run_test(size=SIZE) as pilot:
+        for text in ("show me a table", "write some code", "hello there"):
+            await pilot.press("ctrl+n")
+            await _ask(app, pilot, text)
+        await _ask(app, pilot, "show me a list")
+        # Rename "write some code".
+        await pilot.press("ctrl+s", "down", "r")
+        await pilot.pause()
+        assert isinstance(app.screen, RenameDialog)
+        await pilot.press(*"code please", "enter")  # typing replaces the title
+        await pilot.pause()
+        # Delete "show me a table".
+        await pilot.press("ctrl+s", "down", "down", "delete")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        # Edit "hello there"'s second message and resend from there.
+        await app.open_session(next(s for s in app.sessions if s.title == "hello there"))
+        app.conversation.edit(app.current.messages[2])
+        app.query_one("#prompt", PromptArea).clear()
+        await _ask(app, pilot, "write some code")
+        # Clear the renamed one.
+        await _open(app, pilot, "code please")
+        await app.conversation.clear_session(app.current)
+        await pilot.pause()
+    app = _demo_app(isolated_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert sorted(_titles(app)) == ["New chat", "code please", "hello there"]
+        await _open(app, pilot, "hello there")
+        assert [m.text for m in app.current.messages][::2] == ["hello there", "write some code"]
+        await _open(app, pilot, "code please")
+        assert app.current.messages == []
+    assert [c for _, c, _ in _stored("hello there")][::2] == ["hello there", "write some code"]
+
+
+async def test_search_finds_stored_sessions_by_their_text(isolated_home: Path) -> None:
+    app = _demo_app(isolated_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await _ask(app, pilot, "show me a table")
+        await pilot.press("ctrl+n")
+        await _ask(app, pilot, "write some code")
+    app = _demo_app(isolated_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert all(not s.messages for s in app.sessions)
+        # "Algorithm" is only in the table answer, which is not loaded: the index finds it.
+        await pilot.press("ctrl+f", *"algorith")
+        await pilot.pause()
+        assert _titles(app) == ["show me a table"]
+        assert all(not s.messages for s in app.sessions)
+        app.query_one(SessionSearch).value = ""
+        await pilot.pause()
+        assert _titles(app) == ["New chat", "write some code", "show me a table"]
+        assert isinstance(app.focused, SessionSearch)
+
+
+async def test_an_interrupted_answer_shows_so_and_can_be_regenerated(isolated_home: Path) -> None:
+    _demo_app(isolated_home)  # writes the fast demo config
+    store = Store(resolve_paths().history_db)
+    session = store.create_session(provider="demo", model="demo")
+    store.add_message(session.id, Role.USER, "show me a table", provider="demo", model="demo")
+    store.add_message(
+        session.id,
+        Role.ASSISTANT,
+        "| Algo",
+        provider="demo",
+        model="demo",
+        state=MessageState.STREAMING,
+    )
+    store.close()  # left streaming, as a killed process leaves it
+    app = _demo_app(isolated_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot, "show me a table")
+        answer = app.current.messages[-1]
+        assert answer.interrupted and answer.text == "| Algo"
+        widget = app.pane().query(FinishedAnswer).last()
+        assert "interrupted" in widget.lines[-1].text
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        again = app.current.messages[-1]
+        assert not again.interrupted and "| Algorithm |" in again.text
+        assert len(app.current.messages) == 2
+    stored = _stored("show me a table")
+    assert [(role, state) for role, _, state in stored] == [
+        ("user", MessageState.COMPLETE),
+        ("assistant", MessageState.COMPLETE),
+    ]
+    assert "| Algorithm |" in stored[1][1]
+
+
+async def test_a_damaged_history_is_said_and_left_alone(isolated_home: Path) -> None:
+    app = _demo_app(isolated_home)
+    db = resolve_paths().history_db
+    db.parent.mkdir(parents=True, exist_ok=True)
+    damaged = b"this is not a database" * 100
+    db.write_bytes(damaged)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        notes = [n for n in app._notifications if n.severity == "error"]
+        assert len(notes) == 1
+        assert "STORAGE_FAILED" in notes[0].message and str(db) in notes[0].message
+        await _ask(app, pilot, "show me a table")
+        assert "| Algorithm |" in app.current.messages[-1].text
+        assert len([n for n in app._notifications if n.severity == "error"]) == 1
+    assert db.read_bytes() == damaged
+
+
+async def test_continuing_a_compare_answer_is_saved_with_its_cost(isolated_home: Path) -> None:
+    app = _demo_app(isolated_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.adopt("gpt-4o-mini", "which is faster?", "the second", Usage(12, 3), 0.0025)
+        await pilot.pause()
+    store = Store(resolve_paths().history_db)
+    try:
+        (session,) = store.list_sessions()
+        messages = store.messages(session.id)
+    finally:
+        store.close()
+    assert (session.title, session.provider, session.model) == (
+        "which is faster?",
+        "openai",
+        "gpt-4o-mini",
+    )
+    assert session.totals.cost_usd == 0.0025
+    assert [(m.content, m.input_tokens, m.output_tokens) for m in messages] == [
+        ("which is faster?", None, None),
+        ("the second", 12, 3),
+    ]
