@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Iterable, Sequence
 from functools import partial
 
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header
 
@@ -271,7 +272,11 @@ class PlaygroundApp(App[None]):
     async def _refresh_sessions(self) -> None:
         async with self._listing:  # one at a time: the list is cleared and filled again
             shown = await self.book.search(self.search_query)
-            await self.playground.query_one(SessionList).show(shown, self.current)
+            try:
+                sessions = self.playground.query_one(SessionList)
+            except (NoMatches, ScreenStackError):
+                return  # the app is closing: nothing to show
+            await sessions.show(shown, self.current)
         self.refresh_status()
 
     # -- sending --------------------------------------------------------------------------
@@ -393,15 +398,28 @@ class PlaygroundApp(App[None]):
         """Show ``session`` (one built from stored messages too: its pane shows the last few
         and the rest as the person goes up); its streams, if any, go on."""
         await self.book.add(session)
-        await self.book.load(session)
+        earlier = await self.book.open(session)
         if not self.query(f"#chat-{session.id}"):
             await self.query_one(ContentSwitcher).add_content(self._new_pane(session))
+            if earlier is not None:
+                self.run_worker(
+                    self._show_earlier_read(session, earlier),
+                    group="history",
+                    exit_on_error=False,
+                    description="read earlier messages",
+                )
         self.conversation.cancel_edit()
         self.current = session
         self.query_one(ContentSwitcher).current = f"chat-{session.id}"
         self.params.set_model(session.model)
         await self._refresh_sessions()
         self.query_one("#prompt", PromptArea).focus()
+
+    async def _show_earlier_read(self, session: Session, earlier: Awaitable[int]) -> None:
+        """Tell ``session``'s pane how many earlier messages were read after it opened."""
+        count = await earlier
+        for pane in self.query(f"#chat-{session.id}").results(ChatPane):
+            await pane.earlier_read(count)
 
     async def delete_session(self, session: Session) -> None:
         """Delete ``session`` (its streams are stopped); there is always one session left."""

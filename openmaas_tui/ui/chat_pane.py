@@ -209,6 +209,16 @@ class ChatPane(VerticalScroll):
         self.call_after_refresh(keep_place)
         return len(widgets)
 
+    async def earlier_read(self, count: int) -> None:
+        """``count`` messages were put first in the session after the pane was built (read
+        from the history after its last ones): they join the earlier messages not shown."""
+        if not count:
+            return
+        self.hidden += count
+        self._earlier.show_count(self.hidden)
+        if not self._earlier.is_attached:
+            await self.mount(self._earlier, before=0 if self.children else None)
+
     def message_widgets(self) -> list[Widget]:
         """The mounted widgets that show messages, top to bottom."""
         return [c for c in self.children if isinstance(c, MessageWidget)]

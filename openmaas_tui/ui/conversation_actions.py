@@ -55,6 +55,7 @@ class ConversationActions:
         """Ask again for the last answer of ``session`` (default: the current one): the same
         context is sent and the new answer replaces the old one."""
         session = session or self.app.current
+        await self.app.book.load(session)
         users = [m for m in session.messages if m.is_user]
         if not users:
             self.app.notify("Nothing to regenerate yet.", timeout=3)
@@ -113,7 +114,7 @@ class ConversationActions:
             if yes:
                 await self.clear_session(session)
 
-        count = len(session.messages)
+        count = session.message_count
         question = f"Clear “{session.title}”: delete its {count} message{'s' * (count != 1)}?"
         self.app.push_screen(ConfirmDialog(question, verb="Clear"), answered)
 

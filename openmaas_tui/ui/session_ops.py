@@ -14,6 +14,7 @@ playground: the change stays in memory and the first failure is reported through
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
@@ -33,6 +34,10 @@ from openmaas_tui.core.stream_recorder import StreamRecorder
 from openmaas_tui.core.types import Role
 
 T = TypeVar("T")
+
+TAIL = 200
+"""Messages read to open a stored session: far more than a screen shows; the earlier ones are
+read just after, off the critical path."""
 
 
 class SessionBook:
@@ -58,6 +63,8 @@ class SessionBook:
         self._endpoints = endpoints
         self._on_problem = on_problem
         self._reported = False
+        self._earlier: dict[str, asyncio.Task[int]] = {}
+        """Sessions whose earlier messages are being read (see :meth:`open`), by id."""
 
     def ordered(self, sessions: list[Session] | None = None) -> list[Session]:
         """``sessions`` (default: all) by last activity, newest first."""
@@ -86,23 +93,57 @@ class SessionBook:
         self.sessions = listed + self.sessions
 
     async def _try(self, call: Awaitable[T]) -> T | None:
-        """Await a store call; on STORAGE_FAILED report it (the first time) and return None."""
+        """Await a store call; on STORAGE_FAILED report it (the first time) and return None.
+
+        A store already closed (the app is quitting: its worker takes no more work) returns
+        None too, without a report: an answer still streaming then stays as last flushed and
+        shows as interrupted next time.
+        """
         try:
             return await call
+        except RuntimeError:
+            return None
         except OpenMaaSError as exc:
             if not self._reported and self._on_problem is not None:
                 self._reported = True
                 self._on_problem(exc)
             return None
 
+    async def open(self, session: Session) -> asyncio.Task[int] | None:
+        """Read the last :data:`TAIL` messages of ``session`` if it is not loaded, enough to
+        show it; the earlier ones are read by the task returned (None: nothing left to read),
+        which puts them first in ``session.messages`` and returns how many they were."""
+        if session.loaded or session.id in self._earlier:
+            return self._earlier.get(session.id)
+        if self.store is None or session.store_id is None:
+            session.loaded = True
+            return None
+        total = await self._try(self.store.count_messages(session.store_id)) or 0
+        offset = max(0, total - TAIL)
+        rows = await self._try(self.store.messages(session.store_id, offset=offset)) or []
+        session.messages = [message_from_stored(m) for m in rows]
+        if offset == 0:
+            session.loaded = True
+            return None
+        task = asyncio.create_task(self._read_earlier(session, session.store_id, offset))
+        self._earlier[session.id] = task
+        return task
+
+    async def _read_earlier(self, session: Session, store_id: str, count: int) -> int:
+        assert self.store is not None
+        rows = await self._try(self.store.messages(store_id, limit=count)) or []
+        session.messages[:0] = [message_from_stored(m) for m in rows]
+        session.loaded = True
+        return len(rows)
+
     async def load(self, session: Session) -> None:
-        """Read ``session``'s messages from the store if they are not loaded yet."""
+        """Read all of ``session``'s messages from the store if they are not loaded yet (wait
+        for the earlier ones when :meth:`open` has begun)."""
         if session.loaded:
             return
-        if self.store is not None and session.store_id is not None:
-            stored = await self._try(self.store.messages(session.store_id)) or []
-            session.messages = [message_from_stored(m) for m in stored]
-        session.loaded = True
+        task = await self.open(session)
+        if task is not None:
+            await asyncio.shield(task)
 
     async def _saved(self, session: Session) -> str | None:
         """The store id of ``session``, saving it first (empty) if it is not saved yet."""
@@ -157,6 +198,7 @@ class SessionBook:
 
     async def delete(self, session: Session) -> None:
         """Forget ``session`` and its messages."""
+        self._earlier.pop(session.id, None)
         self.sessions = [s for s in self.sessions if s is not session]
         if self.store is not None and session.store_id is not None:
             await self._try(self.store.delete_session(session.store_id))
@@ -184,6 +226,7 @@ class SessionBook:
     ) -> SessionMessage:
         """Record the person's message; with a store it is on disk when this returns (call it
         before the request leaves)."""
+        await self.load(session)
         store_id = await self._saved(session)
         record = session.add_user(text)
         record.provider, record.model = provider, model
@@ -243,6 +286,7 @@ class SessionBook:
 
     async def truncate(self, session: Session, message: SessionMessage) -> list[SessionMessage]:
         """Drop ``message`` and everything after it; returns what was dropped."""
+        await self.load(session)
         dropped = session.truncate(message)
         first = next((m.store_id for m in dropped if m.store_id is not None), None)
         if self.store is None or session.store_id is None or first is None:
@@ -254,12 +298,14 @@ class SessionBook:
 
     async def remove(self, session: Session, message: SessionMessage) -> None:
         """Delete one message."""
+        await self.load(session)
         session.remove(message)
         if self.store is not None and message.store_id is not None:
             await self._try(self.store.delete_message(message.store_id))
 
     async def clear(self, session: Session) -> None:
         """Delete every message of ``session``."""
+        await self.load(session)
         session.clear()
         if self.store is not None and session.store_id is not None:
             await self._try(self.store.clear_session(session.store_id))

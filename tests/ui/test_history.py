@@ -4,6 +4,8 @@ interrupted and can be asked again, and a damaged file leaves the app working in
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -15,6 +17,7 @@ from openmaas_tui.core.store import Store
 from openmaas_tui.core.store_types import MessageState
 from openmaas_tui.core.types import Role, Usage
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
+from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.message_view import FinishedAnswer
 from openmaas_tui.ui.prompt import PromptArea
@@ -238,3 +241,61 @@ async def test_continuing_a_compare_answer_is_saved_with_its_cost(isolated_home:
         ("which is faster?", None, None),
         ("the second", 12, 3),
     ]
+
+
+async def test_the_question_and_the_streaming_answer_are_on_disk_mid_stream(
+    server: ReplayServer,
+) -> None:
+    pieces = [f"word{i} " for i in range(60)]
+    server.default = openai_stream_reply(pieces, chunk_delay_s=0.05)
+    argv = ["--provider", "openai", "--base-url", server.url, "-m", "gpt-4o-mini"]
+    app = _app(argv)
+    db = resolve_paths().history_db
+
+    def on_disk() -> list[tuple[str, str, str]]:
+        # Read-only and without Store: opening a Store would mark the answer interrupted.
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+            rows = conn.execute("SELECT role, content, state FROM messages ORDER BY position")
+            return [(str(r), str(c), str(s)) for r, c, s in rows]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"count", "enter")
+        await pilot.pause(0.3)
+        # The question was committed before the request left.
+        assert on_disk()[0] == ("user", "count", "complete")
+        await pilot.pause(1.3)
+        (_, (role, partial, state)) = on_disk()
+        assert (role, state) == ("assistant", "streaming")
+        assert partial.startswith("word0 word1 ") and len(partial) < len("".join(pieces))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert on_disk()[1] == ("assistant", "".join(pieces), "complete")
+
+
+async def test_a_long_stored_session_opens_from_its_end_and_reads_the_rest_after(
+    isolated_home: Path,
+) -> None:
+    _demo_app(isolated_home)
+    store = Store(resolve_paths().history_db)
+    session = store.create_session(provider="demo", model="demo")
+    for i in range(300):
+        store.add_message(session.id, Role.USER, f"question {i}")
+        store.add_message(session.id, Role.ASSISTANT, f"answer {i}", provider="demo")
+    store.close()
+    app = _demo_app(isolated_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot, "question 0")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        opened = app.current
+        assert opened.loaded and [m.text for m in opened.messages[:2]] == ["question 0", "answer 0"]
+        assert len(opened.messages) == 600
+        pane = app.pane()
+        shown = len(pane.message_widgets())
+        assert pane.hidden == 600 - shown
+        assert f"{600 - shown:,} earlier messages" in str(pane.query_one(".earlier").render())
+        await pane.show_earlier()
+        await pilot.pause()
+        assert pane.hidden < 600 - shown
+        await _ask(app, pilot, "show me a table")
+        assert len(app.current.context()) == 602
