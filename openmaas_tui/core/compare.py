@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -289,6 +290,8 @@ class CompareRun:
         self.listener = listener
         self.created_at = time.time()
         """Seconds since the epoch when the run was made."""
+        self.id = uuid.uuid4().hex
+        """The id the run is saved under in the history (each save replaces the last)."""
         self.lanes = [Lane(i, t, clock=clock) for i, t in enumerate(targets)]
 
     @property

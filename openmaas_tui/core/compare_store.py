@@ -5,9 +5,11 @@ of truth for exports, kept verbatim) plus a few columns and one row per target
 (``compare_runs`` / ``compare_targets``, schema 2 in :mod:`openmaas_tui.core.store_schema`), so
 the history lists quickly and can be queried per model without parsing the JSON.
 
-Every function takes the :class:`~openmaas_tui.core.store.Store` first, so async code calls it
-off the event loop as ``await async_store.call(save_run, data)``. Saving under an id that
-exists replaces that record (a run whose column was rerun is saved again under its id).
+Every function but :func:`save_in_history` takes the :class:`~openmaas_tui.core.store.Store`
+first, so async code calls it off the event loop as ``await async_store.call(save_run, data)``
+(the compare screen and ``openmaas compare`` save through :func:`save_in_history`). Saving
+under an id that exists replaces that record: a run is saved each time all its lanes have ended,
+under its own id, so a run whose column was rerun is one record holding its latest results.
 Every function raises ``OpenMaaSError(STORAGE_FAILED)`` when SQLite fails.
 """
 
@@ -17,11 +19,12 @@ import json
 import sqlite3
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
+from openmaas_tui.core.async_store import AsyncStore
 from openmaas_tui.core.compare_export import SCHEMA
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.store import Store
@@ -255,3 +258,26 @@ def resolve_run_id(store: Store, prefix: str) -> str:
         f"{what} with an id starting with {prefix!r}",
         hint="`openmaas sessions compares` shows the ids",
     )
+
+
+async def save_in_history(
+    history: Callable[[], Awaitable[AsyncStore]], run_json: Mapping[str, Any], run_id: str
+) -> str:
+    """Save a finished run from async code, on the history's worker thread.
+
+    Compute ``run_json`` when the run finishes and pass it here (a rerun may change the lanes
+    before this runs); saves are queued in order, so the last one wins.
+
+    Args:
+        history: opens (or returns) the history, e.g. ``services.history``.
+        run_json: the run (:func:`~openmaas_tui.core.compare_export.run_json`).
+        run_id: the run's id (:attr:`~openmaas_tui.core.compare.CompareRun.id`).
+
+    Returns:
+        The record's id.
+
+    Raises:
+        OpenMaaSError: STORAGE_FAILED when SQLite fails.
+    """
+    store = await history()
+    return await store.call(save_run, run_json, run_id=run_id)

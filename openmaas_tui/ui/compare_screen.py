@@ -36,7 +36,8 @@ from openmaas_tui.core.compare import (
     CompareTarget,
     Lane,
 )
-from openmaas_tui.core.compare_export import export_run
+from openmaas_tui.core.compare_export import export_run, run_json
+from openmaas_tui.core.compare_store import save_in_history
 from openmaas_tui.core.types import Message
 from openmaas_tui.services import Services
 from openmaas_tui.ui.compare_column import CompareColumn
@@ -292,6 +293,9 @@ class CompareScreen(Screen[None]):
         if column is not None and self.run is not None:
             span = max(x.meter.duration_ms for x in self.run.lanes) / 1000
             self.run_worker(column.ended(lane, span), group="compare-render", exit_on_error=False)
+        if self.run is not None and self.run.finished:  # saved again (same id) after a rerun
+            saving = save_in_history(self.services.history, run_json(self.run), self.run.id)
+            self.run_worker(saving, group="compare-save", exit_on_error=False)
 
     # -- summary --------------------------------------------------------------------------
 
