@@ -69,13 +69,13 @@ def test_compare_saves_its_run_and_export_json_is_what_it_printed(
     )
     assert first["output_tokens"] == expected(TEXT)["usage"]["output_tokens"]
     assert first["cost_usd"] > 0 and first["ttft_ms"] is not None
-    assert record["total_cost_usd"] is None  # the failed target's cost is unknown
     assert second["error_code"] == "RATE_LIMITED"
     code, exported, _ = _run(
         ["sessions", "compare-export", record["id"][:6], "--format", "json"], capsys
     )
     assert code == 0
     assert json.loads(exported) == json.loads(printed)
+    assert record["total_cost_usd"] == json.loads(printed)["summary"]["total_cost_usd"]
 
 
 def test_markdown_export_holds_every_target_and_goes_to_a_file(
