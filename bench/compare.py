@@ -80,8 +80,8 @@ async def run_app(targets: int, tokens: int, rate: float) -> dict[str, Any]:
     """Race ``targets`` streams in the real compare screen; the figures as a dict."""
     from openmaas_tui.cli import build_app
     from openmaas_tui.core.compare import CompareTarget
+    from openmaas_tui.ui.compare_column import ColumnMarkdown
     from openmaas_tui.ui.compare_screen import CompareScreen
-    from openmaas_tui.ui.live_markdown import LiveMarkdown
 
     server = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -106,13 +106,13 @@ async def run_app(targets: int, tokens: int, rate: float) -> dict[str, Any]:
 
     app._display = counted  # type: ignore[method-assign]
     drawn: list[float] = []
-    redraw = LiveMarkdown._redraw
+    redraw = ColumnMarkdown._redraw
 
-    def timed_redraw(self: LiveMarkdown) -> None:
+    def timed_redraw(self: ColumnMarkdown) -> None:
         redraw(self)
         drawn.append(time.perf_counter())
 
-    LiveMarkdown._redraw = timed_redraw  # type: ignore[method-assign]
+    ColumnMarkdown._redraw = timed_redraw  # type: ignore[method-assign]
     try:
         async with app.run_test(size=SIZE) as pilot:
             screen = CompareScreen(
@@ -159,7 +159,7 @@ async def run_app(targets: int, tokens: int, rate: float) -> dict[str, Any]:
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             }
     finally:
-        LiveMarkdown._redraw = redraw  # type: ignore[method-assign]
+        ColumnMarkdown._redraw = redraw  # type: ignore[method-assign]
         await server.wait()
 
 

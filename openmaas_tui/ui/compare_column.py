@@ -1,22 +1,27 @@
 """One column of the compare screen: a target's live counters over its answer as it streams.
 
 The column holds no stream: the screen's :class:`~openmaas_tui.core.compare.CompareRun` owns
-them. Text is appended as it arrives (O(1): :class:`LiveMarkdown` renders at its own pace) and
-the screen's 10 Hz timer calls :meth:`CompareColumn.show` to copy the lane's counters in, so
+them. Text is appended as it arrives (O(1)); ten times a second, at its own turn, the screen
+renders what arrived and calls :meth:`CompareColumn.show` to copy the lane's counters in, so
 the work per second is fixed however fast tokens come.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.geometry import Size
+from textual.containers import Vertical
+from textual.geometry import Region, Size
 from textual.message import Message as TMessage
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
 from openmaas_tui.core.compare import CompareTarget, Lane, LaneStatus
@@ -28,31 +33,89 @@ from openmaas_tui.ui.live_markdown import LiveMarkdown
 SPARK_BINS = 30
 """Slices of time in a column's tokens-over-time picture."""
 
+_DIGITS = re.compile(r"\d")
+
 _STATUS_CLASSES = {s: f"-{s.value}" for s in LaneStatus}
 
 
-COLUMN_UPDATE_INTERVAL_S = 0.1
-"""How often a column renders the text that arrived (seconds). Every render that adds lines
-lays out the screen again; eight columns at the chat's 30 Hz would be 240 layouts a second."""
+class ColumnMarkdown(LiveMarkdown, ScrollView, can_focus=False):
+    """:class:`LiveMarkdown` as its own scrolling view, rendered when the screen says so
+    (:meth:`~openmaas_tui.ui.compare_screen.CompareScreen.tick`: one column at a time, so
+    the columns' work does not fall into the same frame), not on a timer of its own.
 
+    The answer grows inside a fixed region: its virtual height changes, the screen is not laid
+    out again, and only the column's own lines are painted (a growing ``height: auto`` widget in
+    a scroll container lays out the whole screen, eight columns ten times a second). It follows
+    the end until the person scrolls up, and again once they scroll back to the end.
+    """
 
-class ColumnMarkdown(LiveMarkdown):
-    """:class:`LiveMarkdown` rendered at :data:`COLUMN_UPDATE_INTERVAL_S`."""
+    DEFAULT_CSS = """
+    ColumnMarkdown {
+        height: 1fr;
+        padding: 0 0 0 1;  /* on the right, a blank cell before the scrollbar (_text_width) */
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-gutter: stable;
+    }
+    """
+
+    _drawn_style = Style()
+    """The widget's style when the lines were drawn (they carry it)."""
 
     def on_mount(self, event: events.Mount) -> None:  # type: ignore[override]
-        event.prevent_default()  # instead of LiveMarkdown's 30 Hz timer
-        self._timer = self.set_interval(
-            COLUMN_UPDATE_INTERVAL_S, self._tick, pause=not self._pending
-        )
+        event.prevent_default()  # no LiveMarkdown timer: the screen renders the columns in turn
+        self.anchor()
 
+    @property
+    def _text_width(self) -> int:
+        """The width the lines are drawn at: the view's, but for a blank cell before the
+        scrollbar."""
+        return max(self.scrollable_content_region.width - 1, 0)
 
-class _Body(VerticalScroll, can_focus=False):
-    """The answer's scroll area; it follows the end once the answer overflows (anchoring a
-    short answer would push it to the bottom)."""
+    def _redraw(self) -> None:
+        width = self._text_width
+        same_width = width == self._width
+        first = len(self._lines) if same_width else 0
+        if not same_width:
+            self._drawn_style = self.rich_style
+        self._draw(width)
+        height = len(self._lines) + len(self._tail_lines)
+        if self.virtual_size != (width, height):
+            # No layout: the column's size is fixed; only the scrollbar learns of the change.
+            size = Size(width, height)
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
+        if self.is_anchored and not self._anchor_released:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        y = first - self.scroll_offset.y
+        self.refresh(Region(0, max(y, 0), self.size.width, self.size.height))
 
-    def watch_virtual_size(self, size: Size) -> None:
-        if not self.is_anchored and size.height > self.scrollable_content_region.height:
-            self.anchor()
+    def on_resize(self) -> None:
+        if self._text_width != self._width:
+            self._redraw()
+
+    def notify_style_update(self) -> None:
+        # The column's classes change with its status (border colours), which restyles this
+        # widget too: draw everything again only if the style the lines carry changed.
+        Widget.notify_style_update(self)
+        if self._width > 0:
+            self.call_later(self._restyle)
+
+    def _restyle(self) -> None:
+        if self.rich_style != self._drawn_style:
+            self._width = -1
+            self._redraw()
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self.virtual_size.height
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self._anchored and self._anchor_released:
+            self._check_anchor()  # at the end again: follow again
+
+    def render_line(self, y: int) -> Strip:
+        return super().render_line(y + self.scroll_offset.y)
 
 
 def counters_text(lane: Lane) -> Text:
@@ -124,7 +187,6 @@ class CompareColumn(Vertical, can_focus=True):
         self.border_subtitle = "ready"
         self.counters = Static("", classes="counters")
         self.answer = ColumnMarkdown(classes="answer")
-        self.body = _Body(self.answer, classes="body")
         self.spark = Sparkline([], classes="spark")
         self._shown = ""
 
@@ -133,7 +195,7 @@ class CompareColumn(Vertical, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield self.counters
-        yield self.body
+        yield self.answer
         yield self.spark
 
     def renumber(self, number: int) -> None:
@@ -143,25 +205,28 @@ class CompareColumn(Vertical, can_focus=True):
 
     async def restart(self) -> None:
         """Clear the answer for a new attempt."""
-        await self.body.remove_children()
-        self.answer = ColumnMarkdown(classes="answer")
-        await self.body.mount(self.answer)
+        await self.query(ErrorView).remove()
+        old, self.answer = self.answer, ColumnMarkdown(classes="answer")
+        await self.mount(self.answer, before=old)
+        await old.remove()
         self.spark.remove_class("-shown")
         self._shown = ""
 
     def append(self, text: str) -> None:
-        """Add answer text as it arrives."""
+        """Add answer text as it arrives (it is rendered by :meth:`render_lane`)."""
         self.answer.append(text)
+
+    async def render_lane(self, lane: Lane) -> None:
+        """Render the answer text that arrived and show ``lane``'s counters."""
+        await self.answer.render_pending()
+        self.show(lane)
 
     async def ended(self, lane: Lane, span_s: float) -> None:
         """Render the rest of the answer, show the error if any, and the tokens-over-time
         picture on a time axis of ``span_s`` seconds (the run's longest lane)."""
         await self.answer.finish()
-        if self.body.is_anchored:
-            # The answer's height can dip while finish() draws in slices; end on its last line.
-            self.body.scroll_end(animate=False)
         if lane.error is not None:
-            await self.body.mount(ErrorView(lane.error))
+            await self.mount(ErrorView(lane.error), before=self.spark)
         self.show(lane)
         self.show_timeline(lane, span_s)
 
@@ -176,8 +241,10 @@ class CompareColumn(Vertical, can_focus=True):
         """Copy ``lane``'s counters into the header (nothing is redrawn when nothing changed)."""
         text = counters_text(lane)
         if text.plain != self._shown:
+            # Lay out again only when the text may wrap differently (not when a digit changes).
+            shape = _DIGITS.sub("0", text.plain)
+            self.counters.update(text, layout=shape != _DIGITS.sub("0", self._shown))
             self._shown = text.plain
-            self.counters.update(text)
         status = str(lane.error.code) if lane.error else str(lane.status)
         if self.border_subtitle != status:
             self.border_subtitle = status
@@ -186,7 +253,7 @@ class CompareColumn(Vertical, can_focus=True):
 
     def error(self) -> OpenMaaSError | None:
         """The error shown in this column, if any."""
-        found = self.body.query(ErrorView)
+        found = self.query(ErrorView)
         return found.first().error if found else None
 
     def action_stop(self) -> None:
@@ -205,4 +272,4 @@ class CompareColumn(Vertical, can_focus=True):
         self.post_message(self.Requested(self, "move", step))
 
     def action_scroll(self, step: int) -> None:
-        self.body.scroll_relative(y=step * 3, animate=False)
+        self.answer.scroll_relative(y=step * 3, animate=False)
