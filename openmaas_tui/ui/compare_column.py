@@ -189,6 +189,8 @@ class CompareColumn(Vertical, can_focus=True):
         self.answer = ColumnMarkdown(classes="answer")
         self.spark = Sparkline([], classes="spark")
         self._shown = ""
+        self.settled = False
+        """Whether the lane's end has been rendered (:meth:`ended` ran)."""
 
     def on_mount(self) -> None:
         self.show(Lane(0, self.target))
@@ -211,6 +213,7 @@ class CompareColumn(Vertical, can_focus=True):
         await old.remove()
         self.spark.remove_class("-shown")
         self._shown = ""
+        self.settled = False
 
     def append(self, text: str) -> None:
         """Add answer text as it arrives (it is rendered by :meth:`render_lane`)."""
@@ -224,9 +227,17 @@ class CompareColumn(Vertical, can_focus=True):
     async def ended(self, lane: Lane, span_s: float) -> None:
         """Render the rest of the answer, show the error if any, and the tokens-over-time
         picture on a time axis of ``span_s`` seconds (the run's longest lane)."""
-        await self.answer.finish()
-        if lane.error is not None:
-            await self.mount(ErrorView(lane.error), before=self.spark)
+        try:
+            await self.answer.finish()
+            if lane.error is not None:
+                await self.mount(ErrorView(lane.error), before=self.spark)
+        finally:
+            self.settled = True
+        # The status colours restyle the column and the picture lays it out again: after the
+        # frame that shows the answer's end (eight columns end together).
+        self.call_after_refresh(self._show_end, lane, span_s)
+
+    def _show_end(self, lane: Lane, span_s: float) -> None:
         self.show(lane)
         self.show_timeline(lane, span_s)
 
@@ -249,7 +260,8 @@ class CompareColumn(Vertical, can_focus=True):
         if self.border_subtitle != status:
             self.border_subtitle = status
             for s, css in _STATUS_CLASSES.items():
-                self.set_class(s == lane.status, css)
+                self.set_class(s == lane.status, css, update=False)
+            self.update_node_styles()  # once: each update restyles the column and its children
 
     def error(self) -> OpenMaaSError | None:
         """The error shown in this column, if any."""

@@ -268,7 +268,7 @@ class CompareScreen(Screen[None]):
 
     async def tick(self) -> None:
         """Render the next column in turn (its new text and counters); once every lane has
-        ended, show the summary and stop."""
+        ended and its end is drawn, show the summary and stop."""
         run = self.run
         if run is None:
             return
@@ -277,12 +277,18 @@ class CompareScreen(Screen[None]):
             self._turn = (self._turn + 1) % len(columns)
             if self._turn < len(run.lanes):
                 await columns[self._turn].render_lane(run.lanes[self._turn])
-        if run.finished and not self._summarized:
+        if run.finished and not self._summarized and all(c.settled for c in columns):
+            # After every answer's last lines were drawn: the summary lays the screen out
+            # again and repaints it all, which would hold back the last lines' frame.
             self._summarized = True
-            self.refresh_counters()
-            self.show_summary()
             if self._timer is not None:
                 self._timer.pause()
+            self.call_after_refresh(self._summarize)
+
+    def _summarize(self) -> None:
+        if self._summarized:  # not rerun meanwhile
+            self.refresh_counters()
+            self.show_summary()
 
     def refresh_counters(self) -> None:
         """Copy every lane's counters into its column now."""
