@@ -80,8 +80,9 @@ async def run_app(targets: int, tokens: int, rate: float) -> dict[str, Any]:
     """Race ``targets`` streams in the real compare screen; the figures as a dict."""
     from openmaas_tui.cli import build_app
     from openmaas_tui.core.compare import CompareTarget
-    from openmaas_tui.ui.compare_column import ColumnMarkdown
+    from openmaas_tui.ui.column_markdown import ColumnMarkdown
     from openmaas_tui.ui.compare_screen import CompareScreen
+    from openmaas_tui.ui.compare_summary import CompareSummary
 
     server = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -140,6 +141,11 @@ async def run_app(targets: int, tokens: int, rate: float) -> dict[str, Any]:
             shown = next(f for f in frames if f >= final_draw)
             cpu = time.process_time() - cpu0
             lag.stop()
+            summary = screen.query_one(CompareSummary)
+            for _ in range(200):  # the counters' last update comes with the summary
+                if summary.has_class("-shown"):
+                    break
+                await asyncio.sleep(0.005)
             last_bytes = [
                 float((await server.stdout.readline()).decode().split()[1]) for _ in range(targets)
             ]

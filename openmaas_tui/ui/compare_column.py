@@ -11,24 +11,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.geometry import Region, Size
 from textual.message import Message as TMessage
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
-from textual.widget import Widget
 from textual.widgets import Sparkline, Static
 
 from openmaas_tui.core.compare import CompareTarget, Lane, LaneStatus
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.money import format_usd
+from openmaas_tui.ui.column_markdown import ColumnMarkdown
 from openmaas_tui.ui.errors import ErrorView
-from openmaas_tui.ui.live_markdown import LiveMarkdown
 
 SPARK_BINS = 30
 """Slices of time in a column's tokens-over-time picture."""
@@ -36,86 +30,6 @@ SPARK_BINS = 30
 _DIGITS = re.compile(r"\d")
 
 _STATUS_CLASSES = {s: f"-{s.value}" for s in LaneStatus}
-
-
-class ColumnMarkdown(LiveMarkdown, ScrollView, can_focus=False):
-    """:class:`LiveMarkdown` as its own scrolling view, rendered when the screen says so
-    (:meth:`~openmaas_tui.ui.compare_screen.CompareScreen.tick`: one column at a time, so
-    the columns' work does not fall into the same frame), not on a timer of its own.
-
-    The answer grows inside a fixed region: its virtual height changes, the screen is not laid
-    out again, and only the column's own lines are painted (a growing ``height: auto`` widget in
-    a scroll container lays out the whole screen, eight columns ten times a second). It follows
-    the end until the person scrolls up, and again once they scroll back to the end.
-    """
-
-    DEFAULT_CSS = """
-    ColumnMarkdown {
-        height: 1fr;
-        padding: 0 0 0 1;  /* on the right, a blank cell before the scrollbar (_text_width) */
-        overflow-x: hidden;
-        overflow-y: auto;
-        scrollbar-gutter: stable;
-    }
-    """
-
-    _drawn_style = Style()
-    """The widget's style when the lines were drawn (they carry it)."""
-
-    def on_mount(self, event: events.Mount) -> None:  # type: ignore[override]
-        event.prevent_default()  # no LiveMarkdown timer: the screen renders the columns in turn
-        self.anchor()
-
-    @property
-    def _text_width(self) -> int:
-        """The width the lines are drawn at: the view's, but for a blank cell before the
-        scrollbar."""
-        return max(self.scrollable_content_region.width - 1, 0)
-
-    def _redraw(self) -> None:
-        width = self._text_width
-        same_width = width == self._width
-        first = len(self._lines) if same_width else 0
-        if not same_width:
-            self._drawn_style = self.rich_style
-        self._draw(width)
-        height = len(self._lines) + len(self._tail_lines)
-        if self.virtual_size != (width, height):
-            # No layout: the column's size is fixed; only the scrollbar learns of the change.
-            size = Size(width, height)
-            self.set_reactive(ScrollView.virtual_size, size)
-            self._scroll_update(size)
-        if self.is_anchored and not self._anchor_released:
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
-        y = first - self.scroll_offset.y
-        self.refresh(Region(0, max(y, 0), self.size.width, self.size.height))
-
-    def on_resize(self) -> None:
-        if self._text_width != self._width:
-            self._redraw()
-
-    def notify_style_update(self) -> None:
-        # The column's classes change with its status (border colours), which restyles this
-        # widget too: draw everything again only if the style the lines carry changed.
-        Widget.notify_style_update(self)
-        if self._width > 0:
-            self.call_later(self._restyle)
-
-    def _restyle(self) -> None:
-        if self.rich_style != self._drawn_style:
-            self._width = -1
-            self._redraw()
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return self.virtual_size.height
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        if self._anchored and self._anchor_released:
-            self._check_anchor()  # at the end again: follow again
-
-    def render_line(self, y: int) -> Strip:
-        return super().render_line(y + self.scroll_offset.y)
 
 
 def counters_text(lane: Lane) -> Text:
