@@ -131,16 +131,18 @@ class ColumnMarkdown(LiveMarkdown, ScrollView, can_focus=False):
             line = LiveMarkdown.render_line(self, top + y) if top + y < lines else self._blank
             seen = shown.get(top + y)
             if seen is None or seen[0] is not line:
-                strip = line.adjust_cell_length(content_width, inner)
-                if padding.left or padding.right:
-                    strip = Strip(
-                        [
-                            *([Segment(" " * padding.left, inner)] if padding.left else []),
-                            *strip,
-                            *([Segment(" " * padding.right, inner)] if padding.right else []),
-                        ],
-                        width,
-                    )
+                # Built from the line's segments: Strip's own methods would cache what they
+                # make inside the line, which lives as long as the answer.
+                segments = list(line)
+                if line.cell_length > content_width:
+                    segments = list(line.crop(0, content_width))  # only while a width changes
+                elif line.cell_length < content_width:
+                    segments.append(Segment(" " * (content_width - line.cell_length), inner))
+                if padding.left:
+                    segments.insert(0, Segment(" " * padding.left, inner))
+                if padding.right:
+                    segments.append(Segment(" " * padding.right, inner))
+                strip = Strip(segments, width)
                 for line_filter in filters:
                     strip = strip.apply_filter(line_filter, background)
                 seen = (line, strip)
