@@ -12,16 +12,69 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
 from textual.widget import Widget
 
 from openmaas_tui.ui.live_markdown import LiveMarkdown
+
+
+class ColumnScrollBar(ScrollBar):
+    """A vertical scrollbar whose lines are made straight from the bar's segments.
+
+    A followed answer moves its scrollbar on nearly every update; Textual's scrollbar goes
+    through a Rich render and the styles cache for each of its lines, which cost as much as
+    painting the answer. The lines are the same: the bar's segments over the scrollbar's style,
+    then the app's line filters.
+    """
+
+    def __init__(self, *, thickness: int = 1) -> None:
+        super().__init__(vertical=True, name="vertical", thickness=thickness)
+        self._key: tuple[Any, ...] = ()
+        self._strips: list[Strip] = []
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        bar = self.render()
+        if not isinstance(bar, ScrollBarRender) or not self.vertical:
+            return super().render_lines(crop)
+        width, height = self.size
+        _, background = self.background_colors
+        filters = tuple(self.get_line_filters())
+        base = self.rich_style
+        key: tuple[Any, ...] = (width, height, bar.virtual_size, bar.window_size, bar.position)
+        key += (bar.style, base, background, filters)
+        if key != self._key:
+            self._key = key
+            style = bar.style if isinstance(bar.style, Style) else Style.parse(str(bar.style))
+            segments = bar.render_bar(
+                size=height,
+                virtual_size=bar.virtual_size,
+                window_size=bar.window_size,
+                position=bar.position,
+                thickness=width,
+                vertical=True,
+                back_color=style.bgcolor or RichColor.parse("#555555"),
+                bar_color=style.color or RichColor.parse("bright_magenta"),
+            )
+            strips = []
+            for segment in segments.segments:
+                strip = Strip([Segment(segment.text, base + segment.style)], width)
+                for line_filter in filters:
+                    strip = strip.apply_filter(line_filter, background)
+                strips.append(strip)
+            self._strips = strips
+        strips = self._strips[crop.y : crop.bottom]
+        if crop.column_span != (0, width):
+            x1, x2 = crop.column_span
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
 
 
 class ColumnMarkdown(LiveMarkdown, ScrollView, can_focus=False):
@@ -52,6 +105,16 @@ class ColumnMarkdown(LiveMarkdown, ScrollView, can_focus=False):
         """Line number -> (the line, as shown last frame), for the lines on screen."""
         self._shown_key: tuple[Any, ...] = ()
         self._blank = Strip.blank(0)
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """The vertical scrollbar (a :class:`ColumnScrollBar`), made when first needed."""
+        if self._vertical_scrollbar is None:
+            bar = ColumnScrollBar(thickness=self.scrollbar_size_vertical)
+            bar.display = False
+            self._vertical_scrollbar = bar
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     def on_mount(self, event: events.Mount) -> None:  # type: ignore[override]
         event.prevent_default()  # no LiveMarkdown timer: the screen renders the columns in turn
