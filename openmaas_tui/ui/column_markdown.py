@@ -176,12 +176,12 @@ class ColumnMarkdown(LiveMarkdown, ScrollView, can_focus=False):
         app's line filters), but made once per line rather than once per frame: after a scroll
         every line on screen has moved, not changed. Only padding and filters are applied:
         this widget has no border, outline, tint or opacity."""
-        width = self.size.width
+        width = self.region.width  # what the styles cache renders: the scrollbar's cells too
         base_background, background = self.background_colors
         inner = VisualStyle(background=base_background + background).rich_style
         filters = tuple(self.get_line_filters())
         padding = self.styles.padding
-        content_width = width - padding.left - padding.right
+        content_width = self.content_region.width
         key = (width, content_width, inner, background, filters, self._width, self.rich_style)
         if key != self._shown_key:
             self._shown_key = key

@@ -131,6 +131,32 @@ async def test_stop_and_rerun_one_column_from_the_keyboard(server: ReplayServer)
         assert app.focused is screen.columns[0]
 
 
+def _screen_text(app: PlaygroundApp) -> str:
+    """What the terminal shows, as text (the compositor's lines: what a frame paints)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_columns_show_the_answer_while_it_streams_and_end_on_its_last_line(
+    server: ReplayServer,
+) -> None:
+    pieces = [f"word{i} " for i in range(400)]  # more lines than a column shows
+    server.default = openai_stream_reply(pieces, chunk_delay_s=0.005)
+    app = build_app(["--demo", "--no-keyring"])
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app, PlaygroundApp)
+        targets = [CompareTarget("m", provider="openai", base_url=server.url)] * 2
+        screen = CompareScreen(app.services, targets=targets)
+        await app.push_screen(screen)
+        await pilot.press(*"hi", "enter")
+        while "word10 " not in _screen_text(app):  # the start, while it fits in the column
+            assert screen.run is None or not screen.run.finished, "not shown while streaming"
+            await asyncio.sleep(0.01)
+        await _finished(pilot, screen)
+        shown = _screen_text(app)
+        assert shown.count("word399") == 2  # each column followed its answer to the end
+        assert "word0 " not in shown
+
+
 async def test_f3_opens_the_screen_and_continue_makes_a_chat(three: list[ReplayServer]) -> None:
     app = build_app(["--demo", "--no-keyring"])
     async with app.run_test(size=SIZE) as pilot:
