@@ -80,8 +80,9 @@ async def run_app(targets: int, tokens: int, rate: float) -> dict[str, Any]:
     """Race ``targets`` streams in the real compare screen; the figures as a dict."""
     from openmaas_tui.cli import build_app
     from openmaas_tui.core.compare import CompareTarget
+    from openmaas_tui.ui.column_markdown import ColumnMarkdown
     from openmaas_tui.ui.compare_screen import CompareScreen
-    from openmaas_tui.ui.live_markdown import LiveMarkdown
+    from openmaas_tui.ui.compare_summary import CompareSummary
 
     server = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -106,13 +107,13 @@ async def run_app(targets: int, tokens: int, rate: float) -> dict[str, Any]:
 
     app._display = counted  # type: ignore[method-assign]
     drawn: list[float] = []
-    redraw = LiveMarkdown._redraw
+    redraw = ColumnMarkdown._redraw
 
-    def timed_redraw(self: LiveMarkdown) -> None:
+    def timed_redraw(self: ColumnMarkdown) -> None:
         redraw(self)
         drawn.append(time.perf_counter())
 
-    LiveMarkdown._redraw = timed_redraw  # type: ignore[method-assign]
+    ColumnMarkdown._redraw = timed_redraw  # type: ignore[method-assign]
     try:
         async with app.run_test(size=SIZE) as pilot:
             screen = CompareScreen(
@@ -140,6 +141,11 @@ async def run_app(targets: int, tokens: int, rate: float) -> dict[str, Any]:
             shown = next(f for f in frames if f >= final_draw)
             cpu = time.process_time() - cpu0
             lag.stop()
+            summary = screen.query_one(CompareSummary)
+            for _ in range(200):  # the counters' last update comes with the summary
+                if summary.has_class("-shown"):
+                    break
+                await asyncio.sleep(0.005)
             last_bytes = [
                 float((await server.stdout.readline()).decode().split()[1]) for _ in range(targets)
             ]
@@ -159,7 +165,7 @@ async def run_app(targets: int, tokens: int, rate: float) -> dict[str, Any]:
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             }
     finally:
-        LiveMarkdown._redraw = redraw  # type: ignore[method-assign]
+        ColumnMarkdown._redraw = redraw  # type: ignore[method-assign]
         await server.wait()
 
 

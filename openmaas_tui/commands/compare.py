@@ -12,6 +12,8 @@
   redirected: the run as Markdown (summary table, then each answer).
 - ``--json``: one object (:func:`~openmaas_tui.core.compare_export.run_json`).
 - Errors are printed per target as ``ask`` prints them (code, message, hint; keys redacted).
+- The run is saved in the history (``openmaas sessions compares``) unless ``--no-log``; a
+  history that cannot be written is a note on stderr, never a failure.
   Exit status: 1 only when every target failed (or nothing could be sent).
 """
 
@@ -20,7 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.live import Live
@@ -30,6 +32,7 @@ from rich.text import Text
 from openmaas_tui.commands.ask import print_error, read_prompt
 from openmaas_tui.core.compare import MAX_TARGETS, CompareRun, CompareTarget, LaneStatus
 from openmaas_tui.core.compare_export import cost_text, run_json, run_markdown
+from openmaas_tui.core.compare_store import save_in_history
 from openmaas_tui.core.compare_summary import DEFAULT_SORT, Summary
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.services import Services
@@ -70,6 +73,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-tokens", type=int, dest="max_tokens", help="most output tokens to generate"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    parser.add_argument(
+        "--no-log", action="store_true", dest="no_log", help="do not save the run in the history"
+    )
 
 
 def _paired(values: list[str], count: int, option: str) -> list[str | None]:
@@ -224,6 +230,20 @@ def print_run(run: CompareRun, out: TextIO, err: TextIO) -> None:
     console.print(counters_table(run, run.summary()))
 
 
+async def save_run_in_history(
+    services: Services, data: dict[str, Any], run_id: str, err: TextIO
+) -> None:
+    """Save the finished run in the history; a storage problem is a note on ``err``."""
+    store = await services.history()
+    if store.problem is not None:
+        err.write(f"note: not saved in the history: {store.problem.message}\n")
+        return
+    try:
+        await save_in_history(services.history, data, run_id)
+    except OpenMaaSError as exc:
+        err.write(f"note: not saved in the history: {exc.message}\n")
+
+
 async def main(services: Services, args: argparse.Namespace) -> int:
     """Run ``openmaas compare``; returns the exit status (1 only when every target failed)."""
     out, err = sys.stdout, sys.stderr
@@ -235,8 +255,11 @@ async def main(services: Services, args: argparse.Namespace) -> int:
             out.write(json.dumps({"targets": [], "summary": None, "error": exc.as_dict()}) + "\n")
         print_error(exc, err)
         return 1
+    data = run_json(run)
+    if not getattr(args, "no_log", False):
+        await save_run_in_history(services, data, run.id, err)
     if args.json:
-        out.write(json.dumps(run_json(run), ensure_ascii=False) + "\n")
+        out.write(json.dumps(data, ensure_ascii=False) + "\n")
         for lane in run.lanes:
             if lane.error is not None:
                 err.write(f"[{lane.index + 1}] {lane.label}: ")

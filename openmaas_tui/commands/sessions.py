@@ -1,4 +1,5 @@
-"""``openmaas sessions list|show|export|import|costs``: the history from the shell.
+"""``openmaas sessions list|show|export|import|costs|compares|compare-export``: the history
+from the shell (saved compare runs: :mod:`openmaas_tui.commands.compare_history`).
 
 Sessions are named by their id or any unique prefix of it (``list`` shows 8 characters).
 A damaged or unwritable history is an error here (STORAGE_FAILED, exit status 1): unlike the
@@ -18,7 +19,7 @@ from rich.markdown import Markdown
 from rich.markup import escape
 from rich.table import Table
 
-from openmaas_tui.commands import costs
+from openmaas_tui.commands import compare_history, costs
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.session_io import session_json, session_markdown, utc_text
 from openmaas_tui.core.session_json import parse_session_json
@@ -44,6 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p_import = sub.add_parser("import", help="add a session from a JSON export ('-': stdin)")
     p_import.add_argument("file", help="the JSON file, or - for stdin")
     costs.add_arguments(sub.add_parser("costs", help="cost per period, per day and per model"))
+    compare_history.add_arguments(sub)
 
 
 def session_summary(session: StoredSession) -> dict[str, Any]:
@@ -135,6 +137,8 @@ async def main(services: Services, args: argparse.Namespace) -> int:
             return costs.main(store, args, console)
         if action == "import":
             return _import(store, args.file, console)
+        if action == "compares":
+            return compare_history.list_main(store, args, console)
         if action == "show":
             text = _export_text(store, args.id, "md")
             if sys.stdout.isatty():
@@ -142,7 +146,10 @@ async def main(services: Services, args: argparse.Namespace) -> int:
             else:
                 sys.stdout.write(text)
             return 0
-        text = _export_text(store, args.id, args.format)
+        if action == "compare-export":
+            text = compare_history.export_text(store, args.id, args.format)
+        else:
+            text = _export_text(store, args.id, args.format)
         if args.output is None:
             sys.stdout.write(text)
             return 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -198,11 +199,18 @@ class Lane:
 
     def cost_usd(self) -> float | None:
         """What the lane cost so far in USD (≈ while streaming), or None when the price or the
-        counts are unknown."""
+        counts are unknown. A lane that failed before anything arrived (a 429, a missing key)
+        cost nothing: providers do not bill a refused request."""
+        if self.status is LaneStatus.ERROR and not self._received_anything():
+            return 0.0
         usage, _ = self.usage()
         if usage is None or usage.input_tokens is None:
             return None
         return cost_usd(self.price, usage)
+
+    def _received_anything(self) -> bool:
+        completion = self.meter.builder.build()
+        return bool(completion.text or completion.reasoning or completion.usage.output_tokens)
 
     def timeline(self, bins: int, *, span_s: float | None = None) -> list[float]:
         """Output tokens received in each of ``bins`` equal slices of time from sending.
@@ -289,6 +297,8 @@ class CompareRun:
         self.listener = listener
         self.created_at = time.time()
         """Seconds since the epoch when the run was made."""
+        self.id = uuid.uuid4().hex
+        """The id the run is saved under in the history (each save replaces the last)."""
         self.lanes = [Lane(i, t, clock=clock) for i, t in enumerate(targets)]
 
     @property

@@ -17,6 +17,7 @@ Keys never appear: error messages are already redacted.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -116,13 +117,13 @@ def cost_text(row: Row) -> str:
     return ("≈" if row.estimated and row.cost_usd is not None else "") + format_usd(row.cost_usd)
 
 
-def run_markdown(run: CompareRun) -> str:
-    """The run for people: the prompt, a summary table with the winners marked, then each
-    target's answer under its own heading."""
-    summary = run.summary()
-    lines = ["# Compare", "", "## Prompt", "", run.prompt.strip(), ""]
-    if run.system:
-        lines += ["System prompt:", "", f"> {run.system.strip()}", ""]
+def _markdown(
+    prompt: str, system: str | None, summary: Summary, answers: list[tuple[str, str, str]]
+) -> str:
+    """The Markdown of a run: ``answers`` holds each target's heading, error line and text."""
+    lines = ["# Compare", "", "## Prompt", "", prompt.strip(), ""]
+    if system:
+        lines += ["System prompt:", "", f"> {system.strip()}", ""]
     lines += [
         "## Summary",
         "",
@@ -138,12 +139,68 @@ def run_markdown(run: CompareRun) -> str:
             f"{_count(r.input_tokens, r.estimated)} | {_count(r.output_tokens, r.estimated)} | "
             f"{rate} | {cost} | {', '.join(summary.marks(r.index))} |"
         )
-    for lane in run.lanes:
-        lines += ["", f"## {lane.index + 1}. {lane.label}", ""]
-        if lane.error is not None:
-            lines += [f"**{lane.error.code}**: {lane.error.message}", ""]
-        lines.append(lane.text.rstrip() or "_(no answer)_")
+    for heading, error, text in answers:
+        lines += ["", f"## {heading}", ""]
+        if error:
+            lines += [error, ""]
+        lines.append(text.rstrip() or "_(no answer)_")
     return "\n".join(lines) + "\n"
+
+
+def run_markdown(run: CompareRun) -> str:
+    """The run for people: the prompt, a summary table with the winners marked, then each
+    target's answer under its own heading."""
+    answers = [
+        (
+            f"{lane.index + 1}. {lane.label}",
+            f"**{lane.error.code}**: {lane.error.message}" if lane.error is not None else "",
+            lane.text,
+        )
+        for lane in run.lanes
+    ]
+    return _markdown(run.prompt, run.system, run.summary(), answers)
+
+
+def summary_of_json(data: Mapping[str, Any]) -> Summary:
+    """The :class:`Summary` a run's JSON (:func:`run_json`) records."""
+    rows = []
+    setups = data.get("setup") or []
+    for i, t in enumerate(data.get("targets") or []):
+        setup = setups[i] if i < len(setups) else {}
+        usage, error = t.get("usage") or {}, t.get("error") or {}
+        rows.append(
+            Row(
+                index=i,
+                label=str(setup.get("label") or t.get("model") or ""),
+                provider=str(t.get("provider") or ""),
+                model=str(t.get("model") or ""),
+                status=str(setup.get("status") or ("error" if error else "done")),
+                error_code=error.get("code"),
+                ttft_ms=t.get("ttft_ms"),
+                duration_ms=t.get("duration_ms") or 0.0,
+                input_tokens=usage.get("input_tokens"),
+                output_tokens=usage.get("output_tokens"),
+                estimated=bool(setup.get("estimated")),
+                tokens_per_s=t.get("tokens_per_s"),
+                cost_usd=t.get("cost_usd"),
+            )
+        )
+    s = data.get("summary") or {}
+    return Summary(
+        tuple(rows), s.get("cheapest"), s.get("fastest_ttft"), s.get("highest_tokens_per_s")
+    )
+
+
+def json_markdown(data: Mapping[str, Any]) -> str:
+    """A saved run (its :func:`run_json`) as :func:`run_markdown` shows a live one (figures as
+    the JSON rounded them)."""
+    summary = summary_of_json(data)
+    answers = []
+    for row, t in zip(summary.rows, data.get("targets") or [], strict=False):
+        error = t.get("error") or {}
+        line = f"**{error.get('code')}**: {error.get('message')}" if error else ""
+        answers.append((f"{row.index + 1}. {row.label}", line, str(t.get("text") or "")))
+    return _markdown(str(data.get("prompt") or ""), data.get("system"), summary, answers)
 
 
 def export_run(run: CompareRun, path: Path) -> Path:

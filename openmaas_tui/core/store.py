@@ -412,3 +412,13 @@ class Store:
         """
         with self._errors():
             return query(self._conn)
+
+    def write(self, change: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``change`` on the connection in one transaction (all or nothing), for tables the
+        store has no method for (see :mod:`openmaas_tui.core.compare_store`).
+
+        Raises:
+            OpenMaaSError: STORAGE_FAILED when SQLite fails; nothing of ``change`` is kept.
+        """
+        with self._transaction() as conn:
+            return change(conn)

@@ -2,8 +2,7 @@
 
 ``PRAGMA user_version`` holds how many migrations a file has had; :func:`migrate` applies the
 missing ones in order, each in one transaction (so a file is never half migrated). Migrations
-are never edited once released: a change to the schema is a new entry at the end (compare runs
-will come as one: a ``compare_runs`` table and a nullable ``messages.run_id``).
+are never edited once released: a change to the schema is a new entry at the end.
 
 Schema 1:
 
@@ -15,6 +14,16 @@ Schema 1:
   error_message, state (see :class:`~openmaas_tui.core.store_types.MessageState`).
 - ``messages_fts`` (external content over ``messages.content``) and ``sessions_fts`` (titles),
   both FTS5 with the ``unicode61`` tokenizer, kept in sync by triggers.
+
+Schema 2 adds the compare history (:mod:`openmaas_tui.core.compare_store`):
+
+- ``compare_runs``: id (hex), created_at / updated_at (epoch seconds), prompt, system, target
+  count, labels (JSON array of the targets' labels), succeeded / failed counts, total cost
+  (USD, null when any is unknown) and ``run_json``: the whole run as
+  :func:`~openmaas_tui.core.compare_export.run_json` wrote it, the source of truth for exports.
+- ``compare_targets``: one row per target (run_id, position, label, provider, model, status,
+  error_code, ttft_ms, duration_ms, input / output tokens, tokens_per_s, cost_usd), so the
+  history can be listed and compared per model without parsing every run's JSON.
 
 SQLite reference: https://www.sqlite.org/fts5.html (external content tables and their
 triggers, section 4.4.3) and https://www.sqlite.org/pragma.html#pragma_user_version.
@@ -106,8 +115,43 @@ _V1 = (
     END""",
 )
 
+_V2 = (
+    """CREATE TABLE compare_runs (
+        id TEXT PRIMARY KEY,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        prompt TEXT NOT NULL,
+        system TEXT,
+        target_count INTEGER NOT NULL,
+        labels TEXT NOT NULL DEFAULT '[]',
+        succeeded INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        total_cost_usd REAL,
+        run_json TEXT NOT NULL
+    )""",
+    "CREATE INDEX compare_runs_by_time ON compare_runs (created_at DESC)",
+    """CREATE TABLE compare_targets (
+        run_id TEXT NOT NULL REFERENCES compare_runs (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        provider TEXT,
+        model TEXT NOT NULL,
+        status TEXT NOT NULL,
+        error_code TEXT,
+        ttft_ms REAL,
+        duration_ms REAL,
+        input_tokens INTEGER,
+        output_tokens INTEGER,
+        tokens_per_s REAL,
+        cost_usd REAL,
+        PRIMARY KEY (run_id, position)
+    )""",
+    "CREATE INDEX compare_targets_by_model ON compare_targets (provider, model)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sessions, messages and their full-text indexes", _V1),
+    Migration(2, "compare runs and their targets", _V2),
 )
 """Every migration, oldest first; ``MIGRATIONS[i].version == i + 1``."""
 

@@ -1,58 +1,35 @@
 """One column of the compare screen: a target's live counters over its answer as it streams.
 
 The column holds no stream: the screen's :class:`~openmaas_tui.core.compare.CompareRun` owns
-them. Text is appended as it arrives (O(1): :class:`LiveMarkdown` renders at its own pace) and
-the screen's 10 Hz timer calls :meth:`CompareColumn.show` to copy the lane's counters in, so
+them. Text is appended as it arrives (O(1)); ten times a second, at its own turn, the screen
+renders what arrived and calls :meth:`CompareColumn.show` to copy the lane's counters in, so
 the work per second is fixed however fast tokens come.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.geometry import Size
+from textual.containers import Vertical
 from textual.message import Message as TMessage
 from textual.widgets import Sparkline, Static
 
 from openmaas_tui.core.compare import CompareTarget, Lane, LaneStatus
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.money import format_usd
+from openmaas_tui.ui.column_markdown import ColumnMarkdown
 from openmaas_tui.ui.errors import ErrorView
-from openmaas_tui.ui.live_markdown import LiveMarkdown
 
 SPARK_BINS = 30
 """Slices of time in a column's tokens-over-time picture."""
 
+_DIGITS = re.compile(r"\d")
+
 _STATUS_CLASSES = {s: f"-{s.value}" for s in LaneStatus}
-
-
-COLUMN_UPDATE_INTERVAL_S = 0.1
-"""How often a column renders the text that arrived (seconds). Every render that adds lines
-lays out the screen again; eight columns at the chat's 30 Hz would be 240 layouts a second."""
-
-
-class ColumnMarkdown(LiveMarkdown):
-    """:class:`LiveMarkdown` rendered at :data:`COLUMN_UPDATE_INTERVAL_S`."""
-
-    def on_mount(self, event: events.Mount) -> None:  # type: ignore[override]
-        event.prevent_default()  # instead of LiveMarkdown's 30 Hz timer
-        self._timer = self.set_interval(
-            COLUMN_UPDATE_INTERVAL_S, self._tick, pause=not self._pending
-        )
-
-
-class _Body(VerticalScroll, can_focus=False):
-    """The answer's scroll area; it follows the end once the answer overflows (anchoring a
-    short answer would push it to the bottom)."""
-
-    def watch_virtual_size(self, size: Size) -> None:
-        if not self.is_anchored and size.height > self.scrollable_content_region.height:
-            self.anchor()
 
 
 def counters_text(lane: Lane) -> Text:
@@ -124,16 +101,17 @@ class CompareColumn(Vertical, can_focus=True):
         self.border_subtitle = "ready"
         self.counters = Static("", classes="counters")
         self.answer = ColumnMarkdown(classes="answer")
-        self.body = _Body(self.answer, classes="body")
         self.spark = Sparkline([], classes="spark")
         self._shown = ""
+        self.settled = False
+        """Whether the lane's end has been rendered (:meth:`ended` ran)."""
 
     def on_mount(self) -> None:
         self.show(Lane(0, self.target))
 
     def compose(self) -> ComposeResult:
         yield self.counters
-        yield self.body
+        yield self.answer
         yield self.spark
 
     def renumber(self, number: int) -> None:
@@ -143,25 +121,37 @@ class CompareColumn(Vertical, can_focus=True):
 
     async def restart(self) -> None:
         """Clear the answer for a new attempt."""
-        await self.body.remove_children()
-        self.answer = ColumnMarkdown(classes="answer")
-        await self.body.mount(self.answer)
+        await self.query(ErrorView).remove()
+        old, self.answer = self.answer, ColumnMarkdown(classes="answer")
+        await self.mount(self.answer, before=old)
+        await old.remove()
         self.spark.remove_class("-shown")
         self._shown = ""
+        self.settled = False
 
     def append(self, text: str) -> None:
-        """Add answer text as it arrives."""
+        """Add answer text as it arrives (it is rendered by :meth:`render_lane`)."""
         self.answer.append(text)
+
+    async def render_lane(self, lane: Lane) -> None:
+        """Render the answer text that arrived and show ``lane``'s counters."""
+        await self.answer.render_pending()
+        self.show(lane)
 
     async def ended(self, lane: Lane, span_s: float) -> None:
         """Render the rest of the answer, show the error if any, and the tokens-over-time
         picture on a time axis of ``span_s`` seconds (the run's longest lane)."""
-        await self.answer.finish()
-        if self.body.is_anchored:
-            # The answer's height can dip while finish() draws in slices; end on its last line.
-            self.body.scroll_end(animate=False)
-        if lane.error is not None:
-            await self.body.mount(ErrorView(lane.error))
+        try:
+            await self.answer.finish()
+            if lane.error is not None:
+                await self.mount(ErrorView(lane.error), before=self.spark)
+        finally:
+            self.settled = True
+        # The status colours restyle the column and the picture lays it out again: after the
+        # frame that shows the answer's end (eight columns end together).
+        self.call_after_refresh(self._show_end, lane, span_s)
+
+    def _show_end(self, lane: Lane, span_s: float) -> None:
         self.show(lane)
         self.show_timeline(lane, span_s)
 
@@ -176,17 +166,20 @@ class CompareColumn(Vertical, can_focus=True):
         """Copy ``lane``'s counters into the header (nothing is redrawn when nothing changed)."""
         text = counters_text(lane)
         if text.plain != self._shown:
+            # Lay out again only when the text may wrap differently (not when a digit changes).
+            shape = _DIGITS.sub("0", text.plain)
+            self.counters.update(text, layout=shape != _DIGITS.sub("0", self._shown))
             self._shown = text.plain
-            self.counters.update(text)
         status = str(lane.error.code) if lane.error else str(lane.status)
         if self.border_subtitle != status:
             self.border_subtitle = status
             for s, css in _STATUS_CLASSES.items():
-                self.set_class(s == lane.status, css)
+                self.set_class(s == lane.status, css, update=False)
+            self.update_node_styles()  # once: each update restyles the column and its children
 
     def error(self) -> OpenMaaSError | None:
         """The error shown in this column, if any."""
-        found = self.body.query(ErrorView)
+        found = self.query(ErrorView)
         return found.first().error if found else None
 
     def action_stop(self) -> None:
@@ -205,4 +198,4 @@ class CompareColumn(Vertical, can_focus=True):
         self.post_message(self.Requested(self, "move", step))
 
     def action_scroll(self, step: int) -> None:
-        self.body.scroll_relative(y=step * 3, animate=False)
+        self.answer.scroll_relative(y=step * 3, animate=False)

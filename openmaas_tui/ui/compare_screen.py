@@ -4,8 +4,9 @@ The top bar adds targets (a model from the same list as the parameter panel, wit
 temperature / top_p / max_tokens; the same model twice is fine), an optional system prompt and
 whether to send the current session's conversation as context. Each target is a
 :class:`CompareColumn`; ``enter`` in the prompt starts a :class:`CompareRun` whose lanes stream
-as their own tasks on the shared client. A 10 Hz timer copies every lane's counters into its
-column; when all have ended, the summary table appears under the columns.
+as their own tasks on the shared client. One timer renders the columns in turn, each ten times
+a second (its new text and its counters); when all have ended, the summary table appears under
+the columns.
 
 Keys: ``enter`` sends; ``escape`` stops everything (or goes back when nothing runs); in a
 column ``s`` stops it, ``r`` reruns it, ``c`` continues with it as a chat, ``del`` removes it,
@@ -36,7 +37,8 @@ from openmaas_tui.core.compare import (
     CompareTarget,
     Lane,
 )
-from openmaas_tui.core.compare_export import export_run
+from openmaas_tui.core.compare_export import export_run, run_json
+from openmaas_tui.core.compare_store import save_in_history
 from openmaas_tui.core.types import Message
 from openmaas_tui.services import Services
 from openmaas_tui.ui.compare_column import CompareColumn
@@ -48,8 +50,10 @@ _PLACEHOLDERS = {"temperature": "temp 0–2", "top_p": "top_p 0–1", "max_token
 FIELDS = tuple(FIELD_BY_NAME[name] for name in _PLACEHOLDERS)
 """The parameters a target may override, as the parameter panel reads them."""
 
-COUNTERS_INTERVAL_S = 0.1
-"""How often the columns' counters are refreshed from the run (seconds)."""
+COLUMN_INTERVAL_S = 0.1
+"""How often each column renders the text that arrived and its counters (seconds). The columns
+take turns, evenly spread over this interval: rendered together, eight columns' drawing and
+painting fall into one frame and hold the event loop for that long."""
 
 
 class CompareScreen(Screen[None]):
@@ -91,6 +95,8 @@ class CompareScreen(Screen[None]):
         self.run: CompareRun | None = None
         self._initial = list(targets)
         self._timer: Timer | None = None
+        self._timer_interval = 0.0
+        self._turn = 0
         self._summarized = False
         self._lane_columns: list[CompareColumn] = []
 
@@ -254,13 +260,42 @@ class CompareScreen(Screen[None]):
         return self.run
 
     def _start_timer(self) -> None:
+        interval = COLUMN_INTERVAL_S / max(len(self._lane_columns), 1)
+        if self._timer is not None and self._timer_interval != interval:
+            self._timer.stop()
+            self._timer = None
         if self._timer is None:
-            self._timer = self.set_interval(COUNTERS_INTERVAL_S, self.refresh_counters)
+            self._timer = self.set_interval(interval, self.tick)
+            self._timer_interval = interval
         else:
             self._timer.resume()
 
+    async def tick(self) -> None:
+        """Render the next column in turn (its new text and counters); once every lane has
+        ended and its end is drawn, show the summary and stop."""
+        run = self.run
+        if run is None:
+            return
+        columns = self._lane_columns
+        if columns:
+            self._turn = (self._turn + 1) % len(columns)
+            if self._turn < len(run.lanes):
+                await columns[self._turn].render_lane(run.lanes[self._turn])
+        if run.finished and not self._summarized and all(c.settled for c in columns):
+            # After every answer's last lines were drawn: the summary lays the screen out
+            # again and repaints it all, which would hold back the last lines' frame.
+            self._summarized = True
+            if self._timer is not None:
+                self._timer.pause()
+            self.call_after_refresh(self._summarize)
+
+    def _summarize(self) -> None:
+        if self._summarized:  # not rerun meanwhile
+            self.refresh_counters()
+            self.show_summary()
+
     def refresh_counters(self) -> None:
-        """Copy every lane's counters into its column; show the summary once all ended."""
+        """Copy every lane's counters into its column now."""
         run = self.run
         if run is None:
             return
@@ -268,11 +303,6 @@ class CompareScreen(Screen[None]):
             column = self._column_of(lane)
             if column is not None:
                 column.show(lane)
-        if run.finished and not self._summarized:
-            self._summarized = True
-            self.show_summary()
-            if self._timer is not None:
-                self._timer.pause()
 
     # -- LaneListener (called by the run, on the event loop) -------------------------------
 
@@ -292,6 +322,9 @@ class CompareScreen(Screen[None]):
         if column is not None and self.run is not None:
             span = max(x.meter.duration_ms for x in self.run.lanes) / 1000
             self.run_worker(column.ended(lane, span), group="compare-render", exit_on_error=False)
+        if self.run is not None and self.run.finished:  # saved again (same id) after a rerun
+            saving = save_in_history(self.services.history, run_json(self.run), self.run.id)
+            self.run_worker(saving, group="compare-save", exit_on_error=False)
 
     # -- summary --------------------------------------------------------------------------
 

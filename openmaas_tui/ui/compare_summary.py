@@ -70,6 +70,10 @@ class CompareSummary(DataTable[str | Text]):
         self._keys: list[str | None] = []
 
     def on_mount(self) -> None:
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        self._keys = []
         for header, key in _COLUMNS:
             self.add_column(header, key=header or "marks")
             self._keys.append(key)
@@ -107,7 +111,10 @@ class CompareSummary(DataTable[str | Text]):
         summary = self._summary
         if summary is None:
             return
-        self.clear()
+        # Columns too: a column keeps the width of the widest cell it ever held (a rerun's
+        # figures would sit in the previous run's widths).
+        self.clear(columns=True)
+        self._add_columns()
         for r in summary.sorted_by(self.order, reverse=self.reverse):
             self.add_row(*self._cells(summary, r), key=str(r.index))
 

@@ -77,6 +77,7 @@ async def test_three_targets_one_rate_limited_one_slow(services: Services) -> No
     a, b, c = run.lanes
     assert (a.status, b.status, c.status) == (LaneStatus.DONE, LaneStatus.ERROR, LaneStatus.DONE)
     assert b.error is not None and b.error.code == ErrorCode.RATE_LIMITED
+    assert b.cost_usd() == 0.0  # a refused request is not billed, whatever was estimated
     assert a.text == expected(TEXT)["text"] and c.text == expected(GEMINI)["text"]
     for lane, name, provider in ((a, TEXT, "anthropic"), (c, GEMINI, "gemini")):
         usage, estimated = lane.usage()

@@ -59,7 +59,10 @@ async def _finished(pilot: Pilot[None], screen: CompareScreen) -> None:
     else:
         raise AssertionError(f"the run never finished (run: {screen.run})")
     await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.15)  # one more counters tick
+    summary = screen.query_one(CompareSummary)
+    while not summary.has_class("-shown"):  # it comes last, with the final counters
+        await asyncio.sleep(0.01)
+    await pilot.pause()
 
 
 async def _race(pilot: Pilot[None], servers: list[ReplayServer]) -> CompareScreen:
@@ -133,6 +136,28 @@ async def test_stop_and_rerun_one_column_from_the_keyboard(server: ReplayServer)
         assert second.answer.source == "".join(pieces)
         await pilot.press("left")
         assert app.focused is screen.columns[0]
+
+
+def _screen_text(app: PlaygroundApp) -> str:
+    """What the terminal shows, as text (the compositor's lines: what a frame paints)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_columns_show_the_answer_while_it_streams(server: ReplayServer) -> None:
+    pieces = [f"word{i} " for i in range(60)]  # a few lines: no scrollbar yet
+    server.default = openai_stream_reply(pieces, chunk_delay_s=0.03)
+    app = build_app(["--demo", "--no-keyring"])
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app, PlaygroundApp)
+        targets = [CompareTarget("m", provider="openai", base_url=server.url)] * 2
+        screen = CompareScreen(app.services, targets=targets)
+        await app.push_screen(screen)
+        await pilot.press(*"hi", "enter")
+        while _screen_text(app).count("word3 ") < 2:
+            assert screen.run is None or not screen.run.finished, _screen_text(app)
+            await asyncio.sleep(0.01)
+        await _finished(pilot, screen)
+        assert _screen_text(app).count("word59") == 2
 
 
 async def test_f3_opens_the_screen_and_continue_makes_a_chat(three: list[ReplayServer]) -> None:
