@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import Awaitable, Iterable, Sequence
+from collections.abc import Awaitable, Iterable
 from functools import partial
 
 from textual import on, work
@@ -21,12 +21,11 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header
 
 from openmaas_tui.core.catalog import route
-from openmaas_tui.core.conversation import Session, SessionMessage
+from openmaas_tui.core.conversation import Session
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.http import prepare_transport
 from openmaas_tui.core.store_types import request_params
 from openmaas_tui.core.tokens import encoding_for
-from openmaas_tui.core.types import Message, Role, Usage
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 from openmaas_tui.ui.answer import AnswerView
@@ -182,7 +181,7 @@ class PlaygroundApp(App[None]):
 
     _PLAYGROUND_ACTIONS = frozenset(
         {"stop", "new_session", "focus_sessions", "focus_model", "focus_params", "keys"}
-        | {"toggle_sidebar", "search_sessions", "focus_messages", "regenerate"}
+        | {"toggle_sidebar", "search_sessions", "focus_messages", "regenerate", "compare", "costs"}
     )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -527,10 +526,6 @@ class PlaygroundApp(App[None]):
         if not isinstance(self.screen, KeysScreen):
             self.push_screen(KeysScreen(self.services))
 
-    # -- compare --------------------------------------------------------------------------
-
-    _PLAYGROUND_ACTIONS = _PLAYGROUND_ACTIONS | {"compare"}
-
     def action_compare(self) -> None:
         """Open the compare screen with the selected model as its first target."""
         from openmaas_tui.core.compare import CompareTarget
@@ -548,52 +543,11 @@ class PlaygroundApp(App[None]):
         )
         self.push_screen(screen)
 
-    # -- costs ----------------------------------------------------------------------------
-
-    _PLAYGROUND_ACTIONS = _PLAYGROUND_ACTIONS | {"costs"}
-
     def action_costs(self) -> None:
         """Open the cost history: totals, a bar per day, a table per model."""
         from openmaas_tui.ui.cost_screen import CostScreen
 
         self.push_screen(CostScreen(self.services))
-
-    async def adopt(
-        self,
-        model_spec: str,
-        prompt: str,
-        answer_text: str,
-        usage: Usage | None,
-        cost: float | None,
-        *,
-        estimated: bool = False,
-        context: Sequence[Message] = (),
-    ) -> Session:
-        """Carry on with one compare answer: a new session holding ``context``, ``prompt`` and
-        ``answer_text`` (its ``usage`` and ``cost`` in USD counted in the totals), opened."""
-        session = Session(model=model_spec)
-        for message in context:
-            session.messages.append(SessionMessage(message.role, message.content))
-        session.add_user(prompt)
-        try:
-            r = route(model_spec, endpoints=self.services.settings.endpoints)
-            provider, model = r.provider, r.model
-        except OpenMaaSError:
-            provider, model = None, model_spec
-        session.add(
-            SessionMessage(
-                Role.ASSISTANT,
-                answer_text,
-                provider=provider,
-                model=model,
-                usage=usage,
-                cost_usd=cost,
-                billed=usage is not None,
-                estimated=estimated,
-            )
-        )
-        await self.open_session(session)
-        return session
 
     def use_demo(self) -> None:
         """Select the offline demo model."""

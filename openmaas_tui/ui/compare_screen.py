@@ -418,12 +418,12 @@ class CompareScreen(Screen[None]):
         usage, estimated = lane.usage()
         t = lane.target
         spec = f"{t.provider}/{t.spec}" if t.provider else t.spec
-        adopt: Any = getattr(self.app, "adopt", None)
-        if adopt is None:
+        actions: Any = getattr(self.app, "session_actions", None)
+        if actions is None:
             return
         context = self.run.context
         self.dismiss()
-        await adopt(
+        await actions.adopt(
             spec,
             self.run.prompt,
             lane.text,

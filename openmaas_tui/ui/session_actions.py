@@ -1,13 +1,17 @@
-"""The sessions' operations that ask first: delete after a confirmation, rename with a dialog."""
+"""The sessions' operations that are more than one store call: delete after a confirmation, rename
+with a dialog, and a new session carried on from a compare answer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 
-from openmaas_tui.core.conversation import Session
+from openmaas_tui.core.catalog import route
+from openmaas_tui.core.conversation import Session, SessionMessage
+from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.types import Message, Role, Usage
 from openmaas_tui.ui.prompt import PromptArea
 from openmaas_tui.ui.session_dialogs import ConfirmDialog, RenameDialog
 from openmaas_tui.ui.sessions import SessionList
@@ -17,7 +21,7 @@ if TYPE_CHECKING:
 
 
 class SessionActions:
-    """Delete and rename sessions, after asking.
+    """Delete and rename sessions, after asking; carry on with a compare answer.
 
     Args:
         app: the playground.
@@ -65,3 +69,40 @@ class SessionActions:
     def rename_current(self) -> None:
         """Rename the current session."""
         self.rename_session(self.app.current)
+
+    async def adopt(
+        self,
+        model_spec: str,
+        prompt: str,
+        answer_text: str,
+        usage: Usage | None,
+        cost: float | None,
+        *,
+        estimated: bool = False,
+        context: Sequence[Message] = (),
+    ) -> Session:
+        """Carry on with one compare answer: a new session holding ``context``, ``prompt`` and
+        ``answer_text`` (its ``usage`` and ``cost`` in USD counted in the totals), opened."""
+        session = Session(model=model_spec)
+        for message in context:
+            session.messages.append(SessionMessage(message.role, message.content))
+        session.add_user(prompt)
+        try:
+            r = route(model_spec, endpoints=self.app.services.settings.endpoints)
+            provider, model = r.provider, r.model
+        except OpenMaaSError:
+            provider, model = None, model_spec
+        session.add(
+            SessionMessage(
+                Role.ASSISTANT,
+                answer_text,
+                provider=provider,
+                model=model,
+                usage=usage,
+                cost_usd=cost,
+                billed=usage is not None,
+                estimated=estimated,
+            )
+        )
+        await self.app.open_session(session)
+        return session

@@ -223,7 +223,9 @@ async def test_a_damaged_history_is_said_and_left_alone(isolated_home: Path) -> 
 async def test_continuing_a_compare_answer_is_saved_with_its_cost(isolated_home: Path) -> None:
     app = _demo_app(isolated_home)
     async with app.run_test(size=SIZE) as pilot:
-        await app.adopt("gpt-4o-mini", "which is faster?", "the second", Usage(12, 3), 0.0025)
+        await app.session_actions.adopt(
+            "gpt-4o-mini", "which is faster?", "the second", Usage(12, 3), 0.0025
+        )
         await pilot.pause()
     store = Store(resolve_paths().history_db)
     try:
