@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from openmaas_tui.core.store import Store
-from openmaas_tui.core.store_types import MessageState
+from openmaas_tui.core.store_types import MessageState, StoredMessage, StoredSession
 from openmaas_tui.core.types import Role
 from openmaas_tui.loopback.replay import ReplayServer
 from openmaas_tui.loopback.server import Reply
@@ -85,28 +85,31 @@ def _answer_on_disk(path: Path) -> str:
     return str(row[0]) if row else ""
 
 
-def test_sigkill_mid_stream_keeps_the_prompt_and_all_but_the_last_second(
-    isolated_home: Path,
-) -> None:
+def kill_mid_answer(command: list[str], home: Path) -> tuple[PacedStream, float, Path]:
+    """Run ``python COMMAND… URL`` (the URL of a paced loopback server) with ``home`` as
+    OPENMAAS_HOME; once answer text is on disk, let it stream :data:`RUN_S` more, then SIGKILL it.
+
+    Returns:
+        The stream (what was sent and when), the monotonic time of the kill, the database.
+    """
     stream = PacedStream()
     server = ReplayServer(Reply(content_type="text/event-stream", stream=stream.chunks()))
     server.start_in_thread()
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
     env.update(
-        OPENMAAS_HOME=str(isolated_home),
+        OPENMAAS_HOME=str(home),
         OPENAI_API_KEY="sk-test-durability",
         PYTHONPATH=str(ROOT),
         PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
     )
-    argv = ["--no-keyring", "ask", "--provider", "openai", "--base-url", server.url]
     child = subprocess.Popen(
-        [sys.executable, "-m", "openmaas_tui", *argv, "-m", "synthetic", "count slowly"],
+        [sys.executable, *command, server.url],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    db = isolated_home / "data" / "history.db"
+    db = home / "data" / "history.db"
     try:
         deadline = time.monotonic() + 60
         while not _answer_on_disk(db):
@@ -126,14 +129,28 @@ def test_sigkill_mid_stream_keeps_the_prompt_and_all_but_the_last_second(
         server.stop_thread()
         if child.stderr:
             child.stderr.close()
-
     assert child.returncode == -signal.SIGKILL
+    return stream, killed_at, db
+
+
+def assert_survived(
+    stream: PacedStream, killed_at: float, db: Path
+) -> tuple[StoredSession, StoredMessage]:
+    """Check the history after the kill: the question complete, the answer interrupted, a
+    prefix of what was sent holding at least what was sent :data:`SLACK_S` before the kill.
+
+    Returns:
+        The session and its answer, for further checks.
+    """
     sent_in_total = stream.sent[-1][1]
     assert len(sent_in_total) < len("".join(PIECES)), "the stream ended before the kill"
     store = Store(db)
-    assert store.recovered == 1
-    [session] = store.list_sessions()
-    user, answer = store.messages(session.id)
+    try:
+        assert store.recovered == 1
+        [session] = store.list_sessions()
+        user, answer = store.messages(session.id)
+    finally:
+        store.close()
     assert (user.role, user.content, user.state) == (Role.USER, "count slowly", "complete")
     assert answer.state is MessageState.INTERRUPTED
     assert sent_in_total.startswith(answer.content)
@@ -142,4 +159,15 @@ def test_sigkill_mid_stream_keeps_the_prompt_and_all_but_the_last_second(
         f"stored {len(answer.content)} chars; the server had sent {len(required)} chars "
         f"{SLACK_S} s before the kill and {len(sent_in_total)} in all"
     )
-    store.close()
+    return session, answer
+
+
+def test_sigkill_mid_stream_keeps_the_prompt_and_all_but_the_last_second(
+    isolated_home: Path,
+) -> None:
+    argv = ["--no-keyring", "ask", "--provider", "openai", "-m", "synthetic", "count slowly"]
+    stream, killed_at, db = kill_mid_answer(
+        ["-m", "openmaas_tui", *argv, "--base-url"], isolated_home
+    )
+    session, _ = assert_survived(stream, killed_at, db)
+    assert session.title == "count slowly"
