@@ -18,6 +18,7 @@ import hashlib
 import re
 import threading
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -176,15 +177,21 @@ def count_messages(
     models). Matches OpenAI's reported ``prompt_tokens`` for plain-text chats; an estimate
     for other providers. Images and tool definitions are not counted.
     """
-    encoding = encoding_for(provider, model)
+    name = encoding_name_for(provider, model)
     turns = [("system", system)] if system else []
     turns += [(str(m.role), m.text) for m in messages]
     reasoning = _REASONING_MODEL.match(_model_name(model))
     total = REASONING_REPLY_PRIMING_TOKENS if reasoning else REPLY_PRIMING_TOKENS
     for role, text in turns:
-        total += TOKENS_PER_MESSAGE + len(encoding.encode_ordinary(role))
-        total += len(encoding.encode_ordinary(text))
+        total += TOKENS_PER_MESSAGE + _tokens_in(name, role) + _tokens_in(name, text)
     return total
+
+
+@lru_cache(maxsize=4096)
+def _tokens_in(encoding_name: str, text: str) -> int:
+    """Tokens in ``text``, remembered: a conversation is counted again each time its prompt
+    changes (the pre-send estimate) or it is sent, and only the new message needs encoding."""
+    return len(get_encoding(encoding_name).encode_ordinary(text))
 
 
 def _is_safe_cut(text: str, i: int) -> bool:
