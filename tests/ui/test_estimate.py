@@ -43,8 +43,12 @@ def _config(home: Path, text: str = "", pricing: str = "") -> None:
 async def _settled_estimate(app: PlaygroundApp, pilot: Pilot[None]) -> str:
     """The estimate line once the debounce has passed and the count has arrived."""
     line = app.query_one(EstimateLine)
-    await pilot.pause(0.4)
-    await app.workers.wait_for_complete()
+    for _ in range(200):  # the debounce runs on a timer, which a busy machine delays
+        await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        draft = line.draft()
+        if draft is not None and line.latest is not None and line.latest[0] == draft.key:
+            break
     await pilot.pause()
     return str(line.render())
 
