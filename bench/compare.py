@@ -1,6 +1,6 @@
 """How the compare screen holds up with 8 targets streaming at once.
 
-Drives the app built by ``openmaas_tui.cli.build_app`` through the Pilot at 160x50: the compare
+Drives the app built by ``openmaas_tui.cli.main.build_app`` through the Pilot at 160x50: the compare
 screen with 8 targets (8 model names on one loopback server in another process, OpenAI
 ``chat.completion.chunk`` events, one token per event) each streaming a 2,000-token Markdown
 answer at 200 tokens/s, paced by the clock. Printed:
@@ -78,11 +78,11 @@ async def serve(targets: int, tokens: int, rate: float) -> None:
 
 async def run_app(targets: int, tokens: int, rate: float) -> dict[str, Any]:
     """Race ``targets`` streams in the real compare screen; the figures as a dict."""
-    from openmaas_tui.cli import build_app
-    from openmaas_tui.core.compare import CompareTarget
-    from openmaas_tui.ui.column_markdown import ColumnMarkdown
-    from openmaas_tui.ui.compare_screen import CompareScreen
-    from openmaas_tui.ui.compare_summary import CompareSummary
+    from openmaas_tui.cli.main import build_app
+    from openmaas_tui.core.compare.run import CompareTarget
+    from openmaas_tui.ui.markdown.column import ColumnMarkdown
+    from openmaas_tui.ui.screens.compare_screen import CompareScreen
+    from openmaas_tui.ui.widgets.summary_table import CompareSummary
 
     server = await asyncio.create_subprocess_exec(
         sys.executable,

@@ -1,9 +1,9 @@
 """How fast the real app opens a long session, and what it costs.
 
-Seeds a history database (with :class:`~openmaas_tui.core.store.Store`, in a fresh
+Seeds a history database (with :class:`~openmaas_tui.core.history.store.Store`, in a fresh
 ``OPENMAAS_HOME``) with sessions of 100, 1,000 and 10,000 messages (a user question, then a
 Markdown answer of about 300 tokens with a heading, paragraphs, lists, a code fence and a table,
-with its model, usage and cost), starts the app built by ``openmaas_tui.cli.build_app`` on it,
+with its model, usage and cost), starts the app built by ``openmaas_tui.cli.main.build_app`` on it,
 driven through the Pilot at 160x50, and opens each session from the sidebar's list (its messages
 read from the store on the store's worker thread). Each size runs in its own process and its own
 history (so its peak RSS is its own). Printed per size:
@@ -76,7 +76,7 @@ def part_{i}(values: list[int]) -> int:
 
 def build_session(messages: int) -> Any:
     """A session of ``messages`` messages: questions and answers, oldest first."""
-    from openmaas_tui.core.conversation import Session, SessionMessage
+    from openmaas_tui.core.sessions.conversation import Session, SessionMessage
     from openmaas_tui.core.types import FinishReason, Role, Usage
 
     session = Session(model="gpt-4o-mini")
@@ -103,10 +103,10 @@ def build_session(messages: int) -> Any:
 def seed(messages: int, sessions: int) -> None:
     """Write ``sessions`` sessions of ``messages`` messages to the history in force; the last
     message of the last one holds the word ``zebra``."""
-    from openmaas_tui.core.paths import resolve_paths
-    from openmaas_tui.core.session_store_map import stored_message
-    from openmaas_tui.core.store import Store
-    from openmaas_tui.core.store_types import StoredSession
+    from openmaas_tui.core.config.paths import resolve_paths
+    from openmaas_tui.core.history.records import StoredSession
+    from openmaas_tui.core.history.store import Store
+    from openmaas_tui.core.sessions.store_map import stored_message
 
     store = Store(resolve_paths().history_db)
     try:
@@ -128,10 +128,10 @@ def _rss_mb() -> float:
 
 async def run_app(messages: int) -> dict[str, Any]:
     """Open a session of ``messages`` messages in the real app; the figures as a dict."""
-    from openmaas_tui.cli import build_app
+    from openmaas_tui.cli.main import build_app
     from openmaas_tui.ui.app import PlaygroundApp
-    from openmaas_tui.ui.chat_pane import ChatPane
-    from openmaas_tui.ui.message_view import FinishedAnswer
+    from openmaas_tui.ui.widgets.chat_pane import ChatPane
+    from openmaas_tui.ui.widgets.message_view import FinishedAnswer
 
     argv = ["--provider", "openai", "--base-url", "http://127.0.0.1:9", "-m", "gpt-4o-mini"]
     app = build_app([*argv, "--no-keyring"])

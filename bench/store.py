@@ -2,7 +2,7 @@
 
 Builds one history file holding sessions of 100, 1,000 and 10,000 messages (alternating
 questions and ~600-character answers of varied words) plus 200 small sessions, then measures
-with the real :class:`~openmaas_tui.core.store.Store` (median of ``--repeat`` runs, ms):
+with the real :class:`~openmaas_tui.core.history.store.Store` (median of ``--repeat`` runs, ms):
 
 - open: opening the file (read-only health check, WAL, migrations, recovery);
 - list: ``list_sessions()`` with totals over the whole history;
@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from openmaas_tui.core.store import Store  # noqa: E402
-from openmaas_tui.core.store_types import MessageState, StoredMessage, StoredSession  # noqa: E402
+from openmaas_tui.core.history.records import MessageState, StoredMessage, StoredSession  # noqa: E402
+from openmaas_tui.core.history.store import Store  # noqa: E402
 from openmaas_tui.core.types import Role  # noqa: E402
 
 SIZES = (100, 1_000, 10_000)

@@ -1,6 +1,6 @@
 """How fast the real app shows a long streamed answer, and what it costs.
 
-Drives the app built by ``openmaas_tui.cli.build_app`` through the Pilot at 160x50 against a
+Drives the app built by ``openmaas_tui.cli.main.build_app`` through the Pilot at 160x50 against a
 loopback server that sends a Markdown answer (headings, paragraphs, lists, code fences, tables)
 of 2,000 and of 20,000 tokens at full speed, one token per SSE event in OpenAI's
 ``chat.completion.chunk`` format with a final usage chunk. Each size runs in its own process
@@ -140,9 +140,9 @@ async def serve(tokens: int) -> None:
 
 async def run_app(tokens: int) -> dict[str, Any]:
     """Stream ``tokens`` tokens into the real app; the figures as a dict."""
-    from openmaas_tui.cli import build_app
-    from openmaas_tui.ui.answer import AnswerView
-    from openmaas_tui.ui.live_markdown import LiveMarkdown
+    from openmaas_tui.cli.main import build_app
+    from openmaas_tui.ui.markdown.live import LiveMarkdown
+    from openmaas_tui.ui.widgets.answer import AnswerView
 
     pieces = answer_tokens(tokens)
     server = await asyncio.create_subprocess_exec(
@@ -252,7 +252,7 @@ async def run_bare(tokens: int) -> dict[str, Any]:
 
 COLD_START = """
 import time, sys
-from openmaas_tui.cli import build_app
+from openmaas_tui.cli.main import build_app
 app = build_app(["--provider", "openai", "--base-url", "http://127.0.0.1:9", "-m", "bench-model",
                  "--no-keyring"])
 def painted():

@@ -2,6 +2,6 @@
 
 import sys
 
-from openmaas_tui.cli import main
+from openmaas_tui.cli.main import main
 
 sys.exit(main())

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from openmaas_tui.core.async_store import AsyncStore
+from openmaas_tui.core.config.paths import Paths, resolve_paths
+from openmaas_tui.core.config.settings import Settings, load_settings
+from openmaas_tui.core.credentials.keys import KeyStore
+from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.core.http import make_client
-from openmaas_tui.core.keys import KeyStore
-from openmaas_tui.core.paths import Paths, resolve_paths
-from openmaas_tui.core.pricing import PriceTable
-from openmaas_tui.core.settings import Settings, load_settings
+from openmaas_tui.core.pricing.prices import PriceTable
 from openmaas_tui.providers.registry import Providers
 
 

@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from openmaas_tui.core.store import Store
-from openmaas_tui.core.store_types import MessageState
+from openmaas_tui.core.history.records import MessageState
+from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role, Usage
 
 TODAY = date(2026, 3, 14)

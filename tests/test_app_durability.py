@@ -18,7 +18,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 
 CHILD = """
 import asyncio, sys
-from openmaas_tui.cli import build_app
+from openmaas_tui.cli.main import build_app
 
 async def main() -> None:
     argv = ["--no-keyring", "--provider", "openai", "--base-url", sys.argv[1], "-m", "synthetic"]

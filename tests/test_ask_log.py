@@ -7,9 +7,9 @@ import io
 
 import pytest
 
-from openmaas_tui.cli import build_parser
-from openmaas_tui.commands.ask import run_ask
-from openmaas_tui.core.store_types import MessageState
+from openmaas_tui.cli.ask import run_ask
+from openmaas_tui.cli.main import build_parser
+from openmaas_tui.core.history.records import MessageState
 from openmaas_tui.loopback.replay import ReplayServer
 from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.services import open_services

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from openmaas_tui.cli import main
-from openmaas_tui.core.catalog import DEFAULT_MODELS
+from openmaas_tui.cli.main import main
+from openmaas_tui.core.models.catalog import DEFAULT_MODELS
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from tests.replay_helpers import expected, fixture_path
 

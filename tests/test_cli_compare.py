@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from openmaas_tui.cli import main
-from openmaas_tui.core.compare_export import SCHEMA_VERSION
+from openmaas_tui.cli.main import main
+from openmaas_tui.core.compare.export import SCHEMA_VERSION
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from tests.replay_helpers import expected, fixture_path
 

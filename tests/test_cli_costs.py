@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from openmaas_tui.cli import main
-from openmaas_tui.commands import costs
-from openmaas_tui.core.paths import resolve_paths
+from openmaas_tui.cli import costs
+from openmaas_tui.cli.main import main
+from openmaas_tui.core.config.paths import resolve_paths
 from tests.cost_history import TODAY, fixed_zone, seed
 
 

@@ -11,8 +11,8 @@ import keyring
 import keyring.backends.fail
 import pytest
 
-from openmaas_tui.cli import main
-from openmaas_tui.core.keys import SERVICE
+from openmaas_tui.cli.main import main
+from openmaas_tui.core.credentials.keys import SERVICE
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.server import Reply
 from tests.memory_keyring import MemoryKeyring

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from openmaas_tui.cli import main
-from openmaas_tui.core.paths import resolve_paths
-from openmaas_tui.core.store import Store
-from openmaas_tui.core.store_types import MessageState
+from openmaas_tui.cli.main import main
+from openmaas_tui.core.config.paths import resolve_paths
+from openmaas_tui.core.history.records import MessageState
+from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role, Usage
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from tests.replay_helpers import expected, fixture_path

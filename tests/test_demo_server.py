@@ -28,7 +28,7 @@ from openmaas_tui.demo.answers import (
     split_pieces,
 )
 from openmaas_tui.providers.base import collect
-from openmaas_tui.providers.openai_chat import OpenAIChatAdapter
+from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
 
 
 @pytest.fixture

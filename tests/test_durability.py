@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from openmaas_tui.core.store import Store
-from openmaas_tui.core.store_types import MessageState, StoredMessage, StoredSession
+from openmaas_tui.core.history.records import MessageState, StoredMessage, StoredSession
+from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role
 from openmaas_tui.loopback.replay import ReplayServer
 from openmaas_tui.loopback.server import Reply

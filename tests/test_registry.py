@@ -6,13 +6,13 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from openmaas_tui.core.config.settings import Endpoint, Settings
+from openmaas_tui.core.credentials.keys import KeyStore
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.keys import KeyStore
-from openmaas_tui.core.settings import Endpoint, Settings
-from openmaas_tui.providers.anthropic_messages import AnthropicAdapter
-from openmaas_tui.providers.gemini_generate import GeminiAdapter
-from openmaas_tui.providers.ollama_chat import OllamaChatAdapter
-from openmaas_tui.providers.openai_chat import OpenAIChatAdapter
+from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
+from openmaas_tui.providers.gemini.adapter import GeminiAdapter
+from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
+from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
 from openmaas_tui.providers.registry import Providers
 
 OPENAI_KEY = "sk-test-registry-0000000000000000"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from openmaas_tui.core.async_store import AsyncStore
 from openmaas_tui.core.errors import ErrorCode
+from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.services import open_services
 
 

@@ -10,14 +10,15 @@ Every failure that reaches a person is an :class:`OpenMaaSError`::
 
 Adapters map httpx exceptions and HTTP error bodies to these at their boundary
 (:mod:`openmaas_tui.providers.http_errors`); nothing raw leaves them. Messages are passed
-through :func:`~openmaas_tui.core.redact.redact`, so a key echoed by a provider never shows.
+through :func:`~openmaas_tui.core.credentials.redact.redact`, so a key echoed by a provider never
+shows.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from openmaas_tui.core.redact import redact
+from openmaas_tui.core.credentials.redact import redact
 
 
 class ErrorCode(StrEnum):

@@ -11,8 +11,8 @@ from typing import Any, Protocol
 import httpx
 from httpx_sse import EventSource, ServerSentEvent
 
-from openmaas_tui.core.catalog import ModelInfo
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.models.catalog import ModelInfo
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,

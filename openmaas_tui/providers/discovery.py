@@ -1,6 +1,7 @@
 """Which models the local server and the custom endpoints offer, asked all at once.
 
-The catalog (:data:`~openmaas_tui.core.catalog.CATALOG`) knows the hosted models; what a local
+The catalog (:data:`~openmaas_tui.core.models.catalog.CATALOG`) knows the hosted models; what a
+local
 Ollama has pulled, or what an LM Studio / vLLM / llama.cpp endpoint serves, is only known by
 asking it. :func:`discover_models` asks every such source concurrently, each within a short
 time limit, so a server that is not running costs little, and one failing source never hides
@@ -11,8 +12,8 @@ from __future__ import annotations
 
 import asyncio
 
-from openmaas_tui.core.catalog import ModelInfo
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.models.catalog import ModelInfo
 from openmaas_tui.providers.registry import Providers
 
 DISCOVERY_TIMEOUT_S = 2.5

@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from openmaas_tui.core.catalog import (
+from openmaas_tui.core.config.settings import Settings
+from openmaas_tui.core.credentials.keys import KeyStore
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.models.catalog import (
     DEFAULT_MODELS,
     PROVIDERS,
     ModelInfo,
@@ -25,9 +28,6 @@ from openmaas_tui.core.catalog import (
     model_info,
     route,
 )
-from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.keys import KeyStore
-from openmaas_tui.core.settings import Settings
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
 from openmaas_tui.providers.base import Adapter, missing_key
 
@@ -38,18 +38,18 @@ if TYPE_CHECKING:
 def make_adapter(wire: str, client: httpx.AsyncClient, provider: str, base_url: str) -> Adapter:
     """The adapter for a wire protocol (``openai``, ``anthropic``, ``gemini``, ``ollama``)."""
     if wire == "anthropic":
-        from openmaas_tui.providers.anthropic_messages import AnthropicAdapter
+        from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
 
         return AnthropicAdapter(client, provider=provider, base_url=base_url)
     if wire == "gemini":
-        from openmaas_tui.providers.gemini_generate import GeminiAdapter
+        from openmaas_tui.providers.gemini.adapter import GeminiAdapter
 
         return GeminiAdapter(client, provider=provider, base_url=base_url)
     if wire == "ollama":
-        from openmaas_tui.providers.ollama_chat import OllamaChatAdapter
+        from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
 
         return OllamaChatAdapter(client, provider=provider, base_url=base_url)
-    from openmaas_tui.providers.openai_chat import OpenAIChatAdapter
+    from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
 
     return OpenAIChatAdapter(client, provider=provider, base_url=base_url)
 
@@ -165,7 +165,7 @@ class Providers:
         if provider in self.settings.endpoints:
             return self.settings.endpoints[provider].base_url
         if provider == "ollama":
-            from openmaas_tui.providers.ollama_chat import ollama_base_url
+            from openmaas_tui.providers.ollama.adapter import ollama_base_url
 
             return ollama_base_url(self._environ)
         return PROVIDERS[provider].base_url

@@ -20,29 +20,29 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header
 
-from openmaas_tui.core.catalog import route
-from openmaas_tui.core.conversation import Session
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.history.records import request_params
 from openmaas_tui.core.http import prepare_transport
-from openmaas_tui.core.store_types import request_params
-from openmaas_tui.core.tokens import encoding_for
+from openmaas_tui.core.models.catalog import route
+from openmaas_tui.core.sessions.book import SessionBook
+from openmaas_tui.core.sessions.conversation import Session
+from openmaas_tui.core.tokens.count import encoding_for
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
-from openmaas_tui.ui.answer import AnswerView
-from openmaas_tui.ui.chat_pane import ChatPane
 from openmaas_tui.ui.conversation_actions import ConversationActions
-from openmaas_tui.ui.errors import ErrorView
-from openmaas_tui.ui.estimate import EstimateLine
-from openmaas_tui.ui.markdown_lines import warm_up as draw_sample
-from openmaas_tui.ui.message_view import UserMessage, record_from
-from openmaas_tui.ui.params import ParamsPanel
+from openmaas_tui.ui.markdown.lines import warm_up as draw_sample
 from openmaas_tui.ui.presets_ui import preset_commands
-from openmaas_tui.ui.prompt import PromptArea
 from openmaas_tui.ui.session_actions import SessionActions
-from openmaas_tui.ui.session_ops import SessionBook
-from openmaas_tui.ui.sessions import SessionList, SessionSearch
 from openmaas_tui.ui.startup import calm_the_collector
-from openmaas_tui.ui.status import StatusLine
+from openmaas_tui.ui.widgets.answer import AnswerView
+from openmaas_tui.ui.widgets.chat_pane import ChatPane
+from openmaas_tui.ui.widgets.error_view import ErrorView
+from openmaas_tui.ui.widgets.estimate_line import EstimateLine
+from openmaas_tui.ui.widgets.message_view import UserMessage, record_from
+from openmaas_tui.ui.widgets.params_panel import ParamsPanel
+from openmaas_tui.ui.widgets.prompt import PromptArea
+from openmaas_tui.ui.widgets.session_list import SessionList, SessionSearch
+from openmaas_tui.ui.widgets.status_line import StatusLine
 
 
 class PlaygroundApp(App[None]):
@@ -521,15 +521,15 @@ class PlaygroundApp(App[None]):
 
     def action_keys(self) -> None:
         """Open the keys screen."""
-        from openmaas_tui.ui.keys_screen import KeysScreen
+        from openmaas_tui.ui.screens.keys_screen import KeysScreen
 
         if not isinstance(self.screen, KeysScreen):
             self.push_screen(KeysScreen(self.services))
 
     def action_compare(self) -> None:
         """Open the compare screen with the selected model as its first target."""
-        from openmaas_tui.core.compare import CompareTarget
-        from openmaas_tui.ui.compare_screen import CompareScreen
+        from openmaas_tui.core.compare.run import CompareTarget
+        from openmaas_tui.ui.screens.compare_screen import CompareScreen
 
         spec = self.params.params.model
         base_urls = {self.start_spec: self.base_url} if self.base_url else {}
@@ -545,7 +545,7 @@ class PlaygroundApp(App[None]):
 
     def action_costs(self) -> None:
         """Open the cost history: totals, a bar per day, a table per model."""
-        from openmaas_tui.ui.cost_screen import CostScreen
+        from openmaas_tui.ui.screens.cost_screen import CostScreen
 
         self.push_screen(CostScreen(self.services))
 

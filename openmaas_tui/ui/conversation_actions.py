@@ -1,6 +1,6 @@
 """The conversation's operations, as the playground runs them: regenerate the last answer, edit
 one of the person's messages and send it again from there, copy, delete a message, clear the
-session. Each change goes through the app's :class:`~openmaas_tui.ui.session_ops.SessionBook`
+session. Each change goes through the app's :class:`~openmaas_tui.core.sessions.book.SessionBook`
 first, then the chat pane is told what to show.
 """
 
@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 
-from openmaas_tui.core.conversation import Session, SessionMessage
-from openmaas_tui.ui.prompt import PromptArea
-from openmaas_tui.ui.session_dialogs import ConfirmDialog
+from openmaas_tui.core.sessions.conversation import Session, SessionMessage
+from openmaas_tui.ui.screens.session_dialogs import ConfirmDialog
+from openmaas_tui.ui.widgets.prompt import PromptArea
 
 if TYPE_CHECKING:
     from openmaas_tui.ui.app import PlaygroundApp

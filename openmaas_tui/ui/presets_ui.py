@@ -14,15 +14,15 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from openmaas_tui.core.errors import OpenMaaSError
-from openmaas_tui.core.presets import (
+from openmaas_tui.core.config.presets import (
     Preset,
     delete_preset,
     load_presets,
     presets_path,
     save_preset,
 )
-from openmaas_tui.ui.params_state import summary
+from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.sessions.params_state import summary
 
 if TYPE_CHECKING:
     from openmaas_tui.ui.app import PlaygroundApp

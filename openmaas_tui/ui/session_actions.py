@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 
-from openmaas_tui.core.catalog import route
-from openmaas_tui.core.conversation import Session, SessionMessage
 from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.models.catalog import route
+from openmaas_tui.core.sessions.conversation import Session, SessionMessage
 from openmaas_tui.core.types import Message, Role, Usage
-from openmaas_tui.ui.prompt import PromptArea
-from openmaas_tui.ui.session_dialogs import ConfirmDialog, RenameDialog
-from openmaas_tui.ui.sessions import SessionList
+from openmaas_tui.ui.screens.session_dialogs import ConfirmDialog, RenameDialog
+from openmaas_tui.ui.widgets.prompt import PromptArea
+from openmaas_tui.ui.widgets.session_list import SessionList
 
 if TYPE_CHECKING:
     from openmaas_tui.ui.app import PlaygroundApp

@@ -7,11 +7,11 @@ import asyncio
 import threading
 from pathlib import Path
 
-from openmaas_tui.core.async_store import AsyncStore
 from openmaas_tui.core.errors import ErrorCode
-from openmaas_tui.core.store import Store
-from openmaas_tui.core.store_types import MessageState
-from openmaas_tui.core.stream_recorder import StreamRecorder
+from openmaas_tui.core.history.async_store import AsyncStore
+from openmaas_tui.core.history.recorder import StreamRecorder
+from openmaas_tui.core.history.records import MessageState
+from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role, Usage
 
 

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from openmaas_tui.core.capabilities import ALL_PARAMS
-from openmaas_tui.core.catalog import CATALOG, COMMON_PARAMS, applicable, model_info, route
+from openmaas_tui.core.models.capabilities import ALL_PARAMS
+from openmaas_tui.core.models.catalog import CATALOG, COMMON_PARAMS, applicable, model_info, route
 from openmaas_tui.core.types import ChatRequest, Message, ResponseFormat
 
 BASE = ChatRequest(model="x", messages=(Message.user("hi"),))

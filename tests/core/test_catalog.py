@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from openmaas_tui.core.catalog import (
+from openmaas_tui.core.config.settings import Endpoint
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.models.catalog import (
     CATALOG,
     PROVIDERS,
     applicable,
@@ -12,8 +14,6 @@ from openmaas_tui.core.catalog import (
     model_info,
     route,
 )
-from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.settings import Endpoint
 from openmaas_tui.core.types import ChatRequest, Message
 
 

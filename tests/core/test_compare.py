@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from openmaas_tui.core.catalog import ModelInfo, route
-from openmaas_tui.core.compare import CompareRun, CompareTarget, Lane, LaneStatus
+from openmaas_tui.core.compare.run import CompareRun, CompareTarget, Lane, LaneStatus
 from openmaas_tui.core.errors import ErrorCode
+from openmaas_tui.core.models.catalog import ModelInfo, route
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent, TextDelta
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.synth import openai_stream_reply

@@ -13,19 +13,19 @@ from typing import Any
 
 import pytest
 
-from openmaas_tui.core.compare import CompareRun, CompareTarget
-from openmaas_tui.core.compare_export import json_markdown, run_json, run_markdown
-from openmaas_tui.core.compare_store import (
+from openmaas_tui.core.compare.export import json_markdown, run_json, run_markdown
+from openmaas_tui.core.compare.run import CompareRun, CompareTarget
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.history.compare_runs import (
     delete_run,
     get_run,
     list_runs,
     resolve_run_id,
     save_run,
 )
-from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.store import Store
-from openmaas_tui.core.store_open import MEMORY
-from openmaas_tui.core.store_schema import MIGRATIONS, migrate, user_version
+from openmaas_tui.core.history.opening import MEMORY
+from openmaas_tui.core.history.schema import MIGRATIONS, migrate, user_version
+from openmaas_tui.core.history.store import Store
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.services import Services, open_services
 from tests.core.test_store_open import _v1_file

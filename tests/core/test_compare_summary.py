@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from openmaas_tui.core.compare import CompareRun, CompareTarget
-from openmaas_tui.core.compare_export import export_run, run_json, run_markdown
-from openmaas_tui.core.compare_summary import Row, Summary, _best
+from openmaas_tui.core.compare.export import export_run, run_json, run_markdown
+from openmaas_tui.core.compare.run import CompareRun, CompareTarget
+from openmaas_tui.core.compare.summary import Row, Summary, _best
 from openmaas_tui.loopback.replay import ReplayServer
 from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.services import Services, open_services

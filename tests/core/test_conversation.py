@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from openmaas_tui.core.conversation import (
+from openmaas_tui.core.sessions.conversation import (
     NEW_TITLE,
     Session,
     SessionMessage,

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from openmaas_tui.core.cost_report import CostTotals, build_report, cost_report
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.store import Store
+from openmaas_tui.core.history.cost_report import CostTotals, build_report, cost_report
+from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Usage
 from tests.cost_history import TODAY, SettableClock, add_answer, fixed_zone, local_ts, seed
 

@@ -9,10 +9,10 @@ import keyring
 import keyring.backends.fail
 import pytest
 
+from openmaas_tui.core.config.settings import Endpoint
+from openmaas_tui.core.credentials.keys import SERVICE, KeySource, KeyStore
+from openmaas_tui.core.credentials.redact import mask, redact
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.keys import SERVICE, KeySource, KeyStore
-from openmaas_tui.core.redact import mask, redact
-from openmaas_tui.core.settings import Endpoint
 from tests.memory_keyring import MemoryKeyring
 
 OPENAI_KEY = "sk-test-0123456789abcdef1a2b"

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.secret_service
 CHILD = textwrap.dedent(
     """
     import json
-    from openmaas_tui.core.keys import KeyStore
+    from openmaas_tui.core.credentials.keys import KeyStore
     out = {}
     store = KeyStore(environ={})
     out["backend"] = store.backend_name

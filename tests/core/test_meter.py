@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from openmaas_tui.core.meter import StreamMeter, counters_line
-from openmaas_tui.core.pricing import Price
+from openmaas_tui.core.exchange.meter import StreamMeter, counters_line
+from openmaas_tui.core.pricing.prices import Price
 from openmaas_tui.core.types import Finish, FinishReason, TextDelta, Usage, UsageReport
 
 

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.paths import resolve_paths
-from openmaas_tui.core.presets import (
+from openmaas_tui.core.config.paths import resolve_paths
+from openmaas_tui.core.config.presets import (
     Preset,
     delete_preset,
     find_preset,
@@ -16,7 +15,8 @@ from openmaas_tui.core.presets import (
     presets_path,
     save_preset,
 )
-from openmaas_tui.core.request_params import RequestParams
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.types import ResponseFormat
 
 SCHEMA = {"type": "object", "properties": {"n": {"type": "integer", "default": None}}}

@@ -13,18 +13,18 @@ import pytest
 from genai_prices import Usage as GenaiUsage
 from genai_prices.data import providers as genai_providers
 
-from openmaas_tui.cli import main
-from openmaas_tui.core.catalog import CATALOG, DEFAULT_MODELS, PROVIDERS
+from openmaas_tui.cli.main import main
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.prices_sync import (
+from openmaas_tui.core.models.catalog import CATALOG, DEFAULT_MODELS, PROVIDERS
+from openmaas_tui.core.pricing.generate import SyncedEntry, load_extras
+from openmaas_tui.core.pricing.prices import FREE_PROVIDERS, Price, PriceTable, cost_usd
+from openmaas_tui.core.pricing.sync import (
     GENAI_PROVIDERS,
     LEFT_OUT,
     data_date,
     generate,
     synced_entries,
 )
-from openmaas_tui.core.prices_toml import SyncedEntry, load_extras
-from openmaas_tui.core.pricing import FREE_PROVIDERS, Price, PriceTable, cost_usd
 from openmaas_tui.core.types import Usage
 
 
@@ -39,7 +39,7 @@ def synced() -> dict[str, SyncedEntry]:
 
 
 def test_shipped_file_is_exactly_what_sync_generates() -> None:
-    from openmaas_tui.core.pricing import shipped_pricing_file
+    from openmaas_tui.core.pricing.prices import shipped_pricing_file
 
     assert shipped_pricing_file().read_text(encoding="utf-8") == generate(), (
         "pricing.toml is stale or was edited by hand: run `openmaas prices sync`"

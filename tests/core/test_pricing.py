@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from openmaas_tui.core.catalog import CATALOG, ModelInfo
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.models.catalog import CATALOG, ModelInfo
 from openmaas_tui.core.money import format_usd
-from openmaas_tui.core.pricing import (
+from openmaas_tui.core.pricing.prices import (
     FREE_PROVIDERS,
     Price,
     PriceTable,

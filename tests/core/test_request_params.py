@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from openmaas_tui.core.durations import expected_duration_s, forget_durations, record_duration
-from openmaas_tui.core.json_answer import check_json_answer
-from openmaas_tui.core.request_params import RequestParams, parse_schema, schema_name
+from openmaas_tui.core.exchange.durations import (
+    expected_duration_s,
+    forget_durations,
+    record_duration,
+)
+from openmaas_tui.core.exchange.json_check import check_json_answer
+from openmaas_tui.core.models.request_params import RequestParams, parse_schema, schema_name
+from openmaas_tui.core.sessions.params_state import FIELD_BY_NAME, format_stop, parse_stop
 from openmaas_tui.core.types import FinishReason, Message, ResponseFormat
-from openmaas_tui.ui.params_state import FIELD_BY_NAME, format_stop, parse_stop
 
 SCHEMA = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
 

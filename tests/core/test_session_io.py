@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.session_io import session_json, session_markdown
-from openmaas_tui.core.session_json import parse_session_json
-from openmaas_tui.core.store import Store
-from openmaas_tui.core.store_types import MessageState
+from openmaas_tui.core.history.records import MessageState
+from openmaas_tui.core.history.store import Store
+from openmaas_tui.core.sessions.export import session_json, session_markdown
+from openmaas_tui.core.sessions.importing import parse_session_json
 from openmaas_tui.core.types import Role, Usage
 from tests.core.test_store import Clock
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from openmaas_tui.core.config.paths import resolve_paths
+from openmaas_tui.core.config.settings import Endpoint, Settings, load_settings
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.paths import resolve_paths
-from openmaas_tui.core.settings import Endpoint, Settings, load_settings
 
 
 def test_openmaas_home_holds_everything(tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.store import Store
-from openmaas_tui.core.store_schema import MIGRATIONS, SCHEMA_VERSION, migrate, user_version
-from openmaas_tui.core.store_types import MessageState
+from openmaas_tui.core.history.records import MessageState
+from openmaas_tui.core.history.schema import MIGRATIONS, SCHEMA_VERSION, migrate, user_version
+from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role
 
 

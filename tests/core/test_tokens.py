@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from openmaas_tui.core import tokens
 from openmaas_tui.core.errors import ErrorCode
-from openmaas_tui.core.tokens import (
+from openmaas_tui.core.tokens import count as tokens
+from openmaas_tui.core.tokens.count import (
     EncodingCorrupted,
     IncrementalCounter,
     count_messages,
@@ -148,7 +148,7 @@ def test_loads_offline_without_tiktoken_downloads_or_cache(
 def test_tiktoken_is_imported_only_on_first_count() -> None:
     code = (
         "import sys\n"
-        "from openmaas_tui.core import tokens\n"
+        "from openmaas_tui.core.tokens import count as tokens\n"
         "assert 'tiktoken' not in sys.modules, 'imported at module import'\n"
         "assert tokens.count_tokens('hello world', 'openai', 'gpt-4o') == 2\n"
         "assert 'tiktoken' in sys.modules\n"

@@ -37,9 +37,9 @@ from typing import Any, Self
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from openmaas_tui.core.catalog import ModelInfo
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.http import make_client
+from openmaas_tui.core.models.catalog import ModelInfo
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,

@@ -24,7 +24,7 @@ from openmaas_tui.core.types import (
 )
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply, load_meta
 from openmaas_tui.loopback.server import Reply
-from openmaas_tui.providers.anthropic_messages import AnthropicAdapter
+from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
 from openmaas_tui.providers.base import collect
 from tests.providers.helpers import answer
 from tests.replay_helpers import expected, fixture_path, fixtures_of

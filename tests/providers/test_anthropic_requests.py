@@ -19,8 +19,8 @@ from openmaas_tui.core.types import (
 )
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.server import Reply, Request
-from openmaas_tui.providers.anthropic_messages import AnthropicAdapter
-from openmaas_tui.providers.anthropic_wire import FALLBACK_MAX_TOKENS, MAX_TOKENS_CAP
+from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
+from openmaas_tui.providers.anthropic.wire import FALLBACK_MAX_TOKENS, MAX_TOKENS_CAP
 from openmaas_tui.providers.base import collect
 from tests.replay_helpers import fixture_path
 

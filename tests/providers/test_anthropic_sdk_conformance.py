@@ -16,7 +16,7 @@ from anthropic.types import Message as SdkMessage
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import ChatRequest, Completion, CompletionBuilder, Message, Usage
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply, load_meta
-from openmaas_tui.providers.anthropic_messages import AnthropicAdapter
+from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
 from tests.providers.helpers import answer
 from tests.replay_helpers import expected, fixture_path, fixtures_of
 

@@ -20,8 +20,8 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import ChatRequest, Message
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.server import Reply
-from openmaas_tui.providers.anthropic_messages import AnthropicAdapter
-from openmaas_tui.providers.gemini_generate import GeminiAdapter
+from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
+from openmaas_tui.providers.gemini.adapter import GeminiAdapter
 from tests.replay_helpers import fixture_path
 
 KEY = "test-key-0123456789SECRET"

@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from openmaas_tui.core.catalog import find_model
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.models.catalog import find_model
 from openmaas_tui.core.types import (
     ChatRequest,
     ImagePart,
@@ -21,7 +21,7 @@ from openmaas_tui.core.types import (
 )
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.server import Reply, Request
-from openmaas_tui.providers.gemini_generate import GeminiAdapter, request_body
+from openmaas_tui.providers.gemini.adapter import GeminiAdapter, request_body
 from tests.replay_helpers import fixture_path
 
 KEY = "AIzaSy-test-secret-0123456789"

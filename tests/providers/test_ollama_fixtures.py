@@ -24,7 +24,7 @@ from openmaas_tui.core.types import (
 )
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.server import Reply
-from openmaas_tui.providers.ollama_chat import OllamaChatAdapter
+from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
 from tests.providers.helpers import closed_port
 from tests.providers.helpers import drain as drain_events
 from tests.replay_helpers import expected, fixture_path, fixtures_of

@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
+from openmaas_tui.core.credentials.redact import redact
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.redact import redact
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
@@ -24,7 +24,7 @@ from openmaas_tui.core.types import (
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply, load_meta, split_events
 from openmaas_tui.loopback.server import Reply
 from openmaas_tui.providers.http_errors import classify, error_message
-from openmaas_tui.providers.openai_chat import OpenAIChatAdapter
+from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
 from tests.providers.helpers import drain
 from tests.replay_helpers import OPENAI_COMPATIBLE, expected, fixture_path, fixtures_of
 

@@ -11,8 +11,8 @@ from typing import Any, cast
 import httpx
 import pytest
 
-from openmaas_tui.core.catalog import find_model
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.models.catalog import find_model
 from openmaas_tui.core.types import (
     ChatRequest,
     ImagePart,
@@ -26,7 +26,7 @@ from openmaas_tui.core.types import (
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.server import Reply, Request
 from openmaas_tui.providers.base import collect
-from openmaas_tui.providers.openai_chat import OpenAIChatAdapter
+from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
 from tests.replay_helpers import fixture_path
 
 KEY = "sk-test-requestkey-0123456789"

@@ -20,7 +20,7 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import ChatRequest, Completion, Message, Usage
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.providers.base import collect
-from openmaas_tui.providers.openai_chat import OpenAIChatAdapter
+from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
 from tests.providers.test_openai_chat_fixtures import (
     JSON_ERRORS,
     JSON_OK,

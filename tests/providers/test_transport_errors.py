@@ -12,11 +12,11 @@ from openmaas_tui.core.http import make_client
 from openmaas_tui.core.types import ChatRequest, CompletionBuilder, Message
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.server import Reply
-from openmaas_tui.providers.anthropic_messages import AnthropicAdapter
+from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
 from openmaas_tui.providers.base import Adapter
-from openmaas_tui.providers.gemini_generate import GeminiAdapter
-from openmaas_tui.providers.ollama_chat import OllamaChatAdapter
-from openmaas_tui.providers.openai_chat import OpenAIChatAdapter
+from openmaas_tui.providers.gemini.adapter import GeminiAdapter
+from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
+from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
 from tests.providers.helpers import closed_port, drain
 from tests.replay_helpers import expected, fixture_path
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
-from openmaas_tui.cli import build_app
-from openmaas_tui.core.async_store import AsyncStore
-from openmaas_tui.core.compare_export import run_json
-from openmaas_tui.core.compare_store import RunRecord, get_run, list_runs
+from openmaas_tui.cli.main import build_app
+from openmaas_tui.core.compare.export import run_json
+from openmaas_tui.core.history.async_store import AsyncStore
+from openmaas_tui.core.history.compare_runs import RunRecord, get_run, list_runs
 from openmaas_tui.loopback.replay import ReplayServer
 from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.app import PlaygroundApp

@@ -8,18 +8,18 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from openmaas_tui.cli import build_app
-from openmaas_tui.core.conversation import Session, SessionMessage
+from openmaas_tui.cli.main import build_app
+from openmaas_tui.core.sessions.conversation import Session, SessionMessage
 from openmaas_tui.core.types import FinishReason, Role, Usage
 from openmaas_tui.loopback.replay import ReplayServer
 from openmaas_tui.loopback.synth import openai_stream_reply
-from openmaas_tui.ui.answer import AnswerView
 from openmaas_tui.ui.app import PlaygroundApp
-from openmaas_tui.ui.chat_pane import HISTORY_BATCH, EarlierMessages, record_of
-from openmaas_tui.ui.message_view import FinishedAnswer, UserMessage, record_line
-from openmaas_tui.ui.prompt import PromptArea
-from openmaas_tui.ui.session_dialogs import ConfirmDialog
-from openmaas_tui.ui.sessions import SessionList
+from openmaas_tui.ui.screens.session_dialogs import ConfirmDialog
+from openmaas_tui.ui.widgets.answer import AnswerView
+from openmaas_tui.ui.widgets.chat_pane import HISTORY_BATCH, EarlierMessages, record_of
+from openmaas_tui.ui.widgets.message_view import FinishedAnswer, UserMessage, record_line
+from openmaas_tui.ui.widgets.prompt import PromptArea
+from openmaas_tui.ui.widgets.session_list import SessionList
 
 SIZE = (160, 50)
 

@@ -14,16 +14,16 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from openmaas_tui.cli import build_app
-from openmaas_tui.core.async_store import AsyncStore
-from openmaas_tui.core.cost_report import CostTotals, DayCost
-from openmaas_tui.core.paths import resolve_paths
-from openmaas_tui.core.store import Store
+from openmaas_tui.cli.main import build_app
+from openmaas_tui.core.config.paths import resolve_paths
+from openmaas_tui.core.history.async_store import AsyncStore
+from openmaas_tui.core.history.cost_report import CostTotals, DayCost
+from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Usage
-from openmaas_tui.ui import cost_screen
 from openmaas_tui.ui.app import PlaygroundApp
-from openmaas_tui.ui.cost_chart import CostChart, chart_text
-from openmaas_tui.ui.cost_screen import CostScreen, CostTable
+from openmaas_tui.ui.screens import cost_screen
+from openmaas_tui.ui.screens.cost_screen import CostScreen, CostTable
+from openmaas_tui.ui.widgets.cost_chart import CostChart, chart_text
 from tests.cost_history import TODAY, SettableClock, add_answer, fixed_zone, local_ts, seed
 
 SIZE = (120, 45)

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from openmaas_tui.cli import build_app
-from openmaas_tui.core.paths import resolve_paths
-from openmaas_tui.ui import cost_screen
-from openmaas_tui.ui.cost_screen import CostScreen
+from openmaas_tui.cli.main import build_app
+from openmaas_tui.core.config.paths import resolve_paths
+from openmaas_tui.ui.screens import cost_screen
+from openmaas_tui.ui.screens.cost_screen import CostScreen
 from tests.cost_history import TODAY, fixed_zone, seed
 
 SIZE = (120, 40)

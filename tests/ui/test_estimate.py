@@ -10,19 +10,19 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from openmaas_tui.cli import build_app
-from openmaas_tui.core import catalog
+from openmaas_tui.cli.main import build_app
 from openmaas_tui.core.errors import ErrorCode
+from openmaas_tui.core.models import catalog
 from openmaas_tui.core.money import format_usd
-from openmaas_tui.core.tokens import count_messages
+from openmaas_tui.core.tokens.count import count_messages
 from openmaas_tui.core.types import Message
 from openmaas_tui.loopback.replay import ReplayServer
 from openmaas_tui.loopback.server import Reply
-from openmaas_tui.ui.answer import AnswerView
 from openmaas_tui.ui.app import PlaygroundApp
-from openmaas_tui.ui.errors import ErrorView
-from openmaas_tui.ui.estimate import EstimateLine, LimitScreen
-from openmaas_tui.ui.prompt import PromptArea
+from openmaas_tui.ui.widgets.answer import AnswerView
+from openmaas_tui.ui.widgets.error_view import ErrorView
+from openmaas_tui.ui.widgets.estimate_line import EstimateLine, LimitScreen
+from openmaas_tui.ui.widgets.prompt import PromptArea
 
 SIZE = (160, 50)
 

@@ -18,12 +18,12 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, RadioSet, Static
 
-from openmaas_tui.core.keys import SERVICE, KeySource
+from openmaas_tui.core.credentials.keys import SERVICE, KeySource
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.server import Reply
 from openmaas_tui.services import open_services
-from openmaas_tui.ui.keys_dialogs import ConfirmDelete, KeyForm
-from openmaas_tui.ui.keys_screen import KeysScreen
+from openmaas_tui.ui.screens.keys_dialogs import ConfirmDelete, KeyForm
+from openmaas_tui.ui.screens.keys_screen import KeysScreen
 from tests.memory_keyring import MemoryKeyring
 from tests.replay_helpers import fixture_path
 

@@ -25,8 +25,8 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.strip import Strip
 
-from openmaas_tui.ui.live_markdown import LiveMarkdown
-from openmaas_tui.ui.markdown_lines import render_markdown
+from openmaas_tui.ui.markdown.lines import render_markdown
+from openmaas_tui.ui.markdown.live import LiveMarkdown
 
 SIZE = (80, 40)
 

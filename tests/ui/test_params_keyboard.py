@@ -11,17 +11,17 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from openmaas_tui.cli import build_app
-from openmaas_tui.core.durations import forget_durations
-from openmaas_tui.core.request_params import RequestParams
+from openmaas_tui.cli.main import build_app
+from openmaas_tui.core.exchange.durations import forget_durations
+from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.types import ResponseFormat
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.server import Reply
 from openmaas_tui.loopback.synth import openai_stream_reply
-from openmaas_tui.ui.answer import AnswerView
-from openmaas_tui.ui.answer_parts import JsonMarker
 from openmaas_tui.ui.app import PlaygroundApp
-from openmaas_tui.ui.params import Params
+from openmaas_tui.ui.widgets.answer import AnswerView
+from openmaas_tui.ui.widgets.answer_parts import JsonMarker
+from openmaas_tui.ui.widgets.params_panel import Params
 from tests.replay_helpers import fixture_path
 
 SIZE = (120, 40)

@@ -14,10 +14,10 @@ from textual.containers import Horizontal
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, TextArea
 
+from openmaas_tui.core.sessions.params_state import ModelChoices, read_fields
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.services import open_services
-from openmaas_tui.ui.params import Params, ParamsPanel
-from openmaas_tui.ui.params_state import ModelChoices, read_fields
+from openmaas_tui.ui.widgets.params_panel import Params, ParamsPanel
 from tests.replay_helpers import fixture_path
 
 
@@ -286,7 +286,7 @@ async def test_the_panel_fits_32_columns(size: tuple[int, int]) -> None:
 
 
 def test_the_panel_state_imports_without_textual() -> None:
-    code = "import sys, openmaas_tui.ui.params_state; print('textual' in sys.modules)"
+    code = "import sys, openmaas_tui.core.sessions.params_state; print('textual' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
 

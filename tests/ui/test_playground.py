@@ -9,16 +9,16 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, Label
 
-from openmaas_tui.cli import build_app
+from openmaas_tui.cli.main import build_app
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.synth import openai_stream_reply
-from openmaas_tui.ui.answer import AnswerView
 from openmaas_tui.ui.app import PlaygroundApp
-from openmaas_tui.ui.chat_pane import ChatPane, Welcome
-from openmaas_tui.ui.errors import ErrorView
-from openmaas_tui.ui.prompt import PromptArea
-from openmaas_tui.ui.sessions import SessionList
-from openmaas_tui.ui.status import StatusLine
+from openmaas_tui.ui.widgets.answer import AnswerView
+from openmaas_tui.ui.widgets.chat_pane import ChatPane, Welcome
+from openmaas_tui.ui.widgets.error_view import ErrorView
+from openmaas_tui.ui.widgets.prompt import PromptArea
+from openmaas_tui.ui.widgets.session_list import SessionList
+from openmaas_tui.ui.widgets.status_line import StatusLine
 from tests.replay_helpers import expected, fixture_path
 
 SIZE = (160, 50)
@@ -212,7 +212,7 @@ async def test_an_invalid_parameter_is_refused_inline_and_nothing_is_lost(
 async def test_every_action_is_in_the_command_palette(isolated_home: Path) -> None:
     from textual.command import CommandPalette
 
-    from openmaas_tui.ui.keys_screen import KeysScreen
+    from openmaas_tui.ui.screens.keys_screen import KeysScreen
 
     app = _playground(["--demo"])
     async with app.run_test(size=SIZE) as pilot:
@@ -303,8 +303,8 @@ async def test_scrolling_up_stops_following_and_sending_follows_again(
 
 
 def test_a_session_title_is_shown_as_typed_not_as_markup() -> None:
-    from openmaas_tui.core.conversation import Session
-    from openmaas_tui.ui.sessions import session_line
+    from openmaas_tui.core.sessions.conversation import Session
+    from openmaas_tui.ui.widgets.session_list import session_line
 
     session = Session(model="demo")
     session.add_user("[bold]not markup[/] please")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from openmaas_tui.ui.prompt import PromptArea
+from openmaas_tui.ui.widgets.prompt import PromptArea
 
 
 class _Host(App[None]):

@@ -7,12 +7,12 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher
 
-from openmaas_tui.cli import build_app
+from openmaas_tui.cli.main import build_app
 from openmaas_tui.ui.app import PlaygroundApp
-from openmaas_tui.ui.chat_pane import ChatPane
-from openmaas_tui.ui.prompt import PromptArea
-from openmaas_tui.ui.session_dialogs import ConfirmDialog, RenameDialog
-from openmaas_tui.ui.sessions import SessionList, SessionSearch
+from openmaas_tui.ui.screens.session_dialogs import ConfirmDialog, RenameDialog
+from openmaas_tui.ui.widgets.chat_pane import ChatPane
+from openmaas_tui.ui.widgets.prompt import PromptArea
+from openmaas_tui.ui.widgets.session_list import SessionList, SessionSearch
 
 SIZE = (160, 50)
 

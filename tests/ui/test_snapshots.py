@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from openmaas_tui.cli import build_app
-from openmaas_tui.ui.answer import AnswerView
-from openmaas_tui.ui.prompt import PromptArea
+from openmaas_tui.cli.main import build_app
+from openmaas_tui.ui.widgets.answer import AnswerView
+from openmaas_tui.ui.widgets.prompt import PromptArea
 
 SIZE = (160, 50)
 

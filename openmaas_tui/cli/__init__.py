@@ -1,0 +1,1 @@
+"""The ``openmaas`` command: argument parsing and one module per subcommand, printing with Rich."""

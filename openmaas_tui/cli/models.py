@@ -1,0 +1,52 @@
+"""``openmaas models``: the catalog, and (with ``--discover``) what local servers offer."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+from rich.table import Table
+
+from openmaas_tui.core.models.catalog import CATALOG
+from openmaas_tui.providers.discovery import discover_models
+from openmaas_tui.services import Services
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``openmaas models``."""
+    parser.add_argument(
+        "--discover", action="store_true", help="also ask Ollama and custom endpoints"
+    )
+
+
+def _k(tokens: int | None) -> str:
+    if tokens is None:
+        return "?"
+    return f"{tokens / 1000:.0f}k" if tokens < 1_000_000 else f"{tokens / 1_000_000:.1f}M"
+
+
+async def main(services: Services, args: argparse.Namespace) -> int:
+    """Print the known models; returns the exit status."""
+    console = Console(highlight=False)
+    table = Table(title="models")
+    for column in ("model", "context", "max out", "capabilities"):
+        table.add_column(column)
+    infos = list(CATALOG)
+    if args.discover:
+        found, errors = await discover_models(services.providers)
+        for exc in errors:
+            console.print(f"[yellow]{exc.provider}:[/] {exc.code}: {exc.message}")
+        infos += found
+    for info in infos:
+        caps = [
+            c
+            for c, on in (
+                ("vision", info.vision),
+                ("reasoning", info.reasoning),
+                ("tools", info.tools),
+            )
+            if on
+        ]
+        table.add_row(info.ref, _k(info.context_window), _k(info.max_output_tokens), " ".join(caps))
+    console.print(table)
+    return 0

@@ -1,1 +1,0 @@
-"""Headless subcommands of ``openmaas``: one module each, printing with Rich."""

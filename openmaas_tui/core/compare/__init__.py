@@ -1,0 +1,1 @@
+"""Several exchanges side by side: the run, its summary and its export."""

@@ -1,0 +1,163 @@
+"""A compare run's figures side by side, and who won what.
+
+:func:`summarize` turns each lane into a :class:`Row` (TTFT, total time, tokens, tokens/s, cost)
+and marks the cheapest, the fastest first token and the highest tokens/s among the lanes that
+finished (a stopped or failed lane ranks for nothing). :meth:`Summary.sorted_by` orders the
+rows by any of :data:`SORT_KEYS`, unknown values last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from openmaas_tui.core.compare.run import Lane
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One lane's figures.
+
+    Attributes:
+        index: the lane's place in the run.
+        label: how the lane is shown.
+        provider / model: where the request went.
+        status: ``done``, ``stopped``, ``error``…
+        (:class:`~openmaas_tui.core.compare.run.LaneStatus`).
+        error_code: the error's code, or None.
+        ttft_ms: milliseconds to the first token, or None.
+        duration_ms: milliseconds from sending to the end.
+        input_tokens / output_tokens: counts in force (reported, else local estimates).
+        estimated: whether the counts (and the cost) are local estimates.
+        tokens_per_s: output tokens per second after the first token, or None.
+        cost_usd: USD, or None when the price or the counts are unknown.
+    """
+
+    index: int
+    label: str
+    provider: str
+    model: str
+    status: str
+    error_code: str | None
+    ttft_ms: float | None
+    duration_ms: float
+    input_tokens: int | None
+    output_tokens: int | None
+    estimated: bool
+    tokens_per_s: float | None
+    cost_usd: float | None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the lane finished its answer (not stopped, not failed)."""
+        return self.status == "done"
+
+
+def _none_last(value: float | None, descending: bool = False) -> tuple[bool, float]:
+    if value is None:
+        return (True, 0.0)
+    return (False, -value if descending else value)
+
+
+SORT_KEYS: dict[str, Callable[[Row], Any]] = {
+    "total": lambda r: (not r.ok, r.duration_ms),
+    "ttft": lambda r: (not r.ok, *_none_last(r.ttft_ms)),
+    "tok/s": lambda r: (not r.ok, *_none_last(r.tokens_per_s, descending=True)),
+    "cost": lambda r: (not r.ok, *_none_last(r.cost_usd)),
+    "out": lambda r: (not r.ok, *_none_last(r.output_tokens, descending=True)),
+    "in": lambda r: (not r.ok, *_none_last(r.input_tokens)),
+    "model": lambda r: r.label.lower(),
+    "order": lambda r: r.index,
+}
+"""How rows may be ordered: finished lanes first, then fastest total time, fastest first token,
+highest tokens/s, cheapest, most output, least input, by name, or as entered."""
+
+DEFAULT_SORT = "total"
+"""The summary's first order: finished lanes by total time (the race's finishing order)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Every lane's row and the winners (lane indexes, None when nobody qualifies).
+
+    Attributes:
+        rows: one per lane, in the run's order.
+        cheapest: the finished lane with the lowest known cost.
+        fastest_ttft: the finished lane with the shortest time to first token.
+        highest_rate: the finished lane with the highest tokens/s.
+    """
+
+    rows: tuple[Row, ...]
+    cheapest: int | None
+    fastest_ttft: int | None
+    highest_rate: int | None
+
+    def sorted_by(self, key: str = DEFAULT_SORT, *, reverse: bool = False) -> list[Row]:
+        """The rows ordered by ``key`` (one of :data:`SORT_KEYS`).
+
+        Raises:
+            KeyError: an unknown key.
+        """
+        return sorted(self.rows, key=SORT_KEYS[key], reverse=reverse)
+
+    def marks(self, index: int) -> list[str]:
+        """What lane ``index`` won: ``cheapest``, ``fastest TTFT``, ``highest tok/s``."""
+        won = []
+        if index == self.cheapest:
+            won.append("cheapest")
+        if index == self.fastest_ttft:
+            won.append("fastest TTFT")
+        if index == self.highest_rate:
+            won.append("highest tok/s")
+        return won
+
+
+def _best(rows: Sequence[Row], value: Callable[[Row], float | None], lowest: bool) -> int | None:
+    """The finished row with the best known value; None when none is known or several share
+    the best value as shown (all free local models are not "the cheapest"; 290 ms and 290.4 ms
+    are a tie). Values are compared at 3 significant digits."""
+    known = [
+        (float(f"{v if lowest else -v:.3g}"), r.index)
+        for r in rows
+        if r.ok and (v := value(r)) is not None
+    ]
+    if not known:
+        return None
+    known.sort()
+    if len(known) > 1 and known[0][0] == known[1][0]:
+        return None
+    return known[0][1]
+
+
+def row_of(lane: Lane) -> Row:
+    """``lane``'s figures as they stand."""
+    usage, estimated = lane.usage()
+    meter = lane.meter
+    return Row(
+        index=lane.index,
+        label=lane.label,
+        provider=lane.provider,
+        model=lane.model,
+        status=str(lane.status),
+        error_code=str(lane.error.code) if lane.error else None,
+        ttft_ms=meter.ttft_ms,
+        duration_ms=meter.duration_ms,
+        input_tokens=usage.input_tokens if usage else None,
+        output_tokens=usage.output_tokens if usage else None,
+        estimated=estimated,
+        tokens_per_s=lane.tokens_per_s(),
+        cost_usd=lane.cost_usd(),
+    )
+
+
+def summarize(lanes: Sequence[Lane]) -> Summary:
+    """The rows of ``lanes`` and the winners among those that finished."""
+    rows = tuple(row_of(lane) for lane in lanes)
+    return Summary(
+        rows=rows,
+        cheapest=_best(rows, lambda r: r.cost_usd, lowest=True),
+        fastest_ttft=_best(rows, lambda r: r.ttft_ms, lowest=True),
+        highest_rate=_best(rows, lambda r: r.tokens_per_s, lowest=False),
+    )

@@ -1,0 +1,1 @@
+"""Paths, settings (config.toml) and presets (presets.toml)."""

@@ -1,0 +1,145 @@
+"""Settings from ``config.toml``: default model, timeouts and custom OpenAI-compatible endpoints.
+
+Example::
+
+    default_model = "gpt-4o-mini"
+    read_timeout_s = 120
+
+    [endpoints.lmstudio]
+    base_url = "http://localhost:1234/v1"
+    api_key_env = "LMSTUDIO_KEY"   # optional: the variable holding this endpoint's key
+
+Models of an endpoint are addressed as ``NAME/model`` (``lmstudio/qwen2.5-7b``). No secret
+belongs in this file; keys live in the OS keyring or in memory
+(:mod:`openmaas_tui.core.credentials.keys`).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """A custom OpenAI-compatible server.
+
+    Attributes:
+        name: the prefix its models are addressed by (``lmstudio`` in ``lmstudio/qwen``).
+        base_url: the URL that ``/chat/completions`` is appended to (usually ends in ``/v1``).
+        api_key_env: the environment variable holding its key, or None. An endpoint only ever
+            receives its own key, never another provider's.
+    """
+
+    name: str
+    base_url: str
+    api_key_env: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything ``config.toml`` can set; every field has a working default."""
+
+    default_model: str = "demo"
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 120.0
+    demo_tokens_per_s: float = 60.0
+    endpoints: dict[str, Endpoint] = field(default_factory=dict)
+
+
+def _builtin_providers() -> set[str]:
+    from openmaas_tui.core.models.catalog import PROVIDERS  # catalog imports this module
+
+    return set(PROVIDERS)
+
+
+def _line_of(text: str, pattern: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.search(pattern, line):
+            return number
+    return None
+
+
+def _invalid(path: Path, line: int | None, what: str) -> OpenMaaSError:
+    where = f"{path}:{line}" if line else str(path)
+    return OpenMaaSError(
+        ErrorCode.INVALID_SETTINGS,
+        f"{where}: {what}",
+        hint=f"fix or remove that line of {path}",
+    )
+
+
+def load_settings(path: Path) -> Settings:
+    """Read settings from ``path``; a missing file gives the defaults.
+
+    Raises:
+        OpenMaaSError: INVALID_SETTINGS naming the file and line for bad TOML, unknown keys or
+            wrong types.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except OSError as exc:
+        raise _invalid(path, None, f"cannot be read ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"at line (\d+)", str(exc))
+        line = int(found.group(1)) if found else None
+        raise _invalid(path, line, f"not valid TOML: {exc}") from None
+    return _parse(path, text, data)
+
+
+def _number(path: Path, text: str, data: dict[str, Any], key: str, default: float) -> float:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise _invalid(path, _line_of(text, rf"^\s*{key}\s*="), f"{key} must be a positive number")
+    return float(value)
+
+
+def _parse(path: Path, text: str, data: dict[str, Any]) -> Settings:
+    known = {"default_model", "connect_timeout_s", "read_timeout_s", "demo_tokens_per_s"}
+    known |= {"endpoints", "theme"}
+    for key in data:
+        if key not in known:
+            raise _invalid(path, _line_of(text, rf"^\s*\[?{re.escape(key)}\b"), f"unknown {key!r}")
+    default_model = data.get("default_model", "demo")
+    if not isinstance(default_model, str) or not default_model:
+        raise _invalid(path, _line_of(text, r"^\s*default_model\s*="), "default_model: a string")
+    endpoints: dict[str, Endpoint] = {}
+    raw_endpoints = data.get("endpoints", {})
+    if not isinstance(raw_endpoints, dict):
+        raise _invalid(path, _line_of(text, r"^\s*endpoints\s*="), "endpoints must be tables")
+    for name, table in raw_endpoints.items():
+        line = _line_of(text, rf"^\s*\[endpoints\.{re.escape(name)}\]")
+        if not _NAME.match(name):
+            raise _invalid(path, line, f"endpoint name {name!r}: use a-z, 0-9, - and _")
+        if name in _builtin_providers():
+            raise _invalid(path, line, f"endpoint name {name!r} is a built-in provider; rename it")
+        if not isinstance(table, dict):
+            raise _invalid(path, line, f"[endpoints.{name}] must be a table")
+        unknown = set(table) - {"base_url", "api_key_env"}
+        if unknown:
+            raise _invalid(path, line, f"[endpoints.{name}]: unknown {sorted(unknown)}")
+        base_url = table.get("base_url")
+        if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+            raise _invalid(path, line, f'[endpoints.{name}] needs base_url = "http(s)://…"')
+        key_env = table.get("api_key_env")
+        if key_env is not None and not isinstance(key_env, str):
+            raise _invalid(path, line, f"[endpoints.{name}] api_key_env must be a string")
+        endpoints[name] = Endpoint(name, base_url.rstrip("/"), key_env)
+    return Settings(
+        default_model=default_model,
+        connect_timeout_s=_number(path, text, data, "connect_timeout_s", 10.0),
+        read_timeout_s=_number(path, text, data, "read_timeout_s", 120.0),
+        demo_tokens_per_s=_number(path, text, data, "demo_tokens_per_s", 60.0),
+        endpoints=endpoints,
+    )

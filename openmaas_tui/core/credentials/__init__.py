@@ -1,0 +1,1 @@
+"""API keys in the OS keyring or memory, and their masking everywhere."""

@@ -1,0 +1,1 @@
+"""One exchange: one request to one model, streamed, metered, priced and recorded."""

@@ -1,0 +1,205 @@
+"""The records the history store hands out: sessions, messages, totals and search hits.
+
+Plain frozen dataclasses, separate from the database rows (:mod:`openmaas_tui.core.history.store`
+builds them). Times are seconds since the epoch (``time.time()``), durations milliseconds,
+money US dollars.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from openmaas_tui.core.money import UNKNOWN, format_usd
+from openmaas_tui.core.types import ChatRequest, Message, Role, Usage
+
+
+class MessageState(StrEnum):
+    """Where a message stands.
+
+    - ``complete``: finished normally (every user message is complete).
+    - ``streaming``: an answer still arriving; its text is flushed about once a second.
+    - ``stopped``: the person stopped the answer; what arrived is kept.
+    - ``interrupted``: the process ended mid-stream (found ``streaming`` at the next open).
+    - ``error``: the request failed; ``error_code`` says why, the partial text is kept.
+    """
+
+    COMPLETE = "complete"
+    STREAMING = "streaming"
+    STOPPED = "stopped"
+    INTERRUPTED = "interrupted"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTotals:
+    """Tokens and cost summed over answers (a session's, a day's or a model's).
+
+    Attributes:
+        message_count: messages counted (for a session: all of its messages; for a day or a
+            model: the answers).
+        input_tokens / output_tokens / cached_input_tokens / reasoning_tokens: sums of the
+            counts that were known (unknown counts add nothing).
+        cost_usd: the sum of the known costs, USD.
+        cost_known: False when some answer with text or tokens has no cost (price unknown).
+        estimated: True when some cost came from a local estimate rather than provider usage.
+    """
+
+    message_count: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cached_input_tokens: int = 0
+    reasoning_tokens: int = 0
+    cost_usd: float = 0.0
+    cost_known: bool = True
+    estimated: bool = False
+
+    @property
+    def cost_text(self) -> str:
+        """The cost as shown: ``$0.0042``, ``≈$0.0042`` with estimates, or ``price unknown``."""
+        if not self.cost_known:
+            return UNKNOWN
+        return ("≈" if self.estimated else "") + format_usd(self.cost_usd)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSession:
+    """One conversation as stored.
+
+    Attributes:
+        id: a UUID4 in hex (32 characters); any unique prefix names it in the CLI.
+        title: from the first user message unless renamed.
+        title_is_custom: True once renamed; then new messages never retitle it.
+        created_at / updated_at: seconds since the epoch; ``updated_at`` is the last activity.
+        provider / model: the defaults for the next request (None: not chosen).
+        params: the default request parameters (``temperature``, ``max_tokens``, …).
+        totals: tokens and cost over its messages.
+    """
+
+    id: str
+    title: str
+    title_is_custom: bool
+    created_at: float
+    updated_at: float
+    provider: str | None
+    model: str | None
+    params: dict[str, Any] = field(default_factory=dict)
+    totals: StoredTotals = field(default_factory=StoredTotals)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """One message as stored, every field.
+
+    Attributes:
+        id: the database id (an integer, unique across sessions).
+        session_id: the session it belongs to.
+        position: its place in the session (ascending; gaps are allowed after deletions).
+        role: ``user`` or ``assistant``.
+        content: the text.
+        attachments: references to attached content, each a JSON object with a ``type``
+            (e.g. ``{"type": "image", "media_type": "image/png", "path": "…"}``).
+        reasoning: the reasoning ("thinking") text, if any.
+        provider / model: where it was sent (answers) or what it was sent to (user messages).
+        params: the request parameters it was sent with.
+        created_at: seconds since the epoch.
+        input_tokens / output_tokens / cached_input_tokens / reasoning_tokens: usage in the
+            convention of :class:`~openmaas_tui.core.types.Usage`; None = not reported.
+        cost_usd: what it cost in USD, None when unknown.
+        cost_estimated: True when the counts behind ``cost_usd`` were local estimates.
+        ttft_ms / duration_ms: time to first token and total time, in milliseconds.
+        finish_reason / finish_reason_raw: ours (``stop``, ``length``, …) and the provider's.
+        error_code / error_message: the :class:`~openmaas_tui.core.errors.ErrorCode` and text
+            of a failed answer.
+        state: see :class:`MessageState`.
+    """
+
+    id: int
+    session_id: str
+    position: int
+    role: Role
+    content: str
+    attachments: tuple[dict[str, Any], ...] = ()
+    reasoning: str | None = None
+    provider: str | None = None
+    model: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    created_at: float = 0.0
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cached_input_tokens: int | None = None
+    reasoning_tokens: int | None = None
+    cost_usd: float | None = None
+    cost_estimated: bool = False
+    ttft_ms: float | None = None
+    duration_ms: float | None = None
+    finish_reason: str | None = None
+    finish_reason_raw: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    state: MessageState = MessageState.COMPLETE
+
+    @property
+    def usage(self) -> Usage:
+        """The four token counts as a :class:`Usage`."""
+        return Usage(
+            self.input_tokens, self.output_tokens, self.cached_input_tokens, self.reasoning_tokens
+        )
+
+    def to_message(self) -> Message:
+        """The message as context for the next request (text only)."""
+        return Message(self.role, self.content)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A session matching a search.
+
+    Attributes:
+        session_id: the session.
+        title: its title.
+        snippet: a short excerpt around the match (from the title or a message), with the
+            matched words between the ``marks`` given to the search.
+        message_id: the best matching message, or None when the title matched.
+    """
+
+    session_id: str
+    title: str
+    snippet: str
+    message_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class DayTotals:
+    """The answers of one local calendar day: ``day`` is ``YYYY-MM-DD``."""
+
+    day: str
+    totals: StoredTotals
+
+
+@dataclass(frozen=True, slots=True)
+class ModelTotals:
+    """The answers of one model at one provider (either may be None when not recorded)."""
+
+    provider: str | None
+    model: str | None
+    totals: StoredTotals
+
+
+def request_params(request: ChatRequest) -> dict[str, Any]:
+    """The parameters of ``request`` worth recording: those that are set.
+
+    Returns:
+        A JSON-ready dict with any of ``system``, ``temperature``, ``top_p``, ``max_tokens``,
+        ``stop`` (a list) and ``seed``.
+    """
+    params: dict[str, Any] = {
+        "system": request.system,
+        "temperature": request.temperature,
+        "top_p": request.top_p,
+        "max_tokens": request.max_tokens,
+        "stop": list(request.stop) if request.stop else None,
+        "seed": request.seed,
+    }
+    return {k: v for k, v in params.items() if v is not None}

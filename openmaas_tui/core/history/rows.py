@@ -1,0 +1,116 @@
+"""Turning database rows into store records, and the SQL shared by the store's queries."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from openmaas_tui.core.history.records import (
+    MessageState,
+    StoredMessage,
+    StoredSession,
+    StoredTotals,
+)
+from openmaas_tui.core.types import Role
+
+MESSAGE_COLUMNS = (
+    "id, session_id, position, role, content, attachments, reasoning, provider, model, params, "
+    "created_at, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, cost_usd, "
+    "cost_estimated, ttft_ms, duration_ms, finish_reason, finish_reason_raw, error_code, "
+    "error_message, state"
+)
+"""The columns :func:`message_of` reads, in order."""
+
+SESSION_COLUMNS = (
+    "s.id, s.title, s.title_is_custom, s.created_at, s.updated_at, s.provider, s.model, s.params"
+)
+"""The session columns :func:`session_of` reads first, in order, before :data:`TOTALS`."""
+
+TOTALS = (
+    "count(m.id), coalesce(sum(m.input_tokens), 0), coalesce(sum(m.output_tokens), 0), "
+    "coalesce(sum(m.cached_input_tokens), 0), coalesce(sum(m.reasoning_tokens), 0), "
+    "coalesce(sum(m.cost_usd), 0.0), "
+    "coalesce(max(m.role = 'assistant' AND m.cost_usd IS NULL "
+    "AND (m.content != '' OR m.output_tokens IS NOT NULL)), 0), "
+    "coalesce(max(m.cost_estimated), 0)"
+)
+"""Eight aggregate columns over messages ``m`` that :func:`totals_of` reads. An answer with
+text or tokens but no cost makes the cost unknown; an empty failed answer costs nothing."""
+
+
+_ROLES = {r.value: r for r in Role}
+_STATES = {s.value: s for s in MessageState}
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    if not text or text == "{}":  # the common case, without a parse
+        return {}
+    value = json.loads(text)
+    return value if isinstance(value, dict) else {}
+
+
+def dumps(value: Any) -> str:
+    """JSON as stored: compact, UTF-8 kept as is."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def totals_of(row: sqlite3.Row | tuple[Any, ...], start: int) -> StoredTotals:
+    """The :data:`TOTALS` columns of ``row`` from index ``start``."""
+    count, tin, tout, cached, reasoning, cost, unknown, estimated = row[start : start + 8]
+    return StoredTotals(
+        message_count=int(count),
+        input_tokens=int(tin),
+        output_tokens=int(tout),
+        cached_input_tokens=int(cached),
+        reasoning_tokens=int(reasoning),
+        cost_usd=float(cost),
+        cost_known=not unknown,
+        estimated=bool(estimated),
+    )
+
+
+def session_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredSession:
+    """A session from :data:`SESSION_COLUMNS` followed by :data:`TOTALS`."""
+    return StoredSession(
+        id=row[0],
+        title=row[1],
+        title_is_custom=bool(row[2]),
+        created_at=float(row[3]),
+        updated_at=float(row[4]),
+        provider=row[5],
+        model=row[6],
+        params=_json_object(row[7]),
+        totals=totals_of(row, 8),
+    )
+
+
+def message_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredMessage:
+    """A message from the :data:`MESSAGE_COLUMNS` of ``row``."""
+    attachments = json.loads(row[5]) if row[5] and row[5] != "[]" else []
+    return StoredMessage(
+        id=int(row[0]),
+        session_id=row[1],
+        position=int(row[2]),
+        role=_ROLES[row[3]],
+        content=row[4],
+        attachments=tuple(a for a in attachments if isinstance(a, dict)),
+        reasoning=row[6],
+        provider=row[7],
+        model=row[8],
+        params=_json_object(row[9]),
+        created_at=float(row[10]),
+        input_tokens=row[11],
+        output_tokens=row[12],
+        cached_input_tokens=row[13],
+        reasoning_tokens=row[14],
+        cost_usd=row[15],
+        cost_estimated=bool(row[16]),
+        ttft_ms=row[17],
+        duration_ms=row[18],
+        finish_reason=row[19],
+        finish_reason_raw=row[20],
+        error_code=row[21],
+        error_message=row[22],
+        state=_STATES[row[23]],
+    )

@@ -1,0 +1,1 @@
+"""The catalog of models, their capabilities, and the request parameters a person sets."""

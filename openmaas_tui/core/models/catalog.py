@@ -1,0 +1,297 @@
+"""Providers and models: what exists, what each model can do, and which provider serves it.
+
+Model facts (context window, output limit, capabilities) come from the providers' model pages:
+OpenAI https://platform.openai.com/docs/models, Anthropic
+https://docs.anthropic.com/en/docs/about-claude/models/overview, Gemini
+https://ai.google.dev/gemini-api/docs/models (all read 2025-11).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openmaas_tui.core.config.settings import Endpoint
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.models.capabilities import (
+    ALL_PARAMS,
+    CLAUDE_PARAMS,
+    CLAUDE_THINKING_PARAMS,
+    COMMON_PARAMS,
+    GEMINI_3_EFFORTS,
+    GEMINI_3_PARAMS,
+    GEMINI_PARAMS,
+    GEMINI_THINKING_PARAMS,
+    GPT5_EFFORTS,
+    O_SERIES_EFFORTS,
+    OPENAI_REASONING_PARAMS,
+    applicable,
+)
+
+__all__ = [
+    "ALL_PARAMS",
+    "CATALOG",
+    "COMMON_PARAMS",
+    "DEFAULT_MODELS",
+    "PROVIDERS",
+    "ModelInfo",
+    "ProviderInfo",
+    "Route",
+    "applicable",
+    "find_model",
+    "model_info",
+    "route",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderInfo:
+    """A provider openMaaS can talk to.
+
+    Attributes:
+        name: the id used in ``provider/model`` and ``--provider``.
+        label: the name shown to people.
+        wire: the protocol its adapter speaks: ``openai``, ``anthropic``, ``gemini``, ``ollama``.
+        base_url: the default endpoint.
+        key_env: environment variables read (in order) as a fallback for its key.
+        needs_key: whether a request without a key is refused up front (MISSING_KEY).
+    """
+
+    name: str
+    label: str
+    wire: str
+    base_url: str
+    key_env: tuple[str, ...] = ()
+    needs_key: bool = True
+
+
+PROVIDERS: dict[str, ProviderInfo] = {
+    p.name: p
+    for p in (
+        ProviderInfo(
+            "openai", "OpenAI", "openai", "https://api.openai.com/v1", ("OPENAI_API_KEY",)
+        ),
+        ProviderInfo(
+            "anthropic",
+            "Anthropic",
+            "anthropic",
+            "https://api.anthropic.com",
+            ("ANTHROPIC_API_KEY",),
+        ),
+        ProviderInfo(
+            "gemini",
+            "Google Gemini",
+            "gemini",
+            "https://generativelanguage.googleapis.com",
+            ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
+        ),
+        ProviderInfo("ollama", "Ollama", "ollama", "http://localhost:11434", needs_key=False),
+        ProviderInfo("groq", "Groq", "openai", "https://api.groq.com/openai/v1", ("GROQ_API_KEY",)),
+        ProviderInfo(
+            "openrouter",
+            "OpenRouter",
+            "openai",
+            "https://openrouter.ai/api/v1",
+            ("OPENROUTER_API_KEY",),
+        ),
+        ProviderInfo(
+            "deepseek", "DeepSeek", "openai", "https://api.deepseek.com/v1", ("DEEPSEEK_API_KEY",)
+        ),
+        ProviderInfo(
+            "mistral", "Mistral", "openai", "https://api.mistral.ai/v1", ("MISTRAL_API_KEY",)
+        ),
+        ProviderInfo(
+            "cerebras", "Cerebras", "openai", "https://api.cerebras.ai/v1", ("CEREBRAS_API_KEY",)
+        ),
+        ProviderInfo("demo", "Demo (offline)", "openai", "", needs_key=False),
+    )
+}
+"""Built-in providers. Custom OpenAI-compatible endpoints come from settings."""
+
+
+DEFAULT_MODELS: dict[str, str] = {
+    "openai": "gpt-4o-mini",
+    "anthropic": "claude-sonnet-4-5",
+    "gemini": "gemini-2.5-flash",
+    "ollama": "llama3.2",
+    "groq": "llama-3.1-8b-instant",
+    "openrouter": "openrouter/auto",
+    "deepseek": "deepseek-chat",
+    "mistral": "mistral-small-latest",
+    "cerebras": "llama3.1-8b",
+    "demo": "demo",
+}
+"""The model used when a provider is named without a model (``--provider anthropic``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """A model and what it can do.
+
+    Attributes:
+        id: the model id as its provider knows it.
+        provider: the provider's name (a key of :data:`PROVIDERS` or a custom endpoint).
+        context_window: prompt + output tokens the model accepts, or None when unknown.
+        max_output_tokens: the most output tokens per answer, or None when unknown.
+        vision: accepts images.
+        reasoning: thinks before answering (reasoning tokens, billed as output).
+        tools: supports function/tool calling.
+        params: which parameters of :data:`ALL_PARAMS` apply (see
+            :mod:`openmaas_tui.core.models.capabilities`); the others are dropped before sending.
+            Models the catalog does not know take :data:`COMMON_PARAMS`.
+        label: a short description for pickers.
+        temperature_or_top_p: the model refuses ``temperature`` and ``top_p`` together (Claude
+            Opus 4.1 and the 4.5 family: "temperature and top_p cannot both be specified");
+            when both are set, top_p is dropped.
+        efforts: the reasoning efforts the model takes, least first, when ``params`` has
+            ``reasoning_effort``.
+    """
+
+    id: str
+    provider: str
+    context_window: int | None = None
+    max_output_tokens: int | None = None
+    vision: bool = False
+    reasoning: bool = False
+    tools: bool = True
+    params: frozenset[str] = COMMON_PARAMS
+    label: str = ""
+    temperature_or_top_p: bool = False
+    efforts: tuple[str, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        """``provider/id``, the unambiguous way to name this model."""
+        return f"{self.provider}/{self.id}"
+
+
+def _m(provider: str, id: str, ctx: int, out: int, **kw: object) -> ModelInfo:
+    return ModelInfo(id, provider, ctx, out, **kw)  # type: ignore[arg-type]
+
+
+_V = {"vision": True}
+_C45 = {"vision": True, "params": CLAUDE_THINKING_PARAMS, "temperature_or_top_p": True}
+_C4 = {"vision": True, "params": CLAUDE_THINKING_PARAMS}
+_O = {"reasoning": True, "params": OPENAI_REASONING_PARAMS, "efforts": O_SERIES_EFFORTS}
+_R = {**_O, "vision": True}
+_G5 = {**_R, "efforts": GPT5_EFFORTS}
+_G25 = {"vision": True, "reasoning": True, "params": GEMINI_THINKING_PARAMS}
+_G3 = {"vision": True, "reasoning": True, "params": GEMINI_3_PARAMS, "efforts": GEMINI_3_EFFORTS}
+
+CATALOG: tuple[ModelInfo, ...] = (
+    _m("openai", "gpt-4o", 128_000, 16_384, **_V),
+    _m("openai", "gpt-4o-mini", 128_000, 16_384, **_V),
+    _m("openai", "gpt-4.1", 1_047_576, 32_768, **_V),
+    _m("openai", "gpt-4.1-mini", 1_047_576, 32_768, **_V),
+    _m("openai", "gpt-4.1-nano", 1_047_576, 32_768, **_V),
+    _m("openai", "gpt-5", 400_000, 128_000, **_G5),
+    _m("openai", "gpt-5-mini", 400_000, 128_000, **_G5),
+    _m("openai", "gpt-5-nano", 400_000, 128_000, **_G5),
+    _m("openai", "o1", 200_000, 100_000, **_R),
+    _m("openai", "o3", 200_000, 100_000, **_R),
+    _m("openai", "o3-mini", 200_000, 100_000, **_O),
+    _m("openai", "o4-mini", 200_000, 100_000, **_R),
+    _m("anthropic", "claude-opus-4-5", 200_000, 64_000, **_C45),
+    _m("anthropic", "claude-opus-4-1", 200_000, 32_000, **_C45),
+    _m("anthropic", "claude-sonnet-4-5", 200_000, 64_000, **_C45),
+    _m("anthropic", "claude-sonnet-4-0", 200_000, 64_000, **_C4),
+    _m("anthropic", "claude-haiku-4-5", 200_000, 64_000, **_C45),
+    _m("anthropic", "claude-3-5-haiku-latest", 200_000, 8_192, params=CLAUDE_PARAMS),
+    _m("gemini", "gemini-3-pro-preview", 1_048_576, 65_536, **_G3),
+    _m("gemini", "gemini-2.5-pro", 1_048_576, 65_536, **_G25),
+    _m("gemini", "gemini-2.5-flash", 1_048_576, 65_536, **_G25),
+    _m("gemini", "gemini-2.5-flash-lite", 1_048_576, 65_536, **_G25),
+    _m(
+        "gemini",
+        "gemini-2.0-flash",
+        1_048_576,
+        8_192,
+        vision=True,
+        params=GEMINI_PARAMS | {"presence_penalty", "frequency_penalty"},
+    ),
+    ModelInfo("demo", "demo", 32_768, 4_096, tools=False, label="offline demo: canned answers"),
+)
+"""Known models. Models discovered at run time (Ollama, custom endpoints) are added beside."""
+
+_PREFIX_ROUTES: tuple[tuple[str, str], ...] = (
+    ("gpt-", "openai"),
+    ("chatgpt-", "openai"),
+    ("o1", "openai"),
+    ("o3", "openai"),
+    ("o4", "openai"),
+    ("claude-", "anthropic"),
+    ("gemini-", "gemini"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Where a model lives: the provider's name and the model id sent to it."""
+
+    provider: str
+    model: str
+
+    @property
+    def ref(self) -> str:
+        """``provider/model``."""
+        return f"{self.provider}/{self.model}"
+
+
+def route(
+    spec: str, provider: str | None = None, endpoints: dict[str, Endpoint] | None = None
+) -> Route:
+    """Decide which provider serves ``spec``.
+
+    ``gpt-*``, ``chatgpt-*``, ``o1*``, ``o3*``, ``o4*`` go to openai; ``claude-*`` to anthropic;
+    ``gemini-*`` to gemini; ``demo`` to the offline demo; ``NAME/model`` to provider or custom
+    endpoint NAME. With ``provider`` given, ``spec`` is passed to it verbatim (OpenRouter and
+    Groq ids contain slashes).
+
+    Raises:
+        OpenMaaSError: INVALID_MODEL when no provider can be told from ``spec``;
+            INVALID_REQUEST for an unknown ``provider``.
+    """
+    endpoints = endpoints or {}
+    spec = spec.strip()
+    if provider is not None:
+        if provider not in PROVIDERS and provider not in endpoints:
+            known = ", ".join(sorted({*PROVIDERS, *endpoints}))
+            raise OpenMaaSError(
+                ErrorCode.INVALID_REQUEST,
+                f"unknown provider {provider!r}",
+                hint=f"use one of: {known}, or add [endpoints.{provider}] to config.toml",
+            )
+        return Route(provider, spec)
+    if spec == "demo":
+        return Route("demo", "demo")
+    head, sep, rest = spec.partition("/")
+    if sep and rest and (head in PROVIDERS or head in endpoints):
+        return Route(head, rest)
+    for prefix, name in _PREFIX_ROUTES:
+        if spec.startswith(prefix):
+            return Route(name, spec)
+    raise OpenMaaSError(
+        ErrorCode.INVALID_MODEL,
+        f"cannot tell which provider serves {spec!r}",
+        hint="name it as PROVIDER/MODEL (e.g. ollama/llama3.2) or pass --provider",
+    )
+
+
+def find_model(provider: str, model: str) -> ModelInfo | None:
+    """The catalog entry for ``model`` at ``provider``; dated snapshots such as
+    ``claude-sonnet-4-5-20250929`` or ``gpt-4o-2024-08-06`` match their family's entry."""
+    best: ModelInfo | None = None
+    for info in CATALOG:
+        if info.provider != provider:
+            continue
+        if info.id == model:
+            return info
+        if model.startswith(info.id + "-") and (best is None or len(info.id) > len(best.id)):
+            best = info
+    return best
+
+
+def model_info(r: Route) -> ModelInfo:
+    """What is known of ``r``'s model: its catalog entry, or an entry that allows the common
+    OpenAI parameters (:data:`COMMON_PARAMS`) when the model is not in the catalog (local and
+    custom models)."""
+    return find_model(r.provider, r.model) or ModelInfo(r.model, r.provider)

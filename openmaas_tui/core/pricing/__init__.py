@@ -1,0 +1,1 @@
+"""Prices with their dates and sources, and the cost of a usage."""

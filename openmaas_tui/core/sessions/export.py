@@ -1,0 +1,108 @@
+"""A session to Markdown or JSON, and back from that JSON.
+
+JSON (``format: "openmaas-session"``, ``schema_version: 1``) is lossless: the session's and
+every message's fields as stored (:class:`~openmaas_tui.core.history.records.StoredSession`,
+:class:`~openmaas_tui.core.history.records.StoredMessage`), ids included; totals are left out
+(they follow from the messages). Importing gives the session and its messages new ids; see
+:mod:`openmaas_tui.core.sessions.importing` for the checks.
+
+Markdown is for reading: the title, one ``##`` heading per message, and under each answer its
+model, tokens and cost (formatted with :func:`~openmaas_tui.core.money.format_usd`). Times are
+shown in UTC so an export reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from openmaas_tui.core.history.records import MessageState, StoredMessage, StoredSession
+from openmaas_tui.core.money import format_usd
+from openmaas_tui.core.types import Role, Usage
+
+FORMAT = "openmaas-session"
+SCHEMA_VERSION = 1
+"""The version of the JSON export format (not of the database)."""
+
+
+def session_json(session: StoredSession, messages: Sequence[StoredMessage]) -> dict[str, Any]:
+    """The lossless JSON object of a session and its messages (ready for ``json.dumps``)."""
+    head = asdict(session)
+    head.pop("totals")
+    body = []
+    for message in messages:
+        fields = asdict(message)
+        fields.pop("session_id")
+        fields["role"] = str(message.role)
+        fields["state"] = str(message.state)
+        fields["attachments"] = list(message.attachments)
+        body.append(fields)
+    return {"format": FORMAT, "schema_version": SCHEMA_VERSION, "session": head, "messages": body}
+
+
+def utc_text(epoch_s: float) -> str:
+    """``2026-01-01 12:00 UTC`` for a time in seconds since the epoch."""
+    return datetime.fromtimestamp(epoch_s, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _count(value: int | None) -> str:
+    return "?" if value is None else f"{value:,}"
+
+
+def answer_line(message: StoredMessage) -> str:
+    """What goes under an answer: ``gpt-4o-mini (openai) · TTFT 312 ms · 12 in / 34 out ·
+    $0.0002``, with cached and reasoning counts, ``≈`` for estimates and how it ended when it
+    did not complete."""
+    where = message.model or "unknown model"
+    if message.provider:
+        where += f" ({message.provider})"
+    parts = [where]
+    if message.ttft_ms is not None:
+        parts.append(f"TTFT {message.ttft_ms:.0f} ms")
+    if message.state is MessageState.ERROR and message.usage == Usage():
+        return " · ".join([*parts, f"error {message.error_code}: {message.error_message or ''}"])
+    mark = "≈" if message.cost_estimated else ""
+    tokens = f"{mark}{_count(message.input_tokens)} in / {mark}{_count(message.output_tokens)} out"
+    extra = []
+    if message.cached_input_tokens:
+        extra.append(f"{message.cached_input_tokens:,} cached")
+    if message.reasoning_tokens:
+        extra.append(f"{message.reasoning_tokens:,} reasoning")
+    parts.append(tokens + (f" ({', '.join(extra)})" if extra else ""))
+    cost = format_usd(message.cost_usd)
+    parts.append(f"{mark}{cost}" if message.cost_usd is not None else cost)
+    if message.state is MessageState.ERROR:
+        parts.append(f"error {message.error_code or ''}: {message.error_message or ''}".strip())
+    elif message.state is not MessageState.COMPLETE:
+        parts.append(str(message.state))
+    elif message.finish_reason and message.finish_reason != "stop":
+        parts.append(f"finish: {message.finish_reason}")
+    return " · ".join(parts)
+
+
+def session_markdown(session: StoredSession, messages: Sequence[StoredMessage]) -> str:
+    """The session as Markdown: a title, a summary line, then one heading per message."""
+    model = "/".join(p for p in (session.provider, session.model) if p) or "no model"
+    lines = [
+        f"# {session.title}",
+        "",
+        f"Session `{session.id}` · {model} · created {utc_text(session.created_at)} · "
+        f"{len(messages)} messages · {session.totals.cost_text}",
+        "",
+    ]
+    for message in messages:
+        who = "User" if message.role is Role.USER else "Assistant"
+        lines += [f"## {who} · {utc_text(message.created_at)}", ""]
+        if message.reasoning:
+            lines += ["<details><summary>Reasoning</summary>", "", message.reasoning, ""]
+            lines += ["</details>", ""]
+        if message.content:
+            lines += [message.content, ""]
+        for attachment in message.attachments:
+            label = attachment.get("path") or attachment.get("media_type") or "attachment"
+            lines += [f"*attached: {label}*", ""]
+        if message.role is Role.ASSISTANT:
+            lines += [f"*{answer_line(message)}*", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,159 @@
+"""Reading a session back from its JSON export, checking every field.
+
+Each problem is an ``OpenMaaSError(INVALID_REQUEST)`` naming the source and the field, e.g.
+``chat.json: messages[3].role: expected one of user, assistant, got 'bot'``. Fields missing
+from a message take their defaults (``null``, ``false``, ``[]``, ``{}``); unknown fields are
+ignored; ``schema_version`` must be one this code knows.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.history.records import MessageState, StoredMessage, StoredSession
+from openmaas_tui.core.sessions.export import FORMAT, SCHEMA_VERSION
+from openmaas_tui.core.types import Role
+
+_INT, _NUM, _STR, _BOOL, _OBJ, _LIST = "integer", "number", "string", "boolean", "object", "array"
+
+_SESSION_FIELDS: dict[str, tuple[str, bool]] = {
+    "title": (_STR, False),
+    "title_is_custom": (_BOOL, False),
+    "created_at": (_NUM, False),
+    "updated_at": (_NUM, False),
+    "provider": (_STR, True),
+    "model": (_STR, True),
+    "params": (_OBJ, False),
+}
+"""Field -> (JSON type, may be null)."""
+
+_MESSAGE_FIELDS: dict[str, tuple[str, bool]] = {
+    "position": (_INT, False),
+    "content": (_STR, False),
+    "attachments": (_LIST, False),
+    "reasoning": (_STR, True),
+    "provider": (_STR, True),
+    "model": (_STR, True),
+    "params": (_OBJ, False),
+    "created_at": (_NUM, False),
+    "input_tokens": (_INT, True),
+    "output_tokens": (_INT, True),
+    "cached_input_tokens": (_INT, True),
+    "reasoning_tokens": (_INT, True),
+    "cost_usd": (_NUM, True),
+    "cost_estimated": (_BOOL, False),
+    "ttft_ms": (_NUM, True),
+    "duration_ms": (_NUM, True),
+    "finish_reason": (_STR, True),
+    "finish_reason_raw": (_STR, True),
+    "error_code": (_STR, True),
+    "error_message": (_STR, True),
+}
+
+_DEFAULTS: dict[str, Any] = {
+    "attachments": [],
+    "params": {},
+    "cost_estimated": False,
+    "title_is_custom": False,
+    "content": "",
+}
+
+
+def _invalid(source: str, where: str, what: str) -> OpenMaaSError:
+    return OpenMaaSError(
+        ErrorCode.INVALID_REQUEST,
+        f"{source}: {where}: {what}",
+        hint="import a file written by `openmaas sessions export ID --format json`",
+    )
+
+
+def _is(value: Any, kind: str) -> bool:
+    if kind == _INT:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == _NUM:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    types = {_STR: str, _BOOL: bool, _OBJ: dict, _LIST: list}
+    return isinstance(value, types[kind])
+
+
+def _fields(source: str, where: str, raw: Any, spec: dict[str, tuple[str, bool]]) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise _invalid(source, where, "expected an object")
+    out: dict[str, Any] = {}
+    for name, (kind, nullable) in spec.items():
+        if name not in raw:
+            if name in _DEFAULTS:
+                out[name] = _DEFAULTS[name]
+                continue
+            if nullable:
+                out[name] = None
+                continue
+            raise _invalid(source, f"{where}.{name}", "missing")
+        value = raw[name]
+        if value is None and nullable:
+            out[name] = None
+        elif not _is(value, kind):
+            shown = json.dumps(value, ensure_ascii=False)[:40]
+            raise _invalid(source, f"{where}.{name}", f"expected {kind}, got {shown}")
+        else:
+            out[name] = float(value) if kind == _NUM else value
+    return out
+
+
+def _choice(source: str, where: str, value: Any, allowed: list[str]) -> str:
+    if value not in allowed:
+        shown = json.dumps(value, ensure_ascii=False)[:40]
+        raise _invalid(source, where, f"expected one of {', '.join(allowed)}, got {shown}")
+    return str(value)
+
+
+def _message(source: str, index: int, raw: Any) -> StoredMessage:
+    where = f"messages[{index}]"
+    fields = _fields(source, where, raw, _MESSAGE_FIELDS)
+    role = _choice(source, f"{where}.role", raw.get("role"), [r.value for r in Role])
+    state = raw.get("state", MessageState.COMPLETE.value)
+    state = _choice(source, f"{where}.state", state, [s.value for s in MessageState])
+    for position, attachment in enumerate(fields["attachments"]):
+        if not isinstance(attachment, dict):
+            raise _invalid(source, f"{where}.attachments[{position}]", "expected an object")
+    fields["attachments"] = tuple(fields["attachments"])
+    return StoredMessage(id=0, session_id="", role=Role(role), state=MessageState(state), **fields)
+
+
+def parse_session_json(
+    text: str, *, source: str = "JSON"
+) -> tuple[StoredSession, list[StoredMessage]]:
+    """The session and messages of an export, checked, ready for
+    :meth:`~openmaas_tui.core.history.store.Store.import_session` (ids are left empty).
+
+    Args:
+        text: the JSON text.
+        source: what to call it in errors (the file name).
+
+    Raises:
+        OpenMaaSError: INVALID_REQUEST naming the field at fault.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _invalid(source, f"line {exc.lineno}", f"not JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise _invalid(source, "top level", "expected an object")
+    if data.get("format") != FORMAT:
+        raise _invalid(source, "format", f"expected {FORMAT!r}")
+    version: Any = data.get("schema_version")
+    if not _is(version, _INT) or not 1 <= version <= SCHEMA_VERSION:
+        raise _invalid(source, "schema_version", f"expected 1 to {SCHEMA_VERSION}, got {version!r}")
+    head = _fields(source, "session", data.get("session"), _SESSION_FIELDS)
+    raw_messages = data.get("messages")
+    if not isinstance(raw_messages, list):
+        raise _invalid(source, "messages", "expected an array")
+    messages = [_message(source, i, raw) for i, raw in enumerate(raw_messages)]
+    seen: set[int] = set()
+    for index, message in enumerate(messages):
+        if message.position in seen:
+            raise _invalid(source, f"messages[{index}].position", "repeats an earlier position")
+        seen.add(message.position)
+    return StoredSession(id="", **head), messages

@@ -1,0 +1,182 @@
+"""The playground's sessions and the history store's records, one into the other.
+
+:class:`~openmaas_tui.core.sessions.conversation.Session` and
+:class:`~openmaas_tui.core.sessions.conversation.SessionMessage` are what the playground shows and
+sends;
+:class:`~openmaas_tui.core.history.records.StoredSession` and
+:class:`~openmaas_tui.core.history.records.StoredMessage` are what the store keeps. A stored session
+names its model by provider and model id (as ``openmaas ask`` records it); the playground names
+it by the spec the model picker uses (``gpt-4o-mini``, ``ollama/llama3.2``, ``demo``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openmaas_tui.core.config.settings import Endpoint
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.history.records import MessageState, StoredMessage, StoredSession
+from openmaas_tui.core.models.catalog import route
+from openmaas_tui.core.sessions.conversation import ParamValue, Session, SessionMessage, Totals
+from openmaas_tui.core.types import FinishReason, ImagePart, Role, Usage
+
+SESSION_PREFIX = "s"
+"""Put before a store id to make a session id: a UUID in hex may start with a digit, and the
+ids name widgets (``chat-…``), which must be valid CSS identifiers."""
+
+
+def session_id_of(store_id: str) -> str:
+    """The playground's id of the stored session ``store_id``."""
+    return f"{SESSION_PREFIX}{store_id}"
+
+
+def split_spec(spec: str, endpoints: dict[str, Endpoint] | None = None) -> tuple[str | None, str]:
+    """The provider and model id a model spec routes to (no provider when it routes nowhere)."""
+    try:
+        r = route(spec, endpoints=endpoints)
+    except OpenMaaSError:
+        return None, spec
+    return r.provider, r.model
+
+
+def spec_of(
+    provider: str | None, model: str | None, endpoints: dict[str, Endpoint] | None = None
+) -> str | None:
+    """The model spec that routes to ``provider``'s ``model`` (the inverse of
+    :func:`split_spec`), or None when no model is named."""
+    if model is None:
+        return provider
+    if provider is None or split_spec(model, endpoints) == (provider, model):
+        return model
+    return f"{provider}/{model}"
+
+
+def session_from_stored(
+    stored: StoredSession, *, default_model: str, endpoints: dict[str, Endpoint] | None = None
+) -> Session:
+    """A session as the sidebar lists it: title, times, model and the store's totals; its
+    messages are not loaded (see :func:`message_from_stored`)."""
+    totals = stored.totals
+    return Session(
+        model=spec_of(stored.provider, stored.model, endpoints) or default_model,
+        id=session_id_of(stored.id),
+        title=stored.title,
+        created_at=stored.created_at,
+        updated_at=stored.updated_at,
+        store_id=stored.id,
+        loaded=False,
+        listed=Totals(
+            totals.input_tokens,
+            totals.output_tokens,
+            totals.cost_usd,
+            totals.cost_known,
+            totals.estimated,
+        ),
+        listed_count=totals.message_count,
+    )
+
+
+def _finish_reason(value: str | None) -> FinishReason | None:
+    try:
+        return None if value is None else FinishReason(value)
+    except ValueError:
+        return None
+
+
+def message_from_stored(stored: StoredMessage) -> SessionMessage:
+    """The playground's record of a stored message. An answer left ``streaming`` or found
+    ``interrupted`` is marked interrupted; one with text or tokens counts in the totals."""
+    counts: tuple[int | None, ...] = (stored.input_tokens, stored.output_tokens)
+    counts += (stored.cached_input_tokens, stored.reasoning_tokens)
+    known = any(c is not None for c in counts)
+    answered = bool(stored.content or stored.reasoning or stored.output_tokens)
+    params: dict[str, ParamValue] = {
+        k: v for k, v in stored.params.items() if v is None or isinstance(v, float | int | str)
+    }
+    return SessionMessage(
+        stored.role,
+        stored.content,
+        created_at=stored.created_at,
+        reasoning=stored.reasoning,
+        provider=stored.provider,
+        model=stored.model,
+        params=params,
+        usage=stored.usage if known else None,
+        cost_usd=stored.cost_usd,
+        billed=stored.role == Role.ASSISTANT and answered and known,
+        estimated=stored.cost_estimated,
+        ttft_ms=stored.ttft_ms,
+        duration_ms=stored.duration_ms,
+        finish_reason=_finish_reason(stored.finish_reason),
+        stopped=stored.state == MessageState.STOPPED,
+        interrupted=stored.state in (MessageState.INTERRUPTED, MessageState.STREAMING)
+        or stored.error_code == ErrorCode.STREAM_INTERRUPTED,
+        error_code=stored.error_code,
+        error_message=stored.error_message,
+        store_id=stored.id,
+    )
+
+
+def state_of(message: SessionMessage) -> MessageState:
+    """How ``message`` ended, as the store names it."""
+    if message.stopped:
+        return MessageState.STOPPED
+    if message.error_code:
+        return MessageState.ERROR
+    if message.interrupted:
+        return MessageState.INTERRUPTED
+    return MessageState.COMPLETE
+
+
+def attachments_of(message: SessionMessage) -> list[dict[str, Any]]:
+    """References to the message's images (their media type; the data is not kept)."""
+    if isinstance(message.content, str):
+        return []
+    return [
+        {"type": "image", "media_type": part.media_type}
+        for part in message.content
+        if isinstance(part, ImagePart)
+    ]
+
+
+def finish_fields(message: SessionMessage) -> dict[str, Any]:
+    """The keyword arguments of
+    :meth:`~openmaas_tui.core.history.recorder.StreamRecorder.finish` that record how the
+    answer ``message`` ended: usage, cost (USD), timings (ms), finish reason, error, state."""
+    return {
+        "state": state_of(message),
+        "usage": message.usage if message.billed else None,
+        "cost_usd": message.cost_usd if message.billed else None,
+        "cost_estimated": message.estimated,
+        "ttft_ms": message.ttft_ms,
+        "duration_ms": message.duration_ms,
+        "finish_reason": None if message.finish_reason is None else str(message.finish_reason),
+        "error_code": message.error_code,
+        "error_message": message.error_message,
+    }
+
+
+def stored_message(message: SessionMessage, session_id: str, position: int) -> StoredMessage:
+    """The store's record of ``message`` at ``position`` of ``session_id`` (for a whole
+    session saved at once, as :meth:`~openmaas_tui.core.history.store.Store.import_session`
+    takes)."""
+    fields = finish_fields(message)
+    usage: Usage = fields.pop("usage") or Usage()
+    return StoredMessage(
+        id=0,
+        session_id=session_id,
+        position=position,
+        role=message.role,
+        content=message.text,
+        attachments=tuple(attachments_of(message)),
+        reasoning=message.reasoning,
+        provider=message.provider,
+        model=message.model,
+        params=dict(message.params),
+        created_at=message.created_at,
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        cached_input_tokens=usage.cached_input_tokens,
+        reasoning_tokens=usage.reasoning_tokens,
+        **fields,
+    )

@@ -1,0 +1,1 @@
+"""Anthropic Messages: the adapter, its SSE events, wire facts and token counting."""

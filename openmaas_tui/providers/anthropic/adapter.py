@@ -1,0 +1,180 @@
+"""The Anthropic Messages adapter: ``POST /v1/messages`` streamed or not, ``GET /v1/models``.
+
+API reference: https://docs.anthropic.com/en/api/messages,
+https://docs.anthropic.com/en/api/messages-streaming, https://docs.anthropic.com/en/api/errors
+and https://docs.anthropic.com/en/api/models-list. Wire details live in :mod:`.anthropic_wire`
+(request, usage, stop reasons) and :mod:`.anthropic_stream` (SSE events).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import httpx
+
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.models.catalog import ModelInfo, find_model
+from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
+from openmaas_tui.providers.anthropic.stream import AnthropicStreamState
+from openmaas_tui.providers.anthropic.wire import headers, parse_message, request_body
+from openmaas_tui.providers.base import (
+    MALFORMED,
+    completion_events,
+    is_json_response,
+    iter_sse,
+    load_json,
+    open_stream,
+    parsing_failed,
+    send_request,
+    text_or_none,
+)
+from openmaas_tui.providers.http_errors import error_from_payload
+
+DEFAULT_BASE_URL = "https://api.anthropic.com"
+_MODEL_PAGES = 20  # at most this many pages of /v1/models (1000 models each) are read
+
+
+class AnthropicAdapter:
+    """Speaks the Anthropic Messages API over the shared ``httpx.AsyncClient``.
+
+    The key travels only in the ``x-api-key`` header; with no key no auth header is sent.
+    ``seed`` is not part of the API and is never sent; ``max_tokens``, which the API requires,
+    gets a default when the request has none (see
+    :func:`~openmaas_tui.providers.anthropic.wire.default_max_tokens`).
+
+    Args:
+        client: the shared HTTP client.
+        provider: the provider name used in errors and model entries.
+        base_url: the API root, without ``/v1``.
+    """
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        provider: str = "anthropic",
+        base_url: str = DEFAULT_BASE_URL,
+    ) -> None:
+        self._client = client
+        self.provider = provider
+        self.base_url = base_url.rstrip("/")
+
+    async def stream(self, request: ChatRequest, key: str | None) -> AsyncIterator[StreamEvent]:
+        """Stream the answer to ``request`` as events, in arrival order.
+
+        Yields:
+            TextDelta, ReasoningDelta (``thinking_delta``), ToolCallDelta (client ``tool_use``
+            blocks), UsageReport (at ``message_start`` and ``message_delta``; the last one is
+            complete) and Finish.
+
+        Raises:
+            OpenMaaSError: from the HTTP status or transport, from an ``error`` event in the
+                stream (after everything before it was yielded), STREAM_PARSING_FAILED for an
+                unreadable event, STREAM_INTERRUPTED when the stream ends without
+                ``message_stop``.
+        """
+        body = request_body(request, self.provider, stream=True)
+        state = AnthropicStreamState(self.provider)
+        url = f"{self.base_url}/v1/messages"
+        async with open_stream(
+            self._client, self.provider, url, json=body, headers=headers(key)
+        ) as response:
+            if is_json_response(response):  # a proxy that ignored "stream": true
+                completion = self._completion(await response.aread(), request.model)
+                for event in completion_events(completion):
+                    yield event
+                return
+            async for sse in iter_sse(response):
+                if not sse.data:
+                    continue
+                try:
+                    events = state.feed(json.loads(sse.data))
+                except MALFORMED:
+                    raise parsing_failed(self.provider, sse.data) from None
+                for event in events:
+                    yield event
+        if not state.stopped:
+            raise OpenMaaSError(
+                ErrorCode.STREAM_INTERRUPTED,
+                f"the {self.provider} stream ended before message_stop",
+                provider=self.provider,
+            )
+
+    async def complete(self, request: ChatRequest, key: str | None) -> Completion:
+        """The whole answer to ``request`` from one non-streaming call.
+
+        Raises:
+            OpenMaaSError: from the HTTP status or transport; STREAM_PARSING_FAILED for a body
+                that is not a message.
+        """
+        response = await send_request(
+            self._client,
+            self.provider,
+            "POST",
+            f"{self.base_url}/v1/messages",
+            headers=headers(key),
+            json=request_body(request, self.provider, stream=False),
+        )
+        return self._completion(response.content, request.model)
+
+    async def list_models(self, key: str | None) -> list[ModelInfo]:
+        """The models the key can use (``GET /v1/models``, ``data[].id`` and
+        ``display_name``, paged with ``after_id`` while ``has_more``), with catalog facts
+        added for the models the catalog knows.
+
+        Raises:
+            OpenMaaSError: AUTH_FAILED for a bad key, or any transport code.
+        """
+        models: list[ModelInfo] = []
+        params: dict[str, str] = {"limit": "1000"}
+        for _ in range(_MODEL_PAGES):
+            response = await send_request(
+                self._client,
+                self.provider,
+                "GET",
+                f"{self.base_url}/v1/models",
+                headers=headers(key),
+                params=params,
+            )
+            page = load_json(self.provider, response.content)
+            try:
+                for item in page["data"]:
+                    model_id, label = item["id"], text_or_none(item.get("display_name"))
+                    if type(model_id) is not str or not model_id:
+                        raise TypeError(f"model id {model_id!r}")
+                    models.append(self._model_info(model_id, label))
+                if not page.get("has_more") or not page.get("last_id"):
+                    break
+                params = {"limit": "1000", "after_id": str(page["last_id"])}
+            except MALFORMED:
+                raise parsing_failed(self.provider, json.dumps(page)[:200]) from None
+        return models
+
+    async def count_tokens(self, request: ChatRequest, key: str | None) -> int:
+        """Anthropic's estimate of ``request``'s input tokens (``/v1/messages/count_tokens``,
+        see :mod:`.anthropic_messages_count`).
+
+        Raises:
+            OpenMaaSError: from the HTTP status or transport, or STREAM_PARSING_FAILED.
+        """
+        from openmaas_tui.providers.anthropic.count import count_tokens
+
+        return await count_tokens(self._client, self.provider, self.base_url, request, key)
+
+    def _model_info(self, model_id: str, display_name: str | None) -> ModelInfo:
+        known = find_model(self.provider, model_id) or find_model("anthropic", model_id)
+        label = display_name or ""
+        if known is None:
+            return ModelInfo(model_id, self.provider, label=label)
+        return replace(known, id=model_id, provider=self.provider, label=label or known.label)
+
+    def _completion(self, raw: bytes, model: str) -> Completion:
+        payload = load_json(self.provider, raw)
+        if isinstance(payload, dict) and payload.get("type") == "error":
+            raise error_from_payload(self.provider, payload)
+        try:
+            return parse_message(payload, model)
+        except MALFORMED:
+            raise parsing_failed(self.provider, raw.decode("utf-8", errors="replace")) from None

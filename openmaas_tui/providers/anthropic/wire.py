@@ -1,0 +1,208 @@
+"""Anthropic Messages wire facts: request headers and body, stop reasons, usage, and the
+non-streaming message body.
+
+API reference: https://docs.anthropic.com/en/api/messages (request and response fields) and
+https://docs.anthropic.com/en/api/versioning (the ``anthropic-version`` header).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from openmaas_tui.core.models.catalog import find_model
+from openmaas_tui.core.types import (
+    ChatRequest,
+    Completion,
+    FinishReason,
+    ImagePart,
+    Message,
+    ToolCall,
+    Usage,
+)
+from openmaas_tui.providers.base import text_or_none, token_count
+
+API_VERSION = "2023-06-01"
+"""The ``anthropic-version`` header value (https://docs.anthropic.com/en/api/versioning)."""
+
+FALLBACK_MAX_TOKENS = 4096
+"""``max_tokens`` sent for a model the catalog does not know (the API requires the field)."""
+
+MAX_TOKENS_CAP = 8192
+"""Upper bound on the default ``max_tokens`` taken from the catalog. Claude 4 models allow
+32k-64k output tokens, but a playground answer rarely needs that much, a large ``max_tokens``
+weighs on the output-token rate limit, and the official SDK refuses non-streaming requests
+whose ``max_tokens`` implies more than ten minutes of generation. Callers that want more set
+``ChatRequest.max_tokens`` themselves; that value is sent as given."""
+
+_FINISH: dict[str, FinishReason] = {
+    "end_turn": FinishReason.STOP,
+    "stop_sequence": FinishReason.STOP,
+    "pause_turn": FinishReason.STOP,
+    "max_tokens": FinishReason.LENGTH,
+    "model_context_window_exceeded": FinishReason.LENGTH,
+    "tool_use": FinishReason.TOOL_CALLS,
+    "refusal": FinishReason.CONTENT_FILTER,
+}
+
+_USAGE_FIELDS = (
+    "input_tokens",
+    "cache_read_input_tokens",
+    "cache_creation_input_tokens",
+    "output_tokens",
+)
+"""The top-level counts of a ``usage`` object, each the name of a :class:`RawUsage` field."""
+
+
+def headers(key: str | None) -> dict[str, str]:
+    """Request headers: ``anthropic-version`` always, ``x-api-key`` only when there is a key."""
+    result = {"anthropic-version": API_VERSION}
+    if key is not None:
+        result["x-api-key"] = key
+    return result
+
+
+def default_max_tokens(provider: str, model: str) -> int:
+    """The ``max_tokens`` to send when the request sets none: the model's catalog output limit
+    capped at :data:`MAX_TOKENS_CAP`, or :data:`FALLBACK_MAX_TOKENS` for an unknown model."""
+    info = find_model(provider, model) or find_model("anthropic", model)
+    if info is None or info.max_output_tokens is None:
+        return FALLBACK_MAX_TOKENS
+    return min(info.max_output_tokens, MAX_TOKENS_CAP)
+
+
+def _content(message: Message) -> str | list[dict[str, Any]]:
+    if isinstance(message.content, str):
+        return message.content
+    blocks: list[dict[str, Any]] = []
+    for part in message.content:
+        if isinstance(part, ImagePart):
+            source = {"type": "base64", "media_type": part.media_type, "data": part.data_base64}
+            blocks.append({"type": "image", "source": source})
+        else:
+            blocks.append({"type": "text", "text": part.text})
+    return blocks
+
+
+def request_body(request: ChatRequest, provider: str, *, stream: bool) -> dict[str, Any]:
+    """The JSON body of ``POST /v1/messages`` for ``request``.
+
+    The system prompt goes in the top-level ``system`` field (the API has no system role);
+    ``max_tokens`` is always present (the API requires it); ``seed``, the penalties, reasoning
+    effort and response formats are never sent (the API has no such parameters). A thinking
+    budget becomes ``thinking: {type: enabled, budget_tokens}``
+    (https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking); as the budget
+    must stay below ``max_tokens``, the default ``max_tokens`` is then the budget plus the usual
+    default. Unset parameters are left out.
+    """
+    max_tokens = request.max_tokens
+    if max_tokens is None:
+        max_tokens = default_max_tokens(provider, request.model)
+        if request.thinking_budget is not None:
+            max_tokens += request.thinking_budget
+    body: dict[str, Any] = {
+        "model": request.model,
+        "messages": [{"role": str(m.role), "content": _content(m)} for m in request.messages],
+        "max_tokens": max_tokens,
+    }
+    if request.system:
+        body["system"] = request.system
+    if request.temperature is not None:
+        body["temperature"] = request.temperature
+    if request.top_p is not None:
+        body["top_p"] = request.top_p
+    if request.stop:
+        body["stop_sequences"] = list(request.stop)
+    if request.thinking_budget is not None:
+        body["thinking"] = {"type": "enabled", "budget_tokens": request.thinking_budget}
+    if stream:
+        body["stream"] = True
+    return body
+
+
+def finish_reason(raw: str) -> FinishReason:
+    """Our reason for an Anthropic ``stop_reason`` (unknown values count as a normal stop)."""
+    return _FINISH.get(raw, FinishReason.STOP)
+
+
+@dataclass(slots=True)
+class RawUsage:
+    """Anthropic's usage counts as reported, merged across ``message_start`` and
+    ``message_delta`` (a field the later report leaves out keeps its earlier value)."""
+
+    input_tokens: int | None = None
+    cache_read_input_tokens: int | None = None
+    cache_creation_input_tokens: int | None = None
+    output_tokens: int | None = None
+    thinking_tokens: int | None = None
+
+    def merge(self, usage: dict[str, Any]) -> None:
+        """Take the counts present in a ``usage`` object. ``output_tokens_details`` carries
+        ``thinking_tokens`` (the reasoning part of ``output_tokens``) in newer responses.
+
+        Raises:
+            ValueError: a count that is not a non-negative integer (see :func:`.token_count`).
+            AttributeError: ``usage`` is not an object.
+        """
+        for name in _USAGE_FIELDS:
+            value = token_count(usage.get(name))
+            if value is not None:
+                setattr(self, name, value)
+        details = usage.get("output_tokens_details")
+        if isinstance(details, dict) and details.get("thinking_tokens") is not None:
+            self.thinking_tokens = token_count(details["thinking_tokens"])
+
+    def to_usage(self) -> Usage:
+        """In our convention: input counts cache reads and cache writes too; cached = reads."""
+        total_in: int | None = None
+        if self.input_tokens is not None:
+            total_in = (
+                self.input_tokens
+                + (self.cache_read_input_tokens or 0)
+                + (self.cache_creation_input_tokens or 0)
+            )
+        return Usage(
+            input_tokens=total_in,
+            output_tokens=self.output_tokens,
+            cached_input_tokens=self.cache_read_input_tokens,
+            reasoning_tokens=self.thinking_tokens,
+        )
+
+
+def parse_message(payload: dict[str, Any], model: str) -> Completion:
+    """A :class:`Completion` from a non-streaming message body (``type: message``).
+
+    Text blocks are joined, thinking blocks become the reasoning, client ``tool_use`` blocks
+    become tool calls with their ``input`` as a JSON string; server tool blocks and
+    ``redacted_thinking`` carry nothing to show.
+
+    Raises:
+        KeyError, TypeError, AttributeError, ValueError: when the body does not have the
+            documented shape.
+    """
+    text: list[str] = []
+    reasoning: list[str] = []
+    calls: list[ToolCall] = []
+    for block in payload["content"]:
+        kind = block["type"]
+        if kind == "text":
+            text.append(block["text"])
+        elif kind == "thinking":
+            reasoning.append(block["thinking"])
+        elif kind == "tool_use":
+            arguments = json.dumps(block.get("input") or {}, ensure_ascii=False)
+            name, call_id = text_or_none(block["name"]), text_or_none(block.get("id"))
+            calls.append(ToolCall(name=name or "", arguments=arguments, id=call_id))
+    usage = RawUsage()
+    usage.merge(payload.get("usage") or {})
+    raw = text_or_none(payload.get("stop_reason"))
+    return Completion(
+        text="".join(text),
+        reasoning="".join(reasoning) if reasoning else None,
+        tool_calls=tuple(calls),
+        finish_reason=finish_reason(raw) if raw else None,
+        finish_reason_raw=raw,
+        usage=usage.to_usage(),
+        model=model,
+    )

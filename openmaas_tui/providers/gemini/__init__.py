@@ -1,0 +1,1 @@
+"""Google Gemini generateContent: the adapter, its events and token counting."""

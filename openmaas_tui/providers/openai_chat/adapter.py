@@ -1,0 +1,266 @@
+"""The OpenAI Chat Completions adapter, also used for every OpenAI-compatible server (Groq,
+OpenRouter, DeepSeek, Mistral, Cerebras, Hugging Face router, Ollama ``/v1``, LM Studio, vLLM,
+llama.cpp server, and the offline demo model).
+
+Wire reference: https://platform.openai.com/docs/api-reference/chat/create (request),
+https://platform.openai.com/docs/api-reference/chat-streaming (stream chunks),
+https://platform.openai.com/docs/api-reference/models/list (model list). The parsing of
+answers lives in :mod:`.openai_chat_parse`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from dataclasses import replace
+from typing import Any, cast
+
+import httpx
+
+from openmaas_tui.core.credentials.redact import register_secret
+from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.models.catalog import ModelInfo, find_model
+from openmaas_tui.core.types import (
+    ChatRequest,
+    Completion,
+    ContentPart,
+    ImagePart,
+    ResponseFormat,
+    StreamEvent,
+)
+from openmaas_tui.providers.base import (
+    MALFORMED,
+    completion_events,
+    is_json_response,
+    iter_sse,
+    load_json,
+    open_stream,
+    parsing_failed,
+    send_request,
+)
+from openmaas_tui.providers.http_errors import error_from_payload
+from openmaas_tui.providers.openai_chat.parse import ChunkParser, parse_completion
+
+_REASONING_PREFIXES = ("o1", "o3", "o4", "gpt-5")
+_STREAM_OPTIONS = {"include_usage": True}
+_DRAIN_S = 1.0
+
+
+def _content(content: str | tuple[ContentPart, ...]) -> str | list[dict[str, Any]]:
+    """A message's ``content``: the string itself, or typed parts with images as ``data:`` URLs
+    (https://platform.openai.com/docs/guides/images-vision#giving-a-model-images-as-input)."""
+    if isinstance(content, str):
+        return content
+    parts: list[dict[str, Any]] = []
+    for part in content:
+        if isinstance(part, ImagePart):
+            url = f"data:{part.media_type};base64,{part.data_base64}"
+            parts.append({"type": "image_url", "image_url": {"url": url}})
+        else:
+            parts.append({"type": "text", "text": part.text})
+    return parts
+
+
+def _response_format(fmt: ResponseFormat) -> dict[str, Any]:
+    """``response_format``: ``{"type": "json_object"}``, or ``{"type": "json_schema",
+    "json_schema": {"name", "schema"}}`` (https://platform.openai.com/docs/api-reference/chat/create
+    and https://platform.openai.com/docs/guides/structured-outputs)."""
+    if fmt.kind == "json_schema":
+        return {"type": "json_schema", "json_schema": {"name": fmt.name, "schema": fmt.schema}}
+    return {"type": "json_object"}
+
+
+async def _drain(response: httpx.Response) -> None:
+    """Read what follows ``[DONE]`` (normally just the end of the chunked body) so the
+    connection returns to the pool for the next request; give up after ``_DRAIN_S``."""
+    try:
+        async with asyncio.timeout(_DRAIN_S):
+            async for _ in cast(httpx.AsyncByteStream, response.stream):
+                pass
+    except (TimeoutError, httpx.HTTPError):
+        pass
+
+
+def _rejects_stream_options(error: OpenMaaSError) -> bool:
+    return error.status in (400, 422) and "stream_options" in error.message
+
+
+class OpenAIChatAdapter:
+    """Talks to ``POST {base_url}/chat/completions`` and ``GET {base_url}/models``.
+
+    The key travels as ``Authorization: Bearer KEY`` and nowhere else. Streams ask for usage
+    with ``stream_options.include_usage``; a server that refuses that option (a 400 or 422
+    whose message names it) is asked again at once without it, and this adapter stops sending
+    it to that server.
+
+    Attributes:
+        provider: the provider name used in errors and model listings.
+        base_url: the endpoint root, e.g. ``https://api.openai.com/v1``.
+    """
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        provider: str = "openai",
+        base_url: str = "https://api.openai.com/v1",
+    ) -> None:
+        self.provider = provider
+        self.base_url = base_url.rstrip("/")
+        self._client = client
+        self._stream_options = True
+
+    def _headers(self, key: str | None) -> dict[str, str]:
+        headers = {"accept": "application/json, text/event-stream"}
+        if key:
+            register_secret(key)
+            headers["authorization"] = f"Bearer {key}"
+        return headers
+
+    def _max_tokens_field(self, model: str) -> str:
+        """``max_completion_tokens`` for OpenAI reasoning models (they refuse ``max_tokens``),
+        ``max_tokens`` for everything else (most compatible servers know only that one)."""
+        if self.provider == "openai" and model.startswith(_REASONING_PREFIXES):
+            return "max_completion_tokens"
+        info = find_model(self.provider, model)
+        return "max_completion_tokens" if info is not None and info.reasoning else "max_tokens"
+
+    def build_body(self, request: ChatRequest, *, stream: bool) -> dict[str, Any]:
+        """The JSON body for ``request``; parameters left as None (or no stop sequences) are
+        not sent. ``thinking_budget`` is never sent (Chat Completions has no such field;
+        reasoning models take ``reasoning_effort``).
+
+        Args:
+            request: what to ask.
+            stream: add ``stream: true`` (and ``stream_options`` unless this server refused it).
+        """
+        messages: list[dict[str, Any]] = []
+        if request.system:
+            messages.append({"role": "system", "content": request.system})
+        messages.extend(
+            {"role": message.role.value, "content": _content(message.content)}
+            for message in request.messages
+        )
+        body: dict[str, Any] = {"model": request.model, "messages": messages}
+        if request.temperature is not None:
+            body["temperature"] = request.temperature
+        if request.top_p is not None:
+            body["top_p"] = request.top_p
+        if request.max_tokens is not None:
+            body[self._max_tokens_field(request.model)] = request.max_tokens
+        if request.stop:
+            body["stop"] = list(request.stop)
+        if request.seed is not None:
+            body["seed"] = request.seed
+        if request.presence_penalty is not None:
+            body["presence_penalty"] = request.presence_penalty
+        if request.frequency_penalty is not None:
+            body["frequency_penalty"] = request.frequency_penalty
+        if request.reasoning_effort is not None:
+            body["reasoning_effort"] = request.reasoning_effort
+        fmt = request.json_mode
+        if fmt is not None:
+            body["response_format"] = _response_format(fmt)
+        if stream:
+            body["stream"] = True
+            if self._stream_options:
+                body["stream_options"] = dict(_STREAM_OPTIONS)
+        return body
+
+    async def stream(self, request: ChatRequest, key: str | None) -> AsyncIterator[StreamEvent]:
+        """Stream the answer to ``request`` as events.
+
+        Raises:
+            OpenMaaSError: any transport or HTTP code; an ``error`` object inside the stream
+                (OpenRouter) after the events before it; STREAM_PARSING_FAILED for a
+                malformed chunk.
+        """
+        body = self.build_body(request, stream=True)
+        headers = self._headers(key)
+        url = f"{self.base_url}/chat/completions"
+        provider = self.provider
+        async with AsyncExitStack() as stack:
+            try:
+                response = await stack.enter_async_context(
+                    open_stream(self._client, provider, url, json=body, headers=headers)
+                )
+            except OpenMaaSError as error:
+                if "stream_options" not in body or not _rejects_stream_options(error):
+                    raise
+                self._stream_options = False  # ask this server without it from now on
+                del body["stream_options"]
+                response = await stack.enter_async_context(
+                    open_stream(self._client, provider, url, json=body, headers=headers)
+                )
+            if is_json_response(response):
+                completion = self._completion(await response.aread(), request.model)
+                for event in completion_events(completion):
+                    yield event
+                return
+            # The hot path: one json.loads and one small list of events per chunk.
+            parser = ChunkParser(provider)
+            async for sse in iter_sse(response):
+                data = sse.data
+                if not data:
+                    continue
+                if data.startswith("[DONE]"):
+                    await _drain(response)
+                    return
+                chunk = load_json(provider, data)
+                for event in parser.feed(chunk):
+                    yield event
+                if chunk.get("error"):
+                    raise error_from_payload(provider, chunk)
+
+    def _completion(self, raw: bytes, model: str) -> Completion:
+        payload = load_json(self.provider, raw)
+        if isinstance(payload, dict) and payload.get("error") and not payload.get("choices"):
+            raise error_from_payload(self.provider, payload)
+        return parse_completion(payload, model, self.provider)
+
+    async def complete(self, request: ChatRequest, key: str | None) -> Completion:
+        """The whole answer to ``request`` from one non-streaming call.
+
+        Raises:
+            OpenMaaSError: any transport or HTTP code, or STREAM_PARSING_FAILED.
+        """
+        response = await send_request(
+            self._client,
+            self.provider,
+            "POST",
+            f"{self.base_url}/chat/completions",
+            headers=self._headers(key),
+            json=self.build_body(request, stream=False),
+        )
+        return self._completion(response.content, request.model)
+
+    async def list_models(self, key: str | None) -> list[ModelInfo]:
+        """The models ``GET {base_url}/models`` lists, with catalog facts where known.
+
+        Raises:
+            OpenMaaSError: AUTH_FAILED for a bad key, any transport code, or
+                STREAM_PARSING_FAILED for a body without ``data[].id`` (non-empty strings).
+        """
+        response = await send_request(
+            self._client,
+            self.provider,
+            "GET",
+            f"{self.base_url}/models",
+            headers=self._headers(key),
+        )
+        payload = load_json(self.provider, response.content)
+        try:
+            ids = [entry["id"] for entry in payload["data"]]
+            if not all(type(model_id) is str and model_id for model_id in ids):
+                raise TypeError("a model id that is not a non-empty string")
+        except MALFORMED:
+            text = response.content.decode("utf-8", errors="replace")  # whatever its charset
+            raise parsing_failed(self.provider, text) from None
+        models = []
+        for model_id in ids:
+            info = find_model(self.provider, model_id)
+            models.append(
+                replace(info, id=model_id) if info else ModelInfo(model_id, self.provider)
+            )
+        return models

@@ -1,0 +1,201 @@
+"""One column of the compare screen: a target's live counters over its answer as it streams.
+
+The column holds no stream: the screen's :class:`~openmaas_tui.core.compare.run.CompareRun` owns
+them. Text is appended as it arrives (O(1)); ten times a second, at its own turn, the screen
+renders what arrived and calls :meth:`CompareColumn.show` to copy the lane's counters in, so
+the work per second is fixed however fast tokens come.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message as TMessage
+from textual.widgets import Sparkline, Static
+
+from openmaas_tui.core.compare.run import CompareTarget, Lane, LaneStatus
+from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.money import format_usd
+from openmaas_tui.ui.markdown.column import ColumnMarkdown
+from openmaas_tui.ui.widgets.error_view import ErrorView
+
+SPARK_BINS = 30
+"""Slices of time in a column's tokens-over-time picture."""
+
+_DIGITS = re.compile(r"\d")
+
+_STATUS_CLASSES = {s: f"-{s.value}" for s in LaneStatus}
+
+
+def counters_text(lane: Lane) -> Text:
+    """The column's counters: status and elapsed time, then TTFT, output tokens (≈ while
+    streaming), tokens/s and cost so far."""
+    meter = lane.meter
+    text = Text()
+    status = str(lane.error.code) if lane.error else str(lane.status)
+    text.append(status, style="bold")
+    if lane.status != LaneStatus.READY:
+        text.append(f"  {meter.duration_ms / 1000:.1f} s")
+    text.append("\nTTFT ", style="dim")
+    text.append("–" if meter.ttft_ms is None else f"{meter.ttft_ms:,.0f} ms")
+    usage, estimated = lane.usage()
+    mark = "≈" if estimated else ""
+    out = usage.output_tokens if usage is not None else None
+    text.append("\nout ", style="dim")
+    text.append("–" if out is None else f"{mark}{out:,}")
+    rate = lane.tokens_per_s()
+    text.append("  tok/s ", style="dim")
+    text.append("–" if rate is None else f"{rate:.0f}")
+    cost = lane.cost_usd()
+    text.append("\ncost ", style="dim")
+    if cost is None and lane.status in (LaneStatus.READY, LaneStatus.WAITING):
+        text.append("–")
+    else:
+        text.append((mark if cost is not None else "") + format_usd(cost))
+    return text
+
+
+class CompareColumn(Vertical, can_focus=True):
+    """A target's header of counters over its streamed answer.
+
+    Args:
+        target: what this column asks.
+        number: its place on the screen, from 1.
+    """
+
+    BINDINGS = [
+        Binding("s", "stop", "Stop", id="compare.column.stop"),
+        Binding("r", "rerun", "Rerun", id="compare.column.rerun"),
+        Binding("c", "continue", "Continue", id="compare.column.continue"),
+        Binding("delete,x", "remove", "Remove", id="compare.column.remove", key_display="del"),
+        Binding("left", "move(-1)", "←", show=False, id="compare.column.left"),
+        Binding("right", "move(1)", "→", show=False, id="compare.column.right"),
+        Binding("up", "scroll(-1)", show=False),
+        Binding("down", "scroll(1)", show=False),
+    ]
+
+    @dataclass
+    class Requested(TMessage):
+        """The person asked for ``action`` (stop, rerun, continue, remove, move) on ``column``.
+
+        Attributes:
+            column: the column.
+            action: what was asked.
+            step: for ``move``, -1 (left) or 1 (right).
+        """
+
+        column: CompareColumn
+        action: str
+        step: int = 0
+
+    def __init__(self, target: CompareTarget, number: int) -> None:
+        super().__init__(classes="compare-column -ready")
+        self.target = target
+        self.number = number
+        self.border_title = f"{number} {target.name}"
+        self.border_subtitle = "ready"
+        self.counters = Static("", classes="counters")
+        self.answer = ColumnMarkdown(classes="answer")
+        self.spark = Sparkline([], classes="spark")
+        self._shown = ""
+        self.settled = False
+        """Whether the lane's end has been rendered (:meth:`ended` ran)."""
+
+    def on_mount(self) -> None:
+        self.show(Lane(0, self.target))
+
+    def compose(self) -> ComposeResult:
+        yield self.counters
+        yield self.answer
+        yield self.spark
+
+    def renumber(self, number: int) -> None:
+        """Show this column as the ``number``-th."""
+        self.number = number
+        self.border_title = f"{number} {self.target.name}"
+
+    async def restart(self) -> None:
+        """Clear the answer for a new attempt."""
+        await self.query(ErrorView).remove()
+        old, self.answer = self.answer, ColumnMarkdown(classes="answer")
+        await self.mount(self.answer, before=old)
+        await old.remove()
+        self.spark.remove_class("-shown")
+        self._shown = ""
+        self.settled = False
+
+    def append(self, text: str) -> None:
+        """Add answer text as it arrives (it is rendered by :meth:`render_lane`)."""
+        self.answer.append(text)
+
+    async def render_lane(self, lane: Lane) -> None:
+        """Render the answer text that arrived and show ``lane``'s counters."""
+        await self.answer.render_pending()
+        self.show(lane)
+
+    async def ended(self, lane: Lane, span_s: float) -> None:
+        """Render the rest of the answer, show the error if any, and the tokens-over-time
+        picture on a time axis of ``span_s`` seconds (the run's longest lane)."""
+        try:
+            await self.answer.finish()
+            if lane.error is not None:
+                await self.mount(ErrorView(lane.error), before=self.spark)
+        finally:
+            self.settled = True
+        # The status colours restyle the column and the picture lays it out again: after the
+        # frame that shows the answer's end (eight columns end together).
+        self.call_after_refresh(self._show_end, lane, span_s)
+
+    def _show_end(self, lane: Lane, span_s: float) -> None:
+        self.show(lane)
+        self.show_timeline(lane, span_s)
+
+    def show_timeline(self, lane: Lane, span_s: float) -> None:
+        """Draw tokens over time (``span_s`` seconds across the column)."""
+        data = lane.timeline(SPARK_BINS, span_s=span_s)
+        if any(data):
+            self.spark.data = data
+            self.spark.add_class("-shown")
+
+    def show(self, lane: Lane) -> None:
+        """Copy ``lane``'s counters into the header (nothing is redrawn when nothing changed)."""
+        text = counters_text(lane)
+        if text.plain != self._shown:
+            # Lay out again only when the text may wrap differently (not when a digit changes).
+            shape = _DIGITS.sub("0", text.plain)
+            self.counters.update(text, layout=shape != _DIGITS.sub("0", self._shown))
+            self._shown = text.plain
+        status = str(lane.error.code) if lane.error else str(lane.status)
+        if self.border_subtitle != status:
+            self.border_subtitle = status
+            for s, css in _STATUS_CLASSES.items():
+                self.set_class(s == lane.status, css, update=False)
+            self.update_node_styles()  # once: each update restyles the column and its children
+
+    def error(self) -> OpenMaaSError | None:
+        """The error shown in this column, if any."""
+        found = self.query(ErrorView)
+        return found.first().error if found else None
+
+    def action_stop(self) -> None:
+        self.post_message(self.Requested(self, "stop"))
+
+    def action_rerun(self) -> None:
+        self.post_message(self.Requested(self, "rerun"))
+
+    def action_continue(self) -> None:
+        self.post_message(self.Requested(self, "continue"))
+
+    def action_remove(self) -> None:
+        self.post_message(self.Requested(self, "remove"))
+
+    def action_move(self, step: int) -> None:
+        self.post_message(self.Requested(self, "move", step))
+
+    def action_scroll(self, step: int) -> None:
+        self.answer.scroll_relative(y=step * 3, animate=False)

@@ -1,0 +1,190 @@
+"""Messages of a session's history as light widgets: the person's message as one Static, a
+finished answer as one widget drawn into lines (Rich's Markdown renderer, shown through
+Textual's line API), and the record an :class:`~openmaas_tui.ui.widgets.answer.AnswerView` leaves in
+its session when it finishes.
+
+A finished answer costs one widget and one render, however long it is; a streamed answer
+(:class:`~openmaas_tui.ui.widgets.answer.AnswerView`) is several widgets with timers and a worker,
+which
+is right while it streams and too heavy for a history of a thousand messages.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.geometry import Size
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Static
+
+from openmaas_tui.core.errors import ErrorCode
+from openmaas_tui.core.money import format_usd
+from openmaas_tui.core.pricing.prices import cost_usd
+from openmaas_tui.core.sessions.conversation import ParamValue, SessionMessage
+from openmaas_tui.core.types import FinishReason, Role
+from openmaas_tui.ui.markdown.lines import render_markdown
+from openmaas_tui.ui.widgets.answer import AnswerView
+
+_FINISH_NOTES = {
+    FinishReason.LENGTH: "cut at max_tokens",
+    FinishReason.CONTENT_FILTER: "stopped by the content filter",
+}
+
+
+def model_label(record: SessionMessage) -> str:
+    """How an answer's model is shown: ``provider/model``, or ``demo (offline)``."""
+    if record.provider == "demo":
+        return "demo (offline)"
+    if record.provider and record.model:
+        return f"{record.provider}/{record.model}"
+    return record.model or record.provider or "unknown model"
+
+
+def record_line(record: SessionMessage) -> str:
+    """The counters line of a finished answer, as the stream showed it:
+    ``gpt-4o-mini · TTFT 312 ms · 48.1 tok/s · 17 in / 10 out · $0.0002``."""
+    parts = [model_label(record)]
+    if record.ttft_ms is not None:
+        parts.append(f"TTFT {record.ttft_ms:.0f} ms")
+    usage = record.usage
+    if usage is not None:
+        mark = "≈" if record.estimated else ""
+        out = usage.output_tokens
+        if out and record.ttft_ms is not None and record.duration_ms is not None:
+            seconds = (record.duration_ms - record.ttft_ms) / 1000
+            if seconds >= 0.001:
+                parts.append(f"{out / seconds:.1f} tok/s")
+        shown_in = "?" if usage.input_tokens is None else f"{mark}{usage.input_tokens:,}"
+        parts.append(f"{shown_in} in / {mark}{out or 0:,} out")
+        cost = record.cost_usd
+        parts.append(f"{mark if cost is not None else ''}{format_usd(cost)}")
+    if record.stopped:
+        parts.append("stopped")
+    elif record.interrupted:
+        parts.append("interrupted")
+    elif record.finish_reason in _FINISH_NOTES:
+        parts.append(_FINISH_NOTES[record.finish_reason])
+    return " · ".join(parts)
+
+
+def record_from(view: AnswerView) -> SessionMessage:
+    """The session's record of a finished answer: text, reasoning, model, parameters, the
+    usage and cost in force, timings, and how it ended."""
+    completion = view.completion()
+    usage, estimated = view.usage_in_force()
+    billed = bool(completion.text or completion.reasoning or completion.usage.output_tokens)
+    request = view.request
+    params: dict[str, ParamValue] = {
+        name: value
+        for name, value in (
+            ("system", request.system),
+            ("temperature", request.temperature),
+            ("top_p", request.top_p),
+            ("max_tokens", request.max_tokens),
+            ("seed", request.seed),
+        )
+        if value is not None
+    }
+    error = view.error
+    return SessionMessage(
+        Role.ASSISTANT,
+        completion.text,
+        reasoning=completion.reasoning,
+        provider=view.target.route.provider,
+        model=view.target.route.model,
+        params=params,
+        usage=usage,
+        cost_usd=cost_usd(view.price, usage) if usage is not None else None,
+        billed=billed and usage is not None,
+        estimated=estimated,
+        ttft_ms=view.meter.ttft_ms,
+        duration_ms=view.meter.duration_ms,
+        finish_reason=completion.finish_reason,
+        stopped=view.stopped,
+        interrupted=error is not None and error.code == ErrorCode.STREAM_INTERRUPTED,
+        error_code=None if error is None else str(error.code),
+        error_message=None if error is None else error.message,
+    )
+
+
+class UserMessage(Static):
+    """The person's message, shown as typed."""
+
+    def __init__(self, record: SessionMessage) -> None:
+        super().__init__(record.text, classes="user", markup=False)
+        self.record: SessionMessage | None = record
+
+
+class FinishedAnswer(Widget):
+    """An answer from the session's history: its Markdown, an error if it ended in one, and
+    its counters line, drawn once per width into lines (styles are applied as lines are shown,
+    so a change of focus or theme costs no drawing).
+
+    Args:
+        record: the answer.
+    """
+
+    DEFAULT_CSS = """
+    FinishedAnswer { height: auto; padding: 0 1; margin: 0 0 1 0; }
+    FinishedAnswer > .finished-answer--meta { color: $text-muted; }
+    FinishedAnswer > .finished-answer--error { color: $text-error; text-style: bold; }
+    """
+    COMPONENT_CLASSES = {"finished-answer--meta", "finished-answer--error"}
+
+    def __init__(self, record: SessionMessage) -> None:
+        super().__init__(classes="answer finished")
+        self.record: SessionMessage | None = record
+        self._width = -1
+        self._lines: list[Strip] = []
+        self._kinds: list[str | None] = []
+        """The component class of each line (None: the answer's Markdown)."""
+
+    @property
+    def lines(self) -> list[Strip]:
+        """The lines as drawn at the current width (without the widget's styles)."""
+        return self._lines
+
+    def _draw(self, width: int) -> None:
+        self._width = width
+        record = self.record
+        self._lines, self._kinds = [], []
+        if record is None or width <= 0:
+            return
+        console = self.app.console
+        options = console.options.update(width=width, height=None)
+        if record.text:
+            self._lines = render_markdown(record.text, console, width)
+            self._kinds = [None] * len(self._lines)
+        notes: list[tuple[str, str]] = []
+        if record.reasoning:
+            words = len(record.reasoning.split())
+            notes.append(("finished-answer--meta", f"▸ reasoning · {words:,} words"))
+        if record.error_code:
+            error = f"{record.error_code}: {record.error_message or ''}"
+            notes.append(("finished-answer--error", error))
+        notes.append(("finished-answer--meta", record_line(record)))
+        for kind, note in notes:
+            if self._lines:
+                self._lines.append(Strip.blank(0))
+                self._kinds.append(None)
+            drawn = [Strip(line) for line in console.render_lines(Text(note), options, pad=False)]
+            self._lines += drawn
+            self._kinds += [kind] * len(drawn)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return container.width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if width != self._width:
+            self._draw(width)
+        return len(self._lines)
+
+    def render_line(self, y: int) -> Strip:
+        width = max(self._width, 0)
+        if y >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        strip = self._lines[y]
+        kind = self._kinds[y]
+        if kind is not None:
+            strip = strip.apply_style(self.get_component_rich_style(kind))
+        return strip.extend_cell_length(width).apply_style(self.rich_style)

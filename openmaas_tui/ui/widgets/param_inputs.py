@@ -1,0 +1,148 @@
+"""The parameter panel's inputs, tuned for the keyboard: numbers that step with ←/→ and -/+,
+selects that cycle with ←/→ (and leave ↑/↓ to move between fields), a switch that flips with
+←/→."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import events
+from textual.binding import Binding
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Checkbox, Input, Select, TextArea
+
+from openmaas_tui.core.models.request_params import RANGES
+from openmaas_tui.core.sessions.params_state import ParamField
+
+_UP_KEYS = frozenset({"+", "="})
+
+
+class FieldValidator(Validator):
+    """Marks an input invalid with the same message :meth:`ParamsPanel.errors` gives."""
+
+    def __init__(self, parse: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._parse = parse
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            self._parse(value)
+        except ValueError as exc:
+            return self.failure(str(exc))
+        return self.success()
+
+
+class StepInput(Input):
+    """One parameter's input; a number steps with ←/→ or -/+ (``-`` types a minus sign in an
+    empty field whose range goes below zero, so negative values can be typed too).
+
+    Args:
+        field: the parameter it edits.
+    """
+
+    BINDINGS = [
+        Binding("right", "step(1)", "Up", show=False),
+        Binding("left", "step(-1)", "Down", show=False),
+    ]
+
+    def __init__(self, field: ParamField, **kwargs: Any) -> None:
+        super().__init__(
+            placeholder=field.placeholder,
+            type=field.input_type,  # type: ignore[arg-type]
+            compact=True,
+            validators=[FieldValidator(field.parse)],
+            valid_empty=True,
+            tooltip=field.tooltip or None,
+            id=field.name,
+            **kwargs,
+        )
+        self.field = field
+
+    def action_step(self, direction: int) -> None:
+        """Move the value one step up (1) or down (-1); text fields move the cursor instead."""
+        if self.field.step is None:
+            if direction > 0:
+                self.action_cursor_right()
+            else:
+                self.action_cursor_left()
+            return
+        try:
+            current = self.field.parse(self.value)
+        except ValueError:
+            current = None
+        self.value = self.field.format(self.field.step(current, direction))
+        self.cursor_position = len(self.value)
+
+    def _types_minus(self) -> bool:
+        low = RANGES.get(self.field.name, (0.0, 0.0))[0]
+        return low < 0 and not self.value
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.field.step is None or event.character is None:
+            return
+        if event.character in _UP_KEYS or (event.character == "-" and not self._types_minus()):
+            event.stop()
+            event.prevent_default()
+            self.action_step(1 if event.character in _UP_KEYS else -1)
+
+
+class CycleSelect(Select[str], inherit_bindings=False):
+    """A compact select: ``enter`` or ``space`` opens the list, ←/→ take the previous or next
+    option in place, ↑/↓ are left to the panel (move between fields)."""
+
+    BINDINGS = [
+        Binding("enter,space", "show_overlay", "Show menu", show=False),
+        Binding("right", "cycle(1)", "Next", show=False),
+        Binding("left", "cycle(-1)", "Previous", show=False),
+    ]
+
+    def __init__(self, options: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(options, allow_blank=False, compact=True, **kwargs)
+        self.values = [value for _, value in options]
+
+    def set_choices(self, options: list[tuple[str, str]], value: str) -> None:
+        """Replace the options and select ``value`` without posting ``Changed``."""
+        self.values = [v for _, v in options]
+        with self.prevent(Select.Changed):
+            self.set_options(options)
+            self.value = value
+
+    def action_cycle(self, direction: int) -> None:
+        """Select the next (1) or previous (-1) option, wrapping around."""
+        if not self.values:
+            return
+        index = self.values.index(self.value) if self.value in self.values else 0
+        self.value = self.values[(index + direction) % len(self.values)]
+
+
+class Toggle(Checkbox):
+    """A compact on/off switch that ←/→ flip as well as ``enter`` and ``space``."""
+
+    BINDINGS = [
+        Binding("left,right", "toggle_button", "Toggle", show=False),
+    ]
+
+
+class FieldTextArea(TextArea):
+    """A text area in the panel: ↑ on its first row and ↓ on its last row move to the
+    previous or next field, as they do everywhere else in the panel."""
+
+    def action_cursor_up(self, select: bool = False) -> None:
+        """Move up a row; from the first row, to the previous field."""
+        self._move_or_leave(super().action_cursor_up, select, -1)
+
+    def action_cursor_down(self, select: bool = False) -> None:
+        """Move down a row; from the last row, to the next field."""
+        self._move_or_leave(super().action_cursor_down, select, 1)
+
+    def _move_or_leave(self, move: Callable[[bool], None], select: bool, direction: int) -> None:
+        before = self.cursor_location
+        move(select)
+        if select or self.cursor_location != before:
+            return
+        for node in self.ancestors:
+            leave = getattr(node, "action_move", None)
+            if callable(leave):
+                leave(direction)
+                return

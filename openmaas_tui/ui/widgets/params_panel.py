@@ -1,0 +1,456 @@
+"""The parameter panel: which model answers next, every request parameter and the system prompt.
+
+The panel shows a model picker (the catalog, then models discovered from Ollama and the
+custom endpoints), the model's limits, temperature, top_p, max_tokens, the penalties, seed,
+stop sequences, reasoning effort, thinking budget, the response format (text, JSON object, JSON
+schema with a schema editor), streaming on or off, and a system prompt. Fields the selected
+model does not take are disabled, their tooltip says why. ↑/↓ move between fields, ←/→ or -/+
+step numbers and cycle choices, ``ctrl+t`` resets the focused field and ``ctrl+r`` every
+parameter. The border's subtitle sums up what is set, so the values stay in sight.
+
+:attr:`ParamsPanel.params` reads back exactly what is shown; :meth:`ParamsPanel.errors` says
+which fields hold values no request may carry. :class:`Params`, the fields' parsing, range
+checks and steps and the picker's list live in :mod:`openmaas_tui.core.sessions.params_state`, free
+of
+Textual; ``Params`` is re-exported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Self
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+
+from openmaas_tui.core.config.settings import Endpoint
+from openmaas_tui.core.models.capabilities import COMMON_PARAMS, label
+from openmaas_tui.core.models.catalog import ModelInfo
+from openmaas_tui.core.models.request_params import RequestParams, parse_schema, schema_name
+from openmaas_tui.core.sessions.params_state import (
+    DEMO_LABEL,
+    FIELD_BY_NAME,
+    FIELDS,
+    ModelChoices,
+    Params,
+    format_stop,
+    read_fields,
+    summary,
+)
+from openmaas_tui.core.types import ResponseFormat
+from openmaas_tui.providers.discovery import discover_models
+from openmaas_tui.providers.registry import Providers
+from openmaas_tui.ui.widgets.param_inputs import CycleSelect, FieldTextArea, StepInput, Toggle
+
+__all__ = ["DEMO_LABEL", "Params", "ParamsPanel"]
+
+DEFAULT_EFFORT = "default"
+_FORMATS = {"text": "text", "json_object": "JSON object", "json_schema": "JSON schema"}
+_SCHEMA_HINT = '{"type": "object", "properties": {…}}'
+
+
+class ParamsPanel(VerticalScroll):
+    """The model picker and the request parameters, every field reachable from the keyboard.
+
+    Args:
+        model: the model selected at first; added to the picker when it is not in the
+            catalog (a local model, or a model passed verbatim for ``--provider``).
+        providers: where to discover models; by default the app's ``services.providers``.
+        discover: whether to ask Ollama and the custom endpoints for their models on mount.
+    """
+
+    DEFAULT_CSS = """
+    ParamsPanel {
+        width: 32;
+        height: 1fr;
+        border: round $border-blurred;
+        border-title-color: $text-muted;
+        border-subtitle-color: $text-muted;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+        &:focus-within {
+            border: round $border;
+            border-title-color: $text;
+        }
+        .caption { color: $text-muted; }
+        #model-info, #discovered { color: $text-muted; height: 1; text-wrap: nowrap; }
+        #discovered { display: none; }
+        #discovered.-found { display: block; }
+        #model SelectCurrent Static#label { text-wrap: nowrap; text-overflow: ellipsis; }
+        #model > SelectOverlay { width: 44; constrain: inside inside; }
+        .field { height: 1; }
+        .field Label { width: 12; color: $text-muted; }
+        .field:focus-within Label { color: $text; text-style: bold; }
+        .field.-off Label { color: $text-disabled; }
+        .field Input, .field Select, .field Checkbox { width: 1fr; }
+        #param-errors { color: $error; height: auto; display: none; }
+        #param-errors.-shown { display: block; }
+        #schema { height: 6; display: none; }
+        #schema.-shown { display: block; }
+        #system-caption { margin-top: 1; }
+        #system { height: 1fr; min-height: 4; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("down", "move(1)", "Next field", show=False),
+        Binding("up", "move(-1)", "Previous field", show=False),
+        Binding("ctrl+t", "reset_field", "Reset field", id="params.reset_field"),
+        Binding("ctrl+r", "reset_all", "Reset all", id="params.reset_all"),
+    ]
+
+    @dataclass
+    class ModelChanged(Message):
+        """The picker now shows another model: picked by the person, or by :meth:`set_model`.
+
+        Attributes:
+            model: the model spec now selected.
+        """
+
+        model: str
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        providers: Providers | None = None,
+        discover: bool = True,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.border_title = "Parameters"
+        self.border_subtitle = "defaults"
+        self.can_focus = False
+        self._providers = providers
+        self._discover = discover
+        self._choices = ModelChoices(self._endpoints)
+        self._discovered = 0
+        self._sources: set[str] = set()
+        self._model = self._choices.option_for(model.strip() or "demo")
+        self._supported: frozenset[str] = COMMON_PARAMS
+
+    # ---- composition -------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Label("Model", classes="caption")
+        yield CycleSelect(
+            self.choices,
+            value=self._model,
+            id="model",
+            tooltip="enter opens the list; type to search; ←/→ next",
+        )
+        yield Static(self._choices.limits_text(self._model), id="model-info")
+        yield Static("", id="discovered")
+        for name in ("temperature", "top_p", "max_tokens", "presence_penalty"):
+            yield from self._row(name, StepInput(FIELD_BY_NAME[name]))
+        for name in ("frequency_penalty", "seed", "stop"):
+            yield from self._row(name, StepInput(FIELD_BY_NAME[name]))
+        effort = CycleSelect([(DEFAULT_EFFORT, DEFAULT_EFFORT)], id="reasoning_effort")
+        yield from self._row("reasoning_effort", effort, "effort")
+        yield from self._row("thinking_budget", StepInput(FIELD_BY_NAME["thinking_budget"]))
+        formats = CycleSelect(
+            [(text, kind) for kind, text in _FORMATS.items()], id="response_format"
+        )
+        yield from self._row("response_format", formats, "format")
+        yield FieldTextArea(id="schema", soft_wrap=True, placeholder=_SCHEMA_HINT, compact=True)
+        stream = Toggle(
+            "on", True, id="stream", compact=True, tooltip="Stream the answer, or ask for it whole"
+        )
+        yield from self._row("stream", stream)
+        yield Static("", id="param-errors")
+        yield Label("System prompt", classes="caption", id="system-caption")
+        yield FieldTextArea(id="system", soft_wrap=True, placeholder="none")
+
+    def _row(self, name: str, widget: Widget, text: str | None = None) -> ComposeResult:
+        field = FIELD_BY_NAME.get(name)
+        with Horizontal(classes="field", id=f"row-{name}"):
+            yield Label(text or (field.shown_label if field else name))
+            yield widget
+
+    def on_mount(self) -> None:
+        self._apply_capabilities()
+        if self._discover and self._find_providers() is not None:
+            self.discover()
+
+    # ---- reading back ------------------------------------------------------------------
+
+    @property
+    def model(self) -> str:
+        """The model spec selected."""
+        return self._model
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        """The picker's ``(label, spec)`` pairs in order: the demo, the catalog, then models
+        added by :meth:`set_model` or discovery."""
+        return self._choices.pairs
+
+    @property
+    def params(self) -> Params:
+        """What is shown; a field that is invalid, or that the model does not take, reads as
+        None (see :meth:`errors`)."""
+        values, _ = read_fields(self._field_texts())
+        system = self.query_one("#system", TextArea).text.strip()
+        chosen = self.query_one("#reasoning_effort", CycleSelect).value
+        effort = chosen if isinstance(chosen, str) and chosen != DEFAULT_EFFORT else None
+        return Params(
+            model=self._model,
+            system=system or None,
+            reasoning_effort=effort
+            if self._takes("reasoning_effort") and effort != DEFAULT_EFFORT
+            else None,
+            response_format=self._response_format()[0],
+            stream=self.query_one("#stream", Toggle).value,
+            **values,
+        )
+
+    def errors(self) -> list[str]:
+        """One message per field whose text no request may carry, in the panel's order
+        (``"temperature must be between 0 and 2"``); empty when everything can be sent."""
+        _, found = read_fields(self._field_texts())
+        schema_error = self._response_format()[1]
+        return [*found, schema_error] if schema_error else found
+
+    def _response_format(self) -> tuple[ResponseFormat | None, str | None]:
+        kind = self.query_one("#response_format", CycleSelect).value
+        if kind == "json_object" and self._takes(kind):
+            return ResponseFormat("json_object"), None
+        if kind != "json_schema" or not self._takes(kind):
+            return None, None
+        text = self.query_one("#schema", TextArea).text
+        if not text.strip():
+            return None, "JSON schema: write the schema in the editor under format"
+        try:
+            schema = parse_schema(text)
+        except ValueError as exc:
+            return None, str(exc)
+        return ResponseFormat("json_schema", schema, schema_name(schema)), None
+
+    def show_params(self, params: RequestParams) -> None:
+        """Show ``params`` in the fields (a preset being loaded); the model stays."""
+        for field in FIELDS:
+            value = getattr(params, field.name)
+            text = (
+                format_stop(value)
+                if field.name == "stop"
+                else ("" if value is None else field.format(value))
+            )
+            self.query_one(f"#{field.name}", StepInput).value = text
+        effort = self.query_one("#reasoning_effort", CycleSelect)
+        wanted = params.reasoning_effort or DEFAULT_EFFORT
+        effort.value = wanted if wanted in effort.values else DEFAULT_EFFORT
+        fmt = params.response_format
+        kind = fmt.kind if fmt is not None else "text"
+        formats = self.query_one("#response_format", CycleSelect)
+        formats.value = kind if kind in formats.values else "text"
+        if fmt is not None and fmt.schema is not None:
+            import json
+
+            self.query_one("#schema", TextArea).text = json.dumps(fmt.schema, indent=2)
+        self.query_one("#stream", Toggle).value = params.stream
+        self.query_one("#system", TextArea).text = params.system or ""
+        self._changed()
+
+    # ---- model picker ------------------------------------------------------------------
+
+    def set_model(self, spec: str) -> None:
+        """Select ``spec``, read as :meth:`Providers.target` reads it without a forced provider
+        (added to the picker when no listed model routes to the same place). Posts
+        :class:`ModelChanged` when this changes the selection."""
+        known = len(self._choices)
+        spec = self._choices.option_for(spec.strip())
+        if len(self._choices) != known:
+            self._refresh_options()
+        select = self.query_one("#model", CycleSelect)
+        with select.prevent(Select.Changed):
+            select.value = spec
+        self._selected(spec)
+
+    def add_models(self, models: Iterable[ModelInfo]) -> int:
+        """Add discovered models (``provider/id``) to the picker, skipping those already in it.
+
+        Returns:
+            How many were added.
+        """
+        added = 0
+        for info in models:
+            if self._choices.add(info):
+                added += 1
+                self._sources.add(info.provider)
+        if added:
+            self._discovered += added
+            self._refresh_options()
+            note = self.query_one("#discovered", Static)
+            note.update(f"+{self._discovered} from {', '.join(sorted(self._sources))}")
+            note.add_class("-found")
+        return added
+
+    @work(exclusive=True, group="params-discovery", exit_on_error=False, description="discover")
+    async def discover(self) -> None:
+        """Ask Ollama and the custom endpoints for their models and add them to the picker.
+        A source that fails is only named in the note's tooltip."""
+        providers = self._find_providers()
+        if providers is None:
+            return
+        models, errors = await discover_models(providers)
+        self.add_models(models)
+        if errors:
+            self.query_one("#discovered", Static).tooltip = "\n".join(
+                f"{e.provider}: {e.code}" for e in errors
+            )
+
+    @on(Select.Changed, "#model")
+    def _model_picked(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str) and event.value == event.select.value:
+            self._selected(event.value)  # else a stale message: the value changed since
+
+    def _selected(self, spec: str) -> None:
+        if spec == self._model:
+            return
+        self._model = spec
+        self.query_one("#model-info", Static).update(self._choices.limits_text(self._model))
+        self._apply_capabilities()
+        self.post_message(self.ModelChanged(spec))
+
+    # ---- fields ------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    @on(Select.Changed, "#reasoning_effort, #response_format")
+    @on(Checkbox.Changed)
+    @on(TextArea.Changed, "#schema")
+    def _field_changed(self, event: Message) -> None:
+        event.stop()
+        self._changed()
+
+    def _changed(self) -> None:
+        """Show the errors, the schema editor when it is needed, and the summary."""
+        errors = self.errors()
+        shown = self.query_one("#param-errors", Static)
+        shown.update("\n".join(errors))
+        shown.set_class(bool(errors), "-shown")
+        kind = self.query_one("#response_format", CycleSelect).value
+        self.query_one("#schema", TextArea).set_class(kind == "json_schema", "-shown")
+        self.border_subtitle = summary(self.params)
+
+    @on(Input.Submitted)
+    def _field_submitted(self, event: Input.Submitted) -> None:
+        """``enter`` in a field moves on to the next one."""
+        event.stop()
+        self.action_move(1)
+
+    def action_move(self, direction: int) -> None:
+        """Focus the next (1) or previous (-1) field of the panel."""
+        chain = [w for w in self.screen.focus_chain if self in w.ancestors]
+        focused = self.screen.focused
+        if focused not in chain:
+            return
+        index = chain.index(focused) + direction
+        if 0 <= index < len(chain):
+            chain[index].focus()
+
+    def action_reset_field(self) -> None:
+        """Put the focused field back to the provider's default."""
+        focused = self.screen.focused
+        if focused is not None and self in focused.ancestors:
+            self._reset(focused)
+            self._changed()
+
+    def action_reset_all(self) -> None:
+        """Put every parameter back to the provider's default (the model, the system prompt
+        and the schema's text stay)."""
+        for widget in self.query("StepInput, #reasoning_effort, #response_format, #stream"):
+            self._reset(widget)
+        self._changed()
+        self.notify("Parameters reset to the defaults", timeout=3)
+
+    def _reset(self, widget: Widget) -> None:
+        if isinstance(widget, StepInput):
+            widget.value = ""
+        elif isinstance(widget, Toggle):
+            widget.value = True
+        elif isinstance(widget, TextArea):
+            widget.text = ""
+        elif widget.id == "reasoning_effort" and isinstance(widget, CycleSelect):
+            widget.value = DEFAULT_EFFORT
+        elif widget.id == "response_format" and isinstance(widget, CycleSelect):
+            widget.value = "text"
+
+    def focus(self, scroll_visible: bool = True) -> Self:
+        """Focus the panel's first field, the model picker."""
+        self.focus_model(scroll_visible=scroll_visible)
+        return self
+
+    def focus_model(self, *, scroll_visible: bool = True) -> None:
+        """Focus the model picker (``enter`` opens its list; typing searches it)."""
+        self.query_one("#model", CycleSelect).focus(scroll_visible=scroll_visible)
+
+    # ---- capabilities --------------------------------------------------------------------
+
+    def _takes(self, param: str) -> bool:
+        return param in self._supported
+
+    def _apply_capabilities(self) -> None:
+        """Enable the fields the selected model takes; the others say why they are off."""
+        info = self._choices.info(self._model)
+        self._supported = info.params if info is not None else COMMON_PARAMS
+        who = info.id if info is not None else self._model
+        for name in (*(f.name for f in FIELDS), "reasoning_effort", "response_format"):
+            on_ = self._takes(name) or (name == "response_format" and self._json_kinds())
+            row = self.query_one(f"#row-{name}")
+            row.set_class(not on_, "-off")
+            widget = row.children[-1]
+            widget.disabled = not on_
+            if not on_:
+                row.tooltip = f"{label(name)} is not supported by {who}"
+            else:
+                row.tooltip = None
+        effort = self.query_one("#reasoning_effort", CycleSelect)
+        efforts = info.efforts if info is not None else ()
+        current = effort.value if effort.value in efforts else DEFAULT_EFFORT
+        effort.set_choices([(DEFAULT_EFFORT, DEFAULT_EFFORT), *((e, e) for e in efforts)], current)
+        formats = self.query_one("#response_format", CycleSelect)
+        kinds = ["text", *self._json_kinds()]
+        kind = formats.value if formats.value in kinds else "text"
+        formats.set_choices([(_FORMATS[k], k) for k in kinds], kind)
+        self._changed()
+
+    def _json_kinds(self) -> list[str]:
+        return [k for k in ("json_object", "json_schema") if self._takes(k)]
+
+    # ---- helpers -----------------------------------------------------------------------
+
+    def _field_texts(self) -> dict[str, str]:
+        """Each typed field's text; a field the model does not take reads as blank."""
+        return {
+            field.name: self.query_one(f"#{field.name}", Input).value
+            for field in FIELDS
+            if self._takes(field.name)
+        }
+
+    def _find_providers(self) -> Providers | None:
+        if self._providers is not None:
+            return self._providers
+        services = getattr(self.app, "services", None)
+        providers = getattr(services, "providers", None)
+        return providers if isinstance(providers, Providers) else None
+
+    def _endpoints(self) -> dict[str, Endpoint]:
+        providers = self._providers
+        if providers is None and self.is_attached:
+            providers = self._find_providers()
+        return dict(providers.settings.endpoints) if providers is not None else {}
+
+    def _refresh_options(self) -> None:
+        select = self.query_one("#model", CycleSelect)
+        with select.prevent(Select.Changed):
+            select.set_options(self.choices)
+            select.value = self._model

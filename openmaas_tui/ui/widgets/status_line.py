@@ -1,0 +1,42 @@
+"""The status line: the model in use, this session's tokens and cost, and where keys live."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.widgets import Static
+
+from openmaas_tui.core.sessions.conversation import Session
+
+
+def status_text(session: Session, model_label: str, streaming: int) -> str:
+    """``model · session: 1,234 in / 567 out · $0.0042`` (plus ``· streaming`` while busy).
+
+    Counts are the providers' reported usage; ``≈`` marks a total that includes local estimates.
+    """
+    totals = session.totals
+    approx = "≈" if totals.estimated else ""
+    parts = [
+        f"[b]{escape(model_label)}[/]",
+        f"session: {approx}{totals.input_tokens:,} in / {approx}{totals.output_tokens:,} out",
+        totals.cost_text,
+    ]
+    if streaming:
+        parts.append("[i]streaming… (esc stops)[/]")
+    return " · ".join(parts)
+
+
+class StatusLine(Static):
+    """One line above the footer with the session's totals."""
+
+    DEFAULT_CSS = """
+    StatusLine {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        color: $text-muted;
+    }
+    """
+
+    def show(self, session: Session, model_label: str, streaming: int = 0) -> None:
+        """Show ``session``'s totals with ``model_label`` as the current model."""
+        self.update(status_text(session, model_label, streaming))
