@@ -13,6 +13,7 @@ from typing import TextIO
 
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.exchange.meter import StreamMeter
+from openmaas_tui.core.exchange.record import AnswerRecord
 from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.history.records import MessageState, request_params
 from openmaas_tui.core.pricing import prices as pricing
@@ -88,17 +89,23 @@ class AskLog:
             state = MessageState.STOPPED
         elif error is not None:
             state = MessageState.ERROR
+        record = AnswerRecord(
+            text=completion.text,
+            reasoning=completion.reasoning,
+            tool_calls=completion.tool_calls,
+            usage=completion.usage,
+            cost_usd=pricing.cost_usd(price, completion.usage),
+            ttft_ms=meter.ttft_ms,
+            duration_ms=meter.duration_ms,
+            finish_reason=completion.finish_reason,
+            finish_reason_raw=completion.finish_reason_raw,
+            error_code=str(error.code) if error else None,
+            error_message=error.message if error else None,
+            state=state,
+            provider=self._provider,
+            model=self._model,
+        )
         try:
-            await self._recorder.finish(
-                state=state,
-                usage=completion.usage,
-                cost_usd=pricing.cost_usd(price, completion.usage),
-                ttft_ms=meter.ttft_ms,
-                duration_ms=meter.duration_ms,
-                finish_reason=str(completion.finish_reason) if completion.finish_reason else None,
-                finish_reason_raw=completion.finish_reason_raw,
-                error_code=str(error.code) if error else None,
-                error_message=error.message if error else None,
-            )
+            await self._recorder.finish(record)
         except OpenMaaSError as exc:
             self._err.write(f"note: the answer was not fully saved: {exc.message}\n")

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.exchange.record import AnswerRecord
 from openmaas_tui.core.history.opening import MEMORY
 from openmaas_tui.core.history.records import (
     DayTotals,
@@ -33,7 +34,7 @@ from openmaas_tui.core.history.records import (
 )
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.sessions.conversation import NEW_TITLE
-from openmaas_tui.core.types import Role, Usage
+from openmaas_tui.core.types import Role
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -212,40 +213,9 @@ class AsyncStore:
         """See :meth:`Store.update_streaming`."""
         await self.call(Store.update_streaming, message_id, content, reasoning)
 
-    async def finish_message(
-        self,
-        message_id: int,
-        *,
-        state: MessageState = MessageState.COMPLETE,
-        content: str | None = None,
-        reasoning: str | None = None,
-        usage: Usage | None = None,
-        cost_usd: float | None = None,
-        cost_estimated: bool = False,
-        ttft_ms: float | None = None,
-        duration_ms: float | None = None,
-        finish_reason: str | None = None,
-        finish_reason_raw: str | None = None,
-        error_code: str | None = None,
-        error_message: str | None = None,
-    ) -> None:
+    async def finish_message(self, message_id: int, record: AnswerRecord) -> None:
         """See :meth:`Store.finish_message`."""
-        await self.call(
-            Store.finish_message,
-            message_id,
-            state=state,
-            content=content,
-            reasoning=reasoning,
-            usage=usage,
-            cost_usd=cost_usd,
-            cost_estimated=cost_estimated,
-            ttft_ms=ttft_ms,
-            duration_ms=duration_ms,
-            finish_reason=finish_reason,
-            finish_reason_raw=finish_reason_raw,
-            error_code=error_code,
-            error_message=error_message,
-        )
+        await self.call(Store.finish_message, message_id, record)
 
     async def delete_message(self, message_id: int) -> None:
         """See :meth:`Store.delete_message`."""

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.exchange.record import AnswerRecord
 from openmaas_tui.core.history import search as store_search
 from openmaas_tui.core.history.opening import MEMORY, open_database, storage_error
 from openmaas_tui.core.history.records import (
@@ -292,38 +293,22 @@ class Store:
                 (content, reasoning, message_id),
             )
 
-    def finish_message(
-        self,
-        message_id: int,
-        *,
-        state: MessageState = MessageState.COMPLETE,
-        content: str | None = None,
-        reasoning: str | None = None,
-        usage: Usage | None = None,
-        cost_usd: float | None = None,
-        cost_estimated: bool = False,
-        ttft_ms: float | None = None,
-        duration_ms: float | None = None,
-        finish_reason: str | None = None,
-        finish_reason_raw: str | None = None,
-        error_code: str | None = None,
-        error_message: str | None = None,
-    ) -> None:
-        """Record how an answer ended, with its final text (None: keep the flushed text and
-        reasoning), usage, cost (USD), timings (ms) and finish or error. Moves ``updated_at``.
-        """
-        u = usage or Usage()
+    def finish_message(self, message_id: int, record: AnswerRecord) -> None:
+        """Record how an answer ended: its final text and reasoning, usage, cost (USD), timings
+        (ms) and finish or error, all from ``record``. Moves the session's ``updated_at``."""
+        u = record.usage or Usage()
+        finish_reason = None if record.finish_reason is None else str(record.finish_reason)
         final: tuple[Any, ...] = (u.input_tokens, u.output_tokens, u.cached_input_tokens)
         final += (u.reasoning_tokens,)
-        final += (cost_usd, int(cost_estimated), ttft_ms, duration_ms, finish_reason)
-        final += (finish_reason_raw, error_code, error_message, str(state))
+        final += (record.cost_usd, int(record.estimated), record.ttft_ms, record.duration_ms)
+        final += (finish_reason, record.finish_reason_raw, record.error_code)
+        final += (record.error_message, str(record.state))
         assignments = ", ".join(f"{name} = ?" for name in _FINAL_FIELDS.split(", "))
         with self._transaction() as conn:
-            if content is not None:
-                conn.execute(
-                    "UPDATE messages SET content = ?, reasoning = ? WHERE id = ?",
-                    (content, reasoning, message_id),
-                )
+            conn.execute(
+                "UPDATE messages SET content = ?, reasoning = ? WHERE id = ?",
+                (record.text, record.reasoning, message_id),
+            )
             conn.execute(f"UPDATE messages SET {assignments} WHERE id = ?", (*final, message_id))
             conn.execute(
                 "UPDATE sessions SET updated_at = ? WHERE id = "

@@ -26,7 +26,7 @@ from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.history.records import StoredSession
 from openmaas_tui.core.sessions.conversation import NEW_TITLE, Session, SessionMessage, search
 from openmaas_tui.core.sessions.store_map import (
-    finish_fields,
+    answer_record,
     message_from_stored,
     session_from_stored,
     split_spec,
@@ -281,7 +281,7 @@ class SessionBook:
             if kept is None:
                 await self._try(self.store.delete_message(recorder.message_id))
                 return None
-            await self._try(recorder.finish(**finish_fields(kept)))
+            await self._try(recorder.finish(answer_record(kept)))
             kept.store_id = recorder.message_id
         return kept
 
