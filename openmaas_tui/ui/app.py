@@ -26,6 +26,7 @@ from openmaas_tui.core.http import prepare_transport
 from openmaas_tui.core.models.catalog import route
 from openmaas_tui.core.sessions.book import SessionBook
 from openmaas_tui.core.sessions.conversation import Session
+from openmaas_tui.core.sessions.store_map import answer_message
 from openmaas_tui.core.tokens.count import encoding_for
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
@@ -38,7 +39,7 @@ from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.chat_pane import ChatPane
 from openmaas_tui.ui.widgets.error_view import ErrorView
 from openmaas_tui.ui.widgets.estimate_line import EstimateLine
-from openmaas_tui.ui.widgets.message_view import UserMessage, record_from
+from openmaas_tui.ui.widgets.message_view import UserMessage
 from openmaas_tui.ui.widgets.params_panel import ParamsPanel
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.session_list import SessionList, SessionSearch
@@ -363,9 +364,11 @@ class PlaygroundApp(App[None]):
         model, usage, cost and how it ended."""
         view = event.view
         pane = next((p for p in view.ancestors if isinstance(p, ChatPane)), None)
-        if pane is None:
+        record = view.exchange.record
+        if pane is None or record is None:
             return
-        view.record = await self.book.add_answer(pane.session, record_from(view), view.recorder)
+        message = answer_message(record, view.request)
+        view.record = await self.book.add_answer(pane.session, message, view.recorder)
         await self._refresh_sessions()
 
     # -- actions --------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.session_dialogs import ConfirmDialog, RenameDialog
+from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.message_view import FinishedAnswer
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.session_list import SessionList, SessionSearch
@@ -272,6 +273,30 @@ async def test_the_question_and_the_streaming_answer_are_on_disk_mid_stream(
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert on_disk()[1] == ("assistant", "".join(pieces), "complete")
+
+
+async def test_a_stopped_answer_is_saved_as_stopped_with_what_arrived(
+    server: ReplayServer,
+) -> None:
+    pieces = [f"word{i} " for i in range(400)]
+    server.default = openai_stream_reply(pieces, chunk_delay_s=0.01)
+    app = _app(["--provider", "openai", "--base-url", server.url, "-m", "gpt-4o-mini"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"count", "enter")
+        await pilot.pause()
+        view = app.query_one(AnswerView)
+        while "word3 " not in view.completion().text:
+            await pilot.pause(0.02)
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        partial = view.completion().text
+        assert view.record is not None and view.record.stopped
+    assert len(partial) < len("".join(pieces))
+    assert _stored("count") == [
+        ("user", "count", MessageState.COMPLETE),
+        ("assistant", partial, MessageState.STOPPED),
+    ]
 
 
 async def test_a_long_stored_session_opens_from_its_end_and_reads_the_rest_after(
