@@ -205,14 +205,17 @@ async def run_ask(
     exchange = Exchange(target, request, price, recorder=recorder, live_estimate=False)
     show = not args.json
     dim = err.isatty()
-    async with aclosing(exchange.events()) as events:
-        async for event in events:
-            if show and isinstance(event, TextDelta):
-                out.write(event.text)
-                out.flush()
-            elif show and dim and isinstance(event, ReasoningDelta):
-                err.write(f"\x1b[2m{event.text}\x1b[0m")
-                err.flush()
+    try:
+        async with aclosing(exchange.events()) as events:
+            async for event in events:
+                if show and isinstance(event, TextDelta):
+                    out.write(event.text)
+                    out.flush()
+                elif show and dim and isinstance(event, ReasoningDelta):
+                    err.write(f"\x1b[2m{event.text}\x1b[0m")
+                    err.flush()
+    finally:
+        await exchange.saved()  # on disk before the process ends, also after ctrl+c
     if exchange.storage_error is not None:
         err.write(f"note: the answer was not fully saved: {exchange.storage_error.message}\n")
     text = exchange.meter.builder.text

@@ -67,6 +67,7 @@ async def test_the_answer_is_flushed_while_streaming_and_finished_at_the_end(
                 stored = await store.get_message(recorder.message_id)
                 assert stored is not None and stored.state is MessageState.STREAMING
                 on_disk_mid_stream = stored.content
+    await exchange.saved()
     assert on_disk_mid_stream and "".join(PIECES).startswith(on_disk_mid_stream)
     assert 2 <= recorder.flushes < len(PIECES)  # by time, not per token
     stored = await store.get_message(recorder.message_id)
@@ -98,6 +99,7 @@ async def test_a_stopped_answer_is_kept_as_stopped(
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+    await exchange.saved()
     stored = await store.get_message(recorder.message_id)
     assert stored is not None and stored.state is MessageState.STOPPED
     assert stored.content == "".join(seen) and stored.content.startswith("w0 w1 w2 w3 w4 w5 ")
@@ -129,6 +131,7 @@ async def test_a_failing_history_never_fails_the_answer(
     async with aclosing(exchange.events()) as events:
         async for _ in events:
             pass
+    await exchange.saved()
     assert exchange.error is None and exchange.record is not None
     assert exchange.record.state is MessageState.COMPLETE
     assert recorder.appended == PIECES[:3] and recorder.finished == [exchange.record]

@@ -11,6 +11,7 @@ one (before anything is sent), and then::
         async for event in events:   # TextDelta, ReasoningDelta, ToolCallDelta, …
             draw(event)              # O(1) per event please: this is the hot path
     exchange.record                  # the AnswerRecord: text, usage, cost, timings, state
+    await exchange.saved()           # the history holds it too
 
 While it runs, a display pulls the figures whenever it likes (counters are pulled, not
 pushed): :attr:`Exchange.meter` (TTFT, duration, what arrived), :meth:`Exchange.estimate`,
@@ -31,8 +32,11 @@ What the exchange does, once for every face:
   STREAM_INTERRUPTED the same way, so one broken answer never takes its face (or a compare's
   other lanes) down with it, and nobody sees a traceback.
 
-A failure to write the history never fails the exchange: it is kept in
-:attr:`Exchange.storage_error` for the face to mention.
+The history's write of the end runs beside whatever the caller does once the events stop (the
+answer view's last render, say), so it never delays what is shown; a caller that needs it done
+(to read the history back, or before the process exits) awaits :meth:`Exchange.saved`, which
+also leaves a failure to write in :attr:`Exchange.storage_error`: a storage problem never fails
+the exchange.
 """
 
 from __future__ import annotations
@@ -101,8 +105,9 @@ class Exchange:
     Attributes:
         meter: what arrived and when (TTFT, duration), updated per event.
         error: why the exchange failed, or None.
-        record: how it ended, set once it has (before the history write finishes).
-        storage_error: why the history could not record the end (STORAGE_FAILED), or None.
+        record: how it ended, set once it has.
+        storage_error: why the history could not record the end (STORAGE_FAILED), or None;
+            known once :meth:`saved` returns.
     """
 
     def __init__(
@@ -125,6 +130,7 @@ class Exchange:
         self.storage_error: OpenMaaSError | None = None
         self._live = LiveCount() if live_estimate else None
         self._started = False
+        self._saving: asyncio.Task[None] | None = None
 
     @property
     def ended(self) -> bool:
@@ -218,7 +224,13 @@ class Exchange:
                 counting.cancel()
             if isinstance(source, AsyncGenerator):  # closed by the caller: free the connection
                 await source.aclose()
-            await self._end(state)
+            self._end(state)
+
+    async def saved(self) -> None:
+        """Wait until the history has recorded the end (at once without a recorder, or before
+        the exchange has ended); a failure is left in :attr:`storage_error`, never raised."""
+        if self._saving is not None:
+            await asyncio.shield(self._saving)
 
     async def _completed(self) -> AsyncIterator[StreamEvent]:
         """The events of a whole (not streamed) answer, once it has arrived."""
@@ -226,18 +238,21 @@ class Exchange:
         for event in completion_events(completion):
             yield event
 
-    async def _end(self, state: MessageState) -> None:
-        """Keep the record and finish the history's recording with it."""
+    def _end(self, state: MessageState) -> None:
+        """Keep the record and start finishing the history's recording with it."""
         meter = self.meter
         meter.finish()
         self.record = record = self._record(state)
         if state is MessageState.COMPLETE:
             record_duration(self.target.route.ref, meter.duration_ms / 1000)
         if self.recorder is not None:
-            try:
-                await self.recorder.finish(record)
-            except OpenMaaSError as exc:
-                self.storage_error = exc
+            self._saving = asyncio.create_task(self._save(self.recorder, record))
+
+    async def _save(self, recorder: AnswerRecorder, record: AnswerRecord) -> None:
+        try:
+            await recorder.finish(record)
+        except OpenMaaSError as exc:
+            self.storage_error = exc
 
     def _record(self, state: MessageState) -> AnswerRecord:
         completion = self.meter.completion()

@@ -206,4 +206,5 @@ class AnswerView(Vertical):
             await self.mount(JsonMarker(self.json_check), before=self._meta)
         self.done = True
         self.refresh_counters()
+        await self.exchange.saved()  # the app then keeps the answer (or drops its row)
         self.post_message(self.Finished(self))
