@@ -22,9 +22,16 @@ MESSAGE_COLUMNS = (
 )
 """The columns :func:`message_of` reads, in order."""
 
-SESSION_COLUMNS = (
-    "s.id, s.title, s.title_is_custom, s.created_at, s.updated_at, s.provider, s.model, s.params"
+MESSAGE_NAMES = tuple(MESSAGE_COLUMNS.split(", ")[1:])
+"""The columns a new message is inserted with (all but ``id``), each also the name of its
+parameter (``:session_id``, …)."""
+
+SESSION_NAMES = tuple(
+    "id title title_is_custom created_at updated_at provider model params".split()
 )
+"""A session's columns in order, each also the name of its parameter when one is inserted."""
+
+SESSION_COLUMNS = ", ".join(f"s.{name}" for name in SESSION_NAMES)
 """The session columns :func:`session_of` reads first, in order, before :data:`TOTALS`."""
 
 TOTALS = (

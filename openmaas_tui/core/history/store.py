@@ -36,7 +36,9 @@ from openmaas_tui.core.history.records import (
 )
 from openmaas_tui.core.history.rows import (
     MESSAGE_COLUMNS,
+    MESSAGE_NAMES,
     SESSION_COLUMNS,
+    SESSION_NAMES,
     TOTALS,
     dumps,
     message_of,
@@ -51,9 +53,16 @@ _SESSIONS = (
     f"SELECT {SESSION_COLUMNS}, {TOTALS} FROM sessions AS s "
     "LEFT JOIN messages AS m ON m.session_id = s.id"
 )
-_INSERT_MESSAGE = (
-    f"INSERT INTO messages ({MESSAGE_COLUMNS.removeprefix('id, ')}) VALUES ({', '.join('?' * 23)})"
+_INSERT_SESSION = (
+    f"INSERT INTO sessions ({', '.join(SESSION_NAMES)}) "
+    f"VALUES ({', '.join(':' + n for n in SESSION_NAMES)})"
 )
+_INSERT_MESSAGE = (
+    f"INSERT INTO messages ({', '.join(MESSAGE_NAMES)}) "
+    f"VALUES ({', '.join(':' + n for n in MESSAGE_NAMES)})"
+)
+_NEW_MESSAGE: dict[str, Any] = {**dict.fromkeys(MESSAGE_NAMES), "cost_estimated": 0}
+"""A message row's fields before anything is known of it: all null but ``cost_estimated``."""
 _FINAL_FIELDS = (
     "input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, cost_usd, "
     "cost_estimated, ttft_ms, duration_ms, finish_reason, finish_reason_raw, error_code, "
@@ -131,8 +140,17 @@ class Store:
         session_id = uuid.uuid4().hex
         with self._errors():
             self._conn.execute(
-                "INSERT INTO sessions VALUES (?, ?, 0, ?, ?, ?, ?, ?)",
-                (session_id, title, now, now, provider, model, dumps(dict(params or {}))),
+                _INSERT_SESSION,
+                {
+                    "id": session_id,
+                    "title": title,
+                    "title_is_custom": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                    "provider": provider,
+                    "model": model,
+                    "params": dumps(dict(params or {})),
+                },
             )
         params = dict(params or {})
         return StoredSession(session_id, title, False, now, now, provider, model, params)
@@ -141,8 +159,8 @@ class Store:
         """Sessions with their totals, most recently active first."""
         with self._errors():
             rows = self._conn.execute(
-                f"{_SESSIONS} GROUP BY s.id ORDER BY s.updated_at DESC, s.rowid DESC LIMIT ?",
-                (-1 if limit is None else limit,),
+                f"{_SESSIONS} GROUP BY s.id ORDER BY s.updated_at DESC, s.rowid DESC LIMIT :limit",
+                {"limit": -1 if limit is None else limit},
             ).fetchall()
         return [session_of(row) for row in rows]
 
@@ -150,7 +168,7 @@ class Store:
         """The session with its totals, or None when there is none with this id."""
         with self._errors():
             row = self._conn.execute(
-                f"{_SESSIONS} WHERE s.id = ? GROUP BY s.id", (session_id,)
+                f"{_SESSIONS} WHERE s.id = :session_id GROUP BY s.id", {"session_id": session_id}
             ).fetchone()
         return session_of(row) if row else None
 
@@ -162,8 +180,8 @@ class Store:
         """
         with self._errors():
             rows = self._conn.execute(
-                "SELECT id FROM sessions WHERE substr(id, 1, ?) = ? LIMIT 2",
-                (len(prefix), prefix.lower()),
+                "SELECT id FROM sessions WHERE substr(id, 1, :length) = :prefix LIMIT 2",
+                {"length": len(prefix), "prefix": prefix.lower()},
             ).fetchall()
         if len(rows) == 1 and prefix:
             return str(rows[0][0])
@@ -178,8 +196,8 @@ class Store:
         """Give the session ``title``; later messages no longer retitle it."""
         with self._errors():
             self._conn.execute(
-                "UPDATE sessions SET title = ?, title_is_custom = 1 WHERE id = ?",
-                (title, session_id),
+                "UPDATE sessions SET title = :title, title_is_custom = 1 WHERE id = :session_id",
+                {"title": title, "session_id": session_id},
             )
 
     def set_defaults(
@@ -193,14 +211,22 @@ class Store:
         """Set the provider, model and parameters the session's next request starts with."""
         with self._errors():
             self._conn.execute(
-                "UPDATE sessions SET provider = ?, model = ?, params = ? WHERE id = ?",
-                (provider, model, dumps(dict(params or {})), session_id),
+                "UPDATE sessions SET provider = :provider, model = :model, params = :params "
+                "WHERE id = :session_id",
+                {
+                    "provider": provider,
+                    "model": model,
+                    "params": dumps(dict(params or {})),
+                    "session_id": session_id,
+                },
             )
 
     def delete_session(self, session_id: str) -> None:
         """Delete the session and its messages."""
         with self._errors():
-            self._conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+            self._conn.execute(
+                "DELETE FROM sessions WHERE id = :session_id", {"session_id": session_id}
+            )
 
     def clear_session(self, session_id: str) -> int:
         """Delete every message of the session, keeping the session; returns how many."""
@@ -214,9 +240,13 @@ class Store:
         """The session's messages by position: skip ``offset``, then at most ``limit``."""
         with self._errors():
             rows = self._conn.execute(
-                f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE session_id = ? "
-                "ORDER BY position LIMIT ? OFFSET ?",
-                (session_id, -1 if limit is None else limit, offset),
+                f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE session_id = :session_id "
+                "ORDER BY position LIMIT :limit OFFSET :offset",
+                {
+                    "session_id": session_id,
+                    "limit": -1 if limit is None else limit,
+                    "offset": offset,
+                },
             ).fetchall()
         return [message_of(row) for row in rows]
 
@@ -224,7 +254,8 @@ class Store:
         """How many messages the session holds."""
         with self._errors():
             row = self._conn.execute(
-                "SELECT count(*) FROM messages WHERE session_id = ?", (session_id,)
+                "SELECT count(*) FROM messages WHERE session_id = :session_id",
+                {"session_id": session_id},
             ).fetchone()
         return int(row[0])
 
@@ -232,7 +263,8 @@ class Store:
         """One message, or None when there is none with this id."""
         with self._errors():
             row = self._conn.execute(
-                f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)
+                f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = :message_id",
+                {"message_id": message_id},
             ).fetchone()
         return message_of(row) if row else None
 
@@ -258,38 +290,50 @@ class Store:
         now = self._clock()
         with self._transaction() as conn:
             (position,) = conn.execute(
-                "SELECT coalesce(max(position), -1) + 1 FROM messages WHERE session_id = ?",
-                (session_id,),
+                "SELECT coalesce(max(position), -1) + 1 FROM messages "
+                "WHERE session_id = :session_id",
+                {"session_id": session_id},
             ).fetchone()
-            head: tuple[Any, ...] = (session_id, position, str(role), content)
-            head += (dumps([dict(a) for a in attachments]), reasoning, provider, model)
-            head += (dumps(dict(params or {})), now)
-            blanks = (None, None, None, None, None, 0, None, None, None, None, None, None)
-            cursor = conn.execute(_INSERT_MESSAGE, (*head, *blanks, str(state)))
+            row = _NEW_MESSAGE | {
+                "session_id": session_id,
+                "position": position,
+                "role": str(role),
+                "content": content,
+                "attachments": dumps([dict(a) for a in attachments]),
+                "reasoning": reasoning,
+                "provider": provider,
+                "model": model,
+                "params": dumps(dict(params or {})),
+                "created_at": now,
+                "state": str(state),
+            }
+            cursor = conn.execute(_INSERT_MESSAGE, row)
             self._touch(conn, session_id, now, first_user=content if role == Role.USER else None)
         return int(cursor.lastrowid or 0)
 
     def _touch(
         self, conn: sqlite3.Connection, session_id: str, now: float, *, first_user: str | None
     ) -> None:
-        conn.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (now, session_id))
+        names = {"session_id": session_id, "now": now}
+        conn.execute("UPDATE sessions SET updated_at = :now WHERE id = :session_id", names)
         if first_user is None:
             return
         (users,) = conn.execute(
-            "SELECT count(*) FROM messages WHERE session_id = ? AND role = 'user'", (session_id,)
+            "SELECT count(*) FROM messages WHERE session_id = :session_id AND role = 'user'", names
         ).fetchone()
         if users == 1:
             conn.execute(
-                "UPDATE sessions SET title = ? WHERE id = ? AND NOT title_is_custom",
-                (title_from(first_user), session_id),
+                "UPDATE sessions SET title = :title WHERE id = :session_id AND NOT title_is_custom",
+                {"title": title_from(first_user), "session_id": session_id},
             )
 
     def update_streaming(self, message_id: int, content: str, reasoning: str | None = None) -> None:
         """Replace a streaming answer's text (and reasoning) with all that arrived so far."""
         with self._errors():
             self._conn.execute(
-                "UPDATE messages SET content = ?, reasoning = ? WHERE id = ?",
-                (content, reasoning, message_id),
+                "UPDATE messages SET content = :content, reasoning = :reasoning "
+                "WHERE id = :message_id",
+                {"content": content, "reasoning": reasoning, "message_id": message_id},
             )
 
     def finish_message(
@@ -334,7 +378,9 @@ class Store:
     def delete_message(self, message_id: int) -> None:
         """Delete one message (the positions of the others stay as they are)."""
         with self._errors():
-            self._conn.execute("DELETE FROM messages WHERE id = ?", (message_id,))
+            self._conn.execute(
+                "DELETE FROM messages WHERE id = :message_id", {"message_id": message_id}
+            )
 
     def truncate_from(self, session_id: str, position: int) -> int:
         """Delete the messages at ``position`` and after (edit-and-resend, regenerate).
@@ -344,8 +390,8 @@ class Store:
         """
         with self._errors():
             cursor = self._conn.execute(
-                "DELETE FROM messages WHERE session_id = ? AND position >= ?",
-                (session_id, position),
+                "DELETE FROM messages WHERE session_id = :session_id AND position >= :position",
+                {"session_id": session_id, "position": position},
             )
         return cursor.rowcount
 
@@ -358,13 +404,21 @@ class Store:
         session_id = uuid.uuid4().hex
         with self._transaction() as conn:
             conn.execute(
-                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, session.title, int(session.title_is_custom), session.created_at)
-                + (session.updated_at, session.provider, session.model, dumps(session.params)),
+                _INSERT_SESSION,
+                {
+                    "id": session_id,
+                    "title": session.title,
+                    "title_is_custom": int(session.title_is_custom),
+                    "created_at": session.created_at,
+                    "updated_at": session.updated_at,
+                    "provider": session.provider,
+                    "model": session.model,
+                    "params": dumps(session.params),
+                },
             )
             for message in messages:
-                fields = asdict(message)
-                fields.update(
+                row = asdict(message)
+                row.update(
                     session_id=session_id,
                     role=str(message.role),
                     state=str(message.state),
@@ -372,8 +426,7 @@ class Store:
                     params=dumps(message.params),
                     cost_estimated=int(message.cost_estimated),
                 )
-                names = MESSAGE_COLUMNS.removeprefix("id, ").split(", ")
-                conn.execute(_INSERT_MESSAGE, tuple(fields[name] for name in names))
+                conn.execute(_INSERT_MESSAGE, row)
         return session_id
 
     # -- across the history -----------------------------------------------------------------
