@@ -6,12 +6,8 @@ import json
 import sqlite3
 from typing import Any
 
-from openmaas_tui.core.history.records import (
-    MessageState,
-    StoredMessage,
-    StoredSession,
-    StoredTotals,
-)
+from openmaas_tui.core.history.records import MessageState, StoredMessage, StoredSession
+from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import Role
 
 MESSAGE_COLUMNS = (
@@ -32,18 +28,22 @@ SESSION_NAMES = tuple(
 """A session's columns in order, each also the name of its parameter when one is inserted."""
 
 SESSION_COLUMNS = ", ".join(f"s.{name}" for name in SESSION_NAMES)
-"""The session columns :func:`session_of` reads first, in order, before :data:`TOTALS`."""
+"""The session columns :func:`session_of` reads first, in order, before its count of messages
+and :data:`TOTALS`."""
 
 TOTALS = (
-    "count(m.id), coalesce(sum(m.input_tokens), 0), coalesce(sum(m.output_tokens), 0), "
-    "coalesce(sum(m.cached_input_tokens), 0), coalesce(sum(m.reasoning_tokens), 0), "
-    "coalesce(sum(m.cost_usd), 0.0), "
-    "coalesce(max(m.role = 'assistant' AND m.cost_usd IS NULL "
+    "coalesce(sum(m.role = 'assistant'), 0), "
+    "coalesce(sum(m.role = 'assistant' AND m.cost_usd IS NOT NULL), 0), "
+    "coalesce(sum(m.role = 'assistant' AND m.cost_usd IS NULL "
     "AND (m.content != '' OR m.output_tokens IS NOT NULL)), 0), "
-    "coalesce(max(m.cost_estimated), 0)"
+    "coalesce(sum(m.input_tokens), 0), coalesce(sum(m.output_tokens), 0), "
+    "coalesce(sum(m.cached_input_tokens), 0), coalesce(sum(m.reasoning_tokens), 0), "
+    "coalesce(sum(m.cost_usd), 0.0), coalesce(max(m.cost_estimated), 0)"
 )
-"""Eight aggregate columns over messages ``m`` that :func:`totals_of` reads. An answer with
-text or tokens but no cost makes the cost unknown; an empty failed answer costs nothing."""
+"""The nine aggregate columns over messages ``m`` that :func:`totals_of` reads: answers,
+priced answers, answers with an unknown price, the four token sums, the known cost (USD) and
+whether any message's counts were estimated. An answer with text or tokens but no cost has an
+unknown price; an empty failed answer (nothing arrived, nothing billed) costs nothing."""
 
 
 _ROLES = {r.value: r for r in Role}
@@ -62,23 +62,24 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def totals_of(row: sqlite3.Row | tuple[Any, ...], start: int) -> StoredTotals:
-    """The :data:`TOTALS` columns of ``row`` from index ``start``."""
-    count, tin, tout, cached, reasoning, cost, unknown, estimated = row[start : start + 8]
-    return StoredTotals(
-        message_count=int(count),
+def totals_of(row: sqlite3.Row | tuple[Any, ...], start: int) -> Totals:
+    """The nine columns of ``row`` from index ``start``, in the order of :data:`TOTALS`."""
+    answers, priced, unknown, tin, tout, cached, reasoning, cost, estimated = row[start : start + 9]
+    return Totals(
+        answers=int(answers),
+        priced=int(priced),
+        unknown=int(unknown or 0),
         input_tokens=int(tin),
         output_tokens=int(tout),
         cached_input_tokens=int(cached),
         reasoning_tokens=int(reasoning),
         cost_usd=float(cost),
-        cost_known=not unknown,
         estimated=bool(estimated),
     )
 
 
 def session_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredSession:
-    """A session from :data:`SESSION_COLUMNS` followed by :data:`TOTALS`."""
+    """A session from :data:`SESSION_COLUMNS`, its count of messages, then :data:`TOTALS`."""
     return StoredSession(
         id=row[0],
         title=row[1],
@@ -88,7 +89,8 @@ def session_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredSession:
         provider=row[5],
         model=row[6],
         params=_json_object(row[7]),
-        totals=totals_of(row, 8),
+        message_count=int(row[8]),
+        totals=totals_of(row, 9),
     )
 
 

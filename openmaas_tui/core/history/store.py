@@ -50,7 +50,7 @@ from openmaas_tui.core.types import Role, Usage
 T = TypeVar("T")
 
 _SESSIONS = (
-    f"SELECT {SESSION_COLUMNS}, {TOTALS} FROM sessions AS s "
+    f"SELECT {SESSION_COLUMNS}, count(m.id), {TOTALS} FROM sessions AS s "
     "LEFT JOIN messages AS m ON m.session_id = s.id"
 )
 _INSERT_SESSION = (
