@@ -1,4 +1,9 @@
-"""Turning database rows into store records, and the SQL shared by the store's queries."""
+"""Turning database rows into store records and back, and the SQL shared by the store's queries.
+
+Every statement names its parameters after the columns they fill (``:session_id``), so a row
+is passed as a mapping (:data:`NEW_MESSAGE`, :func:`session_row`) and no value can land in
+another column's place.
+"""
 
 from __future__ import annotations
 
@@ -45,6 +50,21 @@ priced answers, answers with an unknown price, the four token sums, the known co
 whether any message's counts were estimated. An answer with text or tokens but no cost has an
 unknown price; an empty failed answer (nothing arrived, nothing billed) costs nothing."""
 
+
+INSERT_SESSION = (
+    f"INSERT INTO sessions ({', '.join(SESSION_NAMES)}) "
+    f"VALUES ({', '.join(':' + n for n in SESSION_NAMES)})"
+)
+"""Adds a session; its parameters are named as the columns (:func:`session_row`)."""
+
+INSERT_MESSAGE = (
+    f"INSERT INTO messages ({', '.join(MESSAGE_NAMES)}) "
+    f"VALUES ({', '.join(':' + n for n in MESSAGE_NAMES)})"
+)
+"""Adds a message; its parameters are named as the columns (:data:`MESSAGE_NAMES`)."""
+
+NEW_MESSAGE: dict[str, Any] = {**dict.fromkeys(MESSAGE_NAMES), "cost_estimated": 0}
+"""A message row's fields before anything is known of it: all null but ``cost_estimated``."""
 
 _ROLES = {r.value: r for r in Role}
 _STATES = {s.value: s for s in MessageState}
@@ -123,3 +143,17 @@ def message_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredMessage:
         error_message=row[22],
         state=_STATES[row[23]],
     )
+
+
+def session_row(session: StoredSession, session_id: str) -> dict[str, Any]:
+    """The parameters of :data:`INSERT_SESSION`: ``session``'s fields under ``session_id``."""
+    return {
+        "id": session_id,
+        "title": session.title,
+        "title_is_custom": int(session.title_is_custom),
+        "created_at": session.created_at,
+        "updated_at": session.updated_at,
+        "provider": session.provider,
+        "model": session.model,
+        "params": dumps(session.params),
+    }
