@@ -14,6 +14,7 @@ import pytest
 from openmaas_tui.cli.ask import run_ask
 from openmaas_tui.cli.main import build_parser
 from openmaas_tui.core.history.records import MessageState
+from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Usage
 from openmaas_tui.loopback.replay import ReplayServer
 from openmaas_tui.loopback.synth import openai_stream_reply
@@ -43,8 +44,8 @@ async def test_an_ask_is_recorded_with_its_usage_and_cost(
     exchange = await run_ask(services, _args(server.url), "go", out, err)
     assert out.getvalue() == "".join(PIECES[:5]) + "\n"
     store = await services.history()
-    [session] = await store.list_sessions()
-    user, answer = await store.messages(session.id)
+    [session] = await store.call(Store.list_sessions)
+    user, answer = await store.call(Store.messages, session.id)
     assert (user.content, user.state) == ("go", MessageState.COMPLETE)
     assert answer.state is MessageState.COMPLETE and answer.content == "".join(PIECES[:5])
     assert answer.usage == Usage(10, 5) and answer.finish_reason_raw == "stop"
@@ -67,8 +68,8 @@ async def test_a_cancelled_ask_is_recorded_as_stopped(
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    [session] = await store.list_sessions()
-    user, answer = await store.messages(session.id)
+    [session] = await store.call(Store.list_sessions)
+    user, answer = await store.call(Store.messages, session.id)
     assert user.content == "go"
     assert answer.state is MessageState.STOPPED
     assert answer.content.startswith("w0 w1 w2 w3 w4 w5 ")
@@ -81,7 +82,7 @@ async def test_no_log_records_nothing(server: ReplayServer, services: Services) 
     await run_ask(services, _args(server.url, "--no-log"), "go", out, io.StringIO())
     assert out.getvalue() == "w0 w1 w2 \n"
     store = await services.history()
-    assert await store.list_sessions() == []
+    assert await store.call(Store.list_sessions) == []
 
 
 async def test_a_history_that_cannot_be_written_is_only_a_note(

@@ -27,6 +27,7 @@ from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.record import AnswerRecord
 from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.history.records import request_params
+from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.types import ChatRequest, Message, ReasoningDelta, Role, TextDelta, Usage
 from openmaas_tui.providers.registry import Target
@@ -160,9 +161,17 @@ async def start_recording(
     provider, model = target.route.provider, target.route.model
     params = request_params(request)
     try:
-        session = await store.create_session(provider=provider, model=model, params=params)
-        await store.add_message(
-            session.id, Role.USER, prompt, provider=provider, model=model, params=params
+        session = await store.call(
+            Store.create_session, provider=provider, model=model, params=params
+        )
+        await store.call(
+            Store.add_message,
+            session.id,
+            Role.USER,
+            prompt,
+            provider=provider,
+            model=model,
+            params=params,
         )
         return await StreamRecorder.start(
             store, session.id, provider=provider, model=model, params=params

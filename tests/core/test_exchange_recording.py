@@ -16,6 +16,7 @@ from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.record import AnswerRecord, MessageState
 from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.core.history.recorder import StreamRecorder
+from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.pricing.prices import Price
 from openmaas_tui.core.types import ChatRequest, Message, Role, TextDelta, Usage
 from openmaas_tui.loopback.replay import ReplayServer
@@ -46,8 +47,8 @@ async def recorded_exchange(
     """A session holding the prompt (committed first, as every face does) and an exchange
     recording its answer."""
     target = await services.providers.target("synthetic", provider="openai", base_url=url)
-    session = await store.create_session(provider="openai", model="synthetic")
-    await store.add_message(session.id, Role.USER, "count")
+    session = await store.call(Store.create_session, provider="openai", model="synthetic")
+    await store.call(Store.add_message, session.id, Role.USER, "count")
     recorder = await StreamRecorder.start(
         store, session.id, provider="openai", model="synthetic", interval_s=interval_s
     )
@@ -64,13 +65,13 @@ async def test_the_answer_is_flushed_while_streaming_and_finished_at_the_end(
     async with aclosing(exchange.events()) as events:
         async for event in events:
             if isinstance(event, TextDelta) and event.text == "w20 ":
-                stored = await store.get_message(recorder.message_id)
+                stored = await store.call(Store.get_message, recorder.message_id)
                 assert stored is not None and stored.state is MessageState.STREAMING
                 on_disk_mid_stream = stored.content
     await exchange.saved()
     assert on_disk_mid_stream and "".join(PIECES).startswith(on_disk_mid_stream)
     assert 2 <= recorder.flushes < len(PIECES)  # by time, not per token
-    stored = await store.get_message(recorder.message_id)
+    stored = await store.call(Store.get_message, recorder.message_id)
     assert stored is not None and stored.state is MessageState.COMPLETE
     assert stored.content == "".join(PIECES)
     assert stored.usage == Usage(10, len(PIECES)) and not stored.cost_estimated
@@ -100,7 +101,7 @@ async def test_a_stopped_answer_is_kept_as_stopped(
     with pytest.raises(asyncio.CancelledError):
         await task
     await exchange.saved()
-    stored = await store.get_message(recorder.message_id)
+    stored = await store.call(Store.get_message, recorder.message_id)
     assert stored is not None and stored.state is MessageState.STOPPED
     assert stored.content == "".join(seen) and stored.content.startswith("w0 w1 w2 w3 w4 w5 ")
 

@@ -79,7 +79,8 @@ class StreamRecorder:
         Raises:
             OpenMaaSError: STORAGE_FAILED when the answer cannot be added.
         """
-        message_id = await store.add_message(
+        message_id = await store.call(
+            Store.add_message,
             session_id,
             Role.ASSISTANT,
             provider=provider,
@@ -167,7 +168,7 @@ class StreamRecorder:
             self._timer.cancel()
             self._timer = None
         try:
-            await self.store.finish_message(self.message_id, record)
+            await self.store.call(Store.finish_message, self.message_id, record)
         except RuntimeError:  # the store's worker takes no more work: it was closed
             failure = OpenMaaSError(
                 ErrorCode.STORAGE_FAILED, "the history was closed before the answer ended"
