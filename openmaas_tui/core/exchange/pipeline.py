@@ -191,10 +191,11 @@ class Exchange:
             counting = asyncio.create_task(live.load(request, route.provider, route.model))
         pending = live.pending if live is not None else None
         state = MessageState.COMPLETE
-        source = target.stream(request) if request.stream else self._completed()
+        source: AsyncIterator[StreamEvent] | None = None
         clock = time.perf_counter
         yielded_at = clock()
         try:
+            source = target.stream(request) if request.stream else self._completed()
             async for event in source:
                 if clock() - yielded_at > YIELD_EVERY_S:
                     await asyncio.sleep(0)  # buffered events come without a pause
