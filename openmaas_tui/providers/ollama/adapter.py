@@ -25,6 +25,7 @@ import httpx
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo
+from openmaas_tui.core.models.provider_specs import SPECS
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
@@ -52,14 +53,15 @@ from openmaas_tui.providers.base import (
 from openmaas_tui.providers.hosts import url_from_host
 from openmaas_tui.providers.http_errors import error_from_payload
 
-DEFAULT_BASE_URL = "http://localhost:11434"
+_SPEC = SPECS["ollama"]
+DEFAULT_BASE_URL = _SPEC.base_url
 """Where a local Ollama server listens unless ``OLLAMA_HOST`` says otherwise."""
 
 _FINISH = {"stop": FinishReason.STOP, "length": FinishReason.LENGTH}
 
 
 def ollama_base_url(environ: Mapping[str, str]) -> str:
-    """The server's base URL from ``OLLAMA_HOST`` (see
+    """The server's base URL from ``OLLAMA_HOST``, the ollama spec's ``host_env`` (see
     :func:`~openmaas_tui.providers.hosts.url_from_host` for the forms it takes).
 
     Args:
@@ -68,7 +70,8 @@ def ollama_base_url(environ: Mapping[str, str]) -> str:
     Returns:
         A URL without a trailing slash; ``http://localhost:11434`` when the variable is unset.
     """
-    return url_from_host(environ.get("OLLAMA_HOST", ""), DEFAULT_BASE_URL)
+    raw = environ.get(_SPEC.host_env, "") if _SPEC.host_env else ""
+    return url_from_host(raw, DEFAULT_BASE_URL)
 
 
 def chat_body(request: ChatRequest, *, stream: bool) -> dict[str, Any]:
