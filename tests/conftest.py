@@ -12,6 +12,7 @@ from typing import Any
 import keyring
 import pytest
 
+from openmaas_tui.core.models.provider_specs import SPECS
 from openmaas_tui.loopback.replay import ReplayServer
 from openmaas_tui.loopback.server import Reply
 from tests.memory_keyring import MemoryKeyring
@@ -19,19 +20,12 @@ from tests.memory_keyring import MemoryKeyring
 FIXTURES = Path(__file__).parent / "fixtures"
 
 _KEY_VARS = (
-    "OPENAI_API_KEY",
-    "ANTHROPIC_API_KEY",
-    "GEMINI_API_KEY",
-    "GOOGLE_API_KEY",
-    "GROQ_API_KEY",
-    "OPENROUTER_API_KEY",
-    "DEEPSEEK_API_KEY",
-    "MISTRAL_API_KEY",
-    "CEREBRAS_API_KEY",
-    "OLLAMA_HOST",
+    *(name for spec in SPECS.values() for name in spec.key_env),
+    *(spec.host_env for spec in SPECS.values() if spec.host_env),
     "OPENAI_BASE_URL",
     "ANTHROPIC_BASE_URL",
 )
+"""Every variable a provider spec reads (keys, ``OLLAMA_HOST``), and the SDKs' base URLs."""
 
 
 @pytest.fixture(autouse=True)

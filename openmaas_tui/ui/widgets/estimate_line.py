@@ -287,8 +287,7 @@ class EstimateLine(Static):
             # the start model's requests go to --base-url, as the app's own sends do
             base_url = app.base_url if draft.spec == app.start_spec else None
             target = await app.services.providers.target(draft.spec, base_url=base_url)
-            counter = getattr(target.adapter, "count_tokens", None)
-            if counter is None:
+            if not target.counts_tokens:
                 self.notify(
                     f"{target.label} has no token-counting endpoint; the estimate (≈) is local",
                     title="Provider count",
@@ -297,7 +296,7 @@ class EstimateLine(Static):
             request, _ = target.prepare(
                 ChatRequest(model=draft.model, messages=draft.messages, system=draft.system)
             )
-            tokens = await counter(request, target.key)
+            tokens = await target.count_tokens(request)
         except OpenMaaSError as exc:
             self.notify(f"{exc.code}: {exc.message}", title="Provider count", severity="error")
             return
