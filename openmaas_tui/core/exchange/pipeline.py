@@ -20,7 +20,8 @@ pushed): :attr:`Exchange.meter` (TTFT, duration, what arrived), :meth:`Exchange.
 What the exchange does, once for every face:
 
 - asks the adapter's ``stream`` (or, with ``request.stream`` False, its ``complete``, turned into
-  the same events), giving the event loop a turn at least every :data:`YIELD_EVERY_S`;
+  the same events by :meth:`~openmaas_tui.core.types.Completion.events`), giving the event
+  loop a turn at least every :data:`YIELD_EVERY_S`;
 - meters every event (:class:`~openmaas_tui.core.exchange.meter.StreamMeter`) and keeps the
   live tiktoken estimate (:class:`~openmaas_tui.core.exchange.live_count.LiveCount`);
 - hands text and reasoning to the history's recorder, which writes about once a second, and
@@ -53,7 +54,6 @@ from openmaas_tui.core.exchange.meter import StreamMeter, counters_line, usage_i
 from openmaas_tui.core.exchange.record import AnswerRecord, MessageState, received_anything
 from openmaas_tui.core.pricing.prices import Price, cost_usd
 from openmaas_tui.core.types import ChatRequest, ReasoningDelta, StreamEvent, TextDelta, Usage
-from openmaas_tui.providers.base import completion_events
 
 if TYPE_CHECKING:
     from openmaas_tui.providers.registry import Target
@@ -236,7 +236,7 @@ class Exchange:
     async def _completed(self) -> AsyncIterator[StreamEvent]:
         """The events of a whole (not streamed) answer, once it has arrived."""
         completion = await self.target.complete(self.request)
-        for event in completion_events(completion):
+        for event in completion.events():
             yield event
 
     def _end(self, state: MessageState) -> None:
