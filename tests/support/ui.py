@@ -1,6 +1,6 @@
 """Driving the playground through the Pilot, one copy for every UI test: building the app (on a
 replay server or the offline demo), typing and sending a prompt, waiting for answers, workers and
-the estimate to settle, and reading what widgets show.
+the estimate to settle, reading what widgets show, and recording the app's message trail.
 
 Every wait here waits for a condition and gives up after :data:`WAIT_S` with an
 ``AssertionError`` that says what never happened; none sleeps a fixed time.
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import App
+from textual.message import Message
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Label
@@ -227,3 +228,33 @@ def palette_hits(app: App[Any]) -> bool:
     the background)."""
     lists = app.screen.query("CommandList")
     return bool(lists) and lists.first().option_count > 0  # type: ignore[attr-defined]
+
+
+# -- the message trail ------------------------------------------------------------------------
+
+
+class MessageTrail:
+    """A ``message_hook`` for :meth:`App.run_test` keeping the app's own messages (classes
+    defined in ``openmaas_tui``) in the order they were first dispatched, each once however
+    far it bubbles, so the trail does not depend on which node handles them."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self._seen: dict[int, Message] = {}  # every message recorded, kept alive: ids stay unique
+
+    def __call__(self, message: Message) -> None:
+        if not type(message).__module__.startswith("openmaas_tui."):
+            return
+        if id(message) not in self._seen:
+            self._seen[id(message)] = message
+            self.messages.append(message)
+
+    def names(self) -> list[str]:
+        """The messages' class names with their widget (``PromptArea.Submitted``)."""
+        return [type(m).__qualname__ for m in self.messages]
+
+    def take(self) -> list[str]:
+        """The names so far; the trail starts afresh."""
+        names = self.names()
+        self.messages.clear()  # still seen: one bubbling on is not recorded again
+        return names
