@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from openmaas_tui.cli.main import build_app
@@ -26,6 +25,7 @@ from openmaas_tui.ui.screens import cost_screen
 from openmaas_tui.ui.screens.cost_screen import CostScreen, CostTable
 from openmaas_tui.ui.widgets.cost_chart import CostChart, chart_text
 from tests.cost_history import TODAY, SettableClock, add_answer, fixed_zone, local_ts, seed
+from tests.support.ui import open_costs, settle
 
 SIZE = (120, 45)
 
@@ -44,17 +44,6 @@ def history(fixed_day: None) -> Path:
     path = resolve_paths().history_db
     seed(path).close()
     return path
-
-
-async def open_costs(pilot: Pilot[None]) -> CostScreen:
-    """Press f4 and wait for the report."""
-    await pilot.press("f4")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, CostScreen)
-    await screen.workers.wait_for_complete()
-    await pilot.pause()
-    return screen
 
 
 def _text(screen: CostScreen, selector: str) -> str:
@@ -144,8 +133,7 @@ async def test_r_reads_the_history_again(history: Path) -> None:
         )  # fmt: skip
         other.close()
         await pilot.press("r")
-        await screen.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert _text(screen, "#costs-period-0").startswith("≈$1.00 + 1 answer")
 
 
