@@ -30,6 +30,7 @@ from tests.support.ui import (
     listed_titles,
     replay_playground,
     settle,
+    submit,
     wait_until,
 )
 
@@ -263,16 +264,13 @@ async def test_a_stopped_answer_is_saved_as_stopped_with_what_arrived(
 ) -> None:
     pieces = [f"word{i} " for i in range(400)]
     server.default = openai_stream_reply(pieces, chunk_delay_s=0.01)
-    app = _app(["--provider", "openai", "--base-url", server.url, "-m", "gpt-4o-mini"])
+    app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*"count", "enter")
-        await pilot.pause()
+        await submit(pilot, "count")
         view = app.query_one(AnswerView)
-        while "word3 " not in view.completion().text:
-            await pilot.pause(0.02)
+        await wait_until(pilot, lambda: "word3 " in view.completion().text, what="word3")
         await pilot.press("escape")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         partial = view.completion().text
         assert view.record is not None and view.record.stopped
     assert len(partial) < len("".join(pieces))
