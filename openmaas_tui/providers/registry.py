@@ -3,7 +3,9 @@
 ``Providers`` is what the CLI and the UI hold: given ``gpt-4o`` or ``ollama/llama3.2`` (and
 optionally an explicit provider and base URL) it picks the adapter for the provider's wire
 protocol, the URL, and the key, and refuses with MISSING_KEY before anything is sent when a
-provider needs a key and has none. The offline demo server is started on first use.
+provider needs a key and has none. The offline demo model is asked like any OpenAI-compatible
+server, at :data:`~openmaas_tui.core.models.catalog.DEMO_BASE_URL`, which the shared client
+answers in-process (see :mod:`openmaas_tui.services`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import asyncio
 import os
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import httpx
 
@@ -30,9 +31,6 @@ from openmaas_tui.core.models.catalog import (
 )
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
 from openmaas_tui.providers.base import Adapter, missing_key
-
-if TYPE_CHECKING:
-    from openmaas_tui.demo.server import DemoServer
 
 
 def make_adapter(wire: str, client: httpx.AsyncClient, provider: str, base_url: str) -> Adapter:
@@ -118,7 +116,6 @@ class Providers:
         self.settings = settings
         self.keys = keys
         self._environ = os.environ if environ is None else environ
-        self._demo: DemoServer | None = None
 
     def names(self) -> list[str]:
         """Every provider name: built-ins, then custom endpoints."""
@@ -152,15 +149,6 @@ class Providers:
             hint=f"name one with -m (`openmaas models --discover` lists what {provider} offers)",
         )
 
-    async def _demo_url(self) -> str:
-        if self._demo is None:
-            from openmaas_tui.demo.server import DemoServer
-
-            demo = DemoServer(tokens_per_s=self.settings.demo_tokens_per_s)
-            await demo.start()
-            self._demo = demo
-        return self._demo.base_url
-
     def _default_url(self, provider: str) -> str:
         if provider in self.settings.endpoints:
             return self.settings.endpoints[provider].base_url
@@ -187,10 +175,7 @@ class Providers:
         """
         r = route(spec, provider, self.settings.endpoints)
         wire = "openai" if r.provider in self.settings.endpoints else PROVIDERS[r.provider].wire
-        if r.provider == "demo" and base_url is None:
-            url = await self._demo_url()
-        else:
-            url = (base_url or self._default_url(r.provider)).rstrip("/")
+        url = (base_url or self._default_url(r.provider)).rstrip("/")
         # The keyring blocks (D-Bus on Linux): ask it from a thread, never on the event loop.
         key = await asyncio.to_thread(self.keys.get, r.provider) if r.provider != "demo" else None
         info = PROVIDERS.get(r.provider)
@@ -209,9 +194,3 @@ class Providers:
         """
         target = await self.target(f"{provider}/-")
         return await target.adapter.list_models(target.key)
-
-    async def aclose(self) -> None:
-        """Stop the demo server if it was started (the shared client is the caller's)."""
-        if self._demo is not None:
-            await self._demo.stop()
-            self._demo = None

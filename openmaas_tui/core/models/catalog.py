@@ -64,6 +64,10 @@ class ProviderInfo:
     needs_key: bool = True
 
 
+DEMO_BASE_URL = "http://demo.openmaas.invalid/v1"
+"""Where the offline demo model is asked. The shared client answers this origin in-process
+(:mod:`openmaas_tui.demo.transport`), so nothing listens and nothing leaves the machine."""
+
 PROVIDERS: dict[str, ProviderInfo] = {
     p.name: p
     for p in (
@@ -102,7 +106,7 @@ PROVIDERS: dict[str, ProviderInfo] = {
         ProviderInfo(
             "cerebras", "Cerebras", "openai", "https://api.cerebras.ai/v1", ("CEREBRAS_API_KEY",)
         ),
-        ProviderInfo("demo", "Demo (offline)", "openai", "", needs_key=False),
+        ProviderInfo("demo", "Demo (offline)", "openai", DEMO_BASE_URL, needs_key=False),
     )
 }
 """Built-in providers. Custom OpenAI-compatible endpoints come from settings."""
