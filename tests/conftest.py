@@ -12,9 +12,9 @@ from typing import Any
 import keyring
 import pytest
 
-from openmaas_tui.loopback.replay import ReplayServer
-from openmaas_tui.loopback.server import Reply
 from tests.memory_keyring import MemoryKeyring
+from tests.support.replay import ReplayServer
+from tests.support.server import Reply
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

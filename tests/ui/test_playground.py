@@ -10,8 +10,6 @@ from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, Label
 
 from openmaas_tui.cli.main import build_app
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
-from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.chat_pane import ChatPane, Welcome
@@ -20,6 +18,8 @@ from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.session_list import SessionList
 from openmaas_tui.ui.widgets.status_line import StatusLine
 from tests.replay_helpers import expected, fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.synth import openai_stream_reply
 
 SIZE = (160, 50)
 
