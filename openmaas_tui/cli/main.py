@@ -6,7 +6,6 @@ openmaas compare -m MODEL -m MODEL [options] [PROMPT]              several model
 openmaas keys set|list|delete|test PROVIDER                        API keys
 openmaas models [--discover]                                       known models
 openmaas sessions list|show|export|import|costs|compares|compare-export   the history
-openmaas prices sync [--check] [-o FILE]                           regenerate pricing.toml
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 from openmaas_tui import __version__
-from openmaas_tui.cli import ask, compare, keys, models, prices, sessions
+from openmaas_tui.cli import ask, compare, keys, models, sessions
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.services import Services, open_services
 
@@ -50,7 +49,6 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_arguments(sub.add_parser("keys", help="manage API keys (OS keyring or memory)"))
     models.add_arguments(sub.add_parser("models", help="list known models"))
     sessions.add_arguments(sub.add_parser("sessions", help="list, show, export, import sessions"))
-    prices.add_arguments(sub.add_parser("prices", help="model prices (sync from genai-prices)"))
     return parser
 
 
@@ -59,7 +57,6 @@ _COMMANDS: dict[str, Command] = {
     "keys": keys.main,
     "models": models.main,
     "sessions": sessions.main,
-    "prices": prices.main,
     "compare": compare.main,
 }
 
