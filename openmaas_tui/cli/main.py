@@ -77,21 +77,26 @@ async def _run(command: Command, args: argparse.Namespace) -> int:
 
 
 def build_app(argv: Sequence[str]) -> App[None]:
-    """Build the playground exactly as ``openmaas ARGV`` would (settings, client, keys, prices).
+    """Build the playground exactly as ``openmaas ARGV`` would (settings, client, keys, prices,
+    theme).
 
     The price table is read here, before the app starts, so a broken override is reported
     like a broken config file rather than at the first answer.
 
     Raises:
-        OpenMaaSError: INVALID_SETTINGS for a broken config file or price override.
+        OpenMaaSError: INVALID_SETTINGS for a broken config file (an unknown theme too) or
+            price override.
     """
+    from openmaas_tui.cli.theme import apply_theme
     from openmaas_tui.ui.app import PlaygroundApp
 
     args = build_parser().parse_args(list(argv))
     services = open_services(use_keyring=not args.no_keyring)
     services.prices  # noqa: B018 - loaded now: errors before the screen opens
     model = "demo" if args.demo else services.providers.model_for(args.model, args.provider)
-    return PlaygroundApp(services, model=model, provider=args.provider, base_url=args.base_url)
+    app = PlaygroundApp(services, model=model, provider=args.provider, base_url=args.base_url)
+    apply_theme(app, services.settings.theme, services.paths.config_file)
+    return app
 
 
 def main(argv: Sequence[str] | None = None) -> int:
