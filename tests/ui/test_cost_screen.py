@@ -17,8 +17,9 @@ from textual.widgets import Static
 from openmaas_tui.cli.main import build_app
 from openmaas_tui.core.config.paths import resolve_paths
 from openmaas_tui.core.history.async_store import AsyncStore
-from openmaas_tui.core.history.cost_report import CostTotals, DayCost
+from openmaas_tui.core.history.cost_report import DayCost
 from openmaas_tui.core.history.store import Store
+from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import Usage
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens import cost_screen
@@ -179,7 +180,7 @@ def _days(*costs: float | None) -> list[DayCost]:
     return [
         DayCost(
             start + timedelta(days=i),
-            CostTotals(1, 0, 1) if c is None else CostTotals(1, 1, 0, cost_usd=c),
+            Totals(1, 0, 1) if c is None else Totals(1, 1, 0, cost_usd=c),
         )
         for i, c in enumerate(costs)
     ]
