@@ -11,9 +11,9 @@ from openmaas_tui.cli.ask import run_ask
 from openmaas_tui.cli.main import build_parser
 from openmaas_tui.core.history.records import MessageState
 from openmaas_tui.core.history.store import Store
-from openmaas_tui.loopback.replay import ReplayServer
-from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.services import open_services
+from tests.support.replay import ReplayServer
+from tests.support.synth import openai_stream_reply
 
 
 async def test_a_cancelled_ask_is_recorded_as_stopped(

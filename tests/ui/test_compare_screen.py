@@ -13,13 +13,13 @@ from textual.pilot import Pilot
 
 from openmaas_tui.cli.main import build_app
 from openmaas_tui.core.compare.run import CompareTarget, LaneStatus
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
-from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.compare_screen import CompareScreen
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.summary_table import CompareSummary
 from tests.replay_helpers import expected, fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.synth import openai_stream_reply
 from tests.support.ui import screen_text, use_fast_demo, wait_until, workers_done
 
 SIZE = (160, 45)

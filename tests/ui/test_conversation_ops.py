@@ -10,8 +10,6 @@ from textual.pilot import Pilot
 
 from openmaas_tui.core.sessions.conversation import Session, SessionMessage
 from openmaas_tui.core.types import FinishReason, Role, Usage
-from openmaas_tui.loopback.replay import ReplayServer
-from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.session_dialogs import ConfirmDialog
 from openmaas_tui.ui.widgets.answer import AnswerView
@@ -19,6 +17,8 @@ from openmaas_tui.ui.widgets.chat_pane import HISTORY_BATCH, EarlierMessages, re
 from openmaas_tui.ui.widgets.message_view import FinishedAnswer, UserMessage, record_line
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.session_list import SessionList
+from tests.support.replay import ReplayServer
+from tests.support.synth import openai_stream_reply
 from tests.support.ui import ask, replay_playground, settle, status_text
 
 SIZE = (160, 50)

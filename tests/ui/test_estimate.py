@@ -14,12 +14,12 @@ from openmaas_tui.core.models import catalog
 from openmaas_tui.core.money import format_usd
 from openmaas_tui.core.tokens.count import count_messages
 from openmaas_tui.core.types import Message
-from openmaas_tui.loopback.replay import ReplayServer
-from openmaas_tui.loopback.server import Reply
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.error_view import ErrorView
 from openmaas_tui.ui.widgets.estimate_line import EstimateLine, LimitScreen
 from openmaas_tui.ui.widgets.prompt import PromptArea
+from tests.support.replay import ReplayServer
+from tests.support.server import Reply
 from tests.support.ui import ask, notes, playground, settled_estimate, use_fast_demo
 
 SIZE = (160, 50)

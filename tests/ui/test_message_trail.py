@@ -7,10 +7,10 @@ the trail says what happened and not which node handled it.
 
 from __future__ import annotations
 
-from openmaas_tui.loopback.replay import ReplayServer
-from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.prompt import PromptArea
+from tests.support.replay import ReplayServer
+from tests.support.synth import openai_stream_reply
 from tests.support.ui import (
     MessageTrail,
     ask,

@@ -15,14 +15,14 @@ from textual.pilot import Pilot
 from openmaas_tui.core.exchange.durations import forget_durations
 from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.types import ResponseFormat
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
-from openmaas_tui.loopback.server import Reply
-from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.answer_parts import JsonMarker
 from openmaas_tui.ui.widgets.params_panel import Params
 from tests.replay_helpers import fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.server import Reply
+from tests.support.synth import openai_stream_reply
 from tests.support.ui import ask, palette_hits, replay_playground, settle, wait_until
 
 SIZE = (120, 40)

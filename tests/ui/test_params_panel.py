@@ -15,10 +15,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, TextArea
 
 from openmaas_tui.core.sessions.params_state import ModelChoices, read_fields
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.services import open_services
 from openmaas_tui.ui.widgets.params_panel import Params, ParamsPanel
 from tests.replay_helpers import fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.ui import settle
 
 

@@ -9,14 +9,14 @@ from rich.text import Text
 from textual.widgets import ContentSwitcher
 
 from openmaas_tui.cli.main import build_app
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
-from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.chat_pane import ChatPane, Welcome
 from openmaas_tui.ui.widgets.error_view import ErrorView
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.session_list import SessionList
 from tests.replay_helpers import expected, fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.synth import openai_stream_reply
 from tests.support.ui import (
     listed_items,
     notes,

@@ -1,9 +1,11 @@
-"""Settings from ``config.toml``: default model, timeouts and custom OpenAI-compatible endpoints.
+"""Settings from ``config.toml``: default model, timeouts, the playground's theme and custom
+OpenAI-compatible endpoints.
 
 Example::
 
     default_model = "gpt-4o-mini"
     read_timeout_s = 120
+    theme = "nord"                 # a Textual theme: ctrl+p "Change theme" lists them
 
     [endpoints.lmstudio]
     base_url = "http://localhost:1234/v1"
@@ -52,6 +54,9 @@ class Settings:
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 120.0
     demo_tokens_per_s: float = 60.0
+    theme: str | None = None
+    """The playground's Textual theme (``nord``, ``textual-light``, ...), or None for Textual's
+    default. Only its type is checked here; the app refuses a name it does not know."""
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
 
 
@@ -109,6 +114,9 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Settings:
     default_model = data.get("default_model", "demo")
     if not isinstance(default_model, str) or not default_model:
         raise _invalid(path, _line_of(text, r"^\s*default_model\s*="), "default_model: a string")
+    theme = data.get("theme")
+    if theme is not None and (not isinstance(theme, str) or not theme.strip()):
+        raise _invalid(path, _line_of(text, r"^\s*theme\s*="), "theme: a theme's name")
     endpoints: dict[str, Endpoint] = {}
     raw_endpoints = data.get("endpoints", {})
     if not isinstance(raw_endpoints, dict):
@@ -136,5 +144,6 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Settings:
         connect_timeout_s=_number(path, text, data, "connect_timeout_s", 10.0),
         read_timeout_s=_number(path, text, data, "read_timeout_s", 120.0),
         demo_tokens_per_s=_number(path, text, data, "demo_tokens_per_s", 60.0),
+        theme=theme.strip() if theme is not None else None,
         endpoints=endpoints,
     )
