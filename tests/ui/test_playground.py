@@ -67,8 +67,8 @@ async def test_welcome_then_the_demo_answers(isolated_home: Path) -> None:
         assert "| Algorithm |" in answer
         assert app.query_one("#prompt", PromptArea).text == ""
         assert "demo (offline)" in _status(app) and "$0" in _status(app)
-        assert app.current.title == "show me a table"
-        assert [m.text for m in app.current.messages][1] == answer
+        assert app.playground.current.title == "show me a table"
+        assert [m.text for m in app.playground.current.messages][1] == answer
 
 
 PROVIDER_STREAMS = [
@@ -92,7 +92,7 @@ async def test_a_recorded_stream_of_each_provider_appears_with_its_usage(
         view = app.query_one(AnswerView)
         assert view.meter.completion().text == want["text"]
         assert not view.stopped
-        totals = app.current.totals
+        totals = app.playground.current.totals
         assert totals.output_tokens == want["usage"]["output_tokens"]
         assert f"{totals.output_tokens:,} out" in _status(app)
         assert server.last is not None and b'"hi"' in server.last.body
@@ -116,8 +116,8 @@ async def test_escape_stops_the_stream_and_keeps_the_partial(server: ReplayServe
         assert view.stopped and view.meter.finished_at is not None
         assert partial.startswith("word0 word1 word2 word3 ")
         assert len(partial) < len("".join(pieces))
-        assert app.current.messages[-1].text == partial
-        totals = app.current.totals
+        assert app.playground.current.messages[-1].text == partial
+        totals = app.playground.current.totals
         assert totals.estimated and totals.output_tokens > 0 and totals.cost_known
         assert f"≈{totals.output_tokens:,} out" in _status(app)
 
@@ -133,7 +133,7 @@ async def test_a_missing_key_is_shown_inline_and_the_prompt_is_kept(
         shown = str(errors[0].render())
         assert "MISSING_KEY" in shown and "openmaas keys set anthropic" in shown
         assert app.query_one("#prompt", PromptArea).text == "hello"
-        assert app.current.messages == []
+        assert app.playground.current.messages == []
 
 
 async def test_a_long_answer_keeps_the_view_pinned_to_the_end(server: ReplayServer) -> None:
@@ -143,7 +143,7 @@ async def test_a_long_answer_keeps_the_view_pinned_to_the_end(server: ReplayServ
     async with app.run_test(size=SIZE) as pilot:
         await _ask(pilot, "long")
         await _settle(app, pilot)
-        pane = app.pane()
+        pane = app.playground.pane()
         assert pane.max_scroll_y > 100
         assert pane.scroll_y == pane.max_scroll_y
         last = app.query_one(AnswerView).region
@@ -158,22 +158,24 @@ async def test_sessions_new_switch_and_delete(isolated_home: Path) -> None:
         await _settle(app, pilot)
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert len(app.sessions) == 2 and app.current.messages == []
+        assert len(app.playground.sessions) == 2 and app.playground.current.messages == []
         await _ask(pilot, "second chat")
         await _settle(app, pilot)
-        assert [s.title for s in app.sessions] == ["first chat", "second chat"]
+        assert [s.title for s in app.playground.sessions] == ["first chat", "second chat"]
         await pilot.press("ctrl+s")
         listing = app.query_one(SessionList)
         assert app.focused is listing
         assert listing.index == 0  # newest first: the current "second chat"
         await pilot.press("down", "enter")
         await pilot.pause()
-        assert app.current.title == "first chat"
-        assert app.query_one("#chats", ContentSwitcher).current == f"chat-{app.current.id}"
+        assert app.playground.current.title == "first chat"
+        assert (
+            app.query_one("#chats", ContentSwitcher).current == f"chat-{app.playground.current.id}"
+        )
         assert isinstance(app.focused, PromptArea)
         await pilot.press("ctrl+s", "d", "y")  # delete asks first
         await pilot.pause()
-        assert [s.title for s in app.sessions] == ["second chat"]
+        assert [s.title for s in app.playground.sessions] == ["second chat"]
         assert len(app.query(ChatPane)) == 1
 
 
@@ -242,7 +244,7 @@ async def test_the_sidebar_and_status_line_add_up_the_session(server: ReplayServ
         await _settle(app, pilot)
         await _ask(pilot, "two more")
         await _settle(app, pilot)
-        totals = app.current.totals
+        totals = app.playground.current.totals
         assert (totals.input_tokens, totals.output_tokens) == (34, 20)
         status = _status(app)
         assert "session: 34 in / 20 out · $0.0004" in status
@@ -270,7 +272,7 @@ async def test_a_refused_request_adds_nothing_to_the_session(server: ReplayServe
         await _settle(app, pilot)
         view = app.query_one(AnswerView)
         assert view.error is not None and view.error.code == "AUTH_FAILED"
-        totals = app.current.totals
+        totals = app.playground.current.totals
         assert (totals.input_tokens, totals.output_tokens, totals.cost_known) == (0, 0, True)
         assert "session: 0 in / 0 out · $0" in _status(app)
 
@@ -283,7 +285,7 @@ async def test_scrolling_up_stops_following_and_sending_follows_again(
     app = _playground(["--provider", "openai", "--base-url", server.url, "-m", "gpt-4o-mini"])
     async with app.run_test(size=SIZE) as pilot:
         await _ask(pilot, "long")
-        pane = app.pane()
+        pane = app.playground.pane()
         view = app.query_one(AnswerView)
         while pane.max_scroll_y < 50:
             await pilot.pause(0.02)

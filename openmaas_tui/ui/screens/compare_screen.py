@@ -18,14 +18,15 @@ directory.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message as TMessage
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
@@ -40,11 +41,12 @@ from openmaas_tui.core.compare.run import (
 )
 from openmaas_tui.core.history.compare_runs import save_in_history
 from openmaas_tui.core.sessions.params_state import DEMO_LABEL, FIELD_BY_NAME, read_fields
-from openmaas_tui.core.types import Message
+from openmaas_tui.core.types import Message, Usage
 from openmaas_tui.services import Services
 from openmaas_tui.ui.widgets.compare_column import CompareColumn
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.summary_table import CompareSummary
+from openmaas_tui.ui.workers import WorkerOwner
 
 _PLACEHOLDERS = {"temperature": "temp 0–2", "top_p": "top_p 0–1", "max_tokens": "max tokens"}
 FIELDS = tuple(FIELD_BY_NAME[name] for name in _PLACEHOLDERS)
@@ -56,7 +58,7 @@ take turns, evenly spread over this interval: rendered together, eight columns' 
 painting fall into one frame and hold the event loop for that long."""
 
 
-class CompareScreen(Screen[None]):
+class CompareScreen(WorkerOwner, Screen[None]):
     """Race several models on one prompt (see the module docstring).
 
     Args:
@@ -77,6 +79,29 @@ class CompareScreen(Screen[None]):
         Binding("ctrl+e", "export", "Export", id="compare.export"),
         Binding("ctrl+l", "focus_model", "Model", id="compare.model"),
     ]
+
+    @dataclass
+    class ChatContinued(TMessage):
+        """The person chose to carry on with one target's answer as a chat (the app opens
+        it in the playground).
+
+        Attributes:
+            model_spec: the target's model, as the playground's picker names it.
+            prompt: the prompt the target answered.
+            answer_text: its answer.
+            usage: the answer's token counts, or None when unknown.
+            cost_usd: what the answer cost in USD, or None when unknown.
+            estimated: whether the counts (and the cost) are local estimates.
+            context: the conversation sent before the prompt.
+        """
+
+        model_spec: str
+        prompt: str
+        answer_text: str
+        usage: Usage | None
+        cost_usd: float | None
+        estimated: bool
+        context: tuple[Message, ...]
 
     def __init__(
         self,
@@ -321,10 +346,21 @@ class CompareScreen(Screen[None]):
         column = self._column_of(lane)
         if column is not None and self.run is not None:
             span = max(x.meter.duration_ms for x in self.run.lanes) / 1000
-            self.run_worker(column.ended(lane, span), group="compare-render", exit_on_error=False)
+            self.run_worker(
+                column.ended(lane, span),
+                group="compare-render",
+                exit_on_error=False,
+                description="draw a target's end",
+            )
         if self.run is not None and self.run.finished:  # saved again (same id) after a rerun
             saving = save_in_history(self.services.history, run_json(self.run), self.run.id)
-            self.run_worker(saving, group="compare-save", exit_on_error=False)
+            self.run_worker(
+                saving,
+                group="compare-save",
+                exclusive=True,
+                exit_on_error=False,
+                description="save the compare run in the history",
+            )
 
     # -- summary --------------------------------------------------------------------------
 
@@ -396,7 +432,7 @@ class CompareScreen(Screen[None]):
             run.rerun(index)
             self._start_timer()
         elif event.action == "continue":
-            await self.continue_with(run.lanes[index])
+            self.continue_with(run.lanes[index])
 
     async def _remove(self, column: CompareColumn) -> None:
         if self.run is not None and self.run.running:
@@ -410,27 +446,19 @@ class CompareScreen(Screen[None]):
             other.renumber(number)
         self._update_hint()
 
-    async def continue_with(self, lane: Lane) -> None:
-        """Turn ``lane`` into a chat session (the prompt and its answer) and go there."""
+    def continue_with(self, lane: Lane) -> None:
+        """Ask to turn ``lane`` into a chat session (the prompt and its answer) and go there:
+        posts :class:`ChatContinued`."""
         if self.run is None or not lane.text:
             self.notify("This target has no answer to continue with.", severity="warning")
             return
         usage, estimated = lane.usage()
         t = lane.target
         spec = f"{t.provider}/{t.spec}" if t.provider else t.spec
-        actions: Any = getattr(self.app, "session_actions", None)
-        if actions is None:
-            return
-        context = self.run.context
-        self.dismiss()
-        await actions.adopt(
-            spec,
-            self.run.prompt,
-            lane.text,
-            usage,
-            lane.cost_usd(),
-            estimated=estimated,
-            context=context,
+        run = self.run
+        cost = lane.cost_usd()
+        self.post_message(
+            self.ChatContinued(spec, run.prompt, lane.text, usage, cost, estimated, run.context)
         )
 
     def action_export(self) -> None:

@@ -10,9 +10,8 @@ parameter. The border's subtitle sums up what is set, so the values stay in sigh
 
 :attr:`ParamsPanel.params` reads back exactly what is shown; :meth:`ParamsPanel.errors` says
 which fields hold values no request may carry. :class:`Params`, the fields' parsing, range
-checks and steps and the picker's list live in :mod:`openmaas_tui.core.sessions.params_state`, free
-of
-Textual; ``Params`` is re-exported here.
+checks and steps and the picker's list live in :mod:`openmaas_tui.core.sessions.params_state`,
+free of Textual; ``Params`` is re-exported here.
 """
 
 from __future__ import annotations
@@ -47,6 +46,7 @@ from openmaas_tui.core.types import ResponseFormat
 from openmaas_tui.providers.discovery import discover_models
 from openmaas_tui.providers.registry import Providers
 from openmaas_tui.ui.widgets.param_inputs import CycleSelect, FieldTextArea, StepInput, Toggle
+from openmaas_tui.ui.workers import WorkerOwner
 
 __all__ = ["DEMO_LABEL", "Params", "ParamsPanel"]
 
@@ -55,13 +55,14 @@ _FORMATS = {"text": "text", "json_object": "JSON object", "json_schema": "JSON s
 _SCHEMA_HINT = '{"type": "object", "properties": {…}}'
 
 
-class ParamsPanel(VerticalScroll):
+class ParamsPanel(WorkerOwner, VerticalScroll):
     """The model picker and the request parameters, every field reachable from the keyboard.
 
     Args:
         model: the model selected at first; added to the picker when it is not in the
             catalog (a local model, or a model passed verbatim for ``--provider``).
-        providers: where to discover models; by default the app's ``services.providers``.
+        providers: where to discover models and which custom endpoints route; None for the
+            catalog alone.
         discover: whether to ask Ollama and the custom endpoints for their models on mount.
     """
 
@@ -177,7 +178,7 @@ class ParamsPanel(VerticalScroll):
 
     def on_mount(self) -> None:
         self._apply_capabilities()
-        if self._discover and self._find_providers() is not None:
+        if self._discover and self._providers is not None:
             self.discover()
 
     # ---- reading back ------------------------------------------------------------------
@@ -293,14 +294,18 @@ class ParamsPanel(VerticalScroll):
             note.add_class("-found")
         return added
 
-    @work(exclusive=True, group="params-discovery", exit_on_error=False, description="discover")
+    @work(
+        exclusive=True,
+        group="params-discovery",
+        exit_on_error=False,
+        description="discover models",
+    )
     async def discover(self) -> None:
         """Ask Ollama and the custom endpoints for their models and add them to the picker.
         A source that fails is only named in the note's tooltip."""
-        providers = self._find_providers()
-        if providers is None:
+        if self._providers is None:
             return
-        models, errors = await discover_models(providers)
+        models, errors = await discover_models(self._providers)
         self.add_models(models)
         if errors:
             self.query_one("#discovered", Static).tooltip = "\n".join(
@@ -436,17 +441,8 @@ class ParamsPanel(VerticalScroll):
             if self._takes(field.name)
         }
 
-    def _find_providers(self) -> Providers | None:
-        if self._providers is not None:
-            return self._providers
-        services = getattr(self.app, "services", None)
-        providers = getattr(services, "providers", None)
-        return providers if isinstance(providers, Providers) else None
-
     def _endpoints(self) -> dict[str, Endpoint]:
         providers = self._providers
-        if providers is None and self.is_attached:
-            providers = self._find_providers()
         return dict(providers.settings.endpoints) if providers is not None else {}
 
     def _refresh_options(self) -> None:
