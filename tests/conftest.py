@@ -1,37 +1,30 @@
 """Isolation for every test: its own OPENMAAS_HOME, an in-memory keyring, no provider keys from
-the environment, and no network beyond loopback."""
+the environment, no name lookups, and no connections beyond the loopback servers it started."""
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import keyring
 import pytest
 
+from openmaas_tui.core.models.provider_specs import SPECS
 from openmaas_tui.loopback.replay import ReplayServer
 from openmaas_tui.loopback.server import Reply
+from tests import network_guard
 from tests.memory_keyring import MemoryKeyring
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 _KEY_VARS = (
-    "OPENAI_API_KEY",
-    "ANTHROPIC_API_KEY",
-    "GEMINI_API_KEY",
-    "GOOGLE_API_KEY",
-    "GROQ_API_KEY",
-    "OPENROUTER_API_KEY",
-    "DEEPSEEK_API_KEY",
-    "MISTRAL_API_KEY",
-    "CEREBRAS_API_KEY",
-    "OLLAMA_HOST",
+    *(name for spec in SPECS.values() for name in spec.key_env),
+    *(spec.host_env for spec in SPECS.values() if spec.host_env),
     "OPENAI_BASE_URL",
     "ANTHROPIC_BASE_URL",
 )
+"""Every variable a provider spec reads (keys, ``OLLAMA_HOST``), and the SDKs' base URLs."""
 
 
 @pytest.fixture(autouse=True)
@@ -57,36 +50,30 @@ def memory_keyring(request: pytest.FixtureRequest) -> Iterator[MemoryKeyring | N
     keyring.set_keyring(previous)
 
 
-def _is_loopback(address: Any) -> bool:
-    if not isinstance(address, tuple):
-        return True  # unix sockets
-    host = address[0]
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+@pytest.fixture(scope="session", autouse=True)
+def listening_servers() -> Iterator[None]:
+    """Remember every server socket of the run: the guard lets tests reach only those."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        network_guard.record_listening(monkeypatch)
+        yield
 
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Refuse every connection that does not go to 127.0.0.0/8 or ::1."""
-    real_connect = socket.socket.connect
-    real_connect_ex = socket.socket.connect_ex
+    """Refuse every name lookup but localhost and loopback literals, and every connection but
+    those to a loopback port a server of this test listens on (see :mod:`tests.network_guard`)."""
+    network_guard.guard(monkeypatch)
 
-    def guarded_connect(self: socket.socket, address: Any) -> Any:
-        if not _is_loopback(address):
-            raise ConnectionRefusedError(f"tests may not reach {address!r}")
-        return real_connect(self, address)
 
-    def guarded_connect_ex(self: socket.socket, address: Any) -> Any:
-        if not _is_loopback(address):
-            raise ConnectionRefusedError(f"tests may not reach {address!r}")
-        return real_connect_ex(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
+@pytest.fixture(autouse=True)
+def ollama_nowhere(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Point OLLAMA_HOST at a loopback port this test holds and never listens on, so model
+    discovery fails at once whatever runs on 11434, in the test and in its child processes."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{held.getsockname()[1]}"
+        monkeypatch.setenv("OLLAMA_HOST", url)
+        yield url
 
 
 @pytest.fixture

@@ -18,14 +18,13 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 
 CHILD = """
 import asyncio, sys
-from openmaas_tui.cli.main import build_app
+from tests.support.ui import playground, submit
 
 async def main() -> None:
-    argv = ["--no-keyring", "--provider", "openai", "--base-url", sys.argv[1], "-m", "synthetic"]
-    app = build_app(argv)
+    app = playground(["--provider", "openai", "--base-url", sys.argv[1], "-m", "synthetic"])
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press(*"count slowly", "enter")
-        await asyncio.sleep(120)
+        await submit(pilot, "count slowly")
+        await asyncio.sleep(120)  # until killed
 
 asyncio.run(main())
 """

@@ -10,6 +10,7 @@ import pytest
 from openmaas_tui.cli.ask import run_ask
 from openmaas_tui.cli.main import build_parser
 from openmaas_tui.core.history.records import MessageState
+from openmaas_tui.core.history.store import Store
 from openmaas_tui.loopback.replay import ReplayServer
 from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.services import open_services
@@ -33,8 +34,8 @@ async def test_a_cancelled_ask_is_recorded_as_stopped(
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    [session] = await store.list_sessions()
-    user, answer = await store.messages(session.id)
+    [session] = await store.call(Store.list_sessions)
+    user, answer = await store.call(Store.messages, session.id)
     assert user.content == "go"
     assert answer.state is MessageState.STOPPED
     assert answer.content.startswith("w0 w1 w2 w3 w4 w5 ")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from openmaas_tui.core.errors import ErrorCode
 from openmaas_tui.core.history.async_store import AsyncStore
+from openmaas_tui.core.history.store import Store
 from openmaas_tui.services import open_services
 
 
@@ -16,10 +17,10 @@ async def test_history_is_opened_once_under_openmaas_home(isolated_home: Path) -
     first, second = await asyncio.gather(services.history(), services.history())
     assert first is second
     assert first.path == isolated_home / "data" / "history.db" and first.problem is None
-    await first.create_session(title="kept")
+    await first.call(Store.create_session, title="kept")
     await services.aclose()
     again = open_services(use_keyring=False)
-    assert [s.title for s in await (await again.history()).list_sessions()] == ["kept"]
+    assert [s.title for s in await (await again.history()).call(Store.list_sessions)] == ["kept"]
     await again.aclose()
 
 

@@ -15,6 +15,7 @@ from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.exchange.meter import StreamMeter
 from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.history.records import MessageState, request_params
+from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.pricing import prices as pricing
 from openmaas_tui.core.types import ChatRequest, ReasoningDelta, Role, StreamEvent, TextDelta
 from openmaas_tui.services import Services
@@ -55,9 +56,17 @@ class AskLog:
             return None
         params = request_params(request)
         try:
-            session = await store.create_session(provider=provider, model=model, params=params)
-            await store.add_message(
-                session.id, Role.USER, prompt, provider=provider, model=model, params=params
+            session = await store.call(
+                Store.create_session, provider=provider, model=model, params=params
+            )
+            await store.call(
+                Store.add_message,
+                session.id,
+                Role.USER,
+                prompt,
+                provider=provider,
+                model=model,
+                params=params,
             )
             recorder = await StreamRecorder.start(
                 store, session.id, provider=provider, model=model, params=params

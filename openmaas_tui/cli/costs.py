@@ -17,8 +17,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from openmaas_tui.core.history.cost_report import DEFAULT_DAYS, CostReport, CostTotals, cost_report
+from openmaas_tui.core.history.cost_report import DEFAULT_DAYS, CostReport, cost_report
 from openmaas_tui.core.history.store import Store
+from openmaas_tui.core.totals import Totals
 
 
 def today() -> date:
@@ -38,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def totals_json(t: CostTotals) -> dict[str, Any]:
+def totals_json(t: Totals) -> dict[str, Any]:
     """``t`` for ``--json``: ``cost_usd`` is the sum of the known costs (USD);
     ``unknown_price_answers`` the answers it leaves out because their price is unknown."""
     return {
@@ -79,7 +80,7 @@ def _columns(wide: bool) -> tuple[str, ...]:
     return ("cost", "unpriced", "answers", "in", "out")
 
 
-def _cells(t: CostTotals, wide: bool) -> list[str]:
+def _cells(t: Totals, wide: bool) -> list[str]:
     counts = {
         "unpriced": t.unknown,
         "answers": t.answers,

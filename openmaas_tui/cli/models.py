@@ -8,14 +8,18 @@ from rich.console import Console
 from rich.table import Table
 
 from openmaas_tui.core.models.catalog import CATALOG
+from openmaas_tui.core.models.provider_specs import SPECS, Discovery
 from openmaas_tui.providers.discovery import discover_models
 from openmaas_tui.services import Services
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``openmaas models``."""
+    local = [s.label for s in SPECS.values() if s.discovery is Discovery.AUTOMATIC]
     parser.add_argument(
-        "--discover", action="store_true", help="also ask Ollama and custom endpoints"
+        "--discover",
+        action="store_true",
+        help=f"also ask {' and '.join([*local, 'custom endpoints'])}",
     )
 
 

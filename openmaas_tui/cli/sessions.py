@@ -59,7 +59,7 @@ def session_summary(session: StoredSession) -> dict[str, Any]:
         "updated_at": session.updated_at,
         "provider": session.provider,
         "model": session.model,
-        "messages": t.message_count,
+        "messages": session.message_count,
         "input_tokens": t.input_tokens,
         "output_tokens": t.output_tokens,
         "cost_usd": t.cost_usd if t.cost_known else None,
@@ -86,7 +86,7 @@ def _list(store: Store, args: argparse.Namespace, console: Console) -> int:
             utc_text(s.updated_at),
             escape(s.title),
             escape(model),
-            str(s.totals.message_count),
+            str(s.message_count),
             s.totals.cost_text,
         )
     console.print(table)

@@ -49,6 +49,19 @@ class Adapter(Protocol):
         ...
 
 
+class TokenCounter(Protocol):
+    """A provider's own count of a request's input tokens before it is sent (specs with
+    :attr:`~openmaas_tui.core.models.provider_specs.TokenCounting.PROVIDER`)."""
+
+    async def count_tokens(self, request: ChatRequest, key: str | None) -> int:
+        """The provider's estimate of ``request``'s input tokens. Raises OpenMaaSError."""
+        ...
+
+
+class CountingAdapter(Adapter, TokenCounter, Protocol):
+    """An adapter whose protocol has a token-counting endpoint (Anthropic, Gemini)."""
+
+
 def missing_key(provider: str) -> OpenMaaSError:
     """The MISSING_KEY error for ``provider``, with the fix-it hint."""
     return OpenMaaSError(

@@ -1,11 +1,11 @@
 """Which models the local server and the custom endpoints offer, asked all at once.
 
 The catalog (:data:`~openmaas_tui.core.models.catalog.CATALOG`) knows the hosted models; what a
-local
-Ollama has pulled, or what an LM Studio / vLLM / llama.cpp endpoint serves, is only known by
-asking it. :func:`discover_models` asks every such source concurrently, each within a short
-time limit, so a server that is not running costs little, and one failing source never hides
-the others.
+local Ollama has pulled, or what an LM Studio / vLLM / llama.cpp endpoint serves, is only known
+by asking it. The sources are the providers whose spec says so
+(:attr:`~openmaas_tui.core.models.provider_specs.Discovery.AUTOMATIC`: Ollama, every custom
+endpoint). :func:`discover_models` asks them all concurrently, each within a short time limit,
+so a server that is not running costs little, and one failing source never hides the others.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import asyncio
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo
+from openmaas_tui.core.models.provider_specs import Discovery
 from openmaas_tui.providers.registry import Providers
 
 DISCOVERY_TIMEOUT_S = 2.5
@@ -23,10 +24,10 @@ DISCOVERY_TIMEOUT_S = 2.5
 async def discover_models(
     providers: Providers, *, timeout_s: float = DISCOVERY_TIMEOUT_S
 ) -> tuple[list[ModelInfo], list[OpenMaaSError]]:
-    """Ask Ollama and every configured endpoint for its models, concurrently.
+    """Ask every provider whose spec discovers its models automatically, concurrently.
 
-    Ollama is reached where ``OLLAMA_HOST`` says (default ``http://localhost:11434``), through
-    ``GET /api/tags``; each ``[endpoints.NAME]`` of ``config.toml`` through ``GET
+    Those are Ollama, reached where ``OLLAMA_HOST`` says (default ``http://localhost:11434``),
+    through ``GET /api/tags``, and each ``[endpoints.NAME]`` of ``config.toml`` through ``GET
     {base_url}/models`` with its own key, if it has one.
 
     Args:
@@ -34,8 +35,9 @@ async def discover_models(
         timeout_s: the most seconds one source may take (connecting included).
 
     Returns:
-        ``(models, errors)``. ``models`` lists what the sources answered, Ollama's first, then
-        each endpoint's in the order of ``config.toml``; each :class:`ModelInfo` has the
+        ``(models, errors)``. ``models`` lists what the sources answered in the order of
+        :meth:`Providers.specs` (Ollama's first, then each endpoint's in the order of
+        ``config.toml``); each :class:`ModelInfo` has the
         source's name as ``provider`` (its ``ref`` is ``ollama/llama3.2:latest`` or
         ``NAME/model``, a spec :meth:`Providers.target` routes). ``errors`` holds one
         :class:`OpenMaaSError` per source that failed, its ``provider`` set to the source's
@@ -43,7 +45,7 @@ async def discover_models(
         did not answer within ``timeout_s``, AUTH_FAILED, PROVIDER_UNAVAILABLE or
         STREAM_PARSING_FAILED from its answer. Nothing is raised.
     """
-    sources = ["ollama", *providers.settings.endpoints]
+    sources = [s.id for s in providers.specs() if s.discovery is Discovery.AUTOMATIC]
     results = await asyncio.gather(*(_ask(providers, name, timeout_s) for name in sources))
     models: list[ModelInfo] = []
     errors: list[OpenMaaSError] = []

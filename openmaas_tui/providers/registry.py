@@ -1,9 +1,11 @@
 """From a model name to a ready adapter: routing, base URL, key and capabilities in one place.
 
 ``Providers`` is what the CLI and the UI hold: given ``gpt-4o`` or ``ollama/llama3.2`` (and
-optionally an explicit provider and base URL) it picks the adapter for the provider's wire
-protocol, the URL, and the key, and refuses with MISSING_KEY before anything is sent when a
-provider needs a key and has none. The offline demo server is started on first use.
+optionally an explicit provider and base URL) it reads the provider's spec
+(:mod:`~openmaas_tui.core.models.provider_specs`; a custom endpoint's comes from settings) and
+builds the adapter for its wire protocol (:mod:`.protocols`) with the URL and the key, refusing
+with MISSING_KEY before anything is sent when the spec requires a key and there is none. The
+offline demo server is started on first use.
 """
 
 from __future__ import annotations
@@ -19,39 +21,21 @@ import httpx
 from openmaas_tui.core.config.settings import Settings
 from openmaas_tui.core.credentials.keys import KeyStore
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.models.catalog import (
-    DEFAULT_MODELS,
-    PROVIDERS,
-    ModelInfo,
-    Route,
-    applicable,
-    model_info,
-    route,
+from openmaas_tui.core.models.catalog import ModelInfo, Route, applicable, model_info, route
+from openmaas_tui.core.models.provider_specs import (
+    SPECS,
+    Discovery,
+    ProviderSpec,
+    TokenCounting,
+    endpoint_spec,
 )
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
-from openmaas_tui.providers.base import Adapter, missing_key
+from openmaas_tui.providers.base import Adapter, TokenCounter, missing_key
+from openmaas_tui.providers.hosts import url_from_host
+from openmaas_tui.providers.protocols import make_adapter, make_counting_adapter
 
 if TYPE_CHECKING:
     from openmaas_tui.demo.server import DemoServer
-
-
-def make_adapter(wire: str, client: httpx.AsyncClient, provider: str, base_url: str) -> Adapter:
-    """The adapter for a wire protocol (``openai``, ``anthropic``, ``gemini``, ``ollama``)."""
-    if wire == "anthropic":
-        from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
-
-        return AnthropicAdapter(client, provider=provider, base_url=base_url)
-    if wire == "gemini":
-        from openmaas_tui.providers.gemini.adapter import GeminiAdapter
-
-        return GeminiAdapter(client, provider=provider, base_url=base_url)
-    if wire == "ollama":
-        from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
-
-        return OllamaChatAdapter(client, provider=provider, base_url=base_url)
-    from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
-
-    return OpenAIChatAdapter(client, provider=provider, base_url=base_url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +48,9 @@ class Target:
         base_url: where requests go.
         adapter: the adapter for the provider's protocol.
         key: the key sent (only in a header), or None.
+        counter: the provider's own token count when its spec has one
+            (:attr:`~openmaas_tui.core.models.provider_specs.TokenCounting.PROVIDER`), else
+            None.
     """
 
     route: Route
@@ -71,6 +58,7 @@ class Target:
     base_url: str
     adapter: Adapter
     key: str | None = None
+    counter: TokenCounter | None = None
 
     @property
     def label(self) -> str:
@@ -94,6 +82,27 @@ class Target:
     async def complete(self, request: ChatRequest) -> Completion:
         """Ask without streaming. Raises OpenMaaSError."""
         return await self.adapter.complete(request, self.key)
+
+    @property
+    def counts_tokens(self) -> bool:
+        """Whether the provider can count a request's input tokens before it is sent."""
+        return self.counter is not None
+
+    async def count_tokens(self, request: ChatRequest) -> int:
+        """The provider's count of ``request``'s (prepared) input tokens.
+
+        Raises:
+            OpenMaaSError: INVALID_REQUEST when the provider has no count (see
+                :attr:`counts_tokens`); from the provider otherwise.
+        """
+        if self.counter is None:
+            raise OpenMaaSError(
+                ErrorCode.INVALID_REQUEST,
+                f"{self.label} has no token-counting endpoint",
+                provider=self.route.provider,
+                hint="the local estimate (≈) is all there is",
+            )
+        return await self.counter.count_tokens(request, self.key)
 
 
 class Providers:
@@ -120,14 +129,37 @@ class Providers:
         self._environ = os.environ if environ is None else environ
         self._demo: DemoServer | None = None
 
+    def specs(self) -> list[ProviderSpec]:
+        """Every provider's spec: built-ins, then custom endpoints."""
+        return [self.spec(name) for name in self.names()]
+
     def names(self) -> list[str]:
         """Every provider name: built-ins, then custom endpoints."""
-        return [*PROVIDERS, *(n for n in self.settings.endpoints if n not in PROVIDERS)]
+        return [*SPECS, *(n for n in self.settings.endpoints if n not in SPECS)]
+
+    def spec(self, name: str) -> ProviderSpec:
+        """The spec of provider ``name``: a custom endpoint's (from settings), else a
+        built-in's.
+
+        Raises:
+            OpenMaaSError: INVALID_REQUEST for an unknown name.
+        """
+        endpoint = self.settings.endpoints.get(name)
+        if endpoint is not None:
+            return endpoint_spec(endpoint)
+        spec = SPECS.get(name)
+        if spec is None:
+            raise OpenMaaSError(
+                ErrorCode.INVALID_REQUEST,
+                f"unknown provider {name!r}",
+                hint="use one of: " + ", ".join(self.names()),
+            )
+        return spec
 
     def model_for(self, spec: str | None, provider: str | None) -> str:
         """The model to use when ``spec`` may be missing: ``spec`` itself; else, with a
         provider named, the settings' ``default_model`` when it belongs to that provider, or the
-        provider's usual default (:data:`DEFAULT_MODELS`); else the settings' default.
+        provider spec's ``default_model``; else the settings' default.
 
         Raises:
             OpenMaaSError: INVALID_MODEL for a custom endpoint named without a model.
@@ -143,8 +175,9 @@ class Providers:
             routed = None
         if routed is not None and routed.provider == provider:
             return routed.model
-        if provider in DEFAULT_MODELS:
-            return DEFAULT_MODELS[provider]
+        built_in = SPECS.get(provider) if provider not in self.settings.endpoints else None
+        if built_in is not None and built_in.default_model is not None:
+            return built_in.default_model
         raise OpenMaaSError(
             ErrorCode.INVALID_MODEL,
             f"no model named for {provider}",
@@ -161,14 +194,11 @@ class Providers:
             self._demo = demo
         return self._demo.base_url
 
-    def _default_url(self, provider: str) -> str:
-        if provider in self.settings.endpoints:
-            return self.settings.endpoints[provider].base_url
-        if provider == "ollama":
-            from openmaas_tui.providers.ollama.adapter import ollama_base_url
-
-            return ollama_base_url(self._environ)
-        return PROVIDERS[provider].base_url
+    def _default_url(self, spec: ProviderSpec) -> str:
+        """The spec's endpoint, moved by its ``host_env`` when that is set."""
+        if spec.host_env is None:
+            return spec.base_url
+        return url_from_host(self._environ.get(spec.host_env, ""), spec.base_url)
 
     async def target(
         self, spec: str, *, provider: str | None = None, base_url: str | None = None
@@ -186,27 +216,40 @@ class Providers:
                 provider needs a key and has none.
         """
         r = route(spec, provider, self.settings.endpoints)
-        wire = "openai" if r.provider in self.settings.endpoints else PROVIDERS[r.provider].wire
+        found = self.spec(r.provider)
         if r.provider == "demo" and base_url is None:
             url = await self._demo_url()
         else:
-            url = (base_url or self._default_url(r.provider)).rstrip("/")
+            url = (base_url or self._default_url(found)).rstrip("/")
         # The keyring blocks (D-Bus on Linux): ask it from a thread, never on the event loop.
         key = await asyncio.to_thread(self.keys.get, r.provider) if r.provider != "demo" else None
-        info = PROVIDERS.get(r.provider)
-        if key is None and base_url is None and info is not None and info.needs_key:
+        if key is None and base_url is None and found.credential.requires_key:
             raise missing_key(r.provider)
-        adapter = make_adapter(wire, self.client, r.provider, url)
-        return Target(r, model_info(r), url, adapter, key)
+        adapter: Adapter
+        counter: TokenCounter | None = None
+        if found.token_count is TokenCounting.PROVIDER:
+            adapter = counter = make_counting_adapter(found.protocol, self.client, r.provider, url)
+        else:
+            adapter = make_adapter(found.protocol, self.client, r.provider, url)
+        return Target(r, model_info(r), url, adapter, key, counter)
 
     async def list_models(self, provider: str) -> list[ModelInfo]:
         """The models ``provider`` (or a custom endpoint) lists, asked with the key in force: a
         cheap call that also tests the key.
 
         Raises:
-            OpenMaaSError: MISSING_KEY before anything is sent; AUTH_FAILED and the other
+            OpenMaaSError: INVALID_REQUEST for a provider whose spec lists no models
+                (:attr:`~openmaas_tui.core.models.provider_specs.Discovery.NONE`) or an
+                unknown one; MISSING_KEY before anything is sent; AUTH_FAILED and the other
                 HTTP and transport codes from the provider.
         """
+        if self.spec(provider).discovery is Discovery.NONE:
+            raise OpenMaaSError(
+                ErrorCode.INVALID_REQUEST,
+                f"{provider} lists no models",
+                provider=provider,
+                hint="`openmaas models` shows the ones it has",
+            )
         target = await self.target(f"{provider}/-")
         return await target.adapter.list_models(target.key)
 
@@ -215,3 +258,6 @@ class Providers:
         if self._demo is not None:
             await self._demo.stop()
             self._demo = None
+
+
+__all__ = ["Providers", "Target", "make_adapter"]

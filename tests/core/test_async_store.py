@@ -7,7 +7,9 @@ import asyncio
 import threading
 from pathlib import Path
 
-from openmaas_tui.core.errors import ErrorCode
+import pytest
+
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.history.records import MessageState
@@ -22,10 +24,50 @@ async def test_every_call_runs_on_one_worker_thread(tmp_path: Path) -> None:
         await store.call(lambda _s: threading.get_ident()),
     }
     assert len(threads) == 1 and threading.get_ident() not in threads
-    session = await store.create_session(model="demo")
-    await store.add_message(session.id, Role.USER, "hello")
-    assert [s.title for s in await store.list_sessions()] == ["hello"]
-    assert await store.count_messages(session.id) == 1
+    session = await store.call(Store.create_session, model="demo")
+    await store.call(Store.add_message, session.id, Role.USER, "hello")
+    assert [s.title for s in await store.call(Store.list_sessions)] == ["hello"]
+    assert await store.call(Store.count_messages, session.id) == 1
+    await store.aclose()
+
+
+async def test_calls_run_in_the_order_they_were_made_on_one_thread(tmp_path: Path) -> None:
+    store = await AsyncStore.open(tmp_path / "history.db")
+    session = await store.call(Store.create_session)
+    seen: list[tuple[int, int]] = []
+
+    def add(s: Store, i: int) -> int:
+        seen.append((i, threading.get_ident()))
+        return s.add_message(session.id, Role.USER, f"message {i}")
+
+    ids = await asyncio.gather(*(store.call(add, i) for i in range(20)))
+    assert [i for i, _ in seen] == list(range(20))
+    assert len({thread for _, thread in seen}) == 1
+    messages = await store.call(Store.messages, session.id)
+    assert [m.content for m in messages] == [f"message {i}" for i in range(20)]
+    assert [m.id for m in messages] == ids
+    await store.aclose()
+
+
+async def test_an_error_on_the_worker_comes_back_as_the_same_error(tmp_path: Path) -> None:
+    store = await AsyncStore.open(tmp_path / "history.db")
+    raised = OpenMaaSError(ErrorCode.RATE_LIMITED, "from the worker")
+
+    def fail(_s: Store) -> None:
+        raise raised
+
+    with pytest.raises(OpenMaaSError) as caught:
+        await store.call(fail)
+    assert caught.value is raised
+    with pytest.raises(OpenMaaSError) as caught:
+        await store.call(Store.resolve_id, "nothing")
+    assert caught.value.code == ErrorCode.INVALID_REQUEST and "nothing" in caught.value.message
+    await store.call(lambda s: s.write(lambda conn: conn.execute("DROP TABLE messages")))
+    with pytest.raises(OpenMaaSError) as caught:
+        await store.call(Store.count_messages, "any")
+    assert caught.value.code == ErrorCode.STORAGE_FAILED and "history.db" in caught.value.message
+    after = await store.call(Store.create_session, title="after")  # the worker goes on
+    assert after.title == "after"
     await store.aclose()
 
 
@@ -36,8 +78,8 @@ async def test_open_or_memory_goes_on_in_memory_and_says_why(tmp_path: Path) -> 
     assert store.in_memory
     assert store.problem is not None and store.problem.code == ErrorCode.STORAGE_FAILED
     assert str(path) in store.problem.message
-    session = await store.create_session()
-    assert (await store.get_session(session.id)) is not None
+    session = await store.call(Store.create_session)
+    assert (await store.call(Store.get_session, session.id)) is not None
     await store.aclose()
     assert path.read_bytes() == b"not a database" * 100
 
@@ -73,7 +115,7 @@ async def _until(condition: object, timeout_s: float = 10.0) -> None:
 async def test_the_recorder_writes_the_first_delta_at_once_then_by_time(tmp_path: Path) -> None:
     path = tmp_path / "history.db"
     store = await AsyncStore.open(path)
-    session = await store.create_session()
+    session = await store.call(Store.create_session)
     recorder = await StreamRecorder.start(
         store, session.id, provider="demo", model="demo", interval_s=0.2
     )
@@ -88,7 +130,7 @@ async def test_the_recorder_writes_the_first_delta_at_once_then_by_time(tmp_path
     assert _stored(path, recorder.message_id) == ("Hello, world", "hmm", "streaming")
     await recorder.finish(usage=Usage(3, 4), cost_usd=0.0, finish_reason="stop", ttft_ms=5.0)
     recorder.append("ignored after finish")
-    message = await store.get_message(recorder.message_id)
+    message = await store.call(Store.get_message, recorder.message_id)
     assert message is not None
     assert (message.content, message.reasoning) == ("Hello, world", "hmm")
     assert message.state is MessageState.COMPLETE and message.usage == Usage(3, 4)
@@ -98,12 +140,12 @@ async def test_the_recorder_writes_the_first_delta_at_once_then_by_time(tmp_path
 
 async def test_flush_writes_now(tmp_path: Path) -> None:
     store = await AsyncStore.open(tmp_path / "history.db")
-    session = await store.create_session()
+    session = await store.call(Store.create_session)
     recorder = await StreamRecorder.start(store, session.id, provider=None, model=None)
     recorder.append("a")
     recorder.append("b")
     await recorder.flush()
-    message = await store.get_message(recorder.message_id)
+    message = await store.call(Store.get_message, recorder.message_id)
     assert message is not None and message.content == "ab"
     await recorder.finish(state=MessageState.STOPPED)
     await store.aclose()
@@ -111,7 +153,7 @@ async def test_flush_writes_now(tmp_path: Path) -> None:
 
 async def test_a_failed_background_write_is_kept_for_the_caller(tmp_path: Path) -> None:
     store = await AsyncStore.open(tmp_path / "history.db")
-    session = await store.create_session()
+    session = await store.call(Store.create_session)
     recorder = await StreamRecorder.start(store, session.id, provider=None, model=None)
     await store.call(Store.close)  # every later write fails
     recorder.append("text")

@@ -8,11 +8,11 @@ from openmaas_tui.core.sessions.conversation import (
     NEW_TITLE,
     Session,
     SessionMessage,
-    Totals,
     matches,
     search,
     title_from,
 )
+from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import Message, Role, Usage
 
 
@@ -43,14 +43,14 @@ def test_an_empty_answer_adds_no_message_but_a_partial_one_does() -> None:
 
 def test_totals_add_up_and_an_unknown_price_is_never_zero() -> None:
     totals = Totals()
-    totals.add(Usage(input_tokens=10, output_tokens=5), 0.001)
-    totals.add(Usage(input_tokens=3, output_tokens=None), 0.0005)
+    totals += Totals.of_answer(Usage(input_tokens=10, output_tokens=5), 0.001)
+    totals += Totals.of_answer(Usage(input_tokens=3, output_tokens=None), 0.0005)
     assert (totals.input_tokens, totals.output_tokens) == (13, 5)
     assert abs(totals.cost_usd - 0.0015) < 1e-12 and totals.cost_known
-    totals.add(Usage(input_tokens=1, output_tokens=1), None)
+    totals += Totals.of_answer(Usage(input_tokens=1, output_tokens=1), None)
     assert not totals.cost_known
     assert not totals.estimated
-    totals.add(Usage(), 0.0, estimated=True)
+    totals += Totals.of_answer(Usage(), 0.0, estimated=True)
     assert totals.estimated
 
 
@@ -61,11 +61,11 @@ def test_session_ids_are_unique() -> None:
 def test_the_total_cost_says_what_it_is() -> None:
     totals = Totals()
     assert totals.cost_text == "$0"
-    totals.add(Usage(input_tokens=10, output_tokens=5), 0.0042)
+    totals += Totals.of_answer(Usage(input_tokens=10, output_tokens=5), 0.0042)
     assert totals.cost_text == "$0.0042"
-    totals.add(Usage(input_tokens=1, output_tokens=1), 0.0, estimated=True)
+    totals += Totals.of_answer(Usage(input_tokens=1, output_tokens=1), 0.0, estimated=True)
     assert totals.cost_text == "≈$0.0042"
-    totals.add(Usage(input_tokens=1, output_tokens=1), None)
+    totals += Totals.of_answer(Usage(input_tokens=1, output_tokens=1), None)
     assert totals.cost_text == "price unknown"
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.history.cost_report import CostTotals, build_report, cost_report
+from openmaas_tui.core.history.cost_report import build_report, cost_report
 from openmaas_tui.core.history.store import Store
+from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import Usage
 from tests.cost_history import TODAY, SettableClock, add_answer, fixed_zone, local_ts, seed
 
@@ -38,7 +39,7 @@ def test_periods_sum_known_costs_and_count_unknown_prices_apart(seeded: Store) -
     assert (today.answers, today.priced, today.unknown) == (4, 2, 1)
     assert today.cost_usd == pytest.approx(0.75)
     assert today.estimated
-    assert today.cost_text == "≈$0.75 + 1 answer with unknown price"
+    assert today.breakdown_text == "≈$0.75 + 1 answer with unknown price"
     assert periods["Last 7 days"].cost_usd == pytest.approx(1.75)
     assert periods["Last 30 days"].cost_usd == pytest.approx(3.75)
     assert periods["All time"].cost_usd == pytest.approx(7.75)
@@ -68,7 +69,7 @@ def test_the_day_window_ends_today_oldest_first_with_empty_days(seeded: Store) -
             TODAY - timedelta(days=10): 2.0,
         }
     )
-    assert report.days[-2].totals == CostTotals()
+    assert report.days[-2].totals == Totals()
     assert len(cost_report(seeded, today=TODAY, days=7).days) == 7
 
 
@@ -82,10 +83,12 @@ def test_models_over_all_time_costliest_first(seeded: Store) -> None:
     gpt, claude, llama = (m.totals for m in models)
     assert (gpt.answers, gpt.estimated) == (4, False)
     assert gpt.cost_usd == pytest.approx(5.5)
-    assert gpt.cost_text == "$5.50"  # its empty failed answer costs nothing, and is not unknown
-    assert claude.cost_text == "≈$2.25"
+    assert (
+        gpt.breakdown_text == "$5.50"
+    )  # its empty failed answer costs nothing, and is not unknown
+    assert claude.breakdown_text == "≈$2.25"
     assert (llama.priced, llama.unknown) == (0, 1)
-    assert llama.cost_text == "price unknown (1 answer)"
+    assert llama.breakdown_text == "price unknown (1 answer)"
 
 
 def test_local_days_decide_which_day_an_answer_belongs_to(tmp_path: Path) -> None:
@@ -124,9 +127,9 @@ def test_an_empty_history_is_an_empty_report(tmp_path: Path) -> None:
     report = cost_report(store, today=TODAY, days=3)
     store.close()
     assert report.empty
-    assert [d.totals for d in report.days] == [CostTotals()] * 3
+    assert [d.totals for d in report.days] == [Totals()] * 3
     assert report.models == ()
-    assert report.all_time.cost_text == "$0"
+    assert report.all_time.breakdown_text == "$0"
 
 
 def test_unknown_models_and_providers_are_kept_as_none(tmp_path: Path, utc: None) -> None:
@@ -142,25 +145,25 @@ def test_unknown_models_and_providers_are_kept_as_none(tmp_path: Path, utc: None
 @pytest.mark.parametrize(
     ("totals", "text"),
     [
-        (CostTotals(), "$0"),
-        (CostTotals(answers=1, priced=1, cost_usd=0.0042), "$0.0042"),
-        (CostTotals(answers=1, priced=1, cost_usd=0.0042, estimated=True), "≈$0.0042"),
-        (CostTotals(answers=3, priced=1, unknown=2, cost_usd=1.234), "$1.23 + 2 answers with"
+        (Totals(), "$0"),
+        (Totals(answers=1, priced=1, cost_usd=0.0042), "$0.0042"),
+        (Totals(answers=1, priced=1, cost_usd=0.0042, estimated=True), "≈$0.0042"),
+        (Totals(answers=3, priced=1, unknown=2, cost_usd=1.234), "$1.23 + 2 answers with"
          " unknown price"),
-        (CostTotals(answers=1, priced=1, unknown=0, cost_usd=0.0), "$0"),
-        (CostTotals(answers=2, priced=1, unknown=1, cost_usd=0.0), "$0 + 1 answer with unknown"
+        (Totals(answers=1, priced=1, unknown=0, cost_usd=0.0), "$0"),
+        (Totals(answers=2, priced=1, unknown=1, cost_usd=0.0), "$0 + 1 answer with unknown"
          " price"),
-        (CostTotals(answers=1200, unknown=1200), "price unknown (1,200 answers)"),
+        (Totals(answers=1200, unknown=1200), "price unknown (1,200 answers)"),
     ],
 )  # fmt: skip
-def test_cost_text(totals: CostTotals, text: str) -> None:
-    assert totals.cost_text == text
+def test_cost_text(totals: Totals, text: str) -> None:
+    assert totals.breakdown_text == text
 
 
 def test_totals_add_up_field_by_field() -> None:
-    a = CostTotals(1, 1, 0, 10, 20, 5, 2, 0.5, False)
-    b = CostTotals(2, 1, 1, 1, 2, 0, 1, 0.25, True)
-    assert a + b == CostTotals(3, 2, 1, 11, 22, 5, 3, 0.75, True)
+    a = Totals(1, 1, 0, 10, 20, 5, 2, 0.5, False)
+    b = Totals(2, 1, 1, 1, 2, 0, 1, 0.25, True)
+    assert a + b == Totals(3, 2, 1, 11, 22, 5, 3, 0.75, True)
 
 
 def test_build_report_takes_at_least_one_day() -> None:

@@ -54,7 +54,7 @@ def test_a_session_lists_with_its_title_from_the_first_user_message(store: Store
     assert listed.title == "What is the capital of France, in one w…"
     assert listed.params == {"top_p": 0.5}
     assert (listed.provider, listed.model) == ("openai", "gpt-4o-mini")
-    assert listed.totals.message_count == 2
+    assert listed.message_count == 2
     assert listed.updated_at > listed.created_at
 
 
@@ -208,7 +208,7 @@ def test_cost_by_day_and_by_model(store: Store, monkeypatch: pytest.MonkeyPatch)
         monkeypatch.delenv("TZ")
         time.tzset()
     assert day.day == "2026-01-01"
-    assert (day.totals.message_count, day.totals.input_tokens, day.totals.cost_usd) == (2, 11, 0.75)
+    assert (day.totals.answers, day.totals.input_tokens, day.totals.cost_usd) == (2, 11, 0.75)
     assert (model.provider, model.model, model.totals.output_tokens) == ("openai", "m", 22)
 
 

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 import pytest
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
-from textual.pilot import Pilot
 from textual.widgets import Collapsible, Static
 
 from openmaas_tui.core.errors import ErrorCode
@@ -17,6 +16,7 @@ from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.services import Services, open_services
 from openmaas_tui.ui.widgets.answer import AnswerView
 from tests.replay_helpers import expected, fixture_path
+from tests.support.ui import region_text, wait_until
 
 OPENAI_TEXT = "openrouter/stream_text_after_tool_result.sse"
 ANTHROPIC_THINKING = "anthropic/stream_thinking.sse"
@@ -56,22 +56,6 @@ async def _view(
     return AnswerView(target, target.prepare(request)[0], price)
 
 
-async def _until(pilot: Pilot[None], condition: object) -> None:
-    assert callable(condition)
-    for _ in range(500):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("condition not reached")
-
-
-def _shown(app: App[None], view: AnswerView) -> str:
-    """The text of the view's rendered lines, as on screen."""
-    strips = app.screen._compositor.render_strips()
-    region = view.region
-    return "\n".join(strip.text.rstrip() for strip in strips[region.y : region.bottom])
-
-
 async def test_a_recorded_answer_is_rendered_with_the_reported_usage(
     server: ReplayServer, services: Services
 ) -> None:
@@ -80,7 +64,7 @@ async def test_a_recorded_answer_is_rendered_with_the_reported_usage(
     view = await _view(services, server.url)
     app = Host(view)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _until(pilot, lambda: bool(app.finished))
+        await wait_until(pilot, lambda: bool(app.finished))
         await pilot.pause()
         assert view.done
         assert view.completion().text == want["text"] == view.answer.source
@@ -90,7 +74,7 @@ async def test_a_recorded_answer_is_rendered_with_the_reported_usage(
         assert f"{usage['input_tokens']} in / {usage['output_tokens']} out" in view.counters
         assert "≈" not in view.counters and "openai/gpt-4o-mini" in view.counters
         assert "TTFT" in view.counters  # tok/s only once a millisecond has passed
-        assert "The current version of llm is 0.fixed-version." in _shown(app, view)
+        assert "The current version of llm is 0.fixed-version." in region_text(app, view)
         assert not view.query(Collapsible)
 
 
@@ -100,7 +84,7 @@ async def test_an_unknown_price_reads_price_unknown(
     server.default = fixture_reply(fixture_path(OPENAI_TEXT))
     view = await _view(services, server.url, price=None)
     async with Host(view).run_test() as pilot:
-        await _until(pilot, lambda: view.done)
+        await wait_until(pilot, lambda: view.done)
         assert view.counters.endswith("price unknown")
         assert "$0" not in view.counters
 
@@ -112,7 +96,7 @@ async def test_reasoning_streams_in_a_collapsible_block_above_the_answer(
     want = expected(ANTHROPIC_THINKING_SMALL)
     view = await _view(services, server.url, provider="anthropic")
     async with Host(view).run_test(size=(100, 40)) as pilot:
-        await _until(pilot, lambda: view.done)
+        await wait_until(pilot, lambda: view.done)
         block = view.query_one(Collapsible)
         assert block.title == "Reasoning"
         assert block.collapsed  # the answer started, so the reasoning folded away
@@ -134,10 +118,10 @@ async def test_the_estimate_is_shown_while_streaming_then_the_reported_usage(
             seen.append(view.counters)
             return "≈" in view.counters and "out" in view.counters
 
-        await _until(pilot, estimating)
+        await wait_until(pilot, estimating)
         assert not view.done
         assert "≈$" in view.counters  # the cost is an estimate too
-        await _until(pilot, lambda: view.done)
+        await wait_until(pilot, lambda: view.done)
         assert "≈" not in view.counters
         assert f"{usage['input_tokens']} in / {usage['output_tokens']} out" in view.counters
 
@@ -150,9 +134,9 @@ async def test_stop_keeps_the_partial_answer_marked_as_stopped(
     view = await _view(services, server.url, provider="anthropic")
     app = Host(view)
     async with app.run_test() as pilot:
-        await _until(pilot, lambda: len(view.completion().text) > 20)
+        await wait_until(pilot, lambda: len(view.completion().text) > 20)
         view.stop()
-        await _until(pilot, lambda: bool(app.finished))
+        await wait_until(pilot, lambda: bool(app.finished))
         partial = view.completion().text
         assert view.stopped and view.error is None
         assert full.startswith(partial) and 20 < len(partial) < len(full)
@@ -168,13 +152,13 @@ async def test_an_error_is_shown_inline_with_code_and_hint(
     view = await _view(services, server.url)
     app = Host(view)
     async with app.run_test() as pilot:
-        await _until(pilot, lambda: bool(app.finished))
+        await wait_until(pilot, lambda: bool(app.finished))
         assert view.error is not None and view.error.code == ErrorCode.AUTH_FAILED
         shown = str(view.query_one(".error", Static).render())
         first, hint = shown.split("\n")
         assert first.startswith("AUTH_FAILED: ") and "Incorrect API key" in first
         assert hint == f"→ {view.error.hint}"
-        assert "Traceback" not in _shown(app, view)
+        assert "Traceback" not in region_text(app, view)
         assert app.finished == [view]
 
 
@@ -185,7 +169,7 @@ async def test_a_stream_that_fails_midway_keeps_its_partial_text(
     server.default = fixture_reply(fixture_path(name))
     view = await _view(services, server.url, provider="anthropic")
     async with Host(view).run_test() as pilot:
-        await _until(pilot, lambda: view.done)
+        await wait_until(pilot, lambda: view.done)
         assert view.error is not None and view.error.code == ErrorCode.PROVIDER_UNAVAILABLE
         assert view.answer.source == expected(name)["text"]
         assert "Overloaded" in str(view.query_one(".error", Static).render())

@@ -4,7 +4,6 @@ summary lists them in finishing order; f3 opens it; continuing turns a column in
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from openmaas_tui.ui.screens.compare_screen import CompareScreen
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.summary_table import CompareSummary
 from tests.replay_helpers import expected, fixture_path
+from tests.support.ui import screen_text, use_fast_demo, wait_until, workers_done
 
 SIZE = (160, 45)
 TEXT = "anthropic/stream_text.sse"
@@ -52,16 +52,17 @@ def _targets(servers: list[ReplayServer]) -> list[CompareTarget]:
 
 
 async def _finished(pilot: Pilot[None], screen: CompareScreen) -> None:
-    for _ in range(6000):  # a minute at most: a screen that never starts fails the test
-        if screen.run is not None and screen.run.finished:
-            break
-        await asyncio.sleep(0.01)
-    else:
-        raise AssertionError(f"the run never finished (run: {screen.run})")
-    await pilot.app.workers.wait_for_complete()
+    await wait_until(
+        pilot,
+        lambda: screen.run is not None and screen.run.finished,
+        what=f"the end of the run (run: {screen.run})",
+        timeout_s=60,  # a screen that never starts fails the test
+        repaint=False,
+    )
+    await workers_done(pilot.app)
     summary = screen.query_one(CompareSummary)
-    while not summary.has_class("-shown"):  # it comes last, with the final counters
-        await asyncio.sleep(0.01)
+    # The summary comes last, with the final counters.
+    await wait_until(pilot, lambda: summary.has_class("-shown"), what="the summary", repaint=False)
     await pilot.pause()
 
 
@@ -138,11 +139,6 @@ async def test_stop_and_rerun_one_column_from_the_keyboard(server: ReplayServer)
         assert app.focused is screen.columns[0]
 
 
-def _screen_text(app: PlaygroundApp) -> str:
-    """What the terminal shows, as text (the compositor's lines: what a frame paints)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
 async def test_columns_show_the_answer_while_it_streams(server: ReplayServer) -> None:
     pieces = [f"word{i} " for i in range(60)]  # a few lines: no scrollbar yet
     server.default = openai_stream_reply(pieces, chunk_delay_s=0.03)
@@ -153,11 +149,15 @@ async def test_columns_show_the_answer_while_it_streams(server: ReplayServer) ->
         screen = CompareScreen(app.services, targets=targets)
         await app.push_screen(screen)
         await pilot.press(*"hi", "enter")
-        while _screen_text(app).count("word3 ") < 2:
-            assert screen.run is None or not screen.run.finished, _screen_text(app)
-            await asyncio.sleep(0.01)
+
+        def both_columns_show_word3() -> bool:
+            text = screen_text(app)
+            assert screen.run is None or not screen.run.finished, text
+            return text.count("word3 ") >= 2
+
+        await wait_until(pilot, both_columns_show_word3, what="word3 in both", repaint=False)
         await _finished(pilot, screen)
-        assert _screen_text(app).count("word59") == 2
+        assert screen_text(app).count("word59") == 2
 
 
 async def test_f3_opens_the_screen_and_continue_makes_a_chat(three: list[ReplayServer]) -> None:
@@ -218,8 +218,7 @@ async def test_fewer_than_two_targets_is_refused_with_a_hint() -> None:
 
 @pytest.fixture
 def fast_demo(isolated_home: Path) -> None:
-    isolated_home.mkdir(parents=True, exist_ok=True)
-    (isolated_home / "config.toml").write_text("demo_tokens_per_s = 100000\n", encoding="utf-8")
+    use_fast_demo(isolated_home)
 
 
 async def _finished_demo_race(pilot: Pilot[None]) -> None:

@@ -8,7 +8,6 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from openmaas_tui.cli.main import build_app
 from openmaas_tui.core.sessions.conversation import Session, SessionMessage
 from openmaas_tui.core.types import FinishReason, Role, Usage
 from openmaas_tui.loopback.replay import ReplayServer
@@ -20,15 +19,9 @@ from openmaas_tui.ui.widgets.chat_pane import HISTORY_BATCH, EarlierMessages, re
 from openmaas_tui.ui.widgets.message_view import FinishedAnswer, UserMessage, record_line
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.session_list import SessionList
+from tests.support.ui import ask, replay_playground, settle, status_text
 
 SIZE = (160, 50)
-
-
-def _app(server: ReplayServer) -> PlaygroundApp:
-    argv = ["--provider", "openai", "--base-url", server.url, "-m", "gpt-4o-mini", "--no-keyring"]
-    app = build_app(argv)
-    assert isinstance(app, PlaygroundApp)
-    return app
 
 
 def _chats(server: ReplayServer) -> list[dict[str, Any]]:
@@ -40,24 +33,14 @@ def _sent(body: dict[str, Any]) -> list[tuple[str, str]]:
     return [(m["role"], m["content"]) for m in body["messages"]]
 
 
-async def _ask(
-    app: PlaygroundApp, pilot: Pilot[None], server: ReplayServer, text: str, answer: str
-) -> None:
+async def _ask(pilot: Pilot[None], server: ReplayServer, text: str, answer: str) -> None:
     server.queue(openai_stream_reply([answer]))
-    await pilot.press(*text, "enter")
-    await pilot.pause()
-    await _settle(app, pilot)
-
-
-async def _settle(app: PlaygroundApp, pilot: Pilot[None]) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
+    await ask(pilot, text)
 
 
 async def _two_exchanges(app: PlaygroundApp, pilot: Pilot[None], server: ReplayServer) -> None:
-    await _ask(app, pilot, server, "first question", "First answer.")
-    await _ask(app, pilot, server, "second question", "Second answer.")
+    await _ask(pilot, server, "first question", "First answer.")
+    await _ask(pilot, server, "second question", "Second answer.")
     assert [m.text for m in app.playground.current.messages] == [
         "first question",
         "First answer.",
@@ -69,12 +52,12 @@ async def _two_exchanges(app: PlaygroundApp, pilot: Pilot[None], server: ReplayS
 async def test_regenerate_sends_the_same_context_and_replaces_the_answer(
     server: ReplayServer,
 ) -> None:
-    app = _app(server)
+    app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
         await _two_exchanges(app, pilot, server)
         server.queue(openai_stream_reply(["Another second answer."]))
         await pilot.press("ctrl+r")
-        await _settle(app, pilot)
+        await settle(pilot)
         first, second = _chats(server)[-2:]
         assert _sent(second) == _sent(first)
         assert _sent(second)[-1] == ("user", "second question")
@@ -88,14 +71,14 @@ async def test_regenerate_sends_the_same_context_and_replaces_the_answer(
         # `r` on the selected messages does the same.
         server.queue(openai_stream_reply(["Third take."]))
         await pilot.press("ctrl+t", "r")
-        await _settle(app, pilot)
+        await settle(pilot)
         assert app.playground.current.messages[-1].text == "Third take."
         assert len(app.playground.current.messages) == 4
         assert isinstance(app.focused, PromptArea)
 
 
 async def test_edit_and_resend_drops_the_later_messages(server: ReplayServer) -> None:
-    app = _app(server)
+    app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
         await _two_exchanges(app, pilot, server)
         await pilot.press("ctrl+t", "up", "up", "up")  # the first question
@@ -109,7 +92,7 @@ async def test_edit_and_resend_drops_the_later_messages(server: ReplayServer) ->
         server.queue(openai_stream_reply(["Edited answer."]))
         await pilot.press("enter")
         await pilot.pause()
-        await _settle(app, pilot)
+        await settle(pilot)
         body = _chats(server)[-1]
         assert _sent(body) == [("user", "the edited question")]
         assert "second question" not in str(body)
@@ -123,7 +106,7 @@ async def test_edit_and_resend_drops_the_later_messages(server: ReplayServer) ->
 
 
 async def test_escape_cancels_an_edit_and_gives_the_draft_back(server: ReplayServer) -> None:
-    app = _app(server)
+    app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
         await _two_exchanges(app, pilot, server)
         await pilot.press(*"a draft")
@@ -136,7 +119,7 @@ async def test_escape_cancels_an_edit_and_gives_the_draft_back(server: ReplaySer
 
 
 async def test_copy_a_message(server: ReplayServer) -> None:
-    app = _app(server)
+    app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
         await _two_exchanges(app, pilot, server)
         await pilot.press("ctrl+t", "c")
@@ -146,7 +129,7 @@ async def test_copy_a_message(server: ReplayServer) -> None:
 
 
 async def test_delete_a_message(server: ReplayServer) -> None:
-    app = _app(server)
+    app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
         await _two_exchanges(app, pilot, server)
         pane = app.playground.pane()
@@ -162,7 +145,7 @@ async def test_delete_a_message(server: ReplayServer) -> None:
         server.queue(openai_stream_reply(["ok"]))
         await pilot.press("escape", *"next", "enter")
         await pilot.pause()
-        await _settle(app, pilot)
+        await settle(pilot)
         assert _sent(_chats(server)[-1]) == [
             ("user", "first question"),
             ("user", "second question"),
@@ -172,7 +155,7 @@ async def test_delete_a_message(server: ReplayServer) -> None:
 
 
 async def test_clear_asks_first(server: ReplayServer) -> None:
-    app = _app(server)
+    app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
         await _two_exchanges(app, pilot, server)
         title = app.playground.current.title
@@ -214,7 +197,7 @@ def _stored_session(messages: int) -> Session:
 async def test_a_thousand_messages_open_lazily_with_the_last_one_shown(
     server: ReplayServer,
 ) -> None:
-    app = _app(server)
+    app = replay_playground(server)
     session = _stored_session(1000)
     async with app.run_test(size=SIZE) as pilot:
         await app.playground.session_ops.open(session)
@@ -234,7 +217,7 @@ async def test_a_thousand_messages_open_lazily_with_the_last_one_shown(
         assert any("Answer 499" in strip.text for strip in last.lines)
         assert record_line(session.messages[-1]) in [strip.text.strip() for strip in last.lines]
         assert app.query_one(EarlierMessages).visible
-        assert "$0.05" in str(app.query_one("#status").render())  # 500 answers' cost
+        assert "$0.05" in status_text(app)  # 500 answers' cost
         # Going up past the first message shown mounts the batch before it.
         await pilot.press("ctrl+t", *["up"] * shown)
         await pilot.pause()
@@ -252,7 +235,7 @@ async def test_a_thousand_messages_open_lazily_with_the_last_one_shown(
         server.queue(openai_stream_reply(["Fresh answer."]))
         await pilot.press("escape", *"one more", "enter")
         await pilot.pause()
-        await _settle(app, pilot)
+        await settle(pilot)
         assert _sent(_chats(server)[-1])[-3:] == [
             ("user", "Question 499?"),
             ("assistant", session.messages[999].text),
@@ -264,7 +247,7 @@ async def test_a_thousand_messages_open_lazily_with_the_last_one_shown(
 async def test_a_stored_session_can_be_opened_from_the_sidebar(
     server: ReplayServer, isolated_home: Path
 ) -> None:
-    app = _app(server)
+    app = replay_playground(server)
     session = _stored_session(40)
     session.updated_at = 0.0  # last active long ago: listed under the new chat
     async with app.run_test(size=SIZE) as pilot:
@@ -278,7 +261,7 @@ async def test_a_stored_session_can_be_opened_from_the_sidebar(
 
 
 async def test_selecting_an_answer_does_not_draw_it_again(server: ReplayServer) -> None:
-    app = _app(server)
+    app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
         await _two_exchanges(app, pilot, server)
         view = app.playground.pane().query(AnswerView).last()
@@ -293,7 +276,7 @@ async def test_selecting_an_answer_does_not_draw_it_again(server: ReplayServer) 
 
 
 async def test_a_stored_failed_or_stopped_answer_says_so(server: ReplayServer) -> None:
-    app = _app(server)
+    app = replay_playground(server)
     session = Session(model="gpt-4o-mini")
     session.add_user("hello")
     session.add(
@@ -332,7 +315,7 @@ async def test_a_stored_failed_or_stopped_answer_says_so(server: ReplayServer) -
 
 
 async def test_the_operations_are_in_the_command_palette(server: ReplayServer) -> None:
-    app = _app(server)
+    app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
         await _two_exchanges(app, pilot, server)
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
@@ -348,7 +331,7 @@ async def test_the_operations_are_in_the_command_palette(server: ReplayServer) -
 async def test_regenerate_in_a_stored_session_with_a_long_last_answer(
     server: ReplayServer,
 ) -> None:
-    app = _app(server)
+    app = replay_playground(server)
     session = _stored_session(100)
     long_answer = session.messages[-1]
     long_answer.content = "\n\n".join(f"Paragraph {i}." for i in range(200))
@@ -360,7 +343,7 @@ async def test_regenerate_in_a_stored_session_with_a_long_last_answer(
         assert shown == session.messages[-2:]  # the question is shown with its long answer
         server.queue(openai_stream_reply(["A short one this time."]))
         await pilot.press("ctrl+r")
-        await _settle(app, pilot)
+        await settle(pilot)
         assert _sent(_chats(server)[-1])[-1] == ("user", "Question 49?")
         assert session.messages[-1].text == "A short one this time."
         assert len(session.messages) == 100

@@ -11,20 +11,21 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from openmaas_tui.cli.main import build_app
 from openmaas_tui.core.config.paths import resolve_paths
 from openmaas_tui.core.history.async_store import AsyncStore
-from openmaas_tui.core.history.cost_report import CostTotals, DayCost
+from openmaas_tui.core.history.cost_report import DayCost
 from openmaas_tui.core.history.store import Store
+from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import Usage
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens import cost_screen
 from openmaas_tui.ui.screens.cost_screen import CostScreen, CostTable
 from openmaas_tui.ui.widgets.cost_chart import CostChart, chart_text
 from tests.cost_history import TODAY, SettableClock, add_answer, fixed_zone, local_ts, seed
+from tests.support.ui import open_costs, settle
 
 SIZE = (120, 45)
 
@@ -43,17 +44,6 @@ def history(fixed_day: None) -> Path:
     path = resolve_paths().history_db
     seed(path).close()
     return path
-
-
-async def open_costs(pilot: Pilot[None]) -> CostScreen:
-    """Press f4 and wait for the report."""
-    await pilot.press("f4")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, CostScreen)
-    await screen.workers.wait_for_complete()
-    await pilot.pause()
-    return screen
 
 
 def _text(screen: CostScreen, selector: str) -> str:
@@ -143,8 +133,7 @@ async def test_r_reads_the_history_again(history: Path) -> None:
         )  # fmt: skip
         other.close()
         await pilot.press("r")
-        await screen.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert _text(screen, "#costs-period-0").startswith("≈$1.00 + 1 answer")
 
 
@@ -179,7 +168,7 @@ def _days(*costs: float | None) -> list[DayCost]:
     return [
         DayCost(
             start + timedelta(days=i),
-            CostTotals(1, 0, 1) if c is None else CostTotals(1, 1, 0, cost_usd=c),
+            Totals(1, 0, 1) if c is None else Totals(1, 1, 0, cost_usd=c),
         )
         for i, c in enumerate(costs)
     ]

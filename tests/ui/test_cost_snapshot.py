@@ -8,13 +8,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 from openmaas_tui.cli.main import build_app
 from openmaas_tui.core.config.paths import resolve_paths
 from openmaas_tui.ui.screens import cost_screen
-from openmaas_tui.ui.screens.cost_screen import CostScreen
 from tests.cost_history import TODAY, fixed_zone, seed
+from tests.support.ui import open_costs
 
 SIZE = (120, 40)
 
@@ -27,15 +26,6 @@ def seeded(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         yield
 
 
-async def _costs(pilot: Pilot[None]) -> None:
-    await pilot.press("f4")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, CostScreen)
-    await screen.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def test_cost_screen(snap_compare: Any, seeded: None) -> None:
     """The cost screen (f4) on 2026-03-14: four boxes (Today ≈$0.75 + 1 answer with unknown
     price, 4 answers; Last 7 days ≈$1.75 …; Last 30 days ≈$3.75 …; All time ≈$7.75 …), the
@@ -46,4 +36,4 @@ def test_cost_screen(snap_compare: Any, seeded: None) -> None:
     $5.50, anthropic claude-sonnet-4-5 ≈$2.25, mylab llama-70b `price unknown (1 answer)` in
     yellow; the footer with o Order, i Invert, esc Back, r Reload."""
     app = build_app(["--demo", "--no-keyring"])
-    assert snap_compare(app, terminal_size=SIZE, run_before=_costs)
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_costs)

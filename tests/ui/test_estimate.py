@@ -8,9 +8,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 
-from openmaas_tui.cli.main import build_app
 from openmaas_tui.core.errors import ErrorCode
 from openmaas_tui.core.models import catalog
 from openmaas_tui.core.money import format_usd
@@ -18,56 +16,32 @@ from openmaas_tui.core.tokens.count import count_messages
 from openmaas_tui.core.types import Message
 from openmaas_tui.loopback.replay import ReplayServer
 from openmaas_tui.loopback.server import Reply
-from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.error_view import ErrorView
 from openmaas_tui.ui.widgets.estimate_line import EstimateLine, LimitScreen
 from openmaas_tui.ui.widgets.prompt import PromptArea
+from tests.support.ui import ask, notes, playground, settled_estimate, use_fast_demo
 
 SIZE = (160, 50)
 
 
-def _playground(argv: list[str]) -> PlaygroundApp:
-    app = build_app([*argv, "--no-keyring"])
-    assert isinstance(app, PlaygroundApp)
-    return app
-
-
 def _config(home: Path, text: str = "", pricing: str = "") -> None:
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "config.toml").write_text("demo_tokens_per_s = 100000\n" + text, encoding="utf-8")
+    use_fast_demo(home, text)
     if pricing:
         (home / "pricing.toml").write_text(pricing, encoding="utf-8")
 
 
-async def _settled_estimate(app: PlaygroundApp, pilot: Pilot[None]) -> str:
-    """The estimate line once the debounce has passed and the count has arrived."""
-    line = app.query_one(EstimateLine)
-    for _ in range(200):  # the debounce runs on a timer, which a busy machine delays
-        await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
-        draft = line.draft()
-        if draft is not None and line.latest is not None and line.latest[0] == draft.key:
-            break
-    await pilot.pause()
-    return str(line.render())
-
-
-def _notes(app: PlaygroundApp) -> list[str]:
-    return [n.message for n in app._notifications]
-
-
 async def test_the_estimate_follows_the_typing(isolated_home: Path) -> None:
     _config(isolated_home)
-    app = _playground(["--demo"])
+    app = playground(["--demo"])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"hi")
-        first = await _settled_estimate(app, pilot)
+        first = await settled_estimate(pilot)
         assert first.startswith("≈") and " in · $0 · " in first and "/ 32.8k" in first
         tokens = app.query_one(EstimateLine).latest
         assert tokens is not None
         await pilot.press(*" and a few more words to count")
-        second = await _settled_estimate(app, pilot)
+        second = await settled_estimate(pilot)
         latest = app.query_one(EstimateLine).latest
         assert latest is not None and latest[1].input_tokens > tokens[1].input_tokens
         assert second != first
@@ -78,10 +52,10 @@ async def test_a_priced_model_shows_its_input_cost_window_and_price_date(
     isolated_home: Path,
 ) -> None:
     _config(isolated_home)
-    app = _playground(["-m", "gpt-4o-mini"])
+    app = playground(["-m", "gpt-4o-mini"])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"Say hello in French")
-        text = await _settled_estimate(app, pilot)
+        text = await settled_estimate(pilot)
         estimate = app.query_one(EstimateLine).latest
         assert estimate is not None
         tokens = estimate[1].input_tokens
@@ -99,10 +73,10 @@ async def test_an_unpriced_model_says_price_unknown_never_zero(
     isolated_home: Path, server: ReplayServer
 ) -> None:
     _config(isolated_home, f'[endpoints.lab]\nbase_url = "{server.url}/v1"\n')
-    app = _playground(["-m", "lab/qwen2.5-7b"])
+    app = playground(["-m", "lab/qwen2.5-7b"])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"hello")
-        text = await _settled_estimate(app, pilot)
+        text = await settled_estimate(pilot)
         assert "price unknown" in text and "$0" not in text
         assert " / " not in text  # no window known: the count alone
         assert "prices as of" not in text
@@ -123,11 +97,11 @@ async def test_context_too_long_before_sending_and_the_prompt_stays(
     isolated_home: Path,
 ) -> None:
     _config(isolated_home)
-    app = _playground(["--demo"])
+    app = playground(["--demo"])
     async with app.run_test(size=SIZE) as pilot:
         long_text = "word " * 60
         await pilot.press(*long_text)
-        text = await _settled_estimate(app, pilot)
+        text = await settled_estimate(pilot)
         assert "/ 40" in text
         assert app.query_one(EstimateLine).has_class("over")
         await pilot.press("enter")
@@ -140,8 +114,7 @@ async def test_context_too_long_before_sending_and_the_prompt_stays(
         assert app.playground.current.messages == []
         # short enough: it goes
         app.query_one("#prompt", PromptArea).clear()
-        await pilot.press(*"hi", "enter")
-        await app.workers.wait_for_complete()
+        await ask(pilot, "hi")
         assert len(app.query(AnswerView)) == 1
 
 
@@ -157,7 +130,7 @@ as_of = 2026-01-02
 
 async def test_spending_limit_warns_before_and_when_crossed(isolated_home: Path) -> None:
     _config(isolated_home, pricing=DEAR_DEMO)  # $0.01 per token
-    app = _playground(["--demo"])
+    app = playground(["--demo"])
     async with app.run_test(size=SIZE) as pilot:
         line = app.query_one(EstimateLine)
         line.ask_limit()
@@ -167,24 +140,23 @@ async def test_spending_limit_warns_before_and_when_crossed(isolated_home: Path)
         await pilot.pause()
         assert line.limits == {app.playground.current.id: 0.5}
         await pilot.press(*"tell me a story about " + "dragons " * 40)
-        text = await _settled_estimate(app, pilot)
+        text = await settled_estimate(pilot)
         assert "limit $0.50 ($0 spent)" in text and "prices as of 2026-01-02" in text
         await pilot.press("enter")
         await pilot.pause()
         assert not app.query(AnswerView)
-        assert any("over its limit $0.50" in n and "enter again" in n for n in _notes(app))
+        assert any("over its limit $0.50" in n and "enter again" in n for n in notes(app))
         assert app.query_one("#prompt", PromptArea).text.startswith("tell me a story")
-        await pilot.press("enter")  # sends anyway
-        await app.workers.wait_for_complete()
-        await _settled_estimate(app, pilot)
+        await ask(pilot, "")  # sends anyway
+        await settled_estimate(pilot)
         assert len(app.query(AnswerView)) == 1
         assert app.playground.current.totals.cost_usd > 0.5
-        assert any("past its limit $0.50" in n for n in _notes(app))
+        assert any("past its limit $0.50" in n for n in notes(app))
 
 
 async def test_the_limit_dialog_refuses_a_bad_amount(isolated_home: Path) -> None:
     _config(isolated_home)
-    app = _playground(["--demo"])
+    app = playground(["--demo"])
     async with app.run_test(size=SIZE) as pilot:
         line = app.query_one(EstimateLine)
         line.ask_limit()
@@ -204,32 +176,32 @@ async def test_provider_count_is_shown_marked_as_such(
         Reply(status=200, body=b'{"input_tokens":17}', content_type="application/json"),
         path="/v1/messages/count_tokens",
     )
-    app = _playground(["-m", "claude-haiku-4-5", "--base-url", server.url])
+    app = playground(["-m", "claude-haiku-4-5", "--base-url", server.url])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"How many tokens is this?")
-        await _settled_estimate(app, pilot)
+        await settled_estimate(pilot)
         app.query_one(EstimateLine).ask_provider_count()
-        text = await _settled_estimate(app, pilot)
+        text = await settled_estimate(pilot)
         assert text.startswith("17 in (provider count) · ≈")
         assert server.last is not None and server.last.path == "/v1/messages/count_tokens"
         assert server.last.json()["messages"][-1]["content"] == "How many tokens is this?"
-        assert any("17 input tokens (provider count)" in n for n in _notes(app))
+        assert any("17 input tokens (provider count)" in n for n in notes(app))
 
 
 async def test_provider_count_for_a_model_without_one_says_so(isolated_home: Path) -> None:
     _config(isolated_home)
-    app = _playground(["--demo"])
+    app = playground(["--demo"])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"hi")
-        await _settled_estimate(app, pilot)
+        await settled_estimate(pilot)
         app.query_one(EstimateLine).ask_provider_count()
-        await _settled_estimate(app, pilot)
-        assert any("no token-counting endpoint" in n for n in _notes(app))
+        await settled_estimate(pilot)
+        assert any("no token-counting endpoint" in n for n in notes(app))
 
 
 async def test_the_palette_offers_limit_and_provider_count(isolated_home: Path) -> None:
     _config(isolated_home)
-    app = _playground(["--demo"])
+    app = playground(["--demo"])
     async with app.run_test(size=SIZE):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Spending limit" in titles and "Count tokens with the provider" in titles

@@ -9,9 +9,7 @@ from contextlib import closing
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Label
 
-from openmaas_tui.cli.main import build_app
 from openmaas_tui.core.config.paths import resolve_paths
 from openmaas_tui.core.history.records import MessageState
 from openmaas_tui.core.history.store import Store
@@ -22,37 +20,19 @@ from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.session_dialogs import ConfirmDialog, RenameDialog
 from openmaas_tui.ui.widgets.message_view import FinishedAnswer
 from openmaas_tui.ui.widgets.prompt import PromptArea
-from openmaas_tui.ui.widgets.session_list import SessionList, SessionSearch
+from openmaas_tui.ui.widgets.session_list import SessionSearch
 from tests.replay_helpers import fixture_path
+from tests.support.ui import (
+    ask,
+    demo_playground,
+    listed_items,
+    listed_titles,
+    replay_playground,
+    settle,
+    wait_until,
+)
 
 SIZE = (160, 50)
-
-
-def _demo_app(home: Path) -> PlaygroundApp:
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "config.toml").write_text("demo_tokens_per_s = 100000\n", encoding="utf-8")
-    return _app(["--demo"])
-
-
-def _app(argv: list[str]) -> PlaygroundApp:
-    app = build_app([*argv, "--no-keyring"])
-    assert isinstance(app, PlaygroundApp)
-    return app
-
-
-async def _ask(app: PlaygroundApp, pilot: Pilot[None], text: str) -> None:
-    await pilot.press(*text, "enter")
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def _items(app: PlaygroundApp) -> list[str]:
-    return [str(item.query_one(Label).render()) for item in app.query_one(SessionList).items()]
-
-
-def _titles(app: PlaygroundApp) -> list[str]:
-    return [item.session.title for item in app.query_one(SessionList).items()]
 
 
 async def _open(app: PlaygroundApp, pilot: Pilot[None], title: str) -> None:
@@ -72,20 +52,19 @@ def _stored(title: str) -> list[tuple[str, str, MessageState]]:
 
 async def test_a_conversation_survives_a_restart(server: ReplayServer) -> None:
     server.default = fixture_reply(fixture_path("anthropic/stream_text.sse"))
-    argv = ["--provider", "anthropic", "--base-url", server.url, "-m", "claude-sonnet-4-5"]
-    app = _app(argv)
+    app = replay_playground(server, "anthropic", "claude-sonnet-4-5")
     async with app.run_test(size=SIZE) as pilot:
-        await _ask(app, pilot, "name two pelicans")
-        await _ask(app, pilot, "two more")
+        await ask(pilot, "name two pelicans")
+        await ask(pilot, "two more")
         answer = app.playground.current.messages[-1].text
-        before = _items(app)[0]
+        before = listed_items(app)[0]
     assert before == "name two pelicans\n$0.0004 · claude-sonnet-4-5"
 
-    app = _app(argv)
+    app = replay_playground(server, "anthropic", "claude-sonnet-4-5")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         # A fresh chat on top; the stored one below it with its title, cost and model.
-        items = _items(app)
+        items = listed_items(app)
         assert len(items) == 2 and items[0].startswith("New chat\n$0") and items[1] == before
         assert not app.playground.current.messages
         await pilot.press("ctrl+s", "down", "enter")
@@ -97,7 +76,7 @@ async def test_a_conversation_survives_a_restart(server: ReplayServer) -> None:
         assert (session.totals.input_tokens, session.totals.output_tokens) == (34, 20)
         assert len(app.playground.pane().query(FinishedAnswer)) == 2
         # The next question carries the stored turns as context.
-        await _ask(app, pilot, "and one more")
+        await ask(pilot, "and one more")
         sent = server.last.json() if server.last else {}
         assert [m["content"] for m in sent["messages"]][::2] == [
             "name two pelicans",
@@ -108,12 +87,12 @@ async def test_a_conversation_survives_a_restart(server: ReplayServer) -> None:
 
 
 async def test_rename_delete_edit_and_clear_are_saved(isolated_home: Path) -> None:
-    app = _demo_app(isolated_home)
+    app = demo_playground(isolated_home)
     async with app.run_test(size=SIZE) as pilot:
         for text in ("show me a table", "write some code", "hello there"):
             await pilot.press("ctrl+n")
-            await _ask(app, pilot, text)
-        await _ask(app, pilot, "show me a list")
+            await ask(pilot, text)
+        await ask(pilot, "show me a list")
         # Rename "write some code".
         await pilot.press("ctrl+s", "down", "r")
         await pilot.pause()
@@ -132,15 +111,15 @@ async def test_rename_delete_edit_and_clear_are_saved(isolated_home: Path) -> No
         )
         app.playground.conversation.edit(app.playground.current.messages[2])
         app.query_one("#prompt", PromptArea).clear()
-        await _ask(app, pilot, "write some code")
+        await ask(pilot, "write some code")
         # Clear the renamed one.
         await _open(app, pilot, "code please")
         await app.playground.conversation.clear_session(app.playground.current)
         await pilot.pause()
-    app = _demo_app(isolated_home)
+    app = demo_playground(isolated_home)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert sorted(_titles(app)) == ["New chat", "code please", "hello there"]
+        assert sorted(listed_titles(app)) == ["New chat", "code please", "hello there"]
         await _open(app, pilot, "hello there")
         assert [m.text for m in app.playground.current.messages][::2] == [
             "hello there",
@@ -152,28 +131,28 @@ async def test_rename_delete_edit_and_clear_are_saved(isolated_home: Path) -> No
 
 
 async def test_search_finds_stored_sessions_by_their_text(isolated_home: Path) -> None:
-    app = _demo_app(isolated_home)
+    app = demo_playground(isolated_home)
     async with app.run_test(size=SIZE) as pilot:
-        await _ask(app, pilot, "show me a table")
+        await ask(pilot, "show me a table")
         await pilot.press("ctrl+n")
-        await _ask(app, pilot, "write some code")
-    app = _demo_app(isolated_home)
+        await ask(pilot, "write some code")
+    app = demo_playground(isolated_home)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert all(not s.messages for s in app.playground.sessions)
         # "Algorithm" is only in the table answer, which is not loaded: the index finds it.
         await pilot.press("ctrl+f", *"algorith")
         await pilot.pause()
-        assert _titles(app) == ["show me a table"]
+        assert listed_titles(app) == ["show me a table"]
         assert all(not s.messages for s in app.playground.sessions)
         app.query_one(SessionSearch).value = ""
         await pilot.pause()
-        assert _titles(app) == ["New chat", "write some code", "show me a table"]
+        assert listed_titles(app) == ["New chat", "write some code", "show me a table"]
         assert isinstance(app.focused, SessionSearch)
 
 
 async def test_an_interrupted_answer_shows_so_and_can_be_regenerated(isolated_home: Path) -> None:
-    _demo_app(isolated_home)  # writes the fast demo config
+    demo_playground(isolated_home)  # writes the fast demo config
     store = Store(resolve_paths().history_db)
     session = store.create_session(provider="demo", model="demo")
     store.add_message(session.id, Role.USER, "show me a table", provider="demo", model="demo")
@@ -186,7 +165,7 @@ async def test_an_interrupted_answer_shows_so_and_can_be_regenerated(isolated_ho
         state=MessageState.STREAMING,
     )
     store.close()  # left streaming, as a killed process leaves it
-    app = _demo_app(isolated_home)
+    app = demo_playground(isolated_home)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot, "show me a table")
         answer = app.playground.current.messages[-1]
@@ -195,8 +174,7 @@ async def test_an_interrupted_answer_shows_so_and_can_be_regenerated(isolated_ho
         assert "interrupted" in widget.lines[-1].text
         await pilot.press("ctrl+r")
         await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         again = app.playground.current.messages[-1]
         assert not again.interrupted and "| Algorithm |" in again.text
         assert len(app.playground.current.messages) == 2
@@ -209,7 +187,7 @@ async def test_an_interrupted_answer_shows_so_and_can_be_regenerated(isolated_ho
 
 
 async def test_a_damaged_history_is_said_and_left_alone(isolated_home: Path) -> None:
-    app = _demo_app(isolated_home)
+    app = demo_playground(isolated_home)
     db = resolve_paths().history_db
     db.parent.mkdir(parents=True, exist_ok=True)
     damaged = b"this is not a database" * 100
@@ -219,14 +197,14 @@ async def test_a_damaged_history_is_said_and_left_alone(isolated_home: Path) -> 
         notes = [n for n in app._notifications if n.severity == "error"]
         assert len(notes) == 1
         assert "STORAGE_FAILED" in notes[0].message and str(db) in notes[0].message
-        await _ask(app, pilot, "show me a table")
+        await ask(pilot, "show me a table")
         assert "| Algorithm |" in app.playground.current.messages[-1].text
         assert len([n for n in app._notifications if n.severity == "error"]) == 1
     assert db.read_bytes() == damaged
 
 
 async def test_continuing_a_compare_answer_is_saved_with_its_cost(isolated_home: Path) -> None:
-    app = _demo_app(isolated_home)
+    app = demo_playground(isolated_home)
     async with app.run_test(size=SIZE) as pilot:
         await app.playground.session_ops.adopt(
             "gpt-4o-mini", "which is faster?", "the second", Usage(12, 3), 0.0025
@@ -255,8 +233,7 @@ async def test_the_question_and_the_streaming_answer_are_on_disk_mid_stream(
 ) -> None:
     pieces = [f"word{i} " for i in range(60)]
     server.default = openai_stream_reply(pieces, chunk_delay_s=0.05)
-    argv = ["--provider", "openai", "--base-url", server.url, "-m", "gpt-4o-mini"]
-    app = _app(argv)
+    app = replay_playground(server)
     db = resolve_paths().history_db
 
     def on_disk() -> list[tuple[str, str, str]]:
@@ -265,35 +242,40 @@ async def test_the_question_and_the_streaming_answer_are_on_disk_mid_stream(
             rows = conn.execute("SELECT role, content, state FROM messages ORDER BY position")
             return [(str(r), str(c), str(s)) for r, c, s in rows]
 
+    def flushed() -> bool:
+        """The answer's row holds its first words (the history may still be being made)."""
+        try:
+            rows = on_disk()
+        except sqlite3.Error:
+            return False
+        return len(rows) == 2 and rows[1][1].startswith("word0 word1 ")
+
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"count", "enter")
-        await pilot.pause(0.3)
+        await wait_until(pilot, flushed, what="a first flush of the answer", step_s=0.05)
         # The question was committed before the request left.
         assert on_disk()[0] == ("user", "count", "complete")
-        await pilot.pause(1.3)
         (_, (role, partial, state)) = on_disk()
         assert (role, state) == ("assistant", "streaming")
         assert partial.startswith("word0 word1 ") and len(partial) < len("".join(pieces))
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
     assert on_disk()[1] == ("assistant", "".join(pieces), "complete")
 
 
 async def test_a_long_stored_session_opens_from_its_end_and_reads_the_rest_after(
     isolated_home: Path,
 ) -> None:
-    _demo_app(isolated_home)
+    demo_playground(isolated_home)
     store = Store(resolve_paths().history_db)
     session = store.create_session(provider="demo", model="demo")
     for i in range(300):
         store.add_message(session.id, Role.USER, f"question {i}")
         store.add_message(session.id, Role.ASSISTANT, f"answer {i}", provider="demo")
     store.close()
-    app = _demo_app(isolated_home)
+    app = demo_playground(isolated_home)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot, "question 0")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         opened = app.playground.current
         assert opened.loaded and [m.text for m in opened.messages[:2]] == ["question 0", "answer 0"]
         assert len(opened.messages) == 600
@@ -304,5 +286,5 @@ async def test_a_long_stored_session_opens_from_its_end_and_reads_the_rest_after
         await pane.show_earlier()
         await pilot.pause()
         assert pane.hidden < 600 - shown
-        await _ask(app, pilot, "show me a table")
+        await ask(pilot, "show me a table")
         assert len(app.playground.current.context()) == 602

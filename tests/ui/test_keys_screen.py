@@ -26,6 +26,7 @@ from openmaas_tui.ui.screens.keys_dialogs import ConfirmDelete, KeyForm
 from openmaas_tui.ui.screens.keys_screen import KeysScreen
 from tests.memory_keyring import MemoryKeyring
 from tests.replay_helpers import fixture_path
+from tests.support.ui import notes, settle
 
 OPENAI_KEY = "sk-test-openai-env-0000000000001a2b"
 ANTHROPIC_KEY = "sk-ant-test-keyring-00000000000c3d4"
@@ -57,18 +58,6 @@ def screen_text(app: App[None]) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def notes(app: App[None]) -> list[str]:
-    """The notifications shown so far."""
-    return [n.message for n in app._notifications]
-
-
-async def settle(app: App[None], pilot: Pilot[None]) -> None:
-    """Let every worker finish (a store starts a reload) and the screen catch up."""
-    await app.workers.wait_for_complete()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def paste(pilot: Pilot[None], text: str) -> None:
     """Paste ``text`` into the focused widget, as a terminal does (one event, not keys)."""
     focused = pilot.app.focused
@@ -93,7 +82,7 @@ async def test_lists_every_provider_masked_with_its_source(
     memory_keyring.store[(SERVICE, "anthropic")] = ANTHROPIC_KEY
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, KeysScreen)
         shown = rows(app)
         assert list(shown) == app.services.keys.providers()
@@ -115,7 +104,7 @@ async def test_a_key_typed_in_goes_to_the_keyring_and_is_never_shown(
 ) -> None:
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await go_to(pilot, app, "gemini")
         await pilot.press("enter")
         assert isinstance(app.screen, KeyForm)
@@ -125,7 +114,7 @@ async def test_a_key_typed_in_goes_to_the_keyring_and_is_never_shown(
         assert key_input.value == GEMINI_KEY
         assert GEMINI_KEY not in screen_text(app)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, KeysScreen)
         assert app.services.keys.lookup("gemini") == (GEMINI_KEY, KeySource.KEYRING)
         assert memory_keyring.store[(SERVICE, "gemini")] == GEMINI_KEY
@@ -141,7 +130,7 @@ async def test_memory_only_can_be_chosen_when_a_keyring_exists(
 ) -> None:
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await go_to(pilot, app, "groq")
         await pilot.press("a")
         await paste(pilot, "gsk_test0000000000000000g7h8")
@@ -149,7 +138,7 @@ async def test_memory_only_can_be_chosen_when_a_keyring_exists(
         assert isinstance(app.focused, RadioSet)
         await pilot.press("down", "enter")  # highlight "memory only", select it
         await pilot.press("tab", "enter")  # Save
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.services.keys.lookup("groq")[1] is KeySource.MEMORY
         assert memory_keyring.store == {}
         assert rows(app)["groq"][2] == "memory"
@@ -159,12 +148,12 @@ async def test_memory_only_can_be_chosen_when_a_keyring_exists(
 async def test_an_empty_key_is_refused_in_the_form() -> None:
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("a", "enter")
         assert isinstance(app.screen, KeyForm)
         assert "empty" in str(app.screen.query_one("#key-form-error", Static).render())
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, KeysScreen)
         assert app.services.keys.lookup("openai") == (None, None)
     await app.services.aclose()
@@ -176,7 +165,7 @@ async def test_without_a_keyring_keys_live_in_memory_and_the_screen_says_so(how:
         keyring.set_keyring(keyring.backends.fail.Keyring())  # type: ignore[no-untyped-call]
     app = Host(use_keyring=how != "--no-keyring")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         backend = str(app.screen.query_one("#keys-backend", Static).render())
         assert "memory only" in backend and "this run only" in backend
         await pilot.press("a")
@@ -186,7 +175,7 @@ async def test_without_a_keyring_keys_live_in_memory_and_the_screen_says_so(how:
         assert "memory for this run only" in said
         await paste(pilot, OPENAI_KEY)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.services.keys.lookup("openai") == (OPENAI_KEY, KeySource.MEMORY)
         assert rows(app)["openai"][1:3] == ["sk-…1a2b", "memory"]
         assert any("memory, for this run only" in n for n in notes(app))
@@ -197,19 +186,19 @@ async def test_delete_asks_first(memory_keyring: MemoryKeyring) -> None:
     memory_keyring.store[(SERVICE, "anthropic")] = ANTHROPIC_KEY
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await go_to(pilot, app, "anthropic")
         await pilot.press("d")
         assert isinstance(app.screen, ConfirmDelete)
         assert "sk-…c3d4" in screen_text(app) and ANTHROPIC_KEY not in screen_text(app)
         await pilot.press("n")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, KeysScreen)
         assert memory_keyring.store == {(SERVICE, "anthropic"): ANTHROPIC_KEY}
         await pilot.press("delete")
         assert isinstance(app.screen, ConfirmDelete)
         await pilot.press("y")
-        await settle(app, pilot)
+        await settle(pilot)
         assert memory_keyring.store == {}
         assert rows(app)["anthropic"][1:3] == ["none", "none"]
     await app.services.aclose()
@@ -221,7 +210,7 @@ async def test_a_key_from_the_environment_cannot_be_deleted(
     monkeypatch.setenv("OPENAI_API_KEY", OPENAI_KEY)
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await go_to(pilot, app, "openai")
         await pilot.press("d")
         assert isinstance(app.screen, KeysScreen)
@@ -247,17 +236,17 @@ async def test_key_test_shows_missing_key_auth_failed_and_ok(
     app = Host()
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await go_to(pilot, app, "openai")
             await pilot.press("t")
-            await settle(app, pilot)
+            await settle(pilot)
             assert rows(app)["openai"][4] == "MISSING_KEY"
             assert any("MISSING_KEY" in n and "keys set openai" in n for n in notes(app))
             assert server.requests == []
 
             await go_to(pilot, app, "local")
             await pilot.press("t")
-            await settle(app, pilot)
+            await settle(pilot)
             assert rows(app)["local"][4] == "AUTH_FAILED"
             failed = [n for n in notes(app) if "AUTH_FAILED" in n]
             assert failed and "Incorrect API key" in failed[0] and "keys test local" in failed[0]
@@ -265,7 +254,7 @@ async def test_key_test_shows_missing_key_auth_failed_and_ok(
             assert server.last.headers["authorization"] == f"Bearer {echoed}"
 
             await pilot.press("t")
-            await settle(app, pilot)
+            await settle(pilot)
             assert rows(app)["local"][4] == "ok · 2 models"
             assert any("2 models" in n for n in notes(app))
             assert all(echoed not in n for n in notes(app))
@@ -301,13 +290,13 @@ async def test_keyring_calls_never_run_on_the_event_loop() -> None:
     app = Host()
     loop_thread = threading.get_ident()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("a")
         await paste(pilot, ANTHROPIC_KEY)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("d", "y")
-        await settle(app, pilot)
+        await settle(pilot)
         assert (SERVICE, "openai") not in backend.store
     assert len(backend.threads) > 3
     assert loop_thread not in backend.threads
@@ -325,11 +314,11 @@ async def test_a_keyring_that_refuses_the_key_leaves_it_in_memory_and_says_so() 
     keyring.set_keyring(RefusingKeyring())
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("a")
         await paste(pilot, OPENAI_KEY)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.services.keys.lookup("openai") == (OPENAI_KEY, KeySource.MEMORY)
         assert rows(app)["openai"][2] == "memory"
         assert any("refused" in n and "sk-…1a2b" in n for n in notes(app))

@@ -27,6 +27,7 @@ from textual.strip import Strip
 
 from openmaas_tui.ui.markdown.lines import render_markdown
 from openmaas_tui.ui.markdown.live import LiveMarkdown
+from tests.support.ui import screen_lines
 
 SIZE = (80, 40)
 
@@ -503,8 +504,8 @@ async def test_what_is_on_screen_is_the_lines() -> None:
         await live.finish()
         await pilot.pause()
         region = live.content_region
-        screen = app.screen._compositor.render_strips()
-        shown = [strip.text[region.x : region.right] for strip in screen[region.y : 40]]
+        screen = screen_lines(app)
+        shown = [line[region.x : region.right] for line in screen[region.y : 40]]
         expected = [s.text.ljust(region.width) for s in full_render(app, live)]
         assert len(expected) > 40
         assert shown == expected[: len(shown)]

@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
-from openmaas_tui.cli.main import build_app
 from openmaas_tui.core.exchange.durations import forget_durations
 from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.types import ResponseFormat
@@ -23,6 +23,7 @@ from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.answer_parts import JsonMarker
 from openmaas_tui.ui.widgets.params_panel import Params
 from tests.replay_helpers import fixture_path
+from tests.support.ui import ask, palette_hits, replay_playground, settle, wait_until
 
 SIZE = (120, 40)
 
@@ -30,13 +31,6 @@ SIZE = (120, 40)
 @pytest.fixture(autouse=True)
 def _no_past_durations() -> None:
     forget_durations()
-
-
-def _playground(server: ReplayServer, provider: str, model: str) -> PlaygroundApp:
-    argv = ["--provider", provider, "--base-url", server.url, "-m", model, "--no-keyring"]
-    app = build_app(argv)
-    assert isinstance(app, PlaygroundApp)
-    return app
 
 
 def _completion_body(text: str, finish_reason: str = "stop") -> bytes:
@@ -82,17 +76,12 @@ async def _down_to(pilot: Pilot[None], app: PlaygroundApp, field: str) -> None:
 
 async def _send(pilot: Pilot[None], app: PlaygroundApp, text: str = "hi") -> AnswerView:
     await pilot.press("escape")  # back to the prompt
-    await pilot.press(*text, "enter")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    views = list(app.query(AnswerView))
-    assert views, "nothing was sent"
-    return views[-1]
+    return await ask(pilot, text)
 
 
 async def test_every_common_parameter_from_the_keyboard(server: ReplayServer) -> None:
     server.default = openai_json_reply('{"ok": true}')
-    app = _playground(server, "openai", "gpt-4o-mini")
+    app = replay_playground(server, "openai", "gpt-4o-mini")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+o")
         assert app.focused is not None and app.focused.id == "model"
@@ -134,7 +123,7 @@ async def test_every_common_parameter_from_the_keyboard(server: ReplayServer) ->
 
 async def test_reasoning_effort_and_a_typed_schema(server: ReplayServer) -> None:
     server.default = openai_stream_reply(['{"n": ', "3}"])
-    app = _playground(server, "openai", "gpt-5-mini")
+    app = replay_playground(server, "openai", "gpt-5-mini")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+o", "down")
         assert app.focused is not None and app.focused.id == "max_tokens"  # no temperature
@@ -167,7 +156,7 @@ async def test_reasoning_effort_and_a_typed_schema(server: ReplayServer) -> None
 
 async def test_thinking_budget_reaches_anthropic(server: ReplayServer) -> None:
     server.default = fixture_reply(fixture_path("anthropic/stream_text.sse"))
-    app = _playground(server, "anthropic", "claude-sonnet-4-5")
+    app = replay_playground(server, "anthropic", "claude-sonnet-4-5")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+o")
         await _down_to(pilot, app, "thinking_budget")
@@ -183,7 +172,7 @@ async def test_thinking_budget_reaches_anthropic(server: ReplayServer) -> None:
 async def test_fields_a_model_does_not_take_are_disabled_with_a_reason(
     server: ReplayServer,
 ) -> None:
-    app = _playground(server, "anthropic", "claude-haiku-4-5")
+    app = replay_playground(server, "anthropic", "claude-haiku-4-5")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         panel = app.playground.params
@@ -200,7 +189,7 @@ async def test_fields_a_model_does_not_take_are_disabled_with_a_reason(
 
 
 async def test_reset_the_field_then_everything(server: ReplayServer) -> None:
-    app = _playground(server, "openai", "gpt-4o-mini")
+    app = replay_playground(server, "openai", "gpt-4o-mini")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+o", "down", "right", "down", "left", "down", "right")
         assert app.focused is not None and app.focused.id == "max_tokens"
@@ -234,7 +223,7 @@ async def test_json_schema_answers_are_checked(
     server: ReplayServer, pieces: list[str], finish: str, verdict: str, shown: str
 ) -> None:
     server.default = openai_stream_reply(pieces, finish_reason=finish)
-    app = _playground(server, "openai", "gpt-4o-mini")
+    app = replay_playground(server, "openai", "gpt-4o-mini")
     async with app.run_test(size=SIZE) as pilot:
         fmt = ResponseFormat("json_schema", SCHEMA)
         app.playground.params.show_params(RequestParams(response_format=fmt))
@@ -249,20 +238,23 @@ async def test_streaming_off_shows_progress_then_the_answer(server: ReplayServer
     releases = [asyncio.Event(), asyncio.Event()]
     server.queue(held_json_reply("first", releases[0]))
     server.queue(held_json_reply("second", releases[1]))
-    app = _playground(server, "openai", "gpt-4o-mini")
+    app = replay_playground(server, "openai", "gpt-4o-mini")
     async with app.run_test(size=SIZE) as pilot:
         app.playground.params.show_params(RequestParams(stream=False))
         seen: list[Any] = []
+
+        def waiting(view: AnswerView) -> bool:
+            return view.waiting is not None
+
         for text, release in zip(("one", "two"), releases, strict=True):
             await pilot.press("escape", *text, "enter")
             view = list(app.query(AnswerView))[-1]
-            while view.waiting is None:
-                await pilot.pause(0.01)
+            await wait_until(pilot, partial(waiting, view), what="the progress line")
+            assert view.waiting is not None
             seen.append((str(view.waiting.label.render()), view.waiting.bar.total))
             assert view.meter.completion().text == ""
             release.set()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             assert view.waiting is None and not view.query("WaitingBar")
             assert view.meter.completion().text in ("first", "second")
         assert seen[0][0].startswith("waiting for the whole answer · ")
@@ -277,23 +269,15 @@ async def _palette(pilot: Pilot[None], app: PlaygroundApp, command: str) -> None
     await pilot.press("ctrl+p")
     await pilot.pause()
     await pilot.press(*command)
-    for _ in range(50):  # the palette searches in the background
-        await pilot.pause(0.02)
-        if app.screen.query("CommandList Option, OptionList Option") or _has_hits(app):
-            break
+    await wait_until(pilot, lambda: palette_hits(app), what=f"a command matching {command!r}")
     await pilot.press("enter")
     await pilot.pause()
-
-
-def _has_hits(app: PlaygroundApp) -> bool:
-    lists = app.screen.query("CommandList")
-    return bool(lists) and lists.first().option_count > 0  # type: ignore[attr-defined]
 
 
 async def test_presets_save_load_and_delete_from_the_palette(
     server: ReplayServer, isolated_home: Any
 ) -> None:
-    app = _playground(server, "openai", "gpt-4o-mini")
+    app = replay_playground(server, "openai", "gpt-4o-mini")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+o", "down", "left", "left", "down", "down", "right")  # 0.8, 2048
         saved = app.playground.params.params

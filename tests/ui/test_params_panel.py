@@ -19,6 +19,7 @@ from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.services import open_services
 from openmaas_tui.ui.widgets.params_panel import Params, ParamsPanel
 from tests.replay_helpers import fixture_path
+from tests.support.ui import settle
 
 
 class Host(App[None]):
@@ -239,8 +240,7 @@ async def test_set_model_selects_adds_and_announces() -> None:
 async def test_discovered_models_join_the_picker(ollama: ReplayServer) -> None:
     app = Host(discover=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         specs = [spec for _, spec in app.panel.choices]
         assert specs[-2:] == ["ollama/llama3.2:latest", "ollama/qwen3:0.6b"]
         assert ollama.last.path == "/api/tags"
@@ -260,8 +260,7 @@ async def test_discovery_failures_are_not_shown_as_errors(
     monkeypatch.setenv("OLLAMA_HOST", f"127.0.0.1:{_closed_port()}")
     app = Host(discover=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         note = app.panel.query_one("#discovered", Static)
         assert not note.display
         assert not app.panel.query_one("#param-errors", Static).display

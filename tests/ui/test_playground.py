@@ -6,67 +6,49 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
-from textual.pilot import Pilot
-from textual.widgets import ContentSwitcher, Label
+from textual.widgets import ContentSwitcher
 
 from openmaas_tui.cli.main import build_app
 from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.loopback.synth import openai_stream_reply
-from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.chat_pane import ChatPane, Welcome
 from openmaas_tui.ui.widgets.error_view import ErrorView
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.session_list import SessionList
-from openmaas_tui.ui.widgets.status_line import StatusLine
 from tests.replay_helpers import expected, fixture_path
+from tests.support.ui import (
+    listed_items,
+    notes,
+    palette_hits,
+    playground,
+    replay_playground,
+    settle,
+    status_text,
+    submit,
+    use_fast_demo,
+    wait_until,
+)
 
 SIZE = (160, 50)
 
 
-def _fast_demo(home: Path) -> None:
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "config.toml").write_text("demo_tokens_per_s = 100000\n", encoding="utf-8")
-
-
-def _playground(argv: list[str]) -> PlaygroundApp:
-    app = build_app([*argv, "--no-keyring"])
-    assert isinstance(app, PlaygroundApp)
-    return app
-
-
-async def _ask(pilot: Pilot[None], text: str) -> None:
-    await pilot.press(*text)
-    await pilot.press("enter")
-    await pilot.pause()
-
-
-async def _settle(app: PlaygroundApp, pilot: Pilot[None]) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
-
-
-def _status(app: PlaygroundApp) -> str:
-    return str(app.query_one(StatusLine).render())
-
-
 async def test_welcome_then_the_demo_answers(isolated_home: Path) -> None:
-    _fast_demo(isolated_home)
-    app = _playground(["--demo"])
+    use_fast_demo(isolated_home)
+    app = playground(["--demo"])
     async with app.run_test(size=SIZE) as pilot:
         welcome = app.query_one("#welcome", Welcome)
         assert "Welcome to openMaaS" in welcome.source
         assert any("Welcome to openMaaS" in line.text for line in welcome.lines)
         assert app.focused is app.query_one("#prompt", PromptArea)
-        await _ask(pilot, "show me a table")
-        await _settle(app, pilot)
+        await submit(pilot, "show me a table")
+        await settle(pilot)
         view = app.query_one(AnswerView)
         answer = view.meter.completion().text
         assert answer.startswith("*Demo model (offline)")
         assert "| Algorithm |" in answer
         assert app.query_one("#prompt", PromptArea).text == ""
-        assert "demo (offline)" in _status(app) and "$0" in _status(app)
+        assert "demo (offline)" in status_text(app) and "$0" in status_text(app)
         assert app.playground.current.title == "show me a table"
         assert [m.text for m in app.playground.current.messages][1] == answer
 
@@ -85,16 +67,16 @@ async def test_a_recorded_stream_of_each_provider_appears_with_its_usage(
 ) -> None:
     server.default = fixture_reply(fixture_path(fixture))
     want = expected(fixture)
-    app = _playground(["--provider", provider, "--base-url", server.url, "-m", model])
+    app = replay_playground(server, provider, model)
     async with app.run_test(size=SIZE) as pilot:
-        await _ask(pilot, "hi")
-        await _settle(app, pilot)
+        await submit(pilot, "hi")
+        await settle(pilot)
         view = app.query_one(AnswerView)
         assert view.meter.completion().text == want["text"]
         assert not view.stopped
         totals = app.playground.current.totals
         assert totals.output_tokens == want["usage"]["output_tokens"]
-        assert f"{totals.output_tokens:,} out" in _status(app)
+        assert f"{totals.output_tokens:,} out" in status_text(app)
         assert server.last is not None and b'"hi"' in server.last.body
         sent = server.last.path if provider == "gemini" else server.last.json()["model"]
         assert model in sent and f"{provider}/" not in sent
@@ -104,14 +86,13 @@ async def test_a_recorded_stream_of_each_provider_appears_with_its_usage(
 async def test_escape_stops_the_stream_and_keeps_the_partial(server: ReplayServer) -> None:
     pieces = [f"word{i} " for i in range(400)]
     server.default = openai_stream_reply(pieces, chunk_delay_s=0.01)
-    app = _playground(["--provider", "openai", "--base-url", server.url, "-m", "gpt-4o-mini"])
+    app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
-        await _ask(pilot, "count")
+        await submit(pilot, "count")
         view = app.query_one(AnswerView)
-        while "word3 " not in view.meter.completion().text:
-            await pilot.pause(0.02)
+        await wait_until(pilot, lambda: "word3 " in view.meter.completion().text, what="word3")
         await pilot.press("escape")
-        await _settle(app, pilot)
+        await settle(pilot)
         partial = view.meter.completion().text
         assert view.stopped and view.meter.finished_at is not None
         assert partial.startswith("word0 word1 word2 word3 ")
@@ -119,15 +100,15 @@ async def test_escape_stops_the_stream_and_keeps_the_partial(server: ReplayServe
         assert app.playground.current.messages[-1].text == partial
         totals = app.playground.current.totals
         assert totals.estimated and totals.output_tokens > 0 and totals.cost_known
-        assert f"≈{totals.output_tokens:,} out" in _status(app)
+        assert f"≈{totals.output_tokens:,} out" in status_text(app)
 
 
 async def test_a_missing_key_is_shown_inline_and_the_prompt_is_kept(
     isolated_home: Path,
 ) -> None:
-    app = _playground(["-m", "claude-sonnet-4-5"])
+    app = playground(["-m", "claude-sonnet-4-5"])
     async with app.run_test(size=SIZE) as pilot:
-        await _ask(pilot, "hello")
+        await submit(pilot, "hello")
         errors = list(app.query(ErrorView))
         assert len(errors) == 1
         shown = str(errors[0].render())
@@ -139,10 +120,10 @@ async def test_a_missing_key_is_shown_inline_and_the_prompt_is_kept(
 async def test_a_long_answer_keeps_the_view_pinned_to_the_end(server: ReplayServer) -> None:
     pieces = [f"Line {i} of a long answer.\n\n" for i in range(300)]
     server.default = openai_stream_reply(pieces)
-    app = _playground(["--provider", "openai", "--base-url", server.url, "-m", "gpt-4o-mini"])
+    app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
-        await _ask(pilot, "long")
-        await _settle(app, pilot)
+        await submit(pilot, "long")
+        await settle(pilot)
         pane = app.playground.pane()
         assert pane.max_scroll_y > 100
         assert pane.scroll_y == pane.max_scroll_y
@@ -151,16 +132,16 @@ async def test_a_long_answer_keeps_the_view_pinned_to_the_end(server: ReplayServ
 
 
 async def test_sessions_new_switch_and_delete(isolated_home: Path) -> None:
-    _fast_demo(isolated_home)
-    app = _playground(["--demo"])
+    use_fast_demo(isolated_home)
+    app = playground(["--demo"])
     async with app.run_test(size=SIZE) as pilot:
-        await _ask(pilot, "first chat")
-        await _settle(app, pilot)
+        await submit(pilot, "first chat")
+        await settle(pilot)
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert len(app.playground.sessions) == 2 and app.playground.current.messages == []
-        await _ask(pilot, "second chat")
-        await _settle(app, pilot)
+        await submit(pilot, "second chat")
+        await settle(pilot)
         assert [s.title for s in app.playground.sessions] == ["first chat", "second chat"]
         await pilot.press("ctrl+s")
         listing = app.query_one(SessionList)
@@ -181,14 +162,14 @@ async def test_sessions_new_switch_and_delete(isolated_home: Path) -> None:
 
 async def test_parameters_set_from_the_keyboard_reach_the_request(server: ReplayServer) -> None:
     server.default = fixture_reply(fixture_path("crusoe/stream_text.sse"))
-    app = _playground(["--provider", "openai", "--base-url", server.url, "-m", "gpt-4o-mini"])
+    app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+o", "tab", *"0.3", "tab", "tab", *"256")
         await pilot.press(*["tab"] * 7, *"Be terse.")  # past the other parameters to the system
         await pilot.press("escape")
         assert isinstance(app.focused, PromptArea)
-        await _ask(pilot, "count to five")
-        await _settle(app, pilot)
+        await submit(pilot, "count to five")
+        await settle(pilot)
         body = server.last.json()
         assert body["temperature"] == 0.3
         assert body.get("max_tokens", body.get("max_completion_tokens")) == 256
@@ -200,10 +181,10 @@ async def test_parameters_set_from_the_keyboard_reach_the_request(server: Replay
 async def test_an_invalid_parameter_is_refused_inline_and_nothing_is_lost(
     server: ReplayServer,
 ) -> None:
-    app = _playground(["--provider", "openai", "--base-url", server.url, "-m", "gpt-4o-mini"])
+    app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+o", "tab", *"5", "escape")
-        await _ask(pilot, "hello there")
+        await submit(pilot, "hello there")
         shown = [str(e.render()) for e in app.query(ErrorView)]
         assert len(shown) == 1 and shown[0].startswith("INVALID_REQUEST")
         assert "temperature" in shown[0]
@@ -216,7 +197,7 @@ async def test_every_action_is_in_the_command_palette(isolated_home: Path) -> No
 
     from openmaas_tui.ui.screens.keys_screen import KeysScreen
 
-    app = _playground(["--demo"])
+    app = playground(["--demo"])
     async with app.run_test(size=SIZE) as pilot:
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for title in ("New chat", "Stop", "API keys", "Model", "Parameters", "Sessions"):
@@ -225,7 +206,7 @@ async def test_every_action_is_in_the_command_palette(isolated_home: Path) -> No
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"API keys")
-        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: palette_hits(app), what="a command matching 'API keys'")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, KeysScreen)
@@ -236,29 +217,27 @@ async def test_every_action_is_in_the_command_palette(isolated_home: Path) -> No
 
 async def test_the_sidebar_and_status_line_add_up_the_session(server: ReplayServer) -> None:
     server.default = fixture_reply(fixture_path("anthropic/stream_text.sse"))
-    app = _playground(
-        ["--provider", "anthropic", "--base-url", server.url, "-m", "claude-sonnet-4-5"]
-    )
+    app = replay_playground(server, "anthropic", "claude-sonnet-4-5")
     async with app.run_test(size=SIZE) as pilot:
-        await _ask(pilot, "name two pelicans")
-        await _settle(app, pilot)
-        await _ask(pilot, "two more")
-        await _settle(app, pilot)
+        await submit(pilot, "name two pelicans")
+        await settle(pilot)
+        await submit(pilot, "two more")
+        await settle(pilot)
         totals = app.playground.current.totals
         assert (totals.input_tokens, totals.output_tokens) == (34, 20)
-        status = _status(app)
+        status = status_text(app)
         assert "session: 34 in / 20 out · $0.0004" in status
-        item = str(app.query_one(SessionList).items()[0].query_one(Label).render())
+        item = listed_items(app)[0]
         assert item == "name two pelicans\n$0.0004 · claude-sonnet-4-5"
 
 
 async def test_an_answer_cut_by_max_tokens_says_so(isolated_home: Path) -> None:
-    _fast_demo(isolated_home)
-    app = _playground(["--demo"])
+    use_fast_demo(isolated_home)
+    app = playground(["--demo"])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+o", "tab", "tab", "tab", *"5", "escape")
-        await _ask(pilot, "show me a table")
-        await _settle(app, pilot)
+        await submit(pilot, "show me a table")
+        await settle(pilot)
         view = app.query_one(AnswerView)
         assert view.completion().usage.output_tokens == 5
         assert view.counters.endswith("5 out · $0 · cut at max_tokens")
@@ -266,15 +245,15 @@ async def test_an_answer_cut_by_max_tokens_says_so(isolated_home: Path) -> None:
 
 async def test_a_refused_request_adds_nothing_to_the_session(server: ReplayServer) -> None:
     server.default = fixture_reply(fixture_path("openai/error_401_invalid_key.json"))
-    app = _playground(["--provider", "openai", "--base-url", server.url, "-m", "gpt-4o-mini"])
+    app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
-        await _ask(pilot, "hello")
-        await _settle(app, pilot)
+        await submit(pilot, "hello")
+        await settle(pilot)
         view = app.query_one(AnswerView)
         assert view.error is not None and view.error.code == "AUTH_FAILED"
         totals = app.playground.current.totals
         assert (totals.input_tokens, totals.output_tokens, totals.cost_known) == (0, 0, True)
-        assert "session: 0 in / 0 out · $0" in _status(app)
+        assert "session: 0 in / 0 out · $0" in status_text(app)
 
 
 async def test_scrolling_up_stops_following_and_sending_follows_again(
@@ -282,25 +261,24 @@ async def test_scrolling_up_stops_following_and_sending_follows_again(
 ) -> None:
     pieces = [f"Line {i} of a long answer.\n\n" for i in range(400)]
     server.default = openai_stream_reply(pieces, chunk_delay_s=0.002)
-    app = _playground(["--provider", "openai", "--base-url", server.url, "-m", "gpt-4o-mini"])
+    app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
-        await _ask(pilot, "long")
+        await submit(pilot, "long")
         pane = app.playground.pane()
         view = app.query_one(AnswerView)
-        while pane.max_scroll_y < 50:
-            await pilot.pause(0.02)
+        await wait_until(pilot, lambda: pane.max_scroll_y >= 50, what="50 lines to scroll")
         pane.focus()
         await pilot.press("pageup", "pageup")
         await pilot.pause()
         place = pane.scroll_y
         assert place < pane.max_scroll_y
-        await _settle(app, pilot)
+        await settle(pilot)
         assert view.done and pane.max_scroll_y > 300
         assert pane.scroll_y == place  # the person's place is kept while the answer grew
         app.query_one(PromptArea).focus()
         server.default = openai_stream_reply(["Short answer."])
-        await _ask(pilot, "and now?")
-        await _settle(app, pilot)
+        await submit(pilot, "and now?")
+        await settle(pilot)
         assert pane.scroll_y == pane.max_scroll_y  # sending follows the end again
 
 
@@ -323,12 +301,7 @@ async def test_no_keyring_is_said_once_after_the_first_screen(isolated_home: Pat
     async with app.run_test(size=SIZE) as pilot:
         # The keyring is looked for after the first refresh, which may come late on a busy
         # machine: wait for the notice rather than for the workers that exist now.
-        for _ in range(500):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            if app._notifications:
-                break
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        messages = [n.message for n in app._notifications]
+        await wait_until(pilot, lambda: notes(app), what="a notice about the keyring")
+        await settle(pilot)
+        messages = notes(app)
         assert len(messages) == 1 and "kept in memory" in messages[0]

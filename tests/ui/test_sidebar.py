@@ -7,49 +7,30 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher
 
-from openmaas_tui.cli.main import build_app
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.session_dialogs import ConfirmDialog, RenameDialog
 from openmaas_tui.ui.widgets.chat_pane import ChatPane
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.session_list import SessionList, SessionSearch
+from tests.support.ui import ask, demo_playground, listed_titles
 
 SIZE = (160, 50)
 
 
-def _demo_app(home: Path) -> PlaygroundApp:
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "config.toml").write_text("demo_tokens_per_s = 100000\n", encoding="utf-8")
-    app = build_app(["--demo", "--no-keyring"])
-    assert isinstance(app, PlaygroundApp)
-    return app
-
-
-async def _ask(app: PlaygroundApp, pilot: Pilot[None], text: str) -> None:
-    await pilot.press(*text, "enter")
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def _three_chats(app: PlaygroundApp, pilot: Pilot[None]) -> None:
     """Three chats: "show me a table", "write some code", "hello there" (the current one)."""
-    await _ask(app, pilot, "show me a table")
+    await ask(pilot, "show me a table")
     for text in ("write some code", "hello there"):
         await pilot.press("ctrl+n")
         await pilot.pause()
-        await _ask(app, pilot, text)
-
-
-def _listed(app: PlaygroundApp) -> list[str]:
-    return [item.session.title for item in app.query_one(SessionList).items()]
+        await ask(pilot, text)
 
 
 async def test_new_chats_are_listed_newest_first_and_enter_switches(isolated_home: Path) -> None:
-    app = _demo_app(isolated_home)
+    app = demo_playground(isolated_home)
     async with app.run_test(size=SIZE) as pilot:
         await _three_chats(app, pilot)
-        assert _listed(app) == ["hello there", "write some code", "show me a table"]
+        assert listed_titles(app) == ["hello there", "write some code", "show me a table"]
         await pilot.press("ctrl+s", "down", "down", "enter")
         await pilot.pause()
         assert app.playground.current.title == "show me a table"
@@ -65,16 +46,16 @@ async def test_new_chats_are_listed_newest_first_and_enter_switches(isolated_hom
 
 
 async def test_rename_from_the_list_and_escape_keeps_the_title(isolated_home: Path) -> None:
-    app = _demo_app(isolated_home)
+    app = demo_playground(isolated_home)
     async with app.run_test(size=SIZE) as pilot:
-        await _ask(app, pilot, "show me a table")
+        await ask(pilot, "show me a table")
         await pilot.press("ctrl+s", "r")
         await pilot.pause()
         assert isinstance(app.screen, RenameDialog)
         await pilot.press(*"[b]Tables[/b]", "enter")  # typing replaces the selected title
         await pilot.pause()
         assert app.playground.current.title == "[b]Tables[/b]"
-        assert _listed(app) == ["[b]Tables[/b]"]
+        assert listed_titles(app) == ["[b]Tables[/b]"]
         label = str(app.query_one(SessionList).items()[0].query_one("Label").render())
         assert label.startswith("[b]Tables[/b]\n")  # shown as typed, not as markup
         assert isinstance(app.focused, SessionList)
@@ -83,22 +64,22 @@ async def test_rename_from_the_list_and_escape_keeps_the_title(isolated_home: Pa
         assert app.playground.current.title == "[b]Tables[/b]"
         # A later message does not rename a renamed chat.
         await pilot.press("escape")
-        await _ask(app, pilot, "hello")
+        await ask(pilot, "hello")
         assert app.playground.current.title == "[b]Tables[/b]"
 
 
 async def test_search_filters_by_title_and_by_message_text(isolated_home: Path) -> None:
-    app = _demo_app(isolated_home)
+    app = demo_playground(isolated_home)
     async with app.run_test(size=SIZE) as pilot:
         await _three_chats(app, pilot)
         await pilot.press("ctrl+f")
         assert isinstance(app.focused, SessionSearch)
         await pilot.press(*"WRITE SOME")  # a title, any case
         await pilot.pause()
-        assert _listed(app) == ["write some code"]
+        assert listed_titles(app) == ["write some code"]
         await pilot.press(*["backspace"] * 10, *"algorithm")  # only in the table answer's text
         await pilot.pause()
-        assert _listed(app) == ["show me a table"]
+        assert listed_titles(app) == ["show me a table"]
         assert "Algorithm" not in app.playground.sessions[0].title
         await pilot.press("enter")  # to the results, the filter kept
         await pilot.pause()
@@ -108,16 +89,16 @@ async def test_search_filters_by_title_and_by_message_text(isolated_home: Path) 
         assert app.playground.current.title == "show me a table"
         await pilot.press("ctrl+f", *"no such words")
         await pilot.pause()
-        assert _listed(app) == []
+        assert listed_titles(app) == []
         await pilot.press("escape")  # clears the search and goes back to the list
         await pilot.pause()
         assert app.query_one(SessionSearch).value == ""
         assert isinstance(app.focused, SessionList)
-        assert len(_listed(app)) == 3
+        assert len(listed_titles(app)) == 3
 
 
 async def test_slash_in_the_list_opens_the_search(isolated_home: Path) -> None:
-    app = _demo_app(isolated_home)
+    app = demo_playground(isolated_home)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+s", "slash")
         await pilot.pause()
@@ -125,7 +106,7 @@ async def test_slash_in_the_list_opens_the_search(isolated_home: Path) -> None:
 
 
 async def test_delete_asks_first_and_keeps_the_chat_on_no(isolated_home: Path) -> None:
-    app = _demo_app(isolated_home)
+    app = demo_playground(isolated_home)
     async with app.run_test(size=SIZE) as pilot:
         await _three_chats(app, pilot)
         await pilot.press("ctrl+s", "down", "d")  # "write some code"
@@ -140,7 +121,7 @@ async def test_delete_asks_first_and_keeps_the_chat_on_no(isolated_home: Path) -
         assert len(app.playground.sessions) == 3
         await pilot.press("d", "y")
         await pilot.pause()
-        assert _listed(app) == ["hello there", "show me a table"]
+        assert listed_titles(app) == ["hello there", "show me a table"]
         assert len(app.query(ChatPane)) == 2
         assert (
             app.playground.current.title == "hello there"
@@ -149,10 +130,10 @@ async def test_delete_asks_first_and_keeps_the_chat_on_no(isolated_home: Path) -
 
 
 async def test_deleting_the_last_chat_leaves_a_new_one(isolated_home: Path) -> None:
-    app = _demo_app(isolated_home)
+    app = demo_playground(isolated_home)
     async with app.run_test(size=SIZE) as pilot:
-        await _ask(app, pilot, "hello")
+        await ask(pilot, "hello")
         await pilot.press("ctrl+s", "d", "y")
         await pilot.pause()
         assert len(app.playground.sessions) == 1 and app.playground.current.messages == []
-        assert _listed(app) == ["New chat"]
+        assert listed_titles(app) == ["New chat"]

@@ -15,31 +15,22 @@ import pytest
 from textual.pilot import Pilot
 
 from openmaas_tui.cli.main import build_app
-from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.prompt import PromptArea
+from tests.support.ui import ask, settled_estimate, use_fast_demo
 
 SIZE = (160, 50)
 
 
 @pytest.fixture
 def fast_demo(isolated_home: Path) -> None:
-    isolated_home.mkdir(parents=True, exist_ok=True)
-    (isolated_home / "config.toml").write_text("demo_tokens_per_s = 100000\n", encoding="utf-8")
+    use_fast_demo(isolated_home)
 
 
 async def _steady_cursor(pilot: Pilot[None]) -> None:
     """The prompt's cursor blinks on a timer: hold it on so every screenshot is the same."""
     pilot.app.query_one(PromptArea).cursor_blink = False
     await pilot.pause()
-    await _settled_estimate(pilot)
-
-
-async def _settled_estimate(pilot: Pilot[None]) -> None:
-    """Let the estimate under the prompt count what would be sent (it waits one 0.15 s tick
-    for the typing to pause, then counts in a thread)."""
-    await pilot.pause(0.4)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settled_estimate(pilot)
 
 
 def test_welcome(snap_compare: Any, fast_demo: None) -> None:
@@ -53,17 +44,13 @@ def test_welcome(snap_compare: Any, fast_demo: None) -> None:
 
 
 async def _demo_answer(pilot: Pilot[None]) -> None:
-    app = pilot.app
     await _steady_cursor(pilot)
-    await pilot.press(*"show me a table", "enter")
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    view = app.query_one(AnswerView)
+    view = await ask(pilot, "show me a table")
     meter = view.meter
     meter.first_token_at = meter.started_at + 0.25
     meter.finished_at = meter.started_at + 2.25
     view.refresh_counters()
-    await _settled_estimate(pilot)
+    await settled_estimate(pilot)
 
 
 def test_main_screen_with_an_answer(snap_compare: Any, fast_demo: None) -> None:

@@ -71,14 +71,13 @@ def setup_json(lane: Lane, row: Row) -> dict[str, Any]:
 
 def summary_json(summary: Summary) -> dict[str, Any]:
     """The winners (lane indexes, or null) and the rows' order by total time."""
-    costs = [r.cost_usd for r in summary.rows if r.cost_usd is not None]
-    known = len(costs) == len(summary.rows)
+    totals = summary.totals
     return {
         "order": [r.index for r in summary.sorted_by(DEFAULT_SORT)],
         "cheapest": summary.cheapest,
         "fastest_ttft": summary.fastest_ttft,
         "highest_tokens_per_s": summary.highest_rate,
-        "total_cost_usd": sum(costs) if known else None,
+        "total_cost_usd": totals.cost_usd if totals.cost_known else None,
         "succeeded": sum(1 for r in summary.rows if r.ok),
         "failed": sum(1 for r in summary.rows if r.error_code is not None),
     }

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.exchange.meter import StreamMeter
+from openmaas_tui.core.totals import Totals, total
 from openmaas_tui.core.types import Usage
 
 
@@ -127,6 +128,16 @@ class Summary:
     cheapest: int | None
     fastest_ttft: int | None
     highest_rate: int | None
+
+    @property
+    def totals(self) -> Totals:
+        """Tokens and cost over every lane (its cost is unknown when any lane's is)."""
+        return total(
+            Totals.of_answer(
+                Usage(r.input_tokens, r.output_tokens), r.cost_usd, estimated=r.estimated
+            )
+            for r in self.rows
+        )
 
     def sorted_by(self, key: str = DEFAULT_SORT, *, reverse: bool = False) -> list[Row]:
         """The rows ordered by ``key`` (one of :data:`SORT_KEYS`).

@@ -24,7 +24,7 @@ from typing import Any
 
 from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.models.catalog import PROVIDERS
+from openmaas_tui.core.models.provider_specs import SPECS
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
@@ -38,10 +38,6 @@ class Settings:
     read_timeout_s: float = 120.0
     demo_tokens_per_s: float = 60.0
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
-
-
-def _builtin_providers() -> set[str]:
-    return set(PROVIDERS)
 
 
 def _line_of(text: str, pattern: str) -> int | None:
@@ -106,7 +102,7 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Settings:
         line = _line_of(text, rf"^\s*\[endpoints\.{re.escape(name)}\]")
         if not _NAME.match(name):
             raise _invalid(path, line, f"endpoint name {name!r}: use a-z, 0-9, - and _")
-        if name in _builtin_providers():
+        if name in SPECS:
             raise _invalid(path, line, f"endpoint name {name!r} is a built-in provider; rename it")
         if not isinstance(table, dict):
             raise _invalid(path, line, f"[endpoints.{name}] must be a table")

@@ -2,9 +2,10 @@
 fallback.
 
 Keys are read in this order: memory (set during this run), the OS keyring (service
-``openmaas``, user = provider name), then the provider's usual environment variables
-(``OPENAI_API_KEY``, ``ANTHROPIC_API_KEY``, ``GEMINI_API_KEY`` / ``GOOGLE_API_KEY``, …, or a
-custom endpoint's own ``api_key_env``). Keys are never written to a file nor copied into
+``openmaas``, user = provider name), then the environment variables its provider spec names
+(:attr:`~openmaas_tui.core.models.provider_specs.ProviderSpec.key_env`: ``OPENAI_API_KEY``,
+``ANTHROPIC_API_KEY``, ``GEMINI_API_KEY`` / ``GOOGLE_API_KEY``, …, or a custom endpoint's own
+``api_key_env``). Keys are never written to a file nor copied into
 ``os.environ``; every key handed out is registered with
 :mod:`~openmaas_tui.core.credentials.redact` so it
 is masked wherever it might be shown. A custom endpoint only ever gets its own key.
@@ -26,7 +27,7 @@ from types import ModuleType
 from openmaas_tui.core.config.settings import Endpoint
 from openmaas_tui.core.credentials.redact import forget_secret, mask, register_secret
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.models.catalog import PROVIDERS
+from openmaas_tui.core.models.provider_specs import SPECS, ProviderSpec, endpoint_spec
 
 SERVICE = "openmaas"
 """The keyring service name under which keys are stored (user name = provider)."""
@@ -79,7 +80,8 @@ class KeyStore:
 
     Args:
         endpoints: custom endpoints from settings (their ``api_key_env`` is their only
-            environment fallback).
+            environment fallback; see
+            :func:`~openmaas_tui.core.models.provider_specs.endpoint_spec`).
         environ: environment to read fallbacks from (default ``os.environ``); never written.
         use_keyring: False keeps every key in memory (``--no-keyring``).
 
@@ -94,7 +96,10 @@ class KeyStore:
         environ: Mapping[str, str] | None = None,
         use_keyring: bool = True,
     ) -> None:
-        self._endpoints = dict(endpoints or {})
+        self._specs: dict[str, ProviderSpec] = {
+            **SPECS,
+            **{name: endpoint_spec(e) for name, e in (endpoints or {}).items()},
+        }
         self._environ = os.environ if environ is None else environ
         self._memory: dict[str, str] = {}
         self._warnings: list[str] = []
@@ -145,17 +150,16 @@ class KeyStore:
         return str(getattr(backend, "name", type(backend).__name__))
 
     def providers(self) -> list[str]:
-        """Every provider that takes a key: built-ins that need one, then custom endpoints."""
-        names = [p.name for p in PROVIDERS.values() if p.needs_key]
-        return names + [n for n in self._endpoints if n not in names]
+        """Every provider whose spec takes a key: built-ins in spec order, then custom
+        endpoints."""
+        return [spec.id for spec in self._specs.values() if spec.credential.takes_key]
 
     def env_vars(self, provider: str) -> tuple[str, ...]:
-        """The environment variables read as a fallback for ``provider``."""
-        if provider in self._endpoints:
-            env = self._endpoints[provider].api_key_env
-            return (env,) if env else ()
-        info = PROVIDERS.get(provider)
-        return info.key_env if info else ()
+        """The environment variables read, in order, as a fallback for ``provider``'s key:
+        its spec's ``key_env`` (a custom endpoint's ``api_key_env``); none for an unknown
+        name."""
+        spec = self._specs.get(provider)
+        return spec.key_env if spec is not None else ()
 
     def _from_keyring(self, provider: str) -> str | None:
         if not self._keyring_ok:

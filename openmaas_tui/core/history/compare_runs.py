@@ -83,6 +83,24 @@ class RunRecord:
         return data
 
 
+_RUN_COLUMNS = (
+    "id, created_at, updated_at, prompt, system, target_count, labels, succeeded, failed, "
+    "total_cost_usd"
+)
+"""The columns :func:`_record` reads, in order."""
+_TARGET_COLUMNS = ", ".join(f.name for f in fields(TargetRecord))
+
+
+def _insert(table: str, columns: str) -> str:
+    """An INSERT of ``columns`` into ``table`` whose parameters are named as the columns."""
+    names = columns.split(", ")
+    return f"INSERT INTO {table} ({columns}) VALUES ({', '.join(':' + n for n in names)})"
+
+
+_INSERT_RUN = _insert("compare_runs", f"{_RUN_COLUMNS}, run_json")
+_INSERT_TARGET = _insert("compare_targets", f"run_id, {_TARGET_COLUMNS}")
+
+
 def _epoch(text: Any, default: float) -> float:
     """An ISO time from the run's JSON as epoch seconds (``default`` when absent or broken)."""
     try:
@@ -93,26 +111,27 @@ def _epoch(text: Any, default: float) -> float:
 
 def _target_row(
     run_id: str, position: int, target: Mapping[str, Any], setup: Any
-) -> tuple[Any, ...]:
+) -> dict[str, Any]:
+    """A ``compare_targets`` row, keyed by column (the parameters of :data:`_INSERT_TARGET`)."""
     setup = setup if isinstance(setup, Mapping) else {}
     usage = target.get("usage") or {}
     error = target.get("error") or {}
     status = setup.get("status") or ("error" if error else "done")
-    return (
-        run_id,
-        position,
-        str(setup.get("label") or target.get("model") or ""),
-        target.get("provider"),
-        str(target.get("model") or ""),
-        str(status),
-        error.get("code"),
-        target.get("ttft_ms"),
-        target.get("duration_ms"),
-        usage.get("input_tokens"),
-        usage.get("output_tokens"),
-        target.get("tokens_per_s"),
-        target.get("cost_usd"),
-    )
+    return {
+        "run_id": run_id,
+        "position": position,
+        "label": str(setup.get("label") or target.get("model") or ""),
+        "provider": target.get("provider"),
+        "model": str(target.get("model") or ""),
+        "status": str(status),
+        "error_code": error.get("code"),
+        "ttft_ms": target.get("ttft_ms"),
+        "duration_ms": target.get("duration_ms"),
+        "input_tokens": usage.get("input_tokens"),
+        "output_tokens": usage.get("output_tokens"),
+        "tokens_per_s": target.get("tokens_per_s"),
+        "cost_usd": target.get("cost_usd"),
+    }
 
 
 def save_run(
@@ -148,34 +167,27 @@ def save_run(
         for i, t in enumerate(targets)
     ]
     summary = run_json.get("summary") or {}
-    head: tuple[Any, ...] = (
-        run_id,
-        _epoch(run_json.get("created_at"), saved_at),
-        saved_at,
-        str(run_json.get("prompt") or ""),
-        run_json.get("system"),
-        len(targets),
-        json.dumps([r[2] for r in rows], ensure_ascii=False),
-        int(summary.get("succeeded") or 0),
-        int(summary.get("failed") or 0),
-        summary.get("total_cost_usd"),
-        json.dumps(run_json, ensure_ascii=False),
-    )
+    head = {
+        "id": run_id,
+        "created_at": _epoch(run_json.get("created_at"), saved_at),
+        "updated_at": saved_at,
+        "prompt": str(run_json.get("prompt") or ""),
+        "system": run_json.get("system"),
+        "target_count": len(targets),
+        "labels": json.dumps([r["label"] for r in rows], ensure_ascii=False),
+        "succeeded": int(summary.get("succeeded") or 0),
+        "failed": int(summary.get("failed") or 0),
+        "total_cost_usd": summary.get("total_cost_usd"),
+        "run_json": json.dumps(run_json, ensure_ascii=False),
+    }
 
     def change(conn: sqlite3.Connection) -> None:
-        conn.execute("DELETE FROM compare_runs WHERE id = ?", (run_id,))
-        conn.execute(f"INSERT INTO compare_runs VALUES ({', '.join('?' * len(head))})", head)
-        conn.executemany(f"INSERT INTO compare_targets VALUES ({', '.join('?' * 13)})", rows)
+        conn.execute("DELETE FROM compare_runs WHERE id = :id", {"id": run_id})
+        conn.execute(_INSERT_RUN, head)
+        conn.executemany(_INSERT_TARGET, rows)
 
     store.write(change)
     return run_id
-
-
-_RUN_COLUMNS = (
-    "id, created_at, updated_at, prompt, system, target_count, labels, succeeded, failed, "
-    "total_cost_usd"
-)
-_TARGET_COLUMNS = ", ".join(f.name for f in fields(TargetRecord))
 
 
 def _record(row: tuple[Any, ...], targets: list[TargetRecord]) -> RunRecord:
@@ -200,16 +212,17 @@ def list_runs(store: Store, limit: int | None = None) -> list[RunRecord]:
 
     def query(conn: sqlite3.Connection) -> list[RunRecord]:
         runs = conn.execute(
-            f"SELECT {_RUN_COLUMNS} FROM compare_runs ORDER BY created_at DESC, rowid DESC LIMIT ?",
-            (-1 if limit is None else limit,),
+            f"SELECT {_RUN_COLUMNS} FROM compare_runs "
+            "ORDER BY created_at DESC, rowid DESC LIMIT :limit",
+            {"limit": -1 if limit is None else limit},
         ).fetchall()
         targets: dict[str, list[TargetRecord]] = {row[0]: [] for row in runs}
         if runs:
-            marks = ", ".join("?" * len(runs))
+            ids = {f"id{i}": run_id for i, run_id in enumerate(targets)}
             for row in conn.execute(
                 f"SELECT run_id, {_TARGET_COLUMNS} FROM compare_targets "
-                f"WHERE run_id IN ({marks}) ORDER BY run_id, position",
-                list(targets),
+                f"WHERE run_id IN ({', '.join(':' + n for n in ids)}) ORDER BY run_id, position",
+                ids,
             ):
                 targets[row[0]].append(TargetRecord(*row[1:]))
         return [_record(row, targets[row[0]]) for row in runs]
@@ -221,7 +234,7 @@ def get_run(store: Store, run_id: str) -> dict[str, Any] | None:
     """The run's JSON exactly as saved, or None when there is no run with this id."""
     row = store.read(
         lambda conn: conn.execute(
-            "SELECT run_json FROM compare_runs WHERE id = ?", (run_id,)
+            "SELECT run_json FROM compare_runs WHERE id = :id", {"id": run_id}
         ).fetchone()
     )
     if row is None:
@@ -233,7 +246,7 @@ def get_run(store: Store, run_id: str) -> dict[str, Any] | None:
 def delete_run(store: Store, run_id: str) -> bool:
     """Delete the run and its targets; returns whether there was one."""
     cursor = store.write(
-        lambda conn: conn.execute("DELETE FROM compare_runs WHERE id = ?", (run_id,))
+        lambda conn: conn.execute("DELETE FROM compare_runs WHERE id = :id", {"id": run_id})
     )
     return cursor.rowcount > 0
 
@@ -246,8 +259,8 @@ def resolve_run_id(store: Store, prefix: str) -> str:
     """
     rows = store.read(
         lambda conn: conn.execute(
-            "SELECT id FROM compare_runs WHERE substr(id, 1, ?) = ? LIMIT 2",
-            (len(prefix), prefix.lower()),
+            "SELECT id FROM compare_runs WHERE substr(id, 1, :length) = :prefix LIMIT 2",
+            {"length": len(prefix), "prefix": prefix.lower()},
         ).fetchall()
     )
     if len(rows) == 1 and prefix:

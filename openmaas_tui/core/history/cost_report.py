@@ -6,22 +6,24 @@ Days are **local** calendar days (SQLite's ``date(created_at, 'unixepoch', 'loca
 day the
 person saw on their clock. "Last 7 days" is today and the 6 days before it.
 
-Unlike :class:`~openmaas_tui.core.history.records.StoredTotals`, whose cost turns unknown as soon as
-one answer has no price, a :class:`CostTotals` counts the answers with an unknown price apart, so
-a total reads ``$1.23 + 4 answers with unknown price``: what is known is shown, and what is not is
-never shown as ``$0``. One SQL query groups the answers by day, provider and model; everything
-else is plain Python over those groups (a few hundred rows for a busy month).
+Unlike a session's line, whose cost turns unknown as soon as one answer has no price, the report
+shows each :class:`~openmaas_tui.core.totals.Totals` with its
+:attr:`~openmaas_tui.core.totals.Totals.breakdown_text`: ``$1.23 + 4 answers with unknown
+price``: what is known is shown, and what is not is never shown as ``$0``. One SQL query groups
+the answers by day, provider and model; everything else is plain Python over those groups (a few
+hundred rows for a busy month).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from openmaas_tui.core.history.rows import totals_of
 from openmaas_tui.core.history.store import Store
-from openmaas_tui.core.money import UNKNOWN, format_usd
+from openmaas_tui.core.totals import Totals, total
 
 DEFAULT_DAYS = 30
 """How many days the per-day series covers unless asked otherwise."""
@@ -48,77 +50,10 @@ SELECT date(created_at, 'unixepoch', 'localtime') AS day, provider, model,
 FROM messages WHERE role = 'assistant'
 GROUP BY day, provider, model
 """
-"""Answers grouped by local day, provider and model. An answer with text or tokens but no cost
-has an unknown price; an empty failed answer (nothing arrived, nothing billed) costs nothing."""
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
-
-
-@dataclass(frozen=True, slots=True)
-class CostTotals:
-    """Tokens and cost summed over answers.
-
-    Attributes:
-        answers: every answer counted (failed empty ones included).
-        priced: the answers with a known cost.
-        unknown: the answers with text or tokens but no known cost (price unknown).
-        input_tokens / output_tokens / cached_input_tokens / reasoning_tokens: sums of the
-            counts that were known, in the :class:`~openmaas_tui.core.types.Usage` convention
-            (input includes cached, output includes reasoning).
-        cost_usd: the sum of the known costs, USD.
-        estimated: True when some known cost came from local token estimates.
-    """
-
-    answers: int = 0
-    priced: int = 0
-    unknown: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cached_input_tokens: int = 0
-    reasoning_tokens: int = 0
-    cost_usd: float = 0.0
-    estimated: bool = False
-
-    def __add__(self, other: CostTotals) -> CostTotals:
-        return CostTotals(
-            self.answers + other.answers,
-            self.priced + other.priced,
-            self.unknown + other.unknown,
-            self.input_tokens + other.input_tokens,
-            self.output_tokens + other.output_tokens,
-            self.cached_input_tokens + other.cached_input_tokens,
-            self.reasoning_tokens + other.reasoning_tokens,
-            self.cost_usd + other.cost_usd,
-            self.estimated or other.estimated,
-        )
-
-    @property
-    def known_cost_text(self) -> str:
-        """The known part alone: ``$1.23``, ``≈$1.23`` with estimates, or ``price unknown``
-        when no answer has a known cost but some have an unknown one."""
-        if self.priced == 0 and self.unknown:
-            return UNKNOWN
-        return ("≈" if self.estimated else "") + format_usd(self.cost_usd)
-
-    @property
-    def cost_text(self) -> str:
-        """The cost as shown: ``$1.23``, ``≈$1.23``, ``$1.23 + 4 answers with unknown price``
-        or, with no known cost at all, ``price unknown (4 answers)``."""
-        if not self.unknown:
-            return self.known_cost_text
-        if not self.priced:
-            return f"{UNKNOWN} ({_plural(self.unknown, 'answer')})"
-        return f"{self.known_cost_text} + {_plural(self.unknown, 'answer')} with unknown price"
-
-
-def total(parts: Iterable[CostTotals]) -> CostTotals:
-    """The sum of ``parts`` (zero for none)."""
-    result = CostTotals()
-    for part in parts:
-        result = result + part
-    return result
+"""Answers grouped by local day, provider and model, with the totals' columns in the order
+:func:`~openmaas_tui.core.history.rows.totals_of` reads. An answer with text or tokens but no
+cost has an unknown price; an empty failed answer (nothing arrived, nothing billed) costs
+nothing. Only known costs make a total "estimated"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +61,7 @@ class DayCost:
     """The answers of one local calendar day."""
 
     day: date
-    totals: CostTotals = field(default_factory=CostTotals)
+    totals: Totals = field(default_factory=Totals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +70,7 @@ class ModelCost:
 
     provider: str | None
     model: str | None
-    totals: CostTotals = field(default_factory=CostTotals)
+    totals: Totals = field(default_factory=Totals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +80,7 @@ class CostGroup:
     day: date
     provider: str | None
     model: str | None
-    totals: CostTotals
+    totals: Totals
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,12 +96,12 @@ class CostReport:
     """
 
     today: date
-    periods: tuple[tuple[str, CostTotals], ...]
+    periods: tuple[tuple[str, Totals], ...]
     days: tuple[DayCost, ...]
     models: tuple[ModelCost, ...]
 
     @property
-    def all_time(self) -> CostTotals:
+    def all_time(self) -> Totals:
         """The totals over the whole history."""
         return self.periods[-1][1]
 
@@ -178,23 +113,10 @@ class CostReport:
 
 def query_groups(conn: sqlite3.Connection) -> list[CostGroup]:
     """The answers grouped by local day, provider and model (see :data:`_QUERY`)."""
-    groups = []
-    for row in conn.execute(_QUERY):
-        day, provider, model, answers, priced, unknown, tin, tout, cached, reasoning = row[:10]
-        cost, estimated = row[10:]
-        totals = CostTotals(
-            answers=int(answers),
-            priced=int(priced),
-            unknown=int(unknown or 0),
-            input_tokens=int(tin),
-            output_tokens=int(tout),
-            cached_input_tokens=int(cached),
-            reasoning_tokens=int(reasoning),
-            cost_usd=float(cost),
-            estimated=bool(estimated),
-        )
-        groups.append(CostGroup(date.fromisoformat(day), provider, model, totals))
-    return groups
+    return [
+        CostGroup(date.fromisoformat(row[0]), row[1], row[2], totals_of(row, 3))
+        for row in conn.execute(_QUERY)
+    ]
 
 
 def _model_order(m: ModelCost) -> tuple[float, int, str, str]:
@@ -215,14 +137,14 @@ def build_report(
         The report; its models are ordered by known cost, then unknown answers, descending.
     """
     days = max(1, days)
-    by_day: dict[date, CostTotals] = {}
-    by_model: dict[tuple[str | None, str | None], CostTotals] = {}
+    by_day: dict[date, Totals] = {}
+    by_model: dict[tuple[str | None, str | None], Totals] = {}
     for g in groups:
-        by_day[g.day] = by_day.get(g.day, CostTotals()) + g.totals
+        by_day[g.day] = by_day.get(g.day, Totals()) + g.totals
         key = (g.provider, g.model)
-        by_model[key] = by_model.get(key, CostTotals()) + g.totals
+        by_model[key] = by_model.get(key, Totals()) + g.totals
 
-    def since(n: int | None) -> CostTotals:
+    def since(n: int | None) -> Totals:
         if n is None:
             return total(by_day.values())
         first = today - timedelta(days=n - 1)
@@ -230,7 +152,7 @@ def build_report(
 
     periods = tuple((label, since(n)) for label, n in PERIODS)
     window = tuple(
-        DayCost(day, by_day.get(day, CostTotals()))
+        DayCost(day, by_day.get(day, Totals()))
         for day in (today - timedelta(days=back) for back in range(days - 1, -1, -1))
     )
     models = sorted((ModelCost(p, m, t) for (p, m), t in by_model.items()), key=_model_order)

@@ -77,7 +77,8 @@ class StreamRecorder:
         Raises:
             OpenMaaSError: STORAGE_FAILED when the answer cannot be added.
         """
-        message_id = await store.add_message(
+        message_id = await store.call(
+            Store.add_message,
             session_id,
             Role.ASSISTANT,
             provider=provider,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from openmaas_tui.core.money import UNKNOWN, format_usd
+from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import ChatRequest, Message, Role, Usage
 
 
@@ -33,37 +33,6 @@ class MessageState(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class StoredTotals:
-    """Tokens and cost summed over answers (a session's, a day's or a model's).
-
-    Attributes:
-        message_count: messages counted (for a session: all of its messages; for a day or a
-            model: the answers).
-        input_tokens / output_tokens / cached_input_tokens / reasoning_tokens: sums of the
-            counts that were known (unknown counts add nothing).
-        cost_usd: the sum of the known costs, USD.
-        cost_known: False when some answer with text or tokens has no cost (price unknown).
-        estimated: True when some cost came from a local estimate rather than provider usage.
-    """
-
-    message_count: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cached_input_tokens: int = 0
-    reasoning_tokens: int = 0
-    cost_usd: float = 0.0
-    cost_known: bool = True
-    estimated: bool = False
-
-    @property
-    def cost_text(self) -> str:
-        """The cost as shown: ``$0.0042``, ``≈$0.0042`` with estimates, or ``price unknown``."""
-        if not self.cost_known:
-            return UNKNOWN
-        return ("≈" if self.estimated else "") + format_usd(self.cost_usd)
-
-
-@dataclass(frozen=True, slots=True)
 class StoredSession:
     """One conversation as stored.
 
@@ -74,7 +43,8 @@ class StoredSession:
         created_at / updated_at: seconds since the epoch; ``updated_at`` is the last activity.
         provider / model: the defaults for the next request (None: not chosen).
         params: the default request parameters (``temperature``, ``max_tokens``, …).
-        totals: tokens and cost over its messages.
+        message_count: how many messages it holds (questions and answers).
+        totals: tokens and cost over its answers.
     """
 
     id: str
@@ -85,7 +55,8 @@ class StoredSession:
     provider: str | None
     model: str | None
     params: dict[str, Any] = field(default_factory=dict)
-    totals: StoredTotals = field(default_factory=StoredTotals)
+    message_count: int = 0
+    totals: Totals = field(default_factory=Totals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +146,7 @@ class DayTotals:
     """The answers of one local calendar day: ``day`` is ``YYYY-MM-DD``."""
 
     day: str
-    totals: StoredTotals
+    totals: Totals
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +155,7 @@ class ModelTotals:
 
     provider: str | None
     model: str | None
-    totals: StoredTotals
+    totals: Totals
 
 
 def request_params(request: ChatRequest) -> dict[str, Any]:

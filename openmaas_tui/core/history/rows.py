@@ -1,4 +1,9 @@
-"""Turning database rows into store records, and the SQL shared by the store's queries."""
+"""Turning database rows into store records and back, and the SQL shared by the store's queries.
+
+Every statement names its parameters after the columns they fill (``:session_id``), so a row
+is passed as a mapping (:data:`NEW_MESSAGE`, :func:`session_row`) and no value can land in
+another column's place.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,8 @@ import json
 import sqlite3
 from typing import Any
 
-from openmaas_tui.core.history.records import (
-    MessageState,
-    StoredMessage,
-    StoredSession,
-    StoredTotals,
-)
+from openmaas_tui.core.history.records import MessageState, StoredMessage, StoredSession
+from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import Role
 
 MESSAGE_COLUMNS = (
@@ -22,22 +23,48 @@ MESSAGE_COLUMNS = (
 )
 """The columns :func:`message_of` reads, in order."""
 
-SESSION_COLUMNS = (
-    "s.id, s.title, s.title_is_custom, s.created_at, s.updated_at, s.provider, s.model, s.params"
+MESSAGE_NAMES = tuple(MESSAGE_COLUMNS.split(", ")[1:])
+"""The columns a new message is inserted with (all but ``id``), each also the name of its
+parameter (``:session_id``, …)."""
+
+SESSION_NAMES = tuple(
+    "id title title_is_custom created_at updated_at provider model params".split()
 )
-"""The session columns :func:`session_of` reads first, in order, before :data:`TOTALS`."""
+"""A session's columns in order, each also the name of its parameter when one is inserted."""
+
+SESSION_COLUMNS = ", ".join(f"s.{name}" for name in SESSION_NAMES)
+"""The session columns :func:`session_of` reads first, in order, before its count of messages
+and :data:`TOTALS`."""
 
 TOTALS = (
-    "count(m.id), coalesce(sum(m.input_tokens), 0), coalesce(sum(m.output_tokens), 0), "
-    "coalesce(sum(m.cached_input_tokens), 0), coalesce(sum(m.reasoning_tokens), 0), "
-    "coalesce(sum(m.cost_usd), 0.0), "
-    "coalesce(max(m.role = 'assistant' AND m.cost_usd IS NULL "
+    "coalesce(sum(m.role = 'assistant'), 0), "
+    "coalesce(sum(m.role = 'assistant' AND m.cost_usd IS NOT NULL), 0), "
+    "coalesce(sum(m.role = 'assistant' AND m.cost_usd IS NULL "
     "AND (m.content != '' OR m.output_tokens IS NOT NULL)), 0), "
-    "coalesce(max(m.cost_estimated), 0)"
+    "coalesce(sum(m.input_tokens), 0), coalesce(sum(m.output_tokens), 0), "
+    "coalesce(sum(m.cached_input_tokens), 0), coalesce(sum(m.reasoning_tokens), 0), "
+    "coalesce(sum(m.cost_usd), 0.0), coalesce(max(m.cost_estimated), 0)"
 )
-"""Eight aggregate columns over messages ``m`` that :func:`totals_of` reads. An answer with
-text or tokens but no cost makes the cost unknown; an empty failed answer costs nothing."""
+"""The nine aggregate columns over messages ``m`` that :func:`totals_of` reads: answers,
+priced answers, answers with an unknown price, the four token sums, the known cost (USD) and
+whether any message's counts were estimated. An answer with text or tokens but no cost has an
+unknown price; an empty failed answer (nothing arrived, nothing billed) costs nothing."""
 
+
+INSERT_SESSION = (
+    f"INSERT INTO sessions ({', '.join(SESSION_NAMES)}) "
+    f"VALUES ({', '.join(':' + n for n in SESSION_NAMES)})"
+)
+"""Adds a session; its parameters are named as the columns (:func:`session_row`)."""
+
+INSERT_MESSAGE = (
+    f"INSERT INTO messages ({', '.join(MESSAGE_NAMES)}) "
+    f"VALUES ({', '.join(':' + n for n in MESSAGE_NAMES)})"
+)
+"""Adds a message; its parameters are named as the columns (:data:`MESSAGE_NAMES`)."""
+
+NEW_MESSAGE: dict[str, Any] = {**dict.fromkeys(MESSAGE_NAMES), "cost_estimated": 0}
+"""A message row's fields before anything is known of it: all null but ``cost_estimated``."""
 
 _ROLES = {r.value: r for r in Role}
 _STATES = {s.value: s for s in MessageState}
@@ -55,23 +82,24 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def totals_of(row: sqlite3.Row | tuple[Any, ...], start: int) -> StoredTotals:
-    """The :data:`TOTALS` columns of ``row`` from index ``start``."""
-    count, tin, tout, cached, reasoning, cost, unknown, estimated = row[start : start + 8]
-    return StoredTotals(
-        message_count=int(count),
+def totals_of(row: sqlite3.Row | tuple[Any, ...], start: int) -> Totals:
+    """The nine columns of ``row`` from index ``start``, in the order of :data:`TOTALS`."""
+    answers, priced, unknown, tin, tout, cached, reasoning, cost, estimated = row[start : start + 9]
+    return Totals(
+        answers=int(answers),
+        priced=int(priced),
+        unknown=int(unknown or 0),
         input_tokens=int(tin),
         output_tokens=int(tout),
         cached_input_tokens=int(cached),
         reasoning_tokens=int(reasoning),
         cost_usd=float(cost),
-        cost_known=not unknown,
         estimated=bool(estimated),
     )
 
 
 def session_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredSession:
-    """A session from :data:`SESSION_COLUMNS` followed by :data:`TOTALS`."""
+    """A session from :data:`SESSION_COLUMNS`, its count of messages, then :data:`TOTALS`."""
     return StoredSession(
         id=row[0],
         title=row[1],
@@ -81,7 +109,8 @@ def session_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredSession:
         provider=row[5],
         model=row[6],
         params=_json_object(row[7]),
-        totals=totals_of(row, 8),
+        message_count=int(row[8]),
+        totals=totals_of(row, 9),
     )
 
 
@@ -114,3 +143,17 @@ def message_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredMessage:
         error_message=row[22],
         state=_STATES[row[23]],
     )
+
+
+def session_row(session: StoredSession, session_id: str) -> dict[str, Any]:
+    """The parameters of :data:`INSERT_SESSION`: ``session``'s fields under ``session_id``."""
+    return {
+        "id": session_id,
+        "title": session.title,
+        "title_is_custom": int(session.title_is_custom),
+        "created_at": session.created_at,
+        "updated_at": session.updated_at,
+        "provider": session.provider,
+        "model": session.model,
+        "params": dumps(session.params),
+    }

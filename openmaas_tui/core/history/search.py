@@ -58,24 +58,23 @@ def search(
         return []
     best: dict[str, int | None] = {}
     for (session_id,) in conn.execute(
-        "SELECT session_id FROM sessions_fts WHERE sessions_fts MATCH ?", (query,)
+        "SELECT session_id FROM sessions_fts WHERE sessions_fts MATCH :query", {"query": query}
     ):
         best[session_id] = None
     rows = conn.execute(
-        "SELECT m.session_id, min(m.id) FROM messages_fts AS f "
-        "JOIN messages AS m ON m.id = f.rowid WHERE messages_fts MATCH ? GROUP BY m.session_id",
-        (query,),
+        "SELECT m.session_id, min(m.id) FROM messages_fts AS f JOIN messages AS m "
+        "ON m.id = f.rowid WHERE messages_fts MATCH :query GROUP BY m.session_id",
+        {"query": query},
     )
     for session_id, message_id in rows:
         best.setdefault(session_id, message_id)
     if not best:
         return []
-    ids = list(best)
-    placeholders = ",".join("?" * len(ids))
+    ids = {f"id{i}": session_id for i, session_id in enumerate(best)}
     sessions = conn.execute(
-        f"SELECT id, title FROM sessions WHERE id IN ({placeholders}) "
-        "ORDER BY updated_at DESC LIMIT ?",
-        (*ids, limit),
+        f"SELECT id, title FROM sessions WHERE id IN ({', '.join(':' + n for n in ids)}) "
+        "ORDER BY updated_at DESC LIMIT :limit",
+        {**ids, "limit": limit},
     ).fetchall()
     if not snippets:
         return [SearchHit(sid, title, "", best[sid]) for sid, title in sessions]
@@ -90,18 +89,19 @@ def _hit(
     message_id: int | None,
     marks: tuple[str, str],
 ) -> SearchHit:
-    args = (*marks, "…", SNIPPET_TOKENS, query)
+    names = {"open": marks[0], "close": marks[1], "ellipsis": "…", "tokens": SNIPPET_TOKENS}
+    names |= {"query": query, "session_id": session_id, "message_id": message_id}
     if message_id is None:
         row = conn.execute(
-            "SELECT snippet(sessions_fts, 0, ?, ?, ?, ?) FROM sessions_fts "
-            "WHERE sessions_fts MATCH ? AND session_id = ?",
-            (*args, session_id),
+            "SELECT snippet(sessions_fts, 0, :open, :close, :ellipsis, :tokens) "
+            "FROM sessions_fts WHERE sessions_fts MATCH :query AND session_id = :session_id",
+            names,
         ).fetchone()
     else:
         row = conn.execute(
-            "SELECT snippet(messages_fts, 0, ?, ?, ?, ?) FROM messages_fts "
-            "WHERE messages_fts MATCH ? AND rowid = ?",
-            (*args, message_id),
+            "SELECT snippet(messages_fts, 0, :open, :close, :ellipsis, :tokens) "
+            "FROM messages_fts WHERE messages_fts MATCH :query AND rowid = :message_id",
+            names,
         ).fetchone()
     return SearchHit(session_id, title, row[0] if row else title, message_id)
 

@@ -1,12 +1,12 @@
 """The durable history: sessions and messages in one SQLite file (stdlib ``sqlite3``).
 
-A :class:`Store` owns one connection and must be used from the thread that created it (the app
-and ``ask`` go through :class:`~openmaas_tui.core.history.async_store.AsyncStore`, which keeps it
-on one
-worker thread). Every write commits at once: a user message is on disk when
-:meth:`Store.add_message` returns, and a streaming answer's text when
-:meth:`Store.update_streaming` returns (WAL, ``synchronous=NORMAL``: durable against a killed
-process; a power cut may lose the last commits but never corrupts the file).
+A :class:`Store` owns one connection (a :class:`~openmaas_tui.core.history.database.Database`)
+and must be used from the thread that created it (the app and ``ask`` go through
+:class:`~openmaas_tui.core.history.async_store.AsyncStore`, which keeps it on one worker
+thread). Every write commits at once: a user message is on disk when :meth:`Store.add_message`
+returns, and a streaming answer's text when :meth:`Store.update_streaming` returns (WAL,
+``synchronous=NORMAL``: durable against a killed process; a power cut may lose the last commits
+but never corrupts the file).
 
 Opening marks answers left ``streaming`` by a killed process as ``interrupted``. Every method
 raises ``OpenMaaSError(STORAGE_FAILED)`` (naming the file) when SQLite fails.
@@ -16,44 +16,22 @@ from __future__ import annotations
 
 import sqlite3
 import time
-import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.history import search as store_search
-from openmaas_tui.core.history.opening import MEMORY, open_database, storage_error
-from openmaas_tui.core.history.records import (
-    DayTotals,
-    MessageState,
-    ModelTotals,
-    SearchHit,
-    StoredMessage,
-    StoredSession,
-)
+from openmaas_tui.core.history.records import MessageState, StoredMessage
 from openmaas_tui.core.history.rows import (
+    INSERT_MESSAGE,
     MESSAGE_COLUMNS,
-    SESSION_COLUMNS,
-    TOTALS,
+    NEW_MESSAGE,
     dumps,
     message_of,
-    session_of,
 )
-from openmaas_tui.core.sessions.conversation import NEW_TITLE, title_from
+from openmaas_tui.core.history.session_store import SessionStore
+from openmaas_tui.core.sessions.conversation import title_from
 from openmaas_tui.core.types import Role, Usage
 
-T = TypeVar("T")
-
-_SESSIONS = (
-    f"SELECT {SESSION_COLUMNS}, {TOTALS} FROM sessions AS s "
-    "LEFT JOIN messages AS m ON m.session_id = s.id"
-)
-_INSERT_MESSAGE = (
-    f"INSERT INTO messages ({MESSAGE_COLUMNS.removeprefix('id, ')}) VALUES ({', '.join('?' * 23)})"
-)
 _FINAL_FIELDS = (
     "input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, cost_usd, "
     "cost_estimated, ttft_ms, duration_ms, finish_reason, finish_reason_raw, error_code, "
@@ -61,8 +39,9 @@ _FINAL_FIELDS = (
 )
 
 
-class Store:
-    """Sessions and messages in SQLite. See the module docstring for threading and durability.
+class Store(SessionStore):
+    """Sessions and messages in SQLite. See the module docstring for threading and durability;
+    the session methods are those of :class:`~openmaas_tui.core.history.session_store.SessionStore`.
 
     Attributes:
         path: the database file, or ``":memory:"``.
@@ -70,7 +49,8 @@ class Store:
     """
 
     def __init__(self, path: Path | str, *, clock: Callable[[], float] = time.time) -> None:
-        """Open (create, check, migrate) the history at ``path``.
+        """Open (create, check, migrate) the history at ``path`` and recover what a killed
+        process left streaming.
 
         Args:
             path: the file (its folder is created), or ``":memory:"``.
@@ -80,131 +60,9 @@ class Store:
             OpenMaaSError: STORAGE_FAILED for a folder that cannot be made, a file that cannot
                 be read or written, a damaged file or a newer schema; the file is untouched.
         """
-        self.path: Path | str = path if str(path) == MEMORY else Path(path)
-        self._clock = clock
-        self._conn = open_database(self.path)
-        with self._errors():
-            cursor = self._conn.execute(
-                "UPDATE messages SET state = 'interrupted' WHERE state = 'streaming'"
-            )
+        super().__init__(path, clock=clock)
+        cursor = self._run("UPDATE messages SET state = 'interrupted' WHERE state = 'streaming'")
         self.recovered = cursor.rowcount
-
-    @property
-    def in_memory(self) -> bool:
-        """True when nothing is kept after this run."""
-        return str(self.path) == MEMORY
-
-    def close(self) -> None:
-        """Close the connection (a WAL checkpoint folds the log into the file)."""
-        self._conn.close()
-
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        try:
-            yield
-        except sqlite3.Error as exc:
-            raise storage_error(self.path, str(exc)) from None
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._errors():
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-
-    # -- sessions ---------------------------------------------------------------------------
-
-    def create_session(
-        self,
-        *,
-        title: str = NEW_TITLE,
-        provider: str | None = None,
-        model: str | None = None,
-        params: Mapping[str, Any] | None = None,
-    ) -> StoredSession:
-        """Start a session (title ``New chat`` until its first user message names it)."""
-        now = self._clock()
-        session_id = uuid.uuid4().hex
-        with self._errors():
-            self._conn.execute(
-                "INSERT INTO sessions VALUES (?, ?, 0, ?, ?, ?, ?, ?)",
-                (session_id, title, now, now, provider, model, dumps(dict(params or {}))),
-            )
-        params = dict(params or {})
-        return StoredSession(session_id, title, False, now, now, provider, model, params)
-
-    def list_sessions(self, *, limit: int | None = None) -> list[StoredSession]:
-        """Sessions with their totals, most recently active first."""
-        with self._errors():
-            rows = self._conn.execute(
-                f"{_SESSIONS} GROUP BY s.id ORDER BY s.updated_at DESC, s.rowid DESC LIMIT ?",
-                (-1 if limit is None else limit,),
-            ).fetchall()
-        return [session_of(row) for row in rows]
-
-    def get_session(self, session_id: str) -> StoredSession | None:
-        """The session with its totals, or None when there is none with this id."""
-        with self._errors():
-            row = self._conn.execute(
-                f"{_SESSIONS} WHERE s.id = ? GROUP BY s.id", (session_id,)
-            ).fetchone()
-        return session_of(row) if row else None
-
-    def resolve_id(self, prefix: str) -> str:
-        """The id of the one session whose id starts with ``prefix``.
-
-        Raises:
-            OpenMaaSError: INVALID_REQUEST when no session or several sessions match.
-        """
-        with self._errors():
-            rows = self._conn.execute(
-                "SELECT id FROM sessions WHERE substr(id, 1, ?) = ? LIMIT 2",
-                (len(prefix), prefix.lower()),
-            ).fetchall()
-        if len(rows) == 1 and prefix:
-            return str(rows[0][0])
-        what = "no session" if not rows else "several sessions"
-        raise OpenMaaSError(
-            ErrorCode.INVALID_REQUEST,
-            f"{what} with an id starting with {prefix!r}",
-            hint="`openmaas sessions list` shows the ids",
-        )
-
-    def rename_session(self, session_id: str, title: str) -> None:
-        """Give the session ``title``; later messages no longer retitle it."""
-        with self._errors():
-            self._conn.execute(
-                "UPDATE sessions SET title = ?, title_is_custom = 1 WHERE id = ?",
-                (title, session_id),
-            )
-
-    def set_defaults(
-        self,
-        session_id: str,
-        *,
-        provider: str | None,
-        model: str | None,
-        params: Mapping[str, Any] | None = None,
-    ) -> None:
-        """Set the provider, model and parameters the session's next request starts with."""
-        with self._errors():
-            self._conn.execute(
-                "UPDATE sessions SET provider = ?, model = ?, params = ? WHERE id = ?",
-                (provider, model, dumps(dict(params or {})), session_id),
-            )
-
-    def delete_session(self, session_id: str) -> None:
-        """Delete the session and its messages."""
-        with self._errors():
-            self._conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
-
-    def clear_session(self, session_id: str) -> int:
-        """Delete every message of the session, keeping the session; returns how many."""
-        return self.truncate_from(session_id, 0)
 
     # -- messages ---------------------------------------------------------------------------
 
@@ -212,28 +70,27 @@ class Store:
         self, session_id: str, *, offset: int = 0, limit: int | None = None
     ) -> list[StoredMessage]:
         """The session's messages by position: skip ``offset``, then at most ``limit``."""
-        with self._errors():
-            rows = self._conn.execute(
-                f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE session_id = ? "
-                "ORDER BY position LIMIT ? OFFSET ?",
-                (session_id, -1 if limit is None else limit, offset),
-            ).fetchall()
+        rows = self._all(
+            f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE session_id = :session_id "
+            "ORDER BY position LIMIT :limit OFFSET :offset",
+            session_id=session_id,
+            limit=-1 if limit is None else limit,
+            offset=offset,
+        )
         return [message_of(row) for row in rows]
 
     def count_messages(self, session_id: str) -> int:
         """How many messages the session holds."""
-        with self._errors():
-            row = self._conn.execute(
-                "SELECT count(*) FROM messages WHERE session_id = ?", (session_id,)
-            ).fetchone()
+        row = self._one(
+            "SELECT count(*) FROM messages WHERE session_id = :session_id", session_id=session_id
+        )
         return int(row[0])
 
     def get_message(self, message_id: int) -> StoredMessage | None:
         """One message, or None when there is none with this id."""
-        with self._errors():
-            row = self._conn.execute(
-                f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)
-            ).fetchone()
+        row = self._one(
+            f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = :message_id", message_id=message_id
+        )
         return message_of(row) if row else None
 
     def add_message(
@@ -258,39 +115,51 @@ class Store:
         now = self._clock()
         with self._transaction() as conn:
             (position,) = conn.execute(
-                "SELECT coalesce(max(position), -1) + 1 FROM messages WHERE session_id = ?",
-                (session_id,),
+                "SELECT coalesce(max(position), -1) + 1 FROM messages "
+                "WHERE session_id = :session_id",
+                {"session_id": session_id},
             ).fetchone()
-            head: tuple[Any, ...] = (session_id, position, str(role), content)
-            head += (dumps([dict(a) for a in attachments]), reasoning, provider, model)
-            head += (dumps(dict(params or {})), now)
-            blanks = (None, None, None, None, None, 0, None, None, None, None, None, None)
-            cursor = conn.execute(_INSERT_MESSAGE, (*head, *blanks, str(state)))
+            row = NEW_MESSAGE | {
+                "session_id": session_id,
+                "position": position,
+                "role": str(role),
+                "content": content,
+                "attachments": dumps([dict(a) for a in attachments]),
+                "reasoning": reasoning,
+                "provider": provider,
+                "model": model,
+                "params": dumps(dict(params or {})),
+                "created_at": now,
+                "state": str(state),
+            }
+            cursor = conn.execute(INSERT_MESSAGE, row)
             self._touch(conn, session_id, now, first_user=content if role == Role.USER else None)
         return int(cursor.lastrowid or 0)
 
     def _touch(
         self, conn: sqlite3.Connection, session_id: str, now: float, *, first_user: str | None
     ) -> None:
-        conn.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (now, session_id))
+        names = {"session_id": session_id, "now": now}
+        conn.execute("UPDATE sessions SET updated_at = :now WHERE id = :session_id", names)
         if first_user is None:
             return
         (users,) = conn.execute(
-            "SELECT count(*) FROM messages WHERE session_id = ? AND role = 'user'", (session_id,)
+            "SELECT count(*) FROM messages WHERE session_id = :session_id AND role = 'user'", names
         ).fetchone()
         if users == 1:
             conn.execute(
-                "UPDATE sessions SET title = ? WHERE id = ? AND NOT title_is_custom",
-                (title_from(first_user), session_id),
+                "UPDATE sessions SET title = :title WHERE id = :session_id AND NOT title_is_custom",
+                {"title": title_from(first_user), "session_id": session_id},
             )
 
     def update_streaming(self, message_id: int, content: str, reasoning: str | None = None) -> None:
         """Replace a streaming answer's text (and reasoning) with all that arrived so far."""
-        with self._errors():
-            self._conn.execute(
-                "UPDATE messages SET content = ?, reasoning = ? WHERE id = ?",
-                (content, reasoning, message_id),
-            )
+        self._run(
+            "UPDATE messages SET content = :content, reasoning = :reasoning WHERE id = :message_id",
+            content=content,
+            reasoning=reasoning,
+            message_id=message_id,
+        )
 
     def finish_message(
         self,
@@ -333,8 +202,7 @@ class Store:
 
     def delete_message(self, message_id: int) -> None:
         """Delete one message (the positions of the others stay as they are)."""
-        with self._errors():
-            self._conn.execute("DELETE FROM messages WHERE id = ?", (message_id,))
+        self._run("DELETE FROM messages WHERE id = :message_id", message_id=message_id)
 
     def truncate_from(self, session_id: str, position: int) -> int:
         """Delete the messages at ``position`` and after (edit-and-resend, regenerate).
@@ -342,84 +210,13 @@ class Store:
         Returns:
             How many messages were deleted.
         """
-        with self._errors():
-            cursor = self._conn.execute(
-                "DELETE FROM messages WHERE session_id = ? AND position >= ?",
-                (session_id, position),
-            )
+        cursor = self._run(
+            "DELETE FROM messages WHERE session_id = :session_id AND position >= :position",
+            session_id=session_id,
+            position=position,
+        )
         return cursor.rowcount
 
-    def import_session(self, session: StoredSession, messages: Sequence[StoredMessage]) -> str:
-        """Store a whole session (an import) in one transaction, under new ids.
-
-        Every field is kept but the ids: the session gets a new UUID, the messages new ids,
-        their positions and times as given. Returns the new session id.
-        """
-        session_id = uuid.uuid4().hex
-        with self._transaction() as conn:
-            conn.execute(
-                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, session.title, int(session.title_is_custom), session.created_at)
-                + (session.updated_at, session.provider, session.model, dumps(session.params)),
-            )
-            for message in messages:
-                fields = asdict(message)
-                fields.update(
-                    session_id=session_id,
-                    role=str(message.role),
-                    state=str(message.state),
-                    attachments=dumps(list(message.attachments)),
-                    params=dumps(message.params),
-                    cost_estimated=int(message.cost_estimated),
-                )
-                names = MESSAGE_COLUMNS.removeprefix("id, ").split(", ")
-                conn.execute(_INSERT_MESSAGE, tuple(fields[name] for name in names))
-        return session_id
-
-    # -- across the history -----------------------------------------------------------------
-
-    def search(
-        self,
-        text: str,
-        *,
-        limit: int = 100,
-        marks: tuple[str, str] = ("«", "»"),
-        snippets: bool = True,
-    ) -> list[SearchHit]:
-        """Sessions whose title or messages hold every word of ``text`` (any characters; the
-        last word is a prefix), most recently active first. See
-        :func:`~openmaas_tui.core.history.search.search`."""
-        with self._errors():
-            return store_search.search(
-                self._conn, text, limit=limit, marks=marks, snippets=snippets
-            )
-
-    def cost_by_day(self) -> list[DayTotals]:
-        """The answers' tokens and cost (USD) per local calendar day, newest first."""
-        with self._errors():
-            return store_search.cost_by_day(self._conn)
-
-    def cost_by_model(self) -> list[ModelTotals]:
-        """The answers' tokens and cost (USD) per provider and model, costliest first."""
-        with self._errors():
-            return store_search.cost_by_model(self._conn)
-
-    def read(self, query: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``query`` on the connection, for reports the store has no method for (see
-        :mod:`openmaas_tui.core.history.cost_report`). ``query`` must only read.
-
-        Raises:
-            OpenMaaSError: STORAGE_FAILED when SQLite fails.
-        """
-        with self._errors():
-            return query(self._conn)
-
-    def write(self, change: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``change`` on the connection in one transaction (all or nothing), for tables the
-        store has no method for (see :mod:`openmaas_tui.core.history.compare_runs`).
-
-        Raises:
-            OpenMaaSError: STORAGE_FAILED when SQLite fails; nothing of ``change`` is kept.
-        """
-        with self._transaction() as conn:
-            return change(conn)
+    def clear_session(self, session_id: str) -> int:
+        """Delete every message of the session, keeping the session; returns how many."""
+        return self.truncate_from(session_id, 0)

@@ -1,1 +1,2 @@
-"""The catalog of models, their capabilities, and the request parameters a person sets."""
+"""The providers' specs, the catalog of models, their capabilities, and the request parameters
+a person sets."""

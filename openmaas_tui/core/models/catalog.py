@@ -1,4 +1,5 @@
-"""Providers and models: what exists, what each model can do, and which provider serves it.
+"""Models: what exists, what each can do, and which provider serves it (the providers
+themselves are declared in :mod:`.provider_specs`).
 
 Model facts (context window, output limit, capabilities) come from the providers' model pages:
 OpenAI https://platform.openai.com/docs/models, Anthropic
@@ -26,6 +27,7 @@ from openmaas_tui.core.models.capabilities import (
     OPENAI_REASONING_PARAMS,
     applicable,
 )
+from openmaas_tui.core.models.provider_specs import SPECS
 
 __all__ = [
     "ALL_PARAMS",
@@ -34,7 +36,6 @@ __all__ = [
     "DEFAULT_MODELS",
     "PROVIDERS",
     "ModelInfo",
-    "ProviderInfo",
     "Route",
     "applicable",
     "find_model",
@@ -43,84 +44,15 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class ProviderInfo:
-    """A provider openMaaS can talk to.
-
-    Attributes:
-        name: the id used in ``provider/model`` and ``--provider``.
-        label: the name shown to people.
-        wire: the protocol its adapter speaks: ``openai``, ``anthropic``, ``gemini``, ``ollama``.
-        base_url: the default endpoint.
-        key_env: environment variables read (in order) as a fallback for its key.
-        needs_key: whether a request without a key is refused up front (MISSING_KEY).
-    """
-
-    name: str
-    label: str
-    wire: str
-    base_url: str
-    key_env: tuple[str, ...] = ()
-    needs_key: bool = True
-
-
-PROVIDERS: dict[str, ProviderInfo] = {
-    p.name: p
-    for p in (
-        ProviderInfo(
-            "openai", "OpenAI", "openai", "https://api.openai.com/v1", ("OPENAI_API_KEY",)
-        ),
-        ProviderInfo(
-            "anthropic",
-            "Anthropic",
-            "anthropic",
-            "https://api.anthropic.com",
-            ("ANTHROPIC_API_KEY",),
-        ),
-        ProviderInfo(
-            "gemini",
-            "Google Gemini",
-            "gemini",
-            "https://generativelanguage.googleapis.com",
-            ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
-        ),
-        ProviderInfo("ollama", "Ollama", "ollama", "http://localhost:11434", needs_key=False),
-        ProviderInfo("groq", "Groq", "openai", "https://api.groq.com/openai/v1", ("GROQ_API_KEY",)),
-        ProviderInfo(
-            "openrouter",
-            "OpenRouter",
-            "openai",
-            "https://openrouter.ai/api/v1",
-            ("OPENROUTER_API_KEY",),
-        ),
-        ProviderInfo(
-            "deepseek", "DeepSeek", "openai", "https://api.deepseek.com/v1", ("DEEPSEEK_API_KEY",)
-        ),
-        ProviderInfo(
-            "mistral", "Mistral", "openai", "https://api.mistral.ai/v1", ("MISTRAL_API_KEY",)
-        ),
-        ProviderInfo(
-            "cerebras", "Cerebras", "openai", "https://api.cerebras.ai/v1", ("CEREBRAS_API_KEY",)
-        ),
-        ProviderInfo("demo", "Demo (offline)", "openai", "", needs_key=False),
-    )
-}
-"""Built-in providers. Custom OpenAI-compatible endpoints come from settings."""
-
+PROVIDERS = SPECS
+"""The built-in providers by id: the provider specs (:data:`.provider_specs.SPECS`). Custom
+OpenAI-compatible endpoints come from settings."""
 
 DEFAULT_MODELS: dict[str, str] = {
-    "openai": "gpt-4o-mini",
-    "anthropic": "claude-sonnet-4-5",
-    "gemini": "gemini-2.5-flash",
-    "ollama": "llama3.2",
-    "groq": "llama-3.1-8b-instant",
-    "openrouter": "openrouter/auto",
-    "deepseek": "deepseek-chat",
-    "mistral": "mistral-small-latest",
-    "cerebras": "llama3.1-8b",
-    "demo": "demo",
+    spec.id: spec.default_model for spec in SPECS.values() if spec.default_model is not None
 }
-"""The model used when a provider is named without a model (``--provider anthropic``)."""
+"""The model used when a provider is named without a model (``--provider anthropic``), from
+each spec's ``default_model``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,16 +144,6 @@ CATALOG: tuple[ModelInfo, ...] = (
 )
 """Known models. Models discovered at run time (Ollama, custom endpoints) are added beside."""
 
-_PREFIX_ROUTES: tuple[tuple[str, str], ...] = (
-    ("gpt-", "openai"),
-    ("chatgpt-", "openai"),
-    ("o1", "openai"),
-    ("o3", "openai"),
-    ("o4", "openai"),
-    ("claude-", "anthropic"),
-    ("gemini-", "gemini"),
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Route:
@@ -241,8 +163,9 @@ def route(
 ) -> Route:
     """Decide which provider serves ``spec``.
 
-    ``gpt-*``, ``chatgpt-*``, ``o1*``, ``o3*``, ``o4*`` go to openai; ``claude-*`` to anthropic;
-    ``gemini-*`` to gemini; ``demo`` to the offline demo; ``NAME/model`` to provider or custom
+    A name starting with one of a provider spec's ``routes`` goes to that provider (``gpt-*``,
+    ``chatgpt-*``, ``o1*``, ``o3*``, ``o4*`` to openai; ``claude-*`` to anthropic; ``gemini-*``
+    to gemini); ``demo`` to the offline demo; ``NAME/model`` to provider or custom
     endpoint NAME. With ``provider`` given, ``spec`` is passed to it verbatim (OpenRouter and
     Groq ids contain slashes).
 
@@ -253,8 +176,8 @@ def route(
     endpoints = endpoints or {}
     spec = spec.strip()
     if provider is not None:
-        if provider not in PROVIDERS and provider not in endpoints:
-            known = ", ".join(sorted({*PROVIDERS, *endpoints}))
+        if provider not in SPECS and provider not in endpoints:
+            known = ", ".join(sorted({*SPECS, *endpoints}))
             raise OpenMaaSError(
                 ErrorCode.INVALID_REQUEST,
                 f"unknown provider {provider!r}",
@@ -264,11 +187,11 @@ def route(
     if spec == "demo":
         return Route("demo", "demo")
     head, sep, rest = spec.partition("/")
-    if sep and rest and (head in PROVIDERS or head in endpoints):
+    if sep and rest and (head in SPECS or head in endpoints):
         return Route(head, rest)
-    for prefix, name in _PREFIX_ROUTES:
-        if spec.startswith(prefix):
-            return Route(name, spec)
+    for provider_spec in SPECS.values():
+        if spec.startswith(provider_spec.routes):
+            return Route(provider_spec.id, spec)
     raise OpenMaaSError(
         ErrorCode.INVALID_MODEL,
         f"cannot tell which provider serves {spec!r}",

@@ -24,6 +24,7 @@ from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.history.records import StoredSession
+from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.sessions.conversation import NEW_TITLE, Session, SessionMessage, search
 from openmaas_tui.core.sessions.store_map import (
     finish_fields,
@@ -84,7 +85,7 @@ class SessionBook:
             default_model: the model of a stored session that names none.
         """
         self.store = store
-        stored = await self._try(store.list_sessions()) or []
+        stored = await self._try(store.call(Store.list_sessions)) or []
         known = {s.store_id for s in self.sessions}
         listed = [
             session_from_stored(s, default_model=default_model, endpoints=self._endpoints)
@@ -119,9 +120,11 @@ class SessionBook:
         if self.store is None or session.store_id is None:
             session.loaded = True
             return None
-        total = await self._try(self.store.count_messages(session.store_id)) or 0
+        total = await self._try(self.store.call(Store.count_messages, session.store_id)) or 0
         offset = max(0, total - TAIL)
-        rows = await self._try(self.store.messages(session.store_id, offset=offset)) or []
+        rows = (
+            await self._try(self.store.call(Store.messages, session.store_id, offset=offset)) or []
+        )
         session.messages = [message_from_stored(m) for m in rows]
         if offset == 0:
             session.loaded = True
@@ -132,7 +135,7 @@ class SessionBook:
 
     async def _read_earlier(self, session: Session, store_id: str, count: int) -> int:
         assert self.store is not None
-        rows = await self._try(self.store.messages(store_id, limit=count)) or []
+        rows = await self._try(self.store.call(Store.messages, store_id, limit=count)) or []
         session.messages[:0] = [message_from_stored(m) for m in rows]
         session.loaded = True
         return len(rows)
@@ -151,12 +154,14 @@ class SessionBook:
         if self.store is None or session.store_id is not None:
             return session.store_id
         provider, model = split_spec(session.model, self._endpoints)
-        stored = await self._try(self.store.create_session(provider=provider, model=model))
+        stored = await self._try(
+            self.store.call(Store.create_session, provider=provider, model=model)
+        )
         if stored is None:
             return None
         session.store_id = stored.id
         if session.title != NEW_TITLE:
-            await self._try(self.store.rename_session(stored.id, session.title))
+            await self._try(self.store.call(Store.rename_session, stored.id, session.title))
         return stored.id
 
     async def _save_whole(self, session: Session) -> None:
@@ -168,11 +173,11 @@ class SessionBook:
             "", session.title, False, session.created_at, session.updated_at, provider, model
         )
         rows = [stored_message(m, "", i) for i, m in enumerate(session.messages)]
-        store_id = await self._try(self.store.import_session(head, rows))
+        store_id = await self._try(self.store.call(Store.import_session, head, rows))
         if store_id is None:
             return
         session.store_id = store_id
-        saved = await self._try(self.store.messages(store_id)) or []
+        saved = await self._try(self.store.call(Store.messages, store_id)) or []
         for message, row in zip(session.messages, saved, strict=False):
             message.store_id = row.id
 
@@ -195,14 +200,14 @@ class SessionBook:
         """Give ``session`` the person's title."""
         session.rename(title)
         if self.store is not None and session.store_id is not None:
-            await self._try(self.store.rename_session(session.store_id, session.title))
+            await self._try(self.store.call(Store.rename_session, session.store_id, session.title))
 
     async def delete(self, session: Session) -> None:
         """Forget ``session`` and its messages."""
         self._earlier.pop(session.id, None)
         self.sessions = [s for s in self.sessions if s is not session]
         if self.store is not None and session.store_id is not None:
-            await self._try(self.store.delete_session(session.store_id))
+            await self._try(self.store.call(Store.delete_session, session.store_id))
 
     async def search(self, query: str) -> list[Session]:
         """The sessions whose title or messages contain every word of ``query``, newest
@@ -211,7 +216,7 @@ class SessionBook:
         if not query.strip() or self.store is None:
             return self.ordered(search(self.sessions, query))
         limit = max(100, len(self.sessions))
-        hits = await self._try(self.store.search(query, limit=limit, snippets=False))
+        hits = await self._try(self.store.call(Store.search, query, limit=limit, snippets=False))
         if hits is None:
             return self.ordered(search(self.sessions, query))
         found = {hit.session_id for hit in hits}
@@ -233,7 +238,9 @@ class SessionBook:
         record.provider, record.model = provider, model
         if self.store is not None and store_id is not None:
             record.store_id = await self._try(
-                self.store.add_message(store_id, Role.USER, text, provider=provider, model=model)
+                self.store.call(
+                    Store.add_message, store_id, Role.USER, text, provider=provider, model=model
+                )
             )
         return record
 
@@ -252,7 +259,9 @@ class SessionBook:
         if self.store is None or store_id is None:
             return None
         await self._try(
-            self.store.set_defaults(store_id, provider=provider, model=model, params=params)
+            self.store.call(
+                Store.set_defaults, store_id, provider=provider, model=model, params=params
+            )
         )
         return await self._try(
             StreamRecorder.start(
@@ -279,7 +288,7 @@ class SessionBook:
             return kept
         if recorder is not None:
             if kept is None:
-                await self._try(self.store.delete_message(recorder.message_id))
+                await self._try(self.store.call(Store.delete_message, recorder.message_id))
                 return None
             await self._try(recorder.finish(**finish_fields(kept)))
             kept.store_id = recorder.message_id
@@ -292,9 +301,9 @@ class SessionBook:
         first = next((m.store_id for m in dropped if m.store_id is not None), None)
         if self.store is None or session.store_id is None or first is None:
             return dropped
-        row = await self._try(self.store.get_message(first))
+        row = await self._try(self.store.call(Store.get_message, first))
         if row is not None:
-            await self._try(self.store.truncate_from(session.store_id, row.position))
+            await self._try(self.store.call(Store.truncate_from, session.store_id, row.position))
         return dropped
 
     async def remove(self, session: Session, message: SessionMessage) -> None:
@@ -302,14 +311,14 @@ class SessionBook:
         await self.load(session)
         session.remove(message)
         if self.store is not None and message.store_id is not None:
-            await self._try(self.store.delete_message(message.store_id))
+            await self._try(self.store.call(Store.delete_message, message.store_id))
 
     async def clear(self, session: Session) -> None:
         """Delete every message of ``session``."""
         await self.load(session)
         session.clear()
         if self.store is not None and session.store_id is not None:
-            await self._try(self.store.clear_session(session.store_id))
+            await self._try(self.store.call(Store.clear_session, session.store_id))
 
 
 def _activity(session: Session) -> float:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from openmaas_tui.core.money import format_usd
+from openmaas_tui.core.totals import Totals, total
 from openmaas_tui.core.types import ContentPart, FinishReason, Message, Role, TextPart, Usage
 
 TITLE_CHARS = 40
@@ -35,43 +35,6 @@ def title_from(text: str) -> str:
     if len(line) <= TITLE_CHARS:
         return line or NEW_TITLE
     return line[: TITLE_CHARS - 1].rstrip() + "…"
-
-
-@dataclass(slots=True)
-class Totals:
-    """Tokens and cost summed over the answers of one session.
-
-    Attributes:
-        input_tokens: prompt tokens, as reported (or estimated where nothing was reported).
-        output_tokens: output tokens, reasoning included.
-        cost_usd: the sum of the answers' costs, USD.
-        cost_known: False once any answer had a model without a known price.
-        estimated: True once any count came from a local estimate rather than the provider.
-    """
-
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cost_usd: float = 0.0
-    cost_known: bool = True
-    estimated: bool = False
-
-    @property
-    def cost_text(self) -> str:
-        """The total cost as shown: ``$0.0042``, ``≈$0.0042`` when it includes estimates, or
-        ``price unknown`` (never $0) once any answer's price was unknown."""
-        if not self.cost_known:
-            return "price unknown"
-        return ("≈" if self.estimated else "") + format_usd(self.cost_usd)
-
-    def add(self, usage: Usage, cost_usd: float | None, *, estimated: bool = False) -> None:
-        """Add one answer's usage and cost (``None`` cost: the price is unknown)."""
-        self.input_tokens += usage.input_tokens or 0
-        self.output_tokens += usage.output_tokens or 0
-        if cost_usd is None:
-            self.cost_known = False
-        else:
-            self.cost_usd += cost_usd
-        self.estimated = self.estimated or estimated
 
 
 @dataclass(slots=True, eq=False)
@@ -181,19 +144,12 @@ class Session:
         """Tokens and cost of the answers the session holds now (the store's totals until
         its messages are loaded)."""
         if not self.loaded and self.listed is not None:
-            listed = self.listed
-            return Totals(
-                listed.input_tokens,
-                listed.output_tokens,
-                listed.cost_usd,
-                listed.cost_known,
-                listed.estimated,
-            )
-        totals = Totals()
-        for message in self.messages:
-            if message.billed and message.usage is not None:
-                totals.add(message.usage, message.cost_usd, estimated=message.estimated)
-        return totals
+            return self.listed
+        return total(
+            Totals.of_answer(m.usage, m.cost_usd, estimated=m.estimated)
+            for m in self.messages
+            if m.billed and m.usage is not None
+        )
 
     def context(self) -> tuple[Message, ...]:
         """The messages to send with the next request: every user message and every answer

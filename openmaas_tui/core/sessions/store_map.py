@@ -17,7 +17,7 @@ from openmaas_tui.core.config.settings import Endpoint
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.history.records import MessageState, StoredMessage, StoredSession
 from openmaas_tui.core.models.catalog import route
-from openmaas_tui.core.sessions.conversation import ParamValue, Session, SessionMessage, Totals
+from openmaas_tui.core.sessions.conversation import ParamValue, Session, SessionMessage
 from openmaas_tui.core.types import FinishReason, ImagePart, Role, Usage
 
 SESSION_PREFIX = "s"
@@ -56,7 +56,6 @@ def session_from_stored(
 ) -> Session:
     """A session as the sidebar lists it: title, times, model and the store's totals; its
     messages are not loaded (see :func:`message_from_stored`)."""
-    totals = stored.totals
     return Session(
         model=spec_of(stored.provider, stored.model, endpoints) or default_model,
         id=session_id_of(stored.id),
@@ -65,14 +64,8 @@ def session_from_stored(
         updated_at=stored.updated_at,
         store_id=stored.id,
         loaded=False,
-        listed=Totals(
-            totals.input_tokens,
-            totals.output_tokens,
-            totals.cost_usd,
-            totals.cost_known,
-            totals.estimated,
-        ),
-        listed_count=totals.message_count,
+        listed=stored.totals,
+        listed_count=stored.message_count,
     )
 
 

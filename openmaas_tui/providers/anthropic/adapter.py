@@ -16,6 +16,7 @@ import httpx
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo, find_model
+from openmaas_tui.core.models.provider_specs import SPECS
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
 from openmaas_tui.providers.anthropic.stream import AnthropicStreamState
 from openmaas_tui.providers.anthropic.wire import headers, parse_message, request_body
@@ -32,7 +33,8 @@ from openmaas_tui.providers.base import (
 )
 from openmaas_tui.providers.http_errors import error_from_payload
 
-DEFAULT_BASE_URL = "https://api.anthropic.com"
+DEFAULT_BASE_URL = SPECS["anthropic"].base_url
+"""Where requests go when no base URL is given: the anthropic spec's endpoint."""
 _MODEL_PAGES = 20  # at most this many pages of /v1/models (1000 models each) are read
 
 

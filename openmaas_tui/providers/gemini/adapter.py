@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 
 from openmaas_tui.core.models.catalog import ModelInfo, find_model
+from openmaas_tui.core.models.provider_specs import SPECS
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
@@ -47,8 +48,8 @@ from openmaas_tui.providers.base import (
 )
 from openmaas_tui.providers.gemini.events import GeminiChunkParser, events_from_body
 
-DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
-"""The Gemini API endpoint."""
+DEFAULT_BASE_URL = SPECS["gemini"].base_url
+"""The Gemini API endpoint when no base URL is given: the gemini spec's."""
 
 _API_VERSION = "v1beta"
 _MAX_MODEL_PAGES = 20

@@ -20,12 +20,12 @@ import json
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo
+from openmaas_tui.core.models.provider_specs import SPECS
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
@@ -50,24 +50,19 @@ from openmaas_tui.providers.base import (
     text_or_none,
     token_count,
 )
+from openmaas_tui.providers.hosts import url_from_host
 from openmaas_tui.providers.http_errors import error_from_payload
 
-DEFAULT_BASE_URL = "http://localhost:11434"
+_SPEC = SPECS["ollama"]
+DEFAULT_BASE_URL = _SPEC.base_url
 """Where a local Ollama server listens unless ``OLLAMA_HOST`` says otherwise."""
 
-_DEFAULT_PORT = 11434
-_ANY_ADDRESS = {"0.0.0.0", "::", "[::]"}
 _FINISH = {"stop": FinishReason.STOP, "length": FinishReason.LENGTH}
 
 
 def ollama_base_url(environ: Mapping[str, str]) -> str:
-    """The server's base URL from ``OLLAMA_HOST``, read the way Ollama's own CLI reads it.
-
-    Accepted forms: ``host``, ``host:port``, ``:port``, ``scheme://host`` and
-    ``scheme://host:port``, optionally followed by a path. Without a scheme the port defaults to
-    11434; with ``http://`` or ``https://`` and no port, to 80 or 443 (as in Ollama's
-    ``envconfig.Host``). ``0.0.0.0`` (or ``::``) is a server's "listen everywhere" address; a
-    client reaches that server at ``localhost``.
+    """The server's base URL from ``OLLAMA_HOST``, the ollama spec's ``host_env`` (see
+    :func:`~openmaas_tui.providers.hosts.url_from_host` for the forms it takes).
 
     Args:
         environ: the environment (``os.environ`` or a test's dict).
@@ -75,27 +70,8 @@ def ollama_base_url(environ: Mapping[str, str]) -> str:
     Returns:
         A URL without a trailing slash; ``http://localhost:11434`` when the variable is unset.
     """
-    raw = environ.get("OLLAMA_HOST", "").strip()
-    if not raw:
-        return DEFAULT_BASE_URL
-    scheme, sep, rest = raw.partition("://")
-    if sep:
-        scheme = scheme.lower()
-        default_port = {"http": 80, "https": 443}.get(scheme, _DEFAULT_PORT)
-    else:
-        scheme, rest, default_port = "http", raw, _DEFAULT_PORT
-    parts = urlsplit(f"{scheme}://{rest}")
-    try:
-        port = parts.port or default_port
-    except ValueError:
-        port = default_port
-    host = parts.hostname or "localhost"
-    if host in _ANY_ADDRESS:
-        host = "localhost"
-    elif ":" in host:
-        host = f"[{host}]"
-    path = parts.path.rstrip("/")
-    return f"{scheme}://{host}:{port}{path}"
+    raw = environ.get(_SPEC.host_env, "") if _SPEC.host_env else ""
+    return url_from_host(raw, DEFAULT_BASE_URL)
 
 
 def chat_body(request: ChatRequest, *, stream: bool) -> dict[str, Any]:

@@ -21,6 +21,7 @@ import httpx
 from openmaas_tui.core.credentials.redact import register_secret
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo, find_model
+from openmaas_tui.core.models.provider_specs import SPECS
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
@@ -43,6 +44,8 @@ from openmaas_tui.providers.http_errors import error_from_payload
 from openmaas_tui.providers.openai_chat.parse import ChunkParser, parse_completion
 
 _REASONING_PREFIXES = ("o1", "o3", "o4", "gpt-5")
+DEFAULT_BASE_URL = SPECS["openai"].base_url
+"""Where requests go when no base URL is given: the openai spec's endpoint."""
 _STREAM_OPTIONS = {"include_usage": True}
 _DRAIN_S = 1.0
 
@@ -104,7 +107,7 @@ class OpenAIChatAdapter:
         client: httpx.AsyncClient,
         *,
         provider: str = "openai",
-        base_url: str = "https://api.openai.com/v1",
+        base_url: str = DEFAULT_BASE_URL,
     ) -> None:
         self.provider = provider
         self.base_url = base_url.rstrip("/")

@@ -30,10 +30,10 @@ from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.history.cost_report import (
     DEFAULT_DAYS,
     CostReport,
-    CostTotals,
     ModelCost,
     cost_report,
 )
+from openmaas_tui.core.totals import Totals
 from openmaas_tui.services import Services
 from openmaas_tui.ui.widgets.cost_chart import CostChart
 from openmaas_tui.ui.workers import WorkerOwner
@@ -69,8 +69,8 @@ def today() -> date:
     return date.today()
 
 
-def _period_text(totals: CostTotals) -> Text:
-    text = Text(totals.cost_text, style="bold")
+def _period_text(totals: Totals) -> Text:
+    text = Text(totals.breakdown_text, style="bold")
     answers = f"{totals.answers:,} answer" + ("" if totals.answers == 1 else "s")
     text.append(f"\n{answers}", style="dim")
     text.append(f"\n{totals.input_tokens:,} in · {totals.output_tokens:,} out", style="dim")
@@ -141,7 +141,7 @@ class CostTable(DataTable[str | Text]):
             t = m.totals
             counts = (t.answers, t.input_tokens, t.cached_input_tokens, t.output_tokens)
             numbers = [Text(f"{n:,}", justify="right") for n in (*counts, t.reasoning_tokens)]
-            cost = Text(t.cost_text, justify="right", style="yellow" if t.unknown else "")
+            cost = Text(t.breakdown_text, justify="right", style="yellow" if t.unknown else "")
             name = Text(m.model or "(not recorded)")
             self.add_row(Text(m.provider or "–"), name, cost, *numbers)
 

@@ -319,8 +319,7 @@ class EstimateLine(WorkerOwner, Static):
             return
         try:
             target = await self.target_for(draft.spec)  # where the playground's sends go
-            counter = getattr(target.adapter, "count_tokens", None)
-            if counter is None:
+            if not target.counts_tokens:
                 self.notify(
                     f"{target.label} has no token-counting endpoint; the estimate (≈) is local",
                     title="Provider count",
@@ -329,7 +328,7 @@ class EstimateLine(WorkerOwner, Static):
             request, _ = target.prepare(
                 ChatRequest(model=draft.model, messages=draft.messages, system=draft.system)
             )
-            tokens = await counter(request, target.key)
+            tokens = await target.count_tokens(request)
         except OpenMaaSError as exc:
             self.notify(f"{exc.code}: {exc.message}", title="Provider count", severity="error")
             return

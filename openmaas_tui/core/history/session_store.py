@@ -1,0 +1,175 @@
+"""The sessions of the history store: create, list, find, rename, delete, import, search.
+
+:class:`SessionStore` is the half of :class:`~openmaas_tui.core.history.store.Store` that works
+on whole sessions (their messages' totals come from one aggregate query, see
+:data:`~openmaas_tui.core.history.rows.TOTALS`); ``Store`` adds the messages themselves. Use
+``Store``: this class only keeps each file to one concern. Every method raises
+``OpenMaaSError(STORAGE_FAILED)`` (naming the file) when SQLite fails.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from typing import Any
+
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.history import search as store_search
+from openmaas_tui.core.history.database import Database
+from openmaas_tui.core.history.records import (
+    DayTotals,
+    ModelTotals,
+    SearchHit,
+    StoredMessage,
+    StoredSession,
+)
+from openmaas_tui.core.history.rows import (
+    INSERT_MESSAGE,
+    INSERT_SESSION,
+    SESSION_COLUMNS,
+    TOTALS,
+    dumps,
+    session_of,
+    session_row,
+)
+from openmaas_tui.core.sessions.conversation import NEW_TITLE
+
+_SESSIONS = (
+    f"SELECT {SESSION_COLUMNS}, count(m.id), {TOTALS} FROM sessions AS s "
+    "LEFT JOIN messages AS m ON m.session_id = s.id"
+)
+
+
+class SessionStore(Database):
+    """Whole sessions in the history database; see
+    :class:`~openmaas_tui.core.history.store.Store`."""
+
+    def create_session(
+        self,
+        *,
+        title: str = NEW_TITLE,
+        provider: str | None = None,
+        model: str | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> StoredSession:
+        """Start a session (title ``New chat`` until its first user message names it)."""
+        now = self._clock()
+        params = dict(params or {})
+        session = StoredSession(uuid.uuid4().hex, title, False, now, now, provider, model, params)
+        self._run(INSERT_SESSION, **session_row(session, session.id))
+        return session
+
+    def list_sessions(self, *, limit: int | None = None) -> list[StoredSession]:
+        """Sessions with their totals, most recently active first."""
+        rows = self._all(
+            f"{_SESSIONS} GROUP BY s.id ORDER BY s.updated_at DESC, s.rowid DESC LIMIT :limit",
+            limit=-1 if limit is None else limit,
+        )
+        return [session_of(row) for row in rows]
+
+    def get_session(self, session_id: str) -> StoredSession | None:
+        """The session with its totals, or None when there is none with this id."""
+        row = self._one(
+            f"{_SESSIONS} WHERE s.id = :session_id GROUP BY s.id", session_id=session_id
+        )
+        return session_of(row) if row else None
+
+    def resolve_id(self, prefix: str) -> str:
+        """The id of the one session whose id starts with ``prefix``.
+
+        Raises:
+            OpenMaaSError: INVALID_REQUEST when no session or several sessions match.
+        """
+        rows = self._all(
+            "SELECT id FROM sessions WHERE substr(id, 1, :length) = :prefix LIMIT 2",
+            length=len(prefix),
+            prefix=prefix.lower(),
+        )
+        if len(rows) == 1 and prefix:
+            return str(rows[0][0])
+        what = "no session" if not rows else "several sessions"
+        raise OpenMaaSError(
+            ErrorCode.INVALID_REQUEST,
+            f"{what} with an id starting with {prefix!r}",
+            hint="`openmaas sessions list` shows the ids",
+        )
+
+    def rename_session(self, session_id: str, title: str) -> None:
+        """Give the session ``title``; later messages no longer retitle it."""
+        self._run(
+            "UPDATE sessions SET title = :title, title_is_custom = 1 WHERE id = :session_id",
+            title=title,
+            session_id=session_id,
+        )
+
+    def set_defaults(
+        self,
+        session_id: str,
+        *,
+        provider: str | None,
+        model: str | None,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Set the provider, model and parameters the session's next request starts with."""
+        self._run(
+            "UPDATE sessions SET provider = :provider, model = :model, params = :params "
+            "WHERE id = :session_id",
+            provider=provider,
+            model=model,
+            params=dumps(dict(params or {})),
+            session_id=session_id,
+        )
+
+    def delete_session(self, session_id: str) -> None:
+        """Delete the session and its messages."""
+        self._run("DELETE FROM sessions WHERE id = :session_id", session_id=session_id)
+
+    def import_session(self, session: StoredSession, messages: Sequence[StoredMessage]) -> str:
+        """Store a whole session (an import) in one transaction, under new ids.
+
+        Every field is kept but the ids: the session gets a new UUID, the messages new ids,
+        their positions and times as given. Returns the new session id.
+        """
+        session_id = uuid.uuid4().hex
+        with self._transaction() as conn:
+            conn.execute(INSERT_SESSION, session_row(session, session_id))
+            for message in messages:
+                row = asdict(message)
+                row.update(
+                    session_id=session_id,
+                    role=str(message.role),
+                    state=str(message.state),
+                    attachments=dumps(list(message.attachments)),
+                    params=dumps(message.params),
+                    cost_estimated=int(message.cost_estimated),
+                )
+                conn.execute(INSERT_MESSAGE, row)
+        return session_id
+
+    # -- across the history -----------------------------------------------------------------
+
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 100,
+        marks: tuple[str, str] = ("«", "»"),
+        snippets: bool = True,
+    ) -> list[SearchHit]:
+        """Sessions whose title or messages hold every word of ``text`` (any characters; the
+        last word is a prefix), most recently active first. See
+        :func:`~openmaas_tui.core.history.search.search`."""
+        return self.read(
+            lambda conn: store_search.search(
+                conn, text, limit=limit, marks=marks, snippets=snippets
+            )
+        )
+
+    def cost_by_day(self) -> list[DayTotals]:
+        """The answers' tokens and cost (USD) per local calendar day, newest first."""
+        return self.read(store_search.cost_by_day)
+
+    def cost_by_model(self) -> list[ModelTotals]:
+        """The answers' tokens and cost (USD) per provider and model, costliest first."""
+        return self.read(store_search.cost_by_model)

@@ -1,0 +1,258 @@
+"""The providers openMaaS knows, one frozen :class:`ProviderSpec` each.
+
+A spec declares everything about a provider except its wire format: the protocol it speaks
+(which adapter package under :mod:`openmaas_tui.providers` serves it), its default endpoint,
+what it needs to sign a request and which environment variables hold it, which model names
+route to it, whether its models are listed at run time and whether it counts tokens itself.
+Routing (:func:`~openmaas_tui.core.models.catalog.route`), the key store's fallbacks, the
+provider registry, model discovery, the provider token count, ``openmaas keys``, the keys
+screen and ``openmaas models`` all read them. Adding a provider is one spec in :data:`SPECS`,
+plus an adapter package when it speaks a protocol of its own.
+
+The table lives in core rather than beside the adapters because core reads it too (routing
+``NAME/model``, key fallbacks, refusing endpoint names that shadow a provider) and core never
+imports :mod:`openmaas_tui.providers`. A custom endpoint of ``config.toml`` gets its spec from
+:func:`endpoint_spec`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from openmaas_tui.core.config.endpoint import Endpoint
+
+
+class WireProtocol(StrEnum):
+    """The wire format a provider speaks. Each has one adapter package under
+    :mod:`openmaas_tui.providers`, bound in :mod:`openmaas_tui.providers.protocols`."""
+
+    OPENAI_CHAT = "openai"
+    """OpenAI Chat Completions and every compatible server (``providers/openai_chat``)."""
+    ANTHROPIC = "anthropic"
+    """Anthropic Messages (``providers/anthropic``)."""
+    GEMINI = "gemini"
+    """Gemini ``generateContent`` (``providers/gemini``)."""
+    OLLAMA = "ollama"
+    """Ollama's native ``/api/chat`` (``providers/ollama``)."""
+
+
+class CredentialKind(StrEnum):
+    """What a provider needs to sign a request.
+
+    Kinds made of several parts come with the providers that need them, each naming its parts'
+    environment variables on the spec: an access key, secret, session token and region
+    (Bedrock); a bearer token minted from application default credentials (Vertex); a key or
+    an Entra token (Azure).
+    """
+
+    NONE = "none"
+    """Nothing: a local server or the offline demo. No key is listed or asked for; a key stored
+    under a local server's name is still sent (a server behind a proxy)."""
+    API_KEY = "api-key"
+    """One secret key, sent only in a header. Without one a request is refused before anything
+    is sent (MISSING_KEY)."""
+    OPTIONAL_KEY = "optional-key"
+    """One key, sent when there is one and never required: custom endpoints (a local server,
+    or a hosted one whose key is in its ``api_key_env``)."""
+
+    @property
+    def takes_key(self) -> bool:
+        """Whether a key can be set for the provider (``openmaas keys`` and the keys screen
+        list it)."""
+        return self is not CredentialKind.NONE
+
+    @property
+    def requires_key(self) -> bool:
+        """Whether a request without a key is refused with MISSING_KEY."""
+        return self is CredentialKind.API_KEY
+
+
+class Discovery(StrEnum):
+    """Whether and when a provider's models are asked for at run time, through its adapter's
+    ``list_models`` (``GET /models``; Anthropic ``/v1/models``; Gemini ``/v1beta/models``;
+    Ollama ``/api/tags``)."""
+
+    NONE = "none"
+    """Never: the catalog says all there is (the offline demo)."""
+    ON_REQUEST = "on-request"
+    """Only when asked (``openmaas keys test``, *t* on the keys screen): a cheap call with the
+    key that also tests it. The catalog already holds the hosted models worth knowing."""
+    AUTOMATIC = "automatic"
+    """Whenever models are discovered (``openmaas models --discover``, the model picker): a
+    local server or a custom endpoint, whose models only it knows."""
+
+
+class TokenCounting(StrEnum):
+    """How a request's input tokens are counted before it is sent. Every provider has the
+    local estimate (tiktoken, shown with ≈; :mod:`openmaas_tui.core.tokens.count`)."""
+
+    LOCAL = "local"
+    """The local estimate only."""
+    PROVIDER = "provider"
+    """Also the provider's own count, on request (a provider estimate): Anthropic
+    ``/v1/messages/count_tokens``, Gemini ``:countTokens``; the adapter's ``count_tokens``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSpec:
+    """One provider openMaaS can talk to.
+
+    Attributes:
+        id: the name used in ``provider/model``, ``--provider``, the keyring and
+            ``openmaas keys``.
+        label: the name shown to people.
+        protocol: the wire protocol, which picks the adapter package.
+        base_url: the default endpoint; empty for the offline demo, whose loopback server
+            starts on first use.
+        credential: what the provider needs to sign a request.
+        key_env: environment variables read, in this order, as a fallback for its key.
+        host_env: an environment variable that moves the endpoint (``host``, ``host:port`` or
+            a URL, read as Ollama reads ``OLLAMA_HOST``), or None.
+        routes: model-name prefixes that route to this provider without naming it (``gpt-``).
+        default_model: the model used when only the provider is named (``--provider``), or
+            None (custom endpoints: the model must be named).
+        discovery: whether and when its models are listed at run time.
+        token_count: how input tokens are counted before sending.
+    """
+
+    id: str
+    label: str
+    protocol: WireProtocol
+    base_url: str
+    credential: CredentialKind = CredentialKind.API_KEY
+    key_env: tuple[str, ...] = ()
+    host_env: str | None = None
+    routes: tuple[str, ...] = ()
+    default_model: str | None = None
+    discovery: Discovery = Discovery.ON_REQUEST
+    token_count: TokenCounting = TokenCounting.LOCAL
+
+
+_OPENAI = WireProtocol.OPENAI_CHAT
+
+_BUILT_IN = (
+    ProviderSpec(
+        "openai",
+        "OpenAI",
+        _OPENAI,
+        "https://api.openai.com/v1",
+        key_env=("OPENAI_API_KEY",),
+        routes=("gpt-", "chatgpt-", "o1", "o3", "o4"),
+        default_model="gpt-4o-mini",
+    ),
+    ProviderSpec(
+        "anthropic",
+        "Anthropic",
+        WireProtocol.ANTHROPIC,
+        "https://api.anthropic.com",
+        key_env=("ANTHROPIC_API_KEY",),
+        routes=("claude-",),
+        default_model="claude-sonnet-4-5",
+        token_count=TokenCounting.PROVIDER,
+    ),
+    ProviderSpec(
+        "gemini",
+        "Google Gemini",
+        WireProtocol.GEMINI,
+        "https://generativelanguage.googleapis.com",
+        key_env=("GEMINI_API_KEY", "GOOGLE_API_KEY"),
+        routes=("gemini-",),
+        default_model="gemini-2.5-flash",
+        token_count=TokenCounting.PROVIDER,
+    ),
+    ProviderSpec(
+        "ollama",
+        "Ollama",
+        WireProtocol.OLLAMA,
+        "http://localhost:11434",
+        credential=CredentialKind.NONE,
+        host_env="OLLAMA_HOST",
+        default_model="llama3.2",
+        discovery=Discovery.AUTOMATIC,
+    ),
+    ProviderSpec(
+        "groq",
+        "Groq",
+        _OPENAI,
+        "https://api.groq.com/openai/v1",
+        key_env=("GROQ_API_KEY",),
+        default_model="llama-3.1-8b-instant",
+    ),
+    ProviderSpec(
+        "openrouter",
+        "OpenRouter",
+        _OPENAI,
+        "https://openrouter.ai/api/v1",
+        key_env=("OPENROUTER_API_KEY",),
+        default_model="openrouter/auto",
+    ),
+    ProviderSpec(
+        "deepseek",
+        "DeepSeek",
+        _OPENAI,
+        "https://api.deepseek.com/v1",
+        key_env=("DEEPSEEK_API_KEY",),
+        default_model="deepseek-chat",
+    ),
+    ProviderSpec(
+        "mistral",
+        "Mistral",
+        _OPENAI,
+        "https://api.mistral.ai/v1",
+        key_env=("MISTRAL_API_KEY",),
+        default_model="mistral-small-latest",
+    ),
+    ProviderSpec(
+        "cerebras",
+        "Cerebras",
+        _OPENAI,
+        "https://api.cerebras.ai/v1",
+        key_env=("CEREBRAS_API_KEY",),
+        default_model="llama3.1-8b",
+    ),
+    ProviderSpec(
+        "demo",
+        "Demo (offline)",
+        _OPENAI,
+        "",
+        credential=CredentialKind.NONE,
+        default_model="demo",
+        discovery=Discovery.NONE,
+    ),
+)
+
+SPECS: Mapping[str, ProviderSpec] = MappingProxyType({spec.id: spec for spec in _BUILT_IN})
+"""The built-in providers by id, in the order they are listed. Custom endpoints are not here:
+see :func:`endpoint_spec`."""
+
+
+def endpoint_spec(endpoint: Endpoint) -> ProviderSpec:
+    """The spec of a custom OpenAI-compatible endpoint (``[endpoints.NAME]`` in
+    ``config.toml``): its own key only (from its ``api_key_env``, the keyring or memory; none
+    required), its models discovered, its tokens counted locally."""
+    return ProviderSpec(
+        endpoint.name,
+        endpoint.name,
+        _OPENAI,
+        endpoint.base_url,
+        credential=CredentialKind.OPTIONAL_KEY,
+        key_env=(endpoint.api_key_env,) if endpoint.api_key_env else (),
+        discovery=Discovery.AUTOMATIC,
+    )
+
+
+__all__ = [
+    "SPECS",
+    "CredentialKind",
+    "Discovery",
+    "ProviderSpec",
+    "TokenCounting",
+    "WireProtocol",
+    "endpoint_spec",
+]

@@ -1,0 +1,50 @@
+"""A server's base URL from a host variable such as ``OLLAMA_HOST`` (a spec's ``host_env``)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+_ANY_ADDRESS = {"0.0.0.0", "::", "[::]"}
+_SCHEME_PORTS = {"http": 80, "https": 443}
+
+
+def url_from_host(raw: str, default_url: str) -> str:
+    """The base URL a host variable names, read the way Ollama's own CLI reads ``OLLAMA_HOST``
+    (its ``envconfig.Host``).
+
+    Accepted forms: ``host``, ``host:port``, ``:port``, ``scheme://host`` and
+    ``scheme://host:port``, optionally followed by a path. Without a scheme the port defaults
+    to ``default_url``'s; with ``http://`` or ``https://`` and no port, to 80 or 443.
+    ``0.0.0.0`` (or ``::``) is a server's "listen everywhere" address; a client reaches that
+    server at ``localhost``.
+
+    Args:
+        raw: the variable's value; blank means unset.
+        default_url: the spec's default endpoint, with its port (``http://localhost:11434``).
+
+    Returns:
+        A URL without a trailing slash; ``default_url`` when ``raw`` is blank.
+    """
+    raw = raw.strip()
+    if not raw:
+        return default_url
+    default = urlsplit(default_url)
+    own_port = default.port or _SCHEME_PORTS.get(default.scheme, 80)
+    scheme, sep, rest = raw.partition("://")
+    if sep:
+        scheme = scheme.lower()
+        default_port = _SCHEME_PORTS.get(scheme, own_port)
+    else:
+        scheme, rest, default_port = "http", raw, own_port
+    parts = urlsplit(f"{scheme}://{rest}")
+    try:
+        port = parts.port or default_port
+    except ValueError:
+        port = default_port
+    host = parts.hostname or "localhost"
+    if host in _ANY_ADDRESS:
+        host = "localhost"
+    elif ":" in host:
+        host = f"[{host}]"
+    path = parts.path.rstrip("/")
+    return f"{scheme}://{host}:{port}{path}"

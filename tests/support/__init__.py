@@ -1,0 +1,1 @@
+"""What the tests share beyond fixtures: helpers to drive the app and to serve it."""
