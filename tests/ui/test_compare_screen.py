@@ -174,12 +174,12 @@ async def test_f3_opens_the_screen_and_continue_makes_a_chat(three: list[ReplayS
         assert not isinstance(app.screen, CompareScreen)
         race = await _race(pilot, three)
         race.columns[0].focus()
-        before = len(app.sessions)
+        before = len(app.playground.sessions)
         await pilot.press("c")
         await pilot.pause()
         assert not isinstance(app.screen, CompareScreen)
-        assert len(app.sessions) == before + 1
-        session = app.current
+        assert len(app.playground.sessions) == before + 1
+        session = app.playground.current
         assert session.model == "anthropic/claude-sonnet-4-5"
         assert [m.text for m in session.messages] == [
             "Two names for a pet pelican",

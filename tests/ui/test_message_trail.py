@@ -76,7 +76,7 @@ async def test_send_stop_and_regenerate_leave_their_trail(server: ReplayServer) 
         assert trail.names() == ["ChatPane.RegenerateRequested", "AnswerView.Finished"]
         again = _finished(trail)
         assert again.completion().text == "Counted again." and not again.stopped
-        assert [m.text for m in app.current.messages] == [
+        assert [m.text for m in app.playground.current.messages] == [
             "hi",
             "Hello there.",
             "count slowly",

@@ -37,7 +37,9 @@ class Host(App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Static("chat", id="chat")
-            yield ParamsPanel(self.model, discover=self.discover, id="params")
+            yield ParamsPanel(
+                self.model, providers=self.services.providers, discover=self.discover, id="params"
+            )
 
     @on(ParamsPanel.ModelChanged)
     def remember(self, event: ParamsPanel.ModelChanged) -> None:

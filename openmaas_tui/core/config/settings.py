@@ -24,26 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.provider_specs import SPECS
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    """A custom OpenAI-compatible server.
-
-    Attributes:
-        name: the prefix its models are addressed by (``lmstudio`` in ``lmstudio/qwen``).
-        base_url: the URL that ``/chat/completions`` is appended to (usually ends in ``/v1``).
-        api_key_env: the environment variable holding its key, or None. An endpoint only ever
-            receives its own key, never another provider's.
-    """
-
-    name: str
-    base_url: str
-    api_key_env: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,3 +132,6 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Settings:
         theme=theme.strip() if theme is not None else None,
         endpoints=endpoints,
     )
+
+
+__all__ = ["Endpoint", "Settings", "load_settings"]

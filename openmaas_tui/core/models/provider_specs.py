@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from openmaas_tui.core.config.settings import Endpoint
+    from openmaas_tui.core.config.endpoint import Endpoint
 
 
 class WireProtocol(StrEnum):
