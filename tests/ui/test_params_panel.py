@@ -14,7 +14,8 @@ from textual.containers import Horizontal
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, TextArea
 
-from openmaas_tui.core.sessions.params_state import ModelChoices, read_fields
+from openmaas_tui.core.models.choices import ModelChoices
+from openmaas_tui.core.sessions.params_state import read_fields
 from openmaas_tui.services import open_services
 from openmaas_tui.ui.widgets.params_panel import Params, ParamsPanel
 from tests.replay_helpers import fixture_path

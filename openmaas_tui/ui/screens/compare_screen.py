@@ -33,7 +33,7 @@ from textual.widgets import Footer, Header, Static
 from openmaas_tui.core.compare.export import export_run, run_json
 from openmaas_tui.core.compare.run import MAX_TARGETS, MIN_TARGETS, CompareRun, CompareTarget, Lane
 from openmaas_tui.core.history.compare_runs import save_in_history
-from openmaas_tui.core.sessions.params_state import DEMO_LABEL
+from openmaas_tui.core.models.choices import DEMO_LABEL
 from openmaas_tui.core.types import Message, Usage
 from openmaas_tui.services import Services
 from openmaas_tui.ui.widgets.compare_bar import CompareBar

@@ -18,7 +18,7 @@ from textual.widgets import Label, Select, Static
 
 from openmaas_tui.core.config.settings import Endpoint
 from openmaas_tui.core.models.catalog import ModelInfo
-from openmaas_tui.core.sessions.params_state import ModelChoices
+from openmaas_tui.core.models.choices import ModelChoices
 from openmaas_tui.providers.discovery import discover_models
 from openmaas_tui.providers.registry import Providers
 from openmaas_tui.ui.widgets.param_inputs import CycleSelect

@@ -30,9 +30,9 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from openmaas_tui.core.models.capabilities import COMMON_PARAMS, label
 from openmaas_tui.core.models.catalog import ModelInfo
+from openmaas_tui.core.models.choices import DEMO_LABEL
 from openmaas_tui.core.models.request_params import RequestParams, parse_schema, schema_name
 from openmaas_tui.core.sessions.params_state import (
-    DEMO_LABEL,
     FIELDS,
     Params,
     format_stop,
