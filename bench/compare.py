@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.support
 from stream import LoopLag, answer_tokens  # noqa: E402  (bench/stream.py)
 
 SIZE = (160, 50)
@@ -45,8 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 async def serve(targets: int, tokens: int, rate: float) -> None:
     """Serve ``targets`` paced streams (one per request) from this process; print the URL,
     then ``last_byte <perf_counter>`` as each stream writes its last byte."""
-    from openmaas_tui.loopback.server import LoopbackServer, Reply, Request
-    from openmaas_tui.loopback.synth import openai_chunks
+    from tests.support.server import LoopbackServer, Reply, Request
+    from tests.support.synth import openai_chunks
 
     chunks = openai_chunks(answer_tokens(tokens), model="bench", input_tokens=9)
     done = asyncio.Event()

@@ -122,8 +122,8 @@ FORMATS: dict[str, Callable[[int], tuple[bytes, str]]] = {
 
 def _serve(port_queue: multiprocessing.Queue[int], tokens: list[int]) -> None:
     """The server process: one path per format and size, each event its own chunk."""
-    from openmaas_tui.loopback.replay import split_events
-    from openmaas_tui.loopback.server import LoopbackServer, Reply, Request
+    from tests.support.replay import split_events
+    from tests.support.server import LoopbackServer, Reply, Request
 
     bodies = {}
     for name, build in FORMATS.items():

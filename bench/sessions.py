@@ -163,14 +163,14 @@ async def run_app(messages: int) -> dict[str, Any]:
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        sessions = [s for s in app.book.ordered() if s.store_id is not None]
+        sessions = [s for s in app.playground.book.ordered() if s.store_id is not None]
         assert len(sessions) == REPEATS and not any(s.loaded for s in sessions)
         rss_before = _rss_mb()
         for session in sessions:
             await pilot.pause(0.05)
             t0 = time.perf_counter()
-            await app.open_session(session)
-            pane = app.pane(session)
+            await app.playground.session_ops.open(session)
+            pane = app.playground.pane(session)
 
             def last_drawn(pane: ChatPane = pane) -> bool:
                 widgets = pane.message_widgets()
@@ -189,13 +189,17 @@ async def run_app(messages: int) -> dict[str, Any]:
         for word, times in searches.items():
             for _ in range(5):
                 t2 = time.perf_counter()
-                app.search_query = word
-                await app._refresh_sessions()
+                app.playground.sidebar.search_query = word
+                await app.playground.refresh_sessions()
                 times.append(time.perf_counter() - t2)
-                found = [s for s in app.book.sessions if s in await app.book.search(word)]
+                found = [
+                    s
+                    for s in app.playground.book.sessions
+                    if s in await app.playground.book.search(word)
+                ]
                 assert len(found) == (REPEATS if word == "nested" else 1), word
-                app.search_query = ""
-                await app._refresh_sessions()
+                app.playground.sidebar.search_query = ""
+                await app.playground.refresh_sessions()
         return {
             "messages": messages,
             "open_ms": sorted(o * 1000 for o in opens),

@@ -39,6 +39,7 @@ SIZE = (160, 50)
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_SIZES", "2000,20000").split(","))
 """Answer lengths in tokens (``BENCH_SIZES=2000`` runs one)."""
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests.support: the loopback servers
 
 
 def section(i: int) -> str:
@@ -116,9 +117,9 @@ async def serve(tokens: int) -> None:
     a server thread in the app's process would compete with it for the interpreter lock).
     Prints the URL, then ``last_byte <perf_counter>`` once the last piece is written
     (``perf_counter`` is the system-wide monotonic clock on Linux)."""
-    from openmaas_tui.loopback.replay import ReplayServer
-    from openmaas_tui.loopback.server import Reply
-    from openmaas_tui.loopback.synth import openai_chunks
+    from tests.support.replay import ReplayServer
+    from tests.support.server import Reply
+    from tests.support.synth import openai_chunks
 
     chunks = openai_chunks(answer_tokens(tokens), model="bench-model", input_tokens=9)
     done = asyncio.Event()

@@ -1,8 +1,9 @@
 """The services one run of openMaaS uses, built in one place for the CLI, the app and tests.
 
 ``Services`` holds the resolved paths, the settings, the key store, the one shared
-``httpx.AsyncClient``, the provider registry and (opened on first use) the history store. Build
-it with :func:`open_services`; close it with ``await services.aclose()``.
+``httpx.AsyncClient`` (which answers the offline demo model's URL in-process, see
+:mod:`openmaas_tui.demo.transport`), the provider registry and (opened on first use) the
+history store. Build it with :func:`open_services`; close it with ``await services.aclose()``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from openmaas_tui.core.credentials.keys import KeyStore
 from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.core.http import make_client
 from openmaas_tui.core.pricing.prices import PriceTable
+from openmaas_tui.demo.transport import demo_mounts
 from openmaas_tui.providers.registry import Providers
 
 
@@ -61,11 +63,10 @@ class Services:
         self._history = store
 
     async def aclose(self) -> None:
-        """Close the history, stop the demo server and close the shared client."""
+        """Close the history and the shared client."""
         if self._history is not None:
             await self._history.aclose()
             self._history = None
-        await self.providers.aclose()
         await self.client.aclose()
 
 
@@ -82,6 +83,8 @@ def open_services(*, use_keyring: bool = True, paths: Paths | None = None) -> Se
     settings = load_settings(paths.config_file)
     keys = KeyStore(settings.endpoints, use_keyring=use_keyring)
     client = make_client(
-        connect_timeout_s=settings.connect_timeout_s, read_timeout_s=settings.read_timeout_s
+        connect_timeout_s=settings.connect_timeout_s,
+        read_timeout_s=settings.read_timeout_s,
+        mounts=demo_mounts(tokens_per_s=settings.demo_tokens_per_s),
     )
     return Services(paths, settings, keys, client, Providers(client, settings, keys))

@@ -11,10 +11,10 @@ import keyring
 import pytest
 
 from openmaas_tui.core.models.provider_specs import SPECS
-from openmaas_tui.loopback.replay import ReplayServer
-from openmaas_tui.loopback.server import Reply
 from tests import network_guard
 from tests.memory_keyring import MemoryKeyring
+from tests.support.replay import ReplayServer
+from tests.support.server import Reply
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -14,10 +14,12 @@ started. Unix sockets are not guarded.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import threading
 import weakref
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -28,6 +30,8 @@ GUARD = "the network guard of tests/conftest.py"
 _real_listen = socket.socket.listen
 _listening: weakref.WeakSet[socket.socket] = weakref.WeakSet()
 _lock = threading.Lock()
+_child_ports: set[int] = set()
+"""Ports of servers the test started in a child process (see :func:`child_server`)."""
 
 
 def _listen(self: socket.socket, *args: Any) -> None:
@@ -55,6 +59,19 @@ def listening_ports() -> set[int]:
         except OSError:  # closed by another thread since
             continue
     return ports
+
+
+@contextlib.contextmanager
+def child_server(port: int) -> Iterator[None]:
+    """Let the test reach ``port`` on loopback while a server it started in a child process
+    (``python -m tests.support.replay …``) listens there."""
+    with _lock:
+        _child_ports.add(port)
+    try:
+        yield
+    finally:
+        with _lock:
+            _child_ports.discard(port)
 
 
 def is_loopback_name(host: object) -> bool:
@@ -98,7 +115,9 @@ def check_connect(address: object) -> None:
         raise ConnectionRefusedError(
             f"tests may not reach {address!r}: {GUARD} allows loopback only"
         )
-    if port not in listening_ports():
+    with _lock:
+        child = port in _child_ports
+    if not child and port not in listening_ports():
         raise ConnectionRefusedError(
             f"tests may not reach {address!r}: no server of this test listens on port {port} "
             f"({GUARD} allows only ports the test opened, e.g. a ReplayServer's)"

@@ -16,8 +16,8 @@ import pytest
 
 from openmaas_tui.cli.main import main
 from openmaas_tui.core.models.catalog import DEFAULT_MODELS
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from tests.replay_helpers import expected, fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,9 +16,9 @@ from openmaas_tui.cli.main import build_parser
 from openmaas_tui.core.history.records import MessageState
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Usage
-from openmaas_tui.loopback.replay import ReplayServer
-from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.services import Services, open_services
+from tests.support.replay import ReplayServer
+from tests.support.synth import openai_stream_reply
 
 PIECES = [f"w{i} " for i in range(200)]
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from openmaas_tui.cli.main import main
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from tests.replay_helpers import fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
 
 PRESETS = """\
 [presets.terse]

@@ -13,8 +13,8 @@ import pytest
 
 from openmaas_tui.cli.main import main
 from openmaas_tui.core.compare.export import SCHEMA_VERSION
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from tests.replay_helpers import expected, fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
 
 TEXT = "anthropic/stream_text.sse"
 RATE_LIMITED = "openai/error_429_rate_limit.json"

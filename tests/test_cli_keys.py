@@ -13,10 +13,10 @@ import pytest
 
 from openmaas_tui.cli.main import main
 from openmaas_tui.core.credentials.keys import SERVICE
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
-from openmaas_tui.loopback.server import Reply
 from tests.memory_keyring import MemoryKeyring
 from tests.replay_helpers import fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.server import Reply
 
 KEY = "sk-ant-test-keys-cli-000000000abcd"
 

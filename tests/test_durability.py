@@ -24,9 +24,9 @@ import pytest
 from openmaas_tui.core.history.records import MessageState, StoredMessage, StoredSession
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role
-from openmaas_tui.loopback.replay import ReplayServer
-from openmaas_tui.loopback.server import Reply
-from openmaas_tui.loopback.synth import openai_chunks
+from tests.support.replay import ReplayServer
+from tests.support.server import Reply
+from tests.support.synth import openai_chunks
 
 ROOT = Path(__file__).resolve().parents[1]
 PIECES = [f"word{i} " for i in range(400)]

@@ -13,11 +13,11 @@ import httpx
 import pytest
 
 from openmaas_tui.core.errors import ErrorCode
-from openmaas_tui.loopback.replay import ReplayServer
-from openmaas_tui.loopback.server import Reply
 from openmaas_tui.providers.discovery import discover_models
 from openmaas_tui.services import open_services
 from tests.network_guard import GUARD, listening_ports
+from tests.support.replay import ReplayServer
+from tests.support.server import Reply
 
 PUBLIC = "api.openai.com"
 

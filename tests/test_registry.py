@@ -9,6 +9,7 @@ import pytest
 from openmaas_tui.core.config.settings import Endpoint, Settings
 from openmaas_tui.core.credentials.keys import KeyStore
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.models.provider_specs import DEMO_BASE_URL
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
 from openmaas_tui.providers.gemini.adapter import GeminiAdapter
 from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
@@ -104,16 +105,12 @@ def test_default_models_when_only_a_provider_is_named() -> None:
     assert info.value.code is ErrorCode.INVALID_MODEL
 
 
-async def test_the_demo_server_starts_once_and_stops() -> None:
+async def test_the_demo_is_asked_at_its_in_process_url() -> None:
     providers, client = _providers({})
     try:
-        first = await providers.target("demo")
-        second = await providers.target("demo")
-        assert first.base_url == second.base_url and first.base_url.startswith("http://127.0.0.1:")
-        assert first.is_demo and first.label == "demo (offline)" and first.key is None
+        target = await providers.target("demo")
     finally:
-        await providers.aclose()
         await client.aclose()
-    async with httpx.AsyncClient() as probe:
-        with pytest.raises(httpx.ConnectError):
-            await probe.get(first.base_url + "/models")
+    assert target.base_url == DEMO_BASE_URL
+    assert isinstance(target.adapter, OpenAIChatAdapter)
+    assert target.is_demo and target.label == "demo (offline)" and target.key is None

@@ -6,7 +6,6 @@ openmaas compare -m MODEL -m MODEL [options] [PROMPT]              several model
 openmaas keys set|list|delete|test PROVIDER                        API keys
 openmaas models [--discover]                                       known models
 openmaas sessions list|show|export|import|costs|compares|compare-export   the history
-openmaas prices sync [--check] [-o FILE]                           regenerate pricing.toml
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 from openmaas_tui import __version__
-from openmaas_tui.cli import ask, compare, keys, models, prices, sessions
+from openmaas_tui.cli import ask, compare, keys, models, sessions
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.services import Services, open_services
 
@@ -50,7 +49,6 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_arguments(sub.add_parser("keys", help="manage API keys (OS keyring or memory)"))
     models.add_arguments(sub.add_parser("models", help="list known models"))
     sessions.add_arguments(sub.add_parser("sessions", help="list, show, export, import sessions"))
-    prices.add_arguments(sub.add_parser("prices", help="model prices (sync from genai-prices)"))
     return parser
 
 
@@ -59,7 +57,6 @@ _COMMANDS: dict[str, Command] = {
     "keys": keys.main,
     "models": models.main,
     "sessions": sessions.main,
-    "prices": prices.main,
     "compare": compare.main,
 }
 
@@ -80,21 +77,26 @@ async def _run(command: Command, args: argparse.Namespace) -> int:
 
 
 def build_app(argv: Sequence[str]) -> App[None]:
-    """Build the playground exactly as ``openmaas ARGV`` would (settings, client, keys, prices).
+    """Build the playground exactly as ``openmaas ARGV`` would (settings, client, keys, prices,
+    theme).
 
     The price table is read here, before the app starts, so a broken override is reported
     like a broken config file rather than at the first answer.
 
     Raises:
-        OpenMaaSError: INVALID_SETTINGS for a broken config file or price override.
+        OpenMaaSError: INVALID_SETTINGS for a broken config file (an unknown theme too) or
+            price override.
     """
+    from openmaas_tui.cli.theme import apply_theme
     from openmaas_tui.ui.app import PlaygroundApp
 
     args = build_parser().parse_args(list(argv))
     services = open_services(use_keyring=not args.no_keyring)
     services.prices  # noqa: B018 - loaded now: errors before the screen opens
     model = "demo" if args.demo else services.providers.model_for(args.model, args.provider)
-    return PlaygroundApp(services, model=model, provider=args.provider, base_url=args.base_url)
+    app = PlaygroundApp(services, model=model, provider=args.provider, base_url=args.base_url)
+    apply_theme(app, services.settings.theme, services.paths.config_file)
+    return app
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,6 +12,7 @@ import asyncio
 import os
 import ssl
 import threading
+from collections.abc import Mapping
 from typing import Any
 from urllib.request import getproxies
 
@@ -110,6 +111,7 @@ def make_client(
     connect_timeout_s: float = CONNECT_TIMEOUT_S,
     read_timeout_s: float = READ_TIMEOUT_S,
     max_connections: int = MAX_CONNECTIONS,
+    mounts: Mapping[str, httpx.AsyncBaseTransport] | None = None,
 ) -> httpx.AsyncClient:
     """Build the shared client with explicit connect and read timeouts.
 
@@ -117,6 +119,8 @@ def make_client(
         connect_timeout_s: seconds to connect.
         read_timeout_s: seconds to wait for the next bytes of a response.
         max_connections: pool size across all hosts.
+        mounts: transports for particular origins (``{"http://host": transport}``), used
+            instead of the network for those origins only; e.g. the offline demo model's.
 
     Returns:
         An ``httpx.AsyncClient``; the caller closes it (``await client.aclose()``).
@@ -139,4 +143,5 @@ def make_client(
         headers={"user-agent": f"openmaas-tui/{__version__}"},
         follow_redirects=False,
         trust_env=True,
+        mounts=dict(mounts or {}),
     )

@@ -1,6 +1,6 @@
-"""The offline demo model: a loopback server speaking the OpenAI Chat Completions protocol that
-streams bundled sample answers, so the app works with no key and no network."""
+"""The offline demo model: canned Markdown answers streamed as OpenAI Chat Completions by an
+in-process ``httpx`` transport, so the app works with no key, no network and no open port."""
 
-from openmaas_tui.demo.server import DemoServer
+from openmaas_tui.demo.transport import DemoTransport, demo_mounts
 
-__all__ = ["DemoServer"]
+__all__ = ["DemoTransport", "demo_mounts"]

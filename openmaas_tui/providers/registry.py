@@ -5,8 +5,9 @@ optionally an explicit provider and base URL) it reads the provider's spec
 (:mod:`~openmaas_tui.core.models.provider_specs`; a custom endpoint's comes from settings) and
 builds the adapter for its wire protocol (:mod:`.protocols`) with the URL and the key, refusing
 with MISSING_KEY before anything is sent when the spec requires a key and there is none. The
-offline demo server is started on first use.
-"""
+offline demo model is asked like any OpenAI-compatible server, at
+:data:`~openmaas_tui.core.models.provider_specs.DEMO_BASE_URL`, which the shared client answers
+in-process (see :mod:`openmaas_tui.services`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ import asyncio
 import os
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import httpx
 
@@ -33,9 +33,6 @@ from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
 from openmaas_tui.providers.base import Adapter, TokenCounter, missing_key
 from openmaas_tui.providers.hosts import url_from_host
 from openmaas_tui.providers.protocols import make_adapter, make_counting_adapter
-
-if TYPE_CHECKING:
-    from openmaas_tui.demo.server import DemoServer
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +124,6 @@ class Providers:
         self.settings = settings
         self.keys = keys
         self._environ = os.environ if environ is None else environ
-        self._demo: DemoServer | None = None
 
     def specs(self) -> list[ProviderSpec]:
         """Every provider's spec: built-ins, then custom endpoints."""
@@ -185,15 +181,6 @@ class Providers:
             hint=f"name one with -m (`openmaas models --discover` lists what {provider} offers)",
         )
 
-    async def _demo_url(self) -> str:
-        if self._demo is None:
-            from openmaas_tui.demo.server import DemoServer
-
-            demo = DemoServer(tokens_per_s=self.settings.demo_tokens_per_s)
-            await demo.start()
-            self._demo = demo
-        return self._demo.base_url
-
     def _default_url(self, spec: ProviderSpec) -> str:
         """The spec's endpoint, moved by its ``host_env`` when that is set."""
         if spec.host_env is None:
@@ -217,10 +204,7 @@ class Providers:
         """
         r = route(spec, provider, self.settings.endpoints)
         found = self.spec(r.provider)
-        if r.provider == "demo" and base_url is None:
-            url = await self._demo_url()
-        else:
-            url = (base_url or self._default_url(found)).rstrip("/")
+        url = (base_url or self._default_url(found)).rstrip("/")
         # The keyring blocks (D-Bus on Linux): ask it from a thread, never on the event loop.
         key = await asyncio.to_thread(self.keys.get, r.provider) if r.provider != "demo" else None
         if key is None and base_url is None and found.credential.requires_key:
@@ -252,12 +236,6 @@ class Providers:
             )
         target = await self.target(f"{provider}/-")
         return await target.adapter.list_models(target.key)
-
-    async def aclose(self) -> None:
-        """Stop the demo server if it was started (the shared client is the caller's)."""
-        if self._demo is not None:
-            await self._demo.stop()
-            self._demo = None
 
 
 __all__ = ["Providers", "Target", "make_adapter"]

@@ -26,10 +26,10 @@ from openmaas_tui.core.history.compare_runs import (
 from openmaas_tui.core.history.opening import MEMORY
 from openmaas_tui.core.history.schema import MIGRATIONS, migrate, user_version
 from openmaas_tui.core.history.store import Store
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.services import Services, open_services
 from tests.core.test_store_open import _v1_file
 from tests.replay_helpers import expected, fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
 
 TEXT = "anthropic/stream_text.sse"
 RATE_LIMITED = "openai/error_429_rate_limit.json"

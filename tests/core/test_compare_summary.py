@@ -11,9 +11,9 @@ import pytest
 from openmaas_tui.core.compare.export import export_run, run_json, run_markdown
 from openmaas_tui.core.compare.run import CompareRun, CompareTarget
 from openmaas_tui.core.compare.summary import Row, Summary, _best
-from openmaas_tui.loopback.replay import ReplayServer
-from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.services import Services, open_services
+from tests.support.replay import ReplayServer
+from tests.support.synth import openai_stream_reply
 
 
 def _row(index: int, **kw: object) -> Row:

@@ -27,11 +27,11 @@ from openmaas_tui.core.types import (
     Usage,
     UsageReport,
 )
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
-from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services, open_services
 from tests.replay_helpers import expected, fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.synth import openai_stream_reply
 
 PRICE = Price(input=1.0, output=2.0)
 """USD per 1M tokens: 17 in / 10 out costs $0.000037."""

@@ -19,9 +19,9 @@ from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.pricing.prices import Price
 from openmaas_tui.core.types import ChatRequest, Message, Role, TextDelta, Usage
-from openmaas_tui.loopback.replay import ReplayServer
-from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.services import Services, open_services
+from tests.support.replay import ReplayServer
+from tests.support.synth import openai_stream_reply
 
 PIECES = [f"w{i} " for i in range(40)]
 PRICE = Price(input=1.0, output=2.0)

@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from openmaas_tui.core.http import DeferredTransport, make_client, prepare_transport
-from openmaas_tui.loopback.replay import ReplayServer
-from openmaas_tui.loopback.server import Reply
+from tests.support.replay import ReplayServer
+from tests.support.server import Reply
 
 
 async def test_a_request_before_the_transport_is_built_waits_for_it() -> None:

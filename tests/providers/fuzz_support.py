@@ -54,10 +54,10 @@ from openmaas_tui.core.types import (
     Usage,
     UsageReport,
 )
-from openmaas_tui.loopback.replay import ReplayServer, load_meta, split_events
-from openmaas_tui.loopback.server import Reply
 from openmaas_tui.providers.registry import make_adapter
 from tests.replay_helpers import OPENAI_COMPATIBLE, fixture_path, fixtures_of
+from tests.support.replay import ReplayServer, load_meta, split_events
+from tests.support.server import Reply
 
 WIRES = ("openai", "anthropic", "gemini", "ollama")
 _OPENAI_PROVIDERS = OPENAI_COMPATIBLE

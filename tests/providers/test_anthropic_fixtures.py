@@ -22,12 +22,12 @@ from openmaas_tui.core.types import (
     Usage,
     UsageReport,
 )
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply, load_meta
-from openmaas_tui.loopback.server import Reply
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
 from openmaas_tui.providers.base import collect
 from tests.providers.helpers import answer
 from tests.replay_helpers import expected, fixture_path, fixtures_of
+from tests.support.replay import ReplayServer, fixture_reply, load_meta
+from tests.support.server import Reply
 
 FIXTURES = fixtures_of("anthropic", {"anthropic_sse", "anthropic_json"})
 FAILED = [n for n in FIXTURES if load_meta(fixture_path(n))["status"] >= 400]

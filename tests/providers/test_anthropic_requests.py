@@ -17,12 +17,12 @@ from openmaas_tui.core.types import (
     Role,
     TextPart,
 )
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
-from openmaas_tui.loopback.server import Reply, Request
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
 from openmaas_tui.providers.anthropic.wire import FALLBACK_MAX_TOKENS, MAX_TOKENS_CAP
 from openmaas_tui.providers.base import collect
 from tests.replay_helpers import fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.server import Reply, Request
 
 KEY = "sk-ant-test-0123456789abcdefSECRET"
 STREAM = fixture_path("anthropic/stream_text.sse")

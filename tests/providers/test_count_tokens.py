@@ -18,11 +18,11 @@ from google.genai.types import CountTokensResponse
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import ChatRequest, Message
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
-from openmaas_tui.loopback.server import Reply
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
 from openmaas_tui.providers.gemini.adapter import GeminiAdapter
 from tests.replay_helpers import fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.server import Reply
 
 KEY = "test-key-0123456789SECRET"
 ANTHROPIC_COUNT = b'{"input_tokens":14}'

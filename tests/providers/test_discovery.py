@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from openmaas_tui.core.errors import ErrorCode
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
-from openmaas_tui.loopback.server import Reply
 from openmaas_tui.providers.discovery import discover_models
 from openmaas_tui.services import open_services
 from tests.replay_helpers import fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.server import Reply
 
 TAGS = fixture_path("ollama/tags.json")
 OLLAMA_NAMES = [m["name"] for m in json.loads(TAGS.read_text(encoding="utf-8"))["models"]]

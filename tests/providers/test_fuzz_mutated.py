@@ -15,8 +15,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openmaas_tui.loopback.replay import load_meta
-from openmaas_tui.loopback.server import Reply
 from tests.providers.fuzz_support import (
     BODIES,
     ERROR_BODIES,
@@ -32,6 +30,8 @@ from tests.providers.fuzz_support import (
     mutated_body,
 )
 from tests.replay_helpers import fixture_path
+from tests.support.replay import load_meta
+from tests.support.server import Reply
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openmaas_tui.loopback.server import Reply
 from tests.providers.fuzz_support import (
     CHARSETS,
     ERROR_BODIES,
@@ -31,6 +30,7 @@ from tests.providers.fuzz_support import (
     odd_headers,
     random_body,
 )
+from tests.support.server import Reply
 
 
 @pytest.fixture(scope="module")

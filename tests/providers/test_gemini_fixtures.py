@@ -25,13 +25,13 @@ from openmaas_tui.core.types import (
     Usage,
     UsageReport,
 )
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply, load_meta
-from openmaas_tui.loopback.server import Reply
 from openmaas_tui.providers.base import completion_from
 from openmaas_tui.providers.gemini.adapter import GeminiAdapter
 from openmaas_tui.providers.gemini.events import events_from_chunks, map_finish, usage_from
 from tests.providers.helpers import drain
 from tests.replay_helpers import expected, fixture_path, fixtures_of
+from tests.support.replay import ReplayServer, fixture_reply, load_meta
+from tests.support.server import Reply
 
 MODEL = "gemini-2.5-flash"
 REQUEST = ChatRequest(model=MODEL, messages=(Message.user("Hi"),))

@@ -19,10 +19,10 @@ from openmaas_tui.core.types import (
     Role,
     TextPart,
 )
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
-from openmaas_tui.loopback.server import Reply, Request
 from openmaas_tui.providers.gemini.adapter import GeminiAdapter, request_body
 from tests.replay_helpers import fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.server import Reply, Request
 
 KEY = "AIzaSy-test-secret-0123456789"
 MODEL = "gemini-2.5-flash"

@@ -25,11 +25,11 @@ from google.genai import types
 
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.types import ChatRequest, Completion, ImagePart, Message, Role, TextPart
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply, load_meta
-from openmaas_tui.loopback.server import Reply
 from openmaas_tui.providers.gemini.adapter import GeminiAdapter
 from tests.providers.helpers import answer
 from tests.replay_helpers import fixture_path, fixtures_of
+from tests.support.replay import ReplayServer, fixture_reply, load_meta
+from tests.support.server import Reply
 
 MODEL = "gemini-2.5-flash"
 KEY = "test-key"

@@ -10,13 +10,13 @@ from email.utils import format_datetime
 import pytest
 
 from openmaas_tui.core.errors import ErrorCode
-from openmaas_tui.loopback.replay import load_meta
 from openmaas_tui.providers.http_errors import (
     error_from_payload,
     error_from_response,
     retry_after_s,
 )
 from tests.replay_helpers import fixture_path
+from tests.support.replay import load_meta
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,8 @@ import pytest
 
 from openmaas_tui.core.errors import ErrorCode
 from openmaas_tui.core.types import StreamEvent, TextDelta, Usage, UsageReport
-from openmaas_tui.loopback.server import Reply
 from tests.providers.fuzz_support import STREAM_TYPES, Harness, check
+from tests.support.server import Reply
 
 
 @pytest.fixture(scope="module")

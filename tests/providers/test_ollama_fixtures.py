@@ -22,12 +22,12 @@ from openmaas_tui.core.types import (
     Usage,
     UsageReport,
 )
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
-from openmaas_tui.loopback.server import Reply
 from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
 from tests.providers.helpers import closed_port
 from tests.providers.helpers import drain as drain_events
 from tests.replay_helpers import expected, fixture_path, fixtures_of
+from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.server import Reply
 
 STREAMS = fixtures_of("ollama", {"ollama_ndjson"})
 NDJSON = "application/x-ndjson"

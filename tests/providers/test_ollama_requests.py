@@ -14,9 +14,9 @@ from openmaas_tui.core.types import (
     Role,
     TextPart,
 )
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter, ollama_base_url
 from tests.replay_helpers import fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
 
 STREAM = fixture_path("ollama/chat_stream_text.ndjson")
 JSON_ANSWER = fixture_path("ollama/chat_json_text.json")

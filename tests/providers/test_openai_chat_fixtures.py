@@ -21,12 +21,12 @@ from openmaas_tui.core.types import (
     Message,
     Usage,
 )
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply, load_meta, split_events
-from openmaas_tui.loopback.server import Reply
 from openmaas_tui.providers.http_errors import classify, error_message
 from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
 from tests.providers.helpers import drain
 from tests.replay_helpers import OPENAI_COMPATIBLE, expected, fixture_path, fixtures_of
+from tests.support.replay import ReplayServer, fixture_reply, load_meta, split_events
+from tests.support.server import Reply
 
 PROVIDERS = OPENAI_COMPATIBLE
 SSE = [n for p in PROVIDERS for n in fixtures_of(p, {"openai_chat_sse"})]

@@ -23,11 +23,11 @@ from openmaas_tui.core.types import (
     TextDelta,
     TextPart,
 )
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
-from openmaas_tui.loopback.server import Reply, Request
 from openmaas_tui.providers.base import collect
 from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
 from tests.replay_helpers import fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.server import Reply, Request
 
 KEY = "sk-test-requestkey-0123456789"
 STREAM = fixture_path("crusoe/stream_text.sse")

@@ -18,7 +18,6 @@ from openai.types.chat import ChatCompletionMessageFunctionToolCall
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import ChatRequest, Completion, Message, Usage
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
 from openmaas_tui.providers.base import collect
 from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
 from tests.providers.test_openai_chat_fixtures import (
@@ -29,6 +28,7 @@ from tests.providers.test_openai_chat_fixtures import (
     openrouter_midstream_error,
 )
 from tests.replay_helpers import fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
 
 KEY = "sk-test-sdk-conformance-0000"
 REQUEST = ChatRequest(model="test-model", messages=(Message.user("hello"),))

@@ -10,8 +10,6 @@ import pytest
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.http import make_client
 from openmaas_tui.core.types import ChatRequest, CompletionBuilder, Message
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
-from openmaas_tui.loopback.server import Reply
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
 from openmaas_tui.providers.base import Adapter
 from openmaas_tui.providers.gemini.adapter import GeminiAdapter
@@ -19,6 +17,8 @@ from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
 from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
 from tests.providers.helpers import closed_port, drain
 from tests.replay_helpers import expected, fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.server import Reply
 
 REQUEST = ChatRequest(model="gpt-4o-mini", messages=(Message.user("Count to 5"),))
 STREAM = fixture_path("crusoe/stream_text.sse")

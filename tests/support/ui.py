@@ -23,13 +23,13 @@ from textual.widget import Widget
 from textual.widgets import Label
 
 from openmaas_tui.cli.main import build_app
-from openmaas_tui.loopback.replay import ReplayServer
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.cost_screen import CostScreen
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.estimate_line import EstimateLine
 from openmaas_tui.ui.widgets.session_list import SessionList
 from openmaas_tui.ui.widgets.status_line import StatusLine
+from tests.support.replay import ReplayServer
 
 WAIT_S = 30.0
 """The longest any wait here lasts, in seconds: far beyond what a busy machine needs."""

@@ -13,13 +13,13 @@ from textual.pilot import Pilot
 
 from openmaas_tui.cli.main import build_app
 from openmaas_tui.core.compare.run import CompareTarget, LaneStatus
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
-from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.compare_screen import CompareScreen
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.summary_table import CompareSummary
 from tests.replay_helpers import expected, fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.synth import openai_stream_reply
 from tests.support.ui import screen_text, use_fast_demo, wait_until, workers_done
 
 SIZE = (160, 45)
@@ -174,12 +174,12 @@ async def test_f3_opens_the_screen_and_continue_makes_a_chat(three: list[ReplayS
         assert not isinstance(app.screen, CompareScreen)
         race = await _race(pilot, three)
         race.columns[0].focus()
-        before = len(app.sessions)
+        before = len(app.playground.sessions)
         await pilot.press("c")
         await pilot.pause()
         assert not isinstance(app.screen, CompareScreen)
-        assert len(app.sessions) == before + 1
-        session = app.current
+        assert len(app.playground.sessions) == before + 1
+        session = app.playground.current
         assert session.model == "anthropic/claude-sonnet-4-5"
         assert [m.text for m in session.messages] == [
             "Two names for a pet pelican",

@@ -9,10 +9,10 @@ from openmaas_tui.cli.main import build_app
 from openmaas_tui.core.compare.export import run_json
 from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.core.history.compare_runs import RunRecord, get_run, list_runs
-from openmaas_tui.loopback.replay import ReplayServer
-from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.app import PlaygroundApp
 from tests.replay_helpers import expected
+from tests.support.replay import ReplayServer
+from tests.support.synth import openai_stream_reply
 from tests.ui.test_compare_screen import GEMINI, SIZE, TEXT, _race, three
 
 __all__ = ["three"]  # the fixture, shared with the compare screen's tests

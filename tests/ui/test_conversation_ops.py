@@ -10,8 +10,6 @@ from textual.pilot import Pilot
 
 from openmaas_tui.core.sessions.conversation import Session, SessionMessage
 from openmaas_tui.core.types import FinishReason, Role, Usage
-from openmaas_tui.loopback.replay import ReplayServer
-from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.session_dialogs import ConfirmDialog
 from openmaas_tui.ui.widgets.answer import AnswerView
@@ -19,6 +17,8 @@ from openmaas_tui.ui.widgets.chat_pane import HISTORY_BATCH, EarlierMessages, re
 from openmaas_tui.ui.widgets.message_view import FinishedAnswer, UserMessage, record_line
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.session_list import SessionList
+from tests.support.replay import ReplayServer
+from tests.support.synth import openai_stream_reply
 from tests.support.ui import ask, replay_playground, settle, status_text
 
 SIZE = (160, 50)
@@ -41,7 +41,7 @@ async def _ask(pilot: Pilot[None], server: ReplayServer, text: str, answer: str)
 async def _two_exchanges(app: PlaygroundApp, pilot: Pilot[None], server: ReplayServer) -> None:
     await _ask(pilot, server, "first question", "First answer.")
     await _ask(pilot, server, "second question", "Second answer.")
-    assert [m.text for m in app.current.messages] == [
+    assert [m.text for m in app.playground.current.messages] == [
         "first question",
         "First answer.",
         "second question",
@@ -61,19 +61,19 @@ async def test_regenerate_sends_the_same_context_and_replaces_the_answer(
         first, second = _chats(server)[-2:]
         assert _sent(second) == _sent(first)
         assert _sent(second)[-1] == ("user", "second question")
-        assert [m.text for m in app.current.messages][2:] == [
+        assert [m.text for m in app.playground.current.messages][2:] == [
             "second question",
             "Another second answer.",
         ]
-        views = app.pane().query(AnswerView)
+        views = app.playground.pane().query(AnswerView)
         assert [v.completion().text for v in views] == ["First answer.", "Another second answer."]
-        assert views.last().record is app.current.messages[-1]
+        assert views.last().record is app.playground.current.messages[-1]
         # `r` on the selected messages does the same.
         server.queue(openai_stream_reply(["Third take."]))
         await pilot.press("ctrl+t", "r")
         await settle(pilot)
-        assert app.current.messages[-1].text == "Third take."
-        assert len(app.current.messages) == 4
+        assert app.playground.current.messages[-1].text == "Third take."
+        assert len(app.playground.current.messages) == 4
         assert isinstance(app.focused, PromptArea)
 
 
@@ -82,12 +82,12 @@ async def test_edit_and_resend_drops_the_later_messages(server: ReplayServer) ->
     async with app.run_test(size=SIZE) as pilot:
         await _two_exchanges(app, pilot, server)
         await pilot.press("ctrl+t", "up", "up", "up")  # the first question
-        pane = app.pane()
-        assert pane.selected_record is app.current.messages[0]
+        pane = app.playground.pane()
+        assert pane.selected_record is app.playground.current.messages[0]
         await pilot.press("e")
         prompt = app.query_one(PromptArea)
         assert app.focused is prompt and prompt.text == "first question"
-        assert app.conversation.editing is app.current.messages[0]
+        assert app.playground.conversation.editing is app.playground.current.messages[0]
         await pilot.press("ctrl+u", *"the edited question")
         server.queue(openai_stream_reply(["Edited answer."]))
         await pilot.press("enter")
@@ -96,10 +96,13 @@ async def test_edit_and_resend_drops_the_later_messages(server: ReplayServer) ->
         body = _chats(server)[-1]
         assert _sent(body) == [("user", "the edited question")]
         assert "second question" not in str(body)
-        assert [m.text for m in app.current.messages] == ["the edited question", "Edited answer."]
+        assert [m.text for m in app.playground.current.messages] == [
+            "the edited question",
+            "Edited answer.",
+        ]
         shown = [type(w).__name__ for w in pane.message_widgets()]
         assert shown == ["UserMessage", "AnswerView"]
-        assert app.conversation.editing is None and prompt.border_title in (None, "")
+        assert app.playground.conversation.editing is None and prompt.border_title in (None, "")
 
 
 async def test_escape_cancels_an_edit_and_gives_the_draft_back(server: ReplayServer) -> None:
@@ -111,8 +114,8 @@ async def test_escape_cancels_an_edit_and_gives_the_draft_back(server: ReplaySer
         prompt = app.query_one(PromptArea)
         assert prompt.text == "second question"
         await pilot.press("escape")
-        assert prompt.text == "a draft" and app.conversation.editing is None
-        assert len(app.current.messages) == 4
+        assert prompt.text == "a draft" and app.playground.conversation.editing is None
+        assert len(app.playground.current.messages) == 4
 
 
 async def test_copy_a_message(server: ReplayServer) -> None:
@@ -129,16 +132,16 @@ async def test_delete_a_message(server: ReplayServer) -> None:
     app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
         await _two_exchanges(app, pilot, server)
-        pane = app.pane()
+        pane = app.playground.pane()
         await pilot.press("ctrl+t", "up", "up", "d")  # "First answer."
         await pilot.pause()
-        assert [m.text for m in app.current.messages] == [
+        assert [m.text for m in app.playground.current.messages] == [
             "first question",
             "second question",
             "Second answer.",
         ]
-        assert [record_of(w) for w in pane.message_widgets()] == app.current.messages
-        assert pane.selected_record is app.current.messages[1]  # its neighbour
+        assert [record_of(w) for w in pane.message_widgets()] == app.playground.current.messages
+        assert pane.selected_record is app.playground.current.messages[1]  # its neighbour
         server.queue(openai_stream_reply(["ok"]))
         await pilot.press("escape", *"next", "enter")
         await pilot.pause()
@@ -155,18 +158,18 @@ async def test_clear_asks_first(server: ReplayServer) -> None:
     app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
         await _two_exchanges(app, pilot, server)
-        title = app.current.title
+        title = app.playground.current.title
         await pilot.press("ctrl+t", "x")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         await pilot.pause()
-        assert len(app.current.messages) == 4
+        assert len(app.playground.current.messages) == 4
         await pilot.press("x", "y")
         await pilot.pause()
-        assert app.current.messages == [] and app.current.title == title
-        assert app.pane().message_widgets() == []
-        assert app.current.totals.output_tokens == 0
+        assert app.playground.current.messages == [] and app.playground.current.title == title
+        assert app.playground.pane().message_widgets() == []
+        assert app.playground.current.totals.output_tokens == 0
 
 
 def _stored_session(messages: int) -> Session:
@@ -197,11 +200,11 @@ async def test_a_thousand_messages_open_lazily_with_the_last_one_shown(
     app = replay_playground(server)
     session = _stored_session(1000)
     async with app.run_test(size=SIZE) as pilot:
-        await app.open_session(session)
+        await app.playground.session_ops.open(session)
         await pilot.pause()
         await pilot.pause()
-        pane = app.pane()
-        assert app.current is session and pane.session is session
+        pane = app.playground.pane()
+        assert app.playground.current is session and pane.session is session
         widgets = pane.message_widgets()
         shown = len(widgets)
         assert 2 <= shown <= HISTORY_BATCH < 100 and pane.hidden == 1000 - shown
@@ -248,20 +251,20 @@ async def test_a_stored_session_can_be_opened_from_the_sidebar(
     session = _stored_session(40)
     session.updated_at = 0.0  # last active long ago: listed under the new chat
     async with app.run_test(size=SIZE) as pilot:
-        await app.book.add(session)
-        await app.open_session(app.sessions[0])
+        await app.playground.book.add(session)
+        await app.playground.session_ops.open(app.playground.sessions[0])
         assert [item.session for item in app.query_one(SessionList).items()][1] is session
         await pilot.press("ctrl+s", "down", "enter")
         await pilot.pause()
-        assert app.current is session
-        assert 0 < len(app.pane().message_widgets()) <= HISTORY_BATCH
+        assert app.playground.current is session
+        assert 0 < len(app.playground.pane().message_widgets()) <= HISTORY_BATCH
 
 
 async def test_selecting_an_answer_does_not_draw_it_again(server: ReplayServer) -> None:
     app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
         await _two_exchanges(app, pilot, server)
-        view = app.pane().query(AnswerView).last()
+        view = app.playground.pane().query(AnswerView).last()
         drawn = view.answer.drawn_blocks
         await pilot.press("ctrl+t")
         await pilot.pause()
@@ -301,10 +304,10 @@ async def test_a_stored_failed_or_stopped_answer_says_so(server: ReplayServer) -
         )
     )
     async with app.run_test(size=SIZE) as pilot:
-        await app.open_session(session)
+        await app.playground.session_ops.open(session)
         await pilot.pause()
         failed, stopped = (
-            [s.text.strip() for s in w.lines] for w in app.pane().query(FinishedAnswer)
+            [s.text.strip() for s in w.lines] for w in app.playground.pane().query(FinishedAnswer)
         )
         assert failed == ["AUTH_FAILED: Incorrect API key provided", "", "openai/gpt-4o-mini"]
         assert stopped[0] == "Hel"
@@ -322,7 +325,7 @@ async def test_the_operations_are_in_the_command_palette(server: ReplayServer) -
         assert app.clipboard == "Second answer."
         commands["Edit last message"].callback()
         assert app.query_one(PromptArea).text == "second question"
-        assert app.conversation.editing is app.current.messages[2]
+        assert app.playground.conversation.editing is app.playground.current.messages[2]
 
 
 async def test_regenerate_in_a_stored_session_with_a_long_last_answer(
@@ -333,9 +336,9 @@ async def test_regenerate_in_a_stored_session_with_a_long_last_answer(
     long_answer = session.messages[-1]
     long_answer.content = "\n\n".join(f"Paragraph {i}." for i in range(200))
     async with app.run_test(size=SIZE) as pilot:
-        await app.open_session(session)
+        await app.playground.session_ops.open(session)
         await pilot.pause()
-        pane = app.pane()
+        pane = app.playground.pane()
         shown = [record_of(w) for w in pane.message_widgets()]
         assert shown == session.messages[-2:]  # the question is shown with its long answer
         server.queue(openai_stream_reply(["A short one this time."]))

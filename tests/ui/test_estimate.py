@@ -14,12 +14,12 @@ from openmaas_tui.core.models import catalog
 from openmaas_tui.core.money import format_usd
 from openmaas_tui.core.tokens.count import count_messages
 from openmaas_tui.core.types import Message
-from openmaas_tui.loopback.replay import ReplayServer
-from openmaas_tui.loopback.server import Reply
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.error_view import ErrorView
 from openmaas_tui.ui.widgets.estimate_line import EstimateLine, LimitScreen
 from openmaas_tui.ui.widgets.prompt import PromptArea
+from tests.support.replay import ReplayServer
+from tests.support.server import Reply
 from tests.support.ui import ask, notes, playground, settled_estimate, use_fast_demo
 
 SIZE = (160, 50)
@@ -111,7 +111,7 @@ async def test_context_too_long_before_sending_and_the_prompt_stays(
         assert "CONTEXT_TOO_LONG" in shown and "40" in shown
         assert app.query_one("#prompt", PromptArea).text == long_text
         assert not app.query(AnswerView)
-        assert app.current.messages == []
+        assert app.playground.current.messages == []
         # short enough: it goes
         app.query_one("#prompt", PromptArea).clear()
         await ask(pilot, "hi")
@@ -138,7 +138,7 @@ async def test_spending_limit_warns_before_and_when_crossed(isolated_home: Path)
         assert isinstance(app.screen, LimitScreen)
         await pilot.press(*"0.50", "enter")
         await pilot.pause()
-        assert line.limits == {app.current.id: 0.5}
+        assert line.limits == {app.playground.current.id: 0.5}
         await pilot.press(*"tell me a story about " + "dragons " * 40)
         text = await settled_estimate(pilot)
         assert "limit $0.50 ($0 spent)" in text and "prices as of 2026-01-02" in text
@@ -150,7 +150,7 @@ async def test_spending_limit_warns_before_and_when_crossed(isolated_home: Path)
         await ask(pilot, "")  # sends anyway
         await settled_estimate(pilot)
         assert len(app.query(AnswerView)) == 1
-        assert app.current.totals.cost_usd > 0.5
+        assert app.playground.current.totals.cost_usd > 0.5
         assert any("past its limit $0.50" in n for n in notes(app))
 
 

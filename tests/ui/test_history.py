@@ -14,8 +14,6 @@ from openmaas_tui.core.config.paths import resolve_paths
 from openmaas_tui.core.history.records import MessageState
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role, Usage
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
-from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.session_dialogs import ConfirmDialog, RenameDialog
 from openmaas_tui.ui.widgets.answer import AnswerView
@@ -23,6 +21,8 @@ from openmaas_tui.ui.widgets.message_view import FinishedAnswer
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.session_list import SessionSearch
 from tests.replay_helpers import fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.synth import openai_stream_reply
 from tests.support.ui import (
     ask,
     demo_playground,
@@ -38,8 +38,8 @@ SIZE = (160, 50)
 
 
 async def _open(app: PlaygroundApp, pilot: Pilot[None], title: str) -> None:
-    session = next(s for s in app.sessions if s.title == title)
-    await app.open_session(session)
+    session = next(s for s in app.playground.sessions if s.title == title)
+    await app.playground.session_ops.open(session)
     await pilot.pause()
 
 
@@ -58,7 +58,7 @@ async def test_a_conversation_survives_a_restart(server: ReplayServer) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ask(pilot, "name two pelicans")
         await ask(pilot, "two more")
-        answer = app.current.messages[-1].text
+        answer = app.playground.current.messages[-1].text
         before = listed_items(app)[0]
     assert before == "name two pelicans\n$0.0004 · claude-sonnet-4-5"
 
@@ -68,15 +68,15 @@ async def test_a_conversation_survives_a_restart(server: ReplayServer) -> None:
         # A fresh chat on top; the stored one below it with its title, cost and model.
         items = listed_items(app)
         assert len(items) == 2 and items[0].startswith("New chat\n$0") and items[1] == before
-        assert not app.current.messages
+        assert not app.playground.current.messages
         await pilot.press("ctrl+s", "down", "enter")
         await pilot.pause()
-        session = app.current
+        session = app.playground.current
         assert session.title == "name two pelicans"
         assert [m.text for m in session.messages][::2] == ["name two pelicans", "two more"]
         assert session.messages[-1].text == answer and session.messages[-1].model
         assert (session.totals.input_tokens, session.totals.output_tokens) == (34, 20)
-        assert len(app.pane().query(FinishedAnswer)) == 2
+        assert len(app.playground.pane().query(FinishedAnswer)) == 2
         # The next question carries the stored turns as context.
         await ask(pilot, "and one more")
         sent = server.last.json() if server.last else {}
@@ -108,22 +108,27 @@ async def test_rename_delete_edit_and_clear_are_saved(isolated_home: Path) -> No
         await pilot.press("y")
         await pilot.pause()
         # Edit "hello there"'s second message and resend from there.
-        await app.open_session(next(s for s in app.sessions if s.title == "hello there"))
-        app.conversation.edit(app.current.messages[2])
+        await app.playground.session_ops.open(
+            next(s for s in app.playground.sessions if s.title == "hello there")
+        )
+        app.playground.conversation.edit(app.playground.current.messages[2])
         app.query_one("#prompt", PromptArea).clear()
         await ask(pilot, "write some code")
         # Clear the renamed one.
         await _open(app, pilot, "code please")
-        await app.conversation.clear_session(app.current)
+        await app.playground.conversation.clear_session(app.playground.current)
         await pilot.pause()
     app = demo_playground(isolated_home)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert sorted(listed_titles(app)) == ["New chat", "code please", "hello there"]
         await _open(app, pilot, "hello there")
-        assert [m.text for m in app.current.messages][::2] == ["hello there", "write some code"]
+        assert [m.text for m in app.playground.current.messages][::2] == [
+            "hello there",
+            "write some code",
+        ]
         await _open(app, pilot, "code please")
-        assert app.current.messages == []
+        assert app.playground.current.messages == []
     assert [c for _, c, _ in _stored("hello there")][::2] == ["hello there", "write some code"]
 
 
@@ -136,12 +141,12 @@ async def test_search_finds_stored_sessions_by_their_text(isolated_home: Path) -
     app = demo_playground(isolated_home)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert all(not s.messages for s in app.sessions)
+        assert all(not s.messages for s in app.playground.sessions)
         # "Algorithm" is only in the table answer, which is not loaded: the index finds it.
         await pilot.press("ctrl+f", *"algorith")
         await pilot.pause()
         assert listed_titles(app) == ["show me a table"]
-        assert all(not s.messages for s in app.sessions)
+        assert all(not s.messages for s in app.playground.sessions)
         app.query_one(SessionSearch).value = ""
         await pilot.pause()
         assert listed_titles(app) == ["New chat", "write some code", "show me a table"]
@@ -165,16 +170,16 @@ async def test_an_interrupted_answer_shows_so_and_can_be_regenerated(isolated_ho
     app = demo_playground(isolated_home)
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot, "show me a table")
-        answer = app.current.messages[-1]
+        answer = app.playground.current.messages[-1]
         assert answer.interrupted and answer.text == "| Algo"
-        widget = app.pane().query(FinishedAnswer).last()
+        widget = app.playground.pane().query(FinishedAnswer).last()
         assert "interrupted" in widget.lines[-1].text
         await pilot.press("ctrl+r")
         await pilot.pause()
         await settle(pilot)
-        again = app.current.messages[-1]
+        again = app.playground.current.messages[-1]
         assert not again.interrupted and "| Algorithm |" in again.text
-        assert len(app.current.messages) == 2
+        assert len(app.playground.current.messages) == 2
     stored = _stored("show me a table")
     assert [(role, state) for role, _, state in stored] == [
         ("user", MessageState.COMPLETE),
@@ -195,7 +200,7 @@ async def test_a_damaged_history_is_said_and_left_alone(isolated_home: Path) -> 
         assert len(notes) == 1
         assert "STORAGE_FAILED" in notes[0].message and str(db) in notes[0].message
         await ask(pilot, "show me a table")
-        assert "| Algorithm |" in app.current.messages[-1].text
+        assert "| Algorithm |" in app.playground.current.messages[-1].text
         assert len([n for n in app._notifications if n.severity == "error"]) == 1
     assert db.read_bytes() == damaged
 
@@ -203,7 +208,7 @@ async def test_a_damaged_history_is_said_and_left_alone(isolated_home: Path) -> 
 async def test_continuing_a_compare_answer_is_saved_with_its_cost(isolated_home: Path) -> None:
     app = demo_playground(isolated_home)
     async with app.run_test(size=SIZE) as pilot:
-        await app.session_actions.adopt(
+        await app.playground.session_ops.adopt(
             "gpt-4o-mini", "which is faster?", "the second", Usage(12, 3), 0.0025
         )
         await pilot.pause()
@@ -294,10 +299,10 @@ async def test_a_long_stored_session_opens_from_its_end_and_reads_the_rest_after
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot, "question 0")
         await settle(pilot)
-        opened = app.current
+        opened = app.playground.current
         assert opened.loaded and [m.text for m in opened.messages[:2]] == ["question 0", "answer 0"]
         assert len(opened.messages) == 600
-        pane = app.pane()
+        pane = app.playground.pane()
         shown = len(pane.message_widgets())
         assert pane.hidden == 600 - shown
         assert f"{600 - shown:,} earlier messages" in str(pane.query_one(".earlier").render())
@@ -305,4 +310,4 @@ async def test_a_long_stored_session_opens_from_its_end_and_reads_the_rest_after
         await pilot.pause()
         assert pane.hidden < 600 - shown
         await ask(pilot, "show me a table")
-        assert len(app.current.context()) == 602
+        assert len(app.playground.current.context()) == 602

@@ -19,13 +19,13 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, RadioSet, Static
 
 from openmaas_tui.core.credentials.keys import SERVICE, KeySource
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
-from openmaas_tui.loopback.server import Reply
 from openmaas_tui.services import open_services
 from openmaas_tui.ui.screens.keys_dialogs import ConfirmDelete, KeyForm
 from openmaas_tui.ui.screens.keys_screen import KeysScreen
 from tests.memory_keyring import MemoryKeyring
 from tests.replay_helpers import fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.server import Reply
 from tests.support.ui import notes, settle
 
 OPENAI_KEY = "sk-test-openai-env-0000000000001a2b"

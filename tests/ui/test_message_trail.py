@@ -7,10 +7,10 @@ the trail says what happened and not which node handled it.
 
 from __future__ import annotations
 
-from openmaas_tui.loopback.replay import ReplayServer
-from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.prompt import PromptArea
+from tests.support.replay import ReplayServer
+from tests.support.synth import openai_stream_reply
 from tests.support.ui import (
     MessageTrail,
     ask,
@@ -76,7 +76,7 @@ async def test_send_stop_and_regenerate_leave_their_trail(server: ReplayServer) 
         assert trail.names() == ["ChatPane.RegenerateRequested", "AnswerView.Finished"]
         again = _finished(trail)
         assert again.completion().text == "Counted again." and not again.stopped
-        assert [m.text for m in app.current.messages] == [
+        assert [m.text for m in app.playground.current.messages] == [
             "hi",
             "Hello there.",
             "count slowly",

@@ -15,14 +15,14 @@ from textual.pilot import Pilot
 from openmaas_tui.core.exchange.durations import forget_durations
 from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.types import ResponseFormat
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
-from openmaas_tui.loopback.server import Reply
-from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.answer_parts import JsonMarker
 from openmaas_tui.ui.widgets.params_panel import Params
 from tests.replay_helpers import fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.server import Reply
+from tests.support.synth import openai_stream_reply
 from tests.support.ui import ask, palette_hits, replay_playground, settle, wait_until
 
 SIZE = (120, 40)
@@ -106,7 +106,7 @@ async def test_every_common_parameter_from_the_keyboard(server: ReplayServer) ->
         await pilot.press("left")  # off
         await _down_to(pilot, app, "system")
         await pilot.press(*"Be brief.")
-        assert app.params.errors() == []
+        assert app.playground.params.errors() == []
         view = await _send(pilot, app)
         body = server.last.json()
         assert body["temperature"] == 0.7 and body["top_p"] == 0.9
@@ -117,7 +117,7 @@ async def test_every_common_parameter_from_the_keyboard(server: ReplayServer) ->
         assert "stream" not in body  # streaming off: the whole answer in one response
         assert body["messages"][0] == {"role": "system", "content": "Be brief."}
         assert view.json_check is not None and view.json_check.ok
-        summary = str(app.params.border_subtitle)
+        summary = str(app.playground.params.border_subtitle)
         assert "t0.7" in summary and "256 tok" in summary and "no stream" in summary
 
 
@@ -135,7 +135,7 @@ async def test_reasoning_effort_and_a_typed_schema(server: ReplayServer) -> None
         assert app.focused is not None and app.focused.id == "schema"
         await pilot.press(*'{"type": "object", "required": ["n"], "title": "count"}')
         await pilot.pause()
-        assert app.params.errors() == []
+        assert app.playground.params.errors() == []
         await pilot.press("down")  # from the editor's last row on to the next field
         assert app.focused is not None and app.focused.id == "stream"
         await pilot.press("down", "up")
@@ -175,7 +175,7 @@ async def test_fields_a_model_does_not_take_are_disabled_with_a_reason(
     app = replay_playground(server, "anthropic", "claude-haiku-4-5")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        panel = app.params
+        panel = app.playground.params
         for name in ("seed", "presence_penalty", "reasoning_effort", "response_format"):
             assert panel.query_one(f"#{name}").disabled, name
             assert "not supported by claude-haiku-4-5" in str(
@@ -193,15 +193,18 @@ async def test_reset_the_field_then_everything(server: ReplayServer) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+o", "down", "right", "down", "left", "down", "right")
         assert app.focused is not None and app.focused.id == "max_tokens"
-        assert (app.params.params.temperature, app.params.params.max_tokens) == (1.1, 2048)
+        assert (
+            app.playground.params.params.temperature,
+            app.playground.params.params.max_tokens,
+        ) == (1.1, 2048)
         await pilot.press("ctrl+t")
-        assert app.params.params.max_tokens is None
-        assert app.params.params.temperature == 1.1
+        assert app.playground.params.params.max_tokens is None
+        assert app.playground.params.params.temperature == 1.1
         await _down_to(pilot, app, "stream")
         await pilot.press("space")
         await pilot.press("ctrl+r")
-        assert app.params.params == Params(model="gpt-4o-mini")
-        assert str(app.params.border_subtitle) == "defaults"
+        assert app.playground.params.params == Params(model="gpt-4o-mini")
+        assert str(app.playground.params.border_subtitle) == "defaults"
 
 
 SCHEMA = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
@@ -223,7 +226,7 @@ async def test_json_schema_answers_are_checked(
     app = replay_playground(server, "openai", "gpt-4o-mini")
     async with app.run_test(size=SIZE) as pilot:
         fmt = ResponseFormat("json_schema", SCHEMA)
-        app.params.show_params(RequestParams(response_format=fmt))
+        app.playground.params.show_params(RequestParams(response_format=fmt))
         view = await _send(pilot, app)
         assert view.json_check is not None and view.json_check.verdict == verdict
         marker = view.query_one(JsonMarker)
@@ -237,7 +240,7 @@ async def test_streaming_off_shows_progress_then_the_answer(server: ReplayServer
     server.queue(held_json_reply("second", releases[1]))
     app = replay_playground(server, "openai", "gpt-4o-mini")
     async with app.run_test(size=SIZE) as pilot:
-        app.params.show_params(RequestParams(stream=False))
+        app.playground.params.show_params(RequestParams(stream=False))
         seen: list[Any] = []
 
         def waiting(view: AnswerView) -> bool:
@@ -277,7 +280,7 @@ async def test_presets_save_load_and_delete_from_the_palette(
     app = replay_playground(server, "openai", "gpt-4o-mini")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+o", "down", "left", "left", "down", "down", "right")  # 0.8, 2048
-        saved = app.params.params
+        saved = app.playground.params.params
         assert (saved.temperature, saved.max_tokens) == (0.8, 2048)
         await _palette(pilot, app, "Save parameters as preset")
         assert app.screen.query_one("#preset-name") is not None
@@ -286,8 +289,8 @@ async def test_presets_save_load_and_delete_from_the_palette(
         text = (isolated_home / "presets.toml").read_text(encoding="utf-8")
         assert "[presets.warm]" in text and "temperature = 0.8" in text
         await pilot.press("ctrl+o", "ctrl+r")
-        assert app.params.params == Params(model="gpt-4o-mini")
+        assert app.playground.params.params == Params(model="gpt-4o-mini")
         await _palette(pilot, app, "Load preset: warm")
-        assert app.params.params == saved
+        assert app.playground.params.params == saved
         await _palette(pilot, app, "Delete preset: warm")
         assert "warm" not in (isolated_home / "presets.toml").read_text(encoding="utf-8")

@@ -14,11 +14,12 @@ from textual.containers import Horizontal
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, TextArea
 
-from openmaas_tui.core.sessions.params_state import ModelChoices, read_fields
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
+from openmaas_tui.core.models.choices import ModelChoices
+from openmaas_tui.core.sessions.params_state import read_fields
 from openmaas_tui.services import open_services
 from openmaas_tui.ui.widgets.params_panel import Params, ParamsPanel
 from tests.replay_helpers import fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.ui import settle
 
 
@@ -37,7 +38,9 @@ class Host(App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Static("chat", id="chat")
-            yield ParamsPanel(self.model, discover=self.discover, id="params")
+            yield ParamsPanel(
+                self.model, providers=self.services.providers, discover=self.discover, id="params"
+            )
 
     @on(ParamsPanel.ModelChanged)
     def remember(self, event: ParamsPanel.ModelChanged) -> None:

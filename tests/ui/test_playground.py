@@ -9,14 +9,14 @@ from rich.text import Text
 from textual.widgets import ContentSwitcher
 
 from openmaas_tui.cli.main import build_app
-from openmaas_tui.loopback.replay import ReplayServer, fixture_reply
-from openmaas_tui.loopback.synth import openai_stream_reply
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.chat_pane import ChatPane, Welcome
 from openmaas_tui.ui.widgets.error_view import ErrorView
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.session_list import SessionList
 from tests.replay_helpers import expected, fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.synth import openai_stream_reply
 from tests.support.ui import (
     listed_items,
     notes,
@@ -49,8 +49,8 @@ async def test_welcome_then_the_demo_answers(isolated_home: Path) -> None:
         assert "| Algorithm |" in answer
         assert app.query_one("#prompt", PromptArea).text == ""
         assert "demo (offline)" in status_text(app) and "$0" in status_text(app)
-        assert app.current.title == "show me a table"
-        assert [m.text for m in app.current.messages][1] == answer
+        assert app.playground.current.title == "show me a table"
+        assert [m.text for m in app.playground.current.messages][1] == answer
 
 
 PROVIDER_STREAMS = [
@@ -74,7 +74,7 @@ async def test_a_recorded_stream_of_each_provider_appears_with_its_usage(
         view = app.query_one(AnswerView)
         assert view.meter.completion().text == want["text"]
         assert not view.stopped
-        totals = app.current.totals
+        totals = app.playground.current.totals
         assert totals.output_tokens == want["usage"]["output_tokens"]
         assert f"{totals.output_tokens:,} out" in status_text(app)
         assert server.last is not None and b'"hi"' in server.last.body
@@ -97,8 +97,8 @@ async def test_escape_stops_the_stream_and_keeps_the_partial(server: ReplayServe
         assert view.stopped and view.meter.finished_at is not None
         assert partial.startswith("word0 word1 word2 word3 ")
         assert len(partial) < len("".join(pieces))
-        assert app.current.messages[-1].text == partial
-        totals = app.current.totals
+        assert app.playground.current.messages[-1].text == partial
+        totals = app.playground.current.totals
         assert totals.estimated and totals.output_tokens > 0 and totals.cost_known
         assert f"≈{totals.output_tokens:,} out" in status_text(app)
 
@@ -114,7 +114,7 @@ async def test_a_missing_key_is_shown_inline_and_the_prompt_is_kept(
         shown = str(errors[0].render())
         assert "MISSING_KEY" in shown and "openmaas keys set anthropic" in shown
         assert app.query_one("#prompt", PromptArea).text == "hello"
-        assert app.current.messages == []
+        assert app.playground.current.messages == []
 
 
 async def test_a_long_answer_keeps_the_view_pinned_to_the_end(server: ReplayServer) -> None:
@@ -124,7 +124,7 @@ async def test_a_long_answer_keeps_the_view_pinned_to_the_end(server: ReplayServ
     async with app.run_test(size=SIZE) as pilot:
         await submit(pilot, "long")
         await settle(pilot)
-        pane = app.pane()
+        pane = app.playground.pane()
         assert pane.max_scroll_y > 100
         assert pane.scroll_y == pane.max_scroll_y
         last = app.query_one(AnswerView).region
@@ -139,22 +139,24 @@ async def test_sessions_new_switch_and_delete(isolated_home: Path) -> None:
         await settle(pilot)
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert len(app.sessions) == 2 and app.current.messages == []
+        assert len(app.playground.sessions) == 2 and app.playground.current.messages == []
         await submit(pilot, "second chat")
         await settle(pilot)
-        assert [s.title for s in app.sessions] == ["first chat", "second chat"]
+        assert [s.title for s in app.playground.sessions] == ["first chat", "second chat"]
         await pilot.press("ctrl+s")
         listing = app.query_one(SessionList)
         assert app.focused is listing
         assert listing.index == 0  # newest first: the current "second chat"
         await pilot.press("down", "enter")
         await pilot.pause()
-        assert app.current.title == "first chat"
-        assert app.query_one("#chats", ContentSwitcher).current == f"chat-{app.current.id}"
+        assert app.playground.current.title == "first chat"
+        assert (
+            app.query_one("#chats", ContentSwitcher).current == f"chat-{app.playground.current.id}"
+        )
         assert isinstance(app.focused, PromptArea)
         await pilot.press("ctrl+s", "d", "y")  # delete asks first
         await pilot.pause()
-        assert [s.title for s in app.sessions] == ["second chat"]
+        assert [s.title for s in app.playground.sessions] == ["second chat"]
         assert len(app.query(ChatPane)) == 1
 
 
@@ -221,7 +223,7 @@ async def test_the_sidebar_and_status_line_add_up_the_session(server: ReplayServ
         await settle(pilot)
         await submit(pilot, "two more")
         await settle(pilot)
-        totals = app.current.totals
+        totals = app.playground.current.totals
         assert (totals.input_tokens, totals.output_tokens) == (34, 20)
         status = status_text(app)
         assert "session: 34 in / 20 out · $0.0004" in status
@@ -249,7 +251,7 @@ async def test_a_refused_request_adds_nothing_to_the_session(server: ReplayServe
         await settle(pilot)
         view = app.query_one(AnswerView)
         assert view.error is not None and view.error.code == "AUTH_FAILED"
-        totals = app.current.totals
+        totals = app.playground.current.totals
         assert (totals.input_tokens, totals.output_tokens, totals.cost_known) == (0, 0, True)
         assert "session: 0 in / 0 out · $0" in status_text(app)
 
@@ -262,7 +264,7 @@ async def test_scrolling_up_stops_following_and_sending_follows_again(
     app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
         await submit(pilot, "long")
-        pane = app.pane()
+        pane = app.playground.pane()
         view = app.query_one(AnswerView)
         await wait_until(pilot, lambda: pane.max_scroll_y >= 50, what="50 lines to scroll")
         pane.focus()

@@ -33,16 +33,16 @@ async def test_new_chats_are_listed_newest_first_and_enter_switches(isolated_hom
         assert listed_titles(app) == ["hello there", "write some code", "show me a table"]
         await pilot.press("ctrl+s", "down", "down", "enter")
         await pilot.pause()
-        assert app.current.title == "show me a table"
-        assert app.query_one(ContentSwitcher).current == f"chat-{app.current.id}"
+        assert app.playground.current.title == "show me a table"
+        assert app.query_one(ContentSwitcher).current == f"chat-{app.playground.current.id}"
         assert isinstance(app.focused, PromptArea)
         # `n` in the list starts a new chat too; an empty one is not duplicated.
         await pilot.press("ctrl+s", "n")
         await pilot.pause()
-        assert len(app.sessions) == 4 and app.current.messages == []
+        assert len(app.playground.sessions) == 4 and app.playground.current.messages == []
         await pilot.press("ctrl+s", "n")
         await pilot.pause()
-        assert len(app.sessions) == 4
+        assert len(app.playground.sessions) == 4
 
 
 async def test_rename_from_the_list_and_escape_keeps_the_title(isolated_home: Path) -> None:
@@ -54,18 +54,18 @@ async def test_rename_from_the_list_and_escape_keeps_the_title(isolated_home: Pa
         assert isinstance(app.screen, RenameDialog)
         await pilot.press(*"[b]Tables[/b]", "enter")  # typing replaces the selected title
         await pilot.pause()
-        assert app.current.title == "[b]Tables[/b]"
+        assert app.playground.current.title == "[b]Tables[/b]"
         assert listed_titles(app) == ["[b]Tables[/b]"]
         label = str(app.query_one(SessionList).items()[0].query_one("Label").render())
         assert label.startswith("[b]Tables[/b]\n")  # shown as typed, not as markup
         assert isinstance(app.focused, SessionList)
         await pilot.press("r", *"something else", "escape")
         await pilot.pause()
-        assert app.current.title == "[b]Tables[/b]"
+        assert app.playground.current.title == "[b]Tables[/b]"
         # A later message does not rename a renamed chat.
         await pilot.press("escape")
         await ask(pilot, "hello")
-        assert app.current.title == "[b]Tables[/b]"
+        assert app.playground.current.title == "[b]Tables[/b]"
 
 
 async def test_search_filters_by_title_and_by_message_text(isolated_home: Path) -> None:
@@ -80,13 +80,13 @@ async def test_search_filters_by_title_and_by_message_text(isolated_home: Path) 
         await pilot.press(*["backspace"] * 10, *"algorithm")  # only in the table answer's text
         await pilot.pause()
         assert listed_titles(app) == ["show me a table"]
-        assert "Algorithm" not in app.sessions[0].title
+        assert "Algorithm" not in app.playground.sessions[0].title
         await pilot.press("enter")  # to the results, the filter kept
         await pilot.pause()
         assert isinstance(app.focused, SessionList)
         await pilot.press("enter")
         await pilot.pause()
-        assert app.current.title == "show me a table"
+        assert app.playground.current.title == "show me a table"
         await pilot.press("ctrl+f", *"no such words")
         await pilot.pause()
         assert listed_titles(app) == []
@@ -115,15 +115,17 @@ async def test_delete_asks_first_and_keeps_the_chat_on_no(isolated_home: Path) -
         assert "write some code" in app.screen.question and "2 messages" in app.screen.question
         await pilot.press("n")
         await pilot.pause()
-        assert len(app.sessions) == 3 and isinstance(app.focused, SessionList)
+        assert len(app.playground.sessions) == 3 and isinstance(app.focused, SessionList)
         await pilot.press("delete", "escape")
         await pilot.pause()
-        assert len(app.sessions) == 3
+        assert len(app.playground.sessions) == 3
         await pilot.press("d", "y")
         await pilot.pause()
         assert listed_titles(app) == ["hello there", "show me a table"]
         assert len(app.query(ChatPane)) == 2
-        assert app.current.title == "hello there"  # the current chat was not the one deleted
+        assert (
+            app.playground.current.title == "hello there"
+        )  # the current chat was not the one deleted
         assert isinstance(app.focused, SessionList)
 
 
@@ -133,5 +135,5 @@ async def test_deleting_the_last_chat_leaves_a_new_one(isolated_home: Path) -> N
         await ask(pilot, "hello")
         await pilot.press("ctrl+s", "d", "y")
         await pilot.pause()
-        assert len(app.sessions) == 1 and app.current.messages == []
+        assert len(app.playground.sessions) == 1 and app.playground.current.messages == []
         assert listed_titles(app) == ["New chat"]

@@ -10,13 +10,45 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from enum import StrEnum
+from typing import Any, Protocol
 
+from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.exchange.meter import StreamMeter
 from openmaas_tui.core.totals import Totals, total
 from openmaas_tui.core.types import Usage
 
-if TYPE_CHECKING:
-    from openmaas_tui.core.compare.run import Lane
+
+class Lane(Protocol):
+    """What a summary reads of a lane; the run's :class:`~openmaas_tui.core.compare.run.Lane`
+    is one (the run imports this module, so this module names the shape instead)."""
+
+    @property
+    def index(self) -> int: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def provider(self) -> str: ...
+
+    @property
+    def model(self) -> str: ...
+
+    @property
+    def status(self) -> StrEnum: ...
+
+    @property
+    def error(self) -> OpenMaaSError | None: ...
+
+    @property
+    def meter(self) -> StreamMeter: ...
+
+    def usage(self) -> tuple[Usage | None, bool]: ...
+
+    def tokens_per_s(self) -> float | None: ...
+
+    def cost_usd(self) -> float | None: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,11 @@
-"""Settings from ``config.toml``: default model, timeouts and custom OpenAI-compatible endpoints.
+"""Settings from ``config.toml``: default model, timeouts, the playground's theme and custom
+OpenAI-compatible endpoints.
 
 Example::
 
     default_model = "gpt-4o-mini"
     read_timeout_s = 120
+    theme = "nord"                 # a Textual theme: ctrl+p "Change theme" lists them
 
     [endpoints.lmstudio]
     base_url = "http://localhost:1234/v1"
@@ -22,26 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.provider_specs import SPECS
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    """A custom OpenAI-compatible server.
-
-    Attributes:
-        name: the prefix its models are addressed by (``lmstudio`` in ``lmstudio/qwen``).
-        base_url: the URL that ``/chat/completions`` is appended to (usually ends in ``/v1``).
-        api_key_env: the environment variable holding its key, or None. An endpoint only ever
-            receives its own key, never another provider's.
-    """
-
-    name: str
-    base_url: str
-    api_key_env: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +39,9 @@ class Settings:
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 120.0
     demo_tokens_per_s: float = 60.0
+    theme: str | None = None
+    """The playground's Textual theme (``nord``, ``textual-light``, ...), or None for Textual's
+    default. Only its type is checked here; the app refuses a name it does not know."""
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
 
 
@@ -109,6 +99,9 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Settings:
     default_model = data.get("default_model", "demo")
     if not isinstance(default_model, str) or not default_model:
         raise _invalid(path, _line_of(text, r"^\s*default_model\s*="), "default_model: a string")
+    theme = data.get("theme")
+    if theme is not None and (not isinstance(theme, str) or not theme.strip()):
+        raise _invalid(path, _line_of(text, r"^\s*theme\s*="), "theme: a theme's name")
     endpoints: dict[str, Endpoint] = {}
     raw_endpoints = data.get("endpoints", {})
     if not isinstance(raw_endpoints, dict):
@@ -136,5 +129,9 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Settings:
         connect_timeout_s=_number(path, text, data, "connect_timeout_s", 10.0),
         read_timeout_s=_number(path, text, data, "read_timeout_s", 120.0),
         demo_tokens_per_s=_number(path, text, data, "demo_tokens_per_s", 60.0),
+        theme=theme.strip() if theme is not None else None,
         endpoints=endpoints,
     )
+
+
+__all__ = ["Endpoint", "Settings", "load_settings"]

@@ -21,12 +21,9 @@ from this module's vocabulary (:data:`ALL_PARAMS`). Sources, read 2025-11:
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from openmaas_tui.core.types import ChatRequest
-
-if TYPE_CHECKING:
-    from openmaas_tui.core.models.catalog import ModelInfo
 
 COMMON_PARAMS = frozenset(
     {
@@ -75,7 +72,28 @@ def label(param: str) -> str:
     return _LABELS.get(param, param)
 
 
-def applicable(request: ChatRequest, info: ModelInfo) -> tuple[ChatRequest, list[str]]:
+class TakesParams(Protocol):
+    """What :func:`applicable` reads of a model; the catalog's
+    :class:`~openmaas_tui.core.models.catalog.ModelInfo` is one (the catalog imports this
+    module, so this module names the shape instead of importing it)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def provider(self) -> str: ...
+
+    @property
+    def params(self) -> frozenset[str]: ...
+
+    @property
+    def efforts(self) -> tuple[str, ...]: ...
+
+    @property
+    def temperature_or_top_p(self) -> bool: ...
+
+
+def applicable(request: ChatRequest, info: TakesParams) -> tuple[ChatRequest, list[str]]:
     """Drop the parameters ``info`` does not accept.
 
     Returns:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openmaas_tui.core.config.settings import Endpoint
+from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.capabilities import (
     ALL_PARAMS,

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from openmaas_tui.core.config.settings import Endpoint
+    from openmaas_tui.core.config.endpoint import Endpoint
 
 
 class WireProtocol(StrEnum):
@@ -108,8 +108,7 @@ class ProviderSpec:
             ``openmaas keys``.
         label: the name shown to people.
         protocol: the wire protocol, which picks the adapter package.
-        base_url: the default endpoint; empty for the offline demo, whose loopback server
-            starts on first use.
+        base_url: the default endpoint (the offline demo's is :data:`DEMO_BASE_URL`).
         credential: what the provider needs to sign a request.
         key_env: environment variables read, in this order, as a fallback for its key.
         host_env: an environment variable that moves the endpoint (``host``, ``host:port`` or
@@ -135,6 +134,11 @@ class ProviderSpec:
 
 
 _OPENAI = WireProtocol.OPENAI_CHAT
+
+DEMO_BASE_URL = "http://demo.openmaas.invalid/v1"
+"""Where the offline demo model is asked. The shared client answers this origin in-process
+(:mod:`openmaas_tui.demo.transport`), so nothing listens and nothing leaves the machine; the
+``.invalid`` name never resolves, so a client without that transport fails at once."""
 
 _BUILT_IN = (
     ProviderSpec(
@@ -220,7 +224,7 @@ _BUILT_IN = (
         "demo",
         "Demo (offline)",
         _OPENAI,
-        "",
+        DEMO_BASE_URL,
         credential=CredentialKind.NONE,
         default_model="demo",
         discovery=Discovery.NONE,

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.pricing.prices import Price, PriceEntry, Tier
+from openmaas_tui.core.pricing.price import Price, PriceEntry, Tier
 
 _ENTRY_KEYS = frozenset(
     {"provider", "model", "aliases", "input", "output", "cached_input", "cache_write"}

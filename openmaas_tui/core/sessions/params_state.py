@@ -4,8 +4,8 @@
 lists the typed fields (numbers and stop sequences), each with a parser that reads an input's
 text (blank means the provider's default, None; a value out of range raises
 :class:`ValueError` with the message the panel shows) and, for numbers, a step for the arrow
-keys; :func:`read_fields` reads them all. :class:`ModelChoices` is the model picker's list,
-and names each model's limits and capabilities.
+keys; :func:`read_fields` reads them all. The model picker's list is
+:class:`~openmaas_tui.core.models.choices.ModelChoices`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from openmaas_tui.core.config.settings import Endpoint
-from openmaas_tui.core.errors import OpenMaaSError
-from openmaas_tui.core.models.catalog import CATALOG, ModelInfo, model_info, route
 from openmaas_tui.core.models.request_params import (
     COUNT_MINIMUM,
     RANGES,
@@ -26,8 +23,6 @@ from openmaas_tui.core.models.request_params import (
     check_number,
     check_stop,
 )
-
-DEMO_LABEL = "demo (offline)"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -313,96 +308,3 @@ def summary(params: RequestParams) -> str:
     if not params.stream:
         parts.append("no stream")
     return " · ".join(parts) or "defaults"
-
-
-class ModelChoices:
-    """The model picker's options, ``spec -> label`` in order: the demo, the catalog, then the
-    models added later (by :meth:`add` or :meth:`option_for`).
-
-    Args:
-        endpoints: the custom endpoints to route with, read at each call (the panel knows
-            them only once it finds its providers).
-    """
-
-    def __init__(self, endpoints: Callable[[], dict[str, Endpoint]]) -> None:
-        self._endpoints = endpoints
-        self._options: dict[str, str] = {"demo": DEMO_LABEL}
-        for info in CATALOG:
-            if info.provider != "demo":
-                self._options[self.spec_of(info)] = info.ref
-
-    def __len__(self) -> int:
-        return len(self._options)
-
-    @property
-    def pairs(self) -> list[tuple[str, str]]:
-        """The ``(label, spec)`` pairs, in order."""
-        return [(label, spec) for spec, label in self._options.items()]
-
-    def add(self, info: ModelInfo) -> bool:
-        """Add a discovered model (labelled ``provider/id``) unless its spec is listed.
-
-        Returns:
-            Whether it was added.
-        """
-        spec = self.spec_of(info)
-        if spec in self._options:
-            return False
-        self._options[spec] = info.ref
-        return True
-
-    def spec_of(self, info: ModelInfo) -> str:
-        """The spec that routes to ``info``: its bare id when the id alone routes there
-        (``gpt-4o``), else ``provider/id``; ``demo`` for the demo."""
-        if info.provider == "demo":
-            return "demo"
-        try:
-            if route(info.id, endpoints=self._endpoints()).provider == info.provider:
-                return info.id
-        except OpenMaaSError:
-            pass
-        return info.ref
-
-    def option_for(self, spec: str) -> str:
-        """The picker's value for ``spec``: itself when listed; else the listed value routed
-        to the same place (``openai/gpt-4o`` is ``gpt-4o``); else ``spec``, added."""
-        if spec in self._options:
-            return spec
-        wanted = self._ref(spec)
-        for value in self._options:
-            if wanted is not None and self._ref(value) == wanted:
-                return value
-        self._options[spec] = DEMO_LABEL if spec == "demo" else spec
-        return spec
-
-    def info(self, spec: str) -> ModelInfo | None:
-        """What the catalog knows of ``spec``'s model (a permissive entry for models it does
-        not know), or None when ``spec`` routes nowhere."""
-        try:
-            return model_info(route(spec, endpoints=self._endpoints()))
-        except OpenMaaSError:
-            return None
-
-    def limits_text(self, spec: str) -> str:
-        """``ctx 200k · out 64k`` for ``spec``'s model, ``?`` for a limit not known, or
-        ``limits unknown`` when neither is (or ``spec`` routes nowhere)."""
-        info = self.info(spec)
-        if info is None:
-            return "limits unknown"
-        if info.context_window is None and info.max_output_tokens is None:
-            return "limits unknown"
-        return f"ctx {_tokens(info.context_window)} · out {_tokens(info.max_output_tokens)}"
-
-    def _ref(self, spec: str) -> str | None:
-        try:
-            return route(spec, endpoints=self._endpoints()).ref
-        except OpenMaaSError:
-            return None
-
-
-def _tokens(count: int | None) -> str:
-    if count is None:
-        return "?"
-    if count >= 1_000_000:
-        return f"{count / 1_000_000:.1f}M"
-    return f"{count / 1000:.0f}k" if count >= 1000 else str(count)

@@ -151,13 +151,14 @@ class ColumnMarkdown(LiveMarkdown, ScrollView, can_focus=False):
 
     def notify_style_update(self) -> None:
         # The column's classes change with its status (border colours), which restyles this
-        # widget too: draw everything again only if the style the lines carry changed.
+        # widget too: draw everything again only if the style the lines carry (or the theme
+        # their colours come from) changed.
         Widget.notify_style_update(self)
         if self._width > 0:
             self.call_later(self._restyle)
 
     def _restyle(self) -> None:
-        if self.rich_style != self._drawn_style:
+        if self._restyled:
             self._width = -1
             self._redraw()
 

@@ -21,27 +21,10 @@ from rich.style import Style
 from rich.theme import Theme
 from textual.strip import Strip
 
+from openmaas_tui.ui.markdown.theme import default_markdown_styles
+
 CODE_THEME = "monokai"
 """Pygments theme of fenced code."""
-
-THEME = Theme(
-    {
-        "markdown.h1": "bold underline #5fafff",
-        "markdown.h2": "bold #5fafff",
-        "markdown.h3": "bold #87afd7",
-        "markdown.h4": "bold italic #87afd7",
-        "markdown.h5": "italic #87afd7",
-        "markdown.h6": "italic dim",
-        "markdown.block_quote": "italic #a8a8a8",
-        "markdown.code": "bold #e5c07b",
-        "markdown.link": "underline #5fafff",
-        "markdown.link_url": "underline #5fafff",
-        "markdown.item.bullet": "bold #5fafff",
-        "markdown.item.number": "bold #5fafff",
-        "markdown.table.header": "bold #5fafff",
-    }
-)
-"""Colours of the answer's Markdown elements (Rich style names), on any dark background."""
 
 
 class _Heading(Heading):
@@ -109,12 +92,15 @@ def render_tokens(
     blank_first: bool = False,
     first: bool = False,
     base: Style | None = None,
+    styles: Theme | None = None,
 ) -> list[Strip]:
     """Draw parsed blocks ``width`` cells wide; ``blank_first`` adds the separating blank line
     Rich would put before them after a block whose element has ``new_line``. With ``first``
     (nothing is drawn above these blocks) empty lines at the top are left out, such as the one
     Rich puts above a list or quote that opens a text. With ``base`` (the widget's style), lines
-    are padded to ``width`` and drawn over it, ready to show."""
+    are padded to ``width`` and drawn over it, ready to show. ``styles`` colour the Markdown
+    elements (:func:`~openmaas_tui.ui.markdown.theme.markdown_styles` of the app's theme;
+    default: Textual's default theme's)."""
     if not tokens or width <= 0:
         return []
     if blank_first:
@@ -123,7 +109,7 @@ def render_tokens(
         # previous block. A one-line paragraph drawn first (its line dropped) sets that state.
         tokens = [*parser().parse("x\n"), *tokens]
     options = console.options.update(width=width, height=None)
-    with console.use_theme(THEME):
+    with console.use_theme(styles or default_markdown_styles()):
         lines = console.render_lines(AnswerMarkdown(tokens), options, pad=False, new_lines=False)
     if blank_first:
         lines = lines[1:]
@@ -136,10 +122,13 @@ def render_tokens(
     return strips
 
 
-def render_markdown(text: str, console: Console, width: int) -> list[Strip]:
-    """The lines of one render of the whole ``text`` (what :class:`LiveMarkdown` must equal)."""
+def render_markdown(
+    text: str, console: Console, width: int, styles: Theme | None = None
+) -> list[Strip]:
+    """The lines of one render of the whole ``text`` (what :class:`LiveMarkdown` must equal),
+    coloured by ``styles`` (see :func:`render_tokens`)."""
     normal = text.replace("\r\n", "\n").replace("\r", "\n")
-    return render_tokens(make_parser().parse(normal), console, width, first=True)
+    return render_tokens(make_parser().parse(normal), console, width, first=True, styles=styles)
 
 
 WARM_UP_SAMPLE = """# Heading

@@ -20,7 +20,8 @@ The lines equal those of one Rich render of the whole text at the same width
 time budget per update (:data:`DRAW_BUDGET_S`), so a burst of text never holds the event loop
 long. Link reference definitions seen so far are given to every parse; one that arrives after
 a block using it was drawn makes :meth:`LiveMarkdown.finish` draw everything again (rare). A
-change of width draws everything again, once.
+change of width, or of the app's theme (the Markdown's colours come from it, see
+:mod:`~openmaas_tui.ui.markdown.theme`), draws everything again, once.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import Any
 
 from markdown_it.token import Token
 from rich.style import Style
+from rich.theme import Theme
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.timer import Timer
@@ -43,6 +45,7 @@ from openmaas_tui.ui.markdown.lines import (
     parser,
     render_tokens,
 )
+from openmaas_tui.ui.markdown.theme import markdown_styles
 
 UPDATE_INTERVAL_S = 1 / 30
 """How often pending text is rendered while it arrives."""
@@ -103,6 +106,8 @@ class LiveMarkdown(Widget):
         self._tail_lines: list[Strip] = []
         self._drawn_style: Style | None = None
         """The widget's style the lines were drawn over."""
+        self._drawn_colours: Theme | None = None
+        """The Markdown styles (of the app's theme) the lines were drawn with."""
         self._timer: Timer | None = None
         self._lock = asyncio.Lock()
         self._finished = False
@@ -254,12 +259,14 @@ class LiveMarkdown(Widget):
             return
         console = self.app.console
         base = self._drawn_style = self.rich_style
+        styles = self._drawn_colours = self._colours()
         deadline = time.perf_counter() + DRAW_BUDGET_S
         while self._drawn < len(self._blocks) and time.perf_counter() < deadline:
             blank = self._drawn > 0 and ends_with_new_line(self._blocks[self._drawn - 1])
             block = self._blocks[self._drawn]
+            first = not self._lines
             self._lines += render_tokens(
-                block, console, width, blank_first=blank, first=not self._lines, base=base
+                block, console, width, blank_first=blank, first=first, base=base, styles=styles
             )
             self.drawn_blocks += 1
             self._drawn += 1
@@ -274,7 +281,13 @@ class LiveMarkdown(Widget):
             return
         blank = bool(self._blocks) and ends_with_new_line(self._blocks[-1])
         self._tail_lines = render_tokens(
-            self._tail_tokens, console, width, blank_first=blank, first=not self._lines, base=base
+            self._tail_tokens,
+            console,
+            width,
+            blank_first=blank,
+            first=not self._lines,
+            base=base,
+            styles=styles,
         )
         self.drawn_blocks += len(block_starts(self._tail_tokens))
 
@@ -296,11 +309,21 @@ class LiveMarkdown(Widget):
             self._draw(width)
         return len(self._lines) + len(self._tail_lines)
 
+    def _colours(self) -> Theme:
+        """The Markdown styles of the app's current theme (resolved once per theme)."""
+        return markdown_styles(self.app.current_theme)
+
+    @property
+    def _restyled(self) -> bool:
+        """Whether the lines were drawn over another style or in another theme than now's."""
+        return self.rich_style != self._drawn_style or self._colours() is not self._drawn_colours
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        # Lines carry the widget's style: draw them again if it changed (an ancestor's class or
-        # focus changes the styles of everything under it, mostly to the same values).
-        if self._width > 0 and self.rich_style != self._drawn_style:
+        # Lines carry the widget's style and the theme's colours: draw them again if either
+        # changed (an ancestor's class or focus changes the styles of everything under it,
+        # mostly to the same values; a theme change restyles every widget).
+        if self._width > 0 and self._restyled:
             self._width = -1
             self.refresh(layout=True)
 

@@ -36,6 +36,7 @@ from openmaas_tui.core.history.cost_report import (
 from openmaas_tui.core.totals import Totals
 from openmaas_tui.services import Services
 from openmaas_tui.ui.widgets.cost_chart import CostChart
+from openmaas_tui.ui.workers import WorkerOwner
 
 EMPTY = """\
 [b]No answers in the history yet.[/b]
@@ -145,7 +146,7 @@ class CostTable(DataTable[str | Text]):
             self.add_row(Text(m.provider or "–"), name, cost, *numbers)
 
 
-class CostScreen(Screen[None]):
+class CostScreen(WorkerOwner, Screen[None]):
     """What the history cost, per period, per day and per model (see the module docstring).
 
     Args:
@@ -190,7 +191,7 @@ class CostScreen(Screen[None]):
         """Read the history again."""
         self.load()
 
-    @work(exclusive=True, group="costs", exit_on_error=False, description="Read the cost history")
+    @work(exclusive=True, group="costs", exit_on_error=False, description="read the cost history")
     async def load(self) -> None:
         """Build the report on the history's thread, then show it."""
         history = await self.services.history()

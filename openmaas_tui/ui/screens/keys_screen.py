@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
-from textual.worker import Worker, WorkerState
 
 from openmaas_tui.core.credentials.keys import KeyInfo, KeySource
 from openmaas_tui.core.credentials.redact import redact
@@ -24,6 +23,7 @@ from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.services import Services
 from openmaas_tui.ui.screens.keys_dialogs import ConfirmDelete, KeyForm, NewKey
 from openmaas_tui.ui.widgets.error_view import error_text
+from openmaas_tui.ui.workers import WorkerOwner
 
 _COLUMNS: tuple[tuple[str, str], ...] = (
     ("provider", "provider"),
@@ -34,7 +34,7 @@ _COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-class KeysScreen(Screen[None]):
+class KeysScreen(WorkerOwner, Screen[None]):
     """Every provider that takes a key: the key masked, where it comes from (keyring, memory,
     environment), the environment variables read as a fallback, and the last test's result.
 
@@ -118,17 +118,6 @@ class KeysScreen(Screen[None]):
         table = self.query_one(DataTable)
         if provider in self.infos:
             table.update_cell(provider, "test", result, update_width=True)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place a failed worker is reported: code and message, never a traceback."""
-        if event.state is not WorkerState.ERROR:
-            return
-        error = event.worker.error
-        if isinstance(error, OpenMaaSError):
-            message = f"{error.code}: {error.message}"
-        else:
-            message = redact(f"{type(error).__name__}: {error}")
-        self.notify(message, title=f"could not {event.worker.description}", severity="error")
 
     def action_close(self) -> None:
         """Back to where the screen was opened from."""

@@ -9,14 +9,17 @@ one shown. So opening a session of ten thousand messages costs what opening one 
 Messages are selected from the keyboard: with the pane focused (ctrl+t), ``up``/``down`` move the
 selection and ``r`` regenerates the last answer, ``e`` edits a message of the person's, ``c``
 copies, ``d`` deletes and ``x`` clears the session. The pane copies by itself; every change to
-the session is asked of the app with a message, and the app tells the pane what to show.
+the session is asked of the playground with a message, and the playground tells the pane what
+to show.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
 
+from textual import work
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.geometry import Size
@@ -28,6 +31,7 @@ from openmaas_tui.core.sessions.conversation import Session, SessionMessage
 from openmaas_tui.ui.markdown.live import LiveMarkdown
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.message_view import FinishedAnswer, UserMessage
+from openmaas_tui.ui.workers import WorkerOwner
 
 WELCOME = Path(__file__).with_name("welcome.md")
 
@@ -97,7 +101,7 @@ def record_of(widget: Widget) -> SessionMessage | None:
     return getattr(widget, "record", None)
 
 
-class ChatPane(VerticalScroll):
+class ChatPane(WorkerOwner, VerticalScroll):
     """One session's conversation. Once it overflows it is anchored (Textual's compositor keeps
     it scrolled to the last line while an answer grows) until the person scrolls up; scrolling
     back to the end, or sending, follows again. Anchoring waits for the overflow because an
@@ -210,6 +214,12 @@ class ChatPane(VerticalScroll):
         self.call_after_refresh(keep_place)
         return len(widgets)
 
+    @work(exclusive=True, group="history", exit_on_error=False, description="read earlier messages")
+    async def read_earlier(self, earlier: Awaitable[int]) -> None:
+        """Wait for the history to read the session's earlier messages (``earlier`` gives
+        their count), then say they are there (:meth:`earlier_read`)."""
+        await self.earlier_read(await earlier)
+
     async def earlier_read(self, count: int) -> None:
         """``count`` messages were put first in the session after the pane was built (read
         from the history after its last ones): they join the earlier messages not shown."""
@@ -294,7 +304,7 @@ class ChatPane(VerticalScroll):
         """Ask to delete every message."""
         self.post_message(self.ClearRequested(self))
 
-    # -- changes, as the app tells them ---------------------------------------------------
+    # -- changes, as the playground tells them --------------------------------------------
 
     async def drop_from(self, record: SessionMessage) -> None:
         """Remove ``record``'s widget and everything shown after it."""

@@ -6,17 +6,16 @@ their cost and the context-window fill. The line is pulled, not pushed: a 0.15 s
 at what would be sent and, once it has stayed the same for one tick (the debounce), counts it
 in a thread worker, so typing never waits for tiktoken.
 
-It also keeps each session's optional spending limit and answers the app's question before a
-send (:meth:`EstimateLine.held`): CONTEXT_TOO_LONG when the prompt cannot fit, or a warning
-when the message would take the session past its limit (enter again sends anyway).
+It also keeps each session's optional spending limit and answers the playground's question
+before a send (:meth:`EstimateLine.held`): CONTEXT_TOO_LONG when the prompt cannot fit, or a
+warning when the message would take the session past its limit (enter again sends anyway).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from textual import work
 from textual.app import ComposeResult, SystemCommand
@@ -37,6 +36,12 @@ from openmaas_tui.core.tokens.estimate import (
     too_long,
 )
 from openmaas_tui.core.types import ChatRequest, Message
+from openmaas_tui.providers.registry import Target
+from openmaas_tui.services import Services
+from openmaas_tui.ui.widgets.chat_switcher import ChatSwitcher
+from openmaas_tui.ui.widgets.params_panel import ParamsPanel
+from openmaas_tui.ui.widgets.prompt import PromptArea
+from openmaas_tui.ui.workers import WorkerOwner
 
 POLL_S = 0.15
 """How often the line looks at the prompt; a change is counted once it has held one tick."""
@@ -107,11 +112,19 @@ class LimitScreen(ModalScreen[float | None]):
         self.dismiss(self.current)
 
 
-class EstimateLine(Static):
+class EstimateLine(WorkerOwner, Static):
     """One line under the prompt with the estimate of the next message (see module doc).
 
-    It reads what would be sent from the app (``params.params``, ``current``, ``services``)
-    and never changes it.
+    It reads what would be sent from the widgets it is given and never changes them.
+
+    Args:
+        services: the run's services (prices, custom endpoints).
+        target_for: the model a spec names, as the playground asks it (for the provider's
+            own count, which asks that model's endpoint).
+        chats: where the current session is.
+        params: the parameter panel (model, system prompt).
+        prompt: the prompt.
+        id: the DOM id.
     """
 
     DEFAULT_CSS = """
@@ -123,8 +136,22 @@ class EstimateLine(Static):
     EstimateLine.over { color: $error; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        target_for: Callable[[str], Awaitable[Target]],
+        *,
+        chats: ChatSwitcher,
+        params: ParamsPanel,
+        prompt: PromptArea,
+        id: str | None = None,
+    ) -> None:
         super().__init__("", id=id, markup=False)
+        self.services = services
+        self.target_for = target_for
+        self.chats = chats
+        self.params = params
+        self.prompt = prompt
         self.latest: tuple[tuple[object, ...], Estimate] | None = None
         """The last estimate, with the draft key it belongs to."""
         self.provider_count: tuple[tuple[object, ...], int] | None = None
@@ -143,15 +170,14 @@ class EstimateLine(Static):
     def draft(self, text: str | None = None) -> Draft | None:
         """What would be sent with ``text`` (default: the prompt's), or None when the model
         routes nowhere."""
-        app: Any = self.app
-        params = app.params.params
+        params = self.params.params
         if text is None:
-            text = app.query_one("#prompt").text
+            text = self.prompt.text
         try:
-            r = route(params.model, endpoints=app.services.settings.endpoints)
+            r = route(params.model, endpoints=self.services.settings.endpoints)
         except OpenMaaSError:
             return None
-        session = app.current
+        session = self.chats.session
         messages = (*session.context(), Message.user(text.strip()))
         return Draft(
             session.id,
@@ -161,7 +187,7 @@ class EstimateLine(Static):
             messages,
             params.system,
             model_info(r).context_window,
-            app.services.prices.price(r.provider, r.model),
+            self.services.prices.price(r.provider, r.model),
         )
 
     def _poll(self) -> None:
@@ -177,7 +203,13 @@ class EstimateLine(Static):
             self._pending = False
             self.count(draft)
 
-    @work(thread=True, exclusive=True, group="estimate", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="estimate",
+        exit_on_error=False,
+        description="count the next message's tokens",
+    )
     def count(self, draft: Draft) -> None:
         """Count ``draft`` in a thread and show the result."""
         estimate = _estimate(draft)
@@ -197,14 +229,13 @@ class EstimateLine(Static):
         self.update(" · ".join(parts))
 
     def _spent_text(self) -> str:
-        totals = self.app.current.totals  # type: ignore[attr-defined]
-        return str(totals.cost_text)
+        return self.chats.session.totals.cost_text
 
     # -- before sending ---------------------------------------------------------------------
 
     async def held(self, text: str) -> OpenMaaSError | bool:
-        """Whether a send of ``text`` must wait: CONTEXT_TOO_LONG (returned, for the app to
-        show), True after warning that it would cross the session's spending limit (sending
+        """Whether a send of ``text`` must wait: CONTEXT_TOO_LONG (returned, for the playground
+        to show), True after warning that it would cross the session's spending limit (sending
         the same text again goes ahead), False when it may go."""
         draft = self.draft(text)
         if draft is None:
@@ -217,8 +248,7 @@ class EstimateLine(Static):
         if (error := too_long(estimate, draft.spec)) is not None:
             return error
         limit = self.limits.get(draft.session_id)
-        totals = self.app.current.totals  # type: ignore[attr-defined]
-        spent = totals.cost_usd
+        spent = self.chats.session.totals.cost_usd
         cost = estimate.input_cost_usd
         if crosses_limit(spent, cost, limit) and self._confirmed != draft.key:
             self._confirmed = draft.key
@@ -236,7 +266,7 @@ class EstimateLine(Static):
 
     def _check_limit_crossed(self, session_id: str) -> None:
         limit = self.limits.get(session_id)
-        totals = self.app.current.totals  # type: ignore[attr-defined]
+        totals = self.chats.session.totals
         if limit is None or session_id in self._warned_over or totals.cost_usd < limit:
             return
         self._warned_over.add(session_id)
@@ -264,7 +294,7 @@ class EstimateLine(Static):
 
     def ask_limit(self) -> None:
         """Ask for the current session's spending limit."""
-        session_id = self.app.current.id  # type: ignore[attr-defined]
+        session_id = self.chats.session.id
 
         def done(amount: float | None) -> None:
             if amount is None:
@@ -276,17 +306,19 @@ class EstimateLine(Static):
 
         self.app.push_screen(LimitScreen(self.limits.get(session_id)), done)
 
-    @work(exclusive=True, group="provider-count", exit_on_error=False)
+    @work(
+        exclusive=True,
+        group="provider-count",
+        exit_on_error=False,
+        description="ask the provider to count tokens",
+    )
     async def ask_provider_count(self) -> None:
         """Ask the provider to count the next message's input tokens (Anthropic, Gemini)."""
-        app: Any = self.app
         draft = self.draft()
         if draft is None:
             return
         try:
-            # the start model's requests go to --base-url, as the app's own sends do
-            base_url = app.base_url if draft.spec == app.start_spec else None
-            target = await app.services.providers.target(draft.spec, base_url=base_url)
+            target = await self.target_for(draft.spec)  # where the playground's sends go
             if not target.counts_tokens:
                 self.notify(
                     f"{target.label} has no token-counting endpoint; the estimate (≈) is local",

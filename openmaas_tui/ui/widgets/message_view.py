@@ -10,6 +10,7 @@ worker, which is right while it streams and too heavy for a history of a thousan
 from __future__ import annotations
 
 from rich.text import Text
+from rich.theme import Theme
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
@@ -19,6 +20,7 @@ from openmaas_tui.core.exchange.meter import finish_note
 from openmaas_tui.core.money import format_usd
 from openmaas_tui.core.sessions.conversation import SessionMessage
 from openmaas_tui.ui.markdown.lines import render_markdown
+from openmaas_tui.ui.markdown.theme import markdown_styles
 
 
 def model_label(record: SessionMessage) -> str:
@@ -67,8 +69,9 @@ class UserMessage(Static):
 
 class FinishedAnswer(Widget):
     """An answer from the session's history: its Markdown, an error if it ended in one, and
-    its counters line, drawn once per width into lines (styles are applied as lines are shown,
-    so a change of focus or theme costs no drawing).
+    its counters line, drawn once per width into lines (the widget's styles are applied as
+    lines are shown, so a change of focus costs no drawing; the Markdown's colours come from
+    the app's theme, so a change of theme draws the lines again).
 
     Args:
         record: the answer.
@@ -88,6 +91,8 @@ class FinishedAnswer(Widget):
         self._lines: list[Strip] = []
         self._kinds: list[str | None] = []
         """The component class of each line (None: the answer's Markdown)."""
+        self._colours: Theme | None = None
+        """The Markdown styles (of the app's theme) the lines were drawn with."""
 
     @property
     def lines(self) -> list[Strip]:
@@ -102,8 +107,9 @@ class FinishedAnswer(Widget):
             return
         console = self.app.console
         options = console.options.update(width=width, height=None)
+        self._colours = markdown_styles(self.app.current_theme)
         if record.text:
-            self._lines = render_markdown(record.text, console, width)
+            self._lines = render_markdown(record.text, console, width, self._colours)
             self._kinds = [None] * len(self._lines)
         notes: list[tuple[str, str]] = []
         if record.reasoning:
@@ -128,6 +134,12 @@ class FinishedAnswer(Widget):
         if width != self._width:
             self._draw(width)
         return len(self._lines)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self._width > 0 and markdown_styles(self.app.current_theme) is not self._colours:
+            self._width = -1  # another theme: draw the Markdown again in its colours
+            self.refresh(layout=True)
 
     def render_line(self, y: int) -> Strip:
         width = max(self._width, 0)

@@ -1,19 +1,30 @@
 """The parameter panel's inputs, tuned for the keyboard: numbers that step with ←/→ and -/+,
 selects that cycle with ←/→ (and leave ↑/↓ to move between fields), a switch that flips with
-←/→."""
+←/→; the panel's rows of them (:func:`field_rows`) and their defaults (:func:`reset`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from textual import events
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Checkbox, Input, Select, TextArea
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from openmaas_tui.core.models.request_params import RANGES
-from openmaas_tui.core.sessions.params_state import ParamField
+from openmaas_tui.core.sessions.params_state import FIELD_BY_NAME, ParamField
+
+DEFAULT_EFFORT = "default"
+"""The reasoning-effort choice that sends none: the provider's default."""
+FORMATS = {"text": "text", "json_object": "JSON object", "json_schema": "JSON schema"}
+"""The response formats by kind, as the format field names them."""
+SCHEMA_HINT = '{"type": "object", "properties": {…}}'
 
 _UP_KEYS = frozenset({"+", "="})
 
@@ -128,6 +139,16 @@ class FieldTextArea(TextArea):
     """A text area in the panel: ↑ on its first row and ↓ on its last row move to the
     previous or next field, as they do everywhere else in the panel."""
 
+    @dataclass
+    class Left(Message):
+        """↑ on the first row or ↓ on the last: the person left the text for another field.
+
+        Attributes:
+            direction: -1 for the previous field, 1 for the next.
+        """
+
+        direction: int
+
     def action_cursor_up(self, select: bool = False) -> None:
         """Move up a row; from the first row, to the previous field."""
         self._move_or_leave(super().action_cursor_up, select, -1)
@@ -139,10 +160,46 @@ class FieldTextArea(TextArea):
     def _move_or_leave(self, move: Callable[[bool], None], select: bool, direction: int) -> None:
         before = self.cursor_location
         move(select)
-        if select or self.cursor_location != before:
-            return
-        for node in self.ancestors:
-            leave = getattr(node, "action_move", None)
-            if callable(leave):
-                leave(direction)
-                return
+        if not select and self.cursor_location == before:
+            self.post_message(self.Left(direction))
+
+
+def field_rows() -> ComposeResult:
+    """The panel's parameter fields under the model picker, in order, a labelled row each
+    (``#row-NAME`` holding ``#NAME``), and the JSON schema's editor under the format."""
+    for name in ("temperature", "top_p", "max_tokens", "presence_penalty"):
+        yield from _row(name, StepInput(FIELD_BY_NAME[name]))
+    for name in ("frequency_penalty", "seed", "stop"):
+        yield from _row(name, StepInput(FIELD_BY_NAME[name]))
+    effort = CycleSelect([(DEFAULT_EFFORT, DEFAULT_EFFORT)], id="reasoning_effort")
+    yield from _row("reasoning_effort", effort, "effort")
+    yield from _row("thinking_budget", StepInput(FIELD_BY_NAME["thinking_budget"]))
+    formats = CycleSelect([(text, kind) for kind, text in FORMATS.items()], id="response_format")
+    yield from _row("response_format", formats, "format")
+    yield FieldTextArea(id="schema", soft_wrap=True, placeholder=SCHEMA_HINT, compact=True)
+    stream = Toggle(
+        "on", True, id="stream", compact=True, tooltip="Stream the answer, or ask for it whole"
+    )
+    yield from _row("stream", stream)
+
+
+def _row(name: str, widget: Widget, text: str | None = None) -> ComposeResult:
+    field = FIELD_BY_NAME.get(name)
+    with Horizontal(classes="field", id=f"row-{name}"):
+        yield Label(text or (field.shown_label if field else name))
+        yield widget
+
+
+def reset(widget: Widget) -> None:
+    """Put one of the panel's inputs back to its default: blank (the provider's default), on
+    for streaming, the default effort, text for the format."""
+    if isinstance(widget, StepInput):
+        widget.value = ""
+    elif isinstance(widget, Toggle):
+        widget.value = True
+    elif isinstance(widget, TextArea):
+        widget.text = ""
+    elif widget.id == "reasoning_effort" and isinstance(widget, CycleSelect):
+        widget.value = DEFAULT_EFFORT
+    elif widget.id == "response_format" and isinstance(widget, CycleSelect):
+        widget.value = "text"

@@ -1,7 +1,8 @@
 """The parameter panel: which model answers next, every request parameter and the system prompt.
 
-The panel shows a model picker (the catalog, then models discovered from Ollama and the
-custom endpoints), the model's limits, temperature, top_p, max_tokens, the penalties, seed,
+The panel shows a model picker (:class:`~openmaas_tui.ui.widgets.model_picker.ModelPicker`: the
+catalog, then models discovered from Ollama and the custom endpoints), the model's limits,
+temperature, top_p, max_tokens, the penalties, seed,
 stop sequences, reasoning effort, thinking budget, the response format (text, JSON object, JSON
 schema with a schema editor), streaming on or off, and a system prompt. Fields the selected
 model does not take are disabled, their tooltip says why. ↑/↓ move between fields, ←/→ or -/+
@@ -10,9 +11,8 @@ parameter. The border's subtitle sums up what is set, so the values stay in sigh
 
 :attr:`ParamsPanel.params` reads back exactly what is shown; :meth:`ParamsPanel.errors` says
 which fields hold values no request may carry. :class:`Params`, the fields' parsing, range
-checks and steps and the picker's list live in :mod:`openmaas_tui.core.sessions.params_state`, free
-of
-Textual; ``Params`` is re-exported here.
+checks and steps and the picker's list live in :mod:`openmaas_tui.core.sessions.params_state`,
+free of Textual; ``Params`` is re-exported here.
 """
 
 from __future__ import annotations
@@ -21,38 +21,39 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Self
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
-from openmaas_tui.core.config.settings import Endpoint
 from openmaas_tui.core.models.capabilities import COMMON_PARAMS, label
 from openmaas_tui.core.models.catalog import ModelInfo
+from openmaas_tui.core.models.choices import DEMO_LABEL
 from openmaas_tui.core.models.request_params import RequestParams, parse_schema, schema_name
 from openmaas_tui.core.sessions.params_state import (
-    DEMO_LABEL,
-    FIELD_BY_NAME,
     FIELDS,
-    ModelChoices,
     Params,
     format_stop,
     read_fields,
     summary,
 )
 from openmaas_tui.core.types import ResponseFormat
-from openmaas_tui.providers.discovery import discover_models
 from openmaas_tui.providers.registry import Providers
-from openmaas_tui.ui.widgets.param_inputs import CycleSelect, FieldTextArea, StepInput, Toggle
+from openmaas_tui.ui.widgets.model_picker import ModelPicker
+from openmaas_tui.ui.widgets.param_inputs import (
+    DEFAULT_EFFORT,
+    FORMATS,
+    CycleSelect,
+    FieldTextArea,
+    StepInput,
+    Toggle,
+    field_rows,
+    reset,
+)
 
 __all__ = ["DEMO_LABEL", "Params", "ParamsPanel"]
-
-DEFAULT_EFFORT = "default"
-_FORMATS = {"text": "text", "json_object": "JSON object", "json_schema": "JSON schema"}
-_SCHEMA_HINT = '{"type": "object", "properties": {…}}'
 
 
 class ParamsPanel(VerticalScroll):
@@ -61,7 +62,8 @@ class ParamsPanel(VerticalScroll):
     Args:
         model: the model selected at first; added to the picker when it is not in the
             catalog (a local model, or a model passed verbatim for ``--provider``).
-        providers: where to discover models; by default the app's ``services.providers``.
+        providers: where to discover models and which custom endpoints route; None for the
+            catalog alone.
         discover: whether to ask Ollama and the custom endpoints for their models on mount.
     """
 
@@ -129,69 +131,34 @@ class ParamsPanel(VerticalScroll):
         self.border_title = "Parameters"
         self.border_subtitle = "defaults"
         self.can_focus = False
-        self._providers = providers
-        self._discover = discover
-        self._choices = ModelChoices(self._endpoints)
-        self._discovered = 0
-        self._sources: set[str] = set()
-        self._model = self._choices.option_for(model.strip() or "demo")
+        self.picker = ModelPicker(model, providers=providers, discover=discover)
+        """The model picker (the panel's first field)."""
         self._supported: frozenset[str] = COMMON_PARAMS
 
     # ---- composition -------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Label("Model", classes="caption")
-        yield CycleSelect(
-            self.choices,
-            value=self._model,
-            id="model",
-            tooltip="enter opens the list; type to search; ←/→ next",
-        )
-        yield Static(self._choices.limits_text(self._model), id="model-info")
-        yield Static("", id="discovered")
-        for name in ("temperature", "top_p", "max_tokens", "presence_penalty"):
-            yield from self._row(name, StepInput(FIELD_BY_NAME[name]))
-        for name in ("frequency_penalty", "seed", "stop"):
-            yield from self._row(name, StepInput(FIELD_BY_NAME[name]))
-        effort = CycleSelect([(DEFAULT_EFFORT, DEFAULT_EFFORT)], id="reasoning_effort")
-        yield from self._row("reasoning_effort", effort, "effort")
-        yield from self._row("thinking_budget", StepInput(FIELD_BY_NAME["thinking_budget"]))
-        formats = CycleSelect(
-            [(text, kind) for kind, text in _FORMATS.items()], id="response_format"
-        )
-        yield from self._row("response_format", formats, "format")
-        yield FieldTextArea(id="schema", soft_wrap=True, placeholder=_SCHEMA_HINT, compact=True)
-        stream = Toggle(
-            "on", True, id="stream", compact=True, tooltip="Stream the answer, or ask for it whole"
-        )
-        yield from self._row("stream", stream)
+        yield self.picker
+        yield from field_rows()
         yield Static("", id="param-errors")
         yield Label("System prompt", classes="caption", id="system-caption")
         yield FieldTextArea(id="system", soft_wrap=True, placeholder="none")
 
-    def _row(self, name: str, widget: Widget, text: str | None = None) -> ComposeResult:
-        field = FIELD_BY_NAME.get(name)
-        with Horizontal(classes="field", id=f"row-{name}"):
-            yield Label(text or (field.shown_label if field else name))
-            yield widget
-
     def on_mount(self) -> None:
         self._apply_capabilities()
-        if self._discover and self._find_providers() is not None:
-            self.discover()
 
     # ---- reading back ------------------------------------------------------------------
 
     @property
     def model(self) -> str:
         """The model spec selected."""
-        return self._model
+        return self.picker.model
 
     @property
     def choices(self) -> list[tuple[str, str]]:
         """The picker's ``(label, spec)`` pairs in order: the demo, the catalog, then models
         added by :meth:`set_model` or discovery."""
-        return self._choices.pairs
+        return self.picker.choices
 
     @property
     def params(self) -> Params:
@@ -202,7 +169,7 @@ class ParamsPanel(VerticalScroll):
         chosen = self.query_one("#reasoning_effort", CycleSelect).value
         effort = chosen if isinstance(chosen, str) and chosen != DEFAULT_EFFORT else None
         return Params(
-            model=self._model,
+            model=self.model,
             system=system or None,
             reasoning_effort=effort
             if self._takes("reasoning_effort") and effort != DEFAULT_EFFORT
@@ -262,64 +229,31 @@ class ParamsPanel(VerticalScroll):
     # ---- model picker ------------------------------------------------------------------
 
     def set_model(self, spec: str) -> None:
-        """Select ``spec``, read as :meth:`Providers.target` reads it without a forced provider
-        (added to the picker when no listed model routes to the same place). Posts
+        """Select ``spec`` in the picker (:meth:`ModelPicker.set_model`). Posts
         :class:`ModelChanged` when this changes the selection."""
-        known = len(self._choices)
-        spec = self._choices.option_for(spec.strip())
-        if len(self._choices) != known:
-            self._refresh_options()
-        select = self.query_one("#model", CycleSelect)
-        with select.prevent(Select.Changed):
-            select.value = spec
-        self._selected(spec)
+        if self.picker.set_model(spec):
+            self._model_changed()
 
     def add_models(self, models: Iterable[ModelInfo]) -> int:
-        """Add discovered models (``provider/id``) to the picker, skipping those already in it.
+        """Add discovered models to the picker (:meth:`ModelPicker.add_models`).
 
         Returns:
             How many were added.
         """
-        added = 0
-        for info in models:
-            if self._choices.add(info):
-                added += 1
-                self._sources.add(info.provider)
-        if added:
-            self._discovered += added
-            self._refresh_options()
-            note = self.query_one("#discovered", Static)
-            note.update(f"+{self._discovered} from {', '.join(sorted(self._sources))}")
-            note.add_class("-found")
-        return added
+        return self.picker.add_models(models)
 
-    @work(exclusive=True, group="params-discovery", exit_on_error=False, description="discover")
-    async def discover(self) -> None:
-        """Ask Ollama and the custom endpoints for their models and add them to the picker.
-        A source that fails is only named in the note's tooltip."""
-        providers = self._find_providers()
-        if providers is None:
-            return
-        models, errors = await discover_models(providers)
-        self.add_models(models)
-        if errors:
-            self.query_one("#discovered", Static).tooltip = "\n".join(
-                f"{e.provider}: {e.code}" for e in errors
-            )
+    def discover(self) -> None:
+        """Ask Ollama and the custom endpoints for their models (:meth:`ModelPicker.discover`)."""
+        self.picker.discover()
 
-    @on(Select.Changed, "#model")
-    def _model_picked(self, event: Select.Changed) -> None:
+    @on(ModelPicker.Picked)
+    def _picked(self, event: ModelPicker.Picked) -> None:
         event.stop()
-        if isinstance(event.value, str) and event.value == event.select.value:
-            self._selected(event.value)  # else a stale message: the value changed since
+        self._model_changed()
 
-    def _selected(self, spec: str) -> None:
-        if spec == self._model:
-            return
-        self._model = spec
-        self.query_one("#model-info", Static).update(self._choices.limits_text(self._model))
+    def _model_changed(self) -> None:
         self._apply_capabilities()
-        self.post_message(self.ModelChanged(spec))
+        self.post_message(self.ModelChanged(self.model))
 
     # ---- fields ------------------------------------------------------------------------
 
@@ -347,6 +281,12 @@ class ParamsPanel(VerticalScroll):
         event.stop()
         self.action_move(1)
 
+    @on(FieldTextArea.Left)
+    def _text_left(self, event: FieldTextArea.Left) -> None:
+        """↑ on a text's first row or ↓ on its last moves to the previous or next field."""
+        event.stop()
+        self.action_move(event.direction)
+
     def action_move(self, direction: int) -> None:
         """Focus the next (1) or previous (-1) field of the panel."""
         chain = [w for w in self.screen.focus_chain if self in w.ancestors]
@@ -361,28 +301,16 @@ class ParamsPanel(VerticalScroll):
         """Put the focused field back to the provider's default."""
         focused = self.screen.focused
         if focused is not None and self in focused.ancestors:
-            self._reset(focused)
+            reset(focused)
             self._changed()
 
     def action_reset_all(self) -> None:
         """Put every parameter back to the provider's default (the model, the system prompt
         and the schema's text stay)."""
         for widget in self.query("StepInput, #reasoning_effort, #response_format, #stream"):
-            self._reset(widget)
+            reset(widget)
         self._changed()
         self.notify("Parameters reset to the defaults", timeout=3)
-
-    def _reset(self, widget: Widget) -> None:
-        if isinstance(widget, StepInput):
-            widget.value = ""
-        elif isinstance(widget, Toggle):
-            widget.value = True
-        elif isinstance(widget, TextArea):
-            widget.text = ""
-        elif widget.id == "reasoning_effort" and isinstance(widget, CycleSelect):
-            widget.value = DEFAULT_EFFORT
-        elif widget.id == "response_format" and isinstance(widget, CycleSelect):
-            widget.value = "text"
 
     def focus(self, scroll_visible: bool = True) -> Self:
         """Focus the panel's first field, the model picker."""
@@ -391,7 +319,7 @@ class ParamsPanel(VerticalScroll):
 
     def focus_model(self, *, scroll_visible: bool = True) -> None:
         """Focus the model picker (``enter`` opens its list; typing searches it)."""
-        self.query_one("#model", CycleSelect).focus(scroll_visible=scroll_visible)
+        self.picker.focus_select(scroll_visible=scroll_visible)
 
     # ---- capabilities --------------------------------------------------------------------
 
@@ -400,9 +328,9 @@ class ParamsPanel(VerticalScroll):
 
     def _apply_capabilities(self) -> None:
         """Enable the fields the selected model takes; the others say why they are off."""
-        info = self._choices.info(self._model)
+        info = self.picker.info
         self._supported = info.params if info is not None else COMMON_PARAMS
-        who = info.id if info is not None else self._model
+        who = info.id if info is not None else self.model
         for name in (*(f.name for f in FIELDS), "reasoning_effort", "response_format"):
             on_ = self._takes(name) or (name == "response_format" and self._json_kinds())
             row = self.query_one(f"#row-{name}")
@@ -420,7 +348,7 @@ class ParamsPanel(VerticalScroll):
         formats = self.query_one("#response_format", CycleSelect)
         kinds = ["text", *self._json_kinds()]
         kind = formats.value if formats.value in kinds else "text"
-        formats.set_choices([(_FORMATS[k], k) for k in kinds], kind)
+        formats.set_choices([(FORMATS[k], k) for k in kinds], kind)
         self._changed()
 
     def _json_kinds(self) -> list[str]:
@@ -435,22 +363,3 @@ class ParamsPanel(VerticalScroll):
             for field in FIELDS
             if self._takes(field.name)
         }
-
-    def _find_providers(self) -> Providers | None:
-        if self._providers is not None:
-            return self._providers
-        services = getattr(self.app, "services", None)
-        providers = getattr(services, "providers", None)
-        return providers if isinstance(providers, Providers) else None
-
-    def _endpoints(self) -> dict[str, Endpoint]:
-        providers = self._providers
-        if providers is None and self.is_attached:
-            providers = self._find_providers()
-        return dict(providers.settings.endpoints) if providers is not None else {}
-
-    def _refresh_options(self) -> None:
-        select = self.query_one("#model", CycleSelect)
-        with select.prevent(Select.Changed):
-            select.set_options(self.choices)
-            select.value = self._model

@@ -12,7 +12,7 @@ from textual.widgets import TextArea
 class PromptArea(TextArea):
     """Where the person types. ``enter`` posts :class:`PromptArea.Submitted`; ``ctrl+j`` (or
     ``shift+enter`` where the terminal reports it) starts a new line. Pasted text keeps its line
-    breaks. The text stays until the app clears it, so nothing typed is lost on an error."""
+    breaks. The text stays until the screen clears it, so nothing typed is lost on an error."""
 
     DEFAULT_CSS = """
     PromptArea {

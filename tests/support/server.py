@@ -58,7 +58,7 @@ class Reply:
         content_type: the ``content-type`` header.
         headers: further headers.
         chunks: the body cut into pieces sent one by one (chunked encoding).
-        stream: an async iterator producing body pieces (chunked encoding), e.g. a demo answer.
+        stream: an async iterator producing body pieces (chunked encoding), e.g. a paced answer.
         chunk_delay_s: seconds to wait before each chunk after the first.
         first_byte_delay_s: seconds to wait before sending anything at all.
         drop_after: close the connection abruptly after this many body bytes.
@@ -108,9 +108,13 @@ class LoopbackServer:
         """``http://127.0.0.1:PORT``."""
         return f"http://127.0.0.1:{self.port}"
 
-    async def start(self) -> None:
-        """Listen on a free port in the running event loop."""
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+    async def start(self, port: int = 0) -> None:
+        """Listen on ``port`` (0: a free one) in the running event loop.
+
+        Raises:
+            OSError: the port is taken.
+        """
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", port)
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:

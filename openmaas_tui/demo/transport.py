@@ -1,22 +1,22 @@
-"""The offline demo model: an OpenAI-compatible Chat Completions server on 127.0.0.1.
+"""The offline demo model as an in-process ``httpx`` transport: no socket, real HTTP shapes.
 
-It streams the bundled answers of :mod:`openmaas_tui.demo.answers` token by token at a set
-pace, so the playground and ``openmaas ask -m demo`` work with no key and no network, through
-the same OpenAI-compatible adapter as any real server.
+:class:`DemoTransport` is mounted on the shared client for :data:`DEMO_BASE_URL` only (see
+:func:`demo_mounts`), so a request for the demo model goes through the real OpenAI Chat adapter
+(real SSE bytes, the real parser) but never leaves the process. It streams the bundled answers
+of :mod:`openmaas_tui.demo.answers` token by token at a set pace, so the playground and
+``openmaas ask -m demo`` work with no key and no network.
 
-Endpoints (shapes as in https://platform.openai.com/docs/api-reference/chat):
+Requests answered (shapes as in https://platform.openai.com/docs/api-reference/chat):
 
 - ``POST /v1/chat/completions``: with ``stream: true`` a ``text/event-stream`` of
   ``chat.completion.chunk`` objects (role first, then content pieces, then ``finish_reason``,
   then a usage chunk with ``choices: []`` when ``stream_options.include_usage`` is set, then
   ``data: [DONE]``); otherwise one ``chat.completion`` object. ``max_tokens`` /
   ``max_completion_tokens`` cut the answer (``finish_reason: "length"``) and ``stop`` strings
-  end it early. Any model name is answered.
-- ``GET /v1/models`` and ``GET /v1/models/demo``.
-- Anything else: a 404 with an OpenAI-style error body.
-
-Run by hand: ``python -m openmaas_tui.demo`` prints the base URL and serves until
-interrupted.
+  end it early. Any model name is answered. A body that is not a JSON object, no ``messages``
+  or a token limit that is not a positive integer: a 400 with an OpenAI-style error body.
+- ``GET /v1/models`` and ``GET /v1/models/demo`` (another name: a 404 ``model_not_found``).
+- Anything else: a 404 ``unknown_url``; a failure of the demo itself: a 500 ``server_error``.
 """
 
 from __future__ import annotations
@@ -25,27 +25,41 @@ import asyncio
 import json
 import time
 import uuid
+from collections import deque
 from collections.abc import AsyncIterator
-from types import TracebackType
 from typing import Any
 
+import httpx
+
+from openmaas_tui.core.models.provider_specs import DEMO_BASE_URL
 from openmaas_tui.demo.answers import InvalidRequest, Plan, plan_answer
-from openmaas_tui.loopback.server import LoopbackServer, Reply, Request
 
 MODEL_ID = "demo"
+DEMO_ORIGIN = DEMO_BASE_URL.removesuffix("/v1")
+"""``http://demo.openmaas.invalid``: the origin the transport is mounted for. ``.invalid``
+never resolves (RFC 6761), so a client without the mount fails to connect rather than reach
+anything."""
+
 _MODEL_CREATED = 1_735_689_600  # 2025-01-01, a fixed date for /v1/models
-_KEEP_REQUESTS = 20  # recorded requests kept (each carries the whole conversation)
+_KEEP_REQUESTS = 20  # requests kept (each carries the whole conversation)
 _SSE = "text/event-stream; charset=utf-8"
 
 
+def _json(status: int, payload: dict[str, Any]) -> httpx.Response:
+    return httpx.Response(status, json=payload)
+
+
 def _error(
-    status: int, message: str, *, param: str | None = None, code: str | None = None
-) -> Reply:
-    """An OpenAI-style error reply."""
-    payload = {
-        "error": {"message": message, "type": "invalid_request_error", "param": param, "code": code}
-    }
-    return Reply.json_body(payload, status)
+    status: int,
+    message: str,
+    *,
+    param: str | None = None,
+    code: str | None = None,
+    kind: str = "invalid_request_error",
+) -> httpx.Response:
+    """An OpenAI-style error response."""
+    error = {"message": message, "type": kind, "param": param, "code": code}
+    return _json(status, {"error": error})
 
 
 def _sse(payload: dict[str, Any]) -> bytes:
@@ -53,108 +67,62 @@ def _sse(payload: dict[str, Any]) -> bytes:
     return f"data: {data}\n\n".encode()
 
 
-class DemoServer:
-    """The demo model's server on 127.0.0.1, on a free port.
+class _Body(httpx.AsyncByteStream):
+    """A streamed response body over an async generator; closing the response closes the
+    generator at once (its ``finally`` runs then, not at some later garbage collection)."""
+
+    def __init__(self, chunks: AsyncIterator[bytes]) -> None:
+        self._chunks = chunks
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._chunks
+
+    async def aclose(self) -> None:
+        aclose = getattr(self._chunks, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+
+class DemoTransport(httpx.AsyncBaseTransport):
+    """Answers OpenAI Chat Completions requests with the demo model's canned answers.
 
     Args:
         tokens_per_s: pace of the stream; 0 or negative sends as fast as possible.
         first_token_delay_s: wait before the first chunk (and before a non-streamed answer),
             like a real model's time to first token.
 
-    Use ``await start()`` / ``await stop()`` in the caller's event loop (or ``async with``),
-    or :meth:`start_in_thread` / :meth:`stop_thread` for synchronous callers.
-
     Attributes:
         tokens_per_s: as given; a change applies to the requests that follow.
         first_token_delay_s: as given; a change applies to the requests that follow.
-        active_streams: streams being sent right now. A stream whose client went away ends at
-            its next write, within one token's time.
+        requests: the most recent requests received (a bounded number), oldest first.
+        active_streams: streams being sent right now. A stream ends as soon as its response
+            is closed or the task reading it is cancelled.
     """
 
     def __init__(self, *, tokens_per_s: float = 60.0, first_token_delay_s: float = 0.25) -> None:
         self.tokens_per_s = tokens_per_s
         self.first_token_delay_s = first_token_delay_s
+        self.requests: deque[httpx.Request] = deque(maxlen=_KEEP_REQUESTS)
         self.active_streams = 0
-        self._server = LoopbackServer(self._handle)
 
-    @property
-    def requests(self) -> list[Request]:
-        """The most recent requests received (a bounded number), oldest first."""
-        return self._server.requests
-
-    @property
-    def url(self) -> str:
-        """``http://127.0.0.1:PORT``.
-
-        Raises:
-            RuntimeError: the server is not running.
-        """
-        if not self._server.port:
-            raise RuntimeError("the demo server is not started")
-        return self._server.url
-
-    @property
-    def base_url(self) -> str:
-        """``http://127.0.0.1:PORT/v1``, the base URL for an OpenAI-compatible client."""
-        return self.url + "/v1"
-
-    async def start(self) -> None:
-        """Listen on a free port in the running event loop."""
-        await self._server.start()
-
-    async def stop(self) -> None:
-        """Stop listening and close open connections (streams in flight end abruptly)."""
-        await self._server.stop()
-        self._server.port = 0
-
-    def start_in_thread(self) -> None:
-        """Serve from a daemon thread with its own event loop (for synchronous callers)."""
-        self._server.start_in_thread()
-
-    def stop_thread(self) -> None:
-        """Stop a server started with :meth:`start_in_thread`."""
-        self._server.stop_thread()
-        self._server.port = 0
-
-    async def __aenter__(self) -> DemoServer:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
-
-    async def _handle(self, request: Request) -> Reply:
-        del self._server.requests[:-_KEEP_REQUESTS]
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """The demo's response to ``request`` (never raises: failures are 500 responses)."""
+        self.requests.append(request)
         try:
             return await self._route(request)
-        except Exception as exc:  # a bug here must not kill the connection task silently
-            return Reply.json_body(
-                {
-                    "error": {
-                        "message": f"demo server error: {exc}",
-                        "type": "server_error",
-                        "param": None,
-                        "code": None,
-                    }
-                },
-                500,
-            )
+        except Exception as exc:  # a bug here must look like a provider's 500, not a crash
+            return _error(500, f"demo model error: {exc}", kind="server_error")
 
-    async def _route(self, request: Request) -> Reply:
-        method, path = request.method.upper(), request.path
+    async def _route(self, request: httpx.Request) -> httpx.Response:
+        method, path = request.method.upper(), request.url.path
         if method == "POST" and path == "/v1/chat/completions":
-            return await self._chat(request)
+            return await self._chat(await request.aread())
         if method == "GET" and path == "/v1/models":
-            return Reply.json_body({"object": "list", "data": [_model_object()]})
+            return _json(200, {"object": "list", "data": [_model_object()]})
         if method == "GET" and path.startswith("/v1/models/"):
             name = path.removeprefix("/v1/models/")
             if name == MODEL_ID:
-                return Reply.json_body(_model_object())
+                return _json(200, _model_object())
             return _error(
                 404, f"The model '{name}' does not exist", param="model", code="model_not_found"
             )
@@ -165,9 +133,9 @@ class DemoServer:
             code="unknown_url",
         )
 
-    async def _chat(self, request: Request) -> Reply:
+    async def _chat(self, raw: bytes) -> httpx.Response:
         try:
-            body = request.json()
+            body = json.loads(raw)
         except ValueError:
             body = None
         if not isinstance(body, dict):
@@ -181,11 +149,12 @@ class DemoServer:
         if body.get("stream") is True:
             options = body.get("stream_options")
             usage = isinstance(options, dict) and options.get("include_usage") is True
-            stream = self._chunks(plan, reply_id, created, include_usage=usage)
-            return Reply(content_type=_SSE, headers={"cache-control": "no-cache"}, stream=stream)
+            chunks = self._chunks(plan, reply_id, created, include_usage=usage)
+            headers = {"content-type": _SSE, "cache-control": "no-cache"}
+            return httpx.Response(200, headers=headers, stream=_Body(chunks))
         if self.first_token_delay_s > 0:
             await asyncio.sleep(self.first_token_delay_s)
-        return Reply.json_body(_completion(plan, reply_id, created))
+        return _json(200, _completion(plan, reply_id, created))
 
     async def _chunks(
         self, plan: Plan, reply_id: str, created: int, *, include_usage: bool
@@ -226,6 +195,16 @@ class DemoServer:
             yield b"data: [DONE]\n\n"
         finally:
             self.active_streams -= 1
+
+
+def demo_mounts(*, tokens_per_s: float = 60.0) -> dict[str, httpx.AsyncBaseTransport]:
+    """The ``mounts`` that make a client answer :data:`DEMO_BASE_URL` in-process (and only
+    it): ``httpx.AsyncClient(mounts=demo_mounts())``.
+
+    Args:
+        tokens_per_s: pace of the demo's streams (``demo_tokens_per_s`` in ``config.toml``).
+    """
+    return {DEMO_ORIGIN: DemoTransport(tokens_per_s=tokens_per_s)}
 
 
 def _model_object() -> dict[str, Any]:

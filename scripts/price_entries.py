@@ -1,8 +1,9 @@
-"""Generate ``pricing.toml`` from pydantic's ``genai-prices`` data (``openmaas prices sync``).
+"""Price entries from pydantic's ``genai-prices`` data, for :mod:`scripts.sync_prices`.
 
 genai-prices (https://github.com/pydantic/genai-prices, MIT) records the published prices of
-many providers, with history, long-context tiers and cache prices. It is optional: install it
-(``pip install genai-prices``) to regenerate the table; openMaaS never needs it at run time.
+many providers, with history, long-context tiers and cache prices. Only maintainers need it,
+to regenerate the repository's ``pricing.toml`` (``pip install -e '.[test]'`` brings the
+version the file is checked against); openMaaS never needs it at run time.
 
 What is generated:
 
@@ -21,7 +22,7 @@ What is generated:
   else the data's date.
 
 Hand entries for what genai-prices lacks (the demo model) and the models deliberately left
-unpriced live in ``pricing_extra.toml`` beside this module, each with a ``reason``.
+unpriced live in ``pricing_extra.toml`` beside this script, each with a ``reason``.
 The output depends only on the genai-prices version and that file, so it is deterministic.
 """
 
@@ -32,12 +33,11 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.pricing.generate import EXTRA_FILE, SyncedEntry, load_extras, render
 from openmaas_tui.core.pricing.prices import Price, PriceEntry, Tier
+from scripts.price_render import SyncedEntry
 
 GENAI_PROVIDERS: dict[str, str] = {
     "openai": "openai",
@@ -88,7 +88,7 @@ def genai_prices_module() -> Any:
         raise OpenMaaSError(
             ErrorCode.INVALID_SETTINGS,
             "genai-prices is not installed; it is needed only to regenerate pricing.toml",
-            hint="pip install genai-prices (or pip install 'openmaas-tui[test]')",
+            hint="pip install -e '.[test]' (it pins the genai-prices version pricing.toml uses)",
         ) from None
     return data
 
@@ -223,18 +223,3 @@ def synced_entries() -> list[SyncedEntry]:
                 )
             )
     return out
-
-
-def generate(extra_file: Path = EXTRA_FILE) -> str:
-    """The ``pricing.toml`` that genai-prices and ``extra_file`` give today.
-
-    Raises:
-        OpenMaaSError: INVALID_SETTINGS when genai-prices is missing or ``extra_file`` is bad.
-    """
-    synced = synced_entries()
-    sections = {
-        f"{ours} (genai-prices: {theirs})": [s for s in synced if s.entry.provider == ours]
-        for ours, theirs in GENAI_PROVIDERS.items()
-    }
-    checked = data_date(_providers().values())
-    return render(sections, load_extras(extra_file), genai_prices_version(), checked)

@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from openmaas_tui.loopback.server import Reply
+from tests.support.server import Reply
 
 
 def _sse(payload: dict[str, Any]) -> bytes:

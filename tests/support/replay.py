@@ -5,20 +5,27 @@ A fixture is a body file beside a ``.meta.json`` (``tests/fixtures/<provider>/<n
 type and response headers. Bodies can be cut at event boundaries and paced, to replay a stream
 with realistic timing.
 
-Run by hand: ``python -m openmaas_tui.loopback.replay tests/fixtures/anthropic/stream_text.sse``
-prints the URL and serves that fixture to every request until interrupted.
+Run by hand, from the repository root::
+
+    python -m tests.support.replay tests/fixtures/anthropic/stream_text.sse [--port N] [--delay S]
+
+prints the URL (``http://127.0.0.1:PORT``; a free port unless ``--port`` names one) and serves
+that recording to every request, its events ``--delay`` seconds apart (default 0.05), until
+ctrl+c. Point a client at it, e.g.
+``openmaas ask --provider anthropic --base-url http://127.0.0.1:PORT -m claude-sonnet-4-5 "hi"``.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from collections import deque
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from openmaas_tui.loopback.server import LoopbackServer, Reply, Request
+from tests.support.server import LoopbackServer, Reply, Request
 
 _EVENT_END = re.compile(rb"\r\n\r\n|\n\n|\r\r")
 
@@ -104,19 +111,24 @@ class ReplayServer(LoopbackServer):
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Serve one fixture until interrupted: ``python -m openmaas_tui.loopback.replay FILE``."""
+    """Serve one recording until ctrl+c: ``python -m tests.support.replay FILE [--port N]``."""
     import argparse
     import asyncio
 
-    parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("fixture", type=Path)
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.support.replay",
+        description="Serve one recorded provider response on 127.0.0.1 until ctrl+c.",
+    )
+    parser.add_argument("fixture", type=Path, help="a body file beside its .meta.json")
+    parser.add_argument("--port", type=int, default=0, help="port to listen on (default: free)")
     parser.add_argument("--delay", type=float, default=0.05, help="seconds between events")
     args = parser.parse_args(argv)
 
     async def run() -> None:
         server = ReplayServer(fixture_reply(args.fixture, chunk_delay_s=args.delay))
-        await server.start()
+        await server.start(port=args.port)
         print(server.url, flush=True)
+        print(f"serving {args.fixture} until ctrl+c", file=sys.stderr, flush=True)
         await asyncio.Event().wait()
 
     try:

@@ -1,0 +1,157 @@
+"""Sending the prompt and asking for answers: the playground's send/answer flow.
+
+Data flows one way: the prompt and the parameter panel make a ``ChatRequest``; an
+:class:`AnswerView` mounted in the session's chat pane runs its exchange; when it finishes, the
+exchange's record joins the session's context and its usage and cost join the totals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.history.records import request_params
+from openmaas_tui.core.sessions.book import SessionBook
+from openmaas_tui.core.sessions.conversation import Session
+from openmaas_tui.core.sessions.store_map import answer_message
+from openmaas_tui.providers.registry import Target
+from openmaas_tui.services import Services
+from openmaas_tui.ui.playground.editing import Editing
+from openmaas_tui.ui.playground.targets import Targets
+from openmaas_tui.ui.widgets.answer import AnswerView
+from openmaas_tui.ui.widgets.chat_pane import ChatPane
+from openmaas_tui.ui.widgets.chat_switcher import ChatSwitcher
+from openmaas_tui.ui.widgets.error_view import ErrorView
+from openmaas_tui.ui.widgets.estimate_line import EstimateLine
+from openmaas_tui.ui.widgets.message_view import UserMessage
+from openmaas_tui.ui.widgets.params_panel import ParamsPanel
+from openmaas_tui.ui.widgets.prompt import PromptArea
+
+Refresh = Callable[[], Awaitable[None]]
+"""Draws the sessions list and the status line again."""
+
+
+class Answering:
+    """Sends the prompt with the parameters shown, asks for answers and keeps them.
+
+    Args:
+        services: the run's services (prices).
+        book: every session, and every change made to them.
+        chats: the chat panes and the current session.
+        params: the parameter panel: what is asked, and of which model.
+        estimate: the estimate line: refuses what cannot fit, warns before a spending limit.
+        editing: the message being edited in the prompt, if any.
+        targets: the model a spec names.
+        refresh: draws the sessions list and the status line again.
+    """
+
+    def __init__(
+        self,
+        services: Services,
+        book: SessionBook,
+        chats: ChatSwitcher,
+        *,
+        params: ParamsPanel,
+        estimate: EstimateLine,
+        editing: Editing,
+        targets: Targets,
+        refresh: Refresh,
+    ) -> None:
+        self.services = services
+        self.book = book
+        self.chats = chats
+        self.params = params
+        self.estimate = estimate
+        self.editing = editing
+        self.targets = targets
+        self.notify = chats.notify
+        self._refresh_sessions = refresh
+
+    def pane(self, session: Session | None = None) -> ChatPane:
+        """The chat pane of ``session`` (default: the current one)."""
+        return self.chats.pane(session)
+
+    async def show_error(self, error: OpenMaaSError) -> None:
+        """Show ``error`` inline in the current session's pane."""
+        await self.pane().mount(ErrorView(error))
+
+    async def ready_target(self, session: Session) -> Target | None:
+        """The model to ask for ``session`` with the parameters shown, or None (said inline or
+        in a notification) when an answer is streaming or a parameter or the key is wrong."""
+        if self.chats.streaming(session):
+            self.notify("An answer is still streaming: escape stops it.", severity="warning")
+            return None
+        problems = self.params.errors()
+        if problems:
+            await self.show_error(
+                OpenMaaSError(
+                    ErrorCode.INVALID_REQUEST,
+                    "; ".join(problems),
+                    hint="fix it in the parameter panel (ctrl+o)",
+                )
+            )
+            return None
+        try:
+            return await self.targets.target(self.params.params.model)
+        except OpenMaaSError as exc:
+            await self.show_error(exc)
+            return None
+
+    async def send(self, prompt: PromptArea, text: str) -> None:
+        """Send ``text`` with the parameters shown (after an edit: from the edited message on,
+        the later messages dropped). On any error the prompt keeps the text."""
+        text = text.strip()
+        if not text:
+            return
+        session = self.chats.session
+        target = await self.ready_target(session)
+        if target is None:
+            return
+        # The estimate refuses what cannot fit (CONTEXT_TOO_LONG) and warns before the
+        # session's spending limit is crossed; either way the prompt stays.
+        held = await self.estimate.held(text)
+        if isinstance(held, OpenMaaSError):
+            await self.show_error(held)
+        if held:
+            return
+        prompt.clear()
+        pane = self.pane(session)
+        edited = self.editing.end()
+        if edited is not None and any(m is edited for m in session.messages):
+            await self.book.truncate(session, edited)
+            await pane.drop_from(edited)
+        route = target.route
+        record = await self.book.add_user(session, text, provider=route.provider, model=route.model)
+        await pane.mount(UserMessage(record))
+        await self.ask(session, target)
+
+    async def ask(self, session: Session, target: Target) -> None:
+        """Ask ``target`` to answer ``session``'s context; the answer streams into its pane."""
+        params = self.params.params
+        session.model = params.model
+        request, notes = target.prepare(params.request(target.route.model, session.context()))
+        for note in notes:
+            self.notify(note, title=target.label, timeout=6)
+        price = self.services.prices.price(target.route.provider, target.route.model)
+        recorder = await self.book.start_answer(
+            session,
+            provider=target.route.provider,
+            model=target.route.model,
+            params=request_params(request),
+        )
+        pane = self.pane(session)
+        await pane.mount(AnswerView(target, request, price, recorder=recorder))
+        pane.follow()
+        await self._refresh_sessions()
+
+    async def remember(self, event: AnswerView.Finished) -> None:
+        """Keep the answer (complete, stopped, partial or failed) in its session, with its
+        model, usage, cost and how it ended."""
+        view = event.view
+        pane = next((p for p in view.ancestors if isinstance(p, ChatPane)), None)
+        record = view.exchange.record
+        if pane is None or record is None:
+            return
+        message = answer_message(record, view.request)
+        view.record = await self.book.add_answer(pane.session, message, view.recorder)
+        await self._refresh_sessions()

@@ -1,0 +1,170 @@
+"""The sessions' operations: start a new one, open one (from the list, the history or a compare
+answer), delete after asking, rename with a dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from textual.app import SystemCommand
+
+from openmaas_tui.core.config.settings import Endpoint
+from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.models.catalog import route
+from openmaas_tui.core.sessions.book import SessionBook
+from openmaas_tui.core.sessions.conversation import Session, SessionMessage
+from openmaas_tui.core.types import Message, Role, Usage
+from openmaas_tui.ui.playground.answering import Refresh
+from openmaas_tui.ui.playground.editing import Editing
+from openmaas_tui.ui.screens.session_dialogs import ConfirmDialog, RenameDialog
+from openmaas_tui.ui.widgets.chat_switcher import ChatSwitcher
+from openmaas_tui.ui.widgets.params_panel import ParamsPanel
+from openmaas_tui.ui.widgets.prompt import PromptArea
+from openmaas_tui.ui.widgets.session_list import SessionList
+
+
+class SessionActions:
+    """New, open, delete and rename sessions; carry on with a compare answer.
+
+    Args:
+        book: every session, and every change made to them.
+        chats: the chat panes and the current session.
+        editing: the message being edited in the prompt (left when another session opens).
+        params: the parameter panel (a session's model is selected when it opens).
+        prompt: the prompt (focused when a session opens).
+        sessions: the sessions list (focused again after a deletion asked from it).
+        endpoints: the custom endpoints, to route a compare answer's model.
+        refresh: draws the sessions list and the status line again.
+    """
+
+    def __init__(
+        self,
+        book: SessionBook,
+        chats: ChatSwitcher,
+        editing: Editing,
+        *,
+        params: ParamsPanel,
+        prompt: PromptArea,
+        sessions: SessionList,
+        endpoints: dict[str, Endpoint],
+        refresh: Refresh,
+    ) -> None:
+        self.book = book
+        self.chats = chats
+        self.editing = editing
+        self.params = params
+        self.prompt = prompt
+        self.sessions = sessions
+        self.endpoints = endpoints
+        self._refresh = refresh
+
+    def commands(self) -> Iterator[SystemCommand]:
+        """The command palette's entries for these operations."""
+        yield SystemCommand("New chat", "Start a new session (ctrl+n)", self.new)
+        yield SystemCommand("Rename chat", "Rename the current session", self.rename_current)
+        yield SystemCommand("Delete chat", "Delete the current session", self.delete_current)
+
+    async def new(self) -> None:
+        """Start a new, empty session with the model shown in the panel (with the current one
+        still empty, go back to the prompt instead)."""
+        if self.chats.session.messages:
+            session = await self.book.create(self.params.params.model)
+            await self.chats.add_session(session, show=True)
+            await self._refresh()
+        self.prompt.focus()
+
+    async def open(self, session: Session) -> None:
+        """Show ``session`` (one built from stored messages too: its pane shows the last few
+        and the rest as the person goes up); its streams, if any, go on."""
+        await self.book.add(session)
+        earlier = await self.book.open(session)
+        if not self.chats.has_pane(session):
+            await self.chats.add_session(session, earlier=earlier)
+        self.editing.cancel()
+        self.chats.show_session(session)
+        self.params.set_model(session.model)
+        await self._refresh()
+        self.prompt.focus()
+
+    async def delete(self, session: Session) -> None:
+        """Delete ``session`` (its streams are stopped); there is always one session left."""
+        self.chats.stop(session)
+        ordered = self.book.ordered()
+        index = ordered.index(session)
+        await self.book.delete(session)
+        await self.chats.remove_session(session)
+        if not self.book.sessions:
+            await self.chats.add_session(await self.book.create(self.params.params.model))
+        if session is self.chats.session:
+            ordered = self.book.ordered()
+            await self.open(ordered[min(index, len(ordered) - 1)])
+        else:
+            await self._refresh()
+        self.chats.notify(f"Deleted “{session.title}”", timeout=4)
+
+    def confirm_delete(self, session: Session) -> None:
+        """Ask before deleting ``session``; delete it on yes."""
+        count = session.message_count
+        question = f"Delete “{session.title}” and its {count} message{'s' * (count != 1)}?"
+
+        async def answered(yes: bool | None) -> None:
+            if yes:
+                await self.delete(session)
+            if self.sessions.screen.is_current and not self.prompt.has_focus:
+                self.sessions.focus()
+
+        self.chats.app.push_screen(ConfirmDialog(question), answered)
+
+    def delete_current(self) -> None:
+        """Delete the current session (after asking)."""
+        self.confirm_delete(self.chats.session)
+
+    def rename(self, session: Session) -> None:
+        """Ask for a new title for ``session``."""
+
+        async def renamed(title: str | None) -> None:
+            if title is not None:
+                await self.book.rename(session, title)
+                await self._refresh()
+
+        self.chats.app.push_screen(RenameDialog(session.title), renamed)
+
+    def rename_current(self) -> None:
+        """Rename the current session."""
+        self.rename(self.chats.session)
+
+    async def adopt(
+        self,
+        model_spec: str,
+        prompt: str,
+        answer_text: str,
+        usage: Usage | None,
+        cost: float | None,
+        *,
+        estimated: bool = False,
+        context: Sequence[Message] = (),
+    ) -> Session:
+        """Carry on with one compare answer: a new session holding ``context``, ``prompt`` and
+        ``answer_text`` (its ``usage`` and ``cost`` in USD counted in the totals), opened."""
+        session = Session(model=model_spec)
+        for message in context:
+            session.messages.append(SessionMessage(message.role, message.content))
+        session.add_user(prompt)
+        try:
+            r = route(model_spec, endpoints=self.endpoints)
+            provider, model = r.provider, r.model
+        except OpenMaaSError:
+            provider, model = None, model_spec
+        session.add(
+            SessionMessage(
+                Role.ASSISTANT,
+                answer_text,
+                provider=provider,
+                model=model,
+                usage=usage,
+                cost_usd=cost,
+                billed=usage is not None,
+                estimated=estimated,
+            )
+        )
+        await self.open(session)
+        return session

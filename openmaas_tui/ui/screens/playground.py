@@ -1,0 +1,318 @@
+"""The playground: sessions on the left, the conversation in the middle, parameters on the right.
+
+The screen lays the playground out (styles in ``playground.tcss``), holds its bindings and
+routes what its widgets post to the operations of :mod:`openmaas_tui.ui.playground`, which it
+builds with what each acts on: sending and answering, the conversation's and the sessions'
+operations, presets. The app hands it the opened history (:meth:`PlaygroundScreen.attach`)
+and a compare answer to carry on with (:attr:`PlaygroundScreen.session_ops`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.history.async_store import AsyncStore
+from openmaas_tui.core.sessions.book import SessionBook
+from openmaas_tui.core.sessions.conversation import Session
+from openmaas_tui.services import Services
+from openmaas_tui.ui.notices import storage_problem_text
+from openmaas_tui.ui.playground.answering import Answering
+from openmaas_tui.ui.playground.conversation import ConversationActions
+from openmaas_tui.ui.playground.editing import Editing
+from openmaas_tui.ui.playground.presets import Presets
+from openmaas_tui.ui.playground.sessions import SessionActions
+from openmaas_tui.ui.playground.targets import Targets
+from openmaas_tui.ui.playground.warm_up import WarmUp
+from openmaas_tui.ui.widgets.answer import AnswerView
+from openmaas_tui.ui.widgets.chat_pane import ChatPane
+from openmaas_tui.ui.widgets.chat_switcher import ChatSwitcher
+from openmaas_tui.ui.widgets.estimate_line import EstimateLine
+from openmaas_tui.ui.widgets.params_panel import ParamsPanel
+from openmaas_tui.ui.widgets.prompt import PromptArea
+from openmaas_tui.ui.widgets.session_list import SessionList
+from openmaas_tui.ui.widgets.sessions_sidebar import SessionsSidebar
+from openmaas_tui.ui.widgets.status_line import StatusLine
+from openmaas_tui.ui.workers import WorkerOwner
+
+PLACEHOLDER = "Ask anything · enter sends · ctrl+j new line"
+"""What the empty prompt says."""
+
+
+class PlaygroundScreen(WorkerOwner, Screen[None]):
+    """Chat with any model from the keyboard; watch the answer stream; see what it cost.
+
+    Args:
+        services: the run's services.
+        model: the model to start with.
+        provider: with ``--provider``, the provider ``model`` is sent to verbatim.
+        base_url: with ``--base-url``, where requests for the start model go.
+    """
+
+    CSS_PATH = "playground.tcss"
+    BINDINGS = [
+        # The app's quit, bound here too so that the footer starts with it on the playground.
+        Binding("ctrl+q", "app.quit", "Quit", id="quit"),
+        Binding(
+            "escape", "stop", "Stop", id="stop", tooltip="Stop the answer, or back to the prompt"
+        ),
+        Binding("ctrl+n", "new_session", "New chat", id="new_session"),
+        Binding("ctrl+s", "focus_sessions", "Sessions", id="sessions"),
+        Binding("ctrl+f", "search_sessions", "Search", show=False, id="search"),
+        Binding("ctrl+t", "focus_messages", "Messages", id="messages"),
+        Binding("ctrl+r", "regenerate", "Regenerate", show=False, id="regenerate"),
+        Binding("ctrl+l", "focus_model", "Model", id="model"),
+        Binding("ctrl+o", "focus_params", "Params", id="params"),
+        Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, id="sidebar"),
+    ]
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        model: str,
+        provider: str | None = None,
+        base_url: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        # ``--provider P -m M`` is the spec ``P/M``, which routes M to P verbatim
+        # (``openrouter/openai/gpt-4o``); the panel may name it more simply once mounted.
+        start = f"{provider}/{model}" if provider and provider != "demo" else model
+        self.targets = Targets(services.providers, start, base_url)
+        """The model a spec names (the start model's requests go to ``--base-url``)."""
+        endpoints = services.settings.endpoints
+        self.book = SessionBook(
+            [Session(model=start)], endpoints=endpoints, on_problem=self._storage_problem
+        )
+        """Every session, and every change made to them."""
+        self.chats = ChatSwitcher(self.book.sessions[0], id="chats")
+        self.sidebar = SessionsSidebar(self.book, self.chats.session, id="sidebar")
+        self.prompt = PromptArea(id="prompt", placeholder=PLACEHOLDER)
+        self.params = ParamsPanel(start, providers=services.providers, id="params")
+        self.estimate = EstimateLine(
+            services,
+            self.targets.target,
+            chats=self.chats,
+            params=self.params,
+            prompt=self.prompt,
+            id="estimate",
+        )
+        self.status = StatusLine(id="status")
+        self.warm_up = WarmUp(self, endpoints)
+        """Loads the selected model's tokenizer in a thread while the person types."""
+        editing = Editing(self.prompt)
+        self.answering = Answering(
+            services,
+            self.book,
+            self.chats,
+            params=self.params,
+            estimate=self.estimate,
+            editing=editing,
+            targets=self.targets,
+            refresh=self.refresh_sessions,
+        )
+        self.conversation = ConversationActions(
+            self.book,
+            self.chats,
+            self.answering,
+            editing,
+            prompt=self.prompt,
+            refresh=self.refresh_sessions,
+        )
+        """Regenerate, edit and resend, copy, delete a message, clear."""
+        self.session_ops = SessionActions(
+            self.book,
+            self.chats,
+            editing,
+            params=self.params,
+            prompt=self.prompt,
+            sessions=self.sidebar.sessions,
+            endpoints=endpoints,
+            refresh=self.refresh_sessions,
+        )
+        """New, open, delete and rename sessions; carry on with a compare answer."""
+        self.presets = Presets(self.params, services.paths)
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            yield self.sidebar
+            with Vertical(id="conversation"):
+                yield self.chats
+                yield self.prompt
+                yield self.estimate
+            yield self.params
+        yield self.status
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.targets.start_spec = self.params.params.model
+        await self.refresh_sessions()
+        self.prompt.focus()
+        self.call_after_refresh(self.warm_up, self.targets.start_spec)
+
+    async def attach(self, store: AsyncStore) -> None:
+        """List the sessions of the history ``store`` (opened by the app) and keep every change
+        in it from now on."""
+        await self.book.attach(store, default_model=self.targets.start_spec)
+        await self.refresh_sessions()
+
+    def _storage_problem(self, problem: OpenMaaSError) -> None:
+        """Say that the history cannot be written (STORAGE_FAILED, naming the file)."""
+        text = storage_problem_text(problem, in_memory=False)
+        self.notify(text, title="History", severity="error", timeout=20)
+
+    def commands(self) -> Iterator[SystemCommand]:
+        """The playground's entries in the command palette (ctrl+p)."""
+        yield SystemCommand("Stop", "Stop the answer that is streaming (escape)", self.action_stop)
+        yield SystemCommand("Model", "Choose the model (ctrl+l)", self.action_focus_model)
+        yield SystemCommand(
+            "Parameters",
+            "Temperature, top_p, max_tokens, penalties, JSON, streaming, system prompt (ctrl+o)",
+            self.action_focus_params,
+        )
+        yield SystemCommand("Use the demo model", "Offline canned answers, no key", self.use_demo)
+        yield from self.sidebar.commands()
+        yield from self.session_ops.commands()
+        yield from self.conversation.commands()
+        yield from self.estimate.commands()
+        yield from self.presets.commands()
+
+    # -- state ----------------------------------------------------------------------------
+
+    @property
+    def current(self) -> Session:
+        """The session shown."""
+        return self.chats.session
+
+    @property
+    def sessions(self) -> list[Session]:
+        """Every session, in creation order."""
+        return self.book.sessions
+
+    def pane(self, session: Session | None = None) -> ChatPane:
+        """The chat pane of ``session`` (default: the current one)."""
+        return self.chats.pane(session)
+
+    def model_label(self) -> str:
+        """How the selected model is shown in the status line."""
+        model = self.params.params.model
+        return next((label for label, spec in self.params.choices if spec == model), model)
+
+    def refresh_status(self) -> None:
+        """Copy the current session's totals to the status line."""
+        self.status.show(self.current, self.model_label(), self.chats.busy())
+
+    async def refresh_sessions(self) -> None:
+        """List the sessions again (the search's, the current one highlighted) and refresh the
+        status line."""
+        await self.sidebar.show(self.current)
+        self.refresh_status()
+
+    # -- sending --------------------------------------------------------------------------
+
+    @on(PromptArea.Submitted, "#prompt")
+    async def send(self, event: PromptArea.Submitted) -> None:
+        """Send the prompt (:meth:`Answering.send`)."""
+        await self.answering.send(event.prompt, event.text)
+
+    @on(AnswerView.Finished)
+    async def remember(self, event: AnswerView.Finished) -> None:
+        """Keep the answer that ended in its session (:meth:`Answering.remember`)."""
+        await self.answering.remember(event)
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_stop(self) -> None:
+        """Stop the answer streaming in this session, keeping what arrived; with nothing
+        streaming, go back to the prompt (leaving an edit when already there)."""
+        if not self.chats.stop():
+            if self.prompt.has_focus:
+                self.conversation.cancel_edit()
+            self.prompt.focus()
+
+    async def action_new_session(self) -> None:
+        """Start a new, empty session with the model shown in the panel."""
+        await self.session_ops.new()
+
+    async def action_regenerate(self) -> None:
+        """Ask again for the current session's last answer."""
+        await self.conversation.regenerate()
+
+    def action_focus_messages(self) -> None:
+        """Move to the conversation, the last message selected (up/down select others)."""
+        self.conversation.focus_messages()
+
+    def action_focus_sessions(self) -> None:
+        """Move to the sessions list (shown if hidden)."""
+        self.sidebar.focus_list()
+
+    def action_search_sessions(self) -> None:
+        """Move to the sessions' search box (the sidebar is shown if hidden)."""
+        self.sidebar.focus_search()
+
+    def action_toggle_sidebar(self) -> None:
+        """Show or hide the sessions sidebar."""
+        self.sidebar.toggle()
+
+    def action_focus_params(self) -> None:
+        """Move to the parameter panel."""
+        self.params.focus()
+
+    def action_focus_model(self) -> None:
+        """Move to the model picker."""
+        self.params.focus_model()
+
+    def use_demo(self) -> None:
+        """Select the offline demo model."""
+        self.params.set_model("demo")
+        self.refresh_status()
+
+    # -- what the widgets say -------------------------------------------------------------
+
+    @on(SessionList.Opened)
+    async def _opened(self, event: SessionList.Opened) -> None:
+        await self.session_ops.open(event.session)
+
+    @on(SessionList.NewRequested)
+    async def _new(self) -> None:
+        await self.session_ops.new()
+
+    @on(SessionList.DeleteRequested)
+    def _delete(self, event: SessionList.DeleteRequested) -> None:
+        self.session_ops.confirm_delete(event.session)
+
+    @on(SessionList.RenameRequested)
+    def _rename(self, event: SessionList.RenameRequested) -> None:
+        self.session_ops.rename(event.session)
+
+    @on(ChatPane.RegenerateRequested)
+    async def _regenerate(self, event: ChatPane.RegenerateRequested) -> None:
+        await self.conversation.regenerate(event.pane.session)
+
+    @on(ChatPane.EditRequested)
+    def _edit(self, event: ChatPane.EditRequested) -> None:
+        self.conversation.edit(event.record)
+
+    @on(ChatPane.DeleteRequested)
+    async def _delete_message(self, event: ChatPane.DeleteRequested) -> None:
+        await self.conversation.delete_message(event.pane.session, event.record)
+
+    @on(ChatPane.ClearRequested)
+    def _clear(self, event: ChatPane.ClearRequested) -> None:
+        self.conversation.confirm_clear(event.pane.session)
+
+    @on(ParamsPanel.ModelChanged)
+    def _model_changed(self, event: ParamsPanel.ModelChanged) -> None:
+        self.refresh_status()
+        self.warm_up(event.model)

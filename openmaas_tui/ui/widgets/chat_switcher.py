@@ -1,0 +1,105 @@
+"""The conversation area: one chat pane per session opened in this run, the current one shown.
+
+A session's pane stays mounted when another session is shown, so an answer streaming in a
+session that is not in view goes on, and switching back shows it where it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+
+from textual.widgets import ContentSwitcher
+
+from openmaas_tui.core.sessions.conversation import Session
+from openmaas_tui.ui.widgets.answer import AnswerView
+from openmaas_tui.ui.widgets.chat_pane import ChatPane
+
+
+def pane_id(session: Session) -> str:
+    """The DOM id of ``session``'s chat pane (``chat-<session id>``)."""
+    return f"chat-{session.id}"
+
+
+def new_pane(session: Session) -> ChatPane:
+    """A chat pane for ``session``, with the welcome at the top while it has no message."""
+    return ChatPane(session, welcome=not session.messages)
+
+
+class ChatSwitcher(ContentSwitcher):
+    """Every opened session's chat pane; :attr:`session`'s is shown.
+
+    The playground sets what is shown (:meth:`show_session`, :meth:`add_session`); the
+    prompt, the estimate line and the playground's operations read :attr:`session` and find a
+    session's pane and its streaming answers here.
+
+    Args:
+        first: the session shown at start.
+        id: the DOM id.
+    """
+
+    def __init__(self, first: Session, *, id: str | None = None) -> None:
+        super().__init__(new_pane(first), id=id, initial=pane_id(first))
+        self.session = first
+        """The session shown (the current one)."""
+
+    def pane(self, session: Session | None = None) -> ChatPane:
+        """The chat pane of ``session`` (default: the current one)."""
+        return self.query_one(f"#{pane_id(session or self.session)}", ChatPane)
+
+    def has_pane(self, session: Session) -> bool:
+        """Whether ``session`` has a pane here (it was shown in this run)."""
+        return bool(self.query(f"#{pane_id(session)}"))
+
+    def streaming(self, session: Session | None = None) -> list[AnswerView]:
+        """Answers still streaming in ``session`` (default: the current one)."""
+        panes = self.query(f"#{pane_id(session or self.session)}").results(ChatPane)
+        return [v for p in panes for v in p.query(AnswerView) if v.meter.finished_at is None]
+
+    def busy(self) -> int:
+        """How many answers are streaming, in every session."""
+        return sum(
+            1
+            for pane in self.query(ChatPane)
+            for view in pane.query(AnswerView)
+            if view.meter.finished_at is None
+        )
+
+    def stop(self, session: Session | None = None) -> list[AnswerView]:
+        """Stop the answers streaming in ``session`` (default: the current one), keeping what
+        arrived.
+
+        Returns:
+            The answers stopped.
+        """
+        views = self.streaming(session)
+        for view in views:
+            view.stop()
+        return views
+
+    async def add_session(
+        self, session: Session, *, show: bool = False, earlier: Awaitable[int] | None = None
+    ) -> None:
+        """Mount a pane for ``session`` (shown at once with ``show``).
+
+        Args:
+            session: the session.
+            show: make it the current session.
+            earlier: the count of earlier messages being read from the history after the
+                last ones, when the session was opened from there; the pane says so when
+                they are in.
+        """
+        pane = new_pane(session)
+        await self.add_content(pane, set_current=show)
+        if show:
+            self.session = session
+        if earlier is not None:
+            pane.read_earlier(earlier)
+
+    def show_session(self, session: Session) -> None:
+        """Show ``session``'s pane (it has one: :meth:`add_session`)."""
+        self.session = session
+        self.current = pane_id(session)
+
+    async def remove_session(self, session: Session) -> None:
+        """Remove ``session``'s pane (its answers' workers end with it)."""
+        await self.query(f"#{pane_id(session)}").remove()

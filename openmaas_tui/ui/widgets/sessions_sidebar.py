@@ -1,0 +1,91 @@
+"""The sessions sidebar: a search box over the list of sessions, newest activity first.
+
+The playground tells the sidebar which session is current (:meth:`SessionsSidebar.show`); the
+sidebar runs the search itself as the person types. What the person asks of a session (open,
+new, rename, delete) goes up as the list's messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.containers import Vertical
+
+from openmaas_tui.core.sessions.book import SessionBook
+from openmaas_tui.core.sessions.conversation import Session
+from openmaas_tui.ui.widgets.session_list import SessionList, SessionSearch
+
+
+class SessionsSidebar(Vertical):
+    """The search box and the sessions list.
+
+    Args:
+        book: every session (searched by title and text).
+        current: the session shown at start.
+        id: the DOM id.
+
+    Attributes:
+        search_query: what the search box holds (empty: every session is listed).
+    """
+
+    def __init__(self, book: SessionBook, current: Session, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.book = book
+        self.search_query = ""
+        self.search = SessionSearch(id="session-search")
+        self.sessions = SessionList(id="sessions")
+        self._current = current
+        self._listing = asyncio.Lock()
+
+    def compose(self) -> ComposeResult:
+        yield self.search
+        yield self.sessions
+
+    def on_mount(self) -> None:
+        self.border_title = "Sessions"
+
+    async def show(self, current: Session) -> None:
+        """List the sessions the search finds, ``current`` highlighted."""
+        self._current = current
+        async with self._listing:  # one at a time: the list is cleared and filled again
+            shown = await self.book.search(self.search_query)
+            if self.sessions.is_attached:  # else the app is closing: nothing to show
+                await self.sessions.show(shown, current)
+
+    def focus_list(self) -> None:
+        """Move to the list (shown if hidden)."""
+        self.display = True
+        self.sessions.focus()
+
+    def focus_search(self) -> None:
+        """Move to the search box (shown if hidden)."""
+        self.display = True
+        self.search.focus()
+
+    def toggle(self) -> None:
+        """Show or hide the sidebar."""
+        self.display = not self.display
+
+    def commands(self) -> Iterator[SystemCommand]:
+        """The command palette's entries of the sidebar."""
+        yield SystemCommand("Sessions", "Go to the sessions list (ctrl+s)", self.focus_list)
+        find = "Find chats by title or text (ctrl+f)"
+        yield SystemCommand("Search chats", find, self.focus_search)
+        yield SystemCommand("Toggle sidebar", "Show or hide the sessions (ctrl+b)", self.toggle)
+
+    @on(SessionSearch.Changed, "#session-search")
+    async def _search_changed(self, event: SessionSearch.Changed) -> None:
+        self.search_query = event.value
+        await self.show(self._current)
+
+    @on(SessionSearch.Left)
+    def _search_left(self) -> None:
+        self.sessions.focus()
+
+    @on(SessionList.SearchRequested)
+    def _search_requested(self, event: SessionList.SearchRequested) -> None:
+        event.stop()
+        self.focus_search()

@@ -1,0 +1,80 @@
+"""A worker that fails, whoever started it (the app, a screen, a widget deep in one), is reported
+once, by the app: the error's code and message, nothing raw, never a traceback; and the app goes
+on working."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.dom import DOMNode
+from textual.worker import WorkerFailed
+
+from openmaas_tui.cli.main import build_app
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.ui.app import PlaygroundApp
+from openmaas_tui.ui.workers import MAX_FAILURE_CHARS, failure_text
+
+SIZE = (120, 40)
+
+
+def _demo_app(home: Path) -> PlaygroundApp:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text("demo_tokens_per_s = 100000\n", encoding="utf-8")
+    app = build_app(["--demo", "--no-keyring"])
+    assert isinstance(app, PlaygroundApp)
+    return app
+
+
+def _owner(app: PlaygroundApp, which: str) -> DOMNode:
+    if which == "app":
+        return app
+    if which == "screen":
+        return app.playground
+    return app.playground.estimate  # a widget inside the screen
+
+
+@pytest.mark.parametrize("which", ["app", "screen", "widget"])
+async def test_a_failing_worker_is_reported_once_and_the_app_goes_on(
+    isolated_home: Path, which: str
+) -> None:
+    app = _demo_app(isolated_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        before = list(app._notifications)
+
+        def fail() -> None:
+            raise RuntimeError("[b]boom[/b]\x1b[2J key sk-abcdefghijklmnopqrstuv")
+
+        worker = _owner(app, which).run_worker(
+            fail,
+            thread=True,
+            group="test",
+            exit_on_error=False,
+            description="test the report",
+        )
+        with pytest.raises(WorkerFailed):
+            await worker.wait()
+        await pilot.pause()
+        await pilot.pause()
+        new = [n for n in app._notifications if n not in before]
+        assert [(n.title, n.severity) for n in new] == [("Could not test the report", "error")]
+        message = new[0].message
+        assert message.startswith("RuntimeError: [b]boom[/b]\\x1b[2J key sk-…")
+        assert "\x1b" not in message and "abcdefghijklmnop" not in message
+        assert "Traceback" not in message and not new[0].markup
+        assert app.is_running
+        await pilot.press(*"hi", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.playground.current.messages[-1].text.startswith("*Demo model (offline)")
+
+
+def test_the_failure_text_names_the_code_and_says_no_more_than_it_should() -> None:
+    error = OpenMaaSError(ErrorCode.STORAGE_FAILED, "history.db: disk I/O error")
+    assert failure_text(error) == "STORAGE_FAILED: history.db: disk I/O error"
+    assert failure_text(ValueError()) == "ValueError"
+    long = failure_text(RuntimeError("x" * 1000))
+    assert len(long) == MAX_FAILURE_CHARS and long.endswith("…")
+    assert failure_text(RuntimeError("two\nlines\r\x07")) == "RuntimeError: two\nlines\\x0d\\x07"
