@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
+from openmaas_tui.core.exchange.record import AnswerRecord
 from openmaas_tui.core.history.records import MessageState
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role, Usage
@@ -71,7 +72,8 @@ def add_answer(
     store.add_message(session_id, Role.USER, "a question", provider=provider, model=model)
     answer = store.add_message(session_id, Role.ASSISTANT, text, provider=provider, model=model)
     store.finish_message(
-        answer, state=state, usage=usage, cost_usd=cost_usd, cost_estimated=estimated
+        answer,
+        AnswerRecord(text, usage=usage, cost_usd=cost_usd, estimated=estimated, state=state),
     )
     return answer
 

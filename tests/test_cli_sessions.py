@@ -13,6 +13,7 @@ import pytest
 
 from openmaas_tui.cli.main import main
 from openmaas_tui.core.config.paths import resolve_paths
+from openmaas_tui.core.exchange.record import AnswerRecord
 from openmaas_tui.core.history.records import MessageState
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role, Usage
@@ -42,7 +43,7 @@ def _seed(title_words: str = "Alpha question") -> str:
     session = store.create_session(provider="openai", model="gpt-4o-mini")
     store.add_message(session.id, Role.USER, title_words)
     answer = store.add_message(session.id, Role.ASSISTANT, provider="openai", model="gpt-4o-mini")
-    store.finish_message(answer, content="Alpha answer", usage=Usage(10, 5), cost_usd=0.002)
+    store.finish_message(answer, AnswerRecord("Alpha answer", usage=Usage(10, 5), cost_usd=0.002))
     store.close()
     return session.id
 

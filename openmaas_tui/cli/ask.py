@@ -4,33 +4,33 @@ Text mode writes the answer to stdout as it arrives; reasoning, notes, errors an
 terminal) a one-line summary go to stderr, so ``openmaas ask … > answer.md`` captures only the
 answer. ``--json`` prints one object at the end (fields in :func:`result_json`).
 Exit status: 0 on success, 1 when the request failed (the partial answer is still printed).
-The exchange is recorded in the history as it streams (see :mod:`.ask_log`) unless ``--no-log``.
+
+The answer is one :class:`~openmaas_tui.core.exchange.pipeline.Exchange`, recorded in the
+history unless ``--no-log``: each ``ask`` is a new session, its prompt committed before the
+request is sent, the answer flushed while it streams and finished with its usage, cost and
+timings (killed mid-stream, it stays as last flushed and shows as interrupted next time). The
+history never fails an ``ask``: a storage problem is a note on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
-from dataclasses import dataclass, replace
+from contextlib import aclosing
+from dataclasses import replace
 from typing import Any, TextIO
 
-from openmaas_tui.cli.ask_log import AskLog
 from openmaas_tui.core.config.presets import Preset, find_preset, presets_path
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.exchange.meter import StreamMeter, counters_line
+from openmaas_tui.core.exchange.pipeline import Exchange
+from openmaas_tui.core.exchange.record import AnswerRecord
+from openmaas_tui.core.history.recorder import StreamRecorder
+from openmaas_tui.core.history.records import request_params
+from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.models.request_params import RequestParams
-from openmaas_tui.core.pricing import prices as pricing
-from openmaas_tui.core.pricing.prices import Price
-from openmaas_tui.core.types import (
-    Completion,
-    Message,
-    ReasoningDelta,
-    TextDelta,
-    Usage,
-)
-from openmaas_tui.providers.base import completion_events
+from openmaas_tui.core.types import ChatRequest, Message, ReasoningDelta, Role, TextDelta, Usage
+from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 
 
@@ -67,23 +67,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-@dataclass(slots=True)
-class Outcome:
-    """What one ``ask`` produced: the (possibly partial) completion, timing and any error."""
-
-    provider: str
-    label: str
-    meter: StreamMeter
-    completion: Completion
-    error: OpenMaaSError | None
-    price: Price | None
-
-    @property
-    def cost_usd(self) -> float | None:
-        """What the answer cost, or None when the price or the usage is unknown."""
-        return pricing.cost_usd(self.price, self.completion.usage)
-
-
 def read_prompt(args: argparse.Namespace, stdin: TextIO) -> str:
     """The prompt: the argument, with piped stdin put before it as context.
 
@@ -101,24 +84,23 @@ def read_prompt(args: argparse.Namespace, stdin: TextIO) -> str:
     return prompt
 
 
-def result_json(outcome: Outcome) -> dict[str, Any]:
+def result_json(record: AnswerRecord) -> dict[str, Any]:
     """The ``--json`` object: text, reasoning, tool_calls, finish_reason (our vocabulary),
     finish_reason_raw, model, provider, usage, ttft_ms, duration_ms, cost_usd, error."""
-    c = outcome.completion
-    ttft = outcome.meter.ttft_ms
+    ttft, duration = record.ttft_ms, record.duration_ms
     return {
-        "text": c.text,
-        "reasoning": c.reasoning,
-        "tool_calls": [{"name": t.name, "arguments": t.arguments} for t in c.tool_calls],
-        "finish_reason": str(c.finish_reason) if c.finish_reason else None,
-        "finish_reason_raw": c.finish_reason_raw,
-        "model": c.model,
-        "provider": outcome.provider,
-        "usage": c.usage.as_dict(),
+        "text": record.text,
+        "reasoning": record.reasoning,
+        "tool_calls": [{"name": t.name, "arguments": t.arguments} for t in record.tool_calls],
+        "finish_reason": str(record.finish_reason) if record.finish_reason else None,
+        "finish_reason_raw": record.finish_reason_raw,
+        "model": record.model,
+        "provider": record.provider,
+        "usage": (record.usage or Usage()).as_dict(),
         "ttft_ms": round(ttft, 1) if ttft is not None else None,
-        "duration_ms": round(outcome.meter.duration_ms, 1),
-        "cost_usd": outcome.cost_usd,
-        "error": outcome.error.as_dict() if outcome.error else None,
+        "duration_ms": round(duration, 1) if duration is not None else None,
+        "cost_usd": record.cost_usd,
+        "error": record.error,
     }
 
 
@@ -163,14 +145,54 @@ def ask_params(args: argparse.Namespace, preset: Preset | None) -> RequestParams
     return replace(base, **given)
 
 
+async def start_recording(
+    services: Services, target: Target, request: ChatRequest, prompt: str, err: TextIO
+) -> StreamRecorder | None:
+    """Start a session in the history holding ``prompt`` (committed now) and an empty answer
+    to stream into.
+
+    Returns:
+        Its recorder, or None when the history cannot be written (a note goes to ``err``).
+    """
+    store = await services.history()
+    if store.problem is not None:
+        err.write(f"note: not saved in the history: {store.problem.message}\n")
+        return None
+    provider, model = target.route.provider, target.route.model
+    params = request_params(request)
+    try:
+        session = await store.call(
+            Store.create_session, provider=provider, model=model, params=params
+        )
+        await store.call(
+            Store.add_message,
+            session.id,
+            Role.USER,
+            prompt,
+            provider=provider,
+            model=model,
+            params=params,
+        )
+        return await StreamRecorder.start(
+            store, session.id, provider=provider, model=model, params=params
+        )
+    except OpenMaaSError as exc:
+        err.write(f"note: not saved in the history: {exc.message}\n")
+        return None
+
+
 async def run_ask(
     services: Services, args: argparse.Namespace, prompt: str, out: TextIO, err: TextIO
-) -> Outcome:
+) -> Exchange:
     """Send ``prompt`` and stream the answer to ``out`` (or collect it for ``--json``).
 
+    Returns:
+        The ended exchange: its :attr:`~Exchange.record` holds the (possibly partial) answer
+        and, for a failure after sending, the error.
+
     Raises:
-        OpenMaaSError: when the request cannot even be made (routing, MISSING_KEY); failures
-            after sending are returned in :attr:`Outcome.error` with the partial answer.
+        OpenMaaSError: when the request cannot even be made (routing, MISSING_KEY).
+        asyncio.CancelledError: ctrl+c; what arrived is recorded as stopped first.
     """
     preset = (
         find_preset(presets_path(services.paths), args.preset)
@@ -185,55 +207,30 @@ async def run_ask(
     )
     for note in notes:
         err.write(f"note: {note}\n")
-    log = None
+    price = services.prices.price(target.route.provider, target.route.model)
+    recorder = None
     if not getattr(args, "no_log", False):
-        log = await AskLog.begin(
-            services,
-            provider=target.route.provider,
-            model=target.route.model,
-            request=request,
-            prompt=prompt,
-            err=err,
-        )
-    meter = StreamMeter(target.route.model)
-    error: OpenMaaSError | None = None
+        recorder = await start_recording(services, target, request, prompt, err)
+    exchange = Exchange(target, request, price, recorder=recorder, live_estimate=False)
     show = not args.json
+    dim = err.isatty()
     try:
-        if not request.stream:
-            completion = await target.complete(request)
-            for event in completion_events(completion):
-                meter.add(event)
-                if log is not None:
-                    log.add(event)
-            if show:
-                out.write(completion.text)
-        else:
-            async for event in target.stream(request):
-                meter.add(event)
-                if log is not None:
-                    log.add(event)
+        async with aclosing(exchange.events()) as events:
+            async for event in events:
                 if show and isinstance(event, TextDelta):
                     out.write(event.text)
                     out.flush()
-                elif show and isinstance(event, ReasoningDelta) and err.isatty():
+                elif show and dim and isinstance(event, ReasoningDelta):
                     err.write(f"\x1b[2m{event.text}\x1b[0m")
                     err.flush()
-    except OpenMaaSError as exc:
-        error = exc
-    except asyncio.CancelledError:  # ctrl+c: keep what arrived, marked stopped
-        meter.finish()
-        if log is not None:
-            await log.end(meter, None, stopped=True)
-        raise
     finally:
-        meter.finish()
-    if log is not None:
-        await log.end(meter, error)
-    completion = meter.completion()
-    if show and completion.text and not completion.text.endswith("\n"):
+        await exchange.saved()  # on disk before the process ends, also after ctrl+c
+    if exchange.storage_error is not None:
+        err.write(f"note: the answer was not fully saved: {exchange.storage_error.message}\n")
+    text = exchange.meter.builder.text
+    if show and text and not text.endswith("\n"):
         out.write("\n")
-    price = services.prices.price(target.route.provider, target.route.model)
-    return Outcome(target.route.provider, target.label, meter, completion, error, price)
+    return exchange
 
 
 async def main(services: Services, args: argparse.Namespace) -> int:
@@ -241,18 +238,19 @@ async def main(services: Services, args: argparse.Namespace) -> int:
     out, err = sys.stdout, sys.stderr
     try:
         prompt = read_prompt(args, sys.stdin)
-        outcome = await run_ask(services, args, prompt, out, err)
+        exchange = await run_ask(services, args, prompt, out, err)
     except OpenMaaSError as exc:
         if args.json:
             out.write(json.dumps(unsent_json(args, exc)) + "\n")
         print_error(exc, err)
         return 1
+    record = exchange.record
+    assert record is not None  # the exchange ran to its end
     if args.json:
-        out.write(json.dumps(result_json(outcome), ensure_ascii=False) + "\n")
-    if outcome.error is not None:
-        print_error(outcome.error, err)
+        out.write(json.dumps(result_json(record), ensure_ascii=False) + "\n")
+    if exchange.error is not None:
+        print_error(exchange.error, err)
         return 1
     if err.isatty() and not args.json:
-        line = counters_line(outcome.label, outcome.meter, outcome.price)
-        err.write(f"\x1b[2m{line}\x1b[0m\n")
+        err.write(f"\x1b[2m{exchange.counters()}\x1b[0m\n")
     return 0

@@ -7,6 +7,7 @@ format and yields :data:`StreamEvent` values; :class:`CompletionBuilder` folds t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
@@ -259,6 +260,20 @@ class Completion:
     finish_reason_raw: str | None
     usage: Usage
     model: str
+
+    def events(self) -> Iterator[StreamEvent]:
+        """The events that would have streamed this answer (a whole answer turned into the one
+        stream shape: for requests not streamed, and servers that answer a stream request with
+        one JSON body)."""
+        if self.reasoning:
+            yield ReasoningDelta(self.reasoning)
+        if self.text:
+            yield TextDelta(self.text)
+        for index, call in enumerate(self.tool_calls):
+            yield ToolCallDelta(index, call.id, call.name, call.arguments)
+        yield UsageReport(self.usage)
+        if self.finish_reason is not None:
+            yield Finish(self.finish_reason, self.finish_reason_raw)
 
 
 @dataclass(slots=True)

@@ -17,12 +17,7 @@ from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
     CompletionBuilder,
-    Finish,
-    ReasoningDelta,
     StreamEvent,
-    TextDelta,
-    ToolCallDelta,
-    UsageReport,
 )
 from openmaas_tui.providers.http_errors import error_from_response, map_transport_error
 
@@ -241,20 +236,6 @@ def parsing_failed(provider: str, what: str) -> OpenMaaSError:
         f"{provider} sent something that could not be read: {what[:200]}",
         provider=provider,
     )
-
-
-def completion_events(completion: Completion) -> Iterable[StreamEvent]:
-    """The events that would have streamed ``completion`` (for servers that answer a stream
-    request with one JSON body, and for tests)."""
-    if completion.reasoning:
-        yield ReasoningDelta(completion.reasoning)
-    if completion.text:
-        yield TextDelta(completion.text)
-    for index, call in enumerate(completion.tool_calls):
-        yield ToolCallDelta(index, call.id, call.name, call.arguments)
-    yield UsageReport(completion.usage)
-    if completion.finish_reason is not None:
-        yield Finish(completion.finish_reason, completion.finish_reason_raw)
 
 
 def completion_from(events: Iterable[StreamEvent], model: str) -> Completion:

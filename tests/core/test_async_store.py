@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.exchange.record import AnswerRecord
 from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.history.records import MessageState
 from openmaas_tui.core.history.store import Store
-from openmaas_tui.core.types import Role, Usage
+from openmaas_tui.core.types import FinishReason, Role, Usage
 
 
 async def test_every_call_runs_on_one_worker_thread(tmp_path: Path) -> None:
@@ -128,7 +129,16 @@ async def test_the_recorder_writes_the_first_delta_at_once_then_by_time(tmp_path
     await _until(lambda: _stored(path, recorder.message_id)[0] == "Hello, world")
     assert recorder.flushes == 2
     assert _stored(path, recorder.message_id) == ("Hello, world", "hmm", "streaming")
-    await recorder.finish(usage=Usage(3, 4), cost_usd=0.0, finish_reason="stop", ttft_ms=5.0)
+    await recorder.finish(
+        AnswerRecord(
+            recorder.text,
+            reasoning=recorder.reasoning,
+            usage=Usage(3, 4),
+            cost_usd=0.0,
+            finish_reason=FinishReason.STOP,
+            ttft_ms=5.0,
+        )
+    )
     recorder.append("ignored after finish")
     message = await store.call(Store.get_message, recorder.message_id)
     assert message is not None
@@ -147,7 +157,7 @@ async def test_flush_writes_now(tmp_path: Path) -> None:
     await recorder.flush()
     message = await store.call(Store.get_message, recorder.message_id)
     assert message is not None and message.content == "ab"
-    await recorder.finish(state=MessageState.STOPPED)
+    await recorder.finish(AnswerRecord(recorder.text, state=MessageState.STOPPED))
     await store.aclose()
 
 
@@ -160,3 +170,14 @@ async def test_a_failed_background_write_is_kept_for_the_caller(tmp_path: Path) 
     await _until(lambda: recorder.error is not None)
     assert recorder.error is not None and recorder.error.code == ErrorCode.STORAGE_FAILED
     store._executor.shutdown()
+
+
+async def test_finishing_after_the_history_closed_is_a_storage_failure(tmp_path: Path) -> None:
+    store = await AsyncStore.open(tmp_path / "history.db")
+    session = await store.call(Store.create_session)
+    recorder = await StreamRecorder.start(store, session.id, provider=None, model=None)
+    await store.aclose()  # the app quitting while the answer streams
+    with pytest.raises(OpenMaaSError) as caught:
+        await recorder.finish(AnswerRecord("late"))
+    assert caught.value.code == ErrorCode.STORAGE_FAILED
+    assert recorder.error is caught.value

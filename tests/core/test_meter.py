@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from openmaas_tui.core.exchange.meter import StreamMeter, counters_line
+from openmaas_tui.core.exchange.meter import StreamMeter, counters_line, finish_note
 from openmaas_tui.core.pricing.prices import Price
 from openmaas_tui.core.types import Finish, FinishReason, TextDelta, Usage, UsageReport
 
@@ -53,3 +53,14 @@ def test_counters_line_shows_cost_once_usage_is_known() -> None:
         "openai/gpt-4o-mini · TTFT 312 ms · 100.0 tok/s · 1,000 in / 100 out · $0.00021 · stopped"
     )
     assert counters_line("x", meter, None).endswith("1,000 in / 100 out · price unknown")
+
+
+def test_an_answer_that_billed_nothing_costs_zero_and_finish_notes_are_named_once() -> None:
+    clock = Clock()
+    meter = StreamMeter("gpt-4o-mini", clock=clock)
+    meter.finish()
+    price = Price(input=0.15, output=0.60)
+    line = counters_line("x", meter, price, estimate=Usage(1000, 0), billed=False)
+    assert line == "x · ≈1,000 in / ≈0 out · $0"
+    assert finish_note(FinishReason.LENGTH) == "cut at max_tokens"
+    assert finish_note(FinishReason.STOP) is None and finish_note(None) is None

@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.exchange.record import AnswerRecord
 from openmaas_tui.core.history.records import MessageState
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.sessions.export import session_json, session_markdown
 from openmaas_tui.core.sessions.importing import parse_session_json
-from openmaas_tui.core.types import Role, Usage
+from openmaas_tui.core.types import FinishReason, Role, Usage
 from tests.core.test_store import Clock
 
 GOLDEN = Path(__file__).parent / "golden" / "session.md"
@@ -49,26 +50,39 @@ def fill(store: Store) -> str:
     )  # fmt: skip
     store.finish_message(
         a1,
-        content="It runs awaitables **concurrently**\nand returns their results in order.",
-        reasoning="The user wants brevity.",
-        usage=Usage(1200, 48, 1000, 12),
-        cost_usd=0.00123,
-        ttft_ms=412.6,
-        duration_ms=1530.2,
-        finish_reason="stop",
-        finish_reason_raw="end_turn",
+        AnswerRecord(
+            "It runs awaitables **concurrently**\nand returns their results in order.",
+            reasoning="The user wants brevity.",
+            usage=Usage(1200, 48, 1000, 12),
+            cost_usd=0.00123,
+            ttft_ms=412.6,
+            duration_ms=1530.2,
+            finish_reason=FinishReason.STOP,
+            finish_reason_raw="end_turn",
+        ),
     )
     store.add_message(session.id, Role.USER, 'And "TaskGroup"? ünïcödé ✓')
     a2 = store.add_message(session.id, Role.ASSISTANT, provider="openai", model="gpt-4o-mini")
     store.finish_message(
-        a2, content="Partly", usage=Usage(30, 2), cost_usd=0.0000042, cost_estimated=True,
-        state=MessageState.STOPPED,
-    )  # fmt: skip
+        a2,
+        AnswerRecord(
+            "Partly",
+            usage=Usage(30, 2),
+            cost_usd=0.0000042,
+            estimated=True,
+            state=MessageState.STOPPED,
+        ),
+    )
     a3 = store.add_message(session.id, Role.ASSISTANT, provider="custom", model="mystery")
-    store.finish_message(a3, content="No price for me", usage=Usage(5, 5), finish_reason="length")
+    store.finish_message(
+        a3, AnswerRecord("No price for me", usage=Usage(5, 5), finish_reason=FinishReason.LENGTH)
+    )
     a4 = store.add_message(session.id, Role.ASSISTANT, provider="openai", model="gpt-4o")
     store.finish_message(
-        a4, state=MessageState.ERROR, error_code="RATE_LIMITED", error_message="slow down"
+        a4,
+        AnswerRecord(
+            state=MessageState.ERROR, error_code="RATE_LIMITED", error_message="slow down"
+        ),
     )
     return session.id
 

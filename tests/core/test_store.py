@@ -5,14 +5,16 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.exchange.record import AnswerRecord
 from openmaas_tui.core.history.records import MessageState
 from openmaas_tui.core.history.search import fts_query
 from openmaas_tui.core.history.store import Store
-from openmaas_tui.core.types import Role, Usage
+from openmaas_tui.core.types import FinishReason, Role, Usage
 
 
 class Clock:
@@ -33,13 +35,15 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s.close()
 
 
-def _exchange(store: Store, session_id: str, question: str, answer: str, **final: object) -> int:
+def _exchange(store: Store, session_id: str, question: str, answer: str, **final: Any) -> int:
+    """A question and its answer: ``answer`` flushed while streaming, then finished with a
+    record of ``final``'s fields (its text ``answer`` unless ``final`` says otherwise)."""
     store.add_message(session_id, Role.USER, question)
     answer_id = store.add_message(
         session_id, Role.ASSISTANT, state=MessageState.STREAMING, provider="openai", model="m"
     )
     store.update_streaming(answer_id, answer)
-    store.finish_message(answer_id, **final)  # type: ignore[arg-type]
+    store.finish_message(answer_id, AnswerRecord(**{"text": answer, **final}))
     return answer_id
 
 
@@ -82,14 +86,14 @@ def test_an_answer_is_recorded_with_every_final_field(store: Store) -> None:
         session.id,
         "hi",
         "partial",
-        content="Hello there",
+        text="Hello there",
         reasoning="thinking…",
         usage=Usage(12, 34, 5, 6),
         cost_usd=0.0012,
-        cost_estimated=True,
+        estimated=True,
         ttft_ms=123.4,
         duration_ms=567.8,
-        finish_reason="stop",
+        finish_reason=FinishReason.STOP,
         finish_reason_raw="end_turn",
     )
     message = store.get_message(answer_id)
@@ -107,11 +111,13 @@ def test_an_answer_is_recorded_with_every_final_field(store: Store) -> None:
     assert totals.cost_text == "≈$0.0012"
 
 
-def test_finishing_without_text_keeps_what_was_flushed(store: Store) -> None:
+def test_finishing_writes_the_final_text_over_what_was_flushed(store: Store) -> None:
     session = store.create_session()
-    answer_id = _exchange(store, session.id, "hi", "so far", state=MessageState.STOPPED)
+    answer_id = _exchange(
+        store, session.id, "hi", "so far", text="so far, and more", state=MessageState.STOPPED
+    )
     message = store.get_message(answer_id)
-    assert message is not None and message.content == "so far"
+    assert message is not None and message.content == "so far, and more"
     assert message.state is MessageState.STOPPED
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from openmaas_tui.core.compare.export import summary_json
 from openmaas_tui.core.compare.summary import Row, Summary
+from openmaas_tui.core.exchange.record import AnswerRecord
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.sessions.store_map import message_from_stored
 from openmaas_tui.core.totals import Totals, total
@@ -33,10 +34,7 @@ def test_the_history_sums_a_session_as_memory_does(tmp_path: Path) -> None:
         answer = store.add_message(session.id, Role.ASSISTANT)
         store.finish_message(
             answer,
-            content="answer",
-            usage=Usage(10, 5, 2, 1),
-            cost_usd=cost,
-            cost_estimated=estimated,
+            AnswerRecord("answer", usage=Usage(10, 5, 2, 1), cost_usd=cost, estimated=estimated),
         )
     [listed] = store.list_sessions()
     in_memory = total(

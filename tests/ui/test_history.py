@@ -16,6 +16,7 @@ from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role, Usage
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.session_dialogs import ConfirmDialog, RenameDialog
+from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.message_view import FinishedAnswer
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.session_list import SessionSearch
@@ -29,6 +30,7 @@ from tests.support.ui import (
     listed_titles,
     replay_playground,
     settle,
+    submit,
     wait_until,
 )
 
@@ -260,6 +262,27 @@ async def test_the_question_and_the_streaming_answer_are_on_disk_mid_stream(
         assert partial.startswith("word0 word1 ") and len(partial) < len("".join(pieces))
         await settle(pilot)
     assert on_disk()[1] == ("assistant", "".join(pieces), "complete")
+
+
+async def test_a_stopped_answer_is_saved_as_stopped_with_what_arrived(
+    server: ReplayServer,
+) -> None:
+    pieces = [f"word{i} " for i in range(400)]
+    server.default = openai_stream_reply(pieces, chunk_delay_s=0.01)
+    app = replay_playground(server)
+    async with app.run_test(size=SIZE) as pilot:
+        await submit(pilot, "count")
+        view = app.query_one(AnswerView)
+        await wait_until(pilot, lambda: "word3 " in view.completion().text, what="word3")
+        await pilot.press("escape")
+        await settle(pilot)
+        partial = view.completion().text
+        assert view.record is not None and view.record.stopped
+    assert len(partial) < len("".join(pieces))
+    assert _stored("count") == [
+        ("user", "count", MessageState.COMPLETE),
+        ("assistant", partial, MessageState.STOPPED),
+    ]
 
 
 async def test_a_long_stored_session_opens_from_its_end_and_reads_the_rest_after(

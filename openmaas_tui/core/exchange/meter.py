@@ -119,6 +119,12 @@ _FINISH_NOTES = {
 }
 
 
+def finish_note(reason: FinishReason | None) -> str | None:
+    """What a counters line says about how generation ended: ``cut at max_tokens``, ``stopped
+    by the content filter``, or None when there is nothing to say."""
+    return _FINISH_NOTES.get(reason) if reason is not None else None
+
+
 def counters_line(
     label: str,
     meter: StreamMeter,
@@ -126,6 +132,7 @@ def counters_line(
     *,
     stopped: bool = False,
     estimate: Usage | None = None,
+    billed: bool = True,
 ) -> str:
     """One line of counters for an answer, the same in the app and the CLI:
     ``gpt-4o-mini · TTFT 312 ms · 48.1 tok/s · 17 in / 10 out · $0.0002``.
@@ -133,7 +140,9 @@ def counters_line(
     Counts are those of :func:`usage_in_force`, written by
     :func:`~openmaas_tui.core.tokens.estimate.format_count`: exact ones plain, local estimates
     marked
-    ``≈`` (the cost too). An unknown price reads ``price unknown``, never $0. The line ends
+    ``≈`` (the cost too). An unknown price reads ``price unknown``, never $0; an answer that
+    ended without anything billed (``billed`` False: see
+    :func:`~openmaas_tui.core.exchange.record.received_anything`) costs $0. The line ends
     with ``stopped``, ``cut at max_tokens`` or ``stopped by the content filter`` when that is
     how it ended, and says ``waiting…`` until the first token.
     """
@@ -149,12 +158,15 @@ def counters_line(
         kind = CountKind.LOCAL if estimated else CountKind.EXACT
         shown_in = "?" if usage.input_tokens is None else format_count(usage.input_tokens, kind)
         parts.append(f"{shown_in} in / {format_count(usage.output_tokens or 0, kind)} out")
-        cost = cost_usd(price, usage) if usage.input_tokens is not None else None
-        parts.append(f"{mark if cost is not None else ''}{format_usd(cost)}")
+        if not billed:
+            parts.append(format_usd(0.0))
+        else:
+            cost = cost_usd(price, usage) if usage.input_tokens is not None else None
+            parts.append(f"{mark if cost is not None else ''}{format_usd(cost)}")
     elif meter.finished_at is None and meter.ttft_ms is None:
         parts.append("waiting…")
     if stopped:
         parts.append("stopped")
-    elif meter.builder.finish is not None and meter.builder.finish.reason in _FINISH_NOTES:
-        parts.append(_FINISH_NOTES[meter.builder.finish.reason])
+    elif meter.builder.finish is not None and (note := finish_note(meter.builder.finish.reason)):
+        parts.append(note)
     return " · ".join(parts)

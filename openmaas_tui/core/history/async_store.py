@@ -30,9 +30,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.history.opening import MEMORY
-from openmaas_tui.core.history.records import MessageState
 from openmaas_tui.core.history.store import Store
-from openmaas_tui.core.types import Usage
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -131,38 +129,3 @@ class AsyncStore:
             await self.call(Store.close)
         finally:
             self._executor.shutdown(wait=False)
-
-    async def finish_message(
-        self,
-        message_id: int,
-        *,
-        state: MessageState = MessageState.COMPLETE,
-        content: str | None = None,
-        reasoning: str | None = None,
-        usage: Usage | None = None,
-        cost_usd: float | None = None,
-        cost_estimated: bool = False,
-        ttft_ms: float | None = None,
-        duration_ms: float | None = None,
-        finish_reason: str | None = None,
-        finish_reason_raw: str | None = None,
-        error_code: str | None = None,
-        error_message: str | None = None,
-    ) -> None:
-        """See :meth:`Store.finish_message`."""
-        await self.call(
-            Store.finish_message,
-            message_id,
-            state=state,
-            content=content,
-            reasoning=reasoning,
-            usage=usage,
-            cost_usd=cost_usd,
-            cost_estimated=cost_estimated,
-            ttft_ms=ttft_ms,
-            duration_ms=duration_ms,
-            finish_reason=finish_reason,
-            finish_reason_raw=finish_reason_raw,
-            error_code=error_code,
-            error_message=error_message,
-        )

@@ -4,8 +4,9 @@ The streaming code calls :meth:`StreamRecorder.append` for every delta: O(1), it
 for the database. The first delta is written at once; later ones are gathered and written by a
 timer at most once per :data:`FLUSH_INTERVAL_S` (a write still running on the store's worker
 delays the next one rather than queueing more). :meth:`StreamRecorder.finish` writes the whole
-text with the final usage, cost and state. A process killed in between leaves the answer as
-last flushed, in state ``streaming``, which the next open turns into ``interrupted``.
+text with the final usage, cost and state, from the exchange's
+:class:`~openmaas_tui.core.exchange.record.AnswerRecord`. A process killed in between leaves the
+answer as last flushed, in state ``streaming``, which the next open turns into ``interrupted``.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from typing import Any
 
-from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.exchange.record import AnswerRecord
 from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.core.history.records import MessageState
 from openmaas_tui.core.history.store import Store
-from openmaas_tui.core.types import Role, Usage
+from openmaas_tui.core.types import Role
 
 FLUSH_INTERVAL_S = 1.0
 """The longest a received delta waits before it is written, in seconds (plus the write)."""
@@ -152,43 +154,29 @@ class StreamRecorder:
         self._pending = self._write()
         await asyncio.wrap_future(self._pending)
 
-    async def finish(
-        self,
-        *,
-        state: MessageState = MessageState.COMPLETE,
-        usage: Usage | None = None,
-        cost_usd: float | None = None,
-        cost_estimated: bool = False,
-        ttft_ms: float | None = None,
-        duration_ms: float | None = None,
-        finish_reason: str | None = None,
-        finish_reason_raw: str | None = None,
-        error_code: str | None = None,
-        error_message: str | None = None,
-    ) -> None:
-        """Write the whole text with how the answer ended; later appends are ignored.
-
-        Args are those of :meth:`Store.finish_message` (cost in USD, times in ms).
+    async def finish(self, record: AnswerRecord) -> None:
+        """Write how the answer ended (:meth:`Store.finish_message`: its whole text, usage,
+        cost in USD, times in ms, state); later appends are ignored.
 
         Raises:
-            OpenMaaSError: STORAGE_FAILED when the final write fails.
+            OpenMaaSError: STORAGE_FAILED when the final write fails or the history was closed
+                first (the app quitting mid-answer); also kept in :attr:`error`. The answer
+                then stays as last flushed, and shows as interrupted at the next open.
         """
         self._finished = True
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        await self.store.finish_message(
-            self.message_id,
-            state=state,
-            content=self.text,
-            reasoning=self.reasoning,
-            usage=usage,
-            cost_usd=cost_usd,
-            cost_estimated=cost_estimated,
-            ttft_ms=ttft_ms,
-            duration_ms=duration_ms,
-            finish_reason=finish_reason,
-            finish_reason_raw=finish_reason_raw,
-            error_code=error_code,
-            error_message=error_message,
-        )
+        try:
+            await self.store.call(Store.finish_message, self.message_id, record)
+        except RuntimeError:  # the store's worker takes no more work: it was closed
+            failure = OpenMaaSError(
+                ErrorCode.STORAGE_FAILED, "the history was closed before the answer ended"
+            )
+        except OpenMaaSError as exc:
+            failure = exc
+        else:
+            return
+        if self.error is None:
+            self.error = failure
+        raise failure

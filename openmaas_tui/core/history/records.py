@@ -2,34 +2,18 @@
 
 Plain frozen dataclasses, separate from the database rows (:mod:`openmaas_tui.core.history.store`
 builds them). Times are seconds since the epoch (``time.time()``), durations milliseconds,
-money US dollars.
+money US dollars. :class:`MessageState` belongs to the exchange's
+:class:`~openmaas_tui.core.exchange.record.AnswerRecord` and is named here too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
+from openmaas_tui.core.exchange.record import MessageState as MessageState
 from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import ChatRequest, Message, Role, Usage
-
-
-class MessageState(StrEnum):
-    """Where a message stands.
-
-    - ``complete``: finished normally (every user message is complete).
-    - ``streaming``: an answer still arriving; its text is flushed about once a second.
-    - ``stopped``: the person stopped the answer; what arrived is kept.
-    - ``interrupted``: the process ended mid-stream (found ``streaming`` at the next open).
-    - ``error``: the request failed; ``error_code`` says why, the partial text is kept.
-    """
-
-    COMPLETE = "complete"
-    STREAMING = "streaming"
-    STOPPED = "stopped"
-    INTERRUPTED = "interrupted"
-    ERROR = "error"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from openmaas_tui.core.exchange.record import AnswerRecord
 from openmaas_tui.core.history.records import MessageState, StoredMessage
 from openmaas_tui.core.history.rows import (
     INSERT_MESSAGE,
@@ -31,12 +32,6 @@ from openmaas_tui.core.history.rows import (
 from openmaas_tui.core.history.session_store import SessionStore
 from openmaas_tui.core.sessions.conversation import title_from
 from openmaas_tui.core.types import Role, Usage
-
-_FINAL_FIELDS = (
-    "input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, cost_usd, "
-    "cost_estimated, ttft_ms, duration_ms, finish_reason, finish_reason_raw, error_code, "
-    "error_message, state"
-)
 
 
 class Store(SessionStore):
@@ -161,43 +156,37 @@ class Store(SessionStore):
             message_id=message_id,
         )
 
-    def finish_message(
-        self,
-        message_id: int,
-        *,
-        state: MessageState = MessageState.COMPLETE,
-        content: str | None = None,
-        reasoning: str | None = None,
-        usage: Usage | None = None,
-        cost_usd: float | None = None,
-        cost_estimated: bool = False,
-        ttft_ms: float | None = None,
-        duration_ms: float | None = None,
-        finish_reason: str | None = None,
-        finish_reason_raw: str | None = None,
-        error_code: str | None = None,
-        error_message: str | None = None,
-    ) -> None:
-        """Record how an answer ended, with its final text (None: keep the flushed text and
-        reasoning), usage, cost (USD), timings (ms) and finish or error. Moves ``updated_at``.
-        """
-        u = usage or Usage()
-        final: tuple[Any, ...] = (u.input_tokens, u.output_tokens, u.cached_input_tokens)
-        final += (u.reasoning_tokens,)
-        final += (cost_usd, int(cost_estimated), ttft_ms, duration_ms, finish_reason)
-        final += (finish_reason_raw, error_code, error_message, str(state))
-        assignments = ", ".join(f"{name} = ?" for name in _FINAL_FIELDS.split(", "))
+    def finish_message(self, message_id: int, record: AnswerRecord) -> None:
+        """Record how an answer ended: its final text and reasoning, usage, cost (USD), timings
+        (ms) and finish or error, all from ``record``. Moves the session's ``updated_at``."""
+        u = record.usage or Usage()
+        final = {
+            "content": record.text,
+            "reasoning": record.reasoning,
+            "input_tokens": u.input_tokens,
+            "output_tokens": u.output_tokens,
+            "cached_input_tokens": u.cached_input_tokens,
+            "reasoning_tokens": u.reasoning_tokens,
+            "cost_usd": record.cost_usd,
+            "cost_estimated": int(record.estimated),
+            "ttft_ms": record.ttft_ms,
+            "duration_ms": record.duration_ms,
+            "finish_reason": None if record.finish_reason is None else str(record.finish_reason),
+            "finish_reason_raw": record.finish_reason_raw,
+            "error_code": record.error_code,
+            "error_message": record.error_message,
+            "state": str(record.state),
+        }
+        assignments = ", ".join(f"{name} = :{name}" for name in final)
         with self._transaction() as conn:
-            if content is not None:
-                conn.execute(
-                    "UPDATE messages SET content = ?, reasoning = ? WHERE id = ?",
-                    (content, reasoning, message_id),
-                )
-            conn.execute(f"UPDATE messages SET {assignments} WHERE id = ?", (*final, message_id))
             conn.execute(
-                "UPDATE sessions SET updated_at = ? WHERE id = "
-                "(SELECT session_id FROM messages WHERE id = ?)",
-                (self._clock(), message_id),
+                f"UPDATE messages SET {assignments} WHERE id = :message_id",
+                final | {"message_id": message_id},
+            )
+            conn.execute(
+                "UPDATE sessions SET updated_at = :now WHERE id = "
+                "(SELECT session_id FROM messages WHERE id = :message_id)",
+                {"now": self._clock(), "message_id": message_id},
             )
 
     def delete_message(self, message_id: int) -> None:

@@ -27,7 +27,6 @@ from openmaas_tui.core.history.records import StoredSession
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.sessions.conversation import NEW_TITLE, Session, SessionMessage, search
 from openmaas_tui.core.sessions.store_map import (
-    finish_fields,
     message_from_stored,
     session_from_stored,
     split_spec,
@@ -106,10 +105,14 @@ class SessionBook:
         except RuntimeError:
             return None
         except OpenMaaSError as exc:
-            if not self._reported and self._on_problem is not None:
-                self._reported = True
-                self._on_problem(exc)
+            self._report(exc)
             return None
+
+    def _report(self, problem: OpenMaaSError) -> None:
+        """Tell ``on_problem`` about the first failed write to the history."""
+        if not self._reported and self._on_problem is not None:
+            self._reported = True
+            self._on_problem(problem)
 
     async def open(self, session: Session) -> asyncio.Task[int] | None:
         """Read the last :data:`TAIL` messages of ``session`` if it is not loaded, enough to
@@ -253,8 +256,9 @@ class SessionBook:
         params: Mapping[str, Any] | None = None,
     ) -> StreamRecorder | None:
         """Add an empty streaming answer to the stored session and return the recorder that
-        writes its text as it arrives (None without a store); finish it with
-        :meth:`add_answer`. The session's default model and parameters become these."""
+        writes its text as it arrives (None without a store): the answer's exchange feeds and
+        finishes it; :meth:`add_answer` then keeps the answer in the session. The session's
+        default model and parameters become these."""
         store_id = await self._saved(session)
         if self.store is None or store_id is None:
             return None
@@ -275,23 +279,24 @@ class SessionBook:
         message: SessionMessage,
         recorder: StreamRecorder | None = None,
     ) -> SessionMessage | None:
-        """Record a finished answer (complete, stopped or failed); None if it held nothing.
+        """Keep a finished answer (complete, stopped or failed); None if it held nothing.
 
         Args:
             session: where it belongs.
             message: the answer, with its usage, cost, timings and how it ended.
-            recorder: the recorder it streamed into (see :meth:`start_answer`): finished with
-                the answer's fields, or its row deleted when the answer is not kept.
+            recorder: the recorder it streamed into (see :meth:`start_answer`), already
+                finished by its exchange: the row is deleted when the answer is not kept, and
+                a failure of its writes is reported like any other.
         """
         kept = session.add(message)
-        if self.store is None:
+        if self.store is None or recorder is None:
             return kept
-        if recorder is not None:
-            if kept is None:
-                await self._try(self.store.call(Store.delete_message, recorder.message_id))
-                return None
-            await self._try(recorder.finish(**finish_fields(kept)))
-            kept.store_id = recorder.message_id
+        if recorder.error is not None:
+            self._report(recorder.error)
+        if kept is None:
+            await self._try(self.store.call(Store.delete_message, recorder.message_id))
+            return None
+        kept.store_id = recorder.message_id
         return kept
 
     async def truncate(self, session: Session, message: SessionMessage) -> list[SessionMessage]:

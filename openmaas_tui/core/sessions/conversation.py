@@ -56,7 +56,8 @@ class SessionMessage:
         cost_usd: what the answer cost in USD; None when the price is unknown or nothing
             was billed.
         billed: whether the answer counts towards the session's totals (a refused or
-            unreachable request bills nothing).
+            unreachable request bills nothing: see
+            :func:`~openmaas_tui.core.exchange.record.received_anything`).
         estimated: the counts (and so the cost) are local estimates, not the provider's.
         ttft_ms: milliseconds from sending to the first token.
         duration_ms: milliseconds from sending to the end of the stream.

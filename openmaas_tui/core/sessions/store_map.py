@@ -15,10 +15,11 @@ from typing import Any
 
 from openmaas_tui.core.config.settings import Endpoint
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.history.records import MessageState, StoredMessage, StoredSession
+from openmaas_tui.core.exchange.record import AnswerRecord, MessageState, received_anything
+from openmaas_tui.core.history.records import StoredMessage, StoredSession, request_params
 from openmaas_tui.core.models.catalog import route
 from openmaas_tui.core.sessions.conversation import ParamValue, Session, SessionMessage
-from openmaas_tui.core.types import FinishReason, ImagePart, Role, Usage
+from openmaas_tui.core.types import ChatRequest, FinishReason, ImagePart, Role, Usage
 
 SESSION_PREFIX = "s"
 """Put before a store id to make a session id: a UUID in hex may start with a digit, and the
@@ -79,10 +80,9 @@ def _finish_reason(value: str | None) -> FinishReason | None:
 def message_from_stored(stored: StoredMessage) -> SessionMessage:
     """The playground's record of a stored message. An answer left ``streaming`` or found
     ``interrupted`` is marked interrupted; one with text or tokens counts in the totals."""
-    counts: tuple[int | None, ...] = (stored.input_tokens, stored.output_tokens)
-    counts += (stored.cached_input_tokens, stored.reasoning_tokens)
-    known = any(c is not None for c in counts)
-    answered = bool(stored.content or stored.reasoning or stored.output_tokens)
+    usage = stored.usage
+    known = any(c is not None for c in usage.as_dict().values())
+    answered = received_anything(stored.content, stored.reasoning, usage)
     params: dict[str, ParamValue] = {
         k: v for k, v in stored.params.items() if v is None or isinstance(v, float | int | str)
     }
@@ -94,7 +94,7 @@ def message_from_stored(stored: StoredMessage) -> SessionMessage:
         provider=stored.provider,
         model=stored.model,
         params=params,
-        usage=stored.usage if known else None,
+        usage=usage if known else None,
         cost_usd=stored.cost_usd,
         billed=stored.role == Role.ASSISTANT and answered and known,
         estimated=stored.cost_estimated,
@@ -132,29 +132,60 @@ def attachments_of(message: SessionMessage) -> list[dict[str, Any]]:
     ]
 
 
-def finish_fields(message: SessionMessage) -> dict[str, Any]:
-    """The keyword arguments of
-    :meth:`~openmaas_tui.core.history.recorder.StreamRecorder.finish` that record how the
-    answer ``message`` ended: usage, cost (USD), timings (ms), finish reason, error, state."""
-    return {
-        "state": state_of(message),
-        "usage": message.usage if message.billed else None,
-        "cost_usd": message.cost_usd if message.billed else None,
-        "cost_estimated": message.estimated,
-        "ttft_ms": message.ttft_ms,
-        "duration_ms": message.duration_ms,
-        "finish_reason": None if message.finish_reason is None else str(message.finish_reason),
-        "error_code": message.error_code,
-        "error_message": message.error_message,
+def answer_record(message: SessionMessage) -> AnswerRecord:
+    """How the answer ``message`` ended, as the history records it: text, usage and cost
+    (when billed), timings (ms), finish reason, error and state."""
+    return AnswerRecord(
+        text=message.text,
+        reasoning=message.reasoning,
+        usage=message.usage if message.billed else None,
+        estimated=message.estimated,
+        cost_usd=message.cost_usd if message.billed else None,
+        billed=message.billed,
+        ttft_ms=message.ttft_ms,
+        duration_ms=message.duration_ms,
+        finish_reason=message.finish_reason,
+        error_code=message.error_code,
+        error_message=message.error_message,
+        state=state_of(message),
+        provider=message.provider,
+        model=message.model,
+    )
+
+
+def answer_message(record: AnswerRecord, request: ChatRequest) -> SessionMessage:
+    """The session's message for an answer that ended as ``record``, asked with ``request``
+    (its parameters that are set are kept with it)."""
+    params: dict[str, ParamValue] = {
+        k: v for k, v in request_params(request).items() if isinstance(v, float | int | str)
     }
+    return SessionMessage(
+        Role.ASSISTANT,
+        record.text,
+        reasoning=record.reasoning,
+        provider=record.provider,
+        model=record.model,
+        params=params,
+        usage=record.usage,
+        cost_usd=record.cost_usd,
+        billed=record.billed and record.usage is not None,
+        estimated=record.estimated,
+        ttft_ms=record.ttft_ms,
+        duration_ms=record.duration_ms,
+        finish_reason=record.finish_reason,
+        stopped=record.state is MessageState.STOPPED,
+        interrupted=record.interrupted,
+        error_code=record.error_code,
+        error_message=record.error_message,
+    )
 
 
 def stored_message(message: SessionMessage, session_id: str, position: int) -> StoredMessage:
     """The store's record of ``message`` at ``position`` of ``session_id`` (for a whole
     session saved at once, as :meth:`~openmaas_tui.core.history.store.Store.import_session`
     takes)."""
-    fields = finish_fields(message)
-    usage: Usage = fields.pop("usage") or Usage()
+    record = answer_record(message)
+    usage = record.usage or Usage()
     return StoredMessage(
         id=0,
         session_id=session_id,
@@ -171,5 +202,12 @@ def stored_message(message: SessionMessage, session_id: str, position: int) -> S
         output_tokens=usage.output_tokens,
         cached_input_tokens=usage.cached_input_tokens,
         reasoning_tokens=usage.reasoning_tokens,
-        **fields,
+        cost_usd=record.cost_usd,
+        cost_estimated=record.estimated,
+        ttft_ms=record.ttft_ms,
+        duration_ms=record.duration_ms,
+        finish_reason=None if record.finish_reason is None else str(record.finish_reason),
+        error_code=record.error_code,
+        error_message=record.error_message,
+        state=record.state,
     )

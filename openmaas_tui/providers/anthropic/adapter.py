@@ -22,7 +22,6 @@ from openmaas_tui.providers.anthropic.stream import AnthropicStreamState
 from openmaas_tui.providers.anthropic.wire import headers, parse_message, request_body
 from openmaas_tui.providers.base import (
     MALFORMED,
-    completion_events,
     is_json_response,
     iter_sse,
     load_json,
@@ -85,7 +84,7 @@ class AnthropicAdapter:
         ) as response:
             if is_json_response(response):  # a proxy that ignored "stream": true
                 completion = self._completion(await response.aread(), request.model)
-                for event in completion_events(completion):
+                for event in completion.events():
                     yield event
                 return
             async for sse in iter_sse(response):

@@ -32,7 +32,6 @@ from openmaas_tui.core.types import (
 )
 from openmaas_tui.providers.base import (
     MALFORMED,
-    completion_events,
     is_json_response,
     iter_sse,
     load_json,
@@ -198,7 +197,7 @@ class OpenAIChatAdapter:
                 )
             if is_json_response(response):
                 completion = self._completion(await response.aread(), request.model)
-                for event in completion_events(completion):
+                for event in completion.events():
                     yield event
                 return
             # The hot path: one json.loads and one small list of events per chunk.

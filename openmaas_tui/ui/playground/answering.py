@@ -1,8 +1,8 @@
 """Sending the prompt and asking for answers: the playground's send/answer flow.
 
 Data flows one way: the prompt and the parameter panel make a ``ChatRequest``; an
-:class:`AnswerView` mounted in the session's chat pane owns the worker that streams it; when it
-finishes, the answer joins the session's context and its usage and cost join the totals.
+:class:`AnswerView` mounted in the session's chat pane runs its exchange; when it finishes, the
+exchange's record joins the session's context and its usage and cost join the totals.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.history.records import request_params
 from openmaas_tui.core.sessions.book import SessionBook
 from openmaas_tui.core.sessions.conversation import Session
+from openmaas_tui.core.sessions.store_map import answer_message
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 from openmaas_tui.ui.playground.editing import Editing
@@ -22,7 +23,7 @@ from openmaas_tui.ui.widgets.chat_pane import ChatPane
 from openmaas_tui.ui.widgets.chat_switcher import ChatSwitcher
 from openmaas_tui.ui.widgets.error_view import ErrorView
 from openmaas_tui.ui.widgets.estimate_line import EstimateLine
-from openmaas_tui.ui.widgets.message_view import UserMessage, record_from
+from openmaas_tui.ui.widgets.message_view import UserMessage
 from openmaas_tui.ui.widgets.params_panel import ParamsPanel
 from openmaas_tui.ui.widgets.prompt import PromptArea
 
@@ -148,7 +149,9 @@ class Answering:
         model, usage, cost and how it ended."""
         view = event.view
         pane = next((p for p in view.ancestors if isinstance(p, ChatPane)), None)
-        if pane is None:
+        record = view.exchange.record
+        if pane is None or record is None:
             return
-        view.record = await self.book.add_answer(pane.session, record_from(view), view.recorder)
+        message = answer_message(record, view.request)
+        view.record = await self.book.add_answer(pane.session, message, view.recorder)
         await self._refresh_sessions()

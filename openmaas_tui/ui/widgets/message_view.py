@@ -1,12 +1,10 @@
 """Messages of a session's history as light widgets: the person's message as one Static, a
 finished answer as one widget drawn into lines (Rich's Markdown renderer, shown through
-Textual's line API), and the record an :class:`~openmaas_tui.ui.widgets.answer.AnswerView` leaves in
-its session when it finishes.
+Textual's line API).
 
 A finished answer costs one widget and one render, however long it is; a streamed answer
-(:class:`~openmaas_tui.ui.widgets.answer.AnswerView`) is several widgets with timers and a worker,
-which
-is right while it streams and too heavy for a history of a thousand messages.
+(:class:`~openmaas_tui.ui.widgets.answer.AnswerView`) is several widgets with timers and a
+worker, which is right while it streams and too heavy for a history of a thousand messages.
 """
 
 from __future__ import annotations
@@ -18,19 +16,11 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
-from openmaas_tui.core.errors import ErrorCode
+from openmaas_tui.core.exchange.meter import finish_note
 from openmaas_tui.core.money import format_usd
-from openmaas_tui.core.pricing.prices import cost_usd
-from openmaas_tui.core.sessions.conversation import ParamValue, SessionMessage
-from openmaas_tui.core.types import FinishReason, Role
+from openmaas_tui.core.sessions.conversation import SessionMessage
 from openmaas_tui.ui.markdown.lines import render_markdown
 from openmaas_tui.ui.markdown.theme import markdown_styles
-from openmaas_tui.ui.widgets.answer import AnswerView
-
-_FINISH_NOTES = {
-    FinishReason.LENGTH: "cut at max_tokens",
-    FinishReason.CONTENT_FILTER: "stopped by the content filter",
-}
 
 
 def model_label(record: SessionMessage) -> str:
@@ -64,49 +54,9 @@ def record_line(record: SessionMessage) -> str:
         parts.append("stopped")
     elif record.interrupted:
         parts.append("interrupted")
-    elif record.finish_reason in _FINISH_NOTES:
-        parts.append(_FINISH_NOTES[record.finish_reason])
+    elif note := finish_note(record.finish_reason):
+        parts.append(note)
     return " · ".join(parts)
-
-
-def record_from(view: AnswerView) -> SessionMessage:
-    """The session's record of a finished answer: text, reasoning, model, parameters, the
-    usage and cost in force, timings, and how it ended."""
-    completion = view.completion()
-    usage, estimated = view.usage_in_force()
-    billed = bool(completion.text or completion.reasoning or completion.usage.output_tokens)
-    request = view.request
-    params: dict[str, ParamValue] = {
-        name: value
-        for name, value in (
-            ("system", request.system),
-            ("temperature", request.temperature),
-            ("top_p", request.top_p),
-            ("max_tokens", request.max_tokens),
-            ("seed", request.seed),
-        )
-        if value is not None
-    }
-    error = view.error
-    return SessionMessage(
-        Role.ASSISTANT,
-        completion.text,
-        reasoning=completion.reasoning,
-        provider=view.target.route.provider,
-        model=view.target.route.model,
-        params=params,
-        usage=usage,
-        cost_usd=cost_usd(view.price, usage) if usage is not None else None,
-        billed=billed and usage is not None,
-        estimated=estimated,
-        ttft_ms=view.meter.ttft_ms,
-        duration_ms=view.meter.duration_ms,
-        finish_reason=completion.finish_reason,
-        stopped=view.stopped,
-        interrupted=error is not None and error.code == ErrorCode.STREAM_INTERRUPTED,
-        error_code=None if error is None else str(error.code),
-        error_message=None if error is None else error.message,
-    )
 
 
 class UserMessage(Static):
