@@ -50,6 +50,11 @@ class PlaygroundApp(WorkerOwner, App[None]):
 
     TITLE = "openMaaS"
     DEFAULT_MODE = "playground"
+    CSS_PATH = "screens/playground.tcss"
+    """The playground's styles: loaded with the app's, since the playground is the default
+    screen (Textual reads ``CSS_PATH`` of pushed screens and modes only), and parsed once
+    before the first paint rather than added to a live stylesheet."""
+
     BINDINGS = [
         Binding("f2", "keys", "Keys", id="keys"),
         Binding("f3", "compare", "Compare", id="compare", tooltip="Race several models"),
@@ -70,9 +75,10 @@ class PlaygroundApp(WorkerOwner, App[None]):
         self.playground = PlaygroundScreen(
             services, model=model, provider=provider, base_url=base_url
         )
-        # The base screen as a mode's, not as the default screen: Textual loads a screen's
-        # CSS_PATH for the screens of modes and pushed screens only.
-        self.add_mode(self.DEFAULT_MODE, lambda: self.playground)
+
+    def get_default_screen(self) -> PlaygroundScreen:
+        """The playground is the first screen and stays at the bottom of the stack."""
+        return self.playground
 
     async def on_mount(self) -> None:
         self.call_after_refresh(self.find_keyring)

@@ -56,7 +56,7 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         base_url: with ``--base-url``, where requests for the start model go.
     """
 
-    CSS_PATH = "playground.tcss"
+    # Its styles (playground.tcss, beside this module) load with the app's (PlaygroundApp.CSS_PATH).
     BINDINGS = [
         # The app's quit, bound here too so that the footer starts with it on the playground.
         Binding("ctrl+q", "app.quit", "Quit", id="quit"),
