@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 from textual.dom import DOMNode
+from textual.pilot import Pilot
 from textual.worker import WorkerFailed
 
 from openmaas_tui.cli.main import build_app
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.workers import MAX_FAILURE_CHARS, failure_text
+from tests.support.ui import ask
 
 SIZE = (120, 40)
 
@@ -26,15 +28,17 @@ def _demo_app(home: Path) -> PlaygroundApp:
     return app
 
 
-def _owner(app: PlaygroundApp, which: str) -> DOMNode:
+async def _owner(pilot: Pilot[None], app: PlaygroundApp, which: str) -> DOMNode:
     if which == "app":
         return app
     if which == "screen":
         return app.playground
+    if which == "answer":  # a widget deep in a chat pane, owner of the answer's stream
+        return await ask(pilot, "hello")
     return app.playground.estimate  # a widget inside the screen
 
 
-@pytest.mark.parametrize("which", ["app", "screen", "widget"])
+@pytest.mark.parametrize("which", ["app", "screen", "widget", "answer"])
 async def test_a_failing_worker_is_reported_once_and_the_app_goes_on(
     isolated_home: Path, which: str
 ) -> None:
@@ -47,7 +51,9 @@ async def test_a_failing_worker_is_reported_once_and_the_app_goes_on(
         def fail() -> None:
             raise RuntimeError("[b]boom[/b]\x1b[2J key sk-abcdefghijklmnopqrstuv")
 
-        worker = _owner(app, which).run_worker(
+        owner = await _owner(pilot, app, which)
+        before = list(app._notifications)
+        worker = owner.run_worker(
             fail,
             thread=True,
             group="test",

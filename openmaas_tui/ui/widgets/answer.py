@@ -35,12 +35,13 @@ from openmaas_tui.providers.registry import Target
 from openmaas_tui.ui.markdown.live import LiveMarkdown
 from openmaas_tui.ui.widgets.answer_parts import JsonMarker, WaitingBar
 from openmaas_tui.ui.widgets.error_view import ErrorView
+from openmaas_tui.ui.workers import WorkerOwner
 
 COUNTERS_INTERVAL_S = 0.1
 """How often the counters line is refreshed from the exchange."""
 
 
-class AnswerView(Vertical):
+class AnswerView(WorkerOwner, Vertical):
     """Streams one answer and shows model, TTFT, tokens/s, tokens and cost under it.
 
     With streaming off (``request.stream`` False) the adapter's ``complete`` is asked instead,
