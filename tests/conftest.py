@@ -11,8 +11,8 @@ import keyring
 import pytest
 
 from openmaas_tui.core.models.provider_specs import SPECS
-from tests import network_guard
-from tests.memory_keyring import MemoryKeyring
+from tests.support import network_guard
+from tests.support.memory_keyring import MemoryKeyring
 from tests.support.replay import ReplayServer
 from tests.support.server import Reply
 
@@ -61,7 +61,8 @@ def listening_servers() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Refuse every name lookup but localhost and loopback literals, and every connection but
-    those to a loopback port a server of this test listens on (see :mod:`tests.network_guard`)."""
+    those to a loopback port a server of this test listens on
+    (see :mod:`tests.support.network_guard`)."""
     network_guard.guard(monkeypatch)
 
 

@@ -1,4 +1,4 @@
-"""The network guard every test runs under (:mod:`tests.network_guard`): public names do not
+"""The network guard every test runs under (:mod:`tests.support.network_guard`): public names do not
 resolve, a loopback port nobody in the test opened is refused before the kernel is asked, and
 loopback servers the test started are reached as usual."""
 
@@ -15,7 +15,7 @@ import pytest
 from openmaas_tui.core.errors import ErrorCode
 from openmaas_tui.providers.discovery import discover_models
 from openmaas_tui.services import open_services
-from tests.network_guard import GUARD, listening_ports
+from tests.support.network_guard import GUARD, listening_ports
 from tests.support.replay import ReplayServer
 from tests.support.server import Reply
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests import network_guard
-from tests.replay_helpers import fixture_path
+from tests.support import network_guard
+from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply, split_events
 
 ROOT = Path(__file__).resolve().parent.parent

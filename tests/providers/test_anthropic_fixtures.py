@@ -25,7 +25,7 @@ from openmaas_tui.core.types import (
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
 from openmaas_tui.providers.base import collect
 from tests.providers.helpers import answer
-from tests.replay_helpers import expected, fixture_path, fixtures_of
+from tests.support.recordings import expected, fixture_path, fixtures_of
 from tests.support.replay import ReplayServer, fixture_reply, load_meta
 from tests.support.server import Reply
 

@@ -20,7 +20,7 @@ from openmaas_tui.core.types import (
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
 from openmaas_tui.providers.anthropic.wire import FALLBACK_MAX_TOKENS, MAX_TOKENS_CAP
 from openmaas_tui.providers.base import collect
-from tests.replay_helpers import fixture_path
+from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.server import Reply, Request
 

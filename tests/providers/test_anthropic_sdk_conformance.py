@@ -17,7 +17,7 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import ChatRequest, Completion, CompletionBuilder, Message, Usage
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
 from tests.providers.helpers import answer
-from tests.replay_helpers import expected, fixture_path, fixtures_of
+from tests.support.recordings import expected, fixture_path, fixtures_of
 from tests.support.replay import ReplayServer, fixture_reply, load_meta
 
 FIXTURES = fixtures_of("anthropic", {"anthropic_sse", "anthropic_json"})

@@ -20,7 +20,7 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import ChatRequest, Message
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
 from openmaas_tui.providers.gemini.adapter import GeminiAdapter
-from tests.replay_helpers import fixture_path
+from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.server import Reply
 

@@ -12,7 +12,7 @@ import pytest
 from openmaas_tui.core.errors import ErrorCode
 from openmaas_tui.providers.discovery import discover_models
 from openmaas_tui.services import open_services
-from tests.replay_helpers import fixture_path
+from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.server import Reply
 

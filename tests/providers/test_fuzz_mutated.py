@@ -29,7 +29,7 @@ from tests.providers.fuzz_support import (
     mutated,
     mutated_body,
 )
-from tests.replay_helpers import fixture_path
+from tests.support.recordings import fixture_path
 from tests.support.replay import load_meta
 from tests.support.server import Reply
 

@@ -29,7 +29,7 @@ from openmaas_tui.providers.base import completion_from
 from openmaas_tui.providers.gemini.adapter import GeminiAdapter
 from openmaas_tui.providers.gemini.events import events_from_chunks, map_finish, usage_from
 from tests.providers.helpers import drain
-from tests.replay_helpers import expected, fixture_path, fixtures_of
+from tests.support.recordings import expected, fixture_path, fixtures_of
 from tests.support.replay import ReplayServer, fixture_reply, load_meta
 from tests.support.server import Reply
 

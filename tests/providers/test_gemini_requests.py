@@ -20,7 +20,7 @@ from openmaas_tui.core.types import (
     TextPart,
 )
 from openmaas_tui.providers.gemini.adapter import GeminiAdapter, request_body
-from tests.replay_helpers import fixture_path
+from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.server import Reply, Request
 

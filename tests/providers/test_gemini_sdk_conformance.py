@@ -27,7 +27,7 @@ from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.types import ChatRequest, Completion, ImagePart, Message, Role, TextPart
 from openmaas_tui.providers.gemini.adapter import GeminiAdapter
 from tests.providers.helpers import answer
-from tests.replay_helpers import fixture_path, fixtures_of
+from tests.support.recordings import fixture_path, fixtures_of
 from tests.support.replay import ReplayServer, fixture_reply, load_meta
 from tests.support.server import Reply
 

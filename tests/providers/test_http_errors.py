@@ -15,7 +15,7 @@ from openmaas_tui.providers.http_errors import (
     error_from_response,
     retry_after_s,
 )
-from tests.replay_helpers import fixture_path
+from tests.support.recordings import fixture_path
 from tests.support.replay import load_meta
 
 

@@ -25,7 +25,7 @@ from openmaas_tui.core.types import (
 from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
 from tests.providers.helpers import closed_port
 from tests.providers.helpers import drain as drain_events
-from tests.replay_helpers import expected, fixture_path, fixtures_of
+from tests.support.recordings import expected, fixture_path, fixtures_of
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.server import Reply
 

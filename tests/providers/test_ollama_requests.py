@@ -15,7 +15,7 @@ from openmaas_tui.core.types import (
     TextPart,
 )
 from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter, ollama_base_url
-from tests.replay_helpers import fixture_path
+from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 
 STREAM = fixture_path("ollama/chat_stream_text.ndjson")

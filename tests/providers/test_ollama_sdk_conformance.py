@@ -19,7 +19,7 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import ChatRequest, Completion, Message
 from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
 from tests.providers.helpers import answer
-from tests.replay_helpers import fixture_path, fixtures_of
+from tests.support.recordings import fixture_path, fixtures_of
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.server import Reply
 

@@ -24,7 +24,7 @@ from openmaas_tui.core.types import (
 from openmaas_tui.providers.http_errors import classify, error_message
 from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
 from tests.providers.helpers import drain
-from tests.replay_helpers import OPENAI_COMPATIBLE, expected, fixture_path, fixtures_of
+from tests.support.recordings import OPENAI_COMPATIBLE, expected, fixture_path, fixtures_of
 from tests.support.replay import ReplayServer, fixture_reply, load_meta, split_events
 from tests.support.server import Reply
 

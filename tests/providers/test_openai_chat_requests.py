@@ -25,7 +25,7 @@ from openmaas_tui.core.types import (
 )
 from openmaas_tui.providers.base import collect
 from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
-from tests.replay_helpers import fixture_path
+from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.server import Reply, Request
 

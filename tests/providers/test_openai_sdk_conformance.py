@@ -27,7 +27,7 @@ from tests.providers.test_openai_chat_fixtures import (
     SSE_OK,
     openrouter_midstream_error,
 )
-from tests.replay_helpers import fixture_path
+from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 
 KEY = "sk-test-sdk-conformance-0000"

@@ -16,7 +16,7 @@ from openmaas_tui.providers.gemini.adapter import GeminiAdapter
 from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
 from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
 from tests.providers.helpers import closed_port, drain
-from tests.replay_helpers import expected, fixture_path
+from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.server import Reply
 

@@ -14,7 +14,7 @@ from openmaas_tui.core.pricing.prices import Price
 from openmaas_tui.core.types import ChatRequest, Message
 from openmaas_tui.services import Services, open_services
 from openmaas_tui.ui.widgets.answer import AnswerView
-from tests.replay_helpers import expected, fixture_path
+from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.ui import region_text, wait_until
 

@@ -17,7 +17,7 @@ from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.compare_screen import CompareScreen
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.summary_table import CompareSummary
-from tests.replay_helpers import expected, fixture_path
+from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.synth import openai_stream_reply
 from tests.support.ui import screen_text, use_fast_demo, wait_until, workers_done

@@ -10,7 +10,7 @@ from openmaas_tui.core.compare.export import run_json
 from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.core.history.compare_runs import RunRecord, get_run, list_runs
 from openmaas_tui.ui.app import PlaygroundApp
-from tests.replay_helpers import expected
+from tests.support.recordings import expected
 from tests.support.replay import ReplayServer
 from tests.support.synth import openai_stream_reply
 from tests.ui.test_compare_screen import GEMINI, SIZE, TEXT, _race, three

@@ -24,7 +24,7 @@ from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens import cost_screen
 from openmaas_tui.ui.screens.cost_screen import CostScreen, CostTable
 from openmaas_tui.ui.widgets.cost_chart import CostChart, chart_text
-from tests.cost_history import TODAY, SettableClock, add_answer, fixed_zone, local_ts, seed
+from tests.support.cost_history import TODAY, SettableClock, add_answer, fixed_zone, local_ts, seed
 from tests.support.ui import open_costs, settle
 
 SIZE = (120, 45)

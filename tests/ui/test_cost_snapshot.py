@@ -12,7 +12,7 @@ import pytest
 from openmaas_tui.cli.main import build_app
 from openmaas_tui.core.config.paths import resolve_paths
 from openmaas_tui.ui.screens import cost_screen
-from tests.cost_history import TODAY, fixed_zone, seed
+from tests.support.cost_history import TODAY, fixed_zone, seed
 from tests.support.ui import open_costs
 
 SIZE = (120, 40)

@@ -22,8 +22,8 @@ from openmaas_tui.core.credentials.keys import SERVICE, KeySource
 from openmaas_tui.services import open_services
 from openmaas_tui.ui.screens.keys_dialogs import ConfirmDelete, KeyForm
 from openmaas_tui.ui.screens.keys_screen import KeysScreen
-from tests.memory_keyring import MemoryKeyring
-from tests.replay_helpers import fixture_path
+from tests.support.memory_keyring import MemoryKeyring
+from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.server import Reply
 from tests.support.ui import notes, settle

@@ -19,7 +19,7 @@ from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.answer_parts import JsonMarker
 from openmaas_tui.ui.widgets.params_panel import Params
-from tests.replay_helpers import fixture_path
+from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.server import Reply
 from tests.support.synth import openai_stream_reply

@@ -18,7 +18,7 @@ from openmaas_tui.core.models.choices import ModelChoices
 from openmaas_tui.core.sessions.params_state import read_fields
 from openmaas_tui.services import open_services
 from openmaas_tui.ui.widgets.params_panel import Params, ParamsPanel
-from tests.replay_helpers import fixture_path
+from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.ui import settle
 

@@ -14,7 +14,7 @@ from openmaas_tui.ui.widgets.chat_pane import ChatPane, Welcome
 from openmaas_tui.ui.widgets.error_view import ErrorView
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.session_list import SessionList
-from tests.replay_helpers import expected, fixture_path
+from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.synth import openai_stream_reply
 from tests.support.ui import (

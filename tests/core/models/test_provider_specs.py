@@ -24,7 +24,7 @@ from openmaas_tui.core.models.provider_specs import (
     endpoint_spec,
 )
 
-README = Path(__file__).parents[2] / "README.md"
+README = Path(__file__).parents[3] / "README.md"
 
 
 def test_every_catalog_provider_has_a_spec() -> None:

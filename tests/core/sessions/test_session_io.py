@@ -18,7 +18,7 @@ from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.sessions.export import session_json, session_markdown
 from openmaas_tui.core.sessions.importing import parse_session_json
 from openmaas_tui.core.types import FinishReason, Role, Usage
-from tests.core.test_store import Clock
+from tests.core.history.test_store import Clock
 
 GOLDEN = Path(__file__).parent / "golden" / "session.md"
 

@@ -13,7 +13,7 @@ from openmaas_tui.core.config.settings import Endpoint
 from openmaas_tui.core.credentials.keys import SERVICE, KeySource, KeyStore
 from openmaas_tui.core.credentials.redact import mask, redact
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from tests.memory_keyring import MemoryKeyring
+from tests.support.memory_keyring import MemoryKeyring
 
 OPENAI_KEY = "sk-test-0123456789abcdef1a2b"
 

@@ -27,8 +27,8 @@ from openmaas_tui.core.history.opening import MEMORY
 from openmaas_tui.core.history.schema import MIGRATIONS, migrate, user_version
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.services import Services, open_services
-from tests.core.test_store_open import _v1_file
-from tests.replay_helpers import expected, fixture_path
+from tests.core.history.test_store_open import _v1_file
+from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 
 TEXT = "anthropic/stream_text.sse"

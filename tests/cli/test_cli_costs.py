@@ -10,7 +10,7 @@ import pytest
 from openmaas_tui.cli import costs
 from openmaas_tui.cli.main import main
 from openmaas_tui.core.config.paths import resolve_paths
-from tests.cost_history import TODAY, fixed_zone, seed
+from tests.support.cost_history import TODAY, fixed_zone, seed
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from openmaas_tui.core.types import (
 )
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services, open_services
-from tests.replay_helpers import expected, fixture_path
+from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.synth import openai_stream_reply
 

@@ -16,10 +16,10 @@ import pytest
 
 from openmaas_tui.cli.main import main
 from openmaas_tui.core.models.catalog import DEFAULT_MODELS
-from tests.replay_helpers import expected, fixture_path
+from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # provider, recorded (or, for Ollama's native API, constructed) stream
 CASES = [

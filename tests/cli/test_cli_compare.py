@@ -13,7 +13,7 @@ import pytest
 
 from openmaas_tui.cli.main import main
 from openmaas_tui.core.compare.export import SCHEMA_VERSION
-from tests.replay_helpers import expected, fixture_path
+from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 
 TEXT = "anthropic/stream_text.sse"

@@ -63,7 +63,7 @@ def test_set_read_list_delete_with_the_real_secret_service(tmp_path: Path) -> No
         text=True,
         timeout=120,
         env=env,
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=Path(__file__).resolve().parents[3],
     )
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])

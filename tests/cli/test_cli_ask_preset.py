@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from openmaas_tui.cli.main import main
-from tests.replay_helpers import fixture_path
+from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 
 PRESETS = """\

@@ -17,7 +17,7 @@ from openmaas_tui.core.models.catalog import ModelInfo, route
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent, TextDelta
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services, open_services
-from tests.replay_helpers import expected, fixture_path
+from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.synth import openai_stream_reply
 

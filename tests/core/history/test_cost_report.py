@@ -15,7 +15,7 @@ from openmaas_tui.core.history.cost_report import build_report, cost_report
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import Usage
-from tests.cost_history import TODAY, SettableClock, add_answer, fixed_zone, local_ts, seed
+from tests.support.cost_history import TODAY, SettableClock, add_answer, fixed_zone, local_ts, seed
 
 
 @pytest.fixture

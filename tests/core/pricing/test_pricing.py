@@ -20,7 +20,7 @@ from openmaas_tui.core.pricing.prices import (
     shipped_pricing_file,
 )
 from openmaas_tui.core.types import Usage
-from tests.replay_helpers import expected
+from tests.support.recordings import expected
 
 PAID = ("openai", "anthropic", "gemini")
 PRICE_PAGES = {

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from openmaas_tui.cli.main import main
-from tests.replay_helpers import expected, fixture_path
+from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 
 TEXT = "anthropic/stream_text.sse"

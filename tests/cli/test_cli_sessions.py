@@ -17,7 +17,7 @@ from openmaas_tui.core.exchange.record import AnswerRecord
 from openmaas_tui.core.history.records import MessageState
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role, Usage
-from tests.replay_helpers import expected, fixture_path
+from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 
 FIXTURE = "anthropic/stream_thinking.sse"

@@ -13,8 +13,8 @@ import pytest
 
 from openmaas_tui.cli.main import main
 from openmaas_tui.core.credentials.keys import SERVICE
-from tests.memory_keyring import MemoryKeyring
-from tests.replay_helpers import fixture_path
+from tests.support.memory_keyring import MemoryKeyring
+from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.server import Reply
 

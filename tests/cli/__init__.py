@@ -1,0 +1,1 @@
+"""Tests of the ``openmaas`` command's subcommands, run in-process and as a process."""

@@ -1,0 +1,1 @@
+"""Tests of paths, settings and presets."""

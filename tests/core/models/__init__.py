@@ -1,0 +1,1 @@
+"""Tests of provider specs, the catalog, capabilities, request parameters."""
