@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
@@ -99,6 +100,10 @@ def build_app(argv: Sequence[str]) -> App[None]:
     return app
 
 
+EXIT_BROKEN_PIPE = 128 + 13
+"""The exit status when standard output is closed by its reader (128 + SIGPIPE)."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``openmaas``; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -116,6 +121,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("\ninterrupted\n")
         return 130
+    except BrokenPipeError:
+        # The reader went away (``openmaas ask … | head``): what arrived is already in the
+        # history, marked stopped, and nothing more can be shown. Standard output is pointed at
+        # /dev/null so the interpreter's last flush does not fail again, and the status is a
+        # program's ended by SIGPIPE, as ``cat`` or ``grep`` would give.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

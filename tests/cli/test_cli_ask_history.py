@@ -7,12 +7,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
 from openmaas_tui.cli.ask import run_ask
-from openmaas_tui.cli.main import build_parser
+from openmaas_tui.cli.main import EXIT_BROKEN_PIPE, build_parser
 from openmaas_tui.core.history.records import MessageState
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Usage
@@ -20,6 +24,7 @@ from openmaas_tui.services import Services, open_services
 from tests.support.replay import ReplayServer
 from tests.support.synth import openai_stream_reply
 
+ROOT = Path(__file__).resolve().parents[2]
 PIECES = [f"w{i} " for i in range(200)]
 
 
@@ -95,3 +100,39 @@ async def test_a_history_that_cannot_be_written_is_only_a_note(
     exchange = await run_ask(services, _args(server.url), "go", out, err)
     assert out.getvalue() == "w0 w1 w2 \n" and exchange.error is None
     assert err.getvalue().startswith("note: not saved in the history: ")
+
+
+def test_a_reader_that_goes_away_ends_the_ask_quietly_and_keeps_the_answer(
+    isolated_home: Path,
+) -> None:
+    """``openmaas ask … | head``: the reader closes the pipe mid-answer. No traceback, the
+    status of a program ended by SIGPIPE, and the answer so far is in the history, stopped."""
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "config.toml").write_text("demo_tokens_per_s = 40\n", encoding="utf-8")
+    env = dict(os.environ, OPENMAAS_HOME=str(isolated_home))
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "openmaas_tui", "ask", "-m", "demo", "Show me a table"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    first = os.read(child.stdout.fileno(), 64)  # the answer has begun …
+    child.stdout.close()  # … and the reader goes away
+    status = child.wait(timeout=60)
+    err = child.stderr.read().decode()
+    assert first
+    assert status == EXIT_BROKEN_PIPE, err
+    assert "Traceback" not in err and "BrokenPipe" not in err
+
+    store = Store(isolated_home / "data" / "history.db")
+    try:
+        [session] = store.list_sessions()
+        user, answer = store.messages(session.id)
+    finally:
+        store.close()
+    assert user.content == "Show me a table"
+    assert answer.state is MessageState.STOPPED
+    assert answer.content.startswith(first.decode(errors="ignore")[:10])
