@@ -11,12 +11,13 @@ import pytest
 
 from openmaas_tui.core.errors import ErrorCode
 from openmaas_tui.core.models import catalog
+from openmaas_tui.core.models.provider_specs import SPECS, TokenCounting
 from openmaas_tui.core.money import format_usd
 from openmaas_tui.core.tokens.count import count_messages
 from openmaas_tui.core.types import Message
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.error_view import ErrorView
-from openmaas_tui.ui.widgets.estimate_line import EstimateLine, LimitScreen
+from openmaas_tui.ui.widgets.estimate_line import EstimateLine, LimitScreen, _counting_providers
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from tests.support.replay import ReplayServer
 from tests.support.server import Reply
@@ -209,3 +210,12 @@ async def test_the_palette_offers_limit_and_provider_count(isolated_home: Path) 
 
 def test_error_code_is_the_documented_one() -> None:
     assert ErrorCode.CONTEXT_TOO_LONG.value == "CONTEXT_TOO_LONG"
+
+
+def test_the_provider_count_command_names_the_providers_that_count() -> None:
+    """The palette's "Count tokens with the provider" names exactly the providers whose specs
+    say they count tokens themselves."""
+    names = _counting_providers()
+    assert names
+    for spec in SPECS.values():
+        assert (spec.label in names) == (spec.token_count is TokenCounting.PROVIDER), spec.id

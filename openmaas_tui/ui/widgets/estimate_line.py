@@ -25,6 +25,7 @@ from textual.widgets import Input, Label, Static
 
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.models.catalog import model_info, route
+from openmaas_tui.core.models.provider_specs import SPECS, TokenCounting
 from openmaas_tui.core.money import format_usd
 from openmaas_tui.core.pricing.prices import Price
 from openmaas_tui.core.tokens.estimate import (
@@ -288,7 +289,7 @@ class EstimateLine(WorkerOwner, Static):
         )
         yield SystemCommand(
             "Count tokens with the provider",
-            "Ask Anthropic or Gemini how many input tokens the next message has",
+            f"Ask {_counting_providers()} how many input tokens the next message has",
             self.ask_provider_count,
         )
 
@@ -350,3 +351,10 @@ def _estimate(draft: Draft) -> Estimate:
 
 
 __all__ = ["CountKind", "Draft", "EstimateLine", "LimitScreen"]
+
+
+def _counting_providers() -> str:
+    """The providers that count tokens themselves, as their specs declare: ``Anthropic or
+    Google Gemini``."""
+    labels = [s.label for s in SPECS.values() if s.token_count is TokenCounting.PROVIDER]
+    return " or ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
