@@ -61,7 +61,6 @@ class AnswerView(WorkerOwner, Vertical):
     Attributes:
         exchange: the answer's exchange: its figures, and its record once it has ended.
         meter: what arrived and when (the exchange's).
-        stopped: the person stopped the stream.
         done: the stream ended (completed, stopped or failed) and everything is rendered.
         json_check: what checking a JSON answer found, or None (not JSON, stopped or failed).
         waiting: the progress line while a non-streamed answer is awaited, else None.
@@ -98,7 +97,6 @@ class AnswerView(WorkerOwner, Vertical):
         self.price = price
         self.exchange = Exchange(target, request, price, recorder=recorder, clock=clock)
         self.meter = self.exchange.meter
-        self.stopped = False
         self.done = False
         self.record: SessionMessage | None = None
         self.answer = LiveMarkdown(classes="answer")
@@ -124,6 +122,12 @@ class AnswerView(WorkerOwner, Vertical):
         self.run_stream()
 
     @property
+    def stopped(self) -> bool:
+        """Whether the answer ended stopped (by the person) rather than complete or failed: the
+        exchange's record says so; a stop that lands after the last byte changes nothing."""
+        return self.exchange.stopped
+
+    @property
     def error(self) -> OpenMaaSError | None:
         """Why the answer failed, or None."""
         return self.exchange.error
@@ -135,7 +139,6 @@ class AnswerView(WorkerOwner, Vertical):
     def stop(self) -> None:
         """Stop streaming and keep what arrived, marked as stopped."""
         if not self.done:
-            self.stopped = True
             self.workers.cancel_group(self, "answer")
 
     def estimate(self) -> Usage | None:
