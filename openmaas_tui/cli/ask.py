@@ -105,21 +105,10 @@ def result_json(record: AnswerRecord) -> dict[str, Any]:
 
 
 def unsent_json(args: argparse.Namespace, error: OpenMaaSError) -> dict[str, Any]:
-    """The ``--json`` object for a request that could not be sent (same fields, all empty)."""
-    return {
-        "text": "",
-        "reasoning": None,
-        "tool_calls": [],
-        "finish_reason": None,
-        "finish_reason_raw": None,
-        "model": args.model,
-        "provider": error.provider or args.provider,
-        "usage": Usage().as_dict(),
-        "ttft_ms": None,
-        "duration_ms": None,
-        "cost_usd": None,
-        "error": error.as_dict(),
-    }
+    """The ``--json`` object for a request that could not be sent: the same fields as
+    :func:`result_json`, empty, with the error."""
+    empty = AnswerRecord(model=args.model, provider=error.provider or args.provider)
+    return {**result_json(empty), "error": error.as_dict()}
 
 
 def print_error(error: OpenMaaSError, err: TextIO) -> None:

@@ -148,6 +148,9 @@ def test_missing_key_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> Non
     assert result["usage"] == dict.fromkeys(
         ("input_tokens", "output_tokens", "cached_input_tokens", "reasoning_tokens")
     )
+    assert result["model"] == "claude-sonnet-4-5" and result["tool_calls"] == []
+    assert result["cost_usd"] is None and result["ttft_ms"] is None
+    assert result["duration_ms"] is None and result["finish_reason"] is None
     assert "MISSING_KEY" in err and "openmaas keys set anthropic" in err
     assert "Traceback" not in err
 
