@@ -80,7 +80,7 @@ async def serve(targets: int, tokens: int, rate: float) -> None:
 async def run_app(targets: int, tokens: int, rate: float) -> dict[str, Any]:
     """Race ``targets`` streams in the real compare screen; the figures as a dict."""
     from openmaas_tui.cli.main import build_app
-    from openmaas_tui.core.compare.run import CompareTarget
+    from openmaas_tui.core.compare.lane import CompareTarget
     from openmaas_tui.ui.markdown.column import ColumnMarkdown
     from openmaas_tui.ui.screens.compare_screen import CompareScreen
     from openmaas_tui.ui.widgets.summary_table import CompareSummary

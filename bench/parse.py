@@ -152,7 +152,7 @@ async def _child(kind: str, fmt: str, n: int, url: str) -> dict[str, float]:
     import httpx
 
     from openmaas_tui.core.types import ChatRequest, Message
-    from openmaas_tui.providers.registry import make_adapter
+    from openmaas_tui.providers.protocols import make_adapter
 
     async with httpx.AsyncClient(timeout=60) as client:
         base = f"{url}/{fmt}/{n}"

@@ -31,7 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from openmaas_tui.core.history.records import MessageState, StoredMessage, StoredSession  # noqa: E402
+from openmaas_tui.core.exchange.record import MessageState  # noqa: E402
+from openmaas_tui.core.history.records import StoredMessage, StoredSession  # noqa: E402
 from openmaas_tui.core.history.store import Store  # noqa: E402
 from openmaas_tui.core.types import Role  # noqa: E402
 

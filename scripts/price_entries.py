@@ -8,7 +8,7 @@ version the file is checked against); openMaaS never needs it at run time.
 What is generated:
 
 - every token-priced model (USD per 1M input and output tokens) of each provider in
-  :data:`GENAI_PROVIDERS` (the providers of :data:`~openmaas_tui.core.models.catalog.PROVIDERS`
+  :data:`GENAI_PROVIDERS` (the providers of :data:`~openmaas_tui.core.models.provider_specs.SPECS`
   that genai-prices knows); OpenRouter is left out (:data:`LEFT_OUT`): about a thousand models
   whose prices change weekly, and its own usage reports carry the cost;
 - standard-tier prices (no batch, flex or priority variant) in force at noon UTC on the

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from openmaas_tui.core.history.records import MessageState, StoredMessage, StoredSession
+from openmaas_tui.core.exchange.record import MessageState
+from openmaas_tui.core.history.records import StoredMessage, StoredSession
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role
 from tests.support.replay import ReplayServer

@@ -6,7 +6,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from openmaas_tui.core.config.settings import Endpoint, Settings
+from openmaas_tui.core.config.endpoint import Endpoint
+from openmaas_tui.core.config.settings import Settings
 from openmaas_tui.core.credentials.keys import KeyStore
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.provider_specs import DEMO_BASE_URL

@@ -16,7 +16,8 @@ from genai_prices import Usage as GenaiUsage
 from genai_prices.data import providers as genai_providers
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.models.catalog import CATALOG, DEFAULT_MODELS, PROVIDERS
+from openmaas_tui.core.models.catalog import CATALOG
+from openmaas_tui.core.models.provider_specs import SPECS
 from openmaas_tui.core.pricing.prices import (
     FREE_PROVIDERS,
     Price,
@@ -119,7 +120,7 @@ def test_costs_equal_genai_prices_arithmetic_for_every_synced_entry(
 
 
 def test_scope_every_catalog_provider_is_synced_or_left_out_with_a_reason() -> None:
-    for name in PROVIDERS:
+    for name in SPECS:
         assert (name in GENAI_PROVIDERS) != (name in LEFT_OUT), name
     assert all(why.strip() for why in LEFT_OUT.values())
 
@@ -128,7 +129,9 @@ def test_every_catalog_and_default_model_is_priced_or_explicitly_unpriced(
     table: PriceTable,
 ) -> None:
     unpriced = load_extras().unpriced
-    named = {(m.provider, m.id) for m in CATALOG} | set(DEFAULT_MODELS.items())
+    named = {(m.provider, m.id) for m in CATALOG} | {
+        (s.id, s.default_model) for s in SPECS.values() if s.default_model
+    }
     for provider, model in sorted(named):
         ref = f"{provider}/{model}"
         price = table.price(provider, model)

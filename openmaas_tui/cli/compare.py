@@ -31,7 +31,8 @@ from rich.text import Text
 
 from openmaas_tui.cli.ask import print_error, read_prompt
 from openmaas_tui.core.compare.export import cost_text, run_json, run_markdown
-from openmaas_tui.core.compare.run import MAX_TARGETS, CompareRun, CompareTarget, LaneStatus
+from openmaas_tui.core.compare.lane import CompareTarget, LaneStatus
+from openmaas_tui.core.compare.run import MAX_TARGETS, CompareRun
 from openmaas_tui.core.compare.summary import DEFAULT_SORT, Summary
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.history.compare_runs import save_in_history

@@ -238,4 +238,4 @@ class Providers:
         return await target.adapter.list_models(target.key)
 
 
-__all__ = ["Providers", "Target", "make_adapter"]
+__all__ = ["Providers", "Target"]

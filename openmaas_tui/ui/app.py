@@ -150,7 +150,7 @@ class PlaygroundApp(WorkerOwner, App[None]):
 
     def action_compare(self) -> None:
         """Open the compare screen with the playground's model as its first target."""
-        from openmaas_tui.core.compare.run import CompareTarget
+        from openmaas_tui.core.compare.lane import CompareTarget
         from openmaas_tui.ui.screens.compare_screen import CompareScreen
 
         playground = self.playground

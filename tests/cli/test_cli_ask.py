@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from openmaas_tui.cli.main import main
-from openmaas_tui.core.models.catalog import DEFAULT_MODELS
+from openmaas_tui.core.models.provider_specs import SPECS
 from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 
@@ -78,7 +78,7 @@ def test_json_carries_the_recorded_text_and_usage(
     assert result["finish_reason_raw"] == want["finish_reason"]
     assert result["usage"] == _our_usage(provider, name)
     assert result["provider"] == provider
-    assert result["model"] == DEFAULT_MODELS[provider]
+    assert result["model"] == SPECS[provider].default_model
     sent = server.last
     assert sent.json().get("model") == result["model"] or result["model"] in sent.path
     assert result["error"] is None

@@ -17,7 +17,7 @@ import pytest
 
 from openmaas_tui.cli.ask import run_ask
 from openmaas_tui.cli.main import EXIT_BROKEN_PIPE, build_parser
-from openmaas_tui.core.history.records import MessageState
+from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Usage
 from openmaas_tui.services import Services, open_services

@@ -13,8 +13,7 @@ import pytest
 
 from openmaas_tui.cli.main import main
 from openmaas_tui.core.config.paths import resolve_paths
-from openmaas_tui.core.exchange.record import AnswerRecord
-from openmaas_tui.core.history.records import MessageState
+from openmaas_tui.core.exchange.record import AnswerRecord, MessageState
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role, Usage
 from tests.support.recordings import expected, fixture_path

@@ -54,7 +54,7 @@ from openmaas_tui.core.types import (
     Usage,
     UsageReport,
 )
-from openmaas_tui.providers.registry import make_adapter
+from openmaas_tui.providers.protocols import make_adapter
 from tests.support.recordings import OPENAI_COMPATIBLE, fixture_path, fixtures_of
 from tests.support.replay import ReplayServer, load_meta, split_events
 from tests.support.server import Reply

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.http import make_client
 from openmaas_tui.core.types import ChatRequest, Completion, CompletionBuilder, Message
-from openmaas_tui.providers.registry import make_adapter
+from openmaas_tui.providers.protocols import make_adapter
 from tests.support.recordings import OPENAI_COMPATIBLE, expected, fixture_path, fixtures_of
 from tests.support.replay import ReplayServer, fixture_reply, load_meta
 from tests.support.server import Reply

@@ -13,8 +13,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from openmaas_tui.core.exchange.record import AnswerRecord
-from openmaas_tui.core.history.records import MessageState
+from openmaas_tui.core.exchange.record import AnswerRecord, MessageState
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role, Usage
 

@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 
 from openmaas_tui.cli.main import build_app
-from openmaas_tui.core.compare.run import CompareTarget, LaneStatus
+from openmaas_tui.core.compare.lane import CompareTarget, LaneStatus
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.compare_screen import CompareScreen
 from openmaas_tui.ui.widgets.prompt import PromptArea

@@ -11,7 +11,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from openmaas_tui.core.config.paths import resolve_paths
-from openmaas_tui.core.history.records import MessageState
+from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role, Usage
 from openmaas_tui.ui.app import PlaygroundApp

@@ -22,7 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from openmaas_tui.core.compare.run import CompareRun, Lane
+from openmaas_tui.core.compare.lane import Lane
+from openmaas_tui.core.compare.run import CompareRun
 from openmaas_tui.core.compare.summary import DEFAULT_SORT, Row, Summary
 from openmaas_tui.core.money import format_usd
 

@@ -31,18 +31,6 @@ if TYPE_CHECKING:
     from openmaas_tui.core.pricing.prices import PriceTable
     from openmaas_tui.providers.registry import Providers
 
-__all__ = [
-    "MAX_TARGETS",
-    "MIN_TARGETS",
-    "CompareRun",
-    "CompareTarget",
-    "Lane",
-    "LaneListener",
-    "LaneStatus",
-]
-"""The run and, for its callers' convenience, the lane's types (defined in
-:mod:`openmaas_tui.core.compare.lane`)."""
-
 MAX_TARGETS = 8
 """Most targets one run may race."""
 MIN_TARGETS = 2

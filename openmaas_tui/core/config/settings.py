@@ -134,4 +134,4 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Settings:
     )
 
 
-__all__ = ["Endpoint", "Settings", "load_settings"]
+__all__ = ["Settings", "load_settings"]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import ModuleType
 
-from openmaas_tui.core.config.settings import Endpoint
+from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.credentials.redact import forget_secret, mask, register_secret
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.provider_specs import SPECS, ProviderSpec, endpoint_spec

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from openmaas_tui.core.exchange.record import MessageState as MessageState
+from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import ChatRequest, Message, Role, Usage
 

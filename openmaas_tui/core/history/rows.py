@@ -11,7 +11,8 @@ import json
 import sqlite3
 from typing import Any
 
-from openmaas_tui.core.history.records import MessageState, StoredMessage, StoredSession
+from openmaas_tui.core.exchange.record import MessageState
+from openmaas_tui.core.history.records import StoredMessage, StoredSession
 from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import Role
 

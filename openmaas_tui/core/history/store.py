@@ -20,8 +20,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from openmaas_tui.core.exchange.record import AnswerRecord
-from openmaas_tui.core.history.records import MessageState, StoredMessage
+from openmaas_tui.core.exchange.record import AnswerRecord, MessageState
+from openmaas_tui.core.history.records import StoredMessage
 from openmaas_tui.core.history.rows import (
     INSERT_MESSAGE,
     MESSAGE_COLUMNS,

@@ -33,8 +33,6 @@ __all__ = [
     "ALL_PARAMS",
     "CATALOG",
     "COMMON_PARAMS",
-    "DEFAULT_MODELS",
-    "PROVIDERS",
     "ModelInfo",
     "Route",
     "applicable",
@@ -44,24 +42,14 @@ __all__ = [
 ]
 
 
-PROVIDERS = SPECS
-"""The built-in providers by id: the provider specs (:data:`.provider_specs.SPECS`). Custom
-OpenAI-compatible endpoints come from settings."""
-
-DEFAULT_MODELS: dict[str, str] = {
-    spec.id: spec.default_model for spec in SPECS.values() if spec.default_model is not None
-}
-"""The model used when a provider is named without a model (``--provider anthropic``), from
-each spec's ``default_model``."""
-
-
 @dataclass(frozen=True, slots=True)
 class ModelInfo:
     """A model and what it can do.
 
     Attributes:
         id: the model id as its provider knows it.
-        provider: the provider's name (a key of :data:`PROVIDERS` or a custom endpoint).
+        provider: the provider's name (a key of
+            :data:`~openmaas_tui.core.models.provider_specs.SPECS` or a custom endpoint).
         context_window: prompt + output tokens the model accepts, or None when unknown.
         max_output_tokens: the most output tokens per answer, or None when unknown.
         vision: accepts images.

@@ -19,7 +19,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
-from openmaas_tui.core.config.settings import Endpoint
+from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.core.history.recorder import StreamRecorder

@@ -18,7 +18,8 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from openmaas_tui.core.history.records import MessageState, StoredMessage, StoredSession
+from openmaas_tui.core.exchange.record import MessageState
+from openmaas_tui.core.history.records import StoredMessage, StoredSession
 from openmaas_tui.core.money import format_usd
 from openmaas_tui.core.types import Role, Usage
 

@@ -12,7 +12,8 @@ import json
 from typing import Any
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.history.records import MessageState, StoredMessage, StoredSession
+from openmaas_tui.core.exchange.record import MessageState
+from openmaas_tui.core.history.records import StoredMessage, StoredSession
 from openmaas_tui.core.sessions.export import FORMAT, SCHEMA_VERSION
 from openmaas_tui.core.types import Role
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from openmaas_tui.core.config.settings import Endpoint
+from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.record import AnswerRecord, MessageState, received_anything
 from openmaas_tui.core.history.records import StoredMessage, StoredSession, request_params

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from textual.app import SystemCommand
 
-from openmaas_tui.core.config.settings import Endpoint
+from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.models.catalog import route
 from openmaas_tui.core.sessions.book import SessionBook

@@ -7,7 +7,7 @@ from functools import partial
 
 from textual.dom import DOMNode
 
-from openmaas_tui.core.config.settings import Endpoint
+from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.models.catalog import route
 from openmaas_tui.core.tokens.count import encoding_for

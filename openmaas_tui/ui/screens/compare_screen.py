@@ -31,7 +31,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from openmaas_tui.core.compare.export import export_run, run_json
-from openmaas_tui.core.compare.run import MAX_TARGETS, MIN_TARGETS, CompareRun, CompareTarget, Lane
+from openmaas_tui.core.compare.lane import CompareTarget, Lane
+from openmaas_tui.core.compare.run import MAX_TARGETS, MIN_TARGETS, CompareRun
 from openmaas_tui.core.history.compare_runs import save_in_history
 from openmaas_tui.core.models.choices import DEMO_LABEL
 from openmaas_tui.core.types import Message, Usage

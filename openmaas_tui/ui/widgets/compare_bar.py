@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Select
 
-from openmaas_tui.core.compare.run import CompareTarget
+from openmaas_tui.core.compare.lane import CompareTarget
 from openmaas_tui.core.sessions.params_state import FIELD_BY_NAME, read_fields
 
 _PLACEHOLDERS = {"temperature": "temp 0–2", "top_p": "top_p 0–1", "max_tokens": "max tokens"}

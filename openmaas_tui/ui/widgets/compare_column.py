@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.message import Message as TMessage
 from textual.widgets import Sparkline, Static
 
-from openmaas_tui.core.compare.run import CompareTarget, Lane, LaneStatus
+from openmaas_tui.core.compare.lane import CompareTarget, Lane, LaneStatus
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.money import format_usd
 from openmaas_tui.ui.markdown.column import ColumnMarkdown

@@ -15,7 +15,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
 
-from openmaas_tui.core.compare.run import CompareRun, CompareTarget, Lane
+from openmaas_tui.core.compare.lane import CompareTarget, Lane
+from openmaas_tui.core.compare.run import CompareRun
 from openmaas_tui.ui.widgets.compare_column import CompareColumn
 from openmaas_tui.ui.workers import WorkerOwner
 

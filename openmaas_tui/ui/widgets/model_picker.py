@@ -16,7 +16,7 @@ from textual.containers import VerticalGroup
 from textual.message import Message
 from textual.widgets import Label, Select, Static
 
-from openmaas_tui.core.config.settings import Endpoint
+from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.models.catalog import ModelInfo
 from openmaas_tui.core.models.choices import ModelChoices
 from openmaas_tui.providers.discovery import discover_models

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from openmaas_tui.core.compare.export import cost_text
-from openmaas_tui.core.compare.run import Lane
+from openmaas_tui.core.compare.lane import Lane
 from openmaas_tui.core.compare.summary import DEFAULT_SORT, Row, Summary
 
 BARS = "▁▂▃▄▅▆▇█"

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from openmaas_tui.core.compare.run import CompareRun, CompareTarget, Lane, LaneStatus
+from openmaas_tui.core.compare.lane import CompareTarget, Lane, LaneStatus
+from openmaas_tui.core.compare.run import CompareRun
 from openmaas_tui.core.errors import ErrorCode
 from openmaas_tui.core.models.catalog import ModelInfo, route
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent, TextDelta

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from openmaas_tui.core.compare.export import export_run, run_json, run_markdown
-from openmaas_tui.core.compare.run import CompareRun, CompareTarget
+from openmaas_tui.core.compare.lane import CompareTarget
+from openmaas_tui.core.compare.run import CompareRun
 from openmaas_tui.core.compare.summary import Row, Summary, _best
 from openmaas_tui.services import Services, open_services
 from tests.support.replay import ReplayServer

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.config.paths import resolve_paths
-from openmaas_tui.core.config.settings import Endpoint, Settings, load_settings
+from openmaas_tui.core.config.settings import Settings, load_settings
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 
 

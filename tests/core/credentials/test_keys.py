@@ -9,7 +9,7 @@ import keyring
 import keyring.backends.fail
 import pytest
 
-from openmaas_tui.core.config.settings import Endpoint
+from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.credentials.keys import SERVICE, KeySource, KeyStore
 from openmaas_tui.core.credentials.redact import mask, redact
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError

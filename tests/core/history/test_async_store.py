@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.exchange.record import AnswerRecord
+from openmaas_tui.core.exchange.record import AnswerRecord, MessageState
 from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.core.history.recorder import StreamRecorder
-from openmaas_tui.core.history.records import MessageState
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import FinishReason, Role, Usage
 

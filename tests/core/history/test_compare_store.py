@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from openmaas_tui.core.compare.export import json_markdown, run_json, run_markdown
-from openmaas_tui.core.compare.run import CompareRun, CompareTarget
+from openmaas_tui.core.compare.lane import CompareTarget
+from openmaas_tui.core.compare.run import CompareRun
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.history.compare_runs import (
     delete_run,

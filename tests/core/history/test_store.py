@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.exchange.record import AnswerRecord
-from openmaas_tui.core.history.records import MessageState
+from openmaas_tui.core.exchange.record import AnswerRecord, MessageState
 from openmaas_tui.core.history.search import fts_query
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import FinishReason, Role, Usage

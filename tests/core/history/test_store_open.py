@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.history.records import MessageState
+from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.history.schema import MIGRATIONS, SCHEMA_VERSION, migrate, user_version
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from openmaas_tui.core.config.settings import Endpoint
+from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.models.catalog import (
-    CATALOG,
-    PROVIDERS,
-    applicable,
-    find_model,
-    model_info,
-    route,
-)
+from openmaas_tui.core.models.catalog import CATALOG, applicable, find_model, model_info, route
+from openmaas_tui.core.models.provider_specs import SPECS
 from openmaas_tui.core.types import ChatRequest, Message
 
 
@@ -58,7 +52,7 @@ def test_catalog_is_consistent() -> None:
     ids = [(m.provider, m.id) for m in CATALOG]
     assert len(ids) == len(set(ids))
     for info in CATALOG:
-        assert info.provider in PROVIDERS
+        assert info.provider in SPECS
         assert info.context_window and info.context_window > 0
         assert route(info.ref).provider == info.provider
 

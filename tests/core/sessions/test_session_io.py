@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.exchange.record import AnswerRecord
-from openmaas_tui.core.history.records import MessageState
+from openmaas_tui.core.exchange.record import AnswerRecord, MessageState
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.sessions.export import session_json, session_markdown
 from openmaas_tui.core.sessions.importing import parse_session_json
