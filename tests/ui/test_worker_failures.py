@@ -4,6 +4,7 @@ on working."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from textual.dom import DOMNode
 from textual.pilot import Pilot
 from textual.worker import WorkerFailed
 
+import openmaas_tui.ui
 from openmaas_tui.cli.main import build_app
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.ui.app import PlaygroundApp
@@ -84,3 +86,36 @@ def test_the_failure_text_names_the_code_and_says_no_more_than_it_should() -> No
     long = failure_text(RuntimeError("x" * 1000))
     assert len(long) == MAX_FAILURE_CHARS and long.endswith("…")
     assert failure_text(RuntimeError("two\nlines\r\x07")) == "RuntimeError: two\nlines\\x0d\\x07"
+
+
+def _starts_workers(cls: ast.ClassDef) -> bool:
+    """Whether a class body starts a worker of its own: ``@work`` or ``self.run_worker(``."""
+    for node in ast.walk(cls):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for deco in node.decorator_list:
+                target = deco.func if isinstance(deco, ast.Call) else deco
+                if isinstance(target, ast.Name) and target.id == "work":
+                    return True
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "run_worker"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "self"
+        ):
+            return True
+    return False
+
+
+def test_every_class_that_starts_workers_reports_their_failures() -> None:
+    """Textual tells a worker's failure only to the node that started it: a screen or widget
+    that starts workers without mixing in WorkerOwner would fail silently."""
+    ui = Path(openmaas_tui.ui.__file__).parent
+    starters = []
+    for path in sorted(ui.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and _starts_workers(node):
+                bases = {b.id for b in node.bases if isinstance(b, ast.Name)}
+                starters.append((f"{path.name}:{node.name}", "WorkerOwner" in bases))
+    assert len(starters) >= 8  # the scan sees the UI's workers
+    assert [name for name, owner in starters if not owner] == []
