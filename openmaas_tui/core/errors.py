@@ -9,9 +9,8 @@ Every failure that reaches a person is an :class:`OpenMaaSError`::
       STORAGE_FAILED, INVALID_SETTINGS
 
 Adapters map httpx exceptions and HTTP error bodies to these at their boundary
-(:mod:`openmaas_tui.providers.http_errors`); nothing raw leaves them. Messages are passed
-through :func:`~openmaas_tui.core.credentials.redact.redact`, so a key echoed by a provider never
-shows.
+(:mod:`openmaas_tui.providers.http_errors`); nothing raw leaves them. Messages are passed through
+:func:`~openmaas_tui.core.credentials.redact.redact`, so a key echoed by a provider never shows.
 """
 
 from __future__ import annotations

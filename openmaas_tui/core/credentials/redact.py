@@ -1,8 +1,7 @@
 """Masking of API keys in anything shown, logged or exported.
 
-Every key the :class:`~openmaas_tui.core.credentials.keys.KeyStore` hands out is registered here,
-so that
-:func:`redact` can mask it even when a provider's error body echoes it back. Key-shaped strings
+Every key the :class:`~openmaas_tui.core.credentials.keys.KeyStore` hands out is registered here, so
+that :func:`redact` can mask it even when a provider's error body echoes it back. Key-shaped strings
 that were never registered (``sk-…``, ``AIza…``) are masked too.
 """
 

@@ -139,12 +139,11 @@ def counters_line(
 
     Counts are those of :func:`usage_in_force`, written by
     :func:`~openmaas_tui.core.tokens.estimate.format_count`: exact ones plain, local estimates
-    marked
-    ``≈`` (the cost too). An unknown price reads ``price unknown``, never $0; an answer that
+    marked ``≈`` (the cost too). An unknown price reads ``price unknown``, never $0; an answer that
     ended without anything billed (``billed`` False: see
-    :func:`~openmaas_tui.core.exchange.record.received_anything`) costs $0. The line ends
-    with ``stopped``, ``cut at max_tokens`` or ``stopped by the content filter`` when that is
-    how it ended, and says ``waiting…`` until the first token.
+    :func:`~openmaas_tui.core.exchange.record.received_anything`) costs $0. The line ends with
+    ``stopped``, ``cut at max_tokens`` or ``stopped by the content filter`` when that is how it
+    ended, and says ``waiting…`` until the first token.
     """
     parts = [label]
     if (ttft := meter.ttft_ms) is not None:

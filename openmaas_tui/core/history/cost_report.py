@@ -3,8 +3,7 @@ model, from the answers in the history store.
 
 Days are **local** calendar days (SQLite's ``date(created_at, 'unixepoch', 'localtime')``, as
 :meth:`~openmaas_tui.core.history.store.Store.cost_by_day` uses): an answer at 23:30 belongs to the
-day the
-person saw on their clock. "Last 7 days" is today and the 6 days before it.
+day the person saw on their clock. "Last 7 days" is today and the 6 days before it.
 
 Unlike a session's line, whose cost turns unknown as soon as one answer has no price, the report
 shows each :class:`~openmaas_tui.core.totals.Totals` with its

@@ -1,8 +1,7 @@
 """Which request parameters each model takes, and dropping the others before a request is sent.
 
 A model's :attr:`~openmaas_tui.core.models.catalog.ModelInfo.params` names the parameters it
-accepts,
-from this module's vocabulary (:data:`ALL_PARAMS`). Sources, read 2025-11:
+accepts, from this module's vocabulary (:data:`ALL_PARAMS`). Sources, read 2025-11:
 
 - OpenAI https://platform.openai.com/docs/api-reference/chat/create and
   https://platform.openai.com/docs/guides/reasoning: reasoning models (o-series, GPT-5) take

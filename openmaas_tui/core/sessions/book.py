@@ -1,13 +1,12 @@
 """Every read and write of sessions the playground makes, in one place.
 
-The screen never changes a :class:`~openmaas_tui.core.sessions.conversation.Session` itself: it
-asks a
-:class:`SessionBook`. The book changes the session in memory and, once a history store is
-attached (:meth:`SessionBook.attach`), saves the change through the
+The screen never changes a :class:`~openmaas_tui.core.sessions.conversation.Session` itself: it asks
+a :class:`SessionBook`. The book changes the session in memory and, once a history store is attached
+(:meth:`SessionBook.attach`), saves the change through the
 :class:`~openmaas_tui.core.history.async_store.AsyncStore`, whose worker thread keeps SQLite off the
 event loop. A session is saved once it holds a message (an empty "New chat" never reaches the
-database); the sidebar lists the stored sessions from their summaries, and a session's messages
-are read when it is opened (:meth:`SessionBook.load`). Search uses the store's full-text index.
+database); the sidebar lists the stored sessions from their summaries, and a session's messages are
+read when it is opened (:meth:`SessionBook.load`). Search uses the store's full-text index.
 
 A failed write (STORAGE_FAILED: a full disk, a file gone read-only) never stops the
 playground: the change stays in memory and the first failure is reported through ``on_problem``.

@@ -2,11 +2,10 @@
 
 :class:`~openmaas_tui.core.sessions.conversation.Session` and
 :class:`~openmaas_tui.core.sessions.conversation.SessionMessage` are what the playground shows and
-sends;
-:class:`~openmaas_tui.core.history.records.StoredSession` and
+sends; :class:`~openmaas_tui.core.history.records.StoredSession` and
 :class:`~openmaas_tui.core.history.records.StoredMessage` are what the store keeps. A stored session
-names its model by provider and model id (as ``openmaas ask`` records it); the playground names
-it by the spec the model picker uses (``gpt-4o-mini``, ``ollama/llama3.2``, ``demo``).
+names its model by provider and model id (as ``openmaas ask`` records it); the playground names it
+by the spec the model picker uses (``gpt-4o-mini``, ``ollama/llama3.2``, ``demo``).
 """
 
 from __future__ import annotations

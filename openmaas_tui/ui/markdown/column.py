@@ -80,8 +80,7 @@ class ColumnScrollBar(ScrollBar):
 class ColumnMarkdown(LiveMarkdown, ScrollView, can_focus=False):
     """:class:`LiveMarkdown` in a scrolling view of its own, rendered when the screen says so
     (:meth:`~openmaas_tui.ui.screens.compare_screen.CompareScreen.tick` renders one column at a
-    time,
-    so the columns' work does not fall into the same frame), not on a timer of its own. It
+    time, so the columns' work does not fall into the same frame), not on a timer of its own. It
     follows the end until the person scrolls up, and again once they scroll back to the end.
     """
 

@@ -9,8 +9,7 @@ came from local token estimates, and answers whose model has no price are counte
 
 The report is built on the history's own thread
 (:class:`~openmaas_tui.core.history.async_store.AsyncStore`); ``r`` builds it again. When the
-history
-file could not be opened, a line at the top says the costs cover this run only.
+history file could not be opened, a line at the top says the costs cover this run only.
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """One session's conversation pane, and the welcome shown at the top of a new one.
 
-The pane shows a session's history lazily: it mounts only the last few messages (about two
-screens: :func:`batch_start`) as light widgets (:mod:`openmaas_tui.ui.widgets.message_view`), and
-mounts
-the batch before them when the person scrolls to the top or moves the selection above the first
-one shown. So opening a session of ten thousand messages costs what opening one of a dozen does.
+The pane shows a session's history lazily: it mounts only the last few messages (about two screens:
+:func:`batch_start`) as light widgets (:mod:`openmaas_tui.ui.widgets.message_view`), and mounts the
+batch before them when the person scrolls to the top or moves the selection above the first one
+shown. So opening a session of ten thousand messages costs what opening one of a dozen does.
 
 Messages are selected from the keyboard: with the pane focused (ctrl+t), ``up``/``down`` move the
 selection and ``r`` regenerates the last answer, ``e`` edits a message of the person's, ``c``
