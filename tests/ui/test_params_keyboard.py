@@ -14,11 +14,11 @@ from textual.pilot import Pilot
 
 from openmaas_tui.core.exchange.durations import forget_durations
 from openmaas_tui.core.models.request_params import RequestParams
+from openmaas_tui.core.sessions.params_state import Params
 from openmaas_tui.core.types import ResponseFormat
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.answer_parts import JsonMarker
-from openmaas_tui.ui.widgets.params_panel import Params
 from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.server import Reply

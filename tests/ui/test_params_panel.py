@@ -15,9 +15,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, TextArea
 
 from openmaas_tui.core.models.choices import ModelChoices
-from openmaas_tui.core.sessions.params_state import read_fields
+from openmaas_tui.core.sessions.params_state import Params, read_fields
 from openmaas_tui.services import open_services
-from openmaas_tui.ui.widgets.params_panel import Params, ParamsPanel
+from openmaas_tui.ui.widgets.params_panel import ParamsPanel
 from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.ui import settle

@@ -10,9 +10,9 @@ step numbers and cycle choices, ``ctrl+t`` resets the focused field and ``ctrl+r
 parameter. The border's subtitle sums up what is set, so the values stay in sight.
 
 :attr:`ParamsPanel.params` reads back exactly what is shown; :meth:`ParamsPanel.errors` says
-which fields hold values no request may carry. :class:`Params`, the fields' parsing, range
-checks and steps and the picker's list live in :mod:`openmaas_tui.core.sessions.params_state`,
-free of Textual; ``Params`` is re-exported here.
+which fields hold values no request may carry. :class:`Params` and the fields' parsing, range
+checks and steps live in :mod:`openmaas_tui.core.sessions.params_state`, the picker's list in
+:mod:`openmaas_tui.core.models.choices`, both free of Textual.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from openmaas_tui.core.models.capabilities import COMMON_PARAMS, label
 from openmaas_tui.core.models.catalog import ModelInfo
-from openmaas_tui.core.models.choices import DEMO_LABEL
 from openmaas_tui.core.models.request_params import RequestParams, parse_schema, schema_name
 from openmaas_tui.core.sessions.params_state import (
     FIELDS,
@@ -52,8 +51,6 @@ from openmaas_tui.ui.widgets.param_inputs import (
     field_rows,
     reset,
 )
-
-__all__ = ["DEMO_LABEL", "Params", "ParamsPanel"]
 
 
 class ParamsPanel(VerticalScroll):
