@@ -36,7 +36,7 @@ from importlib import metadata
 from typing import Any
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.pricing.prices import Price, PriceEntry, Tier
+from openmaas_tui.core.pricing.price import Price, PriceEntry, Tier
 from scripts.price_render import SyncedEntry
 
 GENAI_PROVIDERS: dict[str, str] = {

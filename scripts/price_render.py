@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.pricing.prices import Price, PriceEntry, Tier
+from openmaas_tui.core.pricing.price import Price, PriceEntry, Tier
 from openmaas_tui.core.pricing.reading import parse_prices
 
 EXTRA_FILE = Path(__file__).with_name("pricing_extra.toml")

@@ -18,9 +18,9 @@ from genai_prices.data import providers as genai_providers
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.catalog import CATALOG
 from openmaas_tui.core.models.provider_specs import SPECS
+from openmaas_tui.core.pricing.price import Price
 from openmaas_tui.core.pricing.prices import (
     FREE_PROVIDERS,
-    Price,
     PriceTable,
     cost_usd,
     shipped_pricing_file,

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Collapsible, Static
 
 from openmaas_tui.core.errors import ErrorCode
-from openmaas_tui.core.pricing.prices import Price
+from openmaas_tui.core.pricing.price import Price
 from openmaas_tui.core.types import ChatRequest, Message
 from openmaas_tui.services import Services, open_services
 from openmaas_tui.ui.widgets.answer import AnswerView

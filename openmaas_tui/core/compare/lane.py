@@ -18,7 +18,7 @@ from typing import Protocol
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.exchange.meter import StreamMeter, usage_in_force
 from openmaas_tui.core.exchange.pipeline import Exchange
-from openmaas_tui.core.pricing.prices import Price
+from openmaas_tui.core.pricing.price import Price
 from openmaas_tui.core.types import Usage
 
 

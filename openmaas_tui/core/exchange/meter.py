@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from openmaas_tui.core.money import format_usd
-from openmaas_tui.core.pricing.prices import Price, cost_usd
+from openmaas_tui.core.pricing.price import Price
+from openmaas_tui.core.pricing.prices import cost_usd
 from openmaas_tui.core.tokens.estimate import CountKind, format_count
 from openmaas_tui.core.types import (
     Completion,

@@ -52,7 +52,8 @@ from openmaas_tui.core.exchange.durations import record_duration
 from openmaas_tui.core.exchange.live_count import LiveCount
 from openmaas_tui.core.exchange.meter import StreamMeter, counters_line, usage_in_force
 from openmaas_tui.core.exchange.record import AnswerRecord, MessageState, received_anything
-from openmaas_tui.core.pricing.prices import Price, cost_usd
+from openmaas_tui.core.pricing.price import Price
+from openmaas_tui.core.pricing.prices import cost_usd
 from openmaas_tui.core.types import ChatRequest, ReasoningDelta, StreamEvent, TextDelta, Usage
 
 if TYPE_CHECKING:

@@ -19,8 +19,7 @@ import re
 from pathlib import Path
 
 from openmaas_tui.core.config.paths import Paths, resolve_paths
-from openmaas_tui.core.money import format_usd
-from openmaas_tui.core.pricing.price import Price, PriceEntry, Tier
+from openmaas_tui.core.pricing.price import Price, PriceEntry
 from openmaas_tui.core.types import Usage
 
 FREE_PROVIDERS = frozenset({"ollama", "demo"})
@@ -172,12 +171,8 @@ def load_price_table(paths: Paths | None = None) -> PriceTable:
 __all__ = [
     "FREE",
     "FREE_PROVIDERS",
-    "Price",
-    "PriceEntry",
     "PriceTable",
-    "Tier",
     "cost_usd",
-    "format_usd",
     "load_price_table",
     "shipped_pricing_file",
 ]

@@ -14,7 +14,8 @@ from enum import StrEnum
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.money import format_usd
-from openmaas_tui.core.pricing.prices import Price, cost_usd
+from openmaas_tui.core.pricing.price import Price
+from openmaas_tui.core.pricing.prices import cost_usd
 from openmaas_tui.core.tokens.count import count_messages
 from openmaas_tui.core.types import Message, Usage
 

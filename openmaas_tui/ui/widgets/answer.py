@@ -28,7 +28,7 @@ from openmaas_tui.core.exchange.durations import expected_duration_s
 from openmaas_tui.core.exchange.json_check import JsonCheck, check_json_answer
 from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.history.recorder import StreamRecorder
-from openmaas_tui.core.pricing.prices import Price
+from openmaas_tui.core.pricing.price import Price
 from openmaas_tui.core.sessions.conversation import SessionMessage
 from openmaas_tui.core.types import ChatRequest, Completion, ReasoningDelta, TextDelta, Usage
 from openmaas_tui.providers.registry import Target

@@ -27,7 +27,7 @@ from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.models.catalog import model_info, route
 from openmaas_tui.core.models.provider_specs import SPECS, TokenCounting
 from openmaas_tui.core.money import format_usd
-from openmaas_tui.core.pricing.prices import Price
+from openmaas_tui.core.pricing.price import Price
 from openmaas_tui.core.tokens.estimate import (
     CountKind,
     Estimate,

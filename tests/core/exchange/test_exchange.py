@@ -16,7 +16,8 @@ from openmaas_tui.core.exchange.durations import expected_duration_s, forget_dur
 from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.models.catalog import ModelInfo, route
-from openmaas_tui.core.pricing.prices import Price, cost_usd
+from openmaas_tui.core.pricing.price import Price
+from openmaas_tui.core.pricing.prices import cost_usd
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,

@@ -17,7 +17,7 @@ from openmaas_tui.core.exchange.record import AnswerRecord, MessageState
 from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.history.store import Store
-from openmaas_tui.core.pricing.prices import Price
+from openmaas_tui.core.pricing.price import Price
 from openmaas_tui.core.types import ChatRequest, Message, Role, TextDelta, Usage
 from openmaas_tui.services import Services, open_services
 from tests.support.replay import ReplayServer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from openmaas_tui.core.exchange.meter import StreamMeter, counters_line, finish_note
-from openmaas_tui.core.pricing.prices import Price
+from openmaas_tui.core.pricing.price import Price
 from openmaas_tui.core.types import Finish, FinishReason, TextDelta, Usage, UsageReport
 
 

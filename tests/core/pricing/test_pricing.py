@@ -10,11 +10,10 @@ import pytest
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.catalog import CATALOG, ModelInfo
 from openmaas_tui.core.money import format_usd
+from openmaas_tui.core.pricing.price import Price, Tier
 from openmaas_tui.core.pricing.prices import (
     FREE_PROVIDERS,
-    Price,
     PriceTable,
-    Tier,
     cost_usd,
     load_price_table,
     shipped_pricing_file,
