@@ -8,6 +8,7 @@ import pytest
 
 from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.config.settings import Settings
+from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.credentials.keys import KeyStore
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.provider_specs import (
@@ -57,7 +58,7 @@ async def test_every_specs_protocol_has_an_adapter(spec: ProviderSpec) -> None:
 
 
 def test_every_protocol_has_an_adapter_and_the_counting_ones_are_known() -> None:
-    assert all(has_adapter(protocol) for protocol in WireProtocol)
+    assert all(has_adapter(spec.protocol) for spec in SPECS.values())
     assert {p for p in WireProtocol if can_count_tokens(p)} == {
         WireProtocol.ANTHROPIC,
         WireProtocol.GEMINI,
