@@ -349,9 +349,7 @@ async def test_errors_the_demo_gives_reach_the_adapter_as_codes(
 ) -> None:
     adapter = OpenAIChatAdapter(client, provider="demo", base_url=DEMO_BASE_URL)
     with pytest.raises(OpenMaaSError) as refused:
-        await collect(
-            adapter.stream(ChatRequest("demo", (), max_tokens=5), NO_CREDENTIALS), "demo"
-        )
+        await collect(adapter.stream(ChatRequest("demo", (), max_tokens=5), NO_CREDENTIALS), "demo")
     assert refused.value.code is ErrorCode.INVALID_REQUEST
     assert "messages" in refused.value.message
 

@@ -114,4 +114,5 @@ async def test_the_demo_is_asked_at_its_in_process_url() -> None:
         await client.aclose()
     assert target.base_url == DEMO_BASE_URL
     assert isinstance(target.adapter, OpenAIChatAdapter)
-    assert target.is_demo and target.label == "demo (offline)" and target.credentials.api_key is None
+    assert target.is_demo and target.label == "demo (offline)"
+    assert target.credentials.api_key is None

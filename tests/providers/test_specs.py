@@ -8,7 +8,6 @@ import pytest
 
 from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.config.settings import Settings
-from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.credentials.keys import KeyStore
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.provider_specs import (
