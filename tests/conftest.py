@@ -10,6 +10,7 @@ from pathlib import Path
 import keyring
 import pytest
 
+from openmaas_tui.core.credentials.fields import fields_for
 from openmaas_tui.core.models.provider_specs import SPECS
 from tests.support import network_guard
 from tests.support.memory_keyring import MemoryKeyring
@@ -21,10 +22,18 @@ FIXTURES = Path(__file__).parent / "fixtures"
 _KEY_VARS = (
     *(name for spec in SPECS.values() for name in spec.key_env),
     *(spec.host_env for spec in SPECS.values() if spec.host_env),
+    *(name for spec in SPECS.values() for field in fields_for(spec) for name in field.env),
     "OPENAI_BASE_URL",
     "ANTHROPIC_BASE_URL",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "GOOGLE_APPLICATION_CREDENTIALS",
 )
-"""Every variable a provider spec reads (keys, ``OLLAMA_HOST``), and the SDKs' base URLs."""
+"""Every variable a provider spec reads (keys and their parts, ``OLLAMA_HOST``), the SDKs' base
+URLs, and where the AWS and Google Cloud credential chains look."""
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +43,10 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("OPENMAAS_HOME", str(home))
     for name in _KEY_VARS:
         monkeypatch.delenv(name, raising=False)
+    # The AWS chain reads ~/.aws and asks the instance metadata service: neither here.
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     return home
 
 

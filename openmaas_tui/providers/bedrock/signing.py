@@ -13,6 +13,7 @@ copied into ``os.environ``. Requests are signed with ``botocore.auth.SigV4Auth``
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,18 @@ SERVICE = "bedrock"
 
 EXTRA = "bedrock"
 """The package extra that brings botocore."""
+
+
+class _NoSigningDetails(logging.Filter):
+    """Drops botocore's DEBUG records of a signature: its canonical request holds the session
+    token (``x-amz-security-token``), and no credential may reach a log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
+
+
+_QUIET = _NoSigningDetails()
+logging.getLogger("botocore.auth").addFilter(_QUIET)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -86,7 +99,11 @@ def _chain_keys(provider: str, profile: str | None) -> AwsKeys:
         ) from None
     if frozen is None or not frozen.access_key or not frozen.secret_key:
         raise missing_aws_keys(provider)
-    keys = AwsKeys(str(frozen.access_key), str(frozen.secret_key), frozen.token or None)
+    return _masked(AwsKeys(str(frozen.access_key), str(frozen.secret_key), frozen.token or None))
+
+
+def _masked(keys: AwsKeys) -> AwsKeys:
+    """``keys``, each registered for masking (an error body that echoes one shows it masked)."""
     for secret in (keys.access_key, keys.secret_key, keys.token):
         if secret:
             register_secret(secret)
@@ -105,7 +122,7 @@ async def resolve_keys(creds: Credentials, provider: str) -> AwsKeys:
     require("botocore.auth", extra=EXTRA, provider=provider)
     access, secret = creds.get(Part.ACCESS_KEY_ID), creds.get(Part.SECRET_ACCESS_KEY)
     if access and secret:
-        return AwsKeys(access, secret, creds.get(Part.SESSION_TOKEN))
+        return _masked(AwsKeys(access, secret, creds.get(Part.SESSION_TOKEN)))
     if access or secret:
         half = "secret access key" if access else "access key id"
         raise missing_aws_keys(provider, f"an access key without its {half}")
@@ -123,7 +140,8 @@ def signed_headers(
     """``headers`` plus the SigV4 ones (``Authorization``, ``X-Amz-Date``, and
     ``X-Amz-Security-Token`` for temporary keys) for ``method url`` with exactly ``body``.
 
-    The time is botocore's (``botocore.auth.get_current_datetime``). The headers given are
+    The time is botocore's (``botocore.auth.get_current_datetime``). botocore's DEBUG log of
+    the canonical request (which holds a session token) is filtered out. The headers given are
     signed too, so send them unchanged; headers the HTTP client adds later (user agent,
     content length) are not part of the signature.
 
