@@ -192,7 +192,7 @@ async def test_without_botocore_the_provider_refuses_with_the_install_hint(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for name in [m for m in sys.modules if m == "botocore" or m.startswith("botocore.")]:
-        monkeypatch.setitem(sys.modules, name, None)  # type: ignore[arg-type]
+        monkeypatch.setitem(sys.modules, name, None)
     async with httpx.AsyncClient() as client:
         adapter = BedrockAdapter(client, base_url="http://127.0.0.1:9")
         request = ChatRequest(model=MODELS[0], messages=(Message.user("hi"),))

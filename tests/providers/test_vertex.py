@@ -202,7 +202,7 @@ async def test_no_application_default_credentials_is_missing_key(
     from google.auth.exceptions import DefaultCredentialsError
 
     def nothing(scopes: list[str]) -> None:
-        raise DefaultCredentialsError("Your default credentials were not found.")
+        raise DefaultCredentialsError("Your default credentials were not found.")  # type: ignore[no-untyped-call]
 
     monkeypatch.setattr("google.auth.default", nothing)
     drained, server = await _run(Reply.json_body({}), ADC)
@@ -215,7 +215,7 @@ async def test_without_google_auth_the_provider_refuses_with_the_install_hint(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for name in [m for m in sys.modules if m == "google.auth" or m.startswith("google.auth.")]:
-        monkeypatch.setitem(sys.modules, name, None)  # type: ignore[arg-type]
+        monkeypatch.setitem(sys.modules, name, None)
     drained, _ = await _run(Reply.json_body({}), ADC)
     assert drained.failure.code is ErrorCode.INVALID_SETTINGS
     assert drained.failure.hint == "pip install 'openmaas-tui[vertex]'"
