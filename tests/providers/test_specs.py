@@ -19,9 +19,11 @@ from openmaas_tui.core.models.provider_specs import (
 )
 from openmaas_tui.core.types import ChatRequest, Message
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
+from openmaas_tui.providers.bedrock.adapter import BedrockAdapter
 from openmaas_tui.providers.gemini.adapter import GeminiAdapter
 from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
 from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
+from openmaas_tui.providers.vertex.adapter import VertexAdapter
 from openmaas_tui.providers.protocols import (
     can_count_tokens,
     has_adapter,
@@ -35,6 +37,8 @@ ADAPTER_CLASSES = {
     WireProtocol.ANTHROPIC: AnthropicAdapter,
     WireProtocol.GEMINI: GeminiAdapter,
     WireProtocol.OLLAMA: OllamaChatAdapter,
+    WireProtocol.BEDROCK: BedrockAdapter,
+    WireProtocol.VERTEX: VertexAdapter,
 }
 BUILT_IN = [s for s in SPECS.values() if s.id != "demo"]
 
@@ -42,6 +46,7 @@ BUILT_IN = [s for s in SPECS.values() if s.id != "demo"]
 def _providers(client: httpx.AsyncClient, endpoints: dict[str, Endpoint]) -> Providers:
     """A registry whose every built-in key variable holds a fake key."""
     environ = {name: f"test-key-{name.lower()}" for s in SPECS.values() for name in s.key_env}
+    environ |= {"AWS_REGION": "us-east-1", "GOOGLE_CLOUD_PROJECT": "test-project"}
     settings = Settings(endpoints=endpoints)
     keys = KeyStore(endpoints, environ=environ, use_keyring=False)
     return Providers(client, settings, keys, environ=environ)
@@ -61,6 +66,7 @@ def test_every_protocol_has_an_adapter_and_the_counting_ones_are_known() -> None
     assert {p for p in WireProtocol if can_count_tokens(p)} == {
         WireProtocol.ANTHROPIC,
         WireProtocol.GEMINI,
+        WireProtocol.VERTEX,
     }
     for spec in SPECS.values():
         if spec.token_count is TokenCounting.PROVIDER:
