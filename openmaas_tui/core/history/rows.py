@@ -24,9 +24,9 @@ MESSAGE_COLUMNS = (
 )
 """The columns :func:`message_of` reads, in order."""
 
-MESSAGE_NAMES = tuple(MESSAGE_COLUMNS.split(", ")[1:])
-"""The columns a new message is inserted with (all but ``id``), each also the name of its
-parameter (``:session_id``, …)."""
+MESSAGE_NAMES = (*MESSAGE_COLUMNS.split(", ")[1:], "owner")
+"""The columns a new message is inserted with (all but ``id``, and the ``owner`` of a streaming
+answer), each also the name of its parameter (``:session_id``, …)."""
 
 SESSION_NAMES = tuple(
     "id title title_is_custom created_at updated_at provider model params".split()

@@ -143,6 +143,7 @@ class SessionStore(Database):
                     attachments=dumps(list(message.attachments)),
                     params=dumps(message.params),
                     cost_estimated=int(message.cost_estimated),
+                    owner=None,
                 )
                 conn.execute(INSERT_MESSAGE, row)
         return session_id
