@@ -253,7 +253,7 @@ _V3 = (
             output_tokens, cost_usd, billed, estimated, compare_run_id)
         SELECT 'compare:' || t.run_id || ':' || t.position, r.created_at, 'compare', t.provider,
             t.model, t.input_tokens, t.output_tokens, t.cost_usd,
-            t.status != 'error' OR t.output_tokens > 0, 0, t.run_id
+            t.status != 'error' OR coalesce(t.output_tokens, 0) > 0, 0, t.run_id
         FROM compare_targets AS t JOIN compare_runs AS r ON r.id = t.run_id
         ORDER BY r.created_at, t.position""",
 )

@@ -42,9 +42,9 @@ EMPTY = """\
 [b]No answers in the history yet.[/b]
 
 Every answer is recorded with its tokens and cost: chat in the playground, race models in
-compare, or run [b]openmaas ask[/b] from a shell (try [b]openmaas ask -m demo "hello"[/b]: the offline demo
-model is free). This screen then adds them up: totals for today, the last 7 and 30 days and
-all time, a bar per day for the last 30 days, and a table per model.
+compare, or run [b]openmaas ask[/b] from a shell (try [b]openmaas ask -m demo "hello"[/b]: the
+offline demo model is free). This screen then adds them up: totals for today, the last 7 and
+30 days and all time, a bar per day for the last 30 days, and a table per model.
 """
 
 SortKey = Callable[[ModelCost], tuple[float | str, ...]]
