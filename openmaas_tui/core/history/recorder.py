@@ -6,7 +6,8 @@ timer at most once per :data:`FLUSH_INTERVAL_S` (a write still running on the st
 delays the next one rather than queueing more). :meth:`StreamRecorder.finish` writes the whole
 text with the final usage, cost and state, from the exchange's
 :class:`~openmaas_tui.core.exchange.record.AnswerRecord`. A process killed in between leaves the
-answer as last flushed, in state ``streaming``, which the next open turns into ``interrupted``.
+answer as last flushed, in state ``streaming``, which the first open after that process is gone
+turns into ``interrupted`` (another process still answering keeps its answer streaming).
 
 An answer kept in no session (a compare lane, the gateway) has a :class:`SpendRecorder`
 instead: it writes nothing while streaming and only the answer's spend into the ledger at its
