@@ -25,6 +25,7 @@ from openmaas_tui.core.history.records import StoredSession
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.sessions.export import session_json, session_markdown, utc_text
 from openmaas_tui.core.sessions.importing import parse_session_json
+from openmaas_tui.core.sessions.titles import shown_title
 from openmaas_tui.services import Services
 
 SHORT_ID = 8
@@ -84,7 +85,7 @@ def _list(store: Store, args: argparse.Namespace, console: Console) -> int:
         table.add_row(
             s.id[:SHORT_ID],
             utc_text(s.updated_at),
-            escape(s.title),
+            escape(shown_title(s.title)),
             escape(model),
             str(s.message_count),
             s.totals.cost_text,
@@ -115,7 +116,8 @@ def _import(store: Store, name: str, console: Console) -> int:
     session, messages = parse_session_json(text, source=source)
     new_id = store.import_session(session, messages)
     console.print(
-        f"imported {session.title!r} ({len(messages)} messages) as {new_id}", markup=False
+        f"imported {shown_title(session.title)!r} ({len(messages)} messages) as {new_id}",
+        markup=False,
     )
     return 0
 
