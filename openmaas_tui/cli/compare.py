@@ -29,6 +29,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from openmaas_tui.cli.arguments import count, decimal
 from openmaas_tui.cli.ask import print_error, read_prompt
 from openmaas_tui.core.compare.export import cost_text, run_json, run_markdown
 from openmaas_tui.core.compare.lane import CompareTarget, LaneStatus
@@ -68,10 +69,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "model's own endpoint)",
     )
     parser.add_argument("--system", help="system prompt")
-    parser.add_argument("--temperature", type=float, help="sampling temperature, e.g. 0.7")
-    parser.add_argument("--top-p", type=float, dest="top_p", help="nucleus sampling mass, 0..1")
     parser.add_argument(
-        "--max-tokens", type=int, dest="max_tokens", help="most output tokens to generate"
+        "--temperature", type=decimal("temperature"), help="sampling temperature, e.g. 0.7"
+    )
+    parser.add_argument(
+        "--top-p", type=decimal("top_p"), dest="top_p", help="nucleus sampling mass, 0..1"
+    )
+    parser.add_argument(
+        "--max-tokens",
+        type=count("max_tokens"),
+        dest="max_tokens",
+        help="most output tokens to generate",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
     parser.add_argument(
@@ -126,6 +134,8 @@ def _prompt(args: argparse.Namespace, stdin: TextIO) -> str:
     try:
         return read_prompt(args, stdin)
     except OpenMaaSError as exc:
+        if exc.code is not ErrorCode.EMPTY_MESSAGE:
+            raise
         raise OpenMaaSError(
             exc.code,
             exc.message,
@@ -260,7 +270,7 @@ async def main(services: Services, args: argparse.Namespace) -> int:
     if not getattr(args, "no_log", False):
         await save_run_in_history(services, data, run.id, err)
     if args.json:
-        out.write(json.dumps(data, ensure_ascii=False) + "\n")
+        out.write(json.dumps(data, ensure_ascii=False, allow_nan=False) + "\n")
         for lane in run.lanes:
             if lane.error is not None:
                 err.write(f"[{lane.index + 1}] {lane.label}: ")

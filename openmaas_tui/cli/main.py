@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from openmaas_tui import __version__
 from openmaas_tui.cli import ask, compare, keys, models, sessions
+from openmaas_tui.cli.arguments import Parser, check_text_arguments
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.services import Services, open_services
 
@@ -30,7 +31,7 @@ Command = Callable[[Services, argparse.Namespace], Awaitable[int]]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``openmaas`` and its subcommands."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="openmaas",
         description="A terminal playground for large language models.",
     )
@@ -51,6 +52,19 @@ def build_parser() -> argparse.ArgumentParser:
     models.add_arguments(sub.add_parser("models", help="list known models"))
     sessions.add_arguments(sub.add_parser("sessions", help="list, show, export, import sessions"))
     return parser
+
+
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    """``argv`` parsed and checked: a value out of range or an argument that is not UTF-8 text
+    is a usage error (``error INVALID_REQUEST: …`` on stderr, exit status 2).
+
+    Raises:
+        SystemExit: status 2 for a usage error, 0 after ``--help`` or ``--version``.
+    """
+    parser = build_parser()
+    args = parser.parse_args(list(argv))
+    check_text_arguments(parser, args)
+    return args
 
 
 _COMMANDS: dict[str, Command] = {
@@ -91,7 +105,7 @@ def build_app(argv: Sequence[str]) -> App[None]:
     from openmaas_tui.cli.theme import apply_theme
     from openmaas_tui.ui.app import PlaygroundApp
 
-    args = build_parser().parse_args(list(argv))
+    args = parse_arguments(argv)
     services = open_services(use_keyring=not args.no_keyring)
     services.prices  # noqa: B018 - loaded now: errors before the screen opens
     model = "demo" if args.demo else services.providers.model_for(args.model, args.provider)
@@ -107,7 +121,7 @@ EXIT_BROKEN_PIPE = 128 + 13
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``openmaas``; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     if args.command is None:
         try:
             app = build_app(argv)

@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from openmaas_tui.cli import compare_history, costs
+from openmaas_tui.cli.arguments import read_stdin_text
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.history.records import StoredSession
 from openmaas_tui.core.history.store import Store
@@ -71,7 +72,9 @@ def session_summary(session: StoredSession) -> dict[str, Any]:
 def _list(store: Store, args: argparse.Namespace, console: Console) -> int:
     sessions = store.list_sessions()
     if args.json:
-        sys.stdout.write(json.dumps([session_summary(s) for s in sessions], ensure_ascii=False))
+        sys.stdout.write(
+            json.dumps([session_summary(s) for s in sessions], ensure_ascii=False, allow_nan=False)
+        )
         sys.stdout.write("\n")
         return 0
     if not sessions:
@@ -101,13 +104,18 @@ def _export_text(store: Store, prefix: str, fmt: str) -> str:
         raise OpenMaaSError(ErrorCode.INVALID_REQUEST, f"no session {session_id}")
     messages = store.messages(session_id)
     if fmt == "json":
-        return json.dumps(session_json(session, messages), ensure_ascii=False, indent=2) + "\n"
+        return (
+            json.dumps(
+                session_json(session, messages), ensure_ascii=False, indent=2, allow_nan=False
+            )
+            + "\n"
+        )
     return session_markdown(session, messages)
 
 
 def _import(store: Store, name: str, console: Console) -> int:
     if name == "-":
-        text, source = sys.stdin.read(), "stdin"
+        text, source = read_stdin_text(sys.stdin), "stdin"
     else:
         try:
             text, source = Path(name).read_text(encoding="utf-8"), name
