@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING
 from openmaas_tui import __version__
 from openmaas_tui.cli import ask, compare, keys, models, sessions
 from openmaas_tui.cli.arguments import Parser, check_text_arguments
-from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.config.settings import Settings
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.pricing.prices import PriceTable
 from openmaas_tui.services import Services, open_services
 
 if TYPE_CHECKING:
@@ -91,26 +93,50 @@ async def _run(command: Command, args: argparse.Namespace) -> int:
         await services.aclose()
 
 
+def _fallback(problem: OpenMaaSError, instead: str) -> OpenMaaSError:
+    """``problem`` (INVALID_SETTINGS) as the playground says it: it opens all the same."""
+    if problem.code is not ErrorCode.INVALID_SETTINGS:
+        raise problem
+    hint = f"this run uses {instead}; {problem.hint}" if problem.hint else None
+    return OpenMaaSError(problem.code, problem.message, hint=hint)
+
+
 def build_app(argv: Sequence[str]) -> App[None]:
     """Build the playground exactly as ``openmaas ARGV`` would (settings, client, keys, prices,
     theme).
 
-    The price table is read here, before the app starts, so a broken override is reported
-    like a broken config file rather than at the first answer.
+    A broken ``config.toml`` (bad TOML, bytes that are not UTF-8, a value out of range, an
+    unknown theme) or price override does not keep the playground closed: it opens on the
+    defaults (or the shipped prices) and says the INVALID_SETTINGS error, file and line, in a
+    notice. The price table is read here, so a broken override is said at once rather than at
+    the first answer.
 
     Raises:
-        OpenMaaSError: INVALID_SETTINGS for a broken config file (an unknown theme too) or
-            price override.
+        OpenMaaSError: anything but INVALID_SETTINGS met while building (none is expected).
     """
     from openmaas_tui.cli.theme import apply_theme
     from openmaas_tui.ui.app import PlaygroundApp
 
     args = parse_arguments(argv)
-    services = open_services(use_keyring=not args.no_keyring)
-    services.prices  # noqa: B018 - loaded now: errors before the screen opens
+    notices: list[OpenMaaSError] = []
+    try:
+        services = open_services(use_keyring=not args.no_keyring)
+    except OpenMaaSError as exc:
+        notices.append(_fallback(exc, "the default settings"))
+        services = open_services(use_keyring=not args.no_keyring, settings=Settings())
+    try:
+        services.prices  # noqa: B018 - loaded now: errors before the screen opens
+    except OpenMaaSError as exc:
+        notices.append(_fallback(exc, "the shipped prices"))
+        services.use_prices(PriceTable.load(None))
     model = "demo" if args.demo else services.providers.model_for(args.model, args.provider)
-    app = PlaygroundApp(services, model=model, provider=args.provider, base_url=args.base_url)
-    apply_theme(app, services.settings.theme, services.paths.config_file)
+    app = PlaygroundApp(
+        services, model=model, provider=args.provider, base_url=args.base_url, notices=notices
+    )
+    try:
+        apply_theme(app, services.settings.theme, services.paths.config_file)
+    except OpenMaaSError as exc:
+        app.notices += (_fallback(exc, "the default theme"),)
     return app
 
 
