@@ -89,7 +89,7 @@ def open_services(
     """
     paths = paths or resolve_paths()
     settings = settings or load_settings(paths.config_file)
-    keys = KeyStore(settings.endpoints, use_keyring=use_keyring)
+    keys = KeyStore(settings.endpoints, use_keyring=use_keyring, options=settings.providers)
     client = make_client(
         connect_timeout_s=settings.connect_timeout_s,
         read_timeout_s=settings.read_timeout_s,
