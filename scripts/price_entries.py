@@ -41,6 +41,7 @@ from scripts.price_render import SyncedEntry
 
 GENAI_PROVIDERS: dict[str, str] = {
     "openai": "openai",
+    "azure": "azure",
     "anthropic": "anthropic",
     "gemini": "google",
     "groq": "groq",

@@ -10,6 +10,9 @@ Error body shapes handled (from each provider's API reference):
 - Gemini: ``{"error": {"code", "message", "status"}}``
   (https://ai.google.dev/gemini-api/docs/troubleshooting)
 - Ollama: ``{"error": "message"}`` (https://github.com/ollama/ollama/blob/main/docs/api.md)
+- Azure OpenAI's filtered prompt: OpenAI's shape with ``"code": "content_filter"`` and an
+  ``innererror`` (``"code": "ResponsibleAIPolicyViolation"``, ``content_filter_result``),
+  CONTENT_FILTERED (https://learn.microsoft.com/azure/ai-foundry/openai/concepts/content-filter)
 """
 
 from __future__ import annotations
@@ -144,13 +147,31 @@ def error_from_response(
         message, kind = None, None
     if not message:
         message = text.strip()[:500] or f"HTTP {status}"
-    code = classify(status, message, kind)
+    code = (
+        ErrorCode.CONTENT_FILTERED if content_filtered(payload) else classify(status, message, kind)
+    )
     retry_after = None
     if code is ErrorCode.RATE_LIMITED:
         retry_after = retry_after_s(headers)
         if retry_after is None:
             retry_after = google_retry_delay_s(payload)
     return OpenMaaSError(code, message, status=status, provider=provider, retry_after=retry_after)
+
+
+_FILTER_CODES = frozenset({"content_filter", "ResponsibleAIPolicyViolation"})
+
+
+def content_filtered(payload: Any) -> bool:
+    """Whether an error body says a content filter refused the request (Azure OpenAI:
+    ``error.code`` ``content_filter``, or ``error.innererror.code``
+    ``ResponsibleAIPolicyViolation``)."""
+    error = payload.get("error") if isinstance(payload, dict) else None
+    if not isinstance(error, dict):
+        return False
+    inner = error.get("innererror")
+    inner_code = inner.get("code") if isinstance(inner, dict) else None
+    codes = (error.get("code"), inner_code)
+    return any(isinstance(code, str) and code in _FILTER_CODES for code in codes)
 
 
 def google_retry_delay_s(payload: Any) -> float | None:

@@ -47,6 +47,12 @@ two JSON response formats."""
 OPENAI_REASONING_PARAMS = frozenset(
     {"max_tokens", "seed", "reasoning_effort", "json_object", "json_schema"}
 )
+RESPONSES_PARAMS = frozenset(
+    {"temperature", "top_p", "max_tokens", "reasoning_effort", "json_object", "json_schema"}
+)
+"""What OpenAI's Responses API takes at all (https://platform.openai.com/docs/api-reference/
+responses/create, read 2026-05): no ``stop``, ``seed`` or penalties. A model asked through
+Responses takes the part of its own parameters in this set."""
 CLAUDE_PARAMS = frozenset({"temperature", "top_p", "max_tokens", "stop"})
 CLAUDE_THINKING_PARAMS = CLAUDE_PARAMS | {"thinking_budget"}
 GEMINI_PARAMS = frozenset(
@@ -57,6 +63,9 @@ GEMINI_3_PARAMS = GEMINI_PARAMS | {"reasoning_effort"}
 
 O_SERIES_EFFORTS = ("low", "medium", "high")
 GPT5_EFFORTS = ("minimal", "low", "medium", "high")
+CODEX_EFFORTS = ("low", "medium", "high")
+PRO_EFFORTS = ("high",)
+"""gpt-5-pro reasons at ``high`` only (https://platform.openai.com/docs/models/gpt-5-pro)."""
 GEMINI_3_EFFORTS = ("low", "high")
 
 MIN_THINKING_TOP_P = 0.95

@@ -4,7 +4,9 @@ themselves are declared in :mod:`.provider_specs`).
 Model facts (context window, output limit, capabilities) come from the providers' model pages:
 OpenAI https://platform.openai.com/docs/models, Anthropic
 https://docs.anthropic.com/en/docs/about-claude/models/overview, Gemini
-https://ai.google.dev/gemini-api/docs/models (all read 2025-11).
+https://ai.google.dev/gemini-api/docs/models (all read 2025-11); the Responses-only OpenAI
+models (``-pro``, codex) from their pages on https://platform.openai.com/docs/models (read
+2026-05).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from openmaas_tui.core.models.capabilities import (
     ALL_PARAMS,
     CLAUDE_PARAMS,
     CLAUDE_THINKING_PARAMS,
+    CODEX_EFFORTS,
     COMMON_PARAMS,
     GEMINI_3_EFFORTS,
     GEMINI_3_PARAMS,
@@ -25,6 +28,7 @@ from openmaas_tui.core.models.capabilities import (
     GPT5_EFFORTS,
     O_SERIES_EFFORTS,
     OPENAI_REASONING_PARAMS,
+    PRO_EFFORTS,
     applicable,
 )
 from openmaas_tui.core.models.provider_specs import SPECS
@@ -64,6 +68,9 @@ class ModelInfo:
             when both are set, top_p is dropped.
         efforts: the reasoning efforts the model takes, least first, when ``params`` has
             ``reasoning_effort``.
+        responses_only: the model is offered only through OpenAI's Responses API (the
+            ``-pro`` and codex models: "only supported in v1/responses and not in
+            v1/chat/completions"); the registry asks it there unless told otherwise.
     """
 
     id: str
@@ -77,6 +84,7 @@ class ModelInfo:
     label: str = ""
     temperature_or_top_p: bool = False
     efforts: tuple[str, ...] = ()
+    responses_only: bool = False
 
     @property
     def ref(self) -> str:
@@ -94,6 +102,8 @@ _C4 = {"vision": True, "params": CLAUDE_THINKING_PARAMS}
 _O = {"reasoning": True, "params": OPENAI_REASONING_PARAMS, "efforts": O_SERIES_EFFORTS}
 _R = {**_O, "vision": True}
 _G5 = {**_R, "efforts": GPT5_EFFORTS}
+_CODEX = {**_R, "efforts": CODEX_EFFORTS, "responses_only": True}
+_PRO = {**_R, "responses_only": True}
 _G25 = {"vision": True, "reasoning": True, "params": GEMINI_THINKING_PARAMS}
 _G3 = {"vision": True, "reasoning": True, "params": GEMINI_3_PARAMS, "efforts": GEMINI_3_EFFORTS}
 
@@ -106,8 +116,16 @@ CATALOG: tuple[ModelInfo, ...] = (
     _m("openai", "gpt-5", 400_000, 128_000, **_G5),
     _m("openai", "gpt-5-mini", 400_000, 128_000, **_G5),
     _m("openai", "gpt-5-nano", 400_000, 128_000, **_G5),
+    _m("openai", "gpt-5-pro", 400_000, 272_000, **{**_PRO, "efforts": PRO_EFFORTS}),
+    _m("openai", "gpt-5.2-pro", 400_000, 128_000, **{**_PRO, "efforts": ("medium", "high")}),
+    _m("openai", "gpt-5-codex", 400_000, 128_000, **_CODEX),
+    _m("openai", "gpt-5.1-codex", 400_000, 128_000, **_CODEX),
+    _m("openai", "gpt-5.1-codex-mini", 400_000, 128_000, **_CODEX),
+    _m("openai", "codex-mini-latest", 200_000, 100_000, **_CODEX),
     _m("openai", "o1", 200_000, 100_000, **_R),
+    _m("openai", "o1-pro", 200_000, 100_000, **_PRO),
     _m("openai", "o3", 200_000, 100_000, **_R),
+    _m("openai", "o3-pro", 200_000, 100_000, **_PRO),
     _m("openai", "o3-mini", 200_000, 100_000, **_O),
     _m("openai", "o4-mini", 200_000, 100_000, **_R),
     _m("anthropic", "claude-opus-4-5", 200_000, 64_000, **_C45),

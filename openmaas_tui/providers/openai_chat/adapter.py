@@ -122,6 +122,15 @@ class OpenAIChatAdapter:
             headers["authorization"] = f"Bearer {key}"
         return headers
 
+    def _endpoint(self, model: str, creds: Credentials) -> tuple[str, dict[str, str] | None]:
+        """The URL and query parameters a request for ``model`` goes to (Azure OpenAI's
+        deployment path differs; see :mod:`openmaas_tui.providers.azure.adapter`)."""
+        return f"{self.base_url}/chat/completions", None
+
+    def _models_endpoint(self, creds: Credentials) -> tuple[str, dict[str, str] | None]:
+        """The URL and query parameters of the model listing."""
+        return f"{self.base_url}/models", None
+
     def _max_tokens_field(self, model: str) -> str:
         """``max_completion_tokens`` for OpenAI reasoning models (they refuse ``max_tokens``),
         ``max_tokens`` for everything else (most compatible servers know only that one)."""
@@ -182,12 +191,14 @@ class OpenAIChatAdapter:
         """
         body = self.build_body(request, stream=True)
         headers = self._headers(creds)
-        url = f"{self.base_url}/chat/completions"
+        url, params = self._endpoint(request.model, creds)
         provider = self.provider
         async with AsyncExitStack() as stack:
             try:
                 response = await stack.enter_async_context(
-                    open_stream(self._client, provider, url, json=body, headers=headers)
+                    open_stream(
+                        self._client, provider, url, json=body, headers=headers, params=params
+                    )
                 )
             except OpenMaaSError as error:
                 if "stream_options" not in body or not _rejects_stream_options(error):
@@ -195,7 +206,9 @@ class OpenAIChatAdapter:
                 self._stream_options = False  # ask this server without it from now on
                 del body["stream_options"]
                 response = await stack.enter_async_context(
-                    open_stream(self._client, provider, url, json=body, headers=headers)
+                    open_stream(
+                        self._client, provider, url, json=body, headers=headers, params=params
+                    )
                 )
             if is_json_response(response):
                 completion = self._completion(await response.aread(), request.model)
@@ -229,13 +242,15 @@ class OpenAIChatAdapter:
         Raises:
             OpenMaaSError: any transport or HTTP code, or STREAM_PARSING_FAILED.
         """
+        url, params = self._endpoint(request.model, creds)
         response = await send_request(
             self._client,
             self.provider,
             "POST",
-            f"{self.base_url}/chat/completions",
+            url,
             headers=self._headers(creds),
             json=self.build_body(request, stream=False),
+            params=params,
         )
         return self._completion(response.content, request.model)
 
@@ -246,12 +261,9 @@ class OpenAIChatAdapter:
             OpenMaaSError: AUTH_FAILED for a bad key, any transport code, or
                 STREAM_PARSING_FAILED for a body without ``data[].id`` (non-empty strings).
         """
+        url, params = self._models_endpoint(creds)
         response = await send_request(
-            self._client,
-            self.provider,
-            "GET",
-            f"{self.base_url}/models",
-            headers=self._headers(creds),
+            self._client, self.provider, "GET", url, headers=self._headers(creds), params=params
         )
         payload = load_json(self.provider, response.content)
         try:
