@@ -23,6 +23,8 @@ _KEY_VARS = (
     *(spec.host_env for spec in SPECS.values() if spec.host_env),
     "OPENAI_BASE_URL",
     "ANTHROPIC_BASE_URL",
+    "AZURE_OPENAI_AD_TOKEN",
+    "OPENAI_API_VERSION",
 )
 """Every variable a provider spec reads (keys, ``OLLAMA_HOST``), and the SDKs' base URLs."""
 

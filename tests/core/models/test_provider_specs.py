@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from openmaas_tui.core.config.endpoint import Endpoint
+from openmaas_tui.core.credentials.fields import fields_for
 from openmaas_tui.core.credentials.keys import KeyStore
 from openmaas_tui.core.models.catalog import CATALOG, route
 from openmaas_tui.core.models.provider_specs import (
@@ -71,7 +72,8 @@ def test_the_key_store_lists_and_falls_back_as_the_specs_say() -> None:
     assert store.providers() == [*takes_key, "vllm"]
     assert "ollama" not in store.providers() and "demo" not in store.providers()
     for spec in SPECS.values():
-        assert store.env_vars(spec.id) == spec.key_env
+        assert store.env_vars(spec.id) == tuple(v for f in fields_for(spec) for v in f.env)
+        assert store.env_vars(spec.id)[: len(spec.key_env)] == spec.key_env
     assert store.env_vars("vllm") == ("VLLM_KEY",)
     assert store.env_vars("nosuch") == ()
 
