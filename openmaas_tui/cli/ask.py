@@ -48,6 +48,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--provider", default=keep, help="send -m verbatim to this provider")
     parser.add_argument("--base-url", default=keep, help="send requests to this URL instead")
+    parser.add_argument(
+        "--api",
+        choices=("chat", "responses"),
+        help="openai and azure: ask through Chat Completions or Responses (default: the "
+        "model's own, else [providers.NAME] api, else chat)",
+    )
     parser.add_argument("--system", help="system prompt")
     parser.add_argument("--temperature", type=float, help="sampling temperature, e.g. 0.7")
     parser.add_argument("--top-p", type=float, dest="top_p", help="nucleus sampling mass, 0..1")
@@ -190,7 +196,9 @@ async def run_ask(
     )
     model = args.model or (preset.model if preset is not None else None)
     spec = services.providers.model_for(model, args.provider)
-    target = await services.providers.target(spec, provider=args.provider, base_url=args.base_url)
+    target = await services.providers.target(
+        spec, provider=args.provider, base_url=args.base_url, api=args.api
+    )
     request, notes = target.prepare(
         ask_params(args, preset).request(target.route.model, (Message.user(prompt),))
     )

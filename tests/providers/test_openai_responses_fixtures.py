@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from openmaas_tui.core.credentials.credentials import Credentials
-from openmaas_tui.core.errors import ErrorCode
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
@@ -106,16 +106,17 @@ async def test_error_fixture(
 ) -> None:
     server.queue(fixture_reply(fixture_path(name)))
     responses = adapter(client, server)
+    error: OpenMaaSError
     if stream:
         got = await drain(responses.stream(REQUEST, KEY), REQUEST.model)
         assert got.events == []
         error = got.failure
     else:
-        with pytest.raises(Exception) as info:
+        with pytest.raises(OpenMaaSError) as info:
             await responses.complete(REQUEST, KEY)
-        error = info.value  # type: ignore[assignment]
-    assert error.code is _CODE_BY_FIXTURE[name]  # type: ignore[attr-defined]
-    assert error.status == 400  # type: ignore[attr-defined]
+        error = info.value
+    assert error.code is _CODE_BY_FIXTURE[name]
+    assert error.status == 400
     recorded = expected(name)["errors"][0]["error"]["message"]
     assert error.message == recorded  # type: ignore[attr-defined]
 
