@@ -118,7 +118,7 @@ async def test_error_fixture(
     assert error.code is _CODE_BY_FIXTURE[name]
     assert error.status == 400
     recorded = expected(name)["errors"][0]["error"]["message"]
-    assert error.message == recorded  # type: ignore[attr-defined]
+    assert error.message == recorded
 
 
 # --- constructed streams: the reference's shapes, for what no recording holds ----------------
