@@ -154,7 +154,7 @@ async def test_azure_chat_matches_async_azure_openai(
     server.queue(fixture_reply(fixture_path(name)))
     server.queue(fixture_reply(fixture_path(name)))
     async with AsyncAzureOpenAI(**config(server.url), max_retries=0) as sdk:
-        expected = await sdk_stream(sdk)  # type: ignore[arg-type]
+        expected = await sdk_stream(sdk)
     adapter = AzureOpenAIAdapter(client, base_url=server.url, api=Api.CHAT)
     request = REQUEST.with_model("test-model")
     got = chat_ours(await collect(adapter.stream(request, _creds(**parts)), request.model))
