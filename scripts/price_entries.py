@@ -46,6 +46,7 @@ GENAI_PROVIDERS: dict[str, str] = {
     "groq": "groq",
     "deepseek": "deepseek",
     "mistral": "mistral",
+    "cohere": "cohere",
     "cerebras": "cerebras",
 }
 """Our provider name -> genai-prices' provider id, for every provider whose models are synced."""
