@@ -2,8 +2,8 @@
 
 Every streaming fixture of the wire formats (OpenAI Chat SSE, Anthropic SSE, Gemini SSE,
 Ollama NDJSON, Mistral SSE, Cohere v2 SSE) is replayed through its adapter twice: once cut at
-event boundaries (what ``fixture_reply`` sends) and once cut at byte positions Hypothesis draws, including cuts inside
-multi-byte UTF-8 characters, between ``\\r`` and ``\\n``, inside ``data:`` and inside JSON.
+event boundaries (what ``fixture_reply`` sends) and once cut at byte positions Hypothesis draws,
+including cuts inside multi-byte UTF-8 characters, between ``\\r`` and ``\\n``, inside ``data:`` and inside JSON.
 Both replays must give the same Completion, the same sequence of event types, and (for the
 constructed mid-stream error) the same error after the same partial answer.
 
