@@ -1,14 +1,14 @@
 """Shared machinery of the adapter fuzz tests, and the contract they hold the adapters to.
 
 The contract: whatever bytes a server sends, an adapter ends normally or raises
-:class:`OpenMaaSError`. For each of the wire formats (OpenAI Chat SSE, Anthropic SSE,
-Gemini SSE, Ollama NDJSON, Mistral SSE, Cohere v2 SSE) ``stream``, ``complete`` and
-``list_models`` are driven against a loopback server, and beyond "no other exception
-escapes": every event and completion must be well typed (text is a string, a tool-call index a non-negative int, every token count None or a
-non-negative int that fits an SQLite INTEGER, a finish reason's raw value a string); a failing
-stream must first have yielded exactly what the events before the first mutated one yield on
-their own; an HTTP error keeps its status and a finite ``retry_after``. :func:`check` holds
-every outcome to the typing part; the properties assert the rest.
+:class:`OpenMaaSError`. For each of the wire formats (OpenAI Chat SSE, Anthropic SSE, Gemini
+SSE, Ollama NDJSON, Mistral SSE, Cohere v2 SSE) ``stream``, ``complete`` and ``list_models`` are
+driven against a loopback server, and beyond "no other exception escapes": every event and
+completion must be well typed (text is a string, a tool-call index a non-negative int, every
+token count None or a non-negative int that fits an SQLite INTEGER, a finish reason's raw value
+a string); a failing stream must first have yielded exactly what the events before the first
+mutated one yield on their own; an HTTP error keeps its status and a finite ``retry_after``.
+:func:`check` holds every outcome to the typing part; the properties assert the rest.
 
 Here live the recorded fixtures the mutations start from, bodies cut into :class:`Frame` s,
 the Hypothesis strategies (mutations of a JSON tree, random bodies, odd headers), the

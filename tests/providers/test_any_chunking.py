@@ -1,11 +1,11 @@
 """However a stream is cut into network reads, the answer is the same.
 
-Every streaming fixture of the wire formats (OpenAI Chat SSE, Anthropic SSE, Gemini SSE,
-Ollama NDJSON, Mistral SSE, Cohere v2 SSE) is replayed through its adapter twice: once cut at
-event boundaries (what ``fixture_reply`` sends) and once cut at byte positions Hypothesis draws,
-including cuts inside multi-byte UTF-8 characters, between ``\\r`` and ``\\n``, inside ``data:`` and inside JSON.
-Both replays must give the same Completion, the same sequence of event types, and (for the
-constructed mid-stream error) the same error after the same partial answer.
+Every streaming fixture of the wire formats (OpenAI Chat SSE, Anthropic SSE, Gemini SSE, Ollama
+NDJSON, Mistral SSE, Cohere v2 SSE) is replayed through its adapter twice: once cut at event
+boundaries (what ``fixture_reply`` sends) and once cut at byte positions Hypothesis draws,
+including cuts inside multi-byte UTF-8 characters, between ``\\r`` and ``\\n``, inside ``data:``
+and inside JSON. Both replays must give the same Completion, the same sequence of event types,
+and (for the constructed mid-stream error) the same error after the same partial answer.
 
 Each cut piece is sent as its own HTTP chunk; the HTTP client hands every chunk to the adapter
 as a separate read (h11 never joins chunks), so the cuts reach the parsers as drawn.
