@@ -36,7 +36,8 @@ def _split(content: Any) -> tuple[str, str]:
     """(text, thinking) of an SDK content value: a string or a list of typed chunks."""
     if content is None or isinstance(content, str):
         return content or "", ""
-    text, thinking = [], []
+    text: list[str] = []
+    thinking: list[str] = []
     for chunk in content:
         if getattr(chunk, "type", None) == "thinking":
             thinking.extend(part.text for part in chunk.thinking)
