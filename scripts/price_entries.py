@@ -48,6 +48,10 @@ GENAI_PROVIDERS: dict[str, str] = {
     "mistral": "mistral",
     "cohere": "cohere",
     "cerebras": "cerebras",
+    "together": "together",
+    "xai": "x-ai",
+    "fireworks": "fireworks",
+    "perplexity": "perplexity",
 }
 """Our provider name -> genai-prices' provider id, for every provider whose models are synced."""
 
