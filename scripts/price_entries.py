@@ -46,6 +46,7 @@ GENAI_PROVIDERS: dict[str, str] = {
     "groq": "groq",
     "deepseek": "deepseek",
     "mistral": "mistral",
+    "cohere": "cohere",
     "cerebras": "cerebras",
     "together": "together",
     "xai": "x-ai",

@@ -18,7 +18,9 @@ from openmaas_tui.providers.base import Adapter, CountingAdapter
 
 if TYPE_CHECKING:
     from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
+    from openmaas_tui.providers.cohere.adapter import CohereAdapter
     from openmaas_tui.providers.gemini.adapter import GeminiAdapter
+    from openmaas_tui.providers.mistral.adapter import MistralAdapter
     from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
     from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
 
@@ -65,11 +67,25 @@ def _ollama() -> type[OllamaChatAdapter]:
     return OllamaChatAdapter
 
 
+def _mistral() -> type[MistralAdapter]:
+    from openmaas_tui.providers.mistral.adapter import MistralAdapter
+
+    return MistralAdapter
+
+
+def _cohere() -> type[CohereAdapter]:
+    from openmaas_tui.providers.cohere.adapter import CohereAdapter
+
+    return CohereAdapter
+
+
 _ADAPTERS: dict[WireProtocol, Callable[[], AdapterFactory]] = {
     WireProtocol.OPENAI_CHAT: _openai_chat,
     WireProtocol.ANTHROPIC: _anthropic,
     WireProtocol.GEMINI: _gemini,
     WireProtocol.OLLAMA: _ollama,
+    WireProtocol.MISTRAL: _mistral,
+    WireProtocol.COHERE: _cohere,
 }
 """The adapter class of each protocol, loaded on first use."""
 
@@ -94,7 +110,8 @@ def can_count_tokens(protocol: WireProtocol) -> bool:
 def make_adapter(
     protocol: WireProtocol | str, client: httpx.AsyncClient, provider: str, base_url: str
 ) -> Adapter:
-    """The adapter for ``protocol`` (``openai``, ``anthropic``, ``gemini``, ``ollama``).
+    """The adapter for ``protocol`` (``openai``, ``anthropic``, ``gemini``, ``ollama``,
+    ``mistral``, ``cohere``).
 
     Args:
         protocol: the wire protocol, as a spec names it.
