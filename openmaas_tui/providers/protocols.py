@@ -19,7 +19,9 @@ from openmaas_tui.providers.base import Adapter, CountingAdapter
 if TYPE_CHECKING:
     from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
     from openmaas_tui.providers.azure.adapter import AzureOpenAIAdapter
+    from openmaas_tui.providers.cohere.adapter import CohereAdapter
     from openmaas_tui.providers.gemini.adapter import GeminiAdapter
+    from openmaas_tui.providers.mistral.adapter import MistralAdapter
     from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
     from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
     from openmaas_tui.providers.openai_responses.adapter import OpenAIResponsesAdapter
@@ -79,11 +81,25 @@ def _ollama() -> type[OllamaChatAdapter]:
     return OllamaChatAdapter
 
 
+def _mistral() -> type[MistralAdapter]:
+    from openmaas_tui.providers.mistral.adapter import MistralAdapter
+
+    return MistralAdapter
+
+
+def _cohere() -> type[CohereAdapter]:
+    from openmaas_tui.providers.cohere.adapter import CohereAdapter
+
+    return CohereAdapter
+
+
 _ADAPTERS: dict[WireProtocol, Callable[[], AdapterFactory]] = {
     WireProtocol.OPENAI_CHAT: _openai_chat,
     WireProtocol.ANTHROPIC: _anthropic,
     WireProtocol.GEMINI: _gemini,
     WireProtocol.OLLAMA: _ollama,
+    WireProtocol.MISTRAL: _mistral,
+    WireProtocol.COHERE: _cohere,
     WireProtocol.OPENAI_RESPONSES: _openai_responses,
     WireProtocol.AZURE: _azure,
 }
@@ -115,7 +131,8 @@ def make_adapter(
     *,
     api: Api | None = None,
 ) -> Adapter:
-    """The adapter for ``protocol`` (``openai``, ``anthropic``, ``gemini``, ``ollama``, …).
+    """The adapter for ``protocol`` (``openai``, ``anthropic``, ``gemini``, ``ollama``,
+    ``mistral``, ``cohere``, ``openai-responses``, ``azure``).
 
     Args:
         protocol: the wire protocol, as a spec names it.

@@ -20,7 +20,9 @@ from openmaas_tui.core.models.provider_specs import (
 from openmaas_tui.core.types import ChatRequest, Message
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
 from openmaas_tui.providers.azure.adapter import AzureOpenAIAdapter
+from openmaas_tui.providers.cohere.adapter import CohereAdapter
 from openmaas_tui.providers.gemini.adapter import GeminiAdapter
+from openmaas_tui.providers.mistral.adapter import MistralAdapter
 from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
 from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
 from openmaas_tui.providers.openai_responses.adapter import OpenAIResponsesAdapter
@@ -39,6 +41,8 @@ ADAPTER_CLASSES = {
     WireProtocol.ANTHROPIC: AnthropicAdapter,
     WireProtocol.GEMINI: GeminiAdapter,
     WireProtocol.OLLAMA: OllamaChatAdapter,
+    WireProtocol.MISTRAL: MistralAdapter,
+    WireProtocol.COHERE: CohereAdapter,
 }
 BUILT_IN = [s for s in SPECS.values() if s.id != "demo"]
 

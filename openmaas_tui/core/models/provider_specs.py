@@ -263,10 +263,18 @@ _BUILT_IN = (
     ProviderSpec(
         "mistral",
         "Mistral",
-        _OPENAI,
+        WireProtocol.MISTRAL,
         "https://api.mistral.ai/v1",
         key_env=("MISTRAL_API_KEY",),
         default_model="mistral-small-latest",
+    ),
+    ProviderSpec(
+        "cohere",
+        "Cohere",
+        WireProtocol.COHERE,
+        "https://api.cohere.com",
+        key_env=("CO_API_KEY", "COHERE_API_KEY"),
+        default_model="command-a-03-2025",
     ),
     ProviderSpec(
         "cerebras",
