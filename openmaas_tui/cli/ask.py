@@ -50,6 +50,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--provider", default=keep, help="send -m verbatim to this provider")
     parser.add_argument("--base-url", default=keep, help="send requests to this URL instead")
+    parser.add_argument(
+        "--api",
+        choices=("chat", "responses"),
+        help="openai and azure: ask through Chat Completions or Responses (default: the "
+        "model's own, else [providers.NAME] api, else chat)",
+    )
     parser.add_argument("--system", help="system prompt")
     parser.add_argument(
         "--temperature", type=decimal("temperature"), help="sampling temperature, e.g. 0.7"
@@ -205,7 +211,9 @@ async def run_ask(
     )
     model = args.model or (preset.model if preset is not None else None)
     spec = services.providers.model_for(model, args.provider)
-    target = await services.providers.target(spec, provider=args.provider, base_url=args.base_url)
+    target = await services.providers.target(
+        spec, provider=args.provider, base_url=args.base_url, api=args.api
+    )
     request, notes = target.prepare(
         ask_params(args, preset).request(target.route.model, (Message.user(prompt),))
     )

@@ -69,6 +69,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="send requests to this URL (one for all, or one per -m in order; '-' for the "
         "model's own endpoint)",
     )
+    parser.add_argument(
+        "--api",
+        dest="apis",
+        action="append",
+        default=[],
+        help="openai and azure: chat or responses (one for all, or one per -m in order; '-' "
+        "for the model's own)",
+    )
     parser.add_argument("--system", help="system prompt")
     parser.add_argument(
         "--temperature", type=decimal("temperature"), help="sampling temperature, e.g. 0.7"
@@ -113,7 +121,8 @@ def targets_from(args: argparse.Namespace) -> list[CompareTarget]:
     """The targets named on the command line, in order.
 
     Raises:
-        OpenMaaSError: INVALID_REQUEST for too many models or mismatched --provider/--base-url.
+        OpenMaaSError: INVALID_REQUEST for too many models or mismatched --provider,
+            --base-url or --api.
     """
     models: list[str] = args.models
     if len(models) > MAX_TARGETS:
@@ -123,9 +132,10 @@ def targets_from(args: argparse.Namespace) -> list[CompareTarget]:
         )
     providers = _paired(args.providers, len(models), "--provider")
     urls = _paired(args.base_urls, len(models), "--base-url")
+    apis = _paired(args.apis, len(models), "--api")
     return [
-        CompareTarget(m, provider=p, base_url=u)
-        for m, p, u in zip(models, providers, urls, strict=True)
+        CompareTarget(m, provider=p, base_url=u, api=a)
+        for m, p, u, a in zip(models, providers, urls, apis, strict=True)
     ]
 
 
