@@ -19,10 +19,14 @@ from openmaas_tui.core.models.provider_specs import (
 )
 from openmaas_tui.core.types import ChatRequest, Message
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
+from openmaas_tui.providers.azure.adapter import AzureOpenAIAdapter
 from openmaas_tui.providers.bedrock.adapter import BedrockAdapter
+from openmaas_tui.providers.cohere.adapter import CohereAdapter
 from openmaas_tui.providers.gemini.adapter import GeminiAdapter
+from openmaas_tui.providers.mistral.adapter import MistralAdapter
 from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
 from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
+from openmaas_tui.providers.openai_responses.adapter import OpenAIResponsesAdapter
 from openmaas_tui.providers.protocols import (
     can_count_tokens,
     has_adapter,
@@ -34,9 +38,13 @@ from openmaas_tui.providers.vertex.adapter import VertexAdapter
 
 ADAPTER_CLASSES = {
     WireProtocol.OPENAI_CHAT: OpenAIChatAdapter,
+    WireProtocol.OPENAI_RESPONSES: OpenAIResponsesAdapter,
+    WireProtocol.AZURE: AzureOpenAIAdapter,
     WireProtocol.ANTHROPIC: AnthropicAdapter,
     WireProtocol.GEMINI: GeminiAdapter,
     WireProtocol.OLLAMA: OllamaChatAdapter,
+    WireProtocol.MISTRAL: MistralAdapter,
+    WireProtocol.COHERE: CohereAdapter,
     WireProtocol.BEDROCK: BedrockAdapter,
     WireProtocol.VERTEX: VertexAdapter,
 }
@@ -46,6 +54,7 @@ BUILT_IN = [s for s in SPECS.values() if s.id != "demo"]
 def _providers(client: httpx.AsyncClient, endpoints: dict[str, Endpoint]) -> Providers:
     """A registry whose every built-in key variable holds a fake key."""
     environ = {name: f"test-key-{name.lower()}" for s in SPECS.values() for name in s.key_env}
+    environ["AZURE_OPENAI_ENDPOINT"] = "https://test-resource.openai.azure.com"
     environ |= {"AWS_REGION": "us-east-1", "GOOGLE_CLOUD_PROJECT": "test-project"}
     settings = Settings(endpoints=endpoints)
     keys = KeyStore(endpoints, environ=environ, use_keyring=False)
