@@ -9,6 +9,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from hypothesis import settings
 
 from openmaas_tui.core.credentials.fields import fields_for
 from openmaas_tui.core.models.provider_specs import (
@@ -21,6 +22,11 @@ from tests.support import network_guard
 from tests.support.memory_keyring import MemoryKeyring
 from tests.support.replay import ReplayServer
 from tests.support.server import Reply
+
+# Speed is measured by the benchmarks under bench/, never by a test: Hypothesis' per-example
+# deadline is a timing assert that fails on a loaded machine, so it is off for every test.
+settings.register_profile("openmaas", deadline=None)
+settings.load_profile("openmaas")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
