@@ -82,6 +82,18 @@ def count(store: Database, text: str = "") -> int:
     return int(row[0])
 
 
+def newer(store: Database, updated_at: float, text: str = "") -> int:
+    """How many sessions of the list were active after ``updated_at`` (seconds since the
+    epoch): where a session not stored yet that was last active then goes in the list."""
+    source = _source(text)
+    if source is None:
+        return 0
+    with_, from_, names = source
+    sql = f"{with_}SELECT count(*) FROM {from_} WHERE s.updated_at > :u"
+    row = store.read(lambda c: c.execute(sql, names | {"u": updated_at}).fetchone())
+    return int(row[0])
+
+
 def page(
     store: Database,
     *,

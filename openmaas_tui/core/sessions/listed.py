@@ -1,8 +1,8 @@
 """The sessions list as the sidebar shows it, held a window at a time.
 
-The list is this run's unsaved sessions (a new chat, before its first message) on top, newest
-activity first, then the stored sessions in the order of
-:mod:`~openmaas_tui.core.history.listing`, filtered by what the search box holds (stored ones
+The list is the stored sessions in the order of :mod:`~openmaas_tui.core.history.listing`
+(newest activity first) with this run's unsaved sessions (a new chat, before its first
+message) in their places by activity, filtered by what the search box holds (stored ones
 through the full-text index, unsaved ones by their text in memory). :class:`ListedSessions`
 knows how long the list is and holds only a window of its stored rows, at most
 :data:`WINDOW` of them, read a page at a time around what is asked for (:meth:`ensure`):
@@ -17,6 +17,7 @@ it is about to show.
 from __future__ import annotations
 
 import asyncio
+import bisect
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -50,6 +51,8 @@ class ListedSessions:
         self.book = book
         self.query = ""
         self._unsaved: list[Session] = []
+        self._slots: list[int] = []
+        """The rows of the unsaved sessions, ascending."""
         self._stored = 0
         self._start = 0
         self._window: list[tuple[ListedSession, Session]] = []
@@ -66,14 +69,23 @@ class ListedSessions:
 
     def get(self, index: int) -> Session | None:
         """The session at row ``index``, or None when it is not held (not read yet)."""
-        if 0 <= index < len(self._unsaved):
-            return self._unsaved[index]
-        at = index - len(self._unsaved) - self._start
+        slot = bisect.bisect_left(self._slots, index)
+        if slot < len(self._slots) and self._slots[slot] == index:
+            return self._unsaved[slot]
+        at = index - slot - self._start
         return self._window[at][1] if 0 <= at < len(self._window) else None
 
     def held_sessions(self) -> list[Session]:
-        """The sessions held, top first: the unsaved ones, then the stored window."""
-        return self._unsaved + [session for _, session in self._window]
+        """The sessions held, top first (the unsaved ones in their places)."""
+        held = [session for _, session in self._window]
+        for slot, session in zip(self._slots, self._unsaved, strict=True):
+            held.insert(max(0, min(len(held), slot - self._skipped(slot))), session)
+        return held
+
+    def _skipped(self, index: int) -> int:
+        """How many stored rows above ``index`` the window does not hold."""
+        before = index - bisect.bisect_left(self._slots, index)
+        return min(before, self._start)
 
     async def refresh(
         self, query: str, *, current: Session | None = None, span: int = PAGE
@@ -89,6 +101,10 @@ class ListedSessions:
             unsaved = [s for s in self.book.sessions if s.store_id is None or not self._saved]
             self._unsaved = self.book.ordered([s for s in unsaved if matches(s, query)])
             self._stored = await self._read(listing.count, query) or 0
+            self._slots = [
+                rank + (await self._read(listing.newer, s.updated_at, query) or 0)
+                for rank, s in enumerate(self._unsaved)
+            ]
             self._window, self._start = [], 0
             place = None if current is None else await self._index_of(current)
             around = place or 0
@@ -108,9 +124,16 @@ class ListedSessions:
 
     async def _index_of(self, session: Session) -> int | None:
         if session.store_id is None or not self._saved:
-            return next((i for i, s in enumerate(self._unsaved) if s is session), None)
+            return next(
+                (r for r, s in zip(self._slots, self._unsaved, strict=True) if s is session), None
+            )
         place = await self._read(listing.position, session.store_id, self.query)
-        return None if place is None else len(self._unsaved) + place
+        if place is None:
+            return None
+        for slot in self._slots:  # ascending: each unsaved row above it moves it down one
+            if slot <= place:
+                place += 1
+        return place
 
     async def at(self, index: int) -> Session | None:
         """The session at row ``index``, read if it is not held."""
@@ -134,9 +157,13 @@ class ListedSessions:
             return None
         return await self.book.read(store.call(query, *args, **kwargs))
 
+    def _stored_index(self, index: int) -> int:
+        """The stored row at or after list row ``index``."""
+        return index - bisect.bisect_left(self._slots, index)
+
     async def _ensure(self, first: int, last: int) -> None:
-        skip = len(self._unsaved)
-        a, b = max(0, first - skip), min(self._stored, last - skip)
+        a = max(0, self._stored_index(max(0, first)))
+        b = min(self._stored, self._stored_index(max(0, last)))
         if a >= b:
             return
         start, end = self._start, self._start + len(self._window)

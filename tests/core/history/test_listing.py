@@ -90,11 +90,6 @@ def test_search_pages_and_places(store: Store) -> None:
     assert listing.position(store, found, "+++") is None
 
 
-def _plan(store: Store, sql: str, **names: object) -> str:
-    rows = store.read(lambda c: c.execute("EXPLAIN QUERY PLAN " + sql, names).fetchall())
-    return " | ".join(str(r[3]) for r in rows)
-
-
 def test_every_listing_query_walks_the_activity_index(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -106,7 +101,7 @@ def test_every_listing_query_walks_the_activity_index(
     def explained(query):  # type: ignore[no-untyped-def]
         def spy(conn: sqlite3.Connection):  # type: ignore[no-untyped-def]
             class Explaining:
-                def execute(self, sql: str, names: object = ()) -> sqlite3.Cursor:
+                def execute(self, sql: str, names: dict[str, object]) -> sqlite3.Cursor:
                     if "sessions AS s" in sql or "FROM sessions" in sql:
                         plan = conn.execute("EXPLAIN QUERY PLAN " + sql, names).fetchall()
                         plans.append(" | ".join(str(r[3]) for r in plan))
