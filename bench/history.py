@@ -91,7 +91,7 @@ def peak_rss_mb() -> float:
 
 
 COLD_START = (
-    PEAK_RSS
+    inspect.getsource(peak_rss_mb)
     + r"""
 import json, sys, time
 t0, newest = float(sys.argv[1]), sys.argv[2]
