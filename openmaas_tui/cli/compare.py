@@ -29,6 +29,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from openmaas_tui.cli.arguments import count, decimal
 from openmaas_tui.cli.ask import print_error, read_prompt
 from openmaas_tui.core.compare.export import cost_text, run_json, run_markdown
 from openmaas_tui.core.compare.lane import CompareTarget, LaneStatus
@@ -36,6 +37,7 @@ from openmaas_tui.core.compare.run import MAX_TARGETS, CompareRun
 from openmaas_tui.core.compare.summary import DEFAULT_SORT, Summary
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.history.compare_runs import save_in_history
+from openmaas_tui.core.history.recorder import compare_recorders
 from openmaas_tui.services import Services
 
 LIVE_REFRESH_PER_S = 10
@@ -67,11 +69,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="send requests to this URL (one for all, or one per -m in order; '-' for the "
         "model's own endpoint)",
     )
-    parser.add_argument("--system", help="system prompt")
-    parser.add_argument("--temperature", type=float, help="sampling temperature, e.g. 0.7")
-    parser.add_argument("--top-p", type=float, dest="top_p", help="nucleus sampling mass, 0..1")
     parser.add_argument(
-        "--max-tokens", type=int, dest="max_tokens", help="most output tokens to generate"
+        "--api",
+        dest="apis",
+        action="append",
+        default=[],
+        help="openai and azure: chat or responses (one for all, or one per -m in order; '-' "
+        "for the model's own)",
+    )
+    parser.add_argument("--system", help="system prompt")
+    parser.add_argument(
+        "--temperature", type=decimal("temperature"), help="sampling temperature, e.g. 0.7"
+    )
+    parser.add_argument(
+        "--top-p", type=decimal("top_p"), dest="top_p", help="nucleus sampling mass, 0..1"
+    )
+    parser.add_argument(
+        "--max-tokens",
+        type=count("max_tokens"),
+        dest="max_tokens",
+        help="most output tokens to generate",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
     parser.add_argument(
@@ -104,7 +121,8 @@ def targets_from(args: argparse.Namespace) -> list[CompareTarget]:
     """The targets named on the command line, in order.
 
     Raises:
-        OpenMaaSError: INVALID_REQUEST for too many models or mismatched --provider/--base-url.
+        OpenMaaSError: INVALID_REQUEST for too many models or mismatched --provider,
+            --base-url or --api.
     """
     models: list[str] = args.models
     if len(models) > MAX_TARGETS:
@@ -114,9 +132,10 @@ def targets_from(args: argparse.Namespace) -> list[CompareTarget]:
         )
     providers = _paired(args.providers, len(models), "--provider")
     urls = _paired(args.base_urls, len(models), "--base-url")
+    apis = _paired(args.apis, len(models), "--api")
     return [
-        CompareTarget(m, provider=p, base_url=u)
-        for m, p, u in zip(models, providers, urls, strict=True)
+        CompareTarget(m, provider=p, base_url=u, api=a)
+        for m, p, u, a in zip(models, providers, urls, apis, strict=True)
     ]
 
 
@@ -126,6 +145,8 @@ def _prompt(args: argparse.Namespace, stdin: TextIO) -> str:
     try:
         return read_prompt(args, stdin)
     except OpenMaaSError as exc:
+        if exc.code is not ErrorCode.EMPTY_MESSAGE:
+            raise
         raise OpenMaaSError(
             exc.code,
             exc.message,
@@ -195,6 +216,7 @@ async def run_compare(
         defaults=CompareTarget(
             "", temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens
         ),
+        recorders=None if getattr(args, "no_log", False) else compare_recorders(services.history),
     )
     run.start()
     if err.isatty():
@@ -260,7 +282,7 @@ async def main(services: Services, args: argparse.Namespace) -> int:
     if not getattr(args, "no_log", False):
         await save_run_in_history(services, data, run.id, err)
     if args.json:
-        out.write(json.dumps(data, ensure_ascii=False) + "\n")
+        out.write(json.dumps(data, ensure_ascii=False, allow_nan=False) + "\n")
         for lane in run.lanes:
             if lane.error is not None:
                 err.write(f"[{lane.index + 1}] {lane.label}: ")

@@ -19,9 +19,13 @@ from openmaas_tui.core.models.provider_specs import (
 )
 from openmaas_tui.core.types import ChatRequest, Message
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
+from openmaas_tui.providers.azure.adapter import AzureOpenAIAdapter
+from openmaas_tui.providers.cohere.adapter import CohereAdapter
 from openmaas_tui.providers.gemini.adapter import GeminiAdapter
+from openmaas_tui.providers.mistral.adapter import MistralAdapter
 from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
 from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
+from openmaas_tui.providers.openai_responses.adapter import OpenAIResponsesAdapter
 from openmaas_tui.providers.protocols import (
     can_count_tokens,
     has_adapter,
@@ -32,9 +36,13 @@ from openmaas_tui.providers.registry import Providers
 
 ADAPTER_CLASSES = {
     WireProtocol.OPENAI_CHAT: OpenAIChatAdapter,
+    WireProtocol.OPENAI_RESPONSES: OpenAIResponsesAdapter,
+    WireProtocol.AZURE: AzureOpenAIAdapter,
     WireProtocol.ANTHROPIC: AnthropicAdapter,
     WireProtocol.GEMINI: GeminiAdapter,
     WireProtocol.OLLAMA: OllamaChatAdapter,
+    WireProtocol.MISTRAL: MistralAdapter,
+    WireProtocol.COHERE: CohereAdapter,
 }
 BUILT_IN = [s for s in SPECS.values() if s.id != "demo"]
 
@@ -42,6 +50,7 @@ BUILT_IN = [s for s in SPECS.values() if s.id != "demo"]
 def _providers(client: httpx.AsyncClient, endpoints: dict[str, Endpoint]) -> Providers:
     """A registry whose every built-in key variable holds a fake key."""
     environ = {name: f"test-key-{name.lower()}" for s in SPECS.values() for name in s.key_env}
+    environ["AZURE_OPENAI_ENDPOINT"] = "https://test-resource.openai.azure.com"
     settings = Settings(endpoints=endpoints)
     keys = KeyStore(endpoints, environ=environ, use_keyring=False)
     return Providers(client, settings, keys, environ=environ)
@@ -91,12 +100,12 @@ async def test_targets_count_tokens_where_the_spec_says(spec: ProviderSpec) -> N
 
 
 async def test_a_custom_endpoint_is_resolved_through_its_spec() -> None:
-    endpoints = {"lmstudio": Endpoint("lmstudio", "http://localhost:1234/v1")}
+    endpoints = {"labbox": Endpoint("labbox", "http://localhost:1234/v1")}
     async with httpx.AsyncClient() as client:
         providers = _providers(client, endpoints)
-        assert providers.names()[-1] == "lmstudio"
-        assert providers.spec("lmstudio").discovery is Discovery.AUTOMATIC
-        target = await providers.target("lmstudio/qwen2.5")
+        assert providers.names()[-1] == "labbox"
+        assert providers.spec("labbox").discovery is Discovery.AUTOMATIC
+        target = await providers.target("labbox/qwen2.5")
         assert isinstance(target.adapter, OpenAIChatAdapter) and not target.counts_tokens
         with pytest.raises(OpenMaaSError) as info:
             providers.spec("nosuch")
@@ -105,13 +114,13 @@ async def test_a_custom_endpoint_is_resolved_through_its_spec() -> None:
 
 async def test_discovery_asks_the_specs_that_discover_automatically() -> None:
     endpoints = {
-        "lmstudio": Endpoint("lmstudio", "http://localhost:1234/v1"),
-        "vllm": Endpoint("vllm", "http://localhost:8000/v1"),
+        "labbox": Endpoint("labbox", "http://localhost:1234/v1"),
+        "gpubox": Endpoint("gpubox", "http://localhost:8000/v1"),
     }
     async with httpx.AsyncClient() as client:
         providers = _providers(client, endpoints)
         automatic = [s.id for s in providers.specs() if s.discovery is Discovery.AUTOMATIC]
-        assert automatic == ["ollama", "lmstudio", "vllm"]
+        assert automatic == ["ollama", "vllm", "llamacpp", "lmstudio", "labbox", "gpubox"]
         with pytest.raises(OpenMaaSError) as info:
             await providers.list_models("demo")  # Discovery.NONE: refused before anything
         assert info.value.code is ErrorCode.INVALID_REQUEST

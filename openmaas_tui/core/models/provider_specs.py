@@ -12,7 +12,7 @@ plus an adapter package when it speaks a protocol of its own.
 The table lives in core rather than beside the adapters because core reads it too (routing
 ``NAME/model``, key fallbacks, refusing endpoint names that shadow a provider) and core never
 imports :mod:`openmaas_tui.providers`. A custom endpoint of ``config.toml`` gets its spec from
-:func:`endpoint_spec`.
+:func:`~openmaas_tui.core.config.endpoint.endpoint_spec`.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-
-    from openmaas_tui.core.config.endpoint import Endpoint
 
 
 class WireProtocol(StrEnum):
@@ -53,6 +51,24 @@ class WireProtocol(StrEnum):
     """AWS Bedrock Converse and ConverseStream (``providers/bedrock``)."""
     VERTEX = "vertex"
     """Gemini on Google Cloud Vertex AI (``providers/vertex``)."""
+
+
+class Api(StrEnum):
+    """Which of OpenAI's two chat APIs a request goes to, where a provider offers both (OpenAI,
+    Azure OpenAI). The registry decides
+    (:meth:`~openmaas_tui.providers.registry.Providers.target`): ``--api``, else
+    ``[providers.NAME] api`` of ``config.toml``, else the catalog (models offered only through
+    Responses), else Chat Completions."""
+
+    CHAT = "chat"
+    """Chat Completions: ``POST …/chat/completions``."""
+    RESPONSES = "responses"
+    """Responses: ``POST …/responses`` (https://platform.openai.com/docs/api-reference/responses)."""
+
+
+API_PROVIDERS = frozenset({"openai", "azure"})
+"""The built-in providers that offer both APIs (custom endpoints speaking OpenAI's protocol or
+Azure's may choose too)."""
 
 
 class CredentialKind(StrEnum):
@@ -134,7 +150,9 @@ class ProviderSpec:
             ``openmaas keys``.
         label: the name shown to people.
         protocol: the wire protocol, which picks the adapter package.
-        base_url: the default endpoint (the offline demo's is :data:`DEMO_BASE_URL`).
+        base_url: the default endpoint (the offline demo's is :data:`DEMO_BASE_URL`); empty
+            when there is none (Azure OpenAI: each person's own resource, set by ``host_env``,
+            ``[providers.NAME] base_url`` or ``--base-url``).
         credential: what the provider needs to sign a request.
         key_env: environment variables read, in this order, as a fallback for its key.
         host_env: an environment variable that moves the endpoint (``host``, ``host:port`` or
@@ -144,6 +162,8 @@ class ProviderSpec:
             None (custom endpoints: the model must be named).
         discovery: whether and when its models are listed at run time.
         token_count: how input tokens are counted before sending.
+        preset: an OpenAI-compatible service known by name only so that ``NAME/model`` works
+            without writing config; an ``[endpoints.NAME]`` table of the same name replaces it.
     """
 
     id: str
@@ -157,6 +177,7 @@ class ProviderSpec:
     default_model: str | None = None
     discovery: Discovery = Discovery.ON_REQUEST
     token_count: TokenCounting = TokenCounting.LOCAL
+    preset: bool = False
 
 
 _OPENAI = WireProtocol.OPENAI_CHAT
@@ -175,6 +196,15 @@ _BUILT_IN = (
         key_env=("OPENAI_API_KEY",),
         routes=("gpt-", "chatgpt-", "o1", "o3", "o4"),
         default_model="gpt-4o-mini",
+    ),
+    ProviderSpec(
+        "azure",
+        "Azure OpenAI",
+        WireProtocol.AZURE,
+        "",
+        credential=CredentialKind.AZURE,
+        key_env=("AZURE_OPENAI_API_KEY",),
+        host_env="AZURE_OPENAI_ENDPOINT",
     ),
     ProviderSpec(
         "anthropic",
@@ -233,10 +263,18 @@ _BUILT_IN = (
     ProviderSpec(
         "mistral",
         "Mistral",
-        _OPENAI,
+        WireProtocol.MISTRAL,
         "https://api.mistral.ai/v1",
         key_env=("MISTRAL_API_KEY",),
         default_model="mistral-small-latest",
+    ),
+    ProviderSpec(
+        "cohere",
+        "Cohere",
+        WireProtocol.COHERE,
+        "https://api.cohere.com",
+        key_env=("CO_API_KEY", "COHERE_API_KEY"),
+        default_model="command-a-03-2025",
     ),
     ProviderSpec(
         "cerebras",
@@ -245,6 +283,90 @@ _BUILT_IN = (
         "https://api.cerebras.ai/v1",
         key_env=("CEREBRAS_API_KEY",),
         default_model="llama3.1-8b",
+    ),
+    # Presets: OpenAI-compatible services, each at the base URL and key variable its own
+    # documentation gives (read 2026-12): Together https://docs.together.ai/docs/openai-api-compatibility,
+    # xAI https://docs.x.ai/docs/api-reference, Fireworks
+    # https://docs.fireworks.ai/tools-sdks/openai-compatibility, Perplexity
+    # https://docs.perplexity.ai/api-reference/chat-completions-post, Hugging Face
+    # https://huggingface.co/docs/inference-providers/index, vLLM
+    # https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html, llama.cpp's
+    # llama-server (tools/server/README.md) and LM Studio https://lmstudio.ai/docs/app/api.
+    ProviderSpec(
+        "together",
+        "Together AI",
+        _OPENAI,
+        "https://api.together.xyz/v1",
+        key_env=("TOGETHER_API_KEY",),
+        default_model="meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        preset=True,
+    ),
+    ProviderSpec(
+        "xai",
+        "xAI",
+        _OPENAI,
+        "https://api.x.ai/v1",
+        key_env=("XAI_API_KEY",),
+        routes=("grok-",),
+        default_model="grok-4",
+        preset=True,
+    ),
+    ProviderSpec(
+        "fireworks",
+        "Fireworks AI",
+        _OPENAI,
+        "https://api.fireworks.ai/inference/v1",
+        key_env=("FIREWORKS_API_KEY",),
+        default_model="accounts/fireworks/models/llama-v3p1-8b-instruct",
+        preset=True,
+    ),
+    ProviderSpec(
+        "perplexity",
+        "Perplexity",
+        _OPENAI,
+        "https://api.perplexity.ai",
+        key_env=("PERPLEXITY_API_KEY",),
+        routes=("sonar",),
+        default_model="sonar",
+        preset=True,
+    ),
+    ProviderSpec(
+        "huggingface",
+        "Hugging Face router",
+        _OPENAI,
+        "https://router.huggingface.co/v1",
+        key_env=("HF_TOKEN",),
+        default_model="meta-llama/Llama-3.1-8B-Instruct",
+        preset=True,
+    ),
+    ProviderSpec(
+        "vllm",
+        "vLLM (local)",
+        _OPENAI,
+        "http://localhost:8000/v1",
+        credential=CredentialKind.OPTIONAL_KEY,
+        key_env=("VLLM_API_KEY",),
+        discovery=Discovery.AUTOMATIC,
+        preset=True,
+    ),
+    ProviderSpec(
+        "llamacpp",
+        "llama.cpp server (local)",
+        _OPENAI,
+        "http://localhost:8080/v1",
+        credential=CredentialKind.OPTIONAL_KEY,
+        key_env=("LLAMA_API_KEY",),
+        discovery=Discovery.AUTOMATIC,
+        preset=True,
+    ),
+    ProviderSpec(
+        "lmstudio",
+        "LM Studio (local)",
+        _OPENAI,
+        "http://localhost:1234/v1",
+        credential=CredentialKind.NONE,
+        discovery=Discovery.AUTOMATIC,
+        preset=True,
     ),
     ProviderSpec(
         "demo",
@@ -259,40 +381,16 @@ _BUILT_IN = (
 
 SPECS: Mapping[str, ProviderSpec] = MappingProxyType({spec.id: spec for spec in _BUILT_IN})
 """The built-in providers by id, in the order they are listed. Custom endpoints are not here:
-see :func:`endpoint_spec`."""
-
-
-def endpoint_spec(endpoint: Endpoint) -> ProviderSpec:
-    """The spec of a custom endpoint (``[endpoints.NAME]`` in ``config.toml``), speaking its
-    table's protocol (OpenAI-compatible when it names none): its own key only (from its
-    ``api_key_env``, the keyring or memory; none required), or the several parts its protocol
-    signs with (Bedrock, Vertex, Azure); its models discovered, its tokens counted locally."""
-    kind = _ENDPOINT_CREDENTIALS.get(endpoint.protocol, CredentialKind.OPTIONAL_KEY)
-    return ProviderSpec(
-        endpoint.name,
-        endpoint.name,
-        endpoint.protocol,
-        endpoint.base_url,
-        credential=kind,
-        key_env=(endpoint.api_key_env,) if endpoint.api_key_env else (),
-        discovery=Discovery.AUTOMATIC,
-    )
-
-
-_ENDPOINT_CREDENTIALS = {
-    WireProtocol.BEDROCK: CredentialKind.AWS,
-    WireProtocol.VERTEX: CredentialKind.GOOGLE_CLOUD,
-    WireProtocol.AZURE: CredentialKind.AZURE,
-}
-"""The credentials of an endpoint speaking a protocol that is signed with more than a key."""
+see :func:`~openmaas_tui.core.config.endpoint.endpoint_spec`."""
 
 
 __all__ = [
+    "API_PROVIDERS",
     "SPECS",
+    "Api",
     "CredentialKind",
     "Discovery",
     "ProviderSpec",
     "TokenCounting",
     "WireProtocol",
-    "endpoint_spec",
 ]
