@@ -45,7 +45,13 @@ def title(i: int) -> str:
 def seed(home: Path, count: int) -> None:
     """Write ``count`` sessions into ``home``'s history in one transaction."""
     from openmaas_tui.core.config.paths import resolve_paths
-    from openmaas_tui.core.history.rows import INSERT_MESSAGE, INSERT_SESSION, NEW_MESSAGE
+    from openmaas_tui.core.history.records import StoredSession
+    from openmaas_tui.core.history.rows import (
+        INSERT_MESSAGE,
+        INSERT_SESSION,
+        NEW_MESSAGE,
+        session_row,
+    )
     from openmaas_tui.core.history.store import Store
 
     os.environ["OPENMAAS_HOME"] = str(home)
@@ -57,10 +63,8 @@ def seed(home: Path, count: int) -> None:
         sessions, messages = [], []
         for i in range(count):
             sid, at = f"{i:032x}", start + 60 * i
-            sessions.append(
-                dict(id=sid, title=title(i), title_is_custom=1, created_at=at, updated_at=at)
-                | dict(provider="demo", model="demo", params="{}")
-            )
+            head = StoredSession(sid, title(i), True, at, at, "demo", "demo")
+            sessions.append(session_row(head, sid))
             for p in range(MESSAGES):
                 role = "user" if p % 2 == 0 else "assistant"
                 text = f"question {i} part {p}" if p % 2 == 0 else f"answer{i} about tables {p}"

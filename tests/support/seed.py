@@ -6,7 +6,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from openmaas_tui.core.history.rows import INSERT_MESSAGE, INSERT_SESSION, NEW_MESSAGE
+from openmaas_tui.core.history.records import StoredSession
+from openmaas_tui.core.history.rows import (
+    INSERT_MESSAGE,
+    INSERT_SESSION,
+    NEW_MESSAGE,
+    session_row,
+)
 from openmaas_tui.core.history.store import Store
 
 START = 1_700_000_000.0
@@ -29,18 +35,8 @@ def seed(path: Path, count: int) -> None:
         for i in range(count):
             sid = f"{i:032x}"
             at = START + 60 * i
-            sessions.append(
-                {
-                    "id": sid,
-                    "title": title(i),
-                    "title_is_custom": 0,
-                    "created_at": at,
-                    "updated_at": at,
-                    "provider": "demo",
-                    "model": "demo",
-                    "params": "{}",
-                }
-            )
+            head = StoredSession(sid, title(i), False, at, at, "demo", "demo")
+            sessions.append(session_row(head, sid))
             for position, (role, text) in enumerate(
                 (("user", "question"), ("assistant", "answer"))
             ):

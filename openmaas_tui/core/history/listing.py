@@ -200,4 +200,10 @@ def _read(
     if key is not None:
         names |= {"u": key.updated_at, "r": key.rowid}
     rows = store.read(lambda conn: conn.execute(sql, names).fetchall())
-    return [ListedSession(ListingKey(float(row[4]), int(row[18])), session_of(row)) for row in rows]
+    return [_listed(row) for row in rows]
+
+
+def _listed(row: Any) -> ListedSession:
+    """A row of :func:`_read`: :func:`session_of`'s columns, then the rowid."""
+    session = session_of(row)
+    return ListedSession(ListingKey(session.updated_at, int(row[-1])), session)
