@@ -192,11 +192,8 @@ async def run_app(messages: int) -> dict[str, Any]:
                 app.playground.sidebar.search_query = word
                 await app.playground.refresh_sessions()
                 times.append(time.perf_counter() - t2)
-                found = [
-                    s
-                    for s in app.playground.book.sessions
-                    if s in await app.playground.book.search(word)
-                ]
+                listed = app.playground.sidebar.rows.held_sessions()
+                found = [s for s in listed if s in app.playground.book]
                 assert len(found) == (REPEATS if word == "nested" else 1), word
                 app.playground.sidebar.search_query = ""
                 await app.playground.refresh_sessions()

@@ -20,14 +20,14 @@ from textual.app import App
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Label
 
 from openmaas_tui.cli.main import build_app
+from openmaas_tui.core.sessions.conversation import Session
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.cost_screen import CostScreen
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.estimate_line import EstimateLine
-from openmaas_tui.ui.widgets.session_list import SessionList
+from openmaas_tui.ui.widgets.session_list import SessionList, row_text
 from openmaas_tui.ui.widgets.status_line import StatusLine
 from tests.support.replay import ReplayServer
 
@@ -197,14 +197,19 @@ def notes(app: App[Any]) -> list[str]:
     return [n.message for n in app._notifications]
 
 
+def listed_sessions(app: App[Any]) -> list[Session]:
+    """The sessions the sidebar holds (all of a short list), top first."""
+    return app.query_one(SessionList).rows.held_sessions()
+
+
 def listed_titles(app: App[Any]) -> list[str]:
-    """The titles of the sessions the sidebar lists, top first."""
-    return [item.session.title for item in app.query_one(SessionList).items()]
+    """The titles of the sessions the sidebar holds (all of a short list), top first."""
+    return [session.title for session in app.query_one(SessionList).rows.held_sessions()]
 
 
 def listed_items(app: App[Any]) -> list[str]:
     """The sidebar's entries as shown (title, then cost and model), top first."""
-    return [str(item.query_one(Label).render()) for item in app.query_one(SessionList).items()]
+    return [row_text(s) for s in app.query_one(SessionList).rows.held_sessions()]
 
 
 def screen_lines(app: App[Any]) -> list[str]:

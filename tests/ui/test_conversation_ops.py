@@ -253,7 +253,7 @@ async def test_a_stored_session_can_be_opened_from_the_sidebar(
     async with app.run_test(size=SIZE) as pilot:
         await app.playground.book.add(session)
         await app.playground.session_ops.open(app.playground.sessions[0])
-        assert [item.session for item in app.query_one(SessionList).items()][1] is session
+        assert app.query_one(SessionList).rows.held_sessions()[1] is session
         await pilot.press("ctrl+s", "down", "enter")
         await pilot.pause()
         assert app.playground.current is session

@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from openmaas_tui.core.config.paths import resolve_paths
 from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.history.store import Store
+from openmaas_tui.core.sessions.conversation import Session
 from openmaas_tui.core.types import Role, Usage
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.session_dialogs import ConfirmDialog, RenameDialog
@@ -27,6 +28,7 @@ from tests.support.ui import (
     ask,
     demo_playground,
     listed_items,
+    listed_sessions,
     listed_titles,
     replay_playground,
     settle,
@@ -38,7 +40,11 @@ SIZE = (160, 50)
 
 
 async def _open(app: PlaygroundApp, pilot: Pilot[None], title: str) -> None:
-    session = next(s for s in app.playground.sessions if s.title == title)
+    def listed() -> list[Session]:
+        return [s for s in listed_sessions(app) if s.title == title]
+
+    await wait_until(pilot, listed, what=f"{title!r} listed")  # the history opens after mount
+    session = listed()[0]
     await app.playground.session_ops.open(session)
     await pilot.pause()
 

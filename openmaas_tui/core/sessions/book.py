@@ -5,8 +5,9 @@ a :class:`SessionBook`. The book changes the session in memory and, once a histo
 (:meth:`SessionBook.attach`), saves the change through the
 :class:`~openmaas_tui.core.history.async_store.AsyncStore`, whose worker thread keeps SQLite off the
 event loop. A session is saved once it holds a message (an empty "New chat" never reaches the
-database); the sidebar lists the stored sessions from their summaries, and a session's messages are
-read when it is opened (:meth:`SessionBook.load`). Search uses the store's full-text index.
+database); the sidebar lists the stored sessions a page at a time from their summaries
+(:meth:`SessionBook.listed`), and a session's messages are read when it is opened
+(:meth:`SessionBook.load`).
 
 A failed write (STORAGE_FAILED: a full disk, a file gone read-only) never stops the
 playground: the change stays in memory and the first failure is reported through ``on_problem``.
@@ -24,7 +25,7 @@ from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.history.records import StoredSession
 from openmaas_tui.core.history.store import Store
-from openmaas_tui.core.sessions.conversation import NEW_TITLE, Session, SessionMessage, search
+from openmaas_tui.core.sessions.conversation import NEW_TITLE, Session, SessionMessage
 from openmaas_tui.core.sessions.store_map import (
     message_from_stored,
     session_from_stored,
@@ -57,12 +58,15 @@ class SessionBook:
         on_problem: Callable[[OpenMaaSError], None] | None = None,
     ) -> None:
         self.sessions: list[Session] = list(sessions or [])
-        """Every session, in creation order (the stored ones first)."""
+        """The sessions of this run: made, opened or taken in, in that order (the history's
+        others are listed from the store, see :meth:`listed`)."""
         self.store: AsyncStore | None = None
         """The history the changes are saved to (None: in memory only)."""
         self._endpoints = endpoints
         self._on_problem = on_problem
         self._reported = False
+        self.default_model = ""
+        """The model of a stored session that names none (set by :meth:`attach`)."""
         self._earlier: dict[str, asyncio.Task[int]] = {}
         """Sessions whose earlier messages are being read (see :meth:`open`), by id."""
 
@@ -76,21 +80,32 @@ class SessionBook:
     # -- the store --------------------------------------------------------------------------
 
     async def attach(self, store: AsyncStore, *, default_model: str) -> None:
-        """Save every later change to ``store`` and list its sessions (their summaries only).
+        """Save every later change to ``store``. Its sessions are not read here: the sidebar
+        lists them a page at a time (:class:`~openmaas_tui.core.sessions.listed.ListedSessions`)
+        and a listed session joins :attr:`sessions` when it is opened (:meth:`add`).
 
         Args:
             store: the history.
             default_model: the model of a stored session that names none.
         """
         self.store = store
-        stored = await self._try(store.call(Store.list_sessions)) or []
-        known = {s.store_id for s in self.sessions}
-        listed = [
-            session_from_stored(s, default_model=default_model, endpoints=self._endpoints)
-            for s in stored
-            if s.id not in known
-        ]
-        self.sessions = listed + self.sessions
+        self.default_model = default_model
+
+    def listed(self, stored: StoredSession) -> Session:
+        """The session a row of the stored list stands for: the one in :attr:`sessions`
+        with its store id (what this run changed is there), else one built from the row's
+        summary (its messages are read when it is opened)."""
+        known = next((s for s in self.sessions if s.store_id == stored.id), None)
+        if known is not None:
+            return known
+        return session_from_stored(
+            stored, default_model=self.default_model, endpoints=self._endpoints
+        )
+
+    async def read(self, call: Awaitable[T]) -> T | None:
+        """Await a read of the store; None when it fails (STORAGE_FAILED is reported once,
+        as for writes) or the store is closed."""
+        return await self._try(call)
 
     async def _try(self, call: Awaitable[T]) -> T | None:
         """Await a store call; on STORAGE_FAILED report it (the first time) and return None.
@@ -210,22 +225,6 @@ class SessionBook:
         self.sessions = [s for s in self.sessions if s is not session]
         if self.store is not None and session.store_id is not None:
             await self._try(self.store.call(Store.delete_session, session.store_id))
-
-    async def search(self, query: str) -> list[Session]:
-        """The sessions whose title or messages contain every word of ``query``, newest
-        activity first (all of them for an empty query). Saved sessions are found with the
-        store's full-text index, the others in memory."""
-        if not query.strip() or self.store is None:
-            return self.ordered(search(self.sessions, query))
-        limit = max(100, len(self.sessions))
-        hits = await self._try(self.store.call(Store.search, query, limit=limit, snippets=False))
-        if hits is None:
-            return self.ordered(search(self.sessions, query))
-        found = {hit.session_id for hit in hits}
-        unsaved = [s for s in self.sessions if s.store_id is None]
-        return self.ordered(
-            [s for s in self.sessions if s.store_id in found] + search(unsaved, query)
-        )
 
     # -- messages ---------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.models.catalog import route
 from openmaas_tui.core.sessions.book import SessionBook
 from openmaas_tui.core.sessions.conversation import Session, SessionMessage
+from openmaas_tui.core.sessions.listed import ListedSessions
 from openmaas_tui.core.types import Message, Role, Usage
 from openmaas_tui.ui.playground.answering import Refresh
 from openmaas_tui.ui.playground.editing import Editing
@@ -56,6 +57,8 @@ class SessionActions:
         self.sessions = sessions
         self.endpoints = endpoints
         self._refresh = refresh
+        self._all = ListedSessions(book)
+        """The whole list (no search), to find the session below a deleted one."""
 
     def commands(self) -> Iterator[SystemCommand]:
         """The command palette's entries for these operations."""
@@ -86,17 +89,19 @@ class SessionActions:
         self.prompt.focus()
 
     async def delete(self, session: Session) -> None:
-        """Delete ``session`` (its streams are stopped); there is always one session left."""
+        """Delete ``session`` (its streams are stopped); the one below it in the whole list
+        opens if it was the current one, and there is always one session left."""
         self.chats.stop(session)
-        ordered = self.book.ordered()
-        index = ordered.index(session)
+        index = await self._all.refresh("", current=session, span=1) or 0
         await self.book.delete(session)
         await self.chats.remove_session(session)
-        if not self.book.sessions:
+        await self._all.refresh("", span=1)
+        if not len(self._all):
             await self.chats.add_session(await self.book.create(self.params.params.model))
+            await self._all.refresh("", span=1)
         if session is self.chats.session:
-            ordered = self.book.ordered()
-            await self.open(ordered[min(index, len(ordered) - 1)])
+            below = await self._all.at(min(index, len(self._all) - 1))
+            await self.open(below or await self.book.create(self.params.params.model))
         else:
             await self._refresh()
         self.chats.notify(f"Deleted “{session.title}”", timeout=4)

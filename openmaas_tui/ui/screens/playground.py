@@ -9,6 +9,7 @@ and a compare answer to carry on with (:attr:`PlaygroundScreen.session_ops`).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 from textual import on
@@ -140,6 +141,8 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         )
         """New, open, delete and rename sessions; carry on with a compare answer."""
         self.presets = Presets(self.params, services.paths)
+        self._mounted = asyncio.Event()
+        """Set once :meth:`on_mount` has run: the widgets the history is shown in are there."""
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -158,12 +161,14 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
     async def on_mount(self) -> None:
         self.targets.start_spec = self.params.params.model
         await self.refresh_sessions()
+        self._mounted.set()
         self.prompt.focus()
         self.call_after_refresh(self.warm_up, self.targets.start_spec)
 
     async def attach(self, store: AsyncStore) -> None:
         """List the sessions of the history ``store`` (opened by the app) and keep every change
-        in it from now on."""
+        in it from now on (once the screen is mounted, whichever comes first)."""
+        await self._mounted.wait()
         await self.book.attach(store, default_model=self.targets.start_spec)
         await self.refresh_sessions()
 

@@ -1,35 +1,47 @@
-"""The sessions sidebar: a search box over every conversation, newest activity first."""
+"""The sessions sidebar's list and search box: every conversation, newest activity first.
+
+:class:`SessionList` draws only the rows in view, line by line (Textual's Line API on a
+``ScrollView``: its virtual height is two lines per row of the whole list), from the window of
+rows :class:`~openmaas_tui.core.sessions.listed.ListedSessions` holds; rows about to be shown
+are read a page at a time by a worker. No widget is made per session, so the list costs the
+same for a hundred sessions as for a hundred thousand. :func:`session_line` is the one place
+where a session becomes what a row shows.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.markup import escape
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events, work
 from textual.binding import Binding
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import Input, Label, ListItem, ListView
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Input
 
 from openmaas_tui.core.sessions.conversation import Session
+from openmaas_tui.core.sessions.listed import PAGE, ListedSessions
+from openmaas_tui.ui.workers import WorkerOwner
+
+ROW_LINES = 2
+"""Lines per row: the title, then the cost and model."""
 
 
-def session_line(session: Session) -> str:
-    """``title`` over ``$cost · model`` for the sidebar (the cost first: a long model name is
-    the part that gets cut)."""
+def session_line(session: Session) -> tuple[Text, Text]:
+    """A row's two lines: ``title`` over ``$cost · model`` (the cost first: a long model name
+    is the part that gets cut). Plain text: nothing in a title is read as markup."""
     cost = session.totals.cost_text
-    return f"{escape(session.title)}\n[dim]{cost} · {escape(session.model)}[/]"
+    return Text(session.title), Text(f"{cost} · {session.model}", style="dim")
 
 
-class SessionItem(ListItem):
-    """One session in the list."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self._label = Label(session_line(session), markup=True)
-        super().__init__(self._label, id=f"item-{session.id}")
-
-    def refresh_line(self) -> None:
-        """Show the session's current title, model and cost."""
-        self._label.update(session_line(self.session))
+def row_text(session: Session) -> str:
+    """A row as plain text, its two lines joined by a newline."""
+    return "\n".join(line.plain for line in session_line(session))
 
 
 class SessionSearch(Input):
@@ -70,16 +82,59 @@ class SessionSearch(Input):
             self.action_to_list()
 
 
-class SessionList(ListView):
+class SessionList(WorkerOwner, ScrollView, can_focus=True):
     """Lists sessions; ``enter`` opens one, ``n`` starts a new one, ``r`` renames,
-    ``d``/``delete`` deletes (after asking), ``/`` searches."""
+    ``d``/``delete`` deletes (after asking), ``/`` searches; up/down, page keys, home and end
+    move the highlight.
+
+    Args:
+        rows: the list's rows (the sidebar reads them again, see :meth:`show`).
+        id: the DOM id.
+
+    Attributes:
+        index: the highlighted row, or None when the list is empty.
+    """
 
     BINDINGS = [
+        Binding("enter", "open", "Open", show=False, id="sessions.open"),
+        Binding("up", "cursor_up", "Up", show=False, id="sessions.up"),
+        Binding("down", "cursor_down", "Down", show=False, id="sessions.down"),
+        Binding("pageup", "page_up_rows", "Page up", show=False, id="sessions.page_up"),
+        Binding("pagedown", "page_down_rows", "Page down", show=False, id="sessions.page_down"),
+        Binding("home", "first", "First", show=False, id="sessions.first"),
+        Binding("end", "last", "Last", show=False, id="sessions.last"),
         Binding("n", "new", "New", id="sessions.new"),
         Binding("r", "rename", "Rename", id="sessions.rename"),
         Binding("d,delete", "delete", "Delete", id="sessions.delete"),
         Binding("slash", "search", "Search", id="sessions.search"),
     ]
+
+    COMPONENT_CLASSES = {"session-list--row", "session-list--cursor"}
+
+    DEFAULT_CSS = """
+    SessionList {
+        background: $surface;
+        overflow-x: hidden;
+        & > .session-list--row {
+            color: $foreground;
+        }
+        & > .session-list--cursor {
+            color: $block-cursor-blurred-foreground;
+            background: $block-cursor-blurred-background;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .session-list--cursor {
+                color: $block-cursor-foreground;
+                background: $block-cursor-background;
+                text-style: $block-cursor-text-style;
+            }
+        }
+    }
+    """
+
+    index: reactive[int | None] = reactive(None, always_update=True)
 
     @dataclass
     class Opened(Message):
@@ -107,54 +162,166 @@ class SessionList(ListView):
     class SearchRequested(Message):
         """The person asked to search the sessions."""
 
-    def items(self) -> list[SessionItem]:
-        """The items, top to bottom."""
-        return list(self.query(SessionItem))
+    def __init__(self, rows: ListedSessions, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows = rows
 
-    async def show(self, sessions: list[Session], current: Session) -> None:
-        """List ``sessions`` in the order given and highlight ``current`` (or the first when
-        ``current`` is not among them)."""
-        items = {item.session.id: item for item in self.items()}
-        wanted = {s.id for s in sessions}
-        stale = [item for sid, item in items.items() if sid not in wanted]
-        if stale:
-            await self.remove_children(stale)
-        fresh = [SessionItem(s) for s in sessions if s.id not in items]
-        if fresh:
-            await self.mount_all(fresh)
-        ordered = [items.get(s.id) or next(f for f in fresh if f.session is s) for s in sessions]
-        for position, item in enumerate(ordered):
-            if self.children[position] is not item:
-                self.move_child(item, before=position)
-        for item in ordered:
-            if item not in fresh:
-                item.refresh_line()
-        shown = [i for i, s in enumerate(sessions) if s is current]
-        self.index = shown[0] if shown else (0 if sessions else None)
+    # -- what is shown ----------------------------------------------------------------------
 
-    def on_list_view_selected(self, event: ListView.Selected) -> None:
-        event.stop()
-        if isinstance(event.item, SessionItem):
-            self.post_message(self.Opened(event.item.session))
+    @property
+    def page_rows(self) -> int:
+        """How many rows fit in view (at least one)."""
+        return max(1, self.scrollable_content_region.height // ROW_LINES)
 
-    def _highlighted(self) -> Session | None:
-        item = self.highlighted_child
-        return item.session if isinstance(item, SessionItem) else None
+    async def show(self, current: Session, query: str) -> None:
+        """Read the list for ``query`` again and highlight ``current`` (or the first row when
+        the list does not hold it)."""
+        place = await self.rows.refresh(query, current=current, span=max(PAGE, self.page_rows))
+        self._size_to_rows()
+        self.index = place if place is not None else (0 if len(self.rows) else None)
+        self.refresh()
+
+    def _size_to_rows(self) -> None:
+        width = self.scrollable_content_region.width
+        self.virtual_size = Size(width, len(self.rows) * ROW_LINES)
+
+    def on_resize(self) -> None:
+        self._size_to_rows()
+
+    def watch_index(self, index: int | None) -> None:
+        if index is not None:
+            width = self.scrollable_content_region.width
+            self.scroll_to_region(
+                Region(0, index * ROW_LINES, width, ROW_LINES), animate=False, immediate=True
+            )
+        self.refresh()
+        self._fill()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self._fill()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        super()._on_focus(event)
+        self.refresh()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        super()._on_blur(event)
+        self.refresh()
+
+    def _in_view(self) -> tuple[int, int]:
+        """The rows in view, first and past the last."""
+        first = round(self.scroll_y) // ROW_LINES
+        return first, first + self.page_rows + 1
+
+    def _missing(self) -> bool:
+        first, last = self._in_view()
+        rows = range(first, min(last, len(self.rows)))
+        return any(self.rows.get(row) is None for row in rows) or (
+            self.index is not None and self.rows.get(self.index) is None
+        )
+
+    def _fill(self) -> None:
+        if self.is_mounted and self._missing():
+            self._read_rows()
+
+    @work(exclusive=True, group="sessions-rows", exit_on_error=False, description="list chats")
+    async def _read_rows(self) -> None:
+        """Read the rows in view (and the highlighted one) that the window does not hold."""
+        first, last = self._in_view()
+        await self.rows.ensure(first, last)
+        if self.index is not None and self.rows.get(self.index) is None:
+            await self.rows.ensure(self.index, self.index + 1)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        row, part = divmod(round(self.scroll_y) + y, ROW_LINES)
+        width = self.scrollable_content_region.width
+        base = self.get_visual_style("session-list--row").rich_style
+        session = self.rows.get(row) if row < len(self.rows) else None
+        if session is None:
+            return Strip.blank(width, Style(bgcolor=base.bgcolor))
+        if row == self.index:
+            style = self.get_visual_style("session-list--row", "session-list--cursor").rich_style
+        else:
+            style = base
+        return _strip(self, session_line(session)[part], style, width)
+
+    # -- what the person does ---------------------------------------------------------------
+
+    async def _highlighted(self) -> Session | None:
+        return None if self.index is None else await self.rows.at(self.index)
+
+    def _move(self, to: int) -> None:
+        if len(self.rows):
+            self.index = max(0, min(len(self.rows) - 1, to))
+
+    def action_cursor_up(self) -> None:
+        """Highlight the row above."""
+        self._move(0 if self.index is None else self.index - 1)
+
+    def action_cursor_down(self) -> None:
+        """Highlight the row below."""
+        self._move(0 if self.index is None else self.index + 1)
+
+    def action_page_up_rows(self) -> None:
+        """Highlight the row a page above."""
+        self._move((self.index or 0) - self.page_rows)
+
+    def action_page_down_rows(self) -> None:
+        """Highlight the row a page below."""
+        self._move((self.index or 0) + self.page_rows)
+
+    def action_first(self) -> None:
+        """Highlight the first row."""
+        self._move(0)
+
+    def action_last(self) -> None:
+        """Highlight the last row (the oldest session)."""
+        self._move(len(self.rows) - 1)
+
+    async def action_open(self) -> None:
+        """Open the highlighted session."""
+        if (session := await self._highlighted()) is not None:
+            self.post_message(self.Opened(session))
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        row = (round(self.scroll_y) + offset.y) // ROW_LINES
+        if row < len(self.rows):
+            self.index = row
+            await self.action_open()
 
     def action_new(self) -> None:
         """Ask for a new session."""
         self.post_message(self.NewRequested())
 
-    def action_rename(self) -> None:
+    async def action_rename(self) -> None:
         """Ask to rename the highlighted session."""
-        if (session := self._highlighted()) is not None:
+        if (session := await self._highlighted()) is not None:
             self.post_message(self.RenameRequested(session))
 
-    def action_delete(self) -> None:
+    async def action_delete(self) -> None:
         """Ask to delete the highlighted session."""
-        if (session := self._highlighted()) is not None:
+        if (session := await self._highlighted()) is not None:
             self.post_message(self.DeleteRequested(session))
 
     def action_search(self) -> None:
         """Ask for the search box."""
         self.post_message(self.SearchRequested())
+
+
+def _strip(widget: SessionList, line: Text, style: Style, width: int) -> Strip:
+    """One line of a row: ``line`` in ``style`` (its own styles over it), cut with an
+    ellipsis to fit ``width`` less a cell of padding each side; the padding and the rest of
+    the line take only the background."""
+    console = widget.app.console
+    line = line.copy()
+    line.truncate(max(0, width - 2), overflow="ellipsis")
+    text_style = style + console.get_style(line.style)
+    fill = Style(bgcolor=style.bgcolor)
+    segments = [Segment(" ", fill), *Segment.apply_style(line.render(console, end=""), text_style)]
+    return Strip(segments).extend_cell_length(width, fill).crop(0, width)

@@ -1,8 +1,9 @@
 """The sessions sidebar: a search box over the list of sessions, newest activity first.
 
 The playground tells the sidebar which session is current (:meth:`SessionsSidebar.show`); the
-sidebar runs the search itself as the person types. What the person asks of a session (open,
-new, rename, delete) goes up as the list's messages.
+sidebar runs the search itself as the person types (the stored sessions through the history's
+full-text index, a page at a time: see :mod:`openmaas_tui.core.sessions.listed`). What the
+person asks of a session (open, new, rename, delete) goes up as the list's messages.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from textual.containers import Vertical
 
 from openmaas_tui.core.sessions.book import SessionBook
 from openmaas_tui.core.sessions.conversation import Session
+from openmaas_tui.core.sessions.listed import ListedSessions
 from openmaas_tui.ui.widgets.session_list import SessionList, SessionSearch
 
 
@@ -36,7 +38,9 @@ class SessionsSidebar(Vertical):
         self.book = book
         self.search_query = ""
         self.search = SessionSearch(id="session-search")
-        self.sessions = SessionList(id="sessions")
+        self.rows = ListedSessions(book)
+        """The list's rows, a window at a time."""
+        self.sessions = SessionList(self.rows, id="sessions")
         self._current = current
         self._listing = asyncio.Lock()
 
@@ -50,10 +54,9 @@ class SessionsSidebar(Vertical):
     async def show(self, current: Session) -> None:
         """List the sessions the search finds, ``current`` highlighted."""
         self._current = current
-        async with self._listing:  # one at a time: the list is cleared and filled again
-            shown = await self.book.search(self.search_query)
+        async with self._listing:  # one at a time: the list is read again
             if self.sessions.is_attached:  # else the app is closing: nothing to show
-                await self.sessions.show(shown, current)
+                await self.sessions.show(current, self.search_query)
 
     def focus_list(self) -> None:
         """Move to the list (shown if hidden)."""

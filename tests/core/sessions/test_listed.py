@@ -1,0 +1,63 @@
+"""The sessions list held a window at a time: stored rows in order, unsaved sessions in their
+places by activity, a bounded window whatever is asked for, and the row of a session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openmaas_tui.core.history.async_store import AsyncStore
+from openmaas_tui.core.sessions.book import SessionBook
+from openmaas_tui.core.sessions.conversation import Session
+from openmaas_tui.core.sessions.listed import WINDOW, ListedSessions
+from tests.support.seed import START, seed, title
+
+COUNT = 1_000
+
+
+async def _listed(tmp_path: Path) -> tuple[ListedSessions, AsyncStore]:
+    path = tmp_path / "history.db"
+    seed(path, COUNT)
+    store = await AsyncStore.open(path)
+    book = SessionBook([Session(model="demo", updated_at=START + 60 * 500.5)])
+    await book.attach(store, default_model="demo")
+    return ListedSessions(book), store
+
+
+def _title(session: Session | None) -> str | None:
+    return None if session is None else session.title
+
+
+async def test_rows_in_order_with_the_unsaved_in_place(tmp_path: Path) -> None:
+    rows, store = await _listed(tmp_path)
+    try:
+        new = rows.book.sessions[0]
+        assert await rows.refresh("", current=new) == 499  # 499 stored sessions are newer
+        assert len(rows) == COUNT + 1
+        assert _title(rows.get(498)) == title(501) and _title(rows.get(500)) == title(500)
+        assert rows.get(499) is new
+        assert rows.held <= WINDOW and rows.get(0) is None  # far from what was asked: not held
+        assert _title(await rows.at(0)) == title(COUNT - 1)
+        assert _title(await rows.at(COUNT)) == title(0)  # a jump to the end
+        assert rows.held <= WINDOW
+        for index in (0, 250, 499, 500, 750, COUNT):
+            await rows.ensure(index, index + 20)
+            assert rows.held <= WINDOW
+            session = rows.get(index)
+            assert session is not None and await rows.index_of(session) == index
+        held = rows.held_sessions()
+        assert len(held) == rows.held + (new in held)
+    finally:
+        await store.aclose()
+
+
+async def test_a_search_lists_what_it_finds(tmp_path: Path) -> None:
+    rows, store = await _listed(tmp_path)
+    try:
+        await rows.refresh("answer 999")  # the last word is a prefix: 999 only
+        assert [s.title for s in rows.held_sessions()] == [title(999)]
+        await rows.refresh("chat")  # every title, the unsaved "New chat" too
+        assert len(rows) == COUNT + 1
+        await rows.refresh("no such words")
+        assert len(rows) == 0 and rows.held_sessions() == []
+    finally:
+        await store.aclose()

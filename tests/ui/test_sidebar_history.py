@@ -1,0 +1,104 @@
+"""The sidebar over a long history (2,000 stored sessions): it holds a bounded window of rows
+and no widget per session, reaches the oldest session with `end`, finds one by search and
+puts a new chat on top, highlighted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from openmaas_tui.core.config.paths import resolve_paths
+from openmaas_tui.core.sessions.listed import WINDOW
+from openmaas_tui.ui.app import PlaygroundApp
+from openmaas_tui.ui.widgets.session_list import SessionList, SessionSearch
+from tests.support.seed import seed, title
+from tests.support.ui import (
+    ask,
+    demo_playground,
+    listed_titles,
+    region_text,
+    settle,
+    use_fast_demo,
+    wait_until,
+)
+
+SIZE = (160, 50)
+COUNT = 2_000
+
+
+def _seeded(home: Path) -> PlaygroundApp:
+    use_fast_demo(home)
+    seed(resolve_paths().history_db, COUNT)
+    return demo_playground(home)
+
+
+async def _listed(app: PlaygroundApp, pilot: Pilot[None]) -> SessionList:
+    listing = app.query_one(SessionList)
+    await wait_until(pilot, lambda: len(listing.rows) == COUNT + 1, what="the history listed")
+    await settle(pilot)
+    return listing
+
+
+async def test_a_long_history_is_held_a_window_at_a_time(isolated_home: Path) -> None:
+    app = _seeded(isolated_home)
+    async with app.run_test(size=SIZE) as pilot:
+        listing = await _listed(app, pilot)
+        assert listed_titles(app)[:3] == ["New chat", title(COUNT - 1), title(COUNT - 2)]
+        assert listing.rows.held <= WINDOW and not listing.children
+        assert listing.virtual_size.height == 2 * (COUNT + 1)
+        shown = region_text(app, listing)
+        assert title(COUNT - 1) in shown and title(COUNT - 40) not in shown
+        # To the end: the oldest session is drawn, still from a bounded window.
+        await pilot.press("ctrl+s", "end")
+        await settle(pilot)
+        assert listing.index == COUNT
+        assert title(0) in region_text(app, listing)
+        assert listing.rows.held <= WINDOW
+        # Page keys and home walk back without holding more.
+        await pilot.press("pageup", "pageup", "up")
+        await settle(pilot)
+        assert listing.index is not None and listing.index < COUNT - 2
+        assert listing.rows.get(listing.index) is not None
+        await pilot.press("home")
+        await settle(pilot)
+        assert listing.index == 0 and title(COUNT - 1) in region_text(app, listing)
+        assert listing.rows.held <= WINDOW
+        # Enter on the oldest opens it, read from the store.
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        assert app.playground.current.title == title(0)
+        assert [m.text for m in app.playground.current.messages] == ["question 0", "answer 0"]
+
+
+async def test_search_finds_one_session_among_thousands(isolated_home: Path) -> None:
+    app = _seeded(isolated_home)
+    async with app.run_test(size=SIZE) as pilot:
+        listing = await _listed(app, pilot)
+        await pilot.press("ctrl+f", *"answer 1234")  # a message's words, not the title's
+        await settle(pilot)
+        assert listed_titles(app) == [title(1234)]
+        assert isinstance(app.focused, SessionSearch)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert app.playground.current.title == title(1234)
+        app.query_one(SessionSearch).value = ""
+        await settle(pilot)
+        assert len(listing.rows) == COUNT + 1
+
+
+async def test_a_new_chat_goes_on_top_highlighted(isolated_home: Path) -> None:
+    app = _seeded(isolated_home)
+    async with app.run_test(size=SIZE) as pilot:
+        listing = await _listed(app, pilot)
+        await pilot.press("ctrl+s", "end", "enter")  # the oldest, at the bottom
+        await settle(pilot)
+        assert app.playground.current.title == title(0)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert listing.index == 0 and listing.rows.get(0) is app.playground.current
+        assert listed_titles(app)[:2] == ["New chat", "New chat"]  # the unsaved one from start
+        await ask(pilot, "hello there")  # the first message names it; it stays on top
+        assert listed_titles(app)[:2] == ["hello there", "New chat"]
+        assert listing.index == 0 and len(listing.rows) == COUNT + 2
+        assert "hello there" in region_text(app, listing).splitlines()[0]
