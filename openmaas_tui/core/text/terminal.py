@@ -81,6 +81,17 @@ def has_unsafe(text: str) -> bool:
     return _UNSAFE.search(text) is not None
 
 
+_UNSAFE_CHAR: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` with every character :func:`terminal_safe` would show dropped instead (LF and
+    HT kept). For text already laid out, where a stand-in would change its width (each such
+    character takes no cell; its stand-in takes one or more): a last line of defence behind
+    :func:`terminal_safe`, which is what shows them."""
+    return _UNSAFE_CHAR.sub("", text)
+
+
 _JSON_RAW: Final = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """What ``json.dumps(..., ensure_ascii=False)`` leaves raw that a terminal may obey or that
 reorders what is shown (it escapes C0 itself)."""

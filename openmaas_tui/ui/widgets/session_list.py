@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.markup import escape
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input, Label, ListItem, ListView
 
 from openmaas_tui.core.sessions.conversation import Session
+from openmaas_tui.ui.markup_text import markup_literal
 
 
 def session_line(session: Session) -> str:
     """``title`` over ``$cost · model`` for the sidebar (the cost first: a long model name is
     the part that gets cut)."""
     cost = session.totals.cost_text
-    return f"{escape(session.title)}\n[dim]{cost} · {escape(session.model)}[/]"
+    return f"{markup_literal(session.title)}\n[dim]{cost} · {markup_literal(session.model)}[/]"
 
 
 class SessionItem(ListItem):
