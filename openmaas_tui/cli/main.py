@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from openmaas_tui import __version__
 from openmaas_tui.cli import ask, compare, keys, models, sessions
+from openmaas_tui.core.credentials.log_filter import install_log_redaction
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.services import Services, open_services
 
@@ -91,6 +92,7 @@ def build_app(argv: Sequence[str]) -> App[None]:
     from openmaas_tui.cli.theme import apply_theme
     from openmaas_tui.ui.app import PlaygroundApp
 
+    install_log_redaction()  # no key in a log, from the first record on
     args = build_parser().parse_args(list(argv))
     services = open_services(use_keyring=not args.no_keyring)
     services.prices  # noqa: B018 - loaded now: errors before the screen opens
@@ -106,6 +108,7 @@ EXIT_BROKEN_PIPE = 128 + 13
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``openmaas``; returns the exit status."""
+    install_log_redaction()  # no key in a log, from the first record on
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     if args.command is None:

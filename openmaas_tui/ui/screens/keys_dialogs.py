@@ -16,6 +16,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from openmaas_tui.ui.widgets.secret_input import SecretInput
+
 
 @dataclass(frozen=True, slots=True)
 class NewKey:
@@ -48,7 +50,7 @@ class KeyForm(ModalScreen[NewKey | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="key-form", classes="keys-dialog"):
             yield Label(f"API key for [b]{self.provider}[/]", classes="dialog-title")
-            yield Input(placeholder="paste the key", password=True, id="key-input")
+            yield SecretInput(placeholder="paste the key", id="key-input")
             yield Static("", id="key-form-error")
             if self.keyring_backend is not None:
                 with RadioSet(id="key-store"):
