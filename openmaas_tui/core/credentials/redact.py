@@ -102,5 +102,5 @@ def redact(text: str) -> str:
     for secret in secrets:
         if secret in text:
             text = text.replace(secret, mask(secret))
-    text = mask_fragments(text)
-    return _KEY_PATTERN.sub(lambda m: mask(m.group(0)), text)
+    text = _KEY_PATTERN.sub(lambda m: mask(m.group(0)), text)  # before the parts: a part
+    return mask_fragments(text)  # masked first (a shared prefix, ``sk-proj-``) hides the shape
