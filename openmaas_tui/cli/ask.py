@@ -25,6 +25,7 @@ from openmaas_tui.core.config.presets import Preset, find_preset, presets_path
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.record import AnswerRecord
+from openmaas_tui.core.history.ledger import SpendSource
 from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.history.records import request_params
 from openmaas_tui.core.history.store import Store
@@ -165,7 +166,12 @@ async def start_recording(
             params=params,
         )
         return await StreamRecorder.start(
-            store, session.id, provider=provider, model=model, params=params
+            store,
+            session.id,
+            provider=provider,
+            model=model,
+            params=params,
+            source=SpendSource.ASK,
         )
     except OpenMaaSError as exc:
         err.write(terminal_safe(f"note: not saved in the history: {exc.message}\n"))
