@@ -31,6 +31,7 @@ from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.history.records import request_params
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.models.request_params import RequestParams
+from openmaas_tui.core.text.terminal import TerminalStream, json_terminal_safe, terminal_safe
 from openmaas_tui.core.types import ChatRequest, Message, ReasoningDelta, Role, TextDelta, Usage
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
@@ -128,10 +129,11 @@ def unsent_json(args: argparse.Namespace, error: OpenMaaSError) -> dict[str, Any
 
 
 def print_error(error: OpenMaaSError, err: TextIO) -> None:
-    """Print ``error`` with its code and hint, never a traceback."""
-    err.write(f"error {error.code}: {error.message}\n")
+    """Print ``error`` with its code and hint, never a traceback; a provider's words in it are
+    made inert (:func:`~openmaas_tui.core.text.terminal.terminal_safe`)."""
+    err.write(terminal_safe(f"error {error.code}: {error.message}\n"))
     if error.hint:
-        err.write(f"  hint: {error.hint}\n")
+        err.write(terminal_safe(f"  hint: {error.hint}\n"))
 
 
 def ask_params(args: argparse.Namespace, preset: Preset | None) -> RequestParams:
@@ -161,7 +163,7 @@ async def start_recording(
     """
     store = await services.history()
     if store.problem is not None:
-        err.write(f"note: not saved in the history: {store.problem.message}\n")
+        err.write(terminal_safe(f"note: not saved in the history: {store.problem.message}\n"))
         return None
     provider, model = target.route.provider, target.route.model
     params = request_params(request)
@@ -187,7 +189,7 @@ async def start_recording(
             source=SpendSource.ASK,
         )
     except OpenMaaSError as exc:
-        err.write(f"note: not saved in the history: {exc.message}\n")
+        err.write(terminal_safe(f"note: not saved in the history: {exc.message}\n"))
         return None
 
 
@@ -218,7 +220,7 @@ async def run_ask(
         ask_params(args, preset).request(target.route.model, (Message.user(prompt),))
     )
     for note in notes:
-        err.write(f"note: {note}\n")
+        err.write(terminal_safe(f"note: {note}\n"))
     price = services.prices.price(target.route.provider, target.route.model)
     recorder = None
     if not getattr(args, "no_log", False):
@@ -226,19 +228,26 @@ async def run_ask(
     exchange = Exchange(target, request, price, recorder=recorder, live_estimate=False)
     show = not args.json
     dim = err.isatty()
+    answer, reasoning = TerminalStream(), TerminalStream()  # the model's words shown inert
     try:
         async with aclosing(exchange.events()) as events:
             async for event in events:
                 if show and isinstance(event, TextDelta):
-                    out.write(event.text)
+                    out.write(answer.feed(event.text))
                     out.flush()
                 elif show and dim and isinstance(event, ReasoningDelta):
-                    err.write(f"\x1b[2m{event.text}\x1b[0m")
+                    err.write(f"\x1b[2m{reasoning.feed(event.text)}\x1b[0m")
                     err.flush()
     finally:
+        if show:
+            out.write(answer.flush())
         await exchange.saved()  # on disk before the process ends, also after ctrl+c
     if exchange.storage_error is not None:
-        err.write(f"note: the answer was not fully saved: {exchange.storage_error.message}\n")
+        err.write(
+            terminal_safe(
+                f"note: the answer was not fully saved: {exchange.storage_error.message}\n"
+            )
+        )
     text = exchange.meter.builder.text
     if show and text and not text.endswith("\n"):
         out.write("\n")
@@ -253,13 +262,16 @@ async def main(services: Services, args: argparse.Namespace) -> int:
         exchange = await run_ask(services, args, prompt, out, err)
     except OpenMaaSError as exc:
         if args.json:
-            out.write(json.dumps(unsent_json(args, exc), allow_nan=False) + "\n")
+            out.write(
+                json_terminal_safe(json.dumps(unsent_json(args, exc), allow_nan=False)) + "\n"
+            )
         print_error(exc, err)
         return 1
     record = exchange.record
     assert record is not None  # the exchange ran to its end
     if args.json:
-        out.write(json.dumps(result_json(record), ensure_ascii=False, allow_nan=False) + "\n")
+        shown = json.dumps(result_json(record), ensure_ascii=False, allow_nan=False)
+        out.write(json_terminal_safe(shown) + "\n")
     if exchange.error is not None:
         print_error(exchange.error, err)
         return 1

@@ -38,6 +38,7 @@ from openmaas_tui.core.compare.summary import DEFAULT_SORT, Summary
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.history.compare_runs import save_in_history
 from openmaas_tui.core.history.recorder import compare_recorders
+from openmaas_tui.core.text.terminal import json_terminal_safe, terminal_safe
 from openmaas_tui.services import Services
 
 LIVE_REFRESH_PER_S = 10
@@ -187,7 +188,7 @@ def counters_table(run: CompareRun, summary: Summary | None = None) -> Table:
         mark = "≈" if r.estimated else ""
         cells: list[str | Text] = [
             str(r.index + 1),
-            Text(r.label),
+            Text(terminal_safe(r.label)),
             Text(r.error_code or r.status, style=_STATUS_STYLE.get(lane.status, "")),
             "" if r.ttft_ms is None else f"{r.ttft_ms:,.0f} ms",
             f"{r.duration_ms / 1000:.2f} s",
@@ -238,17 +239,18 @@ def print_run(run: CompareRun, out: TextIO, err: TextIO) -> None:
     ``out`` is not a terminal)."""
     for lane in run.lanes:
         if lane.error is not None:
-            err.write(f"[{lane.index + 1}] {lane.label}: ")
+            err.write(terminal_safe(f"[{lane.index + 1}] {lane.label}: "))
             print_error(lane.error, err)
         for note in lane.notes:
-            err.write(f"[{lane.index + 1}] {lane.label}: note: {note}\n")
+            err.write(terminal_safe(f"[{lane.index + 1}] {lane.label}: note: {note}\n"))
     if not out.isatty():
-        out.write(run_markdown(run))
+        out.write(terminal_safe(run_markdown(run)))
         return
     console = Console(file=out)
     for lane in run.lanes:
-        console.rule(Text(f"{lane.index + 1}. {lane.label}", style="bold"), align="left")
-        console.print(Text(lane.text.rstrip() or "(no answer)"))
+        label = terminal_safe(f"{lane.index + 1}. {lane.label}")
+        console.rule(Text(label, style="bold"), align="left")
+        console.print(Text(terminal_safe(lane.text.rstrip()) or "(no answer)"))
     console.print()
     console.print(counters_table(run, run.summary()))
 
@@ -259,12 +261,12 @@ async def save_run_in_history(
     """Save the finished run in the history; a storage problem is a note on ``err``."""
     store = await services.history()
     if store.problem is not None:
-        err.write(f"note: not saved in the history: {store.problem.message}\n")
+        err.write(terminal_safe(f"note: not saved in the history: {store.problem.message}\n"))
         return
     try:
         await save_in_history(services.history, data, run_id)
     except OpenMaaSError as exc:
-        err.write(f"note: not saved in the history: {exc.message}\n")
+        err.write(terminal_safe(f"note: not saved in the history: {exc.message}\n"))
 
 
 async def main(services: Services, args: argparse.Namespace) -> int:
@@ -275,17 +277,18 @@ async def main(services: Services, args: argparse.Namespace) -> int:
         run = await run_compare(services, args, prompt, err)
     except OpenMaaSError as exc:
         if args.json:
-            out.write(json.dumps({"targets": [], "summary": None, "error": exc.as_dict()}) + "\n")
+            failed: dict[str, Any] = {"targets": [], "summary": None, "error": exc.as_dict()}
+            out.write(json_terminal_safe(json.dumps(failed)) + "\n")
         print_error(exc, err)
         return 1
     data = run_json(run)
     if not getattr(args, "no_log", False):
         await save_run_in_history(services, data, run.id, err)
     if args.json:
-        out.write(json.dumps(data, ensure_ascii=False, allow_nan=False) + "\n")
+        out.write(json_terminal_safe(json.dumps(data, ensure_ascii=False, allow_nan=False)) + "\n")
         for lane in run.lanes:
             if lane.error is not None:
-                err.write(f"[{lane.index + 1}] {lane.label}: ")
+                err.write(terminal_safe(f"[{lane.index + 1}] {lane.label}: "))
                 print_error(lane.error, err)
     else:
         print_run(run, out, err)

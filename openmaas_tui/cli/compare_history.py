@@ -33,6 +33,7 @@ from openmaas_tui.core.history.compare_runs import (
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.money import format_usd
 from openmaas_tui.core.sessions.export import utc_text
+from openmaas_tui.core.text.terminal import json_terminal_safe, terminal_safe
 
 SHORT_ID = 8
 """How many characters of a run id ``compares`` shows."""
@@ -73,8 +74,8 @@ def _table(records: list[RunRecord]) -> Table:
         table.add_row(
             r.id[:SHORT_ID],
             utc_text(r.created_at),
-            escape(prompt),
-            escape("\n".join(_target_line(t) for t in r.targets)),
+            escape(terminal_safe(prompt)),
+            escape(terminal_safe("\n".join(_target_line(t) for t in r.targets))),
             f"{r.succeeded}/{r.target_count}",
             format_usd(r.total_cost_usd),
         )
@@ -85,9 +86,8 @@ def list_main(store: Store, args: argparse.Namespace, console: Console) -> int:
     """``sessions compares``: print the saved runs; returns the exit status."""
     records = list_runs(store, args.limit)
     if args.json:
-        sys.stdout.write(
-            json.dumps([r.as_dict() for r in records], ensure_ascii=False, allow_nan=False) + "\n"
-        )
+        listed = json.dumps([r.as_dict() for r in records], ensure_ascii=False, allow_nan=False)
+        sys.stdout.write(json_terminal_safe(listed) + "\n")
     elif not records:
         console.print("no compare runs yet")
     else:

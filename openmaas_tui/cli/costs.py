@@ -20,6 +20,7 @@ from rich.table import Table
 from openmaas_tui.cli.arguments import MOST_DAYS, whole
 from openmaas_tui.core.history.cost_report import DEFAULT_DAYS, CostReport, cost_report
 from openmaas_tui.core.history.store import Store
+from openmaas_tui.core.text.terminal import json_terminal_safe, terminal_safe
 from openmaas_tui.core.totals import Totals
 
 
@@ -120,7 +121,8 @@ def print_report(report: CostReport, console: Console) -> None:
     console.print(days)
     models = _table("per model, all time", ("provider", "model"), wide)
     for m in report.models:
-        models.add_row(escape(m.provider or "–"), escape(m.model or "–"), *_cells(m.totals, wide))
+        provider, model = terminal_safe(m.provider or "–"), terminal_safe(m.model or "–")
+        models.add_row(escape(provider), escape(model), *_cells(m.totals, wide))
     console.print(models)
     console.print(CAPTION, style="dim")
 
@@ -129,9 +131,8 @@ def main(store: Store, args: argparse.Namespace, console: Console) -> int:
     """Print the cost report of ``store``; returns the exit status."""
     report = cost_report(store, today=today(), days=max(1, args.days))
     if args.json:
-        sys.stdout.write(
-            json.dumps(report_json(report), ensure_ascii=False, allow_nan=False) + "\n"
-        )
+        shown = json.dumps(report_json(report), ensure_ascii=False, allow_nan=False)
+        sys.stdout.write(json_terminal_safe(shown) + "\n")
         return 0
     if report.empty:
         console.print("no answers in the history yet: chat in the playground or run `openmaas ask`")

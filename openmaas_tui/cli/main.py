@@ -21,6 +21,7 @@ from openmaas_tui import __version__
 from openmaas_tui.cli import ask, compare, keys, models, sessions
 from openmaas_tui.cli.arguments import Parser, check_text_arguments
 from openmaas_tui.core.config.settings import Settings
+from openmaas_tui.core.credentials.log_filter import install_log_redaction
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.pricing.prices import PriceTable
 from openmaas_tui.services import Services, open_services
@@ -117,6 +118,7 @@ def build_app(argv: Sequence[str]) -> App[None]:
     from openmaas_tui.cli.theme import apply_theme
     from openmaas_tui.ui.app import PlaygroundApp
 
+    install_log_redaction()  # no key in a log, from the first record on
     args = parse_arguments(argv)
     notices: list[OpenMaaSError] = []
     try:
@@ -146,6 +148,7 @@ EXIT_BROKEN_PIPE = 128 + 13
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``openmaas``; returns the exit status."""
+    install_log_redaction()  # no key in a log, from the first record on
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_arguments(argv)
     if args.command is None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from openmaas_tui.core.models.catalog import CATALOG
 from openmaas_tui.core.models.provider_specs import SPECS, Discovery
+from openmaas_tui.core.text.terminal import terminal_safe
 from openmaas_tui.providers.discovery import discover_models
 from openmaas_tui.services import Services
 
@@ -39,7 +41,8 @@ async def main(services: Services, args: argparse.Namespace) -> int:
     if args.discover:
         found, errors = await discover_models(services.providers)
         for exc in errors:
-            console.print(f"[yellow]{exc.provider}:[/] {exc.code}: {exc.message}")
+            said = escape(terminal_safe(f"{exc.code}: {exc.message}"))
+            console.print(f"[yellow]{escape(exc.provider or '')}:[/] {said}")
         infos += found
     for info in infos:
         caps = [
@@ -51,6 +54,11 @@ async def main(services: Services, args: argparse.Namespace) -> int:
             )
             if on
         ]
-        table.add_row(info.ref, _k(info.context_window), _k(info.max_output_tokens), " ".join(caps))
+        table.add_row(
+            escape(terminal_safe(info.ref)),
+            _k(info.context_window),
+            _k(info.max_output_tokens),
+            " ".join(caps),
+        )
     console.print(table)
     return 0

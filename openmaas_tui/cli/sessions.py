@@ -31,6 +31,7 @@ from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.sessions.export import session_json, session_markdown, utc_text
 from openmaas_tui.core.sessions.importing import parse_session_json
 from openmaas_tui.core.sessions.titles import shown_title
+from openmaas_tui.core.text.terminal import json_terminal_safe, terminal_safe
 from openmaas_tui.services import Services
 
 SHORT_ID = 8
@@ -83,9 +84,10 @@ def session_summary(session: StoredSession) -> dict[str, Any]:
 def _list(store: Store, args: argparse.Namespace, console: Console) -> int:
     sessions = store.list_sessions()
     if args.json:
-        sys.stdout.write(
-            json.dumps([session_summary(s) for s in sessions], ensure_ascii=False, allow_nan=False)
+        listed = json.dumps(
+            [session_summary(s) for s in sessions], ensure_ascii=False, allow_nan=False
         )
+        sys.stdout.write(json_terminal_safe(listed))
         sys.stdout.write("\n")
         return 0
     if not sessions:
@@ -99,8 +101,9 @@ def _list(store: Store, args: argparse.Namespace, console: Console) -> int:
         table.add_row(
             s.id[:SHORT_ID],
             utc_text(s.updated_at),
-            escape(shown_title(s.title)) + (" [dim](imported)[/dim]" if s.imported else ""),
-            escape(model),
+            escape(terminal_safe(shown_title(s.title)))
+            + (" [dim](imported)[/dim]" if s.imported else ""),
+            escape(terminal_safe(model)),
             str(s.message_count),
             s.totals.cost_text,
         )
@@ -139,6 +142,12 @@ def _import(store: Store, name: str, console: Console) -> int:
         markup=False,
     )
     return 0
+
+
+def _on_terminal(text: str, fmt: str) -> str:
+    """An export made inert for a terminal: JSON escapes what it would show raw (the same
+    value), Markdown shows control characters as pictures."""
+    return json_terminal_safe(text) if fmt == "json" else terminal_safe(text)
 
 
 def _rename(store: Store, prefix: str, title: str, console: Console) -> int:
@@ -203,7 +212,7 @@ async def main(services: Services, args: argparse.Namespace) -> int:
         if action == "compares":
             return compare_history.list_main(store, args, console)
         if action == "show":
-            text = _export_text(store, args.id, "md")
+            text = terminal_safe(_export_text(store, args.id, "md"))
             if sys.stdout.isatty():
                 console.print(Markdown(text))
             else:
@@ -213,8 +222,8 @@ async def main(services: Services, args: argparse.Namespace) -> int:
             text = compare_history.export_text(store, args.id, args.format)
         else:
             text = _export_text(store, args.id, args.format)
-        if args.output is None:
-            sys.stdout.write(text)
+        if args.output is None:  # an export: raw bytes, unless shown on a terminal
+            sys.stdout.write(_on_terminal(text, args.format) if sys.stdout.isatty() else text)
             return 0
         try:
             args.output.write_text(text, encoding="utf-8")

@@ -17,11 +17,15 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.filter import LineFilter
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.http import prepare_transport
+from openmaas_tui.core.text.terminal import terminal_safe
 from openmaas_tui.services import Services
+from openmaas_tui.ui.inert_lines import InertLines
 from openmaas_tui.ui.notices import storage_problem_text
 from openmaas_tui.ui.screens.playground import PlaygroundScreen
 from openmaas_tui.ui.startup import calm_the_collector
@@ -78,6 +82,33 @@ class PlaygroundApp(WorkerOwner, App[None]):
         """Problems found while building the app (a broken ``config.toml``), said on mount."""
         self.playground = PlaygroundScreen(
             services, model=model, provider=provider, base_url=base_url
+        )
+
+    _inert_lines = InertLines()
+    """Drops control characters left in any line drawn (see :mod:`~openmaas_tui.ui.inert_lines`)."""
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, then :class:`~openmaas_tui.ui.inert_lines.InertLines`."""
+        return [*super().get_line_filters(), self._inert_lines]
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification of the app (widgets' and screens' too come here): its message and
+        title shown inert (:func:`~openmaas_tui.core.text.terminal.terminal_safe`), as they
+        often carry a provider's words or a session's title."""
+        super().notify(
+            terminal_safe(message),
+            title=terminal_safe(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
         )
 
     def get_default_screen(self) -> PlaygroundScreen:

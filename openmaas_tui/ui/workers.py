@@ -23,12 +23,10 @@ from textual.worker import Worker, WorkerState
 
 from openmaas_tui.core.credentials.redact import redact
 from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.text.terminal import terminal_safe
 
 MAX_FAILURE_CHARS = 300
 """The longest failure text shown; an exception's message can be a whole response body."""
-
-_VISIBLE = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0)) if code != 0x0A}
-"""C0 and C1 control characters (escape included), newline aside, as ``\\x1b``."""
 
 
 def failure_text(error: BaseException) -> str:
@@ -36,7 +34,8 @@ def failure_text(error: BaseException) -> str:
 
     Returns:
         ``CODE: message`` for an :class:`OpenMaaSError`, ``ExceptionName: message`` for any
-        other exception; keys masked, control characters shown as ``\\x1b``, at most
+        other exception; keys masked, control characters shown inert (``ESC`` as ``␛``, see
+        :func:`~openmaas_tui.core.text.terminal.terminal_safe`), at most
         :data:`MAX_FAILURE_CHARS` characters.
     """
     if isinstance(error, OpenMaaSError):
@@ -44,7 +43,7 @@ def failure_text(error: BaseException) -> str:
     else:
         name, said = type(error).__name__, str(error)
         text = redact(f"{name}: {said}" if said else name)
-    text = text.translate(_VISIBLE)
+    text = terminal_safe(text)
     if len(text) > MAX_FAILURE_CHARS:
         text = text[: MAX_FAILURE_CHARS - 1] + "…"
     return text

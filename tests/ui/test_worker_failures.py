@@ -69,7 +69,7 @@ async def test_a_failing_worker_is_reported_once_and_the_app_goes_on(
         new = [n for n in app._notifications if n not in before]
         assert [(n.title, n.severity) for n in new] == [("Could not test the report", "error")]
         message = new[0].message
-        assert message.startswith("RuntimeError: [b]boom[/b]\\x1b[2J key sk-…")
+        assert message.startswith("RuntimeError: [b]boom[/b]␛[2J key sk-…")
         assert "\x1b" not in message and "abcdefghijklmnop" not in message
         assert "Traceback" not in message and not new[0].markup
         assert app.is_running
@@ -85,7 +85,7 @@ def test_the_failure_text_names_the_code_and_says_no_more_than_it_should() -> No
     assert failure_text(ValueError()) == "ValueError"
     long = failure_text(RuntimeError("x" * 1000))
     assert len(long) == MAX_FAILURE_CHARS and long.endswith("…")
-    assert failure_text(RuntimeError("two\nlines\r\x07")) == "RuntimeError: two\nlines\\x0d\\x07"
+    assert failure_text(RuntimeError("two\nlines\r\x07\x9b")) == "RuntimeError: two\nlines␍␇\\u009b"
 
 
 def _starts_workers(cls: ast.ClassDef) -> bool:

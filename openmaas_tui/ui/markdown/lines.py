@@ -21,6 +21,7 @@ from rich.style import Style
 from rich.theme import Theme
 from textual.strip import Strip
 
+from openmaas_tui.core.text.terminal import terminal_safe
 from openmaas_tui.ui.markdown.theme import default_markdown_styles
 
 CODE_THEME = "monokai"
@@ -126,8 +127,10 @@ def render_markdown(
     text: str, console: Console, width: int, styles: Theme | None = None
 ) -> list[Strip]:
     """The lines of one render of the whole ``text`` (what :class:`LiveMarkdown` must equal),
-    coloured by ``styles`` (see :func:`render_tokens`)."""
-    normal = text.replace("\r\n", "\n").replace("\r", "\n")
+    coloured by ``styles`` (see :func:`render_tokens`). Control characters are drawn visible and
+    inert (:func:`~openmaas_tui.core.text.terminal.terminal_safe`), as :class:`LiveMarkdown`
+    draws them."""
+    normal = terminal_safe(text.replace("\r\n", "\n").replace("\r", "\n"))
     return render_tokens(make_parser().parse(normal), console, width, first=True, styles=styles)
 
 

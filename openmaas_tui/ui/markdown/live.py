@@ -38,6 +38,7 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
 
+from openmaas_tui.core.text.terminal import terminal_safe
 from openmaas_tui.ui.markdown.lines import (
     block_starts,
     ends_with_new_line,
@@ -200,7 +201,7 @@ class LiveMarkdown(Widget):
             text = text[:-1]  # it may be the first half of "\r\n"
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        self._tail += text
+        self._tail += terminal_safe(text)  # the source keeps the raw text; what is drawn is inert
 
     def _update(self, *, final: bool) -> None:
         self._take_pending(final)
@@ -238,7 +239,8 @@ class LiveMarkdown(Widget):
 
     def _parse_all_again(self) -> None:
         """Parse and draw the whole source afresh (a late link reference definition)."""
-        tokens = make_parser().parse(self.source.replace("\r\n", "\n").replace("\r", "\n"))
+        source = self.source.replace("\r\n", "\n").replace("\r", "\n")
+        tokens = make_parser().parse(terminal_safe(source))
         bounds = [*block_starts(tokens), len(tokens)]
         self._blocks = [tokens[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
         self._tail_tokens = []

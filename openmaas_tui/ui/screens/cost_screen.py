@@ -33,6 +33,7 @@ from openmaas_tui.core.history.cost_report import (
     ModelCost,
     cost_report,
 )
+from openmaas_tui.core.text.terminal import terminal_safe
 from openmaas_tui.core.totals import Totals
 from openmaas_tui.services import Services
 from openmaas_tui.ui.widgets.cost_chart import CostChart
@@ -142,8 +143,8 @@ class CostTable(DataTable[str | Text]):
             counts = (t.answers, t.input_tokens, t.cached_input_tokens, t.output_tokens)
             numbers = [Text(f"{n:,}", justify="right") for n in (*counts, t.reasoning_tokens)]
             cost = Text(t.breakdown_text, justify="right", style="yellow" if t.unknown else "")
-            name = Text(m.model or "(not recorded)")
-            self.add_row(Text(m.provider or "–"), name, cost, *numbers)
+            name = Text(terminal_safe(m.model or "(not recorded)"))
+            self.add_row(Text(terminal_safe(m.provider or "–")), name, cost, *numbers)
 
 
 class CostScreen(WorkerOwner, Screen[None]):

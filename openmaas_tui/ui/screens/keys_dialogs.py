@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from openmaas_tui.core.credentials.credentials import Part
 from openmaas_tui.core.credentials.fields import CredentialField
+from openmaas_tui.ui.widgets.secret_input import SecretInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +76,14 @@ class KeyForm(ModalScreen[NewKey | None]):
         with Vertical(id="key-form", classes="keys-dialog"):
             if self._single:
                 yield Label(f"API key for [b]{self.provider}[/]", classes="dialog-title")
-                yield Input(placeholder="paste the key", password=True, id="key-input")
+                yield SecretInput(placeholder="paste the key", id="key-input")
             else:
                 yield Label(f"Credentials for [b]{self.provider}[/]", classes="dialog-title")
                 for field in self.fields:
                     envs = " or ".join(field.env)
                     note = " · ".join(x for x in (field.hint, envs and f"else {envs}") if x)
                     yield Label(field.label, classes="part-label")
-                    yield Input(
+                    yield (SecretInput if field.secret else Input)(
                         placeholder=note or field.label,
                         password=field.secret,
                         id=self._input_id(field),

@@ -14,6 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from openmaas_tui.core.text.terminal import terminal_safe
+
 
 class RenameDialog(ModalScreen[str | None]):
     """An input holding a session's title: ``enter`` saves, ``escape`` cancels.
@@ -69,7 +71,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="session-dialog"):
-            yield Label(self.question, markup=False, classes="dialog-title")
+            yield Label(terminal_safe(self.question), markup=False, classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.verb, variant="error", id="confirm-yes")
                 yield Button("Keep", id="confirm-no")

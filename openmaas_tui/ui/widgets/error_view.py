@@ -6,15 +6,17 @@ from rich.text import Text
 from textual.widgets import Static
 
 from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.text.terminal import terminal_safe
 
 
 def error_text(error: OpenMaaSError) -> Text:
-    """``CODE: message`` in bold error colour, the hint (if any) on the next line."""
+    """``CODE: message`` in bold error colour, the hint (if any) on the next line; what the
+    provider said is shown inert (:func:`~openmaas_tui.core.text.terminal.terminal_safe`)."""
     text = Text()
     text.append(str(error.code), style="bold")
-    text.append(f": {error.message}")
+    text.append(terminal_safe(f": {error.message}"))
     if error.hint:
-        text.append(f"\n→ {error.hint}", style="italic")
+        text.append(terminal_safe(f"\n→ {error.hint}"), style="italic")
     return text
 
 

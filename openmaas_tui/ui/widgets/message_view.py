@@ -19,6 +19,7 @@ from textual.widgets import Static
 from openmaas_tui.core.exchange.meter import finish_note
 from openmaas_tui.core.money import format_usd
 from openmaas_tui.core.sessions.conversation import SessionMessage
+from openmaas_tui.core.text.terminal import terminal_safe
 from openmaas_tui.ui.markdown.lines import render_markdown
 from openmaas_tui.ui.markdown.theme import markdown_styles
 
@@ -63,7 +64,7 @@ class UserMessage(Static):
     """The person's message, shown as typed."""
 
     def __init__(self, record: SessionMessage) -> None:
-        super().__init__(record.text, classes="user", markup=False)
+        super().__init__(terminal_safe(record.text), classes="user", markup=False)
         self.record: SessionMessage | None = record
 
 
@@ -123,7 +124,8 @@ class FinishedAnswer(Widget):
             if self._lines:
                 self._lines.append(Strip.blank(0))
                 self._kinds.append(None)
-            drawn = [Strip(line) for line in console.render_lines(Text(note), options, pad=False)]
+            shown = Text(terminal_safe(note))
+            drawn = [Strip(line) for line in console.render_lines(shown, options, pad=False)]
             self._lines += drawn
             self._kinds += [kind] * len(drawn)
 

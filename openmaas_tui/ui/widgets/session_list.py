@@ -26,6 +26,7 @@ from textual.widgets import Input
 
 from openmaas_tui.core.sessions.conversation import Session
 from openmaas_tui.core.sessions.listed import PAGE, ListedSessions
+from openmaas_tui.core.text.terminal import terminal_safe
 from openmaas_tui.ui.workers import WorkerOwner
 
 ROW_LINES = 2
@@ -36,7 +37,8 @@ def session_line(session: Session) -> tuple[Text, Text]:
     """A row's two lines: ``title`` over ``$cost · model`` (the cost first: a long model name
     is the part that gets cut). Plain text: nothing in a title is read as markup."""
     cost = session.totals.cost_text
-    return Text(session.title), Text(f"{cost} · {session.model}", style="dim")
+    title, model = terminal_safe(session.title), terminal_safe(session.model)
+    return Text(title), Text(f"{cost} · {model}", style="dim")
 
 
 def row_text(session: Session) -> str:

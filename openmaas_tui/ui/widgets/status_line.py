@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.widgets import Static
 
 from openmaas_tui.core.sessions.conversation import Session
+from openmaas_tui.ui.markup_text import markup_literal
 
 
 def status_text(session: Session, model_label: str, streaming: int) -> str:
@@ -16,7 +16,7 @@ def status_text(session: Session, model_label: str, streaming: int) -> str:
     totals = session.totals
     approx = "≈" if totals.estimated else ""
     parts = [
-        f"[b]{escape(model_label)}[/]",
+        f"[b]{markup_literal(model_label)}[/]",
         f"session: {approx}{totals.input_tokens:,} in / {approx}{totals.output_tokens:,} out",
         totals.cost_text,
     ]

@@ -16,6 +16,7 @@ from textual.widgets import DataTable
 from openmaas_tui.core.compare.export import cost_text
 from openmaas_tui.core.compare.lane import Lane
 from openmaas_tui.core.compare.summary import DEFAULT_SORT, Row, Summary
+from openmaas_tui.core.text.terminal import terminal_safe
 
 BARS = "▁▂▃▄▅▆▇█"
 SPARK_WIDTH = 16
@@ -130,7 +131,7 @@ class CompareSummary(DataTable[str | Text]):
         rate = "–" if r.tokens_per_s is None else f"{r.tokens_per_s:.1f}"
         return [
             str(r.index + 1),
-            Text(r.label),
+            Text(terminal_safe(r.label)),
             status,
             best(_ms(r.ttft_ms), r.index == summary.fastest_ttft),
             _ms(r.duration_ms),
