@@ -73,7 +73,8 @@ class KeyForm(ModalScreen[NewKey | None]):
         return "key-input" if self._single else f"part-{field.part.value}"
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="key-form", classes="keys-dialog"):
+        parts = "" if self._single else " -parts"
+        with Vertical(id="key-form", classes=f"keys-dialog{parts}"):
             if self._single:
                 yield Label(f"API key for [b]{self.provider}[/]", classes="dialog-title")
                 yield SecretInput(placeholder="paste the key", id="key-input")
@@ -104,7 +105,10 @@ class KeyForm(ModalScreen[NewKey | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="key-save")
                 yield Button("Cancel", id="key-cancel")
-            yield Static("enter saves · tab moves · escape cancels", classes="dialog-hint")
+            hint = (
+                "enter saves" if self._single else "enter moves to the next part, saves on the last"
+            )
+            yield Static(f"{hint} · tab moves · escape cancels", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one(f"#{self._input_id(self.fields[0])}", Input).focus()
