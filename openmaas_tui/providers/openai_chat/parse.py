@@ -130,6 +130,11 @@ class ChunkParser:
         self._provider = provider
         self._finish_raw: str | None = None
 
+    @property
+    def finished(self) -> bool:
+        """Whether a finish reason arrived (the answer itself is over; usage may follow)."""
+        return self._finish_raw is not None
+
     def feed(self, chunk: Any) -> list[StreamEvent]:
         """The events in one chunk, in order: reasoning, text, tool calls, finish, usage.
 
