@@ -17,6 +17,7 @@ from __future__ import annotations
 import email.utils
 import json
 import math
+import socket
 import ssl
 import time
 from collections.abc import Mapping
@@ -135,6 +136,10 @@ def classify(status: int | None, message: str, kind: str | None) -> ErrorCode:
     return ErrorCode.INVALID_REQUEST
 
 
+TRANSIENT_STATUSES = frozenset({429, 503, 529})
+"""Statuses that say "not now" rather than "never": rate limited, unavailable, overloaded."""
+_TRANSIENT_KINDS = frozenset({"overloaded_error", "rate_limit_error"})
+
 WAIT_CODES = frozenset({ErrorCode.RATE_LIMITED, ErrorCode.PROVIDER_UNAVAILABLE})
 """Codes whose response may say how long to wait (429, and 503 / 529 / overloaded)."""
 
@@ -166,7 +171,14 @@ def error_from_response(
         retry_after = retry_after_s(headers)
         if retry_after is None:
             retry_after = google_retry_delay_s(payload)
-    return OpenMaaSError(code, message, status=status, provider=provider, retry_after=retry_after)
+    return OpenMaaSError(
+        code,
+        message,
+        status=status,
+        provider=provider,
+        retry_after=retry_after,
+        transient=status in TRANSIENT_STATUSES or kind in _TRANSIENT_KINDS,
+    )
 
 
 def google_retry_delay_s(payload: Any) -> float | None:
@@ -194,7 +206,9 @@ def error_from_payload(provider: str, payload: Any) -> OpenMaaSError:
     if isinstance(raw_code, int) and not isinstance(raw_code, bool) and 100 <= raw_code <= 599:
         status = raw_code  # OpenRouter puts the upstream HTTP status here
     code = classify(status, message or "", kind)
-    return OpenMaaSError(code, message or "the stream reported an error", provider=provider)
+    transient = status in TRANSIENT_STATUSES or kind in _TRANSIENT_KINDS
+    message = message or "the stream reported an error"
+    return OpenMaaSError(code, message, provider=provider, transient=transient)
 
 
 def map_transport_error(provider: str, exc: httpx.HTTPError, *, mid_stream: bool) -> OpenMaaSError:
@@ -210,11 +224,15 @@ def map_transport_error(provider: str, exc: httpx.HTTPError, *, mid_stream: bool
     if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout):
         return _timeout(provider, exc)
     if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout | httpx.ConnectError):
+        certificate = _is_certificate_error(exc)
         return OpenMaaSError(
             ErrorCode.STREAM_CONNECTION_FAILED,
             f"could not connect to {provider}: {exc}",
             provider=provider,
-            hint=_TLS_HINT if _is_certificate_error(exc) else None,
+            hint=_TLS_HINT if certificate else None,
+            transient=isinstance(exc, httpx.ConnectError)
+            and not certificate
+            and not _is_name_error(exc),
         )
     if mid_stream:
         return OpenMaaSError(
@@ -226,6 +244,7 @@ def map_transport_error(provider: str, exc: httpx.HTTPError, *, mid_stream: bool
         ErrorCode.STREAM_CONNECTION_FAILED,
         f"request to {provider} failed: {exc}",
         provider=provider,
+        transient=isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError),
     )
 
 
@@ -244,6 +263,22 @@ def _is_certificate_error(exc: BaseException) -> bool:
         if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(
             seen
         ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _is_name_error(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) is a failed host name lookup: asking again soon
+    will not find the host either."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        text = str(seen).lower()
+        if isinstance(seen, socket.gaierror) or "name or service not known" in text:
+            return True
+        if "nodename nor servname" in text or "getaddrinfo failed" in text:
             return True
         seen = seen.__cause__ or seen.__context__
     return False
