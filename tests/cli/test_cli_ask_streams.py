@@ -15,7 +15,8 @@ import pytest
 
 from openmaas_tui.cli.main import main
 from openmaas_tui.core.exchange.record import MessageState
-from openmaas_tui.core.history.store import Store, StoredMessage
+from openmaas_tui.core.history.records import StoredMessage
+from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role
 from openmaas_tui.services import open_services
 from tests.support.recordings import expected, fixture_path
