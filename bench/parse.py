@@ -151,6 +151,7 @@ def _serve(port_queue: multiprocessing.Queue[int], tokens: list[int]) -> None:
 async def _child(kind: str, fmt: str, n: int, url: str) -> dict[str, float]:
     import httpx
 
+    from openmaas_tui.core.credentials.credentials import NO_CREDENTIALS
     from openmaas_tui.core.types import ChatRequest, Message
     from openmaas_tui.providers.protocols import make_adapter
 
@@ -166,7 +167,7 @@ async def _child(kind: str, fmt: str, n: int, url: str) -> dict[str, float]:
         else:
             adapter = make_adapter(fmt, client, fmt, base)
             request = ChatRequest(model="bench", messages=(Message.user("go"),))
-            async for _event in adapter.stream(request, None):
+            async for _event in adapter.stream(request, NO_CREDENTIALS):
                 events += 1
         wall = time.perf_counter() - wall0
         cpu = time.process_time() - cpu0

@@ -81,7 +81,7 @@ def open_services(*, use_keyring: bool = True, paths: Paths | None = None) -> Se
     """
     paths = paths or resolve_paths()
     settings = load_settings(paths.config_file)
-    keys = KeyStore(settings.endpoints, use_keyring=use_keyring)
+    keys = KeyStore(settings.endpoints, use_keyring=use_keyring, options=settings.providers)
     client = make_client(
         connect_timeout_s=settings.connect_timeout_s,
         read_timeout_s=settings.read_timeout_s,

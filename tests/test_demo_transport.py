@@ -21,6 +21,7 @@ from httpx_sse import aconnect_sse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from openmaas_tui.core.credentials.credentials import NO_CREDENTIALS
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.provider_specs import DEMO_BASE_URL
 from openmaas_tui.core.types import ChatRequest, FinishReason, Message
@@ -326,8 +327,8 @@ async def test_the_openai_compatible_adapter_reads_the_demo(
 ) -> None:
     request = ChatRequest("demo", (Message.user("a table please"),), system="Be brief.")
     adapter = OpenAIChatAdapter(client, provider="demo", base_url=DEMO_BASE_URL)
-    streamed = await collect(adapter.stream(request, None), "demo")
-    cut = await adapter.complete(replace(request, max_tokens=4), None)
+    streamed = await collect(adapter.stream(request, NO_CREDENTIALS), "demo")
+    cut = await adapter.complete(replace(request, max_tokens=4), NO_CREDENTIALS)
     assert "authorization" not in transport.requests[-1].headers
     expected = answer_named("table").text
     assert streamed.text == expected
@@ -348,7 +349,7 @@ async def test_errors_the_demo_gives_reach_the_adapter_as_codes(
 ) -> None:
     adapter = OpenAIChatAdapter(client, provider="demo", base_url=DEMO_BASE_URL)
     with pytest.raises(OpenMaaSError) as refused:
-        await collect(adapter.stream(ChatRequest("demo", (), max_tokens=5), None), "demo")
+        await collect(adapter.stream(ChatRequest("demo", (), max_tokens=5), NO_CREDENTIALS), "demo")
     assert refused.value.code is ErrorCode.INVALID_REQUEST
     assert "messages" in refused.value.message
 
@@ -358,7 +359,7 @@ async def test_errors_the_demo_gives_reach_the_adapter_as_codes(
     monkeypatch.setattr("openmaas_tui.demo.transport.plan_answer", broken)
     request = ChatRequest("demo", (Message.user("hi"),))
     with pytest.raises(OpenMaaSError) as failed:
-        await collect(adapter.stream(request, None), "demo")
+        await collect(adapter.stream(request, NO_CREDENTIALS), "demo")
     assert failed.value.code is ErrorCode.PROVIDER_UNAVAILABLE
     assert "no answers bundled" in failed.value.message
 
@@ -395,7 +396,7 @@ async def test_cancelling_the_reader_ends_the_stream_and_keeps_what_arrived() ->
         three = asyncio.Event()
 
         async def read() -> None:
-            async for event in adapter.stream(request, None):
+            async for event in adapter.stream(request, NO_CREDENTIALS):
                 text = getattr(event, "text", None)
                 if text:
                     received.append(text)
@@ -426,7 +427,7 @@ async def test_the_shared_client_answers_the_demo_without_a_socket(
     try:
         target = await services.providers.target("demo")
         assert target.base_url == DEMO_BASE_URL
-        assert target.is_demo and target.key is None
+        assert target.is_demo and target.credentials.api_key is None
         request, _ = target.prepare(ChatRequest("demo", (Message.user("show me a table"),)))
         answer = await collect(target.stream(request), "demo")
     finally:

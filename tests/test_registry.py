@@ -65,7 +65,7 @@ async def test_each_provider_gets_its_adapter_url_and_key() -> None:
         for spec, adapter, url, key in cases:
             target = await providers.target(spec)
             assert isinstance(target.adapter, adapter), spec
-            assert (target.base_url, target.key) == (url, key), spec
+            assert (target.base_url, target.credentials.api_key) == (url, key), spec
     finally:
         await client.aclose()
 
@@ -78,7 +78,7 @@ async def test_missing_key_is_refused_before_sending() -> None:
         assert info.value.code is ErrorCode.MISSING_KEY
         assert "openmaas keys set anthropic" in (info.value.hint or "")
         target = await providers.target("claude-sonnet-4-5", base_url="http://127.0.0.1:9/")
-        assert target.key is None and target.base_url == "http://127.0.0.1:9"
+        assert target.credentials.api_key is None and target.base_url == "http://127.0.0.1:9"
     finally:
         await client.aclose()
 
@@ -87,7 +87,7 @@ async def test_an_endpoint_never_receives_another_providers_key() -> None:
     providers, client = _providers({"OPENAI_API_KEY": OPENAI_KEY})
     try:
         target = await providers.target("lmstudio/qwen2.5")
-        assert target.key is None
+        assert target.credentials.api_key is None
     finally:
         await client.aclose()
 
@@ -114,4 +114,5 @@ async def test_the_demo_is_asked_at_its_in_process_url() -> None:
         await client.aclose()
     assert target.base_url == DEMO_BASE_URL
     assert isinstance(target.adapter, OpenAIChatAdapter)
-    assert target.is_demo and target.label == "demo (offline)" and target.key is None
+    assert target.is_demo and target.label == "demo (offline)"
+    assert target.credentials.api_key is None

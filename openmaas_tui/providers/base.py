@@ -11,6 +11,7 @@ from typing import Any, Protocol
 import httpx
 from httpx_sse import EventSource, ServerSentEvent
 
+from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo
 from openmaas_tui.core.types import (
@@ -27,20 +28,23 @@ class Adapter(Protocol):
     """What every provider adapter offers (../shared/DESIGN.md, "Adapter contract").
 
     ``stream`` yields events as they arrive and raises :class:`OpenMaaSError` on failure, after
-    yielding everything that arrived before it (so a caller keeps the partial answer).
+    yielding everything that arrived before it (so a caller keeps the partial answer). Each
+    method takes the provider's :class:`Credentials` in force (an API key for most; see
+    :mod:`openmaas_tui.core.credentials.credentials`), which travel only in the request's
+    headers or signature.
     """
 
     provider: str
 
-    def stream(self, request: ChatRequest, key: str | None) -> AsyncIterator[StreamEvent]:
+    def stream(self, request: ChatRequest, creds: Credentials) -> AsyncIterator[StreamEvent]:
         """Stream the answer to ``request``. Raises OpenMaaSError (any transport code)."""
         ...
 
-    async def complete(self, request: ChatRequest, key: str | None) -> Completion:
+    async def complete(self, request: ChatRequest, creds: Credentials) -> Completion:
         """Ask for the whole answer at once (no streaming). Raises OpenMaaSError."""
         ...
 
-    async def list_models(self, key: str | None) -> list[ModelInfo]:
+    async def list_models(self, creds: Credentials) -> list[ModelInfo]:
         """The models the endpoint offers. Raises OpenMaaSError (AUTH_FAILED for a bad key)."""
         ...
 
@@ -49,7 +53,7 @@ class TokenCounter(Protocol):
     """A provider's own count of a request's input tokens before it is sent (specs with
     :attr:`~openmaas_tui.core.models.provider_specs.TokenCounting.PROVIDER`)."""
 
-    async def count_tokens(self, request: ChatRequest, key: str | None) -> int:
+    async def count_tokens(self, request: ChatRequest, creds: Credentials) -> int:
         """The provider's estimate of ``request``'s input tokens. Raises OpenMaaSError."""
         ...
 

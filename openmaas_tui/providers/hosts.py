@@ -1,8 +1,12 @@
-"""A server's base URL from a host variable such as ``OLLAMA_HOST`` (a spec's ``host_env``)."""
+"""A server's base URL: from a host variable such as ``OLLAMA_HOST`` (a spec's ``host_env``),
+and with a region or location filled in (Bedrock, Vertex AI)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
+
+from openmaas_tui.core.credentials.credentials import Credentials, Part
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 
 _ANY_ADDRESS = {"0.0.0.0", "::", "[::]"}
 _SCHEME_PORTS = {"http": 80, "https": 443}
@@ -48,3 +52,32 @@ def url_from_host(raw: str, default_url: str) -> str:
         host = f"[{host}]"
     path = parts.path.rstrip("/")
     return f"{scheme}://{host}:{port}{path}"
+
+
+_PLACES = {"{region}": Part.REGION, "{location}": Part.LOCATION}
+
+
+def fill_url(url: str, creds: Credentials) -> str:
+    """``url`` with ``{region}`` and ``{location}`` replaced by the credentials' parts:
+    ``https://bedrock-runtime.{region}.amazonaws.com``. Vertex AI's ``global`` location has no
+    host prefix (``https://aiplatform.googleapis.com``, see
+    https://cloud.google.com/vertex-ai/generative-ai/docs/learn/locations#global-endpoint).
+
+    Raises:
+        OpenMaaSError: MISSING_KEY naming the part when one the URL needs is not set.
+    """
+    for placeholder, part in _PLACES.items():
+        if placeholder not in url:
+            continue
+        value = creds.get(part)
+        if not value:
+            raise OpenMaaSError(
+                ErrorCode.MISSING_KEY,
+                f"no {part.value} for {creds.provider or 'this provider'}",
+                provider=creds.provider or None,
+                hint=f"`openmaas keys set {creds.provider}` asks for it (or f2 in the app)",
+            )
+        if part is Part.LOCATION and value == "global":
+            url = url.replace("{location}-", "")
+        url = url.replace(placeholder, value)
+    return url

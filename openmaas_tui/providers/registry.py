@@ -3,8 +3,9 @@
 ``Providers`` is what the CLI and the UI hold: given ``gpt-4o`` or ``ollama/llama3.2`` (and
 optionally an explicit provider and base URL) it reads the provider's spec
 (:mod:`~openmaas_tui.core.models.provider_specs`; a custom endpoint's comes from settings) and
-builds the adapter for its wire protocol (:mod:`.protocols`) with the URL and the key, refusing
-with MISSING_KEY before anything is sent when the spec requires a key and there is none. The
+builds the adapter for its wire protocol (:mod:`.protocols`) with the URL and the provider's
+:class:`~openmaas_tui.core.credentials.credentials.Credentials`, refusing with MISSING_KEY
+before anything is sent when the spec requires a key and there is none. The
 offline demo model is asked like any OpenAI-compatible server, at
 :data:`~openmaas_tui.core.models.provider_specs.DEMO_BASE_URL`, which the shared client answers
 in-process (see :mod:`openmaas_tui.services`)."""
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 import httpx
 
 from openmaas_tui.core.config.settings import Settings
+from openmaas_tui.core.credentials.credentials import NO_CREDENTIALS, Credentials
 from openmaas_tui.core.credentials.keys import KeyStore
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo, Route, applicable, model_info, route
@@ -31,7 +33,7 @@ from openmaas_tui.core.models.provider_specs import (
 )
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
 from openmaas_tui.providers.base import Adapter, TokenCounter, missing_key
-from openmaas_tui.providers.hosts import url_from_host
+from openmaas_tui.providers.hosts import fill_url, url_from_host
 from openmaas_tui.providers.protocols import make_adapter, make_counting_adapter
 
 
@@ -44,7 +46,8 @@ class Target:
         info: what the model can do (catalog entry, or a permissive default).
         base_url: where requests go.
         adapter: the adapter for the provider's protocol.
-        key: the key sent (only in a header), or None.
+        credentials: what the requests are signed with (sent only in headers or a
+            signature; masked in every repr).
         counter: the provider's own token count when its spec has one
             (:attr:`~openmaas_tui.core.models.provider_specs.TokenCounting.PROVIDER`), else
             None.
@@ -54,7 +57,7 @@ class Target:
     info: ModelInfo
     base_url: str
     adapter: Adapter
-    key: str | None = None
+    credentials: Credentials = NO_CREDENTIALS
     counter: TokenCounter | None = None
 
     @property
@@ -74,11 +77,11 @@ class Target:
 
     def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
         """Stream ``request`` (already prepared) through the adapter. Raises OpenMaaSError."""
-        return self.adapter.stream(request, self.key)
+        return self.adapter.stream(request, self.credentials)
 
     async def complete(self, request: ChatRequest) -> Completion:
         """Ask without streaming. Raises OpenMaaSError."""
-        return await self.adapter.complete(request, self.key)
+        return await self.adapter.complete(request, self.credentials)
 
     @property
     def counts_tokens(self) -> bool:
@@ -99,7 +102,7 @@ class Target:
                 provider=self.route.provider,
                 hint="the local estimate (≈) is all there is",
             )
-        return await self.counter.count_tokens(request, self.key)
+        return await self.counter.count_tokens(request, self.credentials)
 
 
 class Providers:
@@ -181,11 +184,30 @@ class Providers:
             hint=f"name one with -m (`openmaas models --discover` lists what {provider} offers)",
         )
 
-    def _default_url(self, spec: ProviderSpec) -> str:
-        """The spec's endpoint, moved by its ``host_env`` when that is set."""
-        if spec.host_env is None:
-            return spec.base_url
-        return url_from_host(self._environ.get(spec.host_env, ""), spec.base_url)
+    def _default_url(self, spec: ProviderSpec, creds: Credentials) -> str:
+        """The spec's endpoint: ``config.toml``'s ``[providers.NAME] base_url``, else the
+        spec's moved by its ``host_env`` when that is set, its ``{region}`` or ``{location}``
+        filled from the credentials.
+
+        Raises:
+            OpenMaaSError: MISSING_KEY when the URL needs a part that is not set (a Bedrock
+                region); INVALID_REQUEST when the provider has no default endpoint (Azure's is
+                the person's own resource) and none is set.
+        """
+        url = self.settings.providers.get(spec.id, {}).get("base_url")
+        if url is None and spec.host_env is not None:
+            url = url_from_host(self._environ.get(spec.host_env, ""), spec.base_url)
+        url = url or spec.base_url
+        if not url:
+            where = f"{spec.host_env} or " if spec.host_env else ""
+            raise OpenMaaSError(
+                ErrorCode.INVALID_REQUEST,
+                f"no endpoint for {spec.id}",
+                provider=spec.id,
+                hint=f"set {where}base_url in [providers.{spec.id}] of config.toml, "
+                "or pass --base-url",
+            )
+        return fill_url(url, creds)
 
     async def target(
         self, spec: str, *, provider: str | None = None, base_url: str | None = None
@@ -204,10 +226,16 @@ class Providers:
         """
         r = route(spec, provider, self.settings.endpoints)
         found = self.spec(r.provider)
-        url = (base_url or self._default_url(found)).rstrip("/")
         # The keyring blocks (D-Bus on Linux): ask it from a thread, never on the event loop.
-        key = await asyncio.to_thread(self.keys.get, r.provider) if r.provider != "demo" else None
-        if key is None and base_url is None and found.credential.requires_key:
+        creds = (
+            await asyncio.to_thread(self.keys.credentials, r.provider)
+            if r.provider != "demo"
+            else NO_CREDENTIALS
+        )
+        url = (fill_url(base_url, creds) if base_url else self._default_url(found, creds)).rstrip(
+            "/"
+        )
+        if creds.api_key is None and base_url is None and found.credential.requires_key:
             raise missing_key(r.provider)
         adapter: Adapter
         counter: TokenCounter | None = None
@@ -215,7 +243,7 @@ class Providers:
             adapter = counter = make_counting_adapter(found.protocol, self.client, r.provider, url)
         else:
             adapter = make_adapter(found.protocol, self.client, r.provider, url)
-        return Target(r, model_info(r), url, adapter, key, counter)
+        return Target(r, model_info(r), url, adapter, creds, counter)
 
     async def list_models(self, provider: str) -> list[ModelInfo]:
         """The models ``provider`` (or a custom endpoint) lists, asked with the key in force: a
@@ -235,7 +263,7 @@ class Providers:
                 hint="`openmaas models` shows the ones it has",
             )
         target = await self.target(f"{provider}/-")
-        return await target.adapter.list_models(target.key)
+        return await target.adapter.list_models(target.credentials)
 
 
 __all__ = ["Providers", "Target"]

@@ -37,6 +37,7 @@ from typing import Any, Self
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.http import make_client
 from openmaas_tui.core.models.catalog import ModelInfo
@@ -472,13 +473,13 @@ class Harness:
         builder = CompletionBuilder(request.model)
         try:
             if op == "stream":
-                async for event in adapter.stream(request, "test-key"):
+                async for event in adapter.stream(request, Credentials.of_key("test-key")):
                     outcome.events.append(event)
                     builder.add(event)
             elif op == "complete":
-                outcome.completion = await adapter.complete(request, "test-key")
+                outcome.completion = await adapter.complete(request, Credentials.of_key("test-key"))
             else:
-                outcome.models = await adapter.list_models("test-key")
+                outcome.models = await adapter.list_models(Credentials.of_key("test-key"))
         except OpenMaaSError as error:
             outcome.error = error
         if op == "stream":

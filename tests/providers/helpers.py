@@ -7,6 +7,7 @@ import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
+from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.types import ChatRequest, Completion, CompletionBuilder, StreamEvent
 from openmaas_tui.providers.base import Adapter, collect
@@ -49,8 +50,8 @@ async def answer(
 ) -> Completion:
     """The answer to ``request``: streamed and collected, or from ``complete()``."""
     if stream:
-        return await collect(adapter.stream(request, key), request.model)
-    return await adapter.complete(request, key)
+        return await collect(adapter.stream(request, Credentials.of_key(key)), request.model)
+    return await adapter.complete(request, Credentials.of_key(key))
 
 
 def closed_port() -> int:

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from openmaas_tui.core.credentials.credentials import NO_CREDENTIALS, Credentials
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import (
     ChatRequest,
@@ -141,9 +142,9 @@ async def test_error_fixture_maps_to_code(
     server.queue(fixture_reply(fixture_path(name)))
     with pytest.raises(OpenMaaSError) as caught:
         if streaming:
-            await collect(adapter.stream(REQUEST, "sk-ant-test"), REQUEST.model)
+            await collect(adapter.stream(REQUEST, Credentials.of_key("sk-ant-test")), REQUEST.model)
         else:
-            await adapter.complete(REQUEST, "sk-ant-test")
+            await adapter.complete(REQUEST, Credentials.of_key("sk-ant-test"))
     error = caught.value
     assert error.code is STATUS_CODES[meta["status"]]
     assert error.status == meta["status"]
@@ -175,7 +176,7 @@ async def test_midstream_error_keeps_partial_text(
     server.queue(fixture_reply(fixture_path(name)))
     builder = CompletionBuilder(REQUEST.model)
     with pytest.raises(OpenMaaSError) as caught:
-        async for event in adapter.stream(REQUEST, "sk-ant-test"):
+        async for event in adapter.stream(REQUEST, Credentials.of_key("sk-ant-test")):
             builder.add(event)
     assert caught.value.code is ErrorCode.PROVIDER_UNAVAILABLE
     assert caught.value.message == "Overloaded"
@@ -193,7 +194,7 @@ async def test_usage_is_reported_at_start_and_end_and_merged(
     message_start; both reports are emitted, the last one complete."""
     name = "anthropic/stream_prompt_cache_max_tokens.sse"
     server.queue(fixture_reply(fixture_path(name)))
-    events = [e async for e in adapter.stream(REQUEST, "sk-ant-test")]
+    events = [e async for e in adapter.stream(REQUEST, Credentials.of_key("sk-ant-test"))]
     reports = [e.usage for e in events if isinstance(e, UsageReport)]
     assert reports == [
         Usage(input_tokens=12 + 1830 + 248, output_tokens=1, cached_input_tokens=1830),
@@ -236,7 +237,7 @@ def _stream_reply(chunks: list[bytes], **kw: Any) -> Reply:
 async def test_stop_reasons_map(server: ReplayServer, adapter: AnthropicAdapter, raw: str) -> None:
     chunks = _sse(_START, _stop(raw, {"output_tokens": 3}), {"type": "message_stop"})
     server.queue(_stream_reply(chunks))
-    completion = await collect(adapter.stream(REQUEST, None), REQUEST.model)
+    completion = await collect(adapter.stream(REQUEST, NO_CREDENTIALS), REQUEST.model)
     assert (completion.finish_reason, completion.finish_reason_raw) == (FINISH[raw], raw)
 
 
@@ -246,7 +247,7 @@ async def test_thinking_token_details_become_reasoning_tokens(
     usage = {"output_tokens": 40, "output_tokens_details": {"thinking_tokens": 31}}
     chunks = _sse(_START, _stop("end_turn", usage), {"type": "message_stop"})
     server.queue(_stream_reply(chunks))
-    completion = await collect(adapter.stream(REQUEST, None), REQUEST.model)
+    completion = await collect(adapter.stream(REQUEST, NO_CREDENTIALS), REQUEST.model)
     assert completion.usage == Usage(5, 40, None, 31)
 
 
@@ -256,7 +257,7 @@ async def test_stream_ending_without_message_stop_is_interrupted(
     server.queue(_stream_reply(_sse(_START, _TEXT_START, _text("Hel"))))
     seen: list[StreamEvent] = []
     with pytest.raises(OpenMaaSError) as caught:
-        async for event in adapter.stream(REQUEST, None):
+        async for event in adapter.stream(REQUEST, NO_CREDENTIALS):
             seen.append(event)
     assert caught.value.code is ErrorCode.STREAM_INTERRUPTED
     assert TextDelta("Hel") in seen
@@ -269,7 +270,7 @@ async def test_dropped_connection_keeps_partial_text(
     server.queue(_stream_reply(chunks, drop_after=sum(len(c) for c in chunks[:3]) + 10))
     seen: list[StreamEvent] = []
     with pytest.raises(OpenMaaSError) as caught:
-        async for event in adapter.stream(REQUEST, None):
+        async for event in adapter.stream(REQUEST, NO_CREDENTIALS):
             seen.append(event)
     assert caught.value.code is ErrorCode.STREAM_INTERRUPTED
     assert [e for e in seen if isinstance(e, TextDelta)] == [TextDelta("Hello")]
@@ -285,7 +286,7 @@ async def test_malformed_event_is_a_parsing_failure(
     server.queue(_stream_reply(chunks))
     seen: list[StreamEvent] = []
     with pytest.raises(OpenMaaSError) as caught:
-        async for event in adapter.stream(REQUEST, None):
+        async for event in adapter.stream(REQUEST, NO_CREDENTIALS):
             seen.append(event)
     assert caught.value.code is ErrorCode.STREAM_PARSING_FAILED
     assert TextDelta("ok") in seen
@@ -297,7 +298,7 @@ async def test_json_answer_to_a_stream_request_is_still_read(
     """A proxy that ignores ``stream: true`` and answers with one message body."""
     name = "anthropic/json_text.json"
     server.queue(fixture_reply(fixture_path(name)))
-    completion = await collect(adapter.stream(REQUEST, None), REQUEST.model)
+    completion = await collect(adapter.stream(REQUEST, NO_CREDENTIALS), REQUEST.model)
     _assert_matches(completion, name)
 
 

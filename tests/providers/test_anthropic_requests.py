@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from openmaas_tui.core.credentials.credentials import NO_CREDENTIALS, Credentials
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import (
     ChatRequest,
@@ -50,7 +51,7 @@ def _request(**kw: Any) -> ChatRequest:
 
 async def _sent_stream(adapter: AnthropicAdapter, server: ReplayServer, **kw: Any) -> Request:
     request = _request(**kw)
-    await collect(adapter.stream(request, KEY), request.model)
+    await collect(adapter.stream(request, Credentials.of_key(KEY)), request.model)
     return server.last
 
 
@@ -122,13 +123,15 @@ async def test_max_tokens_is_always_present(
     body = (await _sent_stream(adapter, server, model=model, max_tokens=max_tokens)).json()
     assert body["max_tokens"] == sent
     server.queue(fixture_reply(JSON))
-    await adapter.complete(_request(model=model, max_tokens=max_tokens), KEY)
+    await adapter.complete(_request(model=model, max_tokens=max_tokens), Credentials.of_key(KEY))
     assert server.last.json()["max_tokens"] == sent
 
 
 async def test_complete_request_shape(adapter: AnthropicAdapter, server: ReplayServer) -> None:
     server.queue(fixture_reply(JSON))
-    await adapter.complete(_request(system="Be brief.", temperature=0.0, stop=("x",)), KEY)
+    await adapter.complete(
+        _request(system="Be brief.", temperature=0.0, stop=("x",)), Credentials.of_key(KEY)
+    )
     sent = server.last
     assert (sent.method, sent.path) == ("POST", "/v1/messages")
     assert sent.headers["anthropic-version"] == "2023-06-01"
@@ -144,12 +147,12 @@ async def test_no_auth_header_without_a_key(
     adapter: AnthropicAdapter, server: ReplayServer
 ) -> None:
     request = _request()
-    await collect(adapter.stream(request, None), request.model)
+    await collect(adapter.stream(request, NO_CREDENTIALS), request.model)
     assert "x-api-key" not in server.last.headers
     assert "authorization" not in server.last.headers
     assert server.last.headers["anthropic-version"] == "2023-06-01"
     server.queue(fixture_reply(JSON))
-    await adapter.complete(request, None)
+    await adapter.complete(request, NO_CREDENTIALS)
     assert "x-api-key" not in server.last.headers
 
 
@@ -193,7 +196,7 @@ async def test_list_models_pages_and_uses_catalog(
     }
     server.queue(Reply.json_body(first), path="/v1/models")
     server.queue(Reply.json_body(second), path="/v1/models")
-    models = await adapter.list_models(KEY)
+    models = await adapter.list_models(Credentials.of_key(KEY))
     assert [(m.id, m.label, m.provider) for m in models] == [
         ("claude-sonnet-4-5-20250929", "Sonnet 4.5", "anthropic"),
         ("claude-new-model", "Claude New", "anthropic"),
@@ -213,7 +216,7 @@ async def test_list_models_pages_and_uses_catalog(
 async def test_list_models_bad_key(adapter: AnthropicAdapter, server: ReplayServer) -> None:
     server.queue(fixture_reply(fixture_path("anthropic/error_401_authentication.json")))
     with pytest.raises(OpenMaaSError) as caught:
-        await adapter.list_models("wrong")
+        await adapter.list_models(Credentials.of_key("wrong"))
     assert caught.value.code is ErrorCode.AUTH_FAILED
 
 
@@ -221,10 +224,10 @@ async def test_unreachable_endpoint_is_a_connection_failure() -> None:
     async with httpx.AsyncClient() as client:
         adapter = AnthropicAdapter(client, base_url="http://127.0.0.1:9")
         with pytest.raises(OpenMaaSError) as caught:
-            await collect(adapter.stream(_request(), KEY), "m")
+            await collect(adapter.stream(_request(), Credentials.of_key(KEY)), "m")
         assert caught.value.code is ErrorCode.STREAM_CONNECTION_FAILED
         with pytest.raises(OpenMaaSError) as caught:
-            await adapter.list_models(KEY)
+            await adapter.list_models(Credentials.of_key(KEY))
         assert caught.value.code is ErrorCode.STREAM_CONNECTION_FAILED
         assert KEY not in str(caught.value)
 

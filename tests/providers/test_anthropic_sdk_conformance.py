@@ -13,6 +13,7 @@ import httpx
 import pytest
 from anthropic.types import Message as SdkMessage
 
+from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import ChatRequest, Completion, CompletionBuilder, Message, Usage
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
@@ -140,7 +141,7 @@ async def test_midstream_error_both_keep_the_same_partial_text(
     builder = CompletionBuilder(MODEL)
     request = ChatRequest(MODEL, (Message.user(PROMPT),))
     with pytest.raises(OpenMaaSError) as caught:
-        async for event in adapter.stream(request, KEY):
+        async for event in adapter.stream(request, Credentials.of_key(KEY)):
             builder.add(event)
 
     assert builder.text == "".join(sdk_text) == expected(name)["text"]

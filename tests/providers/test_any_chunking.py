@@ -26,6 +26,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.http import make_client
 from openmaas_tui.core.types import ChatRequest, Completion, CompletionBuilder, Message
@@ -119,7 +120,7 @@ class Replayer:
         error: tuple[str, str] | None = None
         adapter = make_adapter(wire, self._client, name.split("/", 1)[0], self.server.url)
         try:
-            async for event in adapter.stream(request, "test-key"):
+            async for event in adapter.stream(request, Credentials.of_key("test-key")):
                 types.append(type(event).__name__)
                 builder.add(event)
         except OpenMaaSError as exc:

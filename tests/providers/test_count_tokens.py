@@ -16,6 +16,7 @@ import pytest
 from anthropic.types import MessageTokensCount
 from google.genai.types import CountTokensResponse
 
+from openmaas_tui.core.credentials.credentials import NO_CREDENTIALS, Credentials
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import ChatRequest, Message
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
@@ -56,7 +57,7 @@ def test_the_success_bodies_have_the_sdks_shape() -> None:
 async def test_anthropic_count_tokens(server: ReplayServer, client: httpx.AsyncClient) -> None:
     server.queue(_json(200, ANTHROPIC_COUNT))
     adapter = AnthropicAdapter(client, base_url=server.url)
-    assert await adapter.count_tokens(_request("claude-sonnet-4-5"), KEY) == 14
+    assert await adapter.count_tokens(_request("claude-sonnet-4-5"), Credentials.of_key(KEY)) == 14
     sent = server.last
     assert (sent.method, sent.path) == ("POST", "/v1/messages/count_tokens")
     assert sent.headers["x-api-key"] == KEY and KEY.encode() not in sent.body
@@ -75,7 +76,7 @@ async def test_anthropic_count_tokens(server: ReplayServer, client: httpx.AsyncC
 async def test_gemini_count_tokens(server: ReplayServer, client: httpx.AsyncClient) -> None:
     server.queue(_json(200, GEMINI_COUNT))
     adapter = GeminiAdapter(client, base_url=server.url)
-    assert await adapter.count_tokens(_request("gemini-2.5-flash"), KEY) == 31
+    assert await adapter.count_tokens(_request("gemini-2.5-flash"), Credentials.of_key(KEY)) == 31
     sent = server.last
     assert (sent.method, sent.path) == ("POST", "/v1beta/models/gemini-2.5-flash:countTokens")
     assert sent.headers["x-goog-api-key"] == KEY and KEY.encode() not in sent.body
@@ -95,7 +96,7 @@ async def test_gemini_recorded_404_is_invalid_model(
     server.queue(fixture_reply(fixture_path("gemini/error_404_count_tokens.json")))
     adapter = GeminiAdapter(client, base_url=server.url)
     with pytest.raises(OpenMaaSError) as caught:
-        await adapter.count_tokens(_request("nonexistent-model"), KEY)
+        await adapter.count_tokens(_request("nonexistent-model"), Credentials.of_key(KEY))
     assert caught.value.code is ErrorCode.INVALID_MODEL
     assert "countTokens" in caught.value.message
 
@@ -109,7 +110,7 @@ async def test_anthropic_malformed_count_is_a_parsing_error(
     server.queue(_json(200, body))
     adapter = AnthropicAdapter(client, base_url=server.url)
     with pytest.raises(OpenMaaSError) as caught:
-        await adapter.count_tokens(_request("claude-haiku-4-5"), KEY)
+        await adapter.count_tokens(_request("claude-haiku-4-5"), Credentials.of_key(KEY))
     assert caught.value.code is ErrorCode.STREAM_PARSING_FAILED
 
 
@@ -119,7 +120,7 @@ async def test_gemini_malformed_count_is_a_parsing_error(
     server.queue(_json(200, b'{"promptTokensDetails": []}'))
     adapter = GeminiAdapter(client, base_url=server.url)
     with pytest.raises(OpenMaaSError) as caught:
-        await adapter.count_tokens(_request("gemini-2.5-flash"), KEY)
+        await adapter.count_tokens(_request("gemini-2.5-flash"), Credentials.of_key(KEY))
     assert caught.value.code is ErrorCode.STREAM_PARSING_FAILED
 
 
@@ -130,6 +131,6 @@ async def test_anthropic_auth_failure(server: ReplayServer, client: httpx.AsyncC
     server.queue(_json(401, error))
     adapter = AnthropicAdapter(client, base_url=server.url)
     with pytest.raises(OpenMaaSError) as caught:
-        await adapter.count_tokens(_request("claude-haiku-4-5"), None)
+        await adapter.count_tokens(_request("claude-haiku-4-5"), NO_CREDENTIALS)
     assert caught.value.code is ErrorCode.AUTH_FAILED
     assert "x-api-key" not in server.last.headers

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import (
     ChatRequest,
@@ -79,8 +80,10 @@ async def _run(reply: Reply, *, complete: bool) -> Completion | list[StreamEvent
         async with httpx.AsyncClient() as client:
             adapter = GeminiAdapter(client, base_url=server.url)
             if complete:
-                return await adapter.complete(REQUEST, "test-key")
-            return [event async for event in adapter.stream(REQUEST, "test-key")]
+                return await adapter.complete(REQUEST, Credentials.of_key("test-key"))
+            return [
+                event async for event in adapter.stream(REQUEST, Credentials.of_key("test-key"))
+            ]
     finally:
         await server.stop()
 
@@ -231,7 +234,7 @@ async def _stream_failure(reply: Reply) -> tuple[list[StreamEvent], OpenMaaSErro
     try:
         async with httpx.AsyncClient() as client:
             adapter = GeminiAdapter(client, base_url=server.url)
-            return await _drain(adapter.stream(REQUEST, "test-key"))
+            return await _drain(adapter.stream(REQUEST, Credentials.of_key("test-key")))
     finally:
         await server.stop()
 

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.catalog import find_model
 from openmaas_tui.core.types import (
@@ -53,7 +54,7 @@ def default_reply() -> Reply:
 async def _stream(server: ReplayServer, request: ChatRequest, key: str | None) -> Request:
     async with httpx.AsyncClient() as client:
         adapter = GeminiAdapter(client, base_url=server.url)
-        async for _ in adapter.stream(request, key):
+        async for _ in adapter.stream(request, Credentials.of_key(key)):
             pass
     return server.last
 
@@ -80,7 +81,9 @@ async def test_stream_posts_to_stream_generate_content_with_alt_sse(server: Repl
 async def test_complete_posts_to_generate_content_without_alt(server: ReplayServer) -> None:
     server.queue(fixture_reply(fixture_path("gemini/json_text.json")))
     async with httpx.AsyncClient() as client:
-        completion = await GeminiAdapter(client, base_url=server.url).complete(FULL, KEY)
+        completion = await GeminiAdapter(client, base_url=server.url).complete(
+            FULL, Credentials.of_key(KEY)
+        )
     sent = server.last
     assert completion.text == "Hello! How can I help you today?"
     assert sent.method == "POST"
@@ -147,7 +150,7 @@ async def test_base_url_trailing_slash_and_prefixed_model_names(server: ReplaySe
     async with httpx.AsyncClient() as client:
         adapter = GeminiAdapter(client, base_url=server.url + "/")
         request = MINIMAL.with_model("models/" + MODEL)
-        async for _ in adapter.stream(request, KEY):
+        async for _ in adapter.stream(request, Credentials.of_key(KEY)):
             pass
     assert server.last.path == STREAM_PATH
 
@@ -188,7 +191,9 @@ async def test_list_models_filters_by_generate_content_and_follows_pages(
     server.queue(Reply.json_body(first), path="/v1beta/models")
     server.queue(Reply.json_body(second), path="/v1beta/models")
     async with httpx.AsyncClient() as client:
-        models = await GeminiAdapter(client, base_url=server.url).list_models(KEY)
+        models = await GeminiAdapter(client, base_url=server.url).list_models(
+            Credentials.of_key(KEY)
+        )
     assert [m.id for m in models] == ["gemini-2.5-flash", "gemini-exp-9"]
     assert models[0] == find_model("gemini", "gemini-2.5-flash")
     assert models[1].provider == "gemini"
@@ -208,7 +213,9 @@ async def test_list_models_with_a_bad_key_is_auth_failed(server: ReplayServer) -
     server.queue(fixture_reply(fixture_path("gemini/error_400_api_key_invalid.json")))
     async with httpx.AsyncClient() as client:
         with pytest.raises(OpenMaaSError) as caught:
-            await GeminiAdapter(client, base_url=server.url).list_models("not-a-key")
+            await GeminiAdapter(client, base_url=server.url).list_models(
+                Credentials.of_key("not-a-key")
+            )
     assert caught.value.code is ErrorCode.AUTH_FAILED
     assert caught.value.status == 400
 
@@ -217,11 +224,11 @@ async def test_unreachable_endpoint_is_a_connection_failure() -> None:
     async with httpx.AsyncClient() as client:
         adapter = GeminiAdapter(client, base_url="http://127.0.0.1:9")
         with pytest.raises(OpenMaaSError) as caught:
-            async for _ in adapter.stream(MINIMAL, KEY):
+            async for _ in adapter.stream(MINIMAL, Credentials.of_key(KEY)):
                 pass
         assert caught.value.code is ErrorCode.STREAM_CONNECTION_FAILED
         with pytest.raises(OpenMaaSError) as listing:
-            await adapter.list_models(KEY)
+            await adapter.list_models(Credentials.of_key(KEY))
         assert listing.value.code is ErrorCode.STREAM_CONNECTION_FAILED
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from openmaas_tui.core.credentials.credentials import NO_CREDENTIALS
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import (
     ChatRequest,
@@ -38,7 +39,7 @@ async def drain(
     adapter: OllamaChatAdapter, request: ChatRequest = REQUEST
 ) -> tuple[Completion, list[StreamEvent], OpenMaaSError | None]:
     """Everything the stream yielded, and the error it ended with (if any)."""
-    drained = await drain_events(adapter.stream(request, None), request.model)
+    drained = await drain_events(adapter.stream(request, NO_CREDENTIALS), request.model)
     return drained.builder.build(), drained.events, drained.error
 
 
@@ -118,7 +119,9 @@ async def test_complete_reads_the_json_answer(
 ) -> None:
     name = "ollama/chat_json_text.json"
     server.queue(fixture_reply(fixture_path(name), chunked=False))
-    completion = await OllamaChatAdapter(client, base_url=server.url).complete(REQUEST, None)
+    completion = await OllamaChatAdapter(client, base_url=server.url).complete(
+        REQUEST, NO_CREDENTIALS
+    )
     assert_matches(completion, expected(name))
     assert completion.model == "llama3.2"
     assert server.last.json()["stream"] is False
@@ -143,10 +146,10 @@ async def test_unknown_model_is_invalid_model(
     adapter = OllamaChatAdapter(client, base_url=server.url)
     with pytest.raises(OpenMaaSError) as info:
         if method == "stream":
-            async for _ in adapter.stream(REQUEST, None):
+            async for _ in adapter.stream(REQUEST, NO_CREDENTIALS):
                 pass
         else:
-            await adapter.complete(REQUEST, None)
+            await adapter.complete(REQUEST, NO_CREDENTIALS)
     assert info.value.code is ErrorCode.INVALID_MODEL
     assert info.value.status == 404
     assert info.value.message == "model 'llama3.9' not found"
@@ -158,7 +161,7 @@ async def test_tags_lists_the_pulled_models(
 ) -> None:
     name = "ollama/tags.json"
     server.queue(fixture_reply(fixture_path(name), chunked=False))
-    models = await OllamaChatAdapter(client, base_url=server.url).list_models(None)
+    models = await OllamaChatAdapter(client, base_url=server.url).list_models(NO_CREDENTIALS)
     assert [m.id for m in models] == expected(name)["models"]
     assert {m.provider for m in models} == {"ollama"}
     assert all(m.context_window is None for m in models)
@@ -170,12 +173,12 @@ async def test_no_local_server_is_connection_failed(method: str, client: httpx.A
     adapter = OllamaChatAdapter(client, base_url=f"http://127.0.0.1:{closed_port()}")
     with pytest.raises(OpenMaaSError) as info:
         if method == "stream":
-            async for _ in adapter.stream(REQUEST, None):
+            async for _ in adapter.stream(REQUEST, NO_CREDENTIALS):
                 pass
         elif method == "complete":
-            await adapter.complete(REQUEST, None)
+            await adapter.complete(REQUEST, NO_CREDENTIALS)
         else:
-            await adapter.list_models(None)
+            await adapter.list_models(NO_CREDENTIALS)
     assert info.value.code is ErrorCode.STREAM_CONNECTION_FAILED
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from openmaas_tui.core.credentials.credentials import NO_CREDENTIALS, Credentials
 from openmaas_tui.core.types import (
     ChatRequest,
     ImagePart,
@@ -46,7 +47,7 @@ def adapter(server: ReplayServer, client: httpx.AsyncClient) -> OllamaChatAdapte
 
 
 async def run_stream(adapter: OllamaChatAdapter, request: ChatRequest, key: str | None) -> None:
-    async for _ in adapter.stream(request, key):
+    async for _ in adapter.stream(request, Credentials.of_key(key)):
         pass
 
 
@@ -80,7 +81,7 @@ async def test_complete_sends_stream_false(
     server: ReplayServer, adapter: OllamaChatAdapter
 ) -> None:
     server.queue(fixture_reply(JSON_ANSWER, chunked=False))
-    await adapter.complete(FULL, None)
+    await adapter.complete(FULL, NO_CREDENTIALS)
     body = server.last.json()
     assert body["stream"] is False
     assert body["options"]["num_predict"] == 128
@@ -159,7 +160,7 @@ async def test_ollama_host_reaches_the_server(server: ReplayServer) -> None:
     server.queue(fixture_reply(TAGS, chunked=False))
     base = ollama_base_url({"OLLAMA_HOST": f"127.0.0.1:{server.port}"})
     async with httpx.AsyncClient(timeout=10) as client:
-        models = await OllamaChatAdapter(client, base_url=base + "/").list_models(None)
+        models = await OllamaChatAdapter(client, base_url=base + "/").list_models(NO_CREDENTIALS)
     assert models
     assert server.last.path == "/api/tags"
 
@@ -175,9 +176,9 @@ async def test_no_auth_header_without_key(server: ReplayServer, adapter: OllamaC
     server.queue(fixture_reply(STREAM))
     await run_stream(adapter, BARE, None)
     server.queue(fixture_reply(JSON_ANSWER, chunked=False))
-    await adapter.complete(BARE, None)
+    await adapter.complete(BARE, NO_CREDENTIALS)
     server.queue(fixture_reply(TAGS, chunked=False))
-    await adapter.list_models(None)
+    await adapter.list_models(NO_CREDENTIALS)
     assert len(server.requests) == 3
     assert all("authorization" not in r.headers for r in server.requests)
 
@@ -188,9 +189,9 @@ async def test_bearer_header_with_key_and_nowhere_else(
     server.queue(fixture_reply(STREAM))
     await run_stream(adapter, BARE, KEY)
     server.queue(fixture_reply(JSON_ANSWER, chunked=False))
-    await adapter.complete(BARE, KEY)
+    await adapter.complete(BARE, Credentials.of_key(KEY))
     server.queue(fixture_reply(TAGS, chunked=False))
-    await adapter.list_models(KEY)
+    await adapter.list_models(Credentials.of_key(KEY))
     assert len(server.requests) == 3
     for request in server.requests:
         assert request.headers["authorization"] == f"Bearer {KEY}"

@@ -15,6 +15,7 @@ import httpx
 import ollama
 import pytest
 
+from openmaas_tui.core.credentials.credentials import NO_CREDENTIALS
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import ChatRequest, Completion, Message
 from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
@@ -145,7 +146,7 @@ async def test_sdk_lists_the_same_models(server: ReplayServer) -> None:
     async with ollama.AsyncClient(host=server.url) as sdk:
         listed = await sdk.list()
     async with httpx.AsyncClient(timeout=10) as client:
-        models = await OllamaChatAdapter(client, base_url=server.url).list_models(None)
+        models = await OllamaChatAdapter(client, base_url=server.url).list_models(NO_CREDENTIALS)
     assert [m.id for m in models] == [m.model for m in listed.models]
     assert len(models) == 2
 

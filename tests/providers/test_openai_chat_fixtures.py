@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.credentials.redact import redact
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import (
@@ -116,7 +117,9 @@ async def test_stream_fixture(
         reply.chunks = [reply.body[i : i + 7] for i in range(0, len(reply.body), 7)]
     server.queue(reply)
     builder = CompletionBuilder("test-model")
-    async for event in adapter_for(name, client, server).stream(REQUEST, "sk-test-key"):
+    async for event in adapter_for(name, client, server).stream(
+        REQUEST, Credentials.of_key("sk-test-key")
+    ):
         builder.add(event)
     assert_matches(builder.build(), expected(name))
     assert server.last.path == "/v1/chat/completions"
@@ -127,7 +130,9 @@ async def test_json_fixture_complete(
     name: str, server: ReplayServer, client: httpx.AsyncClient
 ) -> None:
     server.queue(fixture_reply(fixture_path(name)))
-    completion = await adapter_for(name, client, server).complete(REQUEST, "sk-test-key")
+    completion = await adapter_for(name, client, server).complete(
+        REQUEST, Credentials.of_key("sk-test-key")
+    )
     assert_matches(completion, expected(name))
     assert completion.model == "test-model"
     assert "stream" not in server.last.json()
@@ -139,7 +144,9 @@ async def test_json_body_answering_a_stream_request(
 ) -> None:
     server.queue(fixture_reply(fixture_path(name)))
     builder = CompletionBuilder("test-model")
-    async for event in adapter_for(name, client, server).stream(REQUEST, "sk-test-key"):
+    async for event in adapter_for(name, client, server).stream(
+        REQUEST, Credentials.of_key("sk-test-key")
+    ):
         builder.add(event)
     assert_matches(builder.build(), expected(name))
     assert server.last.json()["stream"] is True
@@ -156,7 +163,7 @@ async def test_error_fixture_complete(
     meta = load_meta(fixture_path(name))
     server.queue(fixture_reply(fixture_path(name)))
     with pytest.raises(OpenMaaSError) as caught:
-        await adapter_for(name, client, server).complete(REQUEST, "sk-test-key")
+        await adapter_for(name, client, server).complete(REQUEST, Credentials.of_key("sk-test-key"))
     error = caught.value
     assert error.code is expected_error_code(name)
     assert error.status == meta["status"]
@@ -177,7 +184,9 @@ async def test_error_fixture_stream(
     server.queue(fixture_reply(fixture_path(name)))
     events = []
     with pytest.raises(OpenMaaSError) as caught:
-        async for event in adapter_for(name, client, server).stream(REQUEST, "sk-test-key"):
+        async for event in adapter_for(name, client, server).stream(
+            REQUEST, Credentials.of_key("sk-test-key")
+        ):
             events.append(event)
     assert events == []
     assert caught.value.code is expected_error_code(name)
@@ -189,7 +198,7 @@ async def test_constructed_error_mappings(server: ReplayServer, client: httpx.As
     for name in ("error_401_invalid_key", "error_429_rate_limit", "error_400_context_length"):
         server.queue(fixture_reply(fixture_path(f"openai/{name}.json")))
         with pytest.raises(OpenMaaSError) as caught:
-            await adapter.complete(REQUEST, "sk-test-key")
+            await adapter.complete(REQUEST, Credentials.of_key("sk-test-key"))
         codes.append((caught.value.code, caught.value.retry_after))
     assert codes == [
         (ErrorCode.AUTH_FAILED, None),
@@ -203,7 +212,9 @@ async def test_an_echoed_key_never_shows(server: ReplayServer, client: httpx.Asy
     assert secret in fixture_path("openai/error_401_invalid_key.json").read_text()
     server.queue(fixture_reply(fixture_path("openai/error_401_invalid_key.json")))
     with pytest.raises(OpenMaaSError) as caught:
-        await OpenAIChatAdapter(client, base_url=server.url + "/v1").complete(REQUEST, secret)
+        await OpenAIChatAdapter(client, base_url=server.url + "/v1").complete(
+            REQUEST, Credentials.of_key(secret)
+        )
     error = caught.value
     assert error.code is ErrorCode.AUTH_FAILED
     assert "Incorrect API key provided" in error.message
@@ -215,7 +226,7 @@ async def test_an_echoed_key_never_shows(server: ReplayServer, client: httpx.Asy
 async def _collect_until_error(
     adapter: OpenAIChatAdapter,
 ) -> tuple[CompletionBuilder, OpenMaaSError]:
-    drained = await drain(adapter.stream(REQUEST, "sk-test-key"), "test-model")
+    drained = await drain(adapter.stream(REQUEST, Credentials.of_key("sk-test-key")), "test-model")
     return drained.builder, drained.failure
 
 

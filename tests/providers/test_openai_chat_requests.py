@@ -11,6 +11,7 @@ from typing import Any, cast
 import httpx
 import pytest
 
+from openmaas_tui.core.credentials.credentials import NO_CREDENTIALS, Credentials
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.catalog import find_model
 from openmaas_tui.core.types import (
@@ -64,7 +65,9 @@ def assert_key_only_in_header(request: Request) -> None:
 async def test_stream_request_in_openai_form(
     server: ReplayServer, client: httpx.AsyncClient
 ) -> None:
-    completion = await collect(adapter(client, server).stream(FULL, KEY), FULL.model)
+    completion = await collect(
+        adapter(client, server).stream(FULL, Credentials.of_key(KEY)), FULL.model
+    )
     assert completion.text == "1, 2, 3, 4, 5"
     sent = server.last
     assert sent.method == "POST"
@@ -92,7 +95,7 @@ async def test_complete_request_has_no_stream_fields(
     server: ReplayServer, client: httpx.AsyncClient
 ) -> None:
     server.queue(fixture_reply(JSON))
-    completion = await adapter(client, server).complete(FULL, KEY)
+    completion = await adapter(client, server).complete(FULL, Credentials.of_key(KEY))
     assert completion.text == "2 + 2 = 4."
     body = server.last.json()
     assert_key_only_in_header(server.last)
@@ -104,7 +107,7 @@ async def test_complete_request_has_no_stream_fields(
 async def test_unset_parameters_are_not_sent(
     server: ReplayServer, client: httpx.AsyncClient
 ) -> None:
-    await collect(adapter(client, server).stream(BARE, KEY), BARE.model)
+    await collect(adapter(client, server).stream(BARE, Credentials.of_key(KEY)), BARE.model)
     body = server.last.json()
     assert set(body) == {"model", "messages", "stream", "stream_options"}
     assert body["messages"] == [{"role": "user", "content": "Hi"}]
@@ -115,7 +118,7 @@ async def test_openai_reasoning_models_get_max_completion_tokens(
     model: str, server: ReplayServer, client: httpx.AsyncClient
 ) -> None:
     request = FULL.with_model(model)
-    await collect(adapter(client, server).stream(request, KEY), model)
+    await collect(adapter(client, server).stream(request, Credentials.of_key(KEY)), model)
     body = server.last.json()
     assert body["max_completion_tokens"] == 64
     assert "max_tokens" not in body
@@ -127,7 +130,7 @@ async def test_other_providers_keep_max_tokens_for_look_alike_names(
     # An o3-named model on a compatible server that is not OpenAI (and not in the catalog).
     assert find_model("groq", "o3-mini") is None
     compat = adapter(client, server, provider="groq")
-    await collect(compat.stream(FULL.with_model("o3-mini"), KEY), "o3-mini")
+    await collect(compat.stream(FULL.with_model("o3-mini"), Credentials.of_key(KEY)), "o3-mini")
     assert server.last.json()["max_tokens"] == 64
     assert "max_completion_tokens" not in server.last.json()
 
@@ -135,7 +138,7 @@ async def test_other_providers_keep_max_tokens_for_look_alike_names(
 async def test_no_auth_header_without_a_key(
     server: ReplayServer, client: httpx.AsyncClient
 ) -> None:
-    completion = await collect(adapter(client, server).stream(BARE, None), BARE.model)
+    completion = await collect(adapter(client, server).stream(BARE, NO_CREDENTIALS), BARE.model)
     assert completion.text
     assert "authorization" not in server.last.headers
     assert b"Bearer" not in server.last.body
@@ -145,7 +148,7 @@ async def test_images_travel_as_data_urls(server: ReplayServer, client: httpx.As
     data = base64.b64encode(b"\x89PNG fake").decode()
     parts = (TextPart("What is this?"), ImagePart(data, "image/png"))
     request = ChatRequest(model="gpt-4o", messages=(Message(Role.USER, parts),))
-    await collect(adapter(client, server).stream(request, KEY), request.model)
+    await collect(adapter(client, server).stream(request, Credentials.of_key(KEY)), request.model)
     assert server.last.json()["messages"] == [
         {
             "role": "user",
@@ -173,14 +176,14 @@ async def test_stream_options_refused_once_then_dropped(
 ) -> None:
     compat = adapter(client, server, provider="lmstudio")
     server.queue(_stream_options_refusal())
-    events = [e async for e in compat.stream(BARE, KEY)]
+    events = [e async for e in compat.stream(BARE, Credentials.of_key(KEY))]
     assert "".join(e.text for e in events if isinstance(e, TextDelta)) == "1, 2, 3, 4, 5"
     first, second = server.requests
     assert first.json()["stream_options"] == {"include_usage": True}
     assert "stream_options" not in second.json()
     assert second.json()["stream"] is True
     # The adapter remembers: the next stream does not ask again.
-    await collect(compat.stream(BARE, KEY), BARE.model)
+    await collect(compat.stream(BARE, Credentials.of_key(KEY)), BARE.model)
     assert len(server.requests) == 3
     assert "stream_options" not in server.last.json()
 
@@ -188,7 +191,7 @@ async def test_stream_options_refused_once_then_dropped(
 async def test_other_400s_are_not_retried(server: ReplayServer, client: httpx.AsyncClient) -> None:
     server.queue(Reply.json_body({"error": {"message": "temperature is out of range"}}, 400))
     with pytest.raises(OpenMaaSError) as caught:
-        await collect(adapter(client, server).stream(FULL, KEY), FULL.model)
+        await collect(adapter(client, server).stream(FULL, Credentials.of_key(KEY)), FULL.model)
     assert caught.value.code is ErrorCode.INVALID_REQUEST
     assert len(server.requests) == 1
 
@@ -203,7 +206,7 @@ async def test_list_models(server: ReplayServer, client: httpx.AsyncClient) -> N
         ],
     }
     server.queue(Reply.json_body(listing), path="/v1/models")
-    models = await adapter(client, server).list_models(KEY)
+    models = await adapter(client, server).list_models(Credentials.of_key(KEY))
     assert server.last.method == "GET" and server.last.path == "/v1/models"
     assert_key_only_in_header(server.last)
     assert [(m.id, m.provider) for m in models] == [
@@ -219,14 +222,14 @@ async def test_list_models(server: ReplayServer, client: httpx.AsyncClient) -> N
 async def test_list_models_bad_key(server: ReplayServer, client: httpx.AsyncClient) -> None:
     server.queue(fixture_reply(fixture_path("openai/error_401_invalid_key.json")))
     with pytest.raises(OpenMaaSError) as caught:
-        await adapter(client, server).list_models("sk-test-abcdefgh12345678")
+        await adapter(client, server).list_models(Credentials.of_key("sk-test-abcdefgh12345678"))
     assert caught.value.code is ErrorCode.AUTH_FAILED
 
 
 async def test_list_models_unreadable_body(server: ReplayServer, client: httpx.AsyncClient) -> None:
     server.queue(Reply.json_body({"models": []}))
     with pytest.raises(OpenMaaSError) as caught:
-        await adapter(client, server).list_models(None)
+        await adapter(client, server).list_models(NO_CREDENTIALS)
     assert caught.value.code is ErrorCode.STREAM_PARSING_FAILED
 
 
@@ -234,11 +237,11 @@ async def test_a_stream_left_early_frees_its_connection(
     server: ReplayServer, client: httpx.AsyncClient
 ) -> None:
     chat = adapter(client, server)
-    stream = cast(AsyncGenerator[StreamEvent, None], chat.stream(BARE, KEY))
+    stream = cast(AsyncGenerator[StreamEvent, None], chat.stream(BARE, Credentials.of_key(KEY)))
     first = await anext(stream)
     await stream.aclose()  # what a cancelled worker does
     assert isinstance(first, TextDelta) and first.text == "1"
-    completion = await collect(chat.stream(BARE, KEY), BARE.model)
+    completion = await collect(chat.stream(BARE, Credentials.of_key(KEY)), BARE.model)
     assert completion.text == "1, 2, 3, 4, 5"
 
 
@@ -257,7 +260,7 @@ async def test_penalties_effort_and_json_schema_in_openai_form(
         thinking_budget=2048,
         response_format=ResponseFormat("json_schema", SCHEMA, "count"),
     )
-    await collect(adapter(client, server).stream(request, KEY), request.model)
+    await collect(adapter(client, server).stream(request, Credentials.of_key(KEY)), request.model)
     body = server.last.json()
     assert body["presence_penalty"] == 0.5 and body["frequency_penalty"] == -0.25
     assert body["reasoning_effort"] == "minimal"
@@ -283,5 +286,7 @@ async def test_json_object_mode_and_plain_text(
     sent: dict[str, str] | None,
 ) -> None:
     server.queue(fixture_reply(JSON))
-    await adapter(client, server).complete(replace(BARE, response_format=fmt), KEY)
+    await adapter(client, server).complete(
+        replace(BARE, response_format=fmt), Credentials.of_key(KEY)
+    )
     assert server.last.json().get("response_format") == sent

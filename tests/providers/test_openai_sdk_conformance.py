@@ -16,6 +16,7 @@ import pytest
 from openai import AsyncOpenAI
 from openai.types.chat import ChatCompletionMessageFunctionToolCall
 
+from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import ChatRequest, Completion, Message, Usage
 from openmaas_tui.providers.base import collect
@@ -129,7 +130,7 @@ async def test_stream_matches_the_sdk(
     expected = await sdk_stream(sdk)
     provider = name.split("/", 1)[0]
     adapter = OpenAIChatAdapter(client, provider=provider, base_url=server.url + "/v1")
-    got = ours(await collect(adapter.stream(REQUEST, KEY), REQUEST.model))
+    got = ours(await collect(adapter.stream(REQUEST, Credentials.of_key(KEY)), REQUEST.model))
     assert _as_json(got.pop("tools")) == _as_json(expected.pop("tools"))
     assert got == expected
     # Both sent a stream request to the same place.
@@ -157,7 +158,7 @@ async def test_in_stream_error_both_raise_after_the_text(
     adapter = OpenAIChatAdapter(client, provider="openrouter", base_url=server.url + "/v1")
     text: list[str] = []
     with pytest.raises(OpenMaaSError) as our_error:
-        async for event in adapter.stream(REQUEST, KEY):
+        async for event in adapter.stream(REQUEST, Credentials.of_key(KEY)):
             text.append(getattr(event, "text", ""))
     assert "".join(text) == "Once upon a time"
     assert sdk_error.value.message == our_error.value.message
@@ -173,7 +174,7 @@ async def test_json_matches_the_sdk(
     message = answer.choices[0].message
     provider = name.split("/", 1)[0]
     adapter = OpenAIChatAdapter(client, provider=provider, base_url=server.url + "/v1")
-    got = ours(await adapter.complete(REQUEST, KEY))
+    got = ours(await adapter.complete(REQUEST, Credentials.of_key(KEY)))
     tools = [
         (c.function.name, c.function.arguments)
         for c in message.tool_calls or ()
@@ -212,6 +213,6 @@ async def test_error_statuses_agree_with_the_sdk(
         await sdk.chat.completions.create(model="test-model", messages=MESSAGES)
     adapter = OpenAIChatAdapter(client, provider=name.split("/")[0], base_url=server.url + "/v1")
     with pytest.raises(OpenMaaSError) as our_error:
-        await adapter.complete(REQUEST, KEY)
+        await adapter.complete(REQUEST, Credentials.of_key(KEY))
     assert type(sdk_error.value) is _SDK_CLASS[our_error.value.code]
     assert our_error.value.status == sdk_error.value.status_code

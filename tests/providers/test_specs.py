@@ -57,7 +57,7 @@ async def test_every_specs_protocol_has_an_adapter(spec: ProviderSpec) -> None:
 
 
 def test_every_protocol_has_an_adapter_and_the_counting_ones_are_known() -> None:
-    assert all(has_adapter(protocol) for protocol in WireProtocol)
+    assert all(has_adapter(spec.protocol) for spec in SPECS.values())
     assert {p for p in WireProtocol if can_count_tokens(p)} == {
         WireProtocol.ANTHROPIC,
         WireProtocol.GEMINI,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from openmaas_tui.core.credentials.credentials import NO_CREDENTIALS, Credentials
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.http import make_client
 from openmaas_tui.core.types import ChatRequest, CompletionBuilder, Message
@@ -30,7 +31,9 @@ async def run(
     """Stream through the adapter until it fails; the events before the failure are kept."""
     async with client or make_client() as shared:
         adapter = OpenAIChatAdapter(shared, base_url=server_url + "/v1")
-        drained = await drain(adapter.stream(REQUEST, "sk-test-transport-key"), REQUEST.model)
+        drained = await drain(
+            adapter.stream(REQUEST, Credentials.of_key("sk-test-transport-key")), REQUEST.model
+        )
     return drained.builder, drained.failure
 
 
@@ -102,17 +105,17 @@ async def test_complete_maps_transport_failures_too(server: ReplayServer) -> Non
     server.queue(fixture_reply(fixture_path("cerebras/json_text.json"), first_byte_delay_s=2.0))
     async with make_client(read_timeout_s=0.2) as client:
         adapter = OpenAIChatAdapter(client, base_url=server.url + "/v1")
-        assert (await adapter.complete(REQUEST, None)).text == "x"
+        assert (await adapter.complete(REQUEST, NO_CREDENTIALS)).text == "x"
         with pytest.raises(OpenMaaSError) as caught:
-            await adapter.complete(REQUEST, None)
+            await adapter.complete(REQUEST, NO_CREDENTIALS)
     assert caught.value.code is ErrorCode.STREAM_TIMEOUT
     async with make_client() as client:
         refused = OpenAIChatAdapter(client, base_url=f"http://127.0.0.1:{closed_port()}/v1")
         with pytest.raises(OpenMaaSError) as caught:
-            await refused.complete(REQUEST, None)
+            await refused.complete(REQUEST, NO_CREDENTIALS)
         assert caught.value.code is ErrorCode.STREAM_CONNECTION_FAILED
         with pytest.raises(OpenMaaSError) as caught:
-            await refused.list_models(None)
+            await refused.list_models(NO_CREDENTIALS)
         assert caught.value.code is ErrorCode.STREAM_CONNECTION_FAILED
 
 
@@ -121,7 +124,7 @@ async def test_unreadable_json_body(server: ReplayServer) -> None:
     async with make_client() as client:
         adapter = OpenAIChatAdapter(client, base_url=server.url + "/v1")
         with pytest.raises(OpenMaaSError) as caught:
-            await adapter.complete(REQUEST, None)
+            await adapter.complete(REQUEST, NO_CREDENTIALS)
     assert caught.value.code is ErrorCode.STREAM_PARSING_FAILED
 
 
@@ -154,14 +157,16 @@ async def test_complete_fails_alike_in_every_adapter(
     server.queue(Reply(status=200, body=b"{truncated", content_type="application/json"))
     server.queue(Reply.json_body({"error": {"message": "model not found"}}, 404))
     adapter = _adapter(wire, client, server.url)
-    assert (await adapter.complete(REQUEST, "test-key")).text
+    assert (await adapter.complete(REQUEST, Credentials.of_key("test-key"))).text
     codes = []
     for _ in range(3):
         with pytest.raises(OpenMaaSError) as caught:
-            await adapter.complete(REQUEST, "test-key")
+            await adapter.complete(REQUEST, Credentials.of_key("test-key"))
         codes.append(caught.value.code)
     with pytest.raises(OpenMaaSError) as caught:
-        await _adapter(wire, client, f"http://127.0.0.1:{closed_port()}").complete(REQUEST, None)
+        await _adapter(wire, client, f"http://127.0.0.1:{closed_port()}").complete(
+            REQUEST, NO_CREDENTIALS
+        )
     codes.append(caught.value.code)
     assert codes == [
         ErrorCode.STREAM_CONNECTION_FAILED,

@@ -7,6 +7,7 @@ import ssl
 import httpx
 import pytest
 
+from openmaas_tui.core.credentials.credentials import NO_CREDENTIALS
 from openmaas_tui.core.errors import ErrorCode
 from openmaas_tui.core.http import make_client
 from openmaas_tui.core.types import ChatRequest, Message
@@ -103,7 +104,7 @@ async def test_the_timeout_names_its_limit(server: ReplayServer) -> None:
     request = ChatRequest(model="m", messages=(Message.user("hi"),))
     async with make_client(read_timeout_s=0.25) as client:
         adapter = OpenAIChatAdapter(client, base_url=server.url + "/v1")
-        error = (await drain(adapter.stream(request, None), "m")).failure
+        error = (await drain(adapter.stream(request, NO_CREDENTIALS), "m")).failure
     assert error.code is ErrorCode.STREAM_TIMEOUT
     assert error.message == "no data from openai for 0.25 s (read_timeout_s)"
     assert error.hint is not None and "--timeout" in error.hint

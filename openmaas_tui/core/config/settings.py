@@ -1,5 +1,5 @@
-"""Settings from ``config.toml``: default model, timeouts, the playground's theme and custom
-OpenAI-compatible endpoints.
+"""Settings from ``config.toml``: default model, timeouts, the playground's theme, custom
+endpoints and where built-in providers live.
 
 Example::
 
@@ -10,6 +10,13 @@ Example::
     [endpoints.lmstudio]
     base_url = "http://localhost:1234/v1"
     api_key_env = "LMSTUDIO_KEY"   # optional: the variable holding this endpoint's key
+
+    [endpoints.corp-claude]
+    provider = "anthropic"         # the protocol it speaks; OpenAI-compatible when absent
+    base_url = "https://llm-proxy.example.com/anthropic"
+
+    [providers.bedrock]            # see provider_options.py
+    region = "eu-west-1"
 
 Models of an endpoint are addressed as ``NAME/model`` (``lmstudio/qwen2.5-7b``). No secret
 belongs in this file; keys live in the OS keyring or in memory
@@ -25,8 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from openmaas_tui.core.config.endpoint import Endpoint
+from openmaas_tui.core.config.provider_options import parse_provider_options
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.models.provider_specs import SPECS
+from openmaas_tui.core.models.provider_specs import SPECS, WireProtocol
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
@@ -47,6 +55,9 @@ class Settings:
     """The playground's Textual theme (``nord``, ``textual-light``, ...), or None for Textual's
     default. Only its type is checked here; the app refuses a name it does not know."""
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
+    providers: dict[str, dict[str, str]] = field(default_factory=dict)
+    """``[providers.NAME]`` tables: a built-in provider's ``base_url`` and the non-secret
+    parts of its credentials (see :mod:`~openmaas_tui.core.config.provider_options`)."""
 
 
 def _line_of(text: str, pattern: str) -> int | None:
@@ -96,7 +107,7 @@ def _number(path: Path, text: str, data: dict[str, Any], key: str, default: floa
 
 def _parse(path: Path, text: str, data: dict[str, Any]) -> Settings:
     known = {"default_model", "connect_timeout_s", "read_timeout_s", "demo_tokens_per_s"}
-    known |= {"endpoints", "theme"}
+    known |= {"endpoints", "theme", "providers"}
     for key in data:
         if key not in known:
             raise _invalid(path, _line_of(text, rf"^\s*\[?{re.escape(key)}\b"), f"unknown {key!r}")
@@ -118,7 +129,7 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Settings:
             raise _invalid(path, line, f"endpoint name {name!r} is a built-in provider; rename it")
         if not isinstance(table, dict):
             raise _invalid(path, line, f"[endpoints.{name}] must be a table")
-        unknown = set(table) - {"base_url", "api_key_env"}
+        unknown = set(table) - {"base_url", "api_key_env", "provider"}
         if unknown:
             raise _invalid(path, line, f"[endpoints.{name}]: unknown {sorted(unknown)}")
         base_url = table.get("base_url")
@@ -127,7 +138,19 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Settings:
         key_env = table.get("api_key_env")
         if key_env is not None and not isinstance(key_env, str):
             raise _invalid(path, line, f"[endpoints.{name}] api_key_env must be a string")
-        endpoints[name] = Endpoint(name, base_url.rstrip("/"), key_env)
+        protocol = table.get("provider", WireProtocol.OPENAI_CHAT.value)
+        if protocol not in {p.value for p in WireProtocol}:
+            raise _invalid(
+                path,
+                line,
+                f"[endpoints.{name}] provider must be one of "
+                + ", ".join(sorted(p.value for p in WireProtocol)),
+            )
+        endpoints[name] = Endpoint(name, base_url.rstrip("/"), key_env, WireProtocol(protocol))
+    providers = parse_provider_options(
+        data.get("providers", {}),
+        lambda pattern, what: _invalid(path, _line_of(text, pattern), what),
+    )
     return Settings(
         default_model=default_model,
         connect_timeout_s=_number(path, text, data, "connect_timeout_s", 10.0),
@@ -135,6 +158,7 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Settings:
         demo_tokens_per_s=_number(path, text, data, "demo_tokens_per_s", 60.0),
         theme=theme.strip() if theme is not None else None,
         endpoints=endpoints,
+        providers=providers,
     )
 
 

@@ -40,15 +40,24 @@ class WireProtocol(StrEnum):
     """Gemini ``generateContent`` (``providers/gemini``)."""
     OLLAMA = "ollama"
     """Ollama's native ``/api/chat`` (``providers/ollama``)."""
+    OPENAI_RESPONSES = "openai-responses"
+    """OpenAI Responses (``providers/openai_responses``)."""
+    MISTRAL = "mistral"
+    """Mistral chat completions (``providers/mistral``)."""
+    COHERE = "cohere"
+    """Cohere v2 chat (``providers/cohere``)."""
+    AZURE = "azure"
+    """Azure OpenAI: Chat Completions and Responses at a resource endpoint
+    (``providers/azure``)."""
+    BEDROCK = "bedrock"
+    """AWS Bedrock Converse and ConverseStream (``providers/bedrock``)."""
+    VERTEX = "vertex"
+    """Gemini on Google Cloud Vertex AI (``providers/vertex``)."""
 
 
 class CredentialKind(StrEnum):
-    """What a provider needs to sign a request.
-
-    Kinds made of several parts come with the providers that need them, each naming its parts'
-    environment variables on the spec: an access key, secret, session token and region
-    (Bedrock); a bearer token minted from application default credentials (Vertex); a key or
-    an Entra token (Azure).
+    """What a provider needs to sign a request. The parts each kind is made of, and the
+    environment variables read for them, are in :mod:`openmaas_tui.core.credentials.fields`.
     """
 
     NONE = "none"
@@ -60,6 +69,16 @@ class CredentialKind(StrEnum):
     OPTIONAL_KEY = "optional-key"
     """One key, sent when there is one and never required: custom endpoints (a local server,
     or a hosted one whose key is in its ``api_key_env``)."""
+    AWS = "aws"
+    """An AWS access key id, secret access key and optional session token, with a region;
+    or, when none is stored, whatever the AWS credential chain finds (``AWS_PROFILE``,
+    ``~/.aws``, SSO). Requests are signed with SigV4 (Bedrock)."""
+    GOOGLE_CLOUD = "google-cloud"
+    """A Google Cloud project and location, with an access token minted from application
+    default credentials, or an express-mode API key (Vertex AI)."""
+    AZURE = "azure"
+    """An Azure OpenAI key (``api-key`` header) or an Entra ID bearer token, and an optional
+    ``api-version`` (Azure OpenAI)."""
 
     @property
     def takes_key(self) -> bool:
@@ -69,8 +88,15 @@ class CredentialKind(StrEnum):
 
     @property
     def requires_key(self) -> bool:
-        """Whether a request without a key is refused with MISSING_KEY."""
+        """Whether a request without an API key is refused with MISSING_KEY before anything
+        is sent. Kinds with several parts are checked by their adapter, which knows what else
+        can sign (the AWS chain, application default credentials)."""
         return self is CredentialKind.API_KEY
+
+    @property
+    def multi_part(self) -> bool:
+        """Whether the credentials are made of several parts (stored as one JSON object)."""
+        return self in (CredentialKind.AWS, CredentialKind.GOOGLE_CLOUD, CredentialKind.AZURE)
 
 
 class Discovery(StrEnum):
@@ -237,18 +263,28 @@ see :func:`endpoint_spec`."""
 
 
 def endpoint_spec(endpoint: Endpoint) -> ProviderSpec:
-    """The spec of a custom OpenAI-compatible endpoint (``[endpoints.NAME]`` in
-    ``config.toml``): its own key only (from its ``api_key_env``, the keyring or memory; none
-    required), its models discovered, its tokens counted locally."""
+    """The spec of a custom endpoint (``[endpoints.NAME]`` in ``config.toml``), speaking its
+    table's protocol (OpenAI-compatible when it names none): its own key only (from its
+    ``api_key_env``, the keyring or memory; none required), or the several parts its protocol
+    signs with (Bedrock, Vertex, Azure); its models discovered, its tokens counted locally."""
+    kind = _ENDPOINT_CREDENTIALS.get(endpoint.protocol, CredentialKind.OPTIONAL_KEY)
     return ProviderSpec(
         endpoint.name,
         endpoint.name,
-        _OPENAI,
+        endpoint.protocol,
         endpoint.base_url,
-        credential=CredentialKind.OPTIONAL_KEY,
+        credential=kind,
         key_env=(endpoint.api_key_env,) if endpoint.api_key_env else (),
         discovery=Discovery.AUTOMATIC,
     )
+
+
+_ENDPOINT_CREDENTIALS = {
+    WireProtocol.BEDROCK: CredentialKind.AWS,
+    WireProtocol.VERTEX: CredentialKind.GOOGLE_CLOUD,
+    WireProtocol.AZURE: CredentialKind.AZURE,
+}
+"""The credentials of an endpoint speaking a protocol that is signed with more than a key."""
 
 
 __all__ = [

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import httpx
 
+from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.models.catalog import ModelInfo, find_model
 from openmaas_tui.core.models.provider_specs import SPECS
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
@@ -62,7 +63,7 @@ class AnthropicAdapter:
         self.provider = provider
         self.base_url = base_url.rstrip("/")
 
-    async def stream(self, request: ChatRequest, key: str | None) -> AsyncIterator[StreamEvent]:
+    async def stream(self, request: ChatRequest, creds: Credentials) -> AsyncIterator[StreamEvent]:
         """Stream the answer to ``request`` as events, in arrival order.
 
         Yields:
@@ -81,7 +82,7 @@ class AnthropicAdapter:
         received = False
         url = f"{self.base_url}/v1/messages"
         async with open_stream(
-            self._client, self.provider, url, json=body, headers=headers(key)
+            self._client, self.provider, url, json=body, headers=headers(creds.api_key)
         ) as response:
             if is_json_response(response):  # a proxy that ignored "stream": true
                 completion = self._completion(await response.aread(), request.model)
@@ -101,7 +102,7 @@ class AnthropicAdapter:
         if not state.stopped:
             raise stream_cut(self.provider, "message_stop", received=received)
 
-    async def complete(self, request: ChatRequest, key: str | None) -> Completion:
+    async def complete(self, request: ChatRequest, creds: Credentials) -> Completion:
         """The whole answer to ``request`` from one non-streaming call.
 
         Raises:
@@ -113,12 +114,12 @@ class AnthropicAdapter:
             self.provider,
             "POST",
             f"{self.base_url}/v1/messages",
-            headers=headers(key),
+            headers=headers(creds.api_key),
             json=request_body(request, self.provider, stream=False),
         )
         return self._completion(response.content, request.model)
 
-    async def list_models(self, key: str | None) -> list[ModelInfo]:
+    async def list_models(self, creds: Credentials) -> list[ModelInfo]:
         """The models the key can use (``GET /v1/models``, ``data[].id`` and
         ``display_name``, paged with ``after_id`` while ``has_more``), with catalog facts
         added for the models the catalog knows.
@@ -134,7 +135,7 @@ class AnthropicAdapter:
                 self.provider,
                 "GET",
                 f"{self.base_url}/v1/models",
-                headers=headers(key),
+                headers=headers(creds.api_key),
                 params=params,
             )
             page = load_json(self.provider, response.content)
@@ -151,7 +152,7 @@ class AnthropicAdapter:
                 raise parsing_failed(self.provider, json.dumps(page)[:200]) from None
         return models
 
-    async def count_tokens(self, request: ChatRequest, key: str | None) -> int:
+    async def count_tokens(self, request: ChatRequest, creds: Credentials) -> int:
         """Anthropic's estimate of ``request``'s input tokens (``/v1/messages/count_tokens``,
         see :mod:`.anthropic_messages_count`).
 
@@ -160,7 +161,7 @@ class AnthropicAdapter:
         """
         from openmaas_tui.providers.anthropic.count import count_tokens
 
-        return await count_tokens(self._client, self.provider, self.base_url, request, key)
+        return await count_tokens(self._client, self.provider, self.base_url, request, creds)
 
     def _model_info(self, model_id: str, display_name: str | None) -> ModelInfo:
         known = find_model(self.provider, model_id) or find_model("anthropic", model_id)

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.types import ChatRequest
 from openmaas_tui.providers.anthropic.wire import headers, request_body
 from openmaas_tui.providers.base import load_json, parsing_failed, send_request, token_count
@@ -30,7 +31,11 @@ def count_body(request: ChatRequest, provider: str) -> dict[str, Any]:
 
 
 async def count_tokens(
-    client: httpx.AsyncClient, provider: str, base_url: str, request: ChatRequest, key: str | None
+    client: httpx.AsyncClient,
+    provider: str,
+    base_url: str,
+    request: ChatRequest,
+    creds: Credentials,
 ) -> int:
     """The provider's estimate of ``request``'s input tokens.
 
@@ -43,7 +48,7 @@ async def count_tokens(
         provider,
         "POST",
         f"{base_url}/v1/messages/count_tokens",
-        headers=headers(key),
+        headers=headers(creds.api_key),
         json=count_body(request, provider),
     )
     payload = load_json(provider, response.content)

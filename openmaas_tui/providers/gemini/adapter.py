@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.models.catalog import ModelInfo, find_model
 from openmaas_tui.core.models.provider_specs import SPECS
 from openmaas_tui.core.types import (
@@ -149,10 +150,11 @@ class GeminiAdapter:
         return f"{self.base_url}/{_API_VERSION}/{_resource(model)}:{method}"
 
     @staticmethod
-    def _headers(key: str | None) -> dict[str, str]:
+    def _headers(creds: Credentials) -> dict[str, str]:
+        key = creds.api_key
         return {"x-goog-api-key": key} if key else {}
 
-    async def stream(self, request: ChatRequest, key: str | None) -> AsyncIterator[StreamEvent]:
+    async def stream(self, request: ChatRequest, creds: Credentials) -> AsyncIterator[StreamEvent]:
         """Stream the answer from ``:streamGenerateContent?alt=sse``.
 
         A server that ignores ``alt=sse`` and answers with one JSON array is read whole. The
@@ -171,7 +173,7 @@ class GeminiAdapter:
             self.provider,
             self._url(request.model, "streamGenerateContent"),
             json=request_body(request),
-            headers=self._headers(key),
+            headers=self._headers(creds),
             params={"alt": "sse"},
         ) as response:
             if is_json_response(response):
@@ -190,7 +192,7 @@ class GeminiAdapter:
                 end = "a final candidate with finishReason"
                 raise stream_cut(self.provider, end, received=received)
 
-    async def complete(self, request: ChatRequest, key: str | None) -> Completion:
+    async def complete(self, request: ChatRequest, creds: Credentials) -> Completion:
         """The whole answer from ``:generateContent``.
 
         Raises:
@@ -202,12 +204,12 @@ class GeminiAdapter:
             self.provider,
             "POST",
             self._url(request.model, "generateContent"),
-            headers=self._headers(key),
+            headers=self._headers(creds),
             json=request_body(request),
         )
         return completion_from(events_from_body(self.provider, response.content), request.model)
 
-    async def count_tokens(self, request: ChatRequest, key: str | None) -> int:
+    async def count_tokens(self, request: ChatRequest, creds: Credentials) -> int:
         """Gemini's count of ``request``'s input tokens (``:countTokens``, see
         :mod:`.gemini_generate_count`).
 
@@ -218,9 +220,9 @@ class GeminiAdapter:
 
         body = count_body(request_body(request), _resource(request.model))
         url = self._url(request.model, "countTokens")
-        return await count_tokens(self._client, self.provider, url, body, self._headers(key))
+        return await count_tokens(self._client, self.provider, url, body, self._headers(creds))
 
-    async def list_models(self, key: str | None) -> list[ModelInfo]:
+    async def list_models(self, creds: Credentials) -> list[ModelInfo]:
         """The models that support ``generateContent``, ids without the ``models/`` prefix.
 
         Catalog entries are used where they exist; other models get the token limits the
@@ -238,7 +240,7 @@ class GeminiAdapter:
                 self.provider,
                 "GET",
                 f"{self.base_url}/{_API_VERSION}/models",
-                headers=self._headers(key),
+                headers=self._headers(creds),
                 params=params,
             )
             payload = load_json(self.provider, response.content)

@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo
 from openmaas_tui.core.models.provider_specs import SPECS
@@ -221,10 +222,11 @@ class OllamaChatAdapter:
         self.provider = provider
         self.base_url = base_url.rstrip("/")
 
-    def _headers(self, key: str | None) -> dict[str, str]:
+    def _headers(self, creds: Credentials) -> dict[str, str]:
+        key = creds.api_key
         return {"authorization": f"Bearer {key}"} if key else {}
 
-    async def stream(self, request: ChatRequest, key: str | None) -> AsyncIterator[StreamEvent]:
+    async def stream(self, request: ChatRequest, creds: Credentials) -> AsyncIterator[StreamEvent]:
         """Stream the answer to ``request``, one event per NDJSON field as it arrives.
 
         Raises:
@@ -240,7 +242,7 @@ class OllamaChatAdapter:
             self.provider,
             f"{self.base_url}/api/chat",
             json=chat_body(request, stream=True),
-            headers=self._headers(key),
+            headers=self._headers(creds),
         ) as response:
             if is_json_response(response):  # a proxy that answered with one JSON document
                 for event in reader.events(load_json(self.provider, await response.aread())):
@@ -262,7 +264,7 @@ class OllamaChatAdapter:
             end = "its final (done: true) line"
             raise stream_cut(self.provider, end, received=reader.received)
 
-    async def complete(self, request: ChatRequest, key: str | None) -> Completion:
+    async def complete(self, request: ChatRequest, creds: Credentials) -> Completion:
         """Ask for the whole answer in one JSON object (``stream: false``).
 
         Raises:
@@ -273,13 +275,13 @@ class OllamaChatAdapter:
             self.provider,
             "POST",
             f"{self.base_url}/api/chat",
-            headers=self._headers(key),
+            headers=self._headers(creds),
             json=chat_body(request, stream=False),
         )
         payload = load_json(self.provider, response.content)
         return completion_from(_ChunkReader(self.provider).events(payload), request.model)
 
-    async def list_models(self, key: str | None) -> list[ModelInfo]:
+    async def list_models(self, creds: Credentials) -> list[ModelInfo]:
         """The models the server has pulled (``GET /api/tags``); context windows are unknown.
 
         Raises:
@@ -290,7 +292,7 @@ class OllamaChatAdapter:
             self.provider,
             "GET",
             f"{self.base_url}/api/tags",
-            headers=self._headers(key),
+            headers=self._headers(creds),
         )
         payload = load_json(self.provider, response.content)
         models = payload.get("models") if isinstance(payload, dict) else None

@@ -18,6 +18,7 @@ from typing import Any, cast
 
 import httpx
 
+from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.credentials.redact import register_secret
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo, find_model
@@ -114,8 +115,9 @@ class OpenAIChatAdapter:
         self._client = client
         self._stream_options = True
 
-    def _headers(self, key: str | None) -> dict[str, str]:
+    def _headers(self, creds: Credentials) -> dict[str, str]:
         headers = {"accept": "application/json, text/event-stream"}
+        key = creds.api_key
         if key:
             register_secret(key)
             headers["authorization"] = f"Bearer {key}"
@@ -171,7 +173,7 @@ class OpenAIChatAdapter:
                 body["stream_options"] = dict(_STREAM_OPTIONS)
         return body
 
-    async def stream(self, request: ChatRequest, key: str | None) -> AsyncIterator[StreamEvent]:
+    async def stream(self, request: ChatRequest, creds: Credentials) -> AsyncIterator[StreamEvent]:
         """Stream the answer to ``request`` as events.
 
         The stream is complete at ``data: [DONE]``, or, when the server closes it without one,
@@ -186,7 +188,7 @@ class OpenAIChatAdapter:
                 (an empty body and SSE comments alone among them).
         """
         body = self.build_body(request, stream=True)
-        headers = self._headers(key)
+        headers = self._headers(creds)
         url = f"{self.base_url}/chat/completions"
         provider = self.provider
         async with AsyncExitStack() as stack:
@@ -232,7 +234,7 @@ class OpenAIChatAdapter:
             raise error_from_payload(self.provider, payload)
         return parse_completion(payload, model, self.provider)
 
-    async def complete(self, request: ChatRequest, key: str | None) -> Completion:
+    async def complete(self, request: ChatRequest, creds: Credentials) -> Completion:
         """The whole answer to ``request`` from one non-streaming call.
 
         Raises:
@@ -243,12 +245,12 @@ class OpenAIChatAdapter:
             self.provider,
             "POST",
             f"{self.base_url}/chat/completions",
-            headers=self._headers(key),
+            headers=self._headers(creds),
             json=self.build_body(request, stream=False),
         )
         return self._completion(response.content, request.model)
 
-    async def list_models(self, key: str | None) -> list[ModelInfo]:
+    async def list_models(self, creds: Credentials) -> list[ModelInfo]:
         """The models ``GET {base_url}/models`` lists, with catalog facts where known.
 
         Raises:
@@ -260,7 +262,7 @@ class OpenAIChatAdapter:
             self.provider,
             "GET",
             f"{self.base_url}/models",
-            headers=self._headers(key),
+            headers=self._headers(creds),
         )
         payload = load_json(self.provider, response.content)
         try:

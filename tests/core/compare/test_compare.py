@@ -13,6 +13,7 @@ import pytest
 
 from openmaas_tui.core.compare.lane import CompareTarget, Lane, LaneStatus
 from openmaas_tui.core.compare.run import CompareRun
+from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.errors import ErrorCode
 from openmaas_tui.core.models.catalog import ModelInfo, route
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent, TextDelta
@@ -129,15 +130,15 @@ class _Breaks:
 
     provider = "openai"
 
-    async def stream(self, request: ChatRequest, key: str | None) -> AsyncIterator[StreamEvent]:
+    async def stream(self, request: ChatRequest, creds: Credentials) -> AsyncIterator[StreamEvent]:
         yield TextDelta("partial ")
         await asyncio.sleep(0)
         raise RuntimeError("a bug")
 
-    async def complete(self, request: ChatRequest, key: str | None) -> Completion:
+    async def complete(self, request: ChatRequest, creds: Credentials) -> Completion:
         raise NotImplementedError
 
-    async def list_models(self, key: str | None) -> list[ModelInfo]:
+    async def list_models(self, creds: Credentials) -> list[ModelInfo]:
         return []
 
 

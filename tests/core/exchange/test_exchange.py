@@ -11,6 +11,7 @@ from contextlib import aclosing
 
 import pytest
 
+from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.errors import ErrorCode
 from openmaas_tui.core.exchange.durations import expected_duration_s, forget_durations
 from openmaas_tui.core.exchange.pipeline import Exchange
@@ -187,13 +188,13 @@ class _Adapter:
     def __init__(self, events: AsyncIterator[StreamEvent]) -> None:
         self._events = events
 
-    def stream(self, request: ChatRequest, key: str | None) -> AsyncIterator[StreamEvent]:
+    def stream(self, request: ChatRequest, creds: Credentials) -> AsyncIterator[StreamEvent]:
         return self._events
 
-    async def complete(self, request: ChatRequest, key: str | None) -> Completion:
+    async def complete(self, request: ChatRequest, creds: Credentials) -> Completion:
         raise NotImplementedError
 
-    async def list_models(self, key: str | None) -> list[ModelInfo]:
+    async def list_models(self, creds: Credentials) -> list[ModelInfo]:
         return []
 
 
