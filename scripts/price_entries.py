@@ -47,6 +47,10 @@ GENAI_PROVIDERS: dict[str, str] = {
     "deepseek": "deepseek",
     "mistral": "mistral",
     "cerebras": "cerebras",
+    "together": "together",
+    "xai": "x-ai",
+    "fireworks": "fireworks",
+    "perplexity": "perplexity",
 }
 """Our provider name -> genai-prices' provider id, for every provider whose models are synced."""
 

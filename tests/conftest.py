@@ -10,7 +10,13 @@ from pathlib import Path
 import keyring
 import pytest
 
-from openmaas_tui.core.models.provider_specs import SPECS
+from openmaas_tui.core.credentials.fields import fields_for
+from openmaas_tui.core.models.provider_specs import (
+    SPECS,
+    CredentialKind,
+    ProviderSpec,
+    WireProtocol,
+)
 from tests.support import network_guard
 from tests.support.memory_keyring import MemoryKeyring
 from tests.support.replay import ReplayServer
@@ -18,13 +24,24 @@ from tests.support.server import Reply
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+_EVERY_KIND = tuple(
+    ProviderSpec(kind.value, kind.value, WireProtocol.OPENAI_CHAT, "", credential=kind)
+    for kind in CredentialKind
+)
+
 _KEY_VARS = (
     *(name for spec in SPECS.values() for name in spec.key_env),
+    *(name for spec in _EVERY_KIND for field in fields_for(spec) for name in field.env),
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "GOOGLE_APPLICATION_CREDENTIALS",
     *(spec.host_env for spec in SPECS.values() if spec.host_env),
     "OPENAI_BASE_URL",
     "ANTHROPIC_BASE_URL",
 )
-"""Every variable a provider spec reads (keys, ``OLLAMA_HOST``), and the SDKs' base URLs."""
+"""Every variable a provider spec or a credential part reads (keys, AWS and Google Cloud
+parts, ``OLLAMA_HOST``), where the AWS and Google SDKs look for credential files, and the SDKs'
+base URLs."""
 
 
 @pytest.fixture(autouse=True)

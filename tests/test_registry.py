@@ -25,8 +25,8 @@ def _providers(
 ) -> tuple[Providers, httpx.AsyncClient]:
     settings = settings or Settings(
         endpoints={
-            "lmstudio": Endpoint("lmstudio", "http://localhost:1234/v1"),
-            "vllm": Endpoint("vllm", "http://localhost:8000/v1", "VLLM_KEY"),
+            "labbox": Endpoint("labbox", "http://localhost:1234/v1"),
+            "gpubox": Endpoint("gpubox", "http://localhost:8000/v1", "GPU_KEY"),
         }
     )
     client = httpx.AsyncClient()
@@ -40,7 +40,7 @@ async def test_each_provider_gets_its_adapter_url_and_key() -> None:
         "ANTHROPIC_API_KEY": "sk-ant-test-000000000000",
         "GEMINI_API_KEY": "gemini-test-key-00000000",
         "OLLAMA_HOST": "gpu-box:11434",
-        "VLLM_KEY": "vllm-test-key-000000000",
+        "GPU_KEY": "gpubox-test-key-000000000",
     }
     providers, client = _providers(environ)
     try:
@@ -59,8 +59,8 @@ async def test_each_provider_gets_its_adapter_url_and_key() -> None:
                 environ["GEMINI_API_KEY"],
             ),
             ("ollama/llama3.2", OllamaChatAdapter, "http://gpu-box:11434", None),
-            ("lmstudio/qwen2.5", OpenAIChatAdapter, "http://localhost:1234/v1", None),
-            ("vllm/qwen2.5", OpenAIChatAdapter, "http://localhost:8000/v1", environ["VLLM_KEY"]),
+            ("labbox/qwen2.5", OpenAIChatAdapter, "http://localhost:1234/v1", None),
+            ("gpubox/qwen2.5", OpenAIChatAdapter, "http://localhost:8000/v1", environ["GPU_KEY"]),
         ]
         for spec, adapter, url, key in cases:
             target = await providers.target(spec)
@@ -86,7 +86,7 @@ async def test_missing_key_is_refused_before_sending() -> None:
 async def test_an_endpoint_never_receives_another_providers_key() -> None:
     providers, client = _providers({"OPENAI_API_KEY": OPENAI_KEY})
     try:
-        target = await providers.target("lmstudio/qwen2.5")
+        target = await providers.target("labbox/qwen2.5")
         assert target.credentials.api_key is None
     finally:
         await client.aclose()
@@ -116,3 +116,23 @@ async def test_the_demo_is_asked_at_its_in_process_url() -> None:
     assert isinstance(target.adapter, OpenAIChatAdapter)
     assert target.is_demo and target.label == "demo (offline)"
     assert target.credentials.api_key is None
+
+
+async def test_a_providers_table_moves_a_built_in_and_an_endpoint_speaks_its_protocol() -> None:
+    from openmaas_tui.core.models.provider_specs import WireProtocol
+    from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
+
+    settings = Settings(
+        endpoints={
+            "corp": Endpoint("corp", "https://proxy.example/a", protocol=WireProtocol.ANTHROPIC)
+        },
+        providers={"openai": {"base_url": "https://proxy.example/openai"}},
+    )
+    providers, client = _providers({"OPENAI_API_KEY": OPENAI_KEY}, settings)
+    async with client:
+        moved = await providers.target("gpt-4o")
+        assert moved.base_url == "https://proxy.example/openai"
+        assert moved.credentials.api_key == OPENAI_KEY
+        corp = await providers.target("corp/claude-sonnet-4-5")
+        assert isinstance(corp.adapter, AnthropicAdapter)
+        assert corp.base_url == "https://proxy.example/a" and corp.credentials.empty

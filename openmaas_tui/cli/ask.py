@@ -30,6 +30,7 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.record import AnswerRecord
 from openmaas_tui.core.exchange.retry import RetryWait, format_wait
+from openmaas_tui.core.history.ledger import SpendSource
 from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.history.records import request_params
 from openmaas_tui.core.history.store import Store
@@ -214,7 +215,12 @@ async def start_recording(
             params=params,
         )
         return await StreamRecorder.start(
-            store, session.id, provider=provider, model=model, params=params
+            store,
+            session.id,
+            provider=provider,
+            model=model,
+            params=params,
+            source=SpendSource.ASK,
         )
     except OpenMaaSError as exc:
         err.write(f"note: not saved in the history: {exc.message}\n")

@@ -38,6 +38,7 @@ from openmaas_tui.core.compare.run import MAX_TARGETS, CompareRun
 from openmaas_tui.core.compare.summary import DEFAULT_SORT, Summary
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.history.compare_runs import save_in_history
+from openmaas_tui.core.history.recorder import compare_recorders
 from openmaas_tui.services import Services
 
 LIVE_REFRESH_PER_S = 10
@@ -204,6 +205,7 @@ async def run_compare(
         defaults=CompareTarget(
             "", temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens
         ),
+        recorders=None if getattr(args, "no_log", False) else compare_recorders(services.history),
     )
     run.start()
     if err.isatty():

@@ -1,7 +1,11 @@
-"""``openmaas keys set|list|delete|test PROVIDER``: manage API keys from the shell.
+"""``openmaas keys set|list|delete|test PROVIDER``: manage API keys and credentials from the
+shell.
 
 ``set`` reads the key with ``getpass`` on a terminal (nothing is echoed) or from stdin when
-piped, never from the command line, where it would land in shell history and ``ps``.
+piped, never from the command line, where it would land in shell history and ``ps``. For a
+provider signed with several parts (Bedrock, Vertex AI, Azure) it asks for each part in turn,
+secrets hidden, a blank answer leaving that part to its fallback; piped, it reads ``part=value``
+lines (``secret_access_key=…``).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
+from openmaas_tui.core.credentials.credentials import Part
+from openmaas_tui.core.credentials.fields import CredentialField
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.services import Services
 
@@ -44,6 +50,41 @@ def _read_key(provider: str) -> str:
     return sys.stdin.readline()
 
 
+def _ask(field: CredentialField) -> str:
+    """One part asked on the terminal: hidden for a secret, its fallback said."""
+    fallback = " or ".join(field.env)
+    notes = "; ".join(x for x in (field.hint, fallback and f"blank: {fallback}") if x)
+    question = f"{field.label}{f' ({notes})' if notes else ''}: "
+    return getpass.getpass(question) if field.secret else input(question)
+
+
+def _read_parts(provider: str, fields: tuple[CredentialField, ...]) -> dict[Part, str]:
+    """Every part of ``provider``'s credentials: asked in turn on a terminal, else read from
+    stdin as ``part=value`` lines.
+
+    Raises:
+        OpenMaaSError: INVALID_REQUEST for a piped line that names no part of the provider.
+    """
+    if sys.stdin.isatty():
+        print(f"credentials for {provider}; secrets are not echoed")
+        return {f.part: _ask(f) for f in fields}
+    known = {f.part.value: f.part for f in fields}
+    parts: dict[Part, str] = {}
+    for line in sys.stdin.read().splitlines():
+        if not line.strip():
+            continue
+        name, sep, value = line.partition("=")
+        if not sep or name.strip() not in known:
+            raise OpenMaaSError(
+                ErrorCode.INVALID_REQUEST,
+                f"expected part=value lines for {provider}",
+                provider=provider,
+                hint="parts: " + ", ".join(known),
+            )
+        parts[known[name.strip()]] = value
+    return parts
+
+
 def cmd_set(services: Services, provider: str, console: Console) -> int:
     """Store a key in the OS keyring; says where it went.
 
@@ -52,8 +93,14 @@ def cmd_set(services: Services, provider: str, console: Console) -> int:
             would vanish when this command ends).
     """
     _check_provider(services, provider)
-    key = _read_key(provider)
-    source = services.keys.set(provider, key) if services.keys.keyring_available else None
+    fields = services.keys.fields(provider)
+    if len(fields) > 1:
+        parts = _read_parts(provider, fields)
+        store = services.keys.set_parts
+        source = store(provider, parts) if services.keys.keyring_available else None
+    else:
+        key = _read_key(provider)
+        source = services.keys.set(provider, key) if services.keys.keyring_available else None
     if source != "keyring":
         services.keys.delete(provider)
         envs = " or ".join(services.keys.env_vars(provider)) or "its environment variable"
@@ -64,8 +111,9 @@ def cmd_set(services: Services, provider: str, console: Console) -> int:
             hint=f"set {envs} in your environment, or add the key in the app (f2), "
             "where it is kept in memory for that run",
         )
+    what = "credentials" if len(fields) > 1 else "key"
     console.print(
-        f"stored the {provider} key in the OS keyring ({services.keys.backend_name}): "
+        f"stored the {provider} {what} in the OS keyring ({services.keys.backend_name}): "
         f"{services.keys.info(provider).masked}"
     )
     return 0

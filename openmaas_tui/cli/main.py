@@ -5,7 +5,7 @@ openmaas ask [options] [PROMPT]                                    one answer to
 openmaas compare -m MODEL -m MODEL [options] [PROMPT]              several models race
 openmaas keys set|list|delete|test PROVIDER                        API keys
 openmaas models [--discover]                                       known models
-openmaas sessions list|show|export|import|costs|compares|compare-export   the history
+openmaas sessions list|show|export|import|rename|delete|costs|compares|compare-export
 """
 
 from __future__ import annotations

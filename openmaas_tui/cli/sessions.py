@@ -1,7 +1,11 @@
-"""``openmaas sessions list|show|export|import|costs|compares|compare-export``: the history
-from the shell (saved compare runs: :mod:`openmaas_tui.cli.compare_history`).
+"""``openmaas sessions list|show|export|import|rename|delete|costs|compares|compare-export``:
+the history from the shell (saved compare runs: :mod:`openmaas_tui.cli.compare_history`).
 
-Sessions are named by their id or any unique prefix of it (``list`` shows 8 characters).
+Sessions are named by their id or any unique prefix of it (``list`` shows 8 characters); an id
+that names no session (or several) is INVALID_REQUEST, exit status 1. ``delete`` asks before
+it deletes when standard input is a terminal, unless ``--yes``; without a terminal to ask on it
+refuses (INVALID_REQUEST) unless ``--yes``. Deleting a chat keeps its spend (the cost report
+reads the spend ledger).
 A damaged or unwritable history is an error here (STORAGE_FAILED, exit status 1): unlike the
 app, these commands have nothing to do without the file.
 """
@@ -44,6 +48,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p_export.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
     p_import = sub.add_parser("import", help="add a session from a JSON export ('-': stdin)")
     p_import.add_argument("file", help="the JSON file, or - for stdin")
+    p_rename = sub.add_parser("rename", help="give a session a title")
+    p_rename.add_argument("id", help="session id or a unique prefix of it")
+    p_rename.add_argument("title", help="the new title")
+    p_delete = sub.add_parser("delete", help="delete a session and its messages (its spend stays)")
+    p_delete.add_argument("id", help="session id or a unique prefix of it")
+    p_delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     costs.add_arguments(sub.add_parser("costs", help="cost per period, per day and per model"))
     compare_history.add_arguments(sub)
 
@@ -64,6 +74,7 @@ def session_summary(session: StoredSession) -> dict[str, Any]:
         "output_tokens": t.output_tokens,
         "cost_usd": t.cost_usd if t.cost_known else None,
         "cost_estimated": t.estimated,
+        "imported": session.imported,
     }
 
 
@@ -84,7 +95,7 @@ def _list(store: Store, args: argparse.Namespace, console: Console) -> int:
         table.add_row(
             s.id[:SHORT_ID],
             utc_text(s.updated_at),
-            escape(s.title),
+            escape(s.title) + (" [dim](imported)[/dim]" if s.imported else ""),
             escape(model),
             str(s.message_count),
             s.totals.cost_text,
@@ -120,6 +131,44 @@ def _import(store: Store, name: str, console: Console) -> int:
     return 0
 
 
+def _rename(store: Store, prefix: str, title: str, console: Console) -> int:
+    title = title.strip()
+    if not title:
+        raise OpenMaaSError(ErrorCode.INVALID_REQUEST, "a session's title cannot be empty")
+    session_id = store.resolve_id(prefix)
+    store.rename_session(session_id, title)
+    console.print(f"renamed {session_id[:SHORT_ID]} to {title!r}", markup=False)
+    return 0
+
+
+def _confirmed(question: str) -> bool:
+    """Ask ``question`` on the terminal; True for an answer starting with y."""
+    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower().startswith("y")
+
+
+def _delete(store: Store, prefix: str, yes: bool, console: Console) -> int:
+    session_id = store.resolve_id(prefix)
+    session = store.get_session(session_id)
+    if session is None:  # deleted meanwhile
+        raise OpenMaaSError(ErrorCode.INVALID_REQUEST, f"no session {session_id}")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise OpenMaaSError(
+                ErrorCode.INVALID_REQUEST,
+                f"not deleting {session_id[:SHORT_ID]}: there is no terminal to confirm on",
+                hint="add --yes to delete without asking",
+            )
+        what = f"{session.title!r} ({session.message_count} messages)"
+        if not _confirmed(f"delete session {session_id[:SHORT_ID]} {what}?"):
+            console.print("nothing deleted")
+            return 1
+    store.delete_session(session_id)
+    console.print(f"deleted {session_id[:SHORT_ID]} {session.title!r}", markup=False)
+    return 0
+
+
 async def main(services: Services, args: argparse.Namespace) -> int:
     """Run ``openmaas sessions ACTION``; returns the exit status.
 
@@ -137,6 +186,10 @@ async def main(services: Services, args: argparse.Namespace) -> int:
             return costs.main(store, args, console)
         if action == "import":
             return _import(store, args.file, console)
+        if action == "rename":
+            return _rename(store, args.id, args.title, console)
+        if action == "delete":
+            return _delete(store, args.id, args.yes, console)
         if action == "compares":
             return compare_history.list_main(store, args, console)
         if action == "show":

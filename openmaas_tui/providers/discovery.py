@@ -3,9 +3,11 @@
 The catalog (:data:`~openmaas_tui.core.models.catalog.CATALOG`) knows the hosted models; what a
 local Ollama has pulled, or what an LM Studio / vLLM / llama.cpp endpoint serves, is only known
 by asking it. The sources are the providers whose spec says so
-(:attr:`~openmaas_tui.core.models.provider_specs.Discovery.AUTOMATIC`: Ollama, every custom
-endpoint). :func:`discover_models` asks them all concurrently, each within a short time limit,
-so a server that is not running costs little, and one failing source never hides the others.
+(:attr:`~openmaas_tui.core.models.provider_specs.Discovery.AUTOMATIC`: Ollama, the local
+presets vLLM, llama.cpp and LM Studio, every custom endpoint). :func:`discover_models` asks them
+all concurrently, each within a short time limit, so a server that is not running costs little,
+and one failing source never hides the others. A local preset that nothing listens for is
+simply not installed here, and is left out without an error.
 """
 
 from __future__ import annotations
@@ -49,12 +51,24 @@ async def discover_models(
     results = await asyncio.gather(*(_ask(providers, name, timeout_s) for name in sources))
     models: list[ModelInfo] = []
     errors: list[OpenMaaSError] = []
-    for result in results:
+    for name, result in zip(sources, results, strict=True):
         if isinstance(result, OpenMaaSError):
-            errors.append(result)
+            if not _absent_preset(providers, name, result):
+                errors.append(result)
         else:
             models.extend(result)
     return models, errors
+
+
+def _absent_preset(providers: Providers, name: str, error: OpenMaaSError) -> bool:
+    """Whether ``error`` only says that a preset's local server is not running (nothing
+    listens at its default address): not an error worth showing, since most people run at
+    most one of them."""
+    return (
+        error.code is ErrorCode.STREAM_CONNECTION_FAILED
+        and name not in providers.settings.endpoints
+        and providers.spec(name).preset
+    )
 
 
 async def _ask(

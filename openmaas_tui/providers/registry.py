@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from openmaas_tui.core.config.endpoint import endpoint_spec
 from openmaas_tui.core.config.settings import Settings
 from openmaas_tui.core.credentials.credentials import NO_CREDENTIALS, Credentials
 from openmaas_tui.core.credentials.keys import KeyStore
@@ -29,7 +30,6 @@ from openmaas_tui.core.models.provider_specs import (
     Discovery,
     ProviderSpec,
     TokenCounting,
-    endpoint_spec,
 )
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
 from openmaas_tui.providers.base import Adapter, TokenCounter, missing_key

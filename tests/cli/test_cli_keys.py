@@ -105,3 +105,27 @@ def test_set_without_a_keyring_stores_nothing_and_says_what_to_do(
     assert "STORAGE_FAILED" in out and "not stored" in out
     assert "GEMINI_API_KEY or GOOGLE_API_KEY" in out
     assert "AIzaTestTestTestTestTest0000" not in out
+
+
+def test_set_reads_each_part_of_multi_part_credentials(
+    memory_keyring: MemoryKeyring,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    isolated_home: Path,
+) -> None:
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "config.toml").write_text(
+        '[endpoints.corp-aws]\nprovider = "bedrock"\nbase_url = "http://127.0.0.1:9"\n',
+        encoding="utf-8",
+    )
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    piped = f"access_key_id=AKIAIOSFODNN7EXAMPLE\nsecret_access_key={secret}\nregion=eu-west-1\n"
+    code, said = _keys(["set", "corp-aws"], capsys, monkeypatch, stdin=piped)
+    assert code == 0, said
+    stored = memory_keyring.store[(SERVICE, "corp-aws")]
+    assert secret in stored and "eu-west-1" in stored
+    assert secret not in said and "eu-west-1" in said and "credentials" in said
+    code, said = _keys(["list"], capsys, monkeypatch)
+    assert code == 0 and secret not in said and "AKIAIOSFODNN7EXAMPLE" not in said
+    code, said = _keys(["set", "corp-aws"], capsys, monkeypatch, stdin="colour=blue\n")
+    assert code == 1 and "INVALID_REQUEST" in said and "secret_access_key" in said

@@ -75,8 +75,8 @@ async def test_ollama_and_an_endpoint_are_both_listed(
     isolated_home: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("LMSTUDIO_KEY", KEY)
-    _write_config(isolated_home, {"lmstudio": endpoint.url + "/v1"}, key_env="LMSTUDIO_KEY")
+    monkeypatch.setenv("LABBOX_KEY", KEY)
+    _write_config(isolated_home, {"labbox": endpoint.url + "/v1"}, key_env="LABBOX_KEY")
     services = open_services(use_keyring=False)
     try:
         models, errors = await discover_models(services.providers)
@@ -85,8 +85,8 @@ async def test_ollama_and_an_endpoint_are_both_listed(
     assert errors == []
     assert [m.ref for m in models] == [
         *(f"ollama/{name}" for name in OLLAMA_NAMES),
-        "lmstudio/qwen2.5-7b-instruct",
-        "lmstudio/gpt-4o-2024-08-06",
+        "labbox/qwen2.5-7b-instruct",
+        "labbox/gpt-4o-2024-08-06",
     ]
     assert ollama.last.path == "/api/tags"
     assert endpoint.last.path == "/v1/models"
@@ -98,7 +98,7 @@ async def test_a_source_that_is_down_is_an_error_and_the_others_still_answer(
     ollama: ReplayServer, endpoint: ReplayServer, isolated_home: Path
 ) -> None:
     down = f"http://127.0.0.1:{_closed_port()}/v1"
-    _write_config(isolated_home, {"down": down, "lmstudio": endpoint.url + "/v1"})
+    _write_config(isolated_home, {"down": down, "labbox": endpoint.url + "/v1"})
     services = open_services(use_keyring=False)
     try:
         models, errors = await discover_models(services.providers)
@@ -108,8 +108,8 @@ async def test_a_source_that_is_down_is_an_error_and_the_others_still_answer(
     refs = [m.ref for m in models]
     assert refs[: len(OLLAMA_NAMES)] == [f"ollama/{name}" for name in OLLAMA_NAMES]
     assert refs[len(OLLAMA_NAMES) :] == [
-        "lmstudio/qwen2.5-7b-instruct",
-        "lmstudio/gpt-4o-2024-08-06",
+        "labbox/qwen2.5-7b-instruct",
+        "labbox/gpt-4o-2024-08-06",
     ]
 
 
@@ -135,7 +135,7 @@ async def test_a_source_too_slow_is_given_up_on(ollama: ReplayServer, isolated_h
     _write_config(isolated_home, {"slow": slow.url + "/v1"})
     services = open_services(use_keyring=False)
     try:
-        models, errors = await discover_models(services.providers, timeout_s=0.3)
+        models, errors = await discover_models(services.providers, timeout_s=1.0)
     finally:
         await services.aclose()
         await slow.stop()
@@ -147,11 +147,11 @@ async def test_a_bad_answer_is_a_parsing_error_of_that_source(
     ollama: ReplayServer, endpoint: ReplayServer, isolated_home: Path
 ) -> None:
     endpoint.queue(Reply(body=b"<html>not json</html>", content_type="text/html"))
-    _write_config(isolated_home, {"lmstudio": endpoint.url + "/v1"})
+    _write_config(isolated_home, {"labbox": endpoint.url + "/v1"})
     services = open_services(use_keyring=False)
     try:
         models, errors = await discover_models(services.providers)
     finally:
         await services.aclose()
-    assert [(e.provider, e.code) for e in errors] == [("lmstudio", ErrorCode.STREAM_PARSING_FAILED)]
+    assert [(e.provider, e.code) for e in errors] == [("labbox", ErrorCode.STREAM_PARSING_FAILED)]
     assert len(models) == len(OLLAMA_NAMES)

@@ -174,7 +174,7 @@ def _stream_options_refusal() -> Reply:
 async def test_stream_options_refused_once_then_dropped(
     server: ReplayServer, client: httpx.AsyncClient
 ) -> None:
-    compat = adapter(client, server, provider="lmstudio")
+    compat = adapter(client, server, provider="labbox")
     server.queue(_stream_options_refusal())
     events = [e async for e in compat.stream(BARE, Credentials.of_key(KEY))]
     assert "".join(e.text for e in events if isinstance(e, TextDelta)) == "1, 2, 3, 4, 5"

@@ -91,12 +91,12 @@ async def test_targets_count_tokens_where_the_spec_says(spec: ProviderSpec) -> N
 
 
 async def test_a_custom_endpoint_is_resolved_through_its_spec() -> None:
-    endpoints = {"lmstudio": Endpoint("lmstudio", "http://localhost:1234/v1")}
+    endpoints = {"labbox": Endpoint("labbox", "http://localhost:1234/v1")}
     async with httpx.AsyncClient() as client:
         providers = _providers(client, endpoints)
-        assert providers.names()[-1] == "lmstudio"
-        assert providers.spec("lmstudio").discovery is Discovery.AUTOMATIC
-        target = await providers.target("lmstudio/qwen2.5")
+        assert providers.names()[-1] == "labbox"
+        assert providers.spec("labbox").discovery is Discovery.AUTOMATIC
+        target = await providers.target("labbox/qwen2.5")
         assert isinstance(target.adapter, OpenAIChatAdapter) and not target.counts_tokens
         with pytest.raises(OpenMaaSError) as info:
             providers.spec("nosuch")
@@ -105,13 +105,13 @@ async def test_a_custom_endpoint_is_resolved_through_its_spec() -> None:
 
 async def test_discovery_asks_the_specs_that_discover_automatically() -> None:
     endpoints = {
-        "lmstudio": Endpoint("lmstudio", "http://localhost:1234/v1"),
-        "vllm": Endpoint("vllm", "http://localhost:8000/v1"),
+        "labbox": Endpoint("labbox", "http://localhost:1234/v1"),
+        "gpubox": Endpoint("gpubox", "http://localhost:8000/v1"),
     }
     async with httpx.AsyncClient() as client:
         providers = _providers(client, endpoints)
         automatic = [s.id for s in providers.specs() if s.discovery is Discovery.AUTOMATIC]
-        assert automatic == ["ollama", "lmstudio", "vllm"]
+        assert automatic == ["ollama", "vllm", "llamacpp", "lmstudio", "labbox", "gpubox"]
         with pytest.raises(OpenMaaSError) as info:
             await providers.list_models("demo")  # Discovery.NONE: refused before anything
         assert info.value.code is ErrorCode.INVALID_REQUEST

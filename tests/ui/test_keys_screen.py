@@ -18,6 +18,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, RadioSet, Static
 
+from openmaas_tui.core.credentials.credentials import Part
 from openmaas_tui.core.credentials.keys import SERVICE, KeySource
 from openmaas_tui.services import open_services
 from openmaas_tui.ui.screens.keys_dialogs import ConfirmDelete, KeyForm
@@ -323,4 +324,45 @@ async def test_a_keyring_that_refuses_the_key_leaves_it_in_memory_and_says_so() 
         assert rows(app)["openai"][2] == "memory"
         assert any("refused" in n and "sk-…1a2b" in n for n in notes(app))
         assert "memory only" in str(app.screen.query_one("#keys-backend", Static).render())
+    await app.services.aclose()
+
+
+async def test_a_provider_of_several_parts_asks_for_each_and_shows_none_in_clear(
+    memory_keyring: MemoryKeyring, isolated_home: Path
+) -> None:
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "config.toml").write_text(
+        '[endpoints.corp-aws]\nprovider = "bedrock"\nbase_url = "http://127.0.0.1:9"\n',
+        encoding="utf-8",
+    )
+    access, secret = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await go_to(pilot, app, "corp-aws")
+        await pilot.press("enter")
+        form = app.screen
+        assert isinstance(form, KeyForm)
+        secret_input = form.query_one("#part-secret_access_key", Input)
+        assert secret_input.password and not form.query_one("#part-region", Input).password
+        assert app.focused is form.query_one("#part-access_key_id", Input)
+        await paste(pilot, access)
+        await pilot.press("enter")  # enter moves to the next part
+        assert app.focused is secret_input
+        await paste(pilot, secret)
+        await pilot.press("tab", "tab")  # past the session token, to the region
+        await paste(pilot, "eu-west-1")
+        assert secret not in screen_text(app)
+        await pilot.press("enter", "enter")  # region, then the last part (profile): saves
+        await settle(pilot)
+        assert isinstance(app.screen, KeysScreen)
+        creds = app.services.keys.credentials("corp-aws")
+        assert (creds.get(Part.SECRET_ACCESS_KEY), creds.get(Part.REGION)) == (secret, "eu-west-1")
+        stored = memory_keyring.store[(SERVICE, "corp-aws")]
+        assert secret in stored and '"region": "eu-west-1"' in stored  # one keyring entry
+        shown = rows(app)["corp-aws"]
+        assert shown[2] == "keyring" and "eu-west-1" in shown[1]
+        text = screen_text(app)
+        assert secret not in text and access not in text and secret[:8] not in text
+        assert all(secret not in n and access not in n for n in notes(app))
     await app.services.aclose()

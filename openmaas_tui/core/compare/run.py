@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from openmaas_tui.core.compare.lane import CompareTarget, Lane, LaneListener, LaneStatus
 from openmaas_tui.core.errors import OpenMaaSError
-from openmaas_tui.core.exchange.pipeline import Exchange, unexpected_error
+from openmaas_tui.core.exchange.pipeline import AnswerRecorder, Exchange, unexpected_error
 from openmaas_tui.core.exchange.retry import RetryWait
 from openmaas_tui.core.types import ChatRequest, Message, ReasoningDelta, TextDelta
 
@@ -51,6 +51,9 @@ class CompareRun:
         context: earlier messages sent before the prompt (a session's conversation).
         defaults: temperature / top_p / max_tokens for targets that set none.
         listener: told of text as it arrives and of each lane's end.
+        recorders: makes the recorder of each lane's exchange from the run's id and the lane's
+            index, at every start (the spend ledger's:
+            :func:`~openmaas_tui.core.history.recorder.compare_recorders`), or None.
         clock: seconds, monotonic (tests inject one).
 
     Raises:
@@ -68,6 +71,7 @@ class CompareRun:
         context: Sequence[Message] = (),
         defaults: CompareTarget | None = None,
         listener: LaneListener | None = None,
+        recorders: Callable[[str, int], AnswerRecorder] | None = None,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         if not 1 <= len(targets) <= MAX_TARGETS:
@@ -79,6 +83,7 @@ class CompareRun:
         self.context = tuple(context)
         self.defaults = defaults or CompareTarget("")
         self.listener = listener
+        self.recorders = recorders
         self.created_at = time.time()
         """Seconds since the epoch when the run was made."""
         self.id = uuid.uuid4().hex
@@ -170,7 +175,10 @@ class CompareRun:
             lane.provider, lane.model = target.route.provider, target.route.model
             lane.price = self.prices.price(lane.provider, lane.model)
             request, lane.notes = target.prepare(self.request_for(t))
-            exchange = lane.exchange = Exchange(target, request, lane.price, clock=lane.clock)
+            recorder = self.recorders(self.id, lane.index) if self.recorders else None
+            exchange = lane.exchange = Exchange(
+                target, request, lane.price, recorder=recorder, clock=lane.clock
+            )
             lane.meter = exchange.meter
             listener = self.listener
             async with aclosing(exchange.events()) as events:
@@ -207,3 +215,5 @@ class CompareRun:
                 lane.status, lane.error = status, error
                 if self.listener is not None:
                     self.listener.lane_ended(lane)
+            if exchange is not None:
+                await exchange.saved()  # the spend is in the ledger before the lane's task ends

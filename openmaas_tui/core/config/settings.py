@@ -125,7 +125,7 @@ def _parse(path: Path, text: str, data: dict[str, Any]) -> Settings:
         line = _line_of(text, rf"^\s*\[endpoints\.{re.escape(name)}\]")
         if not _NAME.match(name):
             raise _invalid(path, line, f"endpoint name {name!r}: use a-z, 0-9, - and _")
-        if name in SPECS:
+        if name in SPECS and not SPECS[name].preset:
             raise _invalid(path, line, f"endpoint name {name!r} is a built-in provider; rename it")
         if not isinstance(table, dict):
             raise _invalid(path, line, f"[endpoints.{name}] must be a table")

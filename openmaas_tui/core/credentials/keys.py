@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import ModuleType
 
-from openmaas_tui.core.config.endpoint import Endpoint
+from openmaas_tui.core.config.endpoint import Endpoint, endpoint_spec
 from openmaas_tui.core.credentials.credentials import Credentials, Part
 from openmaas_tui.core.credentials.fields import CredentialField, fields_for
 from openmaas_tui.core.credentials.redact import forget_secret, mask, register_secret
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.models.provider_specs import SPECS, ProviderSpec, endpoint_spec
+from openmaas_tui.core.models.provider_specs import SPECS, ProviderSpec
 
 SERVICE = "openmaas"
 """The keyring service name under which keys are stored (user name = provider)."""
@@ -112,7 +112,7 @@ class KeyStore:
     Args:
         endpoints: custom endpoints from settings (their ``api_key_env`` is their only
             environment fallback; see
-            :func:`~openmaas_tui.core.models.provider_specs.endpoint_spec`).
+            :func:`~openmaas_tui.core.config.endpoint.endpoint_spec`).
         environ: environment to read fallbacks from (default ``os.environ``); never written.
         use_keyring: False keeps every key in memory (``--no-keyring``).
         options: non-secret parts per provider from ``config.toml`` (``[providers.NAME]``:

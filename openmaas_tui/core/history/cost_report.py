@@ -1,9 +1,13 @@
 """What the history cost: totals for today, the last 7 and 30 days and all time, per day and per
-model, from the answers in the history store.
+model, from the spend ledger (:mod:`openmaas_tui.core.history.ledger`).
 
-Days are **local** calendar days (SQLite's ``date(created_at, 'unixepoch', 'localtime')``, as
-:meth:`~openmaas_tui.core.history.store.Store.cost_by_day` uses): an answer at 23:30 belongs to the
-day the person saw on their clock. "Last 7 days" is today and the 6 days before it.
+The ledger holds one row per ended answer of every face (playground, ``ask``, compare lanes),
+kept when a chat is deleted or an answer regenerated, and none for an imported session: the
+report is what was spent here, not what is still stored.
+
+Days are **local** calendar days (SQLite's ``date(ended_at, 'unixepoch', 'localtime')``): an
+answer at 23:30 belongs to the day the person saw on their clock. "Last 7 days" is today and
+the 6 days before it.
 
 Unlike a session's line, whose cost turns unknown as soon as one answer has no price, the report
 shows each :class:`~openmaas_tui.core.totals.Totals` with its
@@ -36,23 +40,23 @@ PERIODS: tuple[tuple[str, int | None], ...] = (
 """The totals a report holds: a label and how many days back from today (None: all)."""
 
 _QUERY = """
-SELECT date(created_at, 'unixepoch', 'localtime') AS day, provider, model,
+SELECT date(ended_at, 'unixepoch', 'localtime') AS day, provider, model,
     count(*),
     count(cost_usd),
-    sum(cost_usd IS NULL AND (content != '' OR output_tokens IS NOT NULL)),
+    sum(cost_usd IS NULL AND billed),
     coalesce(sum(input_tokens), 0),
     coalesce(sum(output_tokens), 0),
     coalesce(sum(cached_input_tokens), 0),
     coalesce(sum(reasoning_tokens), 0),
     coalesce(sum(cost_usd), 0.0),
-    coalesce(max(cost_usd IS NOT NULL AND cost_estimated), 0)
-FROM messages WHERE role = 'assistant'
+    coalesce(max(cost_usd IS NOT NULL AND estimated), 0)
+FROM spend_ledger
 GROUP BY day, provider, model
 """
-"""Answers grouped by local day, provider and model, with the totals' columns in the order
-:func:`~openmaas_tui.core.history.rows.totals_of` reads. An answer with text or tokens but no
-cost has an unknown price; an empty failed answer (nothing arrived, nothing billed) costs
-nothing. Only known costs make a total "estimated"."""
+"""Ended answers grouped by local day, provider and model, with the totals' columns in the
+order :func:`~openmaas_tui.core.history.rows.totals_of` reads. A billed answer without a cost
+has an unknown price; an answer that received nothing was not billed and costs nothing. Only
+known costs make a total "estimated"."""
 
 
 @dataclass(frozen=True, slots=True)

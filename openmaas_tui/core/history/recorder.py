@@ -6,7 +6,13 @@ timer at most once per :data:`FLUSH_INTERVAL_S` (a write still running on the st
 delays the next one rather than queueing more). :meth:`StreamRecorder.finish` writes the whole
 text with the final usage, cost and state, from the exchange's
 :class:`~openmaas_tui.core.exchange.record.AnswerRecord`. A process killed in between leaves the
-answer as last flushed, in state ``streaming``, which the next open turns into ``interrupted``.
+answer as last flushed, in state ``streaming``, which the first open after that process is gone
+turns into ``interrupted`` (another process still answering keeps its answer streaming).
+
+An answer kept in no session (a compare lane, the gateway) has a :class:`SpendRecorder`
+instead: it writes nothing while streaming and only the answer's spend into the ledger at its
+end (:mod:`openmaas_tui.core.history.ledger`). Either recorder's ``finish`` is called once, by
+the exchange, when the answer ends: that is where every ended answer's spend is written.
 """
 
 from __future__ import annotations
@@ -14,13 +20,14 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import Future
 from typing import Any
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.record import AnswerRecord, MessageState
 from openmaas_tui.core.history.async_store import AsyncStore
+from openmaas_tui.core.history.ledger import SpendSource
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role
 
@@ -45,11 +52,15 @@ class StreamRecorder:
         store: AsyncStore,
         message_id: int,
         *,
+        session_id: str | None = None,
+        source: SpendSource = SpendSource.PLAYGROUND,
         interval_s: float = FLUSH_INTERVAL_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.message_id = message_id
+        self.session_id = session_id
+        self.source = source
         self.error: OpenMaaSError | None = None
         self.flushes = 0
         self._interval_s = interval_s
@@ -71,9 +82,11 @@ class StreamRecorder:
         provider: str | None,
         model: str | None,
         params: Mapping[str, Any] | None = None,
+        source: SpendSource = SpendSource.PLAYGROUND,
         interval_s: float = FLUSH_INTERVAL_S,
     ) -> StreamRecorder:
-        """Add an empty ``streaming`` answer at the end of the session and record into it.
+        """Add an empty ``streaming`` answer at the end of the session and record into it
+        (``source``: the face asking, for the spend ledger).
 
         Raises:
             OpenMaaSError: STORAGE_FAILED when the answer cannot be added.
@@ -87,7 +100,7 @@ class StreamRecorder:
             params=params,
             state=MessageState.STREAMING,
         )
-        return cls(store, message_id, interval_s=interval_s)
+        return cls(store, message_id, session_id=session_id, source=source, interval_s=interval_s)
 
     @property
     def text(self) -> str:
@@ -155,7 +168,8 @@ class StreamRecorder:
 
     async def finish(self, record: AnswerRecord) -> None:
         """Write how the answer ended (:meth:`Store.finish_message`: its whole text, usage,
-        cost in USD, times in ms, state); later appends are ignored.
+        cost in USD, times in ms, state, and its row in the spend ledger); later appends are
+        ignored.
 
         Raises:
             OpenMaaSError: STORAGE_FAILED when the final write fails or the history was closed
@@ -167,7 +181,13 @@ class StreamRecorder:
             self._timer.cancel()
             self._timer = None
         try:
-            await self.store.call(Store.finish_message, self.message_id, record)
+            await self.store.call(
+                Store.finish_message,
+                self.message_id,
+                record,
+                source=self.source,
+                session_id=self.session_id,
+            )
         except RuntimeError:  # the store's worker takes no more work: it was closed
             failure = OpenMaaSError(
                 ErrorCode.STORAGE_FAILED, "the history was closed before the answer ended"
@@ -179,3 +199,74 @@ class StreamRecorder:
         if self.error is None:
             self.error = failure
         raise failure
+
+
+class SpendRecorder:
+    """Records the spend of an answer kept in no session (a compare lane, the gateway): nothing
+    while it streams, one ledger row when it ends.
+
+    Attributes:
+        source: the face that runs the answer.
+        compare_run_id: the compare run it races in, or None.
+        error: why the ledger could not be written (STORAGE_FAILED), or None.
+    """
+
+    def __init__(
+        self,
+        history: Callable[[], Awaitable[AsyncStore]],
+        source: SpendSource,
+        *,
+        compare_run_id: str | None = None,
+    ) -> None:
+        """Args:
+        history: opens (or hands back) the history, e.g. ``services.history``.
+        source: the face that runs the answer.
+        compare_run_id: the compare run it races in, or None.
+        """
+        self._history = history
+        self.source = source
+        self.compare_run_id = compare_run_id
+        self.error: OpenMaaSError | None = None
+
+    def append(self, text: str = "", reasoning: str = "") -> None:
+        """Nothing of the answer's text is kept."""
+
+    async def finish(self, record: AnswerRecord) -> None:
+        """Put the answer's spend into the ledger (:meth:`Store.add_spend`).
+
+        Raises:
+            OpenMaaSError: STORAGE_FAILED when the history cannot be written or was closed
+                first; also kept in :attr:`error`.
+        """
+        try:
+            store = await self._history()
+            await store.call(
+                Store.add_spend, record, source=self.source, compare_run_id=self.compare_run_id
+            )
+        except RuntimeError:  # the store's worker takes no more work: it was closed
+            self.error = OpenMaaSError(
+                ErrorCode.STORAGE_FAILED, "the history was closed before the answer ended"
+            )
+            raise self.error from None
+        except OpenMaaSError as exc:
+            self.error = exc
+            raise
+
+
+def compare_recorders(
+    history: Callable[[], Awaitable[AsyncStore]],
+) -> Callable[[str, int], SpendRecorder]:
+    """The recorders of a compare's lanes (``CompareRun(recorders=...)``): each lane's answer,
+    every start and rerun, is one row of the spend ledger under the run's id.
+
+    Args:
+        history: opens (or hands back) the history, e.g. ``services.history``.
+
+    Returns:
+        ``recorder(run_id, lane_index)``.
+    """
+
+    def recorder(run_id: str, lane_index: int) -> SpendRecorder:
+        return SpendRecorder(history, SpendSource.COMPARE, compare_run_id=run_id)
+
+    return recorder

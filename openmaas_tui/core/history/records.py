@@ -28,6 +28,8 @@ class StoredSession:
         provider / model: the defaults for the next request (None: not chosen).
         params: the default request parameters (``temperature``, ``max_tokens``, …).
         message_count: how many messages it holds (questions and answers).
+        imported: added by an import: its answers' spend was made elsewhere and is not in this
+            history's spend ledger.
         totals: tokens and cost over its answers.
     """
 
@@ -41,6 +43,7 @@ class StoredSession:
     params: dict[str, Any] = field(default_factory=dict)
     message_count: int = 0
     totals: Totals = field(default_factory=Totals)
+    imported: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,12 +24,12 @@ MESSAGE_COLUMNS = (
 )
 """The columns :func:`message_of` reads, in order."""
 
-MESSAGE_NAMES = tuple(MESSAGE_COLUMNS.split(", ")[1:])
-"""The columns a new message is inserted with (all but ``id``), each also the name of its
-parameter (``:session_id``, …)."""
+MESSAGE_NAMES = (*MESSAGE_COLUMNS.split(", ")[1:], "owner")
+"""The columns a new message is inserted with (all but ``id``, and the ``owner`` of a streaming
+answer), each also the name of its parameter (``:session_id``, …)."""
 
 SESSION_NAMES = tuple(
-    "id title title_is_custom created_at updated_at provider model params".split()
+    "id title title_is_custom created_at updated_at provider model params imported".split()
 )
 """A session's columns in order, each also the name of its parameter when one is inserted."""
 
@@ -110,8 +110,9 @@ def session_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredSession:
         provider=row[5],
         model=row[6],
         params=_json_object(row[7]),
-        message_count=int(row[8]),
-        totals=totals_of(row, 9),
+        imported=bool(row[8]),
+        message_count=int(row[9]),
+        totals=totals_of(row, 10),
     )
 
 
@@ -157,4 +158,5 @@ def session_row(session: StoredSession, session_id: str) -> dict[str, Any]:
         "provider": session.provider,
         "model": session.model,
         "params": dumps(session.params),
+        "imported": int(session.imported),
     }

@@ -25,7 +25,21 @@ Schema 2 adds the compare history (:mod:`openmaas_tui.core.history.compare_runs`
   error_code, ttft_ms, duration_ms, input / output tokens, tokens_per_s, cost_usd), so the
   history can be listed and compared per model without parsing every run's JSON.
 
-SQLite reference: https://www.sqlite.org/fts5.html (external content tables and their
+Schema 3 makes the history safe for many processes and keeps spend that cannot be erased:
+
+- ``messages`` is rebuilt with ``AUTOINCREMENT`` (an id is never handed out twice, even after
+  the newest message was deleted: a process still writing a streaming answer can never write
+  into another's row) and an ``owner`` column: the token of the process writing a streaming
+  answer (:mod:`openmaas_tui.core.history.owners`).
+- ``sessions.imported``: 1 for a session added by an import (its spend was made elsewhere).
+- ``spend_ledger``: one row per ended answer, append-only (triggers refuse UPDATE and DELETE),
+  no foreign keys (deleting a chat keeps its spend); see
+  :mod:`openmaas_tui.core.history.ledger`. It is filled once from the answers and compare
+  targets already stored, so an upgraded history keeps its spend.
+
+SQLite reference: https://www.sqlite.org/autoinc.html,
+https://www.sqlite.org/lang_altertable.html#otheralter (rebuilding a table),
+https://www.sqlite.org/fts5.html (external content tables and their
 triggers, section 4.4.3) and https://www.sqlite.org/pragma.html#pragma_user_version.
 """
 
@@ -46,6 +60,22 @@ class Migration:
 
 _TOKENIZE = "tokenize = 'unicode61 remove_diacritics 2'"
 _STATES = "'complete', 'streaming', 'stopped', 'interrupted', 'error'"
+
+_MESSAGE_TRIGGERS = (
+    """CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
+    END""",
+    """CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, content)
+            VALUES ('delete', old.id, old.content);
+    END""",
+    """CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, content)
+            VALUES ('delete', old.id, old.content);
+        INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
+    END""",
+)
+"""Keep ``messages_fts`` in step with ``messages`` (made again when schema 3 rebuilds it)."""
 
 _V1 = (
     """CREATE TABLE sessions (
@@ -90,18 +120,7 @@ _V1 = (
     f"""CREATE VIRTUAL TABLE messages_fts USING fts5 (
         content, content = 'messages', content_rowid = 'id', {_TOKENIZE}
     )""",
-    """CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
-        INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
-    END""",
-    """CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
-        INSERT INTO messages_fts (messages_fts, rowid, content)
-            VALUES ('delete', old.id, old.content);
-    END""",
-    """CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
-        INSERT INTO messages_fts (messages_fts, rowid, content)
-            VALUES ('delete', old.id, old.content);
-        INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
-    END""",
+    *_MESSAGE_TRIGGERS,
     f"CREATE VIRTUAL TABLE sessions_fts USING fts5 (title, session_id UNINDEXED, {_TOKENIZE})",
     """CREATE TRIGGER sessions_fts_insert AFTER INSERT ON sessions BEGIN
         INSERT INTO sessions_fts (title, session_id) VALUES (new.title, new.id);
@@ -149,9 +168,100 @@ _V2 = (
     "CREATE INDEX compare_targets_by_model ON compare_targets (provider, model)",
 )
 
+_MESSAGE_COLUMNS_V2 = (
+    "id, session_id, position, role, content, attachments, reasoning, provider, model, params, "
+    "created_at, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, cost_usd, "
+    "cost_estimated, ttft_ms, duration_ms, finish_reason, finish_reason_raw, error_code, "
+    "error_message, state"
+)
+_SOURCES = "'playground', 'ask', 'compare', 'gateway', 'history'"
+_BILLED = "(m.content != '' OR m.output_tokens IS NOT NULL)"
+"""Whether a stored answer was billed, by the rule the cost report used before the ledger: an
+answer with text or counted output tokens was; an empty failed one was not."""
+
+_V3 = (
+    # messages again, with AUTOINCREMENT and an owner (SQLite cannot add AUTOINCREMENT in place)
+    f"""CREATE TABLE messages_v3 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+        content TEXT NOT NULL DEFAULT '',
+        attachments TEXT NOT NULL DEFAULT '[]',
+        reasoning TEXT,
+        provider TEXT,
+        model TEXT,
+        params TEXT NOT NULL DEFAULT '{{}}',
+        created_at REAL NOT NULL,
+        input_tokens INTEGER,
+        output_tokens INTEGER,
+        cached_input_tokens INTEGER,
+        reasoning_tokens INTEGER,
+        cost_usd REAL,
+        cost_estimated INTEGER NOT NULL DEFAULT 0,
+        ttft_ms REAL,
+        duration_ms REAL,
+        finish_reason TEXT,
+        finish_reason_raw TEXT,
+        error_code TEXT,
+        error_message TEXT,
+        state TEXT NOT NULL DEFAULT 'complete' CHECK (state IN ({_STATES})),
+        owner TEXT,
+        UNIQUE (session_id, position)
+    )""",
+    f"INSERT INTO messages_v3 ({_MESSAGE_COLUMNS_V2}) "
+    f"SELECT {_MESSAGE_COLUMNS_V2} FROM messages ORDER BY id",
+    "DROP TABLE messages",  # its index and triggers go with it; messages_fts keeps its rowids
+    "ALTER TABLE messages_v3 RENAME TO messages",
+    "CREATE INDEX messages_streaming ON messages (state) WHERE state = 'streaming'",
+    *_MESSAGE_TRIGGERS,
+    "ALTER TABLE sessions ADD COLUMN imported INTEGER NOT NULL DEFAULT 0",
+    f"""CREATE TABLE spend_ledger (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        answer_key TEXT NOT NULL UNIQUE,
+        ended_at REAL NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ({_SOURCES})),
+        provider TEXT,
+        model TEXT,
+        input_tokens INTEGER,
+        output_tokens INTEGER,
+        cached_input_tokens INTEGER,
+        reasoning_tokens INTEGER,
+        cost_usd REAL,
+        billed INTEGER NOT NULL,
+        estimated INTEGER NOT NULL DEFAULT 0,
+        session_id TEXT,
+        message_id INTEGER,
+        compare_run_id TEXT
+    )""",
+    "CREATE INDEX spend_ledger_by_time ON spend_ledger (ended_at)",
+    """CREATE TRIGGER spend_ledger_append_only_update BEFORE UPDATE ON spend_ledger BEGIN
+        SELECT RAISE (ABORT, 'the spend ledger is append-only');
+    END""",
+    """CREATE TRIGGER spend_ledger_append_only_delete BEFORE DELETE ON spend_ledger BEGIN
+        SELECT RAISE (ABORT, 'the spend ledger is append-only');
+    END""",
+    # the spend already in the history, once: answers that are not streaming, and compare targets
+    f"""INSERT INTO spend_ledger (answer_key, ended_at, source, provider, model, input_tokens,
+            output_tokens, cached_input_tokens, reasoning_tokens, cost_usd, billed, estimated,
+            session_id, message_id)
+        SELECT 'message:' || m.id, m.created_at, 'history',
+            m.provider, m.model, m.input_tokens, m.output_tokens, m.cached_input_tokens,
+            m.reasoning_tokens, m.cost_usd, {_BILLED}, m.cost_estimated, m.session_id, m.id
+        FROM messages AS m WHERE m.role = 'assistant' AND m.state != 'streaming' ORDER BY m.id""",
+    """INSERT INTO spend_ledger (answer_key, ended_at, source, provider, model, input_tokens,
+            output_tokens, cost_usd, billed, estimated, compare_run_id)
+        SELECT 'compare:' || t.run_id || ':' || t.position, r.created_at, 'compare', t.provider,
+            t.model, t.input_tokens, t.output_tokens, t.cost_usd,
+            t.status != 'error' OR coalesce(t.output_tokens, 0) > 0, 0, t.run_id
+        FROM compare_targets AS t JOIN compare_runs AS r ON r.id = t.run_id
+        ORDER BY r.created_at, t.position""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sessions, messages and their full-text indexes", _V1),
     Migration(2, "compare runs and their targets", _V2),
+    Migration(3, "message ids never reused, streaming owners, imports, the spend ledger", _V3),
 )
 """Every migration, oldest first; ``MIGRATIONS[i].version == i + 1``."""
 

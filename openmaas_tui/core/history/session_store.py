@@ -129,11 +129,13 @@ class SessionStore(Database):
         """Store a whole session (an import) in one transaction, under new ids.
 
         Every field is kept but the ids: the session gets a new UUID, the messages new ids,
-        their positions and times as given. Returns the new session id.
+        their positions and times as given. The session is marked ``imported``, and none of
+        its answers enter the spend ledger (their spend was counted where they were made).
+        Returns the new session id.
         """
         session_id = uuid.uuid4().hex
         with self._transaction() as conn:
-            conn.execute(INSERT_SESSION, session_row(session, session_id))
+            conn.execute(INSERT_SESSION, session_row(session, session_id) | {"imported": 1})
             for message in messages:
                 row = asdict(message)
                 row.update(
@@ -143,6 +145,7 @@ class SessionStore(Database):
                     attachments=dumps(list(message.attachments)),
                     params=dumps(message.params),
                     cost_estimated=int(message.cost_estimated),
+                    owner=None,
                 )
                 conn.execute(INSERT_MESSAGE, row)
         return session_id

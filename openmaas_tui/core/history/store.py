@@ -8,19 +8,35 @@ returns, and a streaming answer's text when :meth:`Store.update_streaming` retur
 ``synchronous=NORMAL``: durable against a killed process; a power cut may lose the last commits
 but never corrupts the file).
 
-Opening marks answers left ``streaming`` by a killed process as ``interrupted``. Every method
-raises ``OpenMaaSError(STORAGE_FAILED)`` (naming the file) when SQLite fails.
+Many processes may hold the same file open (the app, ``openmaas ask``, ``openmaas sessions``).
+Each open store owns the answers it streams (a token held alive by an advisory lock, see
+:mod:`openmaas_tui.core.history.owners`); opening marks as ``interrupted`` only the answers
+left ``streaming`` by a store that is no longer open (a killed or crashed process), never those
+another running process is still writing. Every answer's end goes into the spend ledger
+(:mod:`openmaas_tui.core.history.ledger`). Every method raises
+``OpenMaaSError(STORAGE_FAILED)`` (naming the file) when SQLite fails.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from openmaas_tui.core.exchange.record import AnswerRecord, MessageState
+from openmaas_tui.core.history.ledger import (
+    INSERT_SPEND,
+    RECOVER_SPEND,
+    SpendSource,
+    message_key,
+    spend_row,
+)
+from openmaas_tui.core.history.opening import storage_error
+from openmaas_tui.core.history.owners import OwnerLock, alive, owners_folder, sweep
 from openmaas_tui.core.history.records import StoredMessage
 from openmaas_tui.core.history.rows import (
     INSERT_MESSAGE,
@@ -40,12 +56,14 @@ class Store(SessionStore):
 
     Attributes:
         path: the database file, or ``":memory:"``.
-        recovered: how many answers were found ``streaming`` at open and marked interrupted.
+        recovered: how many answers were found ``streaming`` at open, with no open store
+            writing them, and marked interrupted.
+        owner: this store's token, carried by the answers it streams.
     """
 
     def __init__(self, path: Path | str, *, clock: Callable[[], float] = time.time) -> None:
-        """Open (create, check, migrate) the history at ``path`` and recover what a killed
-        process left streaming.
+        """Open (create, check, migrate) the history at ``path`` and recover what a process
+        that is gone left streaming.
 
         Args:
             path: the file (its folder is created), or ``":memory:"``.
@@ -56,8 +74,50 @@ class Store(SessionStore):
                 be read or written, a damaged file or a newer schema; the file is untouched.
         """
         super().__init__(path, clock=clock)
-        cursor = self._run("UPDATE messages SET state = 'interrupted' WHERE state = 'streaming'")
-        self.recovered = cursor.rowcount
+        self._lock: OwnerLock | None = None
+        if self.in_memory:
+            self.owner = uuid.uuid4().hex
+        else:
+            folder = owners_folder(Path(path))
+            try:
+                self._lock = OwnerLock(folder)
+            except OSError as exc:
+                super().close()
+                raise storage_error(path, f"cannot lock in {folder} ({exc.strerror})") from None
+            self.owner = self._lock.token
+            sweep(folder, self.owner)
+        self.recovered = self.recover()
+
+    def recover(self) -> int:
+        """Mark as interrupted the answers left ``streaming`` by stores no longer open (their
+        spend goes into the ledger, its cost unknown); another live process's are left alone.
+
+        Returns:
+            How many answers were marked.
+        """
+        owners = [row[0] for row in self._all(
+            "SELECT DISTINCT owner FROM messages WHERE state = 'streaming'"
+        )]  # fmt: skip
+        folder = None if self.in_memory else owners_folder(Path(self.path))
+        recovered = 0
+        for owner in owners:
+            if owner == self.owner or (folder is not None and alive(folder, owner)):
+                continue
+            with self._transaction() as conn:
+                conn.execute(RECOVER_SPEND, {"owner": owner})
+                recovered += conn.execute(
+                    "UPDATE messages SET state = 'interrupted' "
+                    "WHERE state = 'streaming' AND owner IS :owner",
+                    {"owner": owner},
+                ).rowcount
+        return recovered
+
+    def close(self) -> None:
+        """Close the connection and let go of this store's streaming answers (any still
+        ``streaming`` are interrupted for the next store that opens)."""
+        super().close()
+        if self._lock is not None:
+            self._lock.release()
 
     # -- messages ---------------------------------------------------------------------------
 
@@ -126,6 +186,7 @@ class Store(SessionStore):
                 "params": dumps(dict(params or {})),
                 "created_at": now,
                 "state": str(state),
+                "owner": self.owner if state is MessageState.STREAMING else None,
             }
             cursor = conn.execute(INSERT_MESSAGE, row)
             self._touch(conn, session_id, now, first_user=content if role == Role.USER else None)
@@ -156,9 +217,27 @@ class Store(SessionStore):
             message_id=message_id,
         )
 
-    def finish_message(self, message_id: int, record: AnswerRecord) -> None:
+    def finish_message(
+        self,
+        message_id: int,
+        record: AnswerRecord,
+        *,
+        source: SpendSource = SpendSource.PLAYGROUND,
+        session_id: str | None = None,
+    ) -> None:
         """Record how an answer ended: its final text and reasoning, usage, cost (USD), timings
-        (ms) and finish or error, all from ``record``. Moves the session's ``updated_at``."""
+        (ms) and finish or error, all from ``record``, and its spend in the ledger, in one
+        transaction. Moves the session's ``updated_at``.
+
+        The ledger row is written once per answer (a second finish adds none) and also when
+        the answer's row is gone meanwhile (another process deleted the chat or regenerated).
+
+        Args:
+            message_id: the answer's id.
+            record: how it ended.
+            source: the face that ran it, for the ledger.
+            session_id: its session, for the ledger (default: read from the answer's row).
+        """
         u = record.usage or Usage()
         final = {
             "content": record.text,
@@ -183,11 +262,61 @@ class Store(SessionStore):
                 f"UPDATE messages SET {assignments} WHERE id = :message_id",
                 final | {"message_id": message_id},
             )
+            now = self._clock()
             conn.execute(
                 "UPDATE sessions SET updated_at = :now WHERE id = "
                 "(SELECT session_id FROM messages WHERE id = :message_id)",
-                {"now": self._clock(), "message_id": message_id},
+                {"now": now, "message_id": message_id},
             )
+            stored = conn.execute(
+                "SELECT session_id, provider, model FROM messages WHERE id = :message_id",
+                {"message_id": message_id},
+            ).fetchone()
+            if stored is not None:
+                session_id = session_id or stored[0]
+                record = replace(
+                    record,
+                    provider=record.provider or stored[1],
+                    model=record.model or stored[2],
+                )
+            conn.execute(
+                INSERT_SPEND,
+                spend_row(
+                    record,
+                    answer_key=message_key(message_id),
+                    ended_at=now,
+                    source=source,
+                    session_id=session_id,
+                    message_id=message_id,
+                ),
+            )
+
+    def add_spend(
+        self,
+        record: AnswerRecord,
+        *,
+        source: SpendSource,
+        answer_key: str | None = None,
+        compare_run_id: str | None = None,
+    ) -> None:
+        """Put the spend of an answer kept in no session (a compare lane, the gateway) into the
+        ledger.
+
+        Args:
+            record: how the answer ended.
+            source: the face that ran it.
+            answer_key: what identifies the answer (a second add with the same key adds
+                nothing); default a new UUID.
+            compare_run_id: the compare run it raced in, if any.
+        """
+        row = spend_row(
+            record,
+            answer_key=answer_key or uuid.uuid4().hex,
+            ended_at=self._clock(),
+            source=source,
+            compare_run_id=compare_run_id,
+        )
+        self._run(INSERT_SPEND, **row)
 
     def delete_message(self, message_id: int) -> None:
         """Delete one message (the positions of the others stay as they are)."""

@@ -12,7 +12,7 @@ plus an adapter package when it speaks a protocol of its own.
 The table lives in core rather than beside the adapters because core reads it too (routing
 ``NAME/model``, key fallbacks, refusing endpoint names that shadow a provider) and core never
 imports :mod:`openmaas_tui.providers`. A custom endpoint of ``config.toml`` gets its spec from
-:func:`endpoint_spec`.
+:func:`~openmaas_tui.core.config.endpoint.endpoint_spec`.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-
-    from openmaas_tui.core.config.endpoint import Endpoint
 
 
 class WireProtocol(StrEnum):
@@ -144,6 +142,8 @@ class ProviderSpec:
             None (custom endpoints: the model must be named).
         discovery: whether and when its models are listed at run time.
         token_count: how input tokens are counted before sending.
+        preset: an OpenAI-compatible service known by name only so that ``NAME/model`` works
+            without writing config; an ``[endpoints.NAME]`` table of the same name replaces it.
     """
 
     id: str
@@ -157,6 +157,7 @@ class ProviderSpec:
     default_model: str | None = None
     discovery: Discovery = Discovery.ON_REQUEST
     token_count: TokenCounting = TokenCounting.LOCAL
+    preset: bool = False
 
 
 _OPENAI = WireProtocol.OPENAI_CHAT
@@ -246,6 +247,90 @@ _BUILT_IN = (
         key_env=("CEREBRAS_API_KEY",),
         default_model="llama3.1-8b",
     ),
+    # Presets: OpenAI-compatible services, each at the base URL and key variable its own
+    # documentation gives (read 2026-12): Together https://docs.together.ai/docs/openai-api-compatibility,
+    # xAI https://docs.x.ai/docs/api-reference, Fireworks
+    # https://docs.fireworks.ai/tools-sdks/openai-compatibility, Perplexity
+    # https://docs.perplexity.ai/api-reference/chat-completions-post, Hugging Face
+    # https://huggingface.co/docs/inference-providers/index, vLLM
+    # https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html, llama.cpp's
+    # llama-server (tools/server/README.md) and LM Studio https://lmstudio.ai/docs/app/api.
+    ProviderSpec(
+        "together",
+        "Together AI",
+        _OPENAI,
+        "https://api.together.xyz/v1",
+        key_env=("TOGETHER_API_KEY",),
+        default_model="meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        preset=True,
+    ),
+    ProviderSpec(
+        "xai",
+        "xAI",
+        _OPENAI,
+        "https://api.x.ai/v1",
+        key_env=("XAI_API_KEY",),
+        routes=("grok-",),
+        default_model="grok-4",
+        preset=True,
+    ),
+    ProviderSpec(
+        "fireworks",
+        "Fireworks AI",
+        _OPENAI,
+        "https://api.fireworks.ai/inference/v1",
+        key_env=("FIREWORKS_API_KEY",),
+        default_model="accounts/fireworks/models/llama-v3p1-8b-instruct",
+        preset=True,
+    ),
+    ProviderSpec(
+        "perplexity",
+        "Perplexity",
+        _OPENAI,
+        "https://api.perplexity.ai",
+        key_env=("PERPLEXITY_API_KEY",),
+        routes=("sonar",),
+        default_model="sonar",
+        preset=True,
+    ),
+    ProviderSpec(
+        "huggingface",
+        "Hugging Face router",
+        _OPENAI,
+        "https://router.huggingface.co/v1",
+        key_env=("HF_TOKEN",),
+        default_model="meta-llama/Llama-3.1-8B-Instruct",
+        preset=True,
+    ),
+    ProviderSpec(
+        "vllm",
+        "vLLM (local)",
+        _OPENAI,
+        "http://localhost:8000/v1",
+        credential=CredentialKind.OPTIONAL_KEY,
+        key_env=("VLLM_API_KEY",),
+        discovery=Discovery.AUTOMATIC,
+        preset=True,
+    ),
+    ProviderSpec(
+        "llamacpp",
+        "llama.cpp server (local)",
+        _OPENAI,
+        "http://localhost:8080/v1",
+        credential=CredentialKind.OPTIONAL_KEY,
+        key_env=("LLAMA_API_KEY",),
+        discovery=Discovery.AUTOMATIC,
+        preset=True,
+    ),
+    ProviderSpec(
+        "lmstudio",
+        "LM Studio (local)",
+        _OPENAI,
+        "http://localhost:1234/v1",
+        credential=CredentialKind.NONE,
+        discovery=Discovery.AUTOMATIC,
+        preset=True,
+    ),
     ProviderSpec(
         "demo",
         "Demo (offline)",
@@ -259,32 +344,7 @@ _BUILT_IN = (
 
 SPECS: Mapping[str, ProviderSpec] = MappingProxyType({spec.id: spec for spec in _BUILT_IN})
 """The built-in providers by id, in the order they are listed. Custom endpoints are not here:
-see :func:`endpoint_spec`."""
-
-
-def endpoint_spec(endpoint: Endpoint) -> ProviderSpec:
-    """The spec of a custom endpoint (``[endpoints.NAME]`` in ``config.toml``), speaking its
-    table's protocol (OpenAI-compatible when it names none): its own key only (from its
-    ``api_key_env``, the keyring or memory; none required), or the several parts its protocol
-    signs with (Bedrock, Vertex, Azure); its models discovered, its tokens counted locally."""
-    kind = _ENDPOINT_CREDENTIALS.get(endpoint.protocol, CredentialKind.OPTIONAL_KEY)
-    return ProviderSpec(
-        endpoint.name,
-        endpoint.name,
-        endpoint.protocol,
-        endpoint.base_url,
-        credential=kind,
-        key_env=(endpoint.api_key_env,) if endpoint.api_key_env else (),
-        discovery=Discovery.AUTOMATIC,
-    )
-
-
-_ENDPOINT_CREDENTIALS = {
-    WireProtocol.BEDROCK: CredentialKind.AWS,
-    WireProtocol.VERTEX: CredentialKind.GOOGLE_CLOUD,
-    WireProtocol.AZURE: CredentialKind.AZURE,
-}
-"""The credentials of an endpoint speaking a protocol that is signed with more than a key."""
+see :func:`~openmaas_tui.core.config.endpoint.endpoint_spec`."""
 
 
 __all__ = [
@@ -294,5 +354,4 @@ __all__ = [
     "ProviderSpec",
     "TokenCounting",
     "WireProtocol",
-    "endpoint_spec",
 ]

@@ -32,6 +32,7 @@ def session_json(session: StoredSession, messages: Sequence[StoredMessage]) -> d
     """The lossless JSON object of a session and its messages (ready for ``json.dumps``)."""
     head = asdict(session)
     head.pop("totals")
+    head.pop("imported")  # a fact of this history (spend made elsewhere), not of the session
     body = []
     for message in messages:
         fields = asdict(message)

@@ -34,6 +34,7 @@ from openmaas_tui.core.compare.export import export_run, run_json
 from openmaas_tui.core.compare.lane import CompareTarget, Lane
 from openmaas_tui.core.compare.run import MAX_TARGETS, MIN_TARGETS, CompareRun
 from openmaas_tui.core.history.compare_runs import save_in_history
+from openmaas_tui.core.history.recorder import compare_recorders
 from openmaas_tui.core.models.choices import DEMO_LABEL
 from openmaas_tui.core.types import Message, Usage
 from openmaas_tui.services import Services
@@ -214,6 +215,7 @@ class CompareScreen(WorkerOwner, Screen[None]):
             system=self.bar.system,
             context=self.context if self.bar.use_context else (),
             listener=self.board,
+            recorders=compare_recorders(self.services.history),
         )
         await self.board.start(run)
         self._hide_summary()

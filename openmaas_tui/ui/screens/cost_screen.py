@@ -1,4 +1,5 @@
-"""The cost history (f4, "Cost history" in the palette): what the recorded answers cost.
+"""The cost history (f4, "Cost history" in the palette): what the answers cost, from the spend
+ledger (kept when a chat is deleted or an answer regenerated; compare runs included).
 
 Totals for today, the last 7 and 30 days and all time; a bar per local day over the last 30
 days; a table per provider and model over all time, costliest first (``o`` orders it by the next
@@ -40,10 +41,10 @@ from openmaas_tui.ui.workers import WorkerOwner
 EMPTY = """\
 [b]No answers in the history yet.[/b]
 
-Every answer is recorded with its tokens and cost: chat in the playground, or run
-[b]openmaas ask[/b] from a shell (try [b]openmaas ask -m demo "hello"[/b]: the offline demo
-model is free). This screen then adds them up: totals for today, the last 7 and 30 days and
-all time, a bar per day for the last 30 days, and a table per model.
+Every answer is recorded with its tokens and cost: chat in the playground, race models in
+compare, or run [b]openmaas ask[/b] from a shell (try [b]openmaas ask -m demo "hello"[/b]: the
+offline demo model is free). This screen then adds them up: totals for today, the last 7 and
+30 days and all time, a bar per day for the last 30 days, and a table per model.
 """
 
 SortKey = Callable[[ModelCost], tuple[float | str, ...]]

@@ -136,13 +136,15 @@ class KeysScreen(WorkerOwner, Screen[None]):
             if new is not None:
                 self.store(provider, new)
 
-        self.app.push_screen(KeyForm(provider, backend), submitted)
+        self.app.push_screen(KeyForm(provider, backend, keys.fields(provider)), submitted)
 
     @work(group="keys.store", exclusive=True, exit_on_error=False, description="store a key")
     async def store(self, provider: str, new: NewKey) -> None:
         """Store ``new`` for ``provider`` (in a thread) and say where it went, masked."""
         wanted = new.persist
-        source = await asyncio.to_thread(self.services.keys.set, provider, new.key, persist=wanted)
+        source = await asyncio.to_thread(
+            self.services.keys.set_parts, provider, new.parts, persist=wanted
+        )
         self.results.pop(provider, None)
         info = await asyncio.to_thread(self.services.keys.info, provider)
         masked = info.masked

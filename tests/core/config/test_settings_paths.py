@@ -34,15 +34,15 @@ def test_endpoints_parse(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text(
         'default_model = "gpt-4o-mini"\n\n'
-        "[endpoints.lmstudio]\n"
+        "[endpoints.labbox]\n"
         'base_url = "http://localhost:1234/v1/"\n'
-        'api_key_env = "LMSTUDIO_KEY"\n',
+        'api_key_env = "LABBOX_KEY"\n',
         encoding="utf-8",
     )
     settings = load_settings(config)
     assert settings.default_model == "gpt-4o-mini"
     assert settings.endpoints == {
-        "lmstudio": Endpoint("lmstudio", "http://localhost:1234/v1", "LMSTUDIO_KEY")
+        "labbox": Endpoint("labbox", "http://localhost:1234/v1", "LABBOX_KEY")
     }
 
 

@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from openmaas_tui.core.config.endpoint import Endpoint
+from openmaas_tui.core.config.endpoint import Endpoint, endpoint_spec
 from openmaas_tui.core.credentials.credentials import Credentials, Part
 from openmaas_tui.core.credentials.keys import KeySource, KeyStore
 from openmaas_tui.core.credentials.redact import redact
@@ -16,7 +16,6 @@ from openmaas_tui.core.models.provider_specs import (
     CredentialKind,
     ProviderSpec,
     WireProtocol,
-    endpoint_spec,
 )
 from openmaas_tui.providers.hosts import fill_url
 

@@ -46,13 +46,13 @@ def test_environment_is_a_read_only_fallback() -> None:
 
 def test_custom_endpoint_gets_only_its_own_key() -> None:
     endpoints = {
-        "lmstudio": Endpoint("lmstudio", "http://localhost:1234/v1"),
-        "vllm": Endpoint("vllm", "http://localhost:8000/v1", api_key_env="VLLM_KEY"),
+        "labbox": Endpoint("labbox", "http://localhost:1234/v1"),
+        "gpubox": Endpoint("gpubox", "http://localhost:8000/v1", api_key_env="GPUBOX_KEY"),
     }
-    environ = {"OPENAI_API_KEY": OPENAI_KEY, "VLLM_KEY": "vllm-secret-value-42"}
+    environ = {"OPENAI_API_KEY": OPENAI_KEY, "GPUBOX_KEY": "gpubox-secret-value-42"}
     store = KeyStore(endpoints, environ=environ)
-    assert store.get("lmstudio") is None
-    assert store.get("vllm") == "vllm-secret-value-42"
+    assert store.get("labbox") is None
+    assert store.get("gpubox") == "gpubox-secret-value-42"
     assert store.get("openai") == OPENAI_KEY
 
 

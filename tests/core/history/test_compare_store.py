@@ -40,7 +40,7 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
     return {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
 
 
-def test_a_first_schema_file_migrates_to_2_keeping_its_data_and_search(tmp_path: Path) -> None:
+def test_a_first_schema_file_migrates_keeping_its_data_and_search(tmp_path: Path) -> None:
     path = tmp_path / "history.db"
     _v1_file(path)
     with sqlite3.connect(path) as conn:
@@ -52,10 +52,12 @@ def test_a_first_schema_file_migrates_to_2_keeping_its_data_and_search(tmp_path:
     assert list_runs(store) == []
     store.close()
     conn = sqlite3.connect(path)
-    assert user_version(conn) == 2 == len(MIGRATIONS)
+    assert user_version(conn) == len(MIGRATIONS)
     assert _tables(conn) - v1_tables >= {"compare_runs", "compare_targets"}
     assert v1_tables <= _tables(conn)  # FTS tables, triggers and indexes are all still there
-    assert conn.execute("SELECT * FROM messages").fetchall() == v1_rows
+    migrated = conn.execute("SELECT * FROM messages").fetchall()
+    assert [row[:-1] for row in migrated] == v1_rows  # schema 3 adds the owner, last
+    assert {row[-1] for row in migrated} == {None}
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
@@ -63,7 +65,7 @@ def test_migration_1_is_unchanged_by_migration_2() -> None:
     one = sqlite3.connect(MEMORY)
     migrate(one, target=1)
     two = sqlite3.connect(MEMORY)
-    migrate(two)
+    migrate(two, target=2)  # migration 3 rebuilds messages on purpose
     sql = "SELECT type, name, sql FROM sqlite_master WHERE tbl_name NOT LIKE 'compare%'"
     assert sorted(one.execute(sql)) == sorted(two.execute(sql))
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from openmaas_tui.core.config.endpoint import Endpoint
+from openmaas_tui.core.config.endpoint import Endpoint, endpoint_spec
 from openmaas_tui.core.credentials.keys import KeyStore
 from openmaas_tui.core.models.catalog import CATALOG, route
 from openmaas_tui.core.models.provider_specs import (
@@ -21,7 +21,6 @@ from openmaas_tui.core.models.provider_specs import (
     ProviderSpec,
     TokenCounting,
     WireProtocol,
-    endpoint_spec,
 )
 
 README = Path(__file__).parents[3] / "README.md"
@@ -34,6 +33,9 @@ def test_every_catalog_provider_has_a_spec() -> None:
 
 def test_each_default_model_is_the_providers_own() -> None:
     for spec in SPECS.values():
+        if spec.preset and spec.discovery is Discovery.AUTOMATIC:
+            assert spec.default_model is None, spec.id  # a local server serves what it has
+            continue
         assert spec.default_model, spec.id
         known = {info.id for info in CATALOG if info.provider == spec.id}
         if known:  # a provider the catalog knows defaults to one of its models
@@ -62,14 +64,15 @@ def test_a_provider_that_requires_a_key_names_its_variables() -> None:
 
 
 def test_the_key_store_lists_and_falls_back_as_the_specs_say() -> None:
-    endpoints = {"vllm": Endpoint("vllm", "http://localhost:8000/v1", api_key_env="VLLM_KEY")}
+    endpoints = {"gpubox": Endpoint("gpubox", "http://localhost:8000/v1", api_key_env="GPUBOX_KEY")}
     store = KeyStore(endpoints, environ={}, use_keyring=False)
-    takes_key = [s.id for s in SPECS.values() if s.credential is CredentialKind.API_KEY]
-    assert store.providers() == [*takes_key, "vllm"]
+    takes_key = [s.id for s in SPECS.values() if s.credential.takes_key]
+    assert store.providers() == [*takes_key, "gpubox"]
     assert "ollama" not in store.providers() and "demo" not in store.providers()
     for spec in SPECS.values():
-        assert store.env_vars(spec.id) == spec.key_env
-    assert store.env_vars("vllm") == ("VLLM_KEY",)
+        if not spec.credential.multi_part:
+            assert store.env_vars(spec.id) == spec.key_env
+    assert store.env_vars("gpubox") == ("GPUBOX_KEY",)
     assert store.env_vars("nosuch") == ()
 
 
@@ -87,15 +90,15 @@ def test_model_name_prefixes_route_to_their_spec_and_no_prefix_is_claimed_twice(
             assert prefix not in claimed, (prefix, claimed.get(prefix), spec.id)
             claimed[prefix] = spec.id
             assert route(prefix + "x").provider == spec.id
-    assert set(claimed.values()) == {"openai", "anthropic", "gemini"}
+    assert set(claimed.values()) == {"openai", "anthropic", "gemini", "xai", "perplexity"}
 
 
 def test_a_custom_endpoint_has_its_own_spec() -> None:
-    spec = endpoint_spec(Endpoint("lmstudio", "http://localhost:1234/v1", "LMSTUDIO_KEY"))
+    spec = endpoint_spec(Endpoint("labbox", "http://localhost:1234/v1", "LABBOX_KEY"))
     assert spec.protocol is WireProtocol.OPENAI_CHAT
     assert spec.credential is CredentialKind.OPTIONAL_KEY
     assert spec.credential.takes_key and not spec.credential.requires_key
-    assert spec.key_env == ("LMSTUDIO_KEY",)
+    assert spec.key_env == ("LABBOX_KEY",)
     assert spec.discovery is Discovery.AUTOMATIC
     assert spec.token_count is TokenCounting.LOCAL
     assert spec.default_model is None

@@ -147,7 +147,7 @@ def test_a_snapshot_with_its_own_entry_keeps_it(table: PriceTable) -> None:
         ("anthropic", "gpt-4o"),  # right id, wrong provider
         ("groq", "llama-9-imaginary"),
         ("openrouter", "openai/gpt-4o"),
-        ("lmstudio", "qwen2.5-7b"),  # custom endpoint: may be a paid service
+        ("labbox", "qwen2.5-7b"),  # custom endpoint: may be a paid service
     ],
 )
 def test_unknown_models_have_no_price(table: PriceTable, provider: str, model: str) -> None:
@@ -273,7 +273,7 @@ source = "negotiated rate"
 as_of = "2026-01-01"
 
 [models."qwen-at-home"]
-provider = "lmstudio"
+provider = "labbox"
 model = "qwen2.5-7b-instruct"
 input = 0.01
 output = 0.02
@@ -288,7 +288,7 @@ def test_user_override_replaces_and_adds(isolated_home: Path) -> None:
     assert (gpt4o.input, gpt4o.output, gpt4o.cached_input) == (2.0, 8.0, None)
     assert gpt4o.source == "negotiated rate"
     assert gpt4o.as_of == dt.date(2026, 1, 1)
-    assert _price(table, "lmstudio", "qwen2.5-7b-instruct").input == 0.01
+    assert _price(table, "labbox", "qwen2.5-7b-instruct").input == 0.01
     assert _price(table, "openai", "gpt-4o-mini").input == 0.15  # untouched entries stay
     assert len(table.entries) == len(PriceTable.load().entries) + 1
 
