@@ -58,6 +58,11 @@ class Services:
                 self._history = await AsyncStore.open_or_memory(self.paths.history_db)
         return self._history
 
+    def use_prices(self, table: PriceTable) -> None:
+        """Use ``table`` as the price table (the playground falls back to the shipped prices
+        when the user's override is broken)."""
+        self._prices = table
+
     def use_history(self, store: AsyncStore) -> None:
         """Use ``store`` as the history (tests inject an in-memory one); closed by aclose."""
         self._history = store
@@ -70,8 +75,11 @@ class Services:
         await self.client.aclose()
 
 
-def open_services(*, use_keyring: bool = True, paths: Paths | None = None) -> Services:
-    """Resolve paths, read settings, open the key store and the shared client.
+def open_services(
+    *, use_keyring: bool = True, paths: Paths | None = None, settings: Settings | None = None
+) -> Services:
+    """Resolve paths, read settings (unless given: the playground passes the defaults when
+    ``config.toml`` is broken), open the key store and the shared client.
 
     Must be called with an event loop available for the client's later use (the client itself
     is created lazily by httpx and binds to the loop on first request).
@@ -80,7 +88,7 @@ def open_services(*, use_keyring: bool = True, paths: Paths | None = None) -> Se
         OpenMaaSError: INVALID_SETTINGS when ``config.toml`` is broken (file and line named).
     """
     paths = paths or resolve_paths()
-    settings = load_settings(paths.config_file)
+    settings = settings or load_settings(paths.config_file)
     keys = KeyStore(settings.endpoints, use_keyring=use_keyring, options=settings.providers)
     client = make_client(
         connect_timeout_s=settings.connect_timeout_s,

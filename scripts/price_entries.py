@@ -41,16 +41,17 @@ from scripts.price_render import SyncedEntry
 
 GENAI_PROVIDERS: dict[str, str] = {
     "openai": "openai",
+    "azure": "azure",
     "anthropic": "anthropic",
     "gemini": "google",
     "groq": "groq",
     "deepseek": "deepseek",
     "mistral": "mistral",
+    "cohere": "cohere",
     "cerebras": "cerebras",
     "together": "together",
     "xai": "x-ai",
     "fireworks": "fireworks",
-    "perplexity": "perplexity",
 }
 """Our provider name -> genai-prices' provider id, for every provider whose models are synced."""
 
@@ -58,6 +59,13 @@ LEFT_OUT: dict[str, str] = {
     "openrouter": "about a thousand resold models whose prices change weekly; OpenRouter "
     "reports each answer's cost itself",
     "ollama": "runs locally: free by rule (core.pricing.FREE_PROVIDERS)",
+    "vllm": "runs locally: free by rule (core.pricing.FREE_PROVIDERS)",
+    "llamacpp": "runs locally: free by rule (core.pricing.FREE_PROVIDERS)",
+    "lmstudio": "runs locally: free by rule (core.pricing.FREE_PROVIDERS)",
+    "perplexity": "Sonar models add a per-request search fee by search context size, which a "
+    "per-token price cannot hold; unpriced rather than under-priced",
+    "huggingface": "the router resells each model at the price of the inference provider it "
+    "picks per request; unpriced rather than guessed",
     "demo": "offline demo: a hand entry in pricing_extra.toml",
 }
 """Catalog providers not synced from genai-prices, and why."""

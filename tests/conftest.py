@@ -38,6 +38,8 @@ _KEY_VARS = (
     *(spec.host_env for spec in SPECS.values() if spec.host_env),
     "OPENAI_BASE_URL",
     "ANTHROPIC_BASE_URL",
+    "AZURE_OPENAI_AD_TOKEN",
+    "OPENAI_API_VERSION",
 )
 """Every variable a provider spec or a credential part reads (keys, AWS and Google Cloud
 parts, ``OLLAMA_HOST``), where the AWS and Google SDKs look for credential files, and the SDKs'

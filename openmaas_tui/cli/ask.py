@@ -25,6 +25,7 @@ from contextlib import aclosing
 from dataclasses import replace
 from typing import Any, TextIO
 
+from openmaas_tui.cli.arguments import count, decimal, read_stdin_text
 from openmaas_tui.core.config.presets import Preset, find_preset, presets_path
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
@@ -55,11 +56,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--provider", default=keep, help="send -m verbatim to this provider")
     parser.add_argument("--base-url", default=keep, help="send requests to this URL instead")
-    parser.add_argument("--system", help="system prompt")
-    parser.add_argument("--temperature", type=float, help="sampling temperature, e.g. 0.7")
-    parser.add_argument("--top-p", type=float, dest="top_p", help="nucleus sampling mass, 0..1")
     parser.add_argument(
-        "--max-tokens", type=int, dest="max_tokens", help="most output tokens to generate"
+        "--api",
+        choices=("chat", "responses"),
+        help="openai and azure: ask through Chat Completions or Responses (default: the "
+        "model's own, else [providers.NAME] api, else chat)",
+    )
+    parser.add_argument("--system", help="system prompt")
+    parser.add_argument(
+        "--temperature", type=decimal("temperature"), help="sampling temperature, e.g. 0.7"
+    )
+    parser.add_argument(
+        "--top-p", type=decimal("top_p"), dest="top_p", help="nucleus sampling mass, 0..1"
+    )
+    parser.add_argument(
+        "--max-tokens",
+        type=count("max_tokens"),
+        dest="max_tokens",
+        help="most output tokens to generate",
     )
     parser.add_argument("--stop", action="append", default=[], help="stop sequence (repeatable)")
     parser.add_argument("--no-stream", action="store_true", help="ask for the whole answer at once")
@@ -112,9 +126,10 @@ def read_prompt(args: argparse.Namespace, stdin: TextIO) -> str:
     """The prompt: the argument, with piped stdin put before it as context.
 
     Raises:
-        OpenMaaSError: EMPTY_MESSAGE when there is nothing to send.
+        OpenMaaSError: EMPTY_MESSAGE when there is nothing to send; INVALID_REQUEST when stdin
+            is not UTF-8 text.
     """
-    piped = "" if stdin.isatty() else stdin.read()
+    piped = "" if stdin.isatty() else read_stdin_text(stdin)
     prompt = "\n\n".join(part for part in (piped.strip(), (args.prompt or "").strip()) if part)
     if not prompt:
         raise OpenMaaSError(
@@ -247,7 +262,9 @@ async def run_ask(
     )
     model = args.model or (preset.model if preset is not None else None)
     spec = services.providers.model_for(model, args.provider)
-    target = await services.providers.target(spec, provider=args.provider, base_url=args.base_url)
+    target = await services.providers.target(
+        spec, provider=args.provider, base_url=args.base_url, api=args.api
+    )
     request, notes = target.prepare(
         ask_params(args, preset).request(target.route.model, (Message.user(prompt),))
     )
@@ -291,13 +308,13 @@ async def main(services: Services, args: argparse.Namespace) -> int:
         exchange = await run_ask(services, args, prompt, out, err)
     except OpenMaaSError as exc:
         if args.json:
-            out.write(json.dumps(unsent_json(args, exc)) + "\n")
+            out.write(json.dumps(unsent_json(args, exc), allow_nan=False) + "\n")
         print_error(exc, err)
         return 1
     record = exchange.record
     assert record is not None  # the exchange ran to its end
     if args.json:
-        out.write(json.dumps(result_json(record), ensure_ascii=False) + "\n")
+        out.write(json.dumps(result_json(record), ensure_ascii=False, allow_nan=False) + "\n")
     if exchange.error is not None:
         print_error(exchange.error, err)
         return 1

@@ -31,6 +31,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from openmaas_tui.cli.arguments import count, decimal
 from openmaas_tui.cli.ask import add_timeout_argument, apply_timeout, print_error, read_prompt
 from openmaas_tui.core.compare.export import cost_text, run_json, run_markdown
 from openmaas_tui.core.compare.lane import CompareTarget, Lane, LaneStatus
@@ -70,11 +71,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="send requests to this URL (one for all, or one per -m in order; '-' for the "
         "model's own endpoint)",
     )
-    parser.add_argument("--system", help="system prompt")
-    parser.add_argument("--temperature", type=float, help="sampling temperature, e.g. 0.7")
-    parser.add_argument("--top-p", type=float, dest="top_p", help="nucleus sampling mass, 0..1")
     parser.add_argument(
-        "--max-tokens", type=int, dest="max_tokens", help="most output tokens to generate"
+        "--api",
+        dest="apis",
+        action="append",
+        default=[],
+        help="openai and azure: chat or responses (one for all, or one per -m in order; '-' "
+        "for the model's own)",
+    )
+    parser.add_argument("--system", help="system prompt")
+    parser.add_argument(
+        "--temperature", type=decimal("temperature"), help="sampling temperature, e.g. 0.7"
+    )
+    parser.add_argument(
+        "--top-p", type=decimal("top_p"), dest="top_p", help="nucleus sampling mass, 0..1"
+    )
+    parser.add_argument(
+        "--max-tokens",
+        type=count("max_tokens"),
+        dest="max_tokens",
+        help="most output tokens to generate",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
     parser.add_argument(
@@ -108,7 +124,8 @@ def targets_from(args: argparse.Namespace) -> list[CompareTarget]:
     """The targets named on the command line, in order.
 
     Raises:
-        OpenMaaSError: INVALID_REQUEST for too many models or mismatched --provider/--base-url.
+        OpenMaaSError: INVALID_REQUEST for too many models or mismatched --provider,
+            --base-url or --api.
     """
     models: list[str] = args.models
     if len(models) > MAX_TARGETS:
@@ -118,9 +135,10 @@ def targets_from(args: argparse.Namespace) -> list[CompareTarget]:
         )
     providers = _paired(args.providers, len(models), "--provider")
     urls = _paired(args.base_urls, len(models), "--base-url")
+    apis = _paired(args.apis, len(models), "--api")
     return [
-        CompareTarget(m, provider=p, base_url=u)
-        for m, p, u in zip(models, providers, urls, strict=True)
+        CompareTarget(m, provider=p, base_url=u, api=a)
+        for m, p, u, a in zip(models, providers, urls, apis, strict=True)
     ]
 
 
@@ -130,6 +148,8 @@ def _prompt(args: argparse.Namespace, stdin: TextIO) -> str:
     try:
         return read_prompt(args, stdin)
     except OpenMaaSError as exc:
+        if exc.code is not ErrorCode.EMPTY_MESSAGE:
+            raise
         raise OpenMaaSError(
             exc.code,
             exc.message,
@@ -272,7 +292,7 @@ async def main(services: Services, args: argparse.Namespace) -> int:
     if not getattr(args, "no_log", False):
         await save_run_in_history(services, data, run.id, err)
     if args.json:
-        out.write(json.dumps(data, ensure_ascii=False) + "\n")
+        out.write(json.dumps(data, ensure_ascii=False, allow_nan=False) + "\n")
         for lane in run.lanes:
             if lane.error is not None:
                 err.write(f"[{lane.index + 1}] {lane.label}: ")

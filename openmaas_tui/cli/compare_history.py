@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from openmaas_tui.cli.arguments import whole
 from openmaas_tui.core.compare.export import json_markdown
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.history.compare_runs import (
@@ -43,7 +44,7 @@ def add_arguments(sub: Any) -> None:
     """Add ``compares`` and ``compare-export`` to the ``sessions`` subparsers ``sub``."""
     p_list = sub.add_parser("compares", help="saved compare runs, newest first")
     p_list.add_argument("--json", action="store_true", help="print a JSON array")
-    p_list.add_argument("-n", "--limit", type=int, help="show at most this many runs")
+    p_list.add_argument("-n", "--limit", type=whole("limit"), help="show at most this many runs")
     p_export = sub.add_parser("compare-export", help="write a compare run as Markdown or JSON")
     p_export.add_argument("id", help="run id or a unique prefix of it")
     p_export.add_argument("--format", choices=("md", "json"), default="md")
@@ -84,7 +85,9 @@ def list_main(store: Store, args: argparse.Namespace, console: Console) -> int:
     """``sessions compares``: print the saved runs; returns the exit status."""
     records = list_runs(store, args.limit)
     if args.json:
-        sys.stdout.write(json.dumps([r.as_dict() for r in records], ensure_ascii=False) + "\n")
+        sys.stdout.write(
+            json.dumps([r.as_dict() for r in records], ensure_ascii=False, allow_nan=False) + "\n"
+        )
     elif not records:
         console.print("no compare runs yet")
     else:
@@ -103,5 +106,5 @@ def export_text(store: Store, prefix: str, fmt: str) -> str:
     if data is None:  # deleted meanwhile
         raise OpenMaaSError(ErrorCode.INVALID_REQUEST, f"no compare run {run_id}")
     if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     return json_markdown(data)

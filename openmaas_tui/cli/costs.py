@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from openmaas_tui.cli.arguments import MOST_DAYS, whole
 from openmaas_tui.core.history.cost_report import DEFAULT_DAYS, CostReport, cost_report
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.totals import Totals
@@ -32,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print a JSON object")
     parser.add_argument(
         "--days",
-        type=int,
+        type=whole("days", 1, MOST_DAYS),
         default=DEFAULT_DAYS,
         metavar="N",
         help=f"days of the per-day table, ending today (default {DEFAULT_DAYS})",
@@ -128,7 +129,9 @@ def main(store: Store, args: argparse.Namespace, console: Console) -> int:
     """Print the cost report of ``store``; returns the exit status."""
     report = cost_report(store, today=today(), days=max(1, args.days))
     if args.json:
-        sys.stdout.write(json.dumps(report_json(report), ensure_ascii=False) + "\n")
+        sys.stdout.write(
+            json.dumps(report_json(report), ensure_ascii=False, allow_nan=False) + "\n"
+        )
         return 0
     if report.empty:
         console.print("no answers in the history yet: chat in the playground or run `openmaas ask`")

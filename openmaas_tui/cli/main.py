@@ -19,7 +19,10 @@ from typing import TYPE_CHECKING
 
 from openmaas_tui import __version__
 from openmaas_tui.cli import ask, compare, keys, models, sessions
-from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.cli.arguments import Parser, check_text_arguments
+from openmaas_tui.core.config.settings import Settings
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.pricing.prices import PriceTable
 from openmaas_tui.services import Services, open_services
 
 if TYPE_CHECKING:
@@ -30,7 +33,7 @@ Command = Callable[[Services, argparse.Namespace], Awaitable[int]]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``openmaas`` and its subcommands."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="openmaas",
         description="A terminal playground for large language models.",
     )
@@ -51,6 +54,19 @@ def build_parser() -> argparse.ArgumentParser:
     models.add_arguments(sub.add_parser("models", help="list known models"))
     sessions.add_arguments(sub.add_parser("sessions", help="list, show, export, import sessions"))
     return parser
+
+
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    """``argv`` parsed and checked: a value out of range or an argument that is not UTF-8 text
+    is a usage error (``error INVALID_REQUEST: …`` on stderr, exit status 2).
+
+    Raises:
+        SystemExit: status 2 for a usage error, 0 after ``--help`` or ``--version``.
+    """
+    parser = build_parser()
+    args = parser.parse_args(list(argv))
+    check_text_arguments(parser, args)
+    return args
 
 
 _COMMANDS: dict[str, Command] = {
@@ -77,26 +93,50 @@ async def _run(command: Command, args: argparse.Namespace) -> int:
         await services.aclose()
 
 
+def _fallback(problem: OpenMaaSError, instead: str) -> OpenMaaSError:
+    """``problem`` (INVALID_SETTINGS) as the playground says it: it opens all the same."""
+    if problem.code is not ErrorCode.INVALID_SETTINGS:
+        raise problem
+    hint = f"this run uses {instead}; {problem.hint}" if problem.hint else None
+    return OpenMaaSError(problem.code, problem.message, hint=hint)
+
+
 def build_app(argv: Sequence[str]) -> App[None]:
     """Build the playground exactly as ``openmaas ARGV`` would (settings, client, keys, prices,
     theme).
 
-    The price table is read here, before the app starts, so a broken override is reported
-    like a broken config file rather than at the first answer.
+    A broken ``config.toml`` (bad TOML, bytes that are not UTF-8, a value out of range, an
+    unknown theme) or price override does not keep the playground closed: it opens on the
+    defaults (or the shipped prices) and says the INVALID_SETTINGS error, file and line, in a
+    notice. The price table is read here, so a broken override is said at once rather than at
+    the first answer.
 
     Raises:
-        OpenMaaSError: INVALID_SETTINGS for a broken config file (an unknown theme too) or
-            price override.
+        OpenMaaSError: anything but INVALID_SETTINGS met while building (none is expected).
     """
     from openmaas_tui.cli.theme import apply_theme
     from openmaas_tui.ui.app import PlaygroundApp
 
-    args = build_parser().parse_args(list(argv))
-    services = open_services(use_keyring=not args.no_keyring)
-    services.prices  # noqa: B018 - loaded now: errors before the screen opens
+    args = parse_arguments(argv)
+    notices: list[OpenMaaSError] = []
+    try:
+        services = open_services(use_keyring=not args.no_keyring)
+    except OpenMaaSError as exc:
+        notices.append(_fallback(exc, "the default settings"))
+        services = open_services(use_keyring=not args.no_keyring, settings=Settings())
+    try:
+        services.prices  # noqa: B018 - loaded now: errors before the screen opens
+    except OpenMaaSError as exc:
+        notices.append(_fallback(exc, "the shipped prices"))
+        services.use_prices(PriceTable.load(None))
     model = "demo" if args.demo else services.providers.model_for(args.model, args.provider)
-    app = PlaygroundApp(services, model=model, provider=args.provider, base_url=args.base_url)
-    apply_theme(app, services.settings.theme, services.paths.config_file)
+    app = PlaygroundApp(
+        services, model=model, provider=args.provider, base_url=args.base_url, notices=notices
+    )
+    try:
+        apply_theme(app, services.settings.theme, services.paths.config_file)
+    except OpenMaaSError as exc:
+        app.notices += (_fallback(exc, "the default theme"),)
     return app
 
 
@@ -107,7 +147,7 @@ EXIT_BROKEN_PIPE = 128 + 13
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``openmaas``; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     if args.command is None:
         try:
             app = build_app(argv)

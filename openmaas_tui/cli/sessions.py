@@ -24,11 +24,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from openmaas_tui.cli import compare_history, costs
+from openmaas_tui.cli.arguments import read_stdin_text
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.history.records import StoredSession
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.sessions.export import session_json, session_markdown, utc_text
 from openmaas_tui.core.sessions.importing import parse_session_json
+from openmaas_tui.core.sessions.titles import shown_title
 from openmaas_tui.services import Services
 
 SHORT_ID = 8
@@ -81,7 +83,9 @@ def session_summary(session: StoredSession) -> dict[str, Any]:
 def _list(store: Store, args: argparse.Namespace, console: Console) -> int:
     sessions = store.list_sessions()
     if args.json:
-        sys.stdout.write(json.dumps([session_summary(s) for s in sessions], ensure_ascii=False))
+        sys.stdout.write(
+            json.dumps([session_summary(s) for s in sessions], ensure_ascii=False, allow_nan=False)
+        )
         sys.stdout.write("\n")
         return 0
     if not sessions:
@@ -95,7 +99,7 @@ def _list(store: Store, args: argparse.Namespace, console: Console) -> int:
         table.add_row(
             s.id[:SHORT_ID],
             utc_text(s.updated_at),
-            escape(s.title) + (" [dim](imported)[/dim]" if s.imported else ""),
+            escape(shown_title(s.title)) + (" [dim](imported)[/dim]" if s.imported else ""),
             escape(model),
             str(s.message_count),
             s.totals.cost_text,
@@ -111,13 +115,18 @@ def _export_text(store: Store, prefix: str, fmt: str) -> str:
         raise OpenMaaSError(ErrorCode.INVALID_REQUEST, f"no session {session_id}")
     messages = store.messages(session_id)
     if fmt == "json":
-        return json.dumps(session_json(session, messages), ensure_ascii=False, indent=2) + "\n"
+        return (
+            json.dumps(
+                session_json(session, messages), ensure_ascii=False, indent=2, allow_nan=False
+            )
+            + "\n"
+        )
     return session_markdown(session, messages)
 
 
 def _import(store: Store, name: str, console: Console) -> int:
     if name == "-":
-        text, source = sys.stdin.read(), "stdin"
+        text, source = read_stdin_text(sys.stdin), "stdin"
     else:
         try:
             text, source = Path(name).read_text(encoding="utf-8"), name
@@ -126,7 +135,8 @@ def _import(store: Store, name: str, console: Console) -> int:
     session, messages = parse_session_json(text, source=source)
     new_id = store.import_session(session, messages)
     console.print(
-        f"imported {session.title!r} ({len(messages)} messages) as {new_id}", markup=False
+        f"imported {shown_title(session.title)!r} ({len(messages)} messages) as {new_id}",
+        markup=False,
     )
     return 0
 

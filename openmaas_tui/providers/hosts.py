@@ -54,6 +54,24 @@ def url_from_host(raw: str, default_url: str) -> str:
     return f"{scheme}://{host}:{port}{path}"
 
 
+def resource_url(raw: str) -> str:
+    """The URL of a hosted resource a variable names (``AZURE_OPENAI_ENDPOINT``): ``raw`` as
+    given, ``https://`` added when it has no scheme, no port added, no trailing slash. Unlike
+    :func:`url_from_host` (a local server's ``host:port``, ``http`` by default), a cloud
+    endpoint is HTTPS on its default port.
+
+    Args:
+        raw: the variable's value; blank means unset.
+
+    Returns:
+        The URL, or ``""`` when ``raw`` is blank.
+    """
+    raw = raw.strip().rstrip("/")
+    if not raw:
+        return ""
+    return raw if "://" in raw else f"https://{raw}"
+
+
 _PLACES = {"{region}": Part.REGION, "{location}": Part.LOCATION}
 
 

@@ -10,6 +10,13 @@ Error body shapes handled (from each provider's API reference):
 - Gemini: ``{"error": {"code", "message", "status"}}``
   (https://ai.google.dev/gemini-api/docs/troubleshooting)
 - Ollama: ``{"error": "message"}`` (https://github.com/ollama/ollama/blob/main/docs/api.md)
+- Mistral: ``{"object": "error", "message", "type", "param", "code"}``, whose ``message`` may
+  itself be a validation report ``{"detail": [{"loc", "msg", "type"}]}``, or that report alone
+  at the top (HTTP 422; https://docs.mistral.ai/api/, the ``HTTPValidationError`` schema)
+- Cohere: ``{"id", "message"}`` (https://docs.cohere.com/reference/errors)
+- Azure OpenAI's filtered prompt: OpenAI's shape with ``"code": "content_filter"`` and an
+  ``innererror`` (``"code": "ResponsibleAIPolicyViolation"``, ``content_filter_result``),
+  CONTENT_FILTERED (https://learn.microsoft.com/azure/ai-foundry/openai/concepts/content-filter)
 """
 
 from __future__ import annotations
@@ -102,6 +109,8 @@ def error_message(payload: Any) -> tuple[str | None, str | None]:
         return error, None
     if isinstance(error, dict):
         message = error.get("message")
+        if message is None or isinstance(message, dict):
+            message = _validation_report(message if message is not None else error) or message
         kind = error.get("type") or error.get("status") or error.get("code")
         metadata = error.get("metadata")
         upstream = metadata.get("raw") if isinstance(metadata, dict) else None
@@ -109,6 +118,22 @@ def error_message(payload: Any) -> tuple[str | None, str | None]:
             message = f"{message}: {upstream}"  # OpenRouter: the upstream provider's own words
         return (str(message) if message is not None else None), (str(kind) if kind else None)
     return None, None
+
+
+def _validation_report(holder: Any) -> str | None:
+    """The ``msg`` of each entry of a validation report's ``detail`` list, joined with where
+    it applies (``body.temperature: Input should be less than or equal to 1.5``), or None."""
+    detail = holder.get("detail") if isinstance(holder, dict) else None
+    if not isinstance(detail, list):
+        return None
+    lines = []
+    for entry in detail:
+        if not isinstance(entry, dict) or not isinstance(entry.get("msg"), str):
+            continue
+        loc = entry.get("loc")
+        where = ".".join(str(part) for part in loc) if isinstance(loc, list) else ""
+        lines.append(f"{where}: {entry['msg']}" if where else entry["msg"])
+    return "; ".join(lines) or None
 
 
 def classify(status: int | None, message: str, kind: str | None) -> ErrorCode:
@@ -165,7 +190,9 @@ def error_from_response(
         message = f"{provider} answered with {page_summary(status, body)}"
     if not message:
         message = text.strip()[:500] or f"HTTP {status}"
-    code = classify(status, message, kind)
+    code = (
+        ErrorCode.CONTENT_FILTERED if content_filtered(payload) else classify(status, message, kind)
+    )
     retry_after = None
     if code in WAIT_CODES:
         retry_after = retry_after_s(headers)
@@ -179,6 +206,22 @@ def error_from_response(
         retry_after=retry_after,
         transient=status in TRANSIENT_STATUSES or kind in _TRANSIENT_KINDS,
     )
+
+
+_FILTER_CODES = frozenset({"content_filter", "ResponsibleAIPolicyViolation"})
+
+
+def content_filtered(payload: Any) -> bool:
+    """Whether an error body says a content filter refused the request (Azure OpenAI:
+    ``error.code`` ``content_filter``, or ``error.innererror.code``
+    ``ResponsibleAIPolicyViolation``)."""
+    error = payload.get("error") if isinstance(payload, dict) else None
+    if not isinstance(error, dict):
+        return False
+    inner = error.get("innererror")
+    inner_code = inner.get("code") if isinstance(inner, dict) else None
+    codes = (error.get("code"), inner_code)
+    return any(isinstance(code, str) and code in _FILTER_CODES for code in codes)
 
 
 def google_retry_delay_s(payload: Any) -> float | None:

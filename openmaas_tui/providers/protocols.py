@@ -13,14 +13,18 @@ from typing import TYPE_CHECKING, Protocol
 
 import httpx
 
-from openmaas_tui.core.models.provider_specs import WireProtocol
+from openmaas_tui.core.models.provider_specs import Api, WireProtocol
 from openmaas_tui.providers.base import Adapter, CountingAdapter
 
 if TYPE_CHECKING:
     from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
+    from openmaas_tui.providers.azure.adapter import AzureOpenAIAdapter
+    from openmaas_tui.providers.cohere.adapter import CohereAdapter
     from openmaas_tui.providers.gemini.adapter import GeminiAdapter
+    from openmaas_tui.providers.mistral.adapter import MistralAdapter
     from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
     from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
+    from openmaas_tui.providers.openai_responses.adapter import OpenAIResponsesAdapter
 
 
 class AdapterFactory(Protocol):
@@ -47,6 +51,18 @@ def _openai_chat() -> type[OpenAIChatAdapter]:
     return OpenAIChatAdapter
 
 
+def _openai_responses() -> type[OpenAIResponsesAdapter]:
+    from openmaas_tui.providers.openai_responses.adapter import OpenAIResponsesAdapter
+
+    return OpenAIResponsesAdapter
+
+
+def _azure() -> type[AzureOpenAIAdapter]:
+    from openmaas_tui.providers.azure.adapter import AzureOpenAIAdapter
+
+    return AzureOpenAIAdapter
+
+
 def _anthropic() -> type[AnthropicAdapter]:
     from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
 
@@ -65,11 +81,27 @@ def _ollama() -> type[OllamaChatAdapter]:
     return OllamaChatAdapter
 
 
+def _mistral() -> type[MistralAdapter]:
+    from openmaas_tui.providers.mistral.adapter import MistralAdapter
+
+    return MistralAdapter
+
+
+def _cohere() -> type[CohereAdapter]:
+    from openmaas_tui.providers.cohere.adapter import CohereAdapter
+
+    return CohereAdapter
+
+
 _ADAPTERS: dict[WireProtocol, Callable[[], AdapterFactory]] = {
     WireProtocol.OPENAI_CHAT: _openai_chat,
     WireProtocol.ANTHROPIC: _anthropic,
     WireProtocol.GEMINI: _gemini,
     WireProtocol.OLLAMA: _ollama,
+    WireProtocol.MISTRAL: _mistral,
+    WireProtocol.COHERE: _cohere,
+    WireProtocol.OPENAI_RESPONSES: _openai_responses,
+    WireProtocol.AZURE: _azure,
 }
 """The adapter class of each protocol, loaded on first use."""
 
@@ -92,20 +124,32 @@ def can_count_tokens(protocol: WireProtocol) -> bool:
 
 
 def make_adapter(
-    protocol: WireProtocol | str, client: httpx.AsyncClient, provider: str, base_url: str
+    protocol: WireProtocol | str,
+    client: httpx.AsyncClient,
+    provider: str,
+    base_url: str,
+    *,
+    api: Api | None = None,
 ) -> Adapter:
-    """The adapter for ``protocol`` (``openai``, ``anthropic``, ``gemini``, ``ollama``).
+    """The adapter for ``protocol`` (``openai``, ``anthropic``, ``gemini``, ``ollama``,
+    ``mistral``, ``cohere``, ``openai-responses``, ``azure``).
 
     Args:
         protocol: the wire protocol, as a spec names it.
         client: the shared HTTP client.
         provider: the provider id put on errors and listed models.
         base_url: where requests go.
+        api: for Azure OpenAI, which of its two APIs to ask (default Chat Completions);
+            OpenAI's are two protocols (``openai``, ``openai-responses``), chosen by the
+            registry.
 
     Raises:
         ValueError: for a protocol no adapter speaks.
     """
-    return _ADAPTERS[WireProtocol(protocol)]()(client, provider=provider, base_url=base_url)
+    wire = WireProtocol(protocol)
+    if wire is WireProtocol.AZURE and api is not None:
+        return _azure()(client, provider=provider, base_url=base_url, api=api)
+    return _ADAPTERS[wire]()(client, provider=provider, base_url=base_url)
 
 
 def make_counting_adapter(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import httpx
 
@@ -24,16 +24,20 @@ from openmaas_tui.core.config.settings import Settings
 from openmaas_tui.core.credentials.credentials import NO_CREDENTIALS, Credentials
 from openmaas_tui.core.credentials.keys import KeyStore
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.models.capabilities import RESPONSES_PARAMS
 from openmaas_tui.core.models.catalog import ModelInfo, Route, applicable, model_info, route
 from openmaas_tui.core.models.provider_specs import (
+    API_PROVIDERS,
     SPECS,
+    Api,
     Discovery,
     ProviderSpec,
     TokenCounting,
+    WireProtocol,
 )
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
 from openmaas_tui.providers.base import Adapter, TokenCounter, missing_key
-from openmaas_tui.providers.hosts import fill_url, url_from_host
+from openmaas_tui.providers.hosts import fill_url, resource_url, url_from_host
 from openmaas_tui.providers.protocols import make_adapter, make_counting_adapter
 
 
@@ -196,7 +200,9 @@ class Providers:
         """
         url = self.settings.providers.get(spec.id, {}).get("base_url")
         if url is None and spec.host_env is not None:
-            url = url_from_host(self._environ.get(spec.host_env, ""), spec.base_url)
+            raw = self._environ.get(spec.host_env, "")
+            # A local server's host:port (OLLAMA_HOST), or a hosted resource's URL (Azure).
+            url = url_from_host(raw, spec.base_url) if spec.base_url else resource_url(raw)
         url = url or spec.base_url
         if not url:
             where = f"{spec.host_env} or " if spec.host_env else ""
@@ -209,8 +215,46 @@ class Providers:
             )
         return fill_url(url, creds)
 
+    def api_for(self, spec: ProviderSpec, info: ModelInfo, api: Api | str | None) -> Api | None:
+        """Which API ``info``'s model is asked through, for a provider that offers two: ``api``
+        (``--api``), else ``[providers.NAME] api`` of ``config.toml``, else Responses for a
+        model the catalog says is offered only there; None for every other provider.
+
+        Raises:
+            OpenMaaSError: INVALID_REQUEST for ``api`` named for a provider with one API, or
+                an unknown value.
+        """
+        offers_both = spec.id in API_PROVIDERS or (
+            spec.id not in SPECS and spec.protocol in (WireProtocol.OPENAI_CHAT, WireProtocol.AZURE)
+        )
+        if not offers_both:
+            if api is not None:
+                raise OpenMaaSError(
+                    ErrorCode.INVALID_REQUEST,
+                    f"{spec.id} has one API; --api is for " + " and ".join(sorted(API_PROVIDERS)),
+                    provider=spec.id,
+                )
+            return None
+        chosen = api or self.settings.providers.get(spec.id, {}).get("api")
+        if chosen is None:
+            return Api.RESPONSES if info.responses_only else None
+        try:
+            return Api(chosen)
+        except ValueError:
+            raise OpenMaaSError(
+                ErrorCode.INVALID_REQUEST,
+                f"no API named {chosen!r}",
+                provider=spec.id,
+                hint="use chat or responses",
+            ) from None
+
     async def target(
-        self, spec: str, *, provider: str | None = None, base_url: str | None = None
+        self,
+        spec: str,
+        *,
+        provider: str | None = None,
+        base_url: str | None = None,
+        api: Api | str | None = None,
     ) -> Target:
         """Resolve ``spec`` (``gpt-4o``, ``ollama/llama3.2``, ``NAME/model``, ``demo``).
 
@@ -219,10 +263,14 @@ class Providers:
             provider: force this provider.
             base_url: send requests here instead of the provider's endpoint. The provider's
                 key is sent if there is one, but none is required (a local proxy may need none).
+            api: ``chat`` or ``responses`` for OpenAI, Azure OpenAI and custom endpoints
+                speaking their protocols (see :meth:`api_for`); None to let the settings and
+                the catalog decide.
 
         Raises:
-            OpenMaaSError: INVALID_MODEL / INVALID_REQUEST from routing; MISSING_KEY when the
-                provider needs a key and has none.
+            OpenMaaSError: INVALID_MODEL / INVALID_REQUEST from routing or a misnamed ``api``;
+                INVALID_REQUEST when the provider has no endpoint set (Azure); MISSING_KEY
+                when the provider needs a key and has none.
         """
         r = route(spec, provider, self.settings.endpoints)
         found = self.spec(r.provider)
@@ -237,13 +285,20 @@ class Providers:
         )
         if creds.api_key is None and base_url is None and found.credential.requires_key:
             raise missing_key(r.provider)
+        info = model_info(r)
+        chosen = self.api_for(found, info, api)
+        protocol = found.protocol
+        if chosen is Api.RESPONSES:
+            info = replace(info, params=info.params & RESPONSES_PARAMS)
+            if protocol is WireProtocol.OPENAI_CHAT:
+                protocol = WireProtocol.OPENAI_RESPONSES
         adapter: Adapter
         counter: TokenCounter | None = None
         if found.token_count is TokenCounting.PROVIDER:
-            adapter = counter = make_counting_adapter(found.protocol, self.client, r.provider, url)
+            adapter = counter = make_counting_adapter(protocol, self.client, r.provider, url)
         else:
-            adapter = make_adapter(found.protocol, self.client, r.provider, url)
-        return Target(r, model_info(r), url, adapter, creds, counter)
+            adapter = make_adapter(protocol, self.client, r.provider, url, api=chosen)
+        return Target(r, info, url, adapter, creds, counter)
 
     async def list_models(self, provider: str) -> list[ModelInfo]:
         """The models ``provider`` (or a custom endpoint) lists, asked with the key in force: a

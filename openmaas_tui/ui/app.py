@@ -11,7 +11,7 @@ person continues with it.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -19,6 +19,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.http import prepare_transport
 from openmaas_tui.services import Services
 from openmaas_tui.ui.notices import storage_problem_text
@@ -69,9 +70,12 @@ class PlaygroundApp(WorkerOwner, App[None]):
         model: str,
         provider: str | None = None,
         base_url: str | None = None,
+        notices: Sequence[OpenMaaSError] = (),
     ) -> None:
         super().__init__()
         self.services = services
+        self.notices = tuple(notices)
+        """Problems found while building the app (a broken ``config.toml``), said on mount."""
         self.playground = PlaygroundScreen(
             services, model=model, provider=provider, base_url=base_url
         )
@@ -81,6 +85,9 @@ class PlaygroundApp(WorkerOwner, App[None]):
         return self.playground
 
     async def on_mount(self) -> None:
+        for problem in self.notices:
+            text = f"{problem.code}: {problem.message}\n{problem.hint or ''}".rstrip()
+            self.notify(text, title="Settings", severity="error", timeout=30)
         self.call_after_refresh(self.find_keyring)
         self.call_after_refresh(calm_the_collector)
         self.call_after_refresh(prepare_transport, self.services.client)

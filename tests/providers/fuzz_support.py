@@ -1,14 +1,15 @@
 """Shared machinery of the adapter fuzz tests, and the contract they hold the adapters to.
 
 The contract: whatever bytes a server sends, an adapter ends normally or raises
-:class:`OpenMaaSError`. For each of the four wire formats (OpenAI Chat SSE, Anthropic SSE,
-Gemini SSE, Ollama NDJSON) ``stream``, ``complete`` and ``list_models`` are driven against a
-loopback server, and beyond "no other exception escapes": every event and completion must be
-well typed (text is a string, a tool-call index a non-negative int, every token count None or a
-non-negative int that fits an SQLite INTEGER, a finish reason's raw value a string); a failing
-stream must first have yielded exactly what the events before the first mutated one yield on
-their own; an HTTP error keeps its status and a finite ``retry_after``. :func:`check` holds
-every outcome to the typing part; the properties assert the rest.
+:class:`OpenMaaSError`. For each of the wire formats (OpenAI Chat SSE, Anthropic SSE, Gemini
+SSE, Ollama NDJSON, Mistral SSE, Cohere v2 SSE, OpenAI Responses SSE) ``stream``, ``complete``
+and ``list_models`` are driven against a loopback server, and beyond "no other exception
+escapes": every event and completion must be well typed (text is a string, a tool-call index a
+non-negative int, every token count None or a non-negative int that fits an SQLite INTEGER, a
+finish reason's raw value a string); a failing stream must first have yielded exactly what the
+events before the first mutated one yield on their own; an HTTP error keeps its status and a
+finite ``retry_after``. :func:`check` holds every outcome to the typing part; the properties
+assert the rest.
 
 Here live the recorded fixtures the mutations start from, bodies cut into :class:`Frame` s,
 the Hypothesis strategies (mutations of a JSON tree, random bodies, odd headers), the
@@ -60,25 +61,34 @@ from tests.support.recordings import OPENAI_COMPATIBLE, fixture_path, fixtures_o
 from tests.support.replay import ReplayServer, load_meta, split_events
 from tests.support.server import Reply
 
-WIRES = ("openai", "anthropic", "gemini", "ollama")
+WIRES = ("openai", "anthropic", "gemini", "ollama", "mistral", "cohere", "openai-responses")
 _OPENAI_PROVIDERS = OPENAI_COMPATIBLE
 _PROVIDERS = {
     "openai": _OPENAI_PROVIDERS,
     "anthropic": ("anthropic",),
     "gemini": ("gemini",),
     "ollama": ("ollama",),
+    "mistral": ("mistral",),
+    "cohere": ("cohere",),
+    "openai-responses": ("openai_responses", "azure"),
 }
 _MODELS = {
     "openai": "test-model",
     "anthropic": "claude-sonnet-4-5",
     "gemini": "gemini-2.5-flash",
     "ollama": "llama3.2",
+    "mistral": "magistral-small-latest",
+    "cohere": "command-a-03-2025",
+    "openai-responses": "gpt-5",
 }
 STREAM_TYPES = {
     "openai": "text/event-stream",
     "anthropic": "text/event-stream",
     "gemini": "text/event-stream",
     "ollama": "application/x-ndjson",
+    "mistral": "text/event-stream",
+    "cohere": "text/event-stream",
+    "openai-responses": "text/event-stream",
 }
 SQLITE_MAX = 2**63 - 1
 """Token counts end up in SQLite INTEGER columns: none may exceed this."""
@@ -104,12 +114,18 @@ _STREAM_FORMATS = {
     "anthropic": {"anthropic_sse"},
     "gemini": {"gemini_sse"},
     "ollama": {"ollama_ndjson"},
+    "mistral": {"mistral_sse"},  # constructed: no Mistral stream was recorded
+    "cohere": {"cohere_sse"},
+    "openai-responses": {"openai_responses_sse"},
 }
 _JSON_FORMATS = {
     "openai": {"openai_chat_json"},
     "anthropic": {"anthropic_json"},
     "gemini": {"gemini_json"},
     "ollama": {"ollama_json"},
+    "mistral": {"openai_chat_json", "mistral_json"},
+    "cohere": {"cohere_json"},
+    "openai-responses": {"openai_responses_json"},
 }
 STREAMS = {w: _names(w, _STREAM_FORMATS[w], ok=True) for w in WIRES}
 BODIES = {
@@ -118,7 +134,8 @@ BODIES = {
 }
 ERROR_BODIES = {w: _names(w, _STREAM_FORMATS[w] | _JSON_FORMATS[w], ok=False) for w in WIRES}
 
-# Model listings in each API's documented shape (only Ollama's was recorded).
+# Model listings in each API's documented shape (only Ollama's was recorded; Mistral's per
+# https://docs.mistral.ai/api/ ``ModelList``, Cohere's per https://docs.cohere.com/reference/list-models).
 LISTINGS: dict[str, Any] = {
     "openai": {
         "object": "list",
@@ -161,7 +178,27 @@ LISTINGS: dict[str, Any] = {
         ]
     },
     "ollama": json.loads(fixture_path("ollama/tags.json").read_bytes()),
+    "mistral": {
+        "object": "list",
+        "data": [
+            {
+                "id": "mistral-small-latest",
+                "object": "model",
+                "capabilities": {"completion_chat": True, "function_calling": True},
+                "max_context_length": 131072,
+            },
+            {"id": "mistral-embed", "capabilities": {"completion_chat": False}},
+        ],
+    },
+    "cohere": {
+        "models": [
+            {"name": "command-a-03-2025", "endpoints": ["chat"], "context_length": 256000},
+            {"name": "c4ai-new", "endpoints": ["chat"], "features": ["tools", "vision"]},
+        ],
+        "next_page_token": None,
+    },
 }
+LISTINGS["openai-responses"] = LISTINGS["openai"]  # the same GET /models
 
 
 # --- frames: a body cut into events, each either raw bytes or JSON between two byte strings ----
@@ -216,7 +253,7 @@ def frames_of(name: str) -> tuple[Frame, ...]:
 
 # --- mutations of a JSON tree --------------------------------------------------------------
 
-# Keys the four wire formats read, so random objects reach past the first lookup.
+# Keys the five wire formats read, so random objects reach past the first lookup.
 _WIRE_KEYS = (
     "choices delta content usage index type message candidates parts text done tool_calls "
     "function name arguments id finish_reason prompt_tokens completion_tokens "
@@ -227,7 +264,14 @@ _WIRE_KEYS = (
     "content_block_delta content_block_stop usageMetadata promptTokenCount "
     "candidatesTokenCount thoughtsTokenCount finishReason functionCall args thought "
     "promptFeedback blockReason prompt_eval_count eval_count done_reason thinking data models "
-    "has_more last_id supportedGenerationMethods"
+    "has_more last_id supportedGenerationMethods object capabilities completion_chat "
+    "max_context_length tool_plan tool-plan-delta content-delta message-end tool-call-start "
+    "tool-call-delta tokens billed_units cached_tokens error_type finish_reason "
+    "response output output_index item call_id status incomplete_details "
+    "input_tokens_details output_tokens_details summary "
+    "response.output_text.delta response.completed response.incomplete response.failed "
+    "response.output_item.added response.function_call_arguments.delta "
+    "response.reasoning_summary_text.delta function_call code"
 ).split()
 
 _SCALARS = (

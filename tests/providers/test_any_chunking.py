@@ -1,11 +1,12 @@
 """However a stream is cut into network reads, the answer is the same.
 
-Every streaming fixture of the four wire formats (OpenAI Chat SSE, Anthropic SSE, Gemini SSE,
-Ollama NDJSON) is replayed through its adapter twice: once cut at event boundaries (what
-``fixture_reply`` sends) and once cut at byte positions Hypothesis draws, including cuts inside
-multi-byte UTF-8 characters, between ``\\r`` and ``\\n``, inside ``data:`` and inside JSON.
-Both replays must give the same Completion, the same sequence of event types, and (for the
-constructed mid-stream error) the same error after the same partial answer.
+Every streaming fixture of the wire formats (OpenAI Chat SSE, Anthropic SSE, Gemini SSE, Ollama
+NDJSON, Mistral SSE, Cohere v2 SSE, OpenAI Responses SSE) is replayed through its adapter twice:
+once cut at event boundaries (what ``fixture_reply`` sends) and once cut at byte positions
+Hypothesis draws, including cuts inside multi-byte UTF-8 characters, between ``\\r`` and
+``\\n``, inside ``data:`` and inside JSON. Both replays must give the same Completion, the same
+sequence of event types, and (for the constructed mid-stream error) the same error after the
+same partial answer.
 
 Each cut piece is sent as its own HTTP chunk; the HTTP client hands every chunk to the adapter
 as a separate read (h11 never joins chunks), so the cuts reach the parsers as drawn.
@@ -47,7 +48,7 @@ def _streaming(names: list[str]) -> list[str]:
     ]
 
 
-# (fixture, wire) for every streaming fixture of the four wire formats.
+# (fixture, wire) for every streaming fixture of the five wire formats.
 STREAMS: list[tuple[str, str]] = [
     *(
         (n, "openai")
@@ -57,6 +58,12 @@ STREAMS: list[tuple[str, str]] = [
     *((n, "anthropic") for n in _streaming(fixtures_of("anthropic", {"anthropic_sse"}))),
     *((n, "gemini") for n in _streaming(fixtures_of("gemini", {"gemini_sse"}))),
     *((n, "ollama") for n in _streaming(fixtures_of("ollama", {"ollama_ndjson"}))),
+    *((n, "mistral") for n in _streaming(fixtures_of("mistral", {"mistral_sse"}))),
+    *((n, "cohere") for n in _streaming(fixtures_of("cohere", {"cohere_sse"}))),
+    *(
+        (n, "openai-responses")
+        for n in _streaming(fixtures_of("openai_responses", {"openai_responses_sse"}))
+    ),
 ]
 # Streams that end in an error after some of the answer (in-stream error objects or events).
 MIDSTREAM_ERRORS = [(n, w) for n, w in STREAMS if expected(n)["errors"]]
@@ -66,6 +73,9 @@ _MODELS = {
     "anthropic": "claude-sonnet-4-5",
     "gemini": "gemini-2.5-flash",
     "ollama": "llama3.2",
+    "mistral": "magistral-small-latest",
+    "cohere": "command-a-03-2025",
+    "openai-responses": "gpt-5",
 }
 
 _SETTINGS = settings(max_examples=25, deadline=None)
@@ -232,8 +242,18 @@ def test_event_cut_baseline_is_the_recorded_answer(
 
 def test_the_streams_cover_all_four_wire_formats() -> None:
     """Guard against an empty parametrization silently passing."""
-    assert {wire for _, wire in STREAMS} == {"openai", "anthropic", "gemini", "ollama"}
-    assert "anthropic/stream_midstream_error.sse" in {n for n, _ in MIDSTREAM_ERRORS}
+    assert {wire for _, wire in STREAMS} == {
+        "openai",
+        "anthropic",
+        "gemini",
+        "ollama",
+        "mistral",
+        "cohere",
+        "openai-responses",
+    }
+    midstream = {n for n, _ in MIDSTREAM_ERRORS}
+    assert "anthropic/stream_midstream_error.sse" in midstream
+    assert "cohere/stream_sql_agent_0.sse" in midstream
 
 
 @pytest.mark.parametrize(("name", "wire"), MIDSTREAM_ERRORS, ids=[n for n, _ in MIDSTREAM_ERRORS])

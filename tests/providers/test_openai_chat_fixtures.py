@@ -103,7 +103,7 @@ def assert_matches(completion: Completion, want: dict[str, Any]) -> None:
 
 def test_the_corpus_is_found() -> None:
     assert len(SSE_OK) >= 8
-    assert len(JSON_OK) >= 15
+    assert len(JSON_OK) >= 11  # Mistral's four are read by its own adapter
     assert len(JSON_ERRORS) >= 8
 
 

@@ -19,9 +19,13 @@ from openmaas_tui.core.models.provider_specs import (
 )
 from openmaas_tui.core.types import ChatRequest, Message
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
+from openmaas_tui.providers.azure.adapter import AzureOpenAIAdapter
+from openmaas_tui.providers.cohere.adapter import CohereAdapter
 from openmaas_tui.providers.gemini.adapter import GeminiAdapter
+from openmaas_tui.providers.mistral.adapter import MistralAdapter
 from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
 from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
+from openmaas_tui.providers.openai_responses.adapter import OpenAIResponsesAdapter
 from openmaas_tui.providers.protocols import (
     can_count_tokens,
     has_adapter,
@@ -32,9 +36,13 @@ from openmaas_tui.providers.registry import Providers
 
 ADAPTER_CLASSES = {
     WireProtocol.OPENAI_CHAT: OpenAIChatAdapter,
+    WireProtocol.OPENAI_RESPONSES: OpenAIResponsesAdapter,
+    WireProtocol.AZURE: AzureOpenAIAdapter,
     WireProtocol.ANTHROPIC: AnthropicAdapter,
     WireProtocol.GEMINI: GeminiAdapter,
     WireProtocol.OLLAMA: OllamaChatAdapter,
+    WireProtocol.MISTRAL: MistralAdapter,
+    WireProtocol.COHERE: CohereAdapter,
 }
 BUILT_IN = [s for s in SPECS.values() if s.id != "demo"]
 
@@ -42,6 +50,7 @@ BUILT_IN = [s for s in SPECS.values() if s.id != "demo"]
 def _providers(client: httpx.AsyncClient, endpoints: dict[str, Endpoint]) -> Providers:
     """A registry whose every built-in key variable holds a fake key."""
     environ = {name: f"test-key-{name.lower()}" for s in SPECS.values() for name in s.key_env}
+    environ["AZURE_OPENAI_ENDPOINT"] = "https://test-resource.openai.azure.com"
     settings = Settings(endpoints=endpoints)
     keys = KeyStore(endpoints, environ=environ, use_keyring=False)
     return Providers(client, settings, keys, environ=environ)

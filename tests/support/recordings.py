@@ -18,7 +18,6 @@ OPENAI_COMPATIBLE = (
     "crusoe",
     "snowflake",
     "ollama",
-    "mistral",
     "zai",
 )
 """Fixture folders recorded from servers that speak OpenAI Chat Completions."""

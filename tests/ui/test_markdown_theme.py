@@ -1,7 +1,7 @@
 """The Markdown of answers takes its colours from the app's theme: ``theme`` in config.toml
-starts the playground in it (an unknown name is INVALID_SETTINGS, not a crash), and a theme
-change draws the welcome, a streamed answer and an answer from the history again in the new
-theme's colours."""
+starts the playground in it (an unknown name is an INVALID_SETTINGS notice, not a crash), and a
+theme change draws the welcome, a streamed answer and an answer from the history again in the
+new theme's colours."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from rich.color import Color as RichColor
 from rich.segment import Segment
+from textual.app import App
 from textual.color import Color
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.theme import BUILTIN_THEMES
 
-from openmaas_tui.cli.main import build_app, main
-from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.cli.main import build_app
+from openmaas_tui.core.errors import ErrorCode
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.markdown.theme import (
     ELEMENTS,
@@ -148,24 +149,26 @@ async def test_an_answer_from_the_history_follows_a_theme_change(isolated_home: 
 
 
 def test_an_unknown_theme_is_invalid_settings_naming_the_file_and_the_themes(
-    isolated_home: Path, capsys: pytest.CaptureFixture[str]
+    isolated_home: Path,
 ) -> None:
+    """The playground still opens, in the default theme, and says why in a notice."""
     _config(isolated_home, 'theme = "solarised"\n')
     config = isolated_home / "config.toml"
-    with pytest.raises(OpenMaaSError) as caught:
-        build_app(["--demo", "--no-keyring"])
-    error = caught.value
+    app = build_app(["--demo", "--no-keyring"])
+    assert isinstance(app, PlaygroundApp)
+    [error] = app.notices
     assert error.code is ErrorCode.INVALID_SETTINGS
     assert f"{config}:2" in error.message and "'solarised'" in error.message
     assert "solarized-dark" in error.message and "nord" in error.message
-    assert main(["--demo", "--no-keyring"]) == 1  # said on stderr; no app, no traceback
-    err = capsys.readouterr().err
-    assert "INVALID_SETTINGS" in err and "solarized-light" in err and "Traceback" not in err
+    assert error.hint is not None and "default theme" in error.hint
+    assert app.theme == App[None]().theme
 
 
 def test_a_theme_that_is_not_a_name_is_refused_with_its_line(isolated_home: Path) -> None:
     _config(isolated_home, "theme = 3\n")
-    with pytest.raises(OpenMaaSError) as caught:
-        build_app(["--demo", "--no-keyring"])
-    assert caught.value.code is ErrorCode.INVALID_SETTINGS
-    assert f"{isolated_home / 'config.toml'}:2" in caught.value.message
+    app = build_app(["--demo", "--no-keyring"])
+    assert isinstance(app, PlaygroundApp)
+    [error] = app.notices
+    assert error.code is ErrorCode.INVALID_SETTINGS
+    assert f"{isolated_home / 'config.toml'}:2" in error.message
+    assert app.services.settings.theme is None

@@ -210,7 +210,7 @@ def export_run(run: CompareRun, path: Path) -> Path:
         OSError: the file cannot be written.
     """
     if path.suffix.lower() == ".json":
-        text = json.dumps(run_json(run), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(run_json(run), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     else:
         text = run_markdown(run)
     path.parent.mkdir(parents=True, exist_ok=True)

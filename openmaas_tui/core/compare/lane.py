@@ -33,6 +33,8 @@ class CompareTarget:
         label: how it is shown; by default the spec with its overrides (:attr:`name`).
         provider: send ``spec`` verbatim to this provider, or None to route it.
         base_url: send requests here instead of the provider's endpoint, or None.
+        api: ``chat`` or ``responses`` for OpenAI and Azure OpenAI, or None for the model's
+            own (see :meth:`Providers.api_for`).
         temperature: 0–2, or None for the run's (or the provider's) default.
         top_p: 0–1, or None likewise.
         max_tokens: at least 1, or None likewise.
@@ -47,6 +49,7 @@ class CompareTarget:
     top_p: float | None = None
     max_tokens: int | None = None
     system: str | None = None
+    api: str | None = None
 
     @property
     def name(self) -> str:

@@ -171,7 +171,9 @@ class CompareRun:
         exchange: Exchange | None = None
         try:
             t = lane.target
-            target = await self.providers.target(t.spec, provider=t.provider, base_url=t.base_url)
+            target = await self.providers.target(
+                t.spec, provider=t.provider, base_url=t.base_url, api=t.api
+            )
             lane.provider, lane.model = target.route.provider, target.route.model
             lane.price = self.prices.price(lane.provider, lane.model)
             request, lane.notes = target.prepare(self.request_for(t))

@@ -23,14 +23,15 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
+from openmaas_tui.core.config.numbers import as_float, is_number
 from openmaas_tui.core.config.paths import Paths
+from openmaas_tui.core.config.toml_file import invalid_setting, parse_toml, read_text
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.request_params import (
     RequestParams,
@@ -79,11 +80,7 @@ def _line_of(text: str, pattern: str, start: int = 0) -> int | None:
     return None
 
 
-def _invalid(path: Path, line: int | None, what: str) -> OpenMaaSError:
-    where = f"{path}:{line}" if line else str(path)
-    return OpenMaaSError(
-        ErrorCode.INVALID_SETTINGS, f"{where}: {what}", hint=f"fix or remove that line of {path}"
-    )
+_invalid = invalid_setting
 
 
 def _table_line(text: str, name: str) -> int | None:
@@ -95,21 +92,14 @@ def load_presets(path: Path) -> dict[str, Preset]:
     """Every preset in ``path`` by name (none when the file does not exist).
 
     Raises:
-        OpenMaaSError: INVALID_SETTINGS naming the file and line for bad TOML, an unknown key,
-            a wrong type or a value out of range.
+        OpenMaaSError: INVALID_SETTINGS naming the file and line for an unreadable file, bytes
+            that are not UTF-8, bad or too deeply nested TOML, an unknown key, a wrong type or
+            a value out of range (NaN and infinity included).
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    text = read_text(path)
+    if text is None:
         return {}
-    except OSError as exc:
-        raise _invalid(path, None, f"cannot be read ({exc.strerror})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"at line (\d+)", str(exc))
-        line = int(found.group(1)) if found else None
-        raise _invalid(path, line, f"not valid TOML: {exc}") from None
+    data = parse_toml(path, text)
     tables = data.get("presets", {})
     unknown = set(data) - {"presets"}
     if unknown or not isinstance(tables, dict):
@@ -136,9 +126,9 @@ def _preset(path: Path, text: str, name: str, table: Any) -> Preset:
         for current in _NUMBERS:
             if current in table:
                 value = table[current]
-                if isinstance(value, bool) or not isinstance(value, int | float):
+                if not is_number(value):
                     raise ValueError(f"{current} must be a number")
-                values[current] = check_number(current, float(value))
+                values[current] = check_number(current, as_float(value))
         for current in _COUNTS:
             if current in table:
                 value = table[current]

@@ -13,6 +13,7 @@ Example::
     [providers.azure]
     base_url = "https://my-resource.openai.azure.com"
     api_version = "2024-10-21"     # the deployment path; without it, the v1 API
+    api = "responses"              # OpenAI and Azure: ask through Responses (default: chat)
 
 Secrets never belong here: a key is refused with the line it is on.
 """
@@ -23,11 +24,14 @@ from collections.abc import Callable
 from typing import Any
 
 from openmaas_tui.core.errors import OpenMaaSError
-from openmaas_tui.core.models.provider_specs import SPECS
+from openmaas_tui.core.models.provider_specs import API_PROVIDERS, SPECS, Api
 
-OPTION_NAMES = frozenset({"base_url", "region", "project", "location", "api_version", "profile"})
+OPTION_NAMES = frozenset(
+    {"base_url", "region", "project", "location", "api_version", "profile", "api"}
+)
 """What a ``[providers.NAME]`` table may set."""
 
+_APIS = frozenset(api.value for api in Api)
 _SECRETS = frozenset(
     {"api_key", "key", "token", "access_key_id", "secret_access_key", "session_token"}
 )
@@ -68,6 +72,10 @@ def parse_provider_options(
                 raise invalid(where, f"[providers.{name}] {key} must be a non-empty string")
             if key == "base_url" and not value.startswith(("http://", "https://")):
                 raise invalid(where, f'[providers.{name}] base_url must be "http(s)://…"')
+            if key == "api" and (name not in API_PROVIDERS or value not in _APIS):
+                raise invalid(
+                    where, f'[providers.{name}] api: "chat" or "responses", for openai and azure'
+                )
         options[name] = {
             k: v.strip().rstrip("/") if k == "base_url" else v.strip() for k, v in table.items()
         }

@@ -26,17 +26,25 @@ belongs in this file; keys live in the OS keyring or in memory
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from openmaas_tui.core.config.endpoint import Endpoint
+from openmaas_tui.core.config.numbers import check_decimal
 from openmaas_tui.core.config.provider_options import parse_provider_options
-from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.config.toml_file import invalid_setting, parse_toml, read_text
 from openmaas_tui.core.models.provider_specs import SPECS, WireProtocol
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+
+LIMITS: dict[str, tuple[float, float]] = {
+    "connect_timeout_s": (0.001, 3600.0),
+    "read_timeout_s": (0.001, 86400.0),
+    "demo_tokens_per_s": (1.0, 1_000_000.0),
+}
+"""Inclusive bounds of the numeric settings: seconds for timeouts (an hour to connect, a day
+between two bytes), tokens per second for the demo model."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,42 +75,31 @@ def _line_of(text: str, pattern: str) -> int | None:
     return None
 
 
-def _invalid(path: Path, line: int | None, what: str) -> OpenMaaSError:
-    where = f"{path}:{line}" if line else str(path)
-    return OpenMaaSError(
-        ErrorCode.INVALID_SETTINGS,
-        f"{where}: {what}",
-        hint=f"fix or remove that line of {path}",
-    )
+_invalid = invalid_setting
 
 
 def load_settings(path: Path) -> Settings:
     """Read settings from ``path``; a missing file gives the defaults.
 
     Raises:
-        OpenMaaSError: INVALID_SETTINGS naming the file and line for bad TOML, unknown keys or
-            wrong types.
+        OpenMaaSError: INVALID_SETTINGS naming the file and line for an unreadable file, bytes
+            that are not UTF-8, bad or too deeply nested TOML, unknown keys, wrong types, and
+            numbers that are not finite or outside :data:`LIMITS`.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    text = read_text(path)
+    if text is None:
         return Settings()
-    except OSError as exc:
-        raise _invalid(path, None, f"cannot be read ({exc.strerror})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"at line (\d+)", str(exc))
-        line = int(found.group(1)) if found else None
-        raise _invalid(path, line, f"not valid TOML: {exc}") from None
-    return _parse(path, text, data)
+    return _parse(path, text, parse_toml(path, text))
 
 
 def _number(path: Path, text: str, data: dict[str, Any], key: str, default: float) -> float:
-    value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise _invalid(path, _line_of(text, rf"^\s*{key}\s*="), f"{key} must be a positive number")
-    return float(value)
+    low, high = LIMITS[key]
+    try:
+        return check_decimal(key, data.get(key, default), low, high)
+    except ValueError:
+        line = _line_of(text, rf"^\s*{key}\s*=")
+        what = f"{key} must be a positive number, {low:g} to {high:g}"
+        raise _invalid(path, line, what) from None
 
 
 def _parse(path: Path, text: str, data: dict[str, Any]) -> Settings:

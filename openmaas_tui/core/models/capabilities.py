@@ -15,6 +15,13 @@ accepts, from this module's vocabulary (:data:`ALL_PARAMS`). Sources, read 2025-
 - Gemini https://ai.google.dev/api/generate-content#generationconfig and
   https://ai.google.dev/gemini-api/docs/thinking: ``thinkingBudget`` on 2.5, ``thinkingLevel``
   (low, high) on 3; the penalties are refused by 2.5 and later ("Penalty is not enabled").
+- Mistral https://docs.mistral.ai/api/ and https://docs.mistral.ai/capabilities/reasoning/:
+  every common parameter (the seed is sent as ``random_seed``); ``reasoning_effort`` on the
+  models with adjustable reasoning (Mistral Small 4: ``none`` or ``high``, of which ``high`` is
+  ours); Magistral always reasons and takes no effort.
+- Cohere https://docs.cohere.com/reference/chat and https://docs.cohere.com/docs/reasoning:
+  every common parameter (top_p is sent as ``p``, stop as ``stop_sequences``); the reasoning
+  model takes a thinking ``token_budget`` (0 turns thinking off), not an effort.
 """
 
 from __future__ import annotations
@@ -47,6 +54,12 @@ two JSON response formats."""
 OPENAI_REASONING_PARAMS = frozenset(
     {"max_tokens", "seed", "reasoning_effort", "json_object", "json_schema"}
 )
+RESPONSES_PARAMS = frozenset(
+    {"temperature", "top_p", "max_tokens", "reasoning_effort", "json_object", "json_schema"}
+)
+"""What OpenAI's Responses API takes at all (https://platform.openai.com/docs/api-reference/
+responses/create, read 2026-05): no ``stop``, ``seed`` or penalties. A model asked through
+Responses takes the part of its own parameters in this set."""
 CLAUDE_PARAMS = frozenset({"temperature", "top_p", "max_tokens", "stop"})
 CLAUDE_THINKING_PARAMS = CLAUDE_PARAMS | {"thinking_budget"}
 GEMINI_PARAMS = frozenset(
@@ -55,8 +68,17 @@ GEMINI_PARAMS = frozenset(
 GEMINI_THINKING_PARAMS = GEMINI_PARAMS | {"thinking_budget"}
 GEMINI_3_PARAMS = GEMINI_PARAMS | {"reasoning_effort"}
 
+MISTRAL_PARAMS = COMMON_PARAMS
+MISTRAL_REASONING_PARAMS = COMMON_PARAMS | {"reasoning_effort"}
+COHERE_PARAMS = COMMON_PARAMS
+COHERE_THINKING_PARAMS = COMMON_PARAMS | {"thinking_budget"}
+
 O_SERIES_EFFORTS = ("low", "medium", "high")
+MISTRAL_EFFORTS = ("high",)
 GPT5_EFFORTS = ("minimal", "low", "medium", "high")
+CODEX_EFFORTS = ("low", "medium", "high")
+PRO_EFFORTS = ("high",)
+"""gpt-5-pro reasons at ``high`` only (https://platform.openai.com/docs/models/gpt-5-pro)."""
 GEMINI_3_EFFORTS = ("low", "high")
 
 MIN_THINKING_TOP_P = 0.95

@@ -4,7 +4,11 @@ themselves are declared in :mod:`.provider_specs`).
 Model facts (context window, output limit, capabilities) come from the providers' model pages:
 OpenAI https://platform.openai.com/docs/models, Anthropic
 https://docs.anthropic.com/en/docs/about-claude/models/overview, Gemini
-https://ai.google.dev/gemini-api/docs/models (all read 2025-11).
+https://ai.google.dev/gemini-api/docs/models (all read 2025-11), Mistral
+https://docs.mistral.ai/getting-started/models/ and Cohere https://docs.cohere.com/docs/models
+(read 2026-12). Mistral publishes no output limit apart from the context window, so its
+models' ``max_output_tokens`` is unknown (None). The Responses-only OpenAI models (``-pro``,
+codex) are from their pages on https://platform.openai.com/docs/models (read 2026-05).
 """
 
 from __future__ import annotations
@@ -17,14 +21,20 @@ from openmaas_tui.core.models.capabilities import (
     ALL_PARAMS,
     CLAUDE_PARAMS,
     CLAUDE_THINKING_PARAMS,
+    CODEX_EFFORTS,
+    COHERE_PARAMS,
     COMMON_PARAMS,
     GEMINI_3_EFFORTS,
     GEMINI_3_PARAMS,
     GEMINI_PARAMS,
     GEMINI_THINKING_PARAMS,
     GPT5_EFFORTS,
+    MISTRAL_EFFORTS,
+    MISTRAL_PARAMS,
+    MISTRAL_REASONING_PARAMS,
     O_SERIES_EFFORTS,
     OPENAI_REASONING_PARAMS,
+    PRO_EFFORTS,
     applicable,
 )
 from openmaas_tui.core.models.provider_specs import SPECS
@@ -64,6 +74,9 @@ class ModelInfo:
             when both are set, top_p is dropped.
         efforts: the reasoning efforts the model takes, least first, when ``params`` has
             ``reasoning_effort``.
+        responses_only: the model is offered only through OpenAI's Responses API (the
+            ``-pro`` and codex models: "only supported in v1/responses and not in
+            v1/chat/completions"); the registry asks it there unless told otherwise.
     """
 
     id: str
@@ -77,6 +90,7 @@ class ModelInfo:
     label: str = ""
     temperature_or_top_p: bool = False
     efforts: tuple[str, ...] = ()
+    responses_only: bool = False
 
     @property
     def ref(self) -> str:
@@ -94,7 +108,20 @@ _C4 = {"vision": True, "params": CLAUDE_THINKING_PARAMS}
 _O = {"reasoning": True, "params": OPENAI_REASONING_PARAMS, "efforts": O_SERIES_EFFORTS}
 _R = {**_O, "vision": True}
 _G5 = {**_R, "efforts": GPT5_EFFORTS}
+_CODEX = {**_R, "efforts": CODEX_EFFORTS, "responses_only": True}
+_PRO = {**_R, "responses_only": True}
 _G25 = {"vision": True, "reasoning": True, "params": GEMINI_THINKING_PARAMS}
+_MV = {"vision": True, "params": MISTRAL_PARAMS}
+_MR = {"vision": True, "params": MISTRAL_REASONING_PARAMS, "efforts": MISTRAL_EFFORTS}
+_MAG = {"vision": True, "reasoning": True, "params": MISTRAL_PARAMS}
+_CO = {"params": COHERE_PARAMS}
+
+
+def _mistral(id: str, ctx: int, **kw: object) -> ModelInfo:
+    kw.setdefault("params", MISTRAL_PARAMS)
+    return ModelInfo(id, "mistral", ctx, None, **kw)  # type: ignore[arg-type]
+
+
 _G3 = {"vision": True, "reasoning": True, "params": GEMINI_3_PARAMS, "efforts": GEMINI_3_EFFORTS}
 
 CATALOG: tuple[ModelInfo, ...] = (
@@ -106,8 +133,16 @@ CATALOG: tuple[ModelInfo, ...] = (
     _m("openai", "gpt-5", 400_000, 128_000, **_G5),
     _m("openai", "gpt-5-mini", 400_000, 128_000, **_G5),
     _m("openai", "gpt-5-nano", 400_000, 128_000, **_G5),
+    _m("openai", "gpt-5-pro", 400_000, 272_000, **{**_PRO, "efforts": PRO_EFFORTS}),
+    _m("openai", "gpt-5.2-pro", 400_000, 128_000, **{**_PRO, "efforts": ("medium", "high")}),
+    _m("openai", "gpt-5-codex", 400_000, 128_000, **_CODEX),
+    _m("openai", "gpt-5.1-codex", 400_000, 128_000, **_CODEX),
+    _m("openai", "gpt-5.1-codex-mini", 400_000, 128_000, **_CODEX),
+    _m("openai", "codex-mini-latest", 200_000, 100_000, **_CODEX),
     _m("openai", "o1", 200_000, 100_000, **_R),
+    _m("openai", "o1-pro", 200_000, 100_000, **_PRO),
     _m("openai", "o3", 200_000, 100_000, **_R),
+    _m("openai", "o3-pro", 200_000, 100_000, **_PRO),
     _m("openai", "o3-mini", 200_000, 100_000, **_O),
     _m("openai", "o4-mini", 200_000, 100_000, **_R),
     _m("anthropic", "claude-opus-4-5", 200_000, 64_000, **_C45),
@@ -128,6 +163,20 @@ CATALOG: tuple[ModelInfo, ...] = (
         vision=True,
         params=GEMINI_PARAMS | {"presence_penalty", "frequency_penalty"},
     ),
+    _mistral("mistral-large-latest", 262_144, **_MV),
+    _mistral("mistral-medium-latest", 131_072, **_MV),
+    _mistral("mistral-small-latest", 262_144, **_MR),
+    _mistral("magistral-medium-latest", 131_072, **_MAG),
+    _mistral("magistral-small-latest", 131_072, **_MAG),
+    _mistral("codestral-latest", 262_144),
+    _mistral("devstral-small-latest", 262_144),
+    _mistral("ministral-8b-latest", 262_144, **_MV),
+    _mistral("ministral-3b-latest", 262_144, **_MV),
+    _mistral("pixtral-large-latest", 131_072, **_MV),
+    _m("cohere", "command-a-03-2025", 256_000, 8_000, **_CO),
+    _m("cohere", "command-r-plus-08-2024", 128_000, 4_000, **_CO),
+    _m("cohere", "command-r-08-2024", 128_000, 4_000, **_CO),
+    _m("cohere", "command-r7b-12-2024", 128_000, 4_000, **_CO),
     ModelInfo("demo", "demo", 32_768, 4_096, tools=False, label="offline demo: canned answers"),
 )
 """Known models. Models discovered at run time (Ollama, custom endpoints) are added beside."""

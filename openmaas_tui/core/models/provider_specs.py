@@ -53,6 +53,24 @@ class WireProtocol(StrEnum):
     """Gemini on Google Cloud Vertex AI (``providers/vertex``)."""
 
 
+class Api(StrEnum):
+    """Which of OpenAI's two chat APIs a request goes to, where a provider offers both (OpenAI,
+    Azure OpenAI). The registry decides
+    (:meth:`~openmaas_tui.providers.registry.Providers.target`): ``--api``, else
+    ``[providers.NAME] api`` of ``config.toml``, else the catalog (models offered only through
+    Responses), else Chat Completions."""
+
+    CHAT = "chat"
+    """Chat Completions: ``POST …/chat/completions``."""
+    RESPONSES = "responses"
+    """Responses: ``POST …/responses`` (https://platform.openai.com/docs/api-reference/responses)."""
+
+
+API_PROVIDERS = frozenset({"openai", "azure"})
+"""The built-in providers that offer both APIs (custom endpoints speaking OpenAI's protocol or
+Azure's may choose too)."""
+
+
 class CredentialKind(StrEnum):
     """What a provider needs to sign a request. The parts each kind is made of, and the
     environment variables read for them, are in :mod:`openmaas_tui.core.credentials.fields`.
@@ -132,7 +150,9 @@ class ProviderSpec:
             ``openmaas keys``.
         label: the name shown to people.
         protocol: the wire protocol, which picks the adapter package.
-        base_url: the default endpoint (the offline demo's is :data:`DEMO_BASE_URL`).
+        base_url: the default endpoint (the offline demo's is :data:`DEMO_BASE_URL`); empty
+            when there is none (Azure OpenAI: each person's own resource, set by ``host_env``,
+            ``[providers.NAME] base_url`` or ``--base-url``).
         credential: what the provider needs to sign a request.
         key_env: environment variables read, in this order, as a fallback for its key.
         host_env: an environment variable that moves the endpoint (``host``, ``host:port`` or
@@ -176,6 +196,15 @@ _BUILT_IN = (
         key_env=("OPENAI_API_KEY",),
         routes=("gpt-", "chatgpt-", "o1", "o3", "o4"),
         default_model="gpt-4o-mini",
+    ),
+    ProviderSpec(
+        "azure",
+        "Azure OpenAI",
+        WireProtocol.AZURE,
+        "",
+        credential=CredentialKind.AZURE,
+        key_env=("AZURE_OPENAI_API_KEY",),
+        host_env="AZURE_OPENAI_ENDPOINT",
     ),
     ProviderSpec(
         "anthropic",
@@ -234,10 +263,18 @@ _BUILT_IN = (
     ProviderSpec(
         "mistral",
         "Mistral",
-        _OPENAI,
+        WireProtocol.MISTRAL,
         "https://api.mistral.ai/v1",
         key_env=("MISTRAL_API_KEY",),
         default_model="mistral-small-latest",
+    ),
+    ProviderSpec(
+        "cohere",
+        "Cohere",
+        WireProtocol.COHERE,
+        "https://api.cohere.com",
+        key_env=("CO_API_KEY", "COHERE_API_KEY"),
+        default_model="command-a-03-2025",
     ),
     ProviderSpec(
         "cerebras",
@@ -348,7 +385,9 @@ see :func:`~openmaas_tui.core.config.endpoint.endpoint_spec`."""
 
 
 __all__ = [
+    "API_PROVIDERS",
     "SPECS",
+    "Api",
     "CredentialKind",
     "Discovery",
     "ProviderSpec",

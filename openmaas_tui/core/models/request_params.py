@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from openmaas_tui.core.config.text import MAX_NESTING, depth
 from openmaas_tui.core.types import REASONING_EFFORTS, ChatRequest, Message, ResponseFormat
 
 RANGES: dict[str, tuple[float, float]] = {
@@ -29,6 +30,11 @@ RANGES: dict[str, tuple[float, float]] = {
 
 COUNT_MINIMUM: dict[str, int] = {"max_tokens": 1, "thinking_budget": 0, "seed": 0}
 """The least value of each whole-number parameter."""
+
+COUNT_MAXIMUM: dict[str, int] = {"max_tokens": 2**31 - 1, "thinking_budget": 2**31 - 1}
+COUNT_MAXIMUM["seed"] = 2**63 - 1
+"""The greatest value of each whole-number parameter: token counts fit a signed 32-bit integer
+(the widest any provider takes), a seed a signed 64-bit one (what SQLite stores)."""
 
 MAX_STOP_SEQUENCES = 4
 """OpenAI takes up to 4 stop sequences, Gemini 5, Anthropic more: 4 fits them all."""
@@ -49,14 +55,17 @@ def check_number(name: str, value: float) -> float:
 
 
 def check_count(name: str, value: int) -> int:
-    """``value`` if it is at least ``name``'s minimum (:data:`COUNT_MINIMUM`).
+    """``value`` if it lies between ``name``'s minimum (:data:`COUNT_MINIMUM`) and maximum
+    (:data:`COUNT_MAXIMUM`).
 
     Raises:
-        ValueError: ``max_tokens must be a whole number of at least 1``.
+        ValueError: ``max_tokens must be a whole number of at least 1`` (or ``at most …``).
     """
     low = COUNT_MINIMUM[name]
     if value < low:
         raise ValueError(f"{name} must be a whole number of at least {low}")
+    if value > COUNT_MAXIMUM[name]:
+        raise ValueError(f"{name} must be a whole number of at most {COUNT_MAXIMUM[name]}")
     return value
 
 
@@ -89,15 +98,21 @@ def parse_schema(text: str) -> dict[str, Any]:
     ``jsonschema``'s meta-schema for the schema's ``$schema``, Draft 2020-12 by default).
 
     Raises:
-        ValueError: saying what is wrong, with the line and column for bad JSON.
+        ValueError: saying what is wrong, with the line and column for bad JSON; NaN and
+            Infinity (not JSON) and nesting deeper than
+            :data:`~openmaas_tui.core.config.text.MAX_NESTING` are refused.
     """
     from jsonschema import exceptions, validators  # imported when first needed: ~50 ms
 
     try:
-        schema = json.loads(text)
+        schema = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         where = f"(line {exc.lineno}, col {exc.colno})"
         raise ValueError(f"schema is not JSON: {exc.msg} {where}") from None
+    except RecursionError:
+        raise ValueError(f"schema nests deeper than {MAX_NESTING} levels") from None
+    if depth(schema) > MAX_NESTING:
+        raise ValueError(f"schema nests deeper than {MAX_NESTING} levels")
     if not isinstance(schema, dict):
         raise ValueError("schema must be a JSON object")
     try:
@@ -105,6 +120,10 @@ def parse_schema(text: str) -> dict[str, Any]:
     except exceptions.SchemaError as exc:
         raise ValueError(f"schema is not a valid JSON Schema: {exc.message}") from None
     return schema
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"schema is not JSON: {name} is not a JSON number")
 
 
 def schema_name(schema: dict[str, Any]) -> str:

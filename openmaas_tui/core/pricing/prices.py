@@ -22,8 +22,9 @@ from openmaas_tui.core.config.paths import Paths, resolve_paths
 from openmaas_tui.core.pricing.price import Price, PriceEntry
 from openmaas_tui.core.types import Usage
 
-FREE_PROVIDERS = frozenset({"ollama", "demo"})
-"""Providers whose models run on this machine and cost nothing."""
+FREE_PROVIDERS = frozenset({"ollama", "vllm", "llamacpp", "lmstudio", "demo"})
+"""Providers whose models run on this machine and cost nothing (the local presets included: a
+table of ``config.toml`` that points one elsewhere should take another name)."""
 
 _SNAPSHOT_SUFFIX = re.compile(r"^(?:\d{8}|\d{4}-\d{2}-\d{2}|\d{3}|latest)$")
 """What may follow ``FAMILY-`` in a dated snapshot id that costs what its family costs."""

@@ -8,11 +8,17 @@ The format is documented at the top of the shipped ``pricing.toml``. Imported by
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import date
 from pathlib import Path
 
-from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.config.numbers import (
+    MAX_RATE_USD_PER_MTOK,
+    SQLITE_INTEGER_MAX,
+    check_decimal,
+    check_whole,
+)
+from openmaas_tui.core.config.toml_file import invalid_setting, parse_toml, read_text
+from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.pricing.price import Price, PriceEntry, Tier
 
 _ENTRY_KEYS = frozenset(
@@ -56,11 +62,7 @@ class _Lines:
         return start
 
 
-def _invalid(path: Path, line: int | None, what: str) -> OpenMaaSError:
-    where = f"{path}:{line}" if line else str(path)
-    return OpenMaaSError(
-        ErrorCode.INVALID_SETTINGS, f"{where}: {what}", hint=f"fix or remove that line of {path}"
-    )
+_invalid = invalid_setting
 
 
 class _BadField(ValueError):
@@ -73,9 +75,11 @@ def _rate(table: dict[str, object], name: str) -> float | None:
     value = table.get(name)
     if value is None and name not in ("input", "output"):
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise _BadField(name, f"{name} must be a number of USD per 1M tokens, 0 or more")
-    return float(value)
+    try:
+        return check_decimal(name, value, 0.0, MAX_RATE_USD_PER_MTOK)
+    except ValueError:
+        what = f"{name} must be a number of USD per 1M tokens, 0 to {MAX_RATE_USD_PER_MTOK:g}"
+        raise _BadField(name, what) from None
 
 
 def _rates(table: dict[str, object]) -> tuple[float, float, float | None, float | None]:
@@ -125,8 +129,11 @@ def _entry(key: str, table: dict[str, object], lines: _Lines, path: Path) -> Pri
         if bad:
             raise fail(bad[0], f"unknown tier field {bad[0]!r}", index)
         above = raw.get("above_input_tokens")
-        if isinstance(above, bool) or not isinstance(above, int) or above <= 0:
-            raise fail("above_input_tokens", "above_input_tokens must be a positive integer", index)
+        try:
+            above = check_whole("above_input_tokens", above, 1)
+        except ValueError:
+            what = f"above_input_tokens must be a positive integer, at most {SQLITE_INTEGER_MAX}"
+            raise fail("above_input_tokens", what, index) from None
         try:
             tiers.append(Tier(above, *_rates(raw)))
         except _BadField as exc:
@@ -148,13 +155,11 @@ def parse_prices(path: Path, text: str) -> dict[str, PriceEntry]:
         text: its contents.
 
     Raises:
-        OpenMaaSError: INVALID_SETTINGS naming the file and line of the problem.
+        OpenMaaSError: INVALID_SETTINGS naming the file and line of the problem: bad or too
+            deeply nested TOML, an unknown field, a rate that is negative, NaN, infinite or
+            above :data:`~openmaas_tui.core.config.numbers.MAX_RATE_USD_PER_MTOK`.
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"line (\d+)", str(exc))
-        raise _invalid(path, int(found[1]) if found else None, f"not valid TOML: {exc}") from None
+    data = parse_toml(path, text)
     lines = _Lines(text)
     for name in data:
         if name != "models":
@@ -173,14 +178,12 @@ def read_prices(path: Path, *, required: bool = False) -> dict[str, PriceEntry]:
     """Read a pricing file; a missing file has no entries unless ``required``.
 
     Raises:
-        OpenMaaSError: INVALID_SETTINGS naming the file (and line) when it is unreadable or bad.
+        OpenMaaSError: INVALID_SETTINGS naming the file (and line) when it is unreadable, not
+            UTF-8 or bad.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    text = read_text(path)
+    if text is None:
         if required:
-            raise _invalid(path, None, "is missing; reinstall openmaas-tui") from None
+            raise _invalid(path, None, "is missing; reinstall openmaas-tui")
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _invalid(path, None, f"cannot be read ({exc})") from None
     return parse_prices(path, text)

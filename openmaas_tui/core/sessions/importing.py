@@ -4,13 +4,22 @@ Each problem is an ``OpenMaaSError(INVALID_REQUEST)`` naming the source and the 
 ``chat.json: messages[3].role: expected one of user, assistant, got 'bot'``. Fields missing
 from a message take their defaults (``null``, ``false``, ``[]``, ``{}``); unknown fields are
 ignored; ``schema_version`` must be one this code knows.
+
+Every value must also fit where it goes (:data:`_LIMITS`): counts and positions from 0 to what
+SQLite stores, costs and durations finite and not negative, times between 1970 and 9999;
+``NaN``, ``Infinity`` and numbers too large for a float are refused anywhere in the file, as are
+lone surrogates (``"\\ud800"``, not UTF-8 text) and nesting deeper than
+:data:`~openmaas_tui.core.config.text.MAX_NESTING`.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
+from openmaas_tui.core.config.numbers import LATEST_TIMESTAMP_S, SQLITE_INTEGER_MAX
+from openmaas_tui.core.config.text import MAX_NESTING, NotText, check_text, depth, find_bad_text
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.history.records import StoredMessage, StoredSession
@@ -52,6 +61,26 @@ _MESSAGE_FIELDS: dict[str, tuple[str, bool]] = {
     "error_code": (_STR, True),
     "error_message": (_STR, True),
 }
+
+_MOST_USD = 1e12
+"""The largest cost one message may carry, in USD: any real one is far below."""
+
+_MOST_MS = 1e12
+"""The longest duration one message may carry, in ms (some 31 years)."""
+
+_LIMITS: dict[str, tuple[float, float]] = {
+    "position": (0, SQLITE_INTEGER_MAX),
+    "input_tokens": (0, SQLITE_INTEGER_MAX),
+    "output_tokens": (0, SQLITE_INTEGER_MAX),
+    "cached_input_tokens": (0, SQLITE_INTEGER_MAX),
+    "reasoning_tokens": (0, SQLITE_INTEGER_MAX),
+    "cost_usd": (0.0, _MOST_USD),
+    "ttft_ms": (0.0, _MOST_MS),
+    "duration_ms": (0.0, _MOST_MS),
+    "created_at": (0.0, LATEST_TIMESTAMP_S),
+    "updated_at": (0.0, LATEST_TIMESTAMP_S),
+}
+"""Field -> inclusive bounds of a number (seconds since the epoch for times)."""
 
 _DEFAULTS: dict[str, Any] = {
     "attachments": [],
@@ -99,8 +128,33 @@ def _fields(source: str, where: str, raw: Any, spec: dict[str, tuple[str, bool]]
             shown = json.dumps(value, ensure_ascii=False)[:40]
             raise _invalid(source, f"{where}.{name}", f"expected {kind}, got {shown}")
         else:
-            out[name] = float(value) if kind == _NUM else value
+            out[name] = _checked(source, f"{where}.{name}", name, kind, value)
     return out
+
+
+def _number_text(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)[:40]
+
+
+def _checked(source: str, where: str, name: str, kind: str, value: Any) -> Any:
+    """``value`` (of JSON type ``kind``) if it fits where field ``name`` goes."""
+    if name in _LIMITS:
+        low, high = _LIMITS[name]
+        if not low <= value <= high:
+            span = f"from {_number_text(low)} to {_number_text(high)}"
+            raise _invalid(source, where, f"expected {kind} {span}, got {_number_text(value)}")
+    if kind == _STR:
+        try:
+            check_text(value)
+        except NotText as exc:
+            raise _invalid(source, where, str(exc)) from None
+    elif kind in (_OBJ, _LIST):
+        if depth(value) > MAX_NESTING:
+            raise _invalid(source, where, f"nests deeper than {MAX_NESTING} levels")
+        problem = find_bad_text(value)
+        if problem is not None:
+            raise _invalid(source, where, problem)
+    return float(value) if kind == _NUM else value
 
 
 def _choice(source: str, where: str, value: Any, allowed: list[str]) -> str:
@@ -123,6 +177,17 @@ def _message(source: str, index: int, raw: Any) -> StoredMessage:
     return StoredMessage(id=0, session_id="", role=Role(role), state=MessageState(state), **fields)
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:40]} is too large for a number")
+    return value
+
+
 def parse_session_json(
     text: str, *, source: str = "JSON"
 ) -> tuple[StoredSession, list[StoredMessage]]:
@@ -134,12 +199,17 @@ def parse_session_json(
         source: what to call it in errors (the file name).
 
     Raises:
-        OpenMaaSError: INVALID_REQUEST naming the field at fault.
+        OpenMaaSError: INVALID_REQUEST naming the field at fault (a wrong type, a number out of
+            range, a string that is not text, nesting too deep).
     """
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
     except json.JSONDecodeError as exc:
         raise _invalid(source, f"line {exc.lineno}", f"not JSON ({exc.msg})") from None
+    except RecursionError:
+        raise _invalid(source, "top level", f"nests deeper than {MAX_NESTING} levels") from None
+    except ValueError as exc:  # from the hooks, or an integer of more than 4300 digits
+        raise _invalid(source, "a number", str(exc)) from None
     if not isinstance(data, dict):
         raise _invalid(source, "top level", "expected an object")
     if data.get("format") != FORMAT:

@@ -5,16 +5,16 @@ llama.cpp server, and the offline demo model).
 Wire reference: https://platform.openai.com/docs/api-reference/chat/create (request),
 https://platform.openai.com/docs/api-reference/chat-streaming (stream chunks),
 https://platform.openai.com/docs/api-reference/models/list (model list). The parsing of
-answers lives in :mod:`.openai_chat_parse`.
+answers lives in :mod:`.parse`, the request's
+parts shared with other protocols that speak the same wire in :mod:`.wire`.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import replace
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -26,9 +26,6 @@ from openmaas_tui.core.models.provider_specs import SPECS
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
-    ContentPart,
-    ImagePart,
-    ResponseFormat,
     StreamEvent,
 )
 from openmaas_tui.providers.base import (
@@ -43,47 +40,12 @@ from openmaas_tui.providers.base import (
 )
 from openmaas_tui.providers.http_errors import error_from_payload
 from openmaas_tui.providers.openai_chat.parse import ChunkParser, parse_completion
+from openmaas_tui.providers.openai_chat.wire import drain, message_content, response_format
 
 _REASONING_PREFIXES = ("o1", "o3", "o4", "gpt-5")
 DEFAULT_BASE_URL = SPECS["openai"].base_url
 """Where requests go when no base URL is given: the openai spec's endpoint."""
 _STREAM_OPTIONS = {"include_usage": True}
-_DRAIN_S = 1.0
-
-
-def _content(content: str | tuple[ContentPart, ...]) -> str | list[dict[str, Any]]:
-    """A message's ``content``: the string itself, or typed parts with images as ``data:`` URLs
-    (https://platform.openai.com/docs/guides/images-vision#giving-a-model-images-as-input)."""
-    if isinstance(content, str):
-        return content
-    parts: list[dict[str, Any]] = []
-    for part in content:
-        if isinstance(part, ImagePart):
-            url = f"data:{part.media_type};base64,{part.data_base64}"
-            parts.append({"type": "image_url", "image_url": {"url": url}})
-        else:
-            parts.append({"type": "text", "text": part.text})
-    return parts
-
-
-def _response_format(fmt: ResponseFormat) -> dict[str, Any]:
-    """``response_format``: ``{"type": "json_object"}``, or ``{"type": "json_schema",
-    "json_schema": {"name", "schema"}}`` (https://platform.openai.com/docs/api-reference/chat/create
-    and https://platform.openai.com/docs/guides/structured-outputs)."""
-    if fmt.kind == "json_schema":
-        return {"type": "json_schema", "json_schema": {"name": fmt.name, "schema": fmt.schema}}
-    return {"type": "json_object"}
-
-
-async def _drain(response: httpx.Response) -> None:
-    """Read what follows ``[DONE]`` (normally just the end of the chunked body) so the
-    connection returns to the pool for the next request; give up after ``_DRAIN_S``."""
-    try:
-        async with asyncio.timeout(_DRAIN_S):
-            async for _ in cast(httpx.AsyncByteStream, response.stream):
-                pass
-    except (TimeoutError, httpx.HTTPError):
-        pass
 
 
 def _rejects_stream_options(error: OpenMaaSError) -> bool:
@@ -123,6 +85,15 @@ class OpenAIChatAdapter:
             headers["authorization"] = f"Bearer {key}"
         return headers
 
+    def _endpoint(self, model: str, creds: Credentials) -> tuple[str, dict[str, str] | None]:
+        """The URL and query parameters a request for ``model`` goes to (Azure OpenAI's
+        deployment path differs; see :mod:`openmaas_tui.providers.azure.adapter`)."""
+        return f"{self.base_url}/chat/completions", None
+
+    def _models_endpoint(self, creds: Credentials) -> tuple[str, dict[str, str] | None]:
+        """The URL and query parameters of the model listing."""
+        return f"{self.base_url}/models", None
+
     def _max_tokens_field(self, model: str) -> str:
         """``max_completion_tokens`` for OpenAI reasoning models (they refuse ``max_tokens``),
         ``max_tokens`` for everything else (most compatible servers know only that one)."""
@@ -144,7 +115,7 @@ class OpenAIChatAdapter:
         if request.system:
             messages.append({"role": "system", "content": request.system})
         messages.extend(
-            {"role": message.role.value, "content": _content(message.content)}
+            {"role": message.role.value, "content": message_content(message.content)}
             for message in request.messages
         )
         body: dict[str, Any] = {"model": request.model, "messages": messages}
@@ -166,7 +137,7 @@ class OpenAIChatAdapter:
             body["reasoning_effort"] = request.reasoning_effort
         fmt = request.json_mode
         if fmt is not None:
-            body["response_format"] = _response_format(fmt)
+            body["response_format"] = response_format(fmt)
         if stream:
             body["stream"] = True
             if self._stream_options:
@@ -189,12 +160,14 @@ class OpenAIChatAdapter:
         """
         body = self.build_body(request, stream=True)
         headers = self._headers(creds)
-        url = f"{self.base_url}/chat/completions"
+        url, params = self._endpoint(request.model, creds)
         provider = self.provider
         async with AsyncExitStack() as stack:
             try:
                 response = await stack.enter_async_context(
-                    open_stream(self._client, provider, url, json=body, headers=headers)
+                    open_stream(
+                        self._client, provider, url, json=body, headers=headers, params=params
+                    )
                 )
             except OpenMaaSError as error:
                 if "stream_options" not in body or not _rejects_stream_options(error):
@@ -202,7 +175,9 @@ class OpenAIChatAdapter:
                 self._stream_options = False  # ask this server without it from now on
                 del body["stream_options"]
                 response = await stack.enter_async_context(
-                    open_stream(self._client, provider, url, json=body, headers=headers)
+                    open_stream(
+                        self._client, provider, url, json=body, headers=headers, params=params
+                    )
                 )
             if is_json_response(response):
                 completion = self._completion(await response.aread(), request.model)
@@ -217,7 +192,7 @@ class OpenAIChatAdapter:
                 if not data:
                     continue
                 if data.startswith("[DONE]"):
-                    await _drain(response)
+                    await drain(response)
                     return
                 received = True
                 chunk = load_json(provider, data)
@@ -240,13 +215,15 @@ class OpenAIChatAdapter:
         Raises:
             OpenMaaSError: any transport or HTTP code, or STREAM_PARSING_FAILED.
         """
+        url, params = self._endpoint(request.model, creds)
         response = await send_request(
             self._client,
             self.provider,
             "POST",
-            f"{self.base_url}/chat/completions",
+            url,
             headers=self._headers(creds),
             json=self.build_body(request, stream=False),
+            params=params,
         )
         return self._completion(response.content, request.model)
 
@@ -257,12 +234,9 @@ class OpenAIChatAdapter:
             OpenMaaSError: AUTH_FAILED for a bad key, any transport code, or
                 STREAM_PARSING_FAILED for a body without ``data[].id`` (non-empty strings).
         """
+        url, params = self._models_endpoint(creds)
         response = await send_request(
-            self._client,
-            self.provider,
-            "GET",
-            f"{self.base_url}/models",
-            headers=self._headers(creds),
+            self._client, self.provider, "GET", url, headers=self._headers(creds), params=params
         )
         payload = load_json(self.provider, response.content)
         try:

@@ -22,6 +22,7 @@ https://platform.openai.com/docs/api-reference/chat-streaming/streaming):
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from openmaas_tui.core.types import (
@@ -120,15 +121,26 @@ def _arguments(value: Any) -> str:
 _NO_DELTA: dict[str, Any] = {}
 
 
+FinishOf = Callable[[str], Finish]
+"""How a protocol reads a raw ``finish_reason`` (:func:`finish_of` for OpenAI's vocabulary)."""
+
+
 class ChunkParser:
     """Turns parsed stream chunks into events. One per stream: it remembers the last finish
-    reason so a reason repeated on several chunks is reported once."""
+    reason so a reason repeated on several chunks is reported once.
 
-    __slots__ = ("_provider", "_finish_raw")
+    Args:
+        provider: the provider name put on errors.
+        finish: how raw finish reasons are read; protocols with a vocabulary of their own
+            (Mistral's ``model_length``) pass theirs.
+    """
 
-    def __init__(self, provider: str) -> None:
+    __slots__ = ("_provider", "_finish_raw", "_finish_of")
+
+    def __init__(self, provider: str, finish: FinishOf = finish_of) -> None:
         self._provider = provider
         self._finish_raw: str | None = None
+        self._finish_of = finish
 
     @property
     def finished(self) -> bool:
@@ -161,7 +173,7 @@ class ChunkParser:
             raw = choice.get("finish_reason")
             if raw and raw != self._finish_raw:
                 self._finish_raw = text_or_none(raw)
-                events.append(finish_of(raw))
+                events.append(self._finish_of(raw))
         usage = chunk.get("usage")
         if usage is not None and type(usage) is not dict:
             raise TypeError(f"usage is {usage!r}")
@@ -213,19 +225,22 @@ def _delta_events(delta: dict[str, Any], events: list[StreamEvent]) -> None:
         events.append(ToolCallDelta(0, None, name, _arguments(legacy.get("arguments"))))
 
 
-def parse_completion(payload: Any, model: str, provider: str) -> Completion:
-    """The :class:`Completion` in a non-streaming ``chat.completion`` body.
+def parse_completion(
+    payload: Any, model: str, provider: str, finish: FinishOf = finish_of
+) -> Completion:
+    """The :class:`Completion` in a non-streaming ``chat.completion`` body; ``finish`` reads
+    its raw finish reason (as for :class:`ChunkParser`).
 
     Raises:
         OpenMaaSError: STREAM_PARSING_FAILED when the body does not have the known shape.
     """
     try:
-        return _completion(payload, model)
+        return _completion(payload, model, finish)
     except MALFORMED:
         raise parsing_failed(provider, json.dumps(payload)[:200]) from None
 
 
-def _completion(payload: dict[str, Any], model: str) -> Completion:
+def _completion(payload: dict[str, Any], model: str, finish_of: FinishOf) -> Completion:
     choices = payload.get("choices") or [{}]
     choice = choices[0]
     message = choice.get("message") or {}

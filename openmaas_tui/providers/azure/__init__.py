@@ -1,0 +1,1 @@
+"""Azure OpenAI adapter: Chat Completions and Responses at a resource endpoint."""

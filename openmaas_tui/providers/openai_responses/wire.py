@@ -1,0 +1,109 @@
+"""The request body of OpenAI's Responses API (``POST {base_url}/responses``).
+
+Wire reference: https://platform.openai.com/docs/api-reference/responses/create (read 2026-05).
+
+- ``input`` is a list of messages ``{"role", "content"}``; a user turn with images has typed
+  parts (``input_text``, ``input_image`` with a ``data:`` URL), an assistant turn is its text.
+  The system prompt travels as ``instructions``.
+- ``max_output_tokens`` bounds the answer, reasoning included.
+- Reasoning models take ``reasoning: {"effort", "summary"}``; ``summary: "auto"`` asks for the
+  reasoning summary that streams as ``response.reasoning_summary_text.delta``.
+- JSON mode is ``text.format``: ``{"type": "json_object"}`` or ``{"type": "json_schema",
+  "name", "schema"}`` (flat, unlike Chat Completions' nested ``json_schema``).
+- ``store: false``: nothing is kept on OpenAI's side; every request carries the whole
+  conversation, as with Chat Completions.
+- There is no ``stop``, ``seed`` or penalty; those parameters are dropped before sending
+  (:data:`~openmaas_tui.core.models.capabilities.RESPONSES_PARAMS`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openmaas_tui.core.models.catalog import find_model
+from openmaas_tui.core.types import (
+    ChatRequest,
+    ContentPart,
+    ImagePart,
+    Message,
+    ResponseFormat,
+    Role,
+)
+
+_REASONING_PREFIXES = ("o1", "o3", "o4", "gpt-5", "codex-")
+
+
+def is_reasoning_model(provider: str, model: str) -> bool:
+    """Whether ``model`` reasons (and so takes ``reasoning``): the catalog says so, or an
+    OpenAI reasoning family's name (``o3…``, ``gpt-5…``, ``codex-…``) for a model or Azure
+    deployment named after one."""
+    info = find_model(provider, model) or find_model("openai", model)
+    if info is not None:
+        return info.reasoning
+    return model.startswith(_REASONING_PREFIXES)
+
+
+def _content(message: Message) -> str | list[dict[str, Any]]:
+    """A message's ``content``: its text, or typed parts for a turn with images
+    (https://platform.openai.com/docs/guides/images-vision?api-mode=responses)."""
+    content: str | tuple[ContentPart, ...] = message.content
+    if isinstance(content, str):
+        return content
+    if message.role is Role.ASSISTANT:
+        return message.text
+    parts: list[dict[str, Any]] = []
+    for part in content:
+        if isinstance(part, ImagePart):
+            url = f"data:{part.media_type};base64,{part.data_base64}"
+            parts.append({"type": "input_image", "image_url": url})
+        else:
+            parts.append({"type": "input_text", "text": part.text})
+    return parts
+
+
+def text_format(fmt: ResponseFormat) -> dict[str, Any]:
+    """``text.format`` for a JSON answer
+    (https://platform.openai.com/docs/guides/structured-outputs?api-mode=responses)."""
+    if fmt.kind == "json_schema":
+        return {"type": "json_schema", "name": fmt.name, "schema": fmt.schema}
+    return {"type": "json_object"}
+
+
+def build_body(request: ChatRequest, *, provider: str, stream: bool) -> dict[str, Any]:
+    """The JSON body for ``request``; parameters left as None are not sent.
+
+    Args:
+        request: what to ask (already stripped of what the model does not take).
+        provider: the provider id, to look the model up in the catalog.
+        stream: add ``stream: true``.
+    """
+    body: dict[str, Any] = {
+        "model": request.model,
+        "input": [
+            {"role": message.role.value, "content": _content(message)}
+            for message in request.messages
+        ],
+        "store": False,
+    }
+    if request.system:
+        body["instructions"] = request.system
+    if request.max_tokens is not None:
+        body["max_output_tokens"] = request.max_tokens
+    if request.temperature is not None:
+        body["temperature"] = request.temperature
+    if request.top_p is not None:
+        body["top_p"] = request.top_p
+    if is_reasoning_model(provider, request.model):
+        reasoning: dict[str, Any] = {"summary": "auto"}
+        if request.reasoning_effort is not None:
+            reasoning["effort"] = request.reasoning_effort
+        body["reasoning"] = reasoning
+    fmt = request.json_mode
+    if fmt is not None:
+        body["text"] = {"format": text_format(fmt)}
+    if stream:
+        body["stream"] = True
+    return body
+
+
+__all__ = ["build_body", "is_reasoning_model", "text_format"]
