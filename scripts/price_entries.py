@@ -52,6 +52,8 @@ GENAI_PROVIDERS: dict[str, str] = {
     "together": "together",
     "xai": "x-ai",
     "fireworks": "fireworks",
+    "vertex": "google",
+    "bedrock": "aws",
 }
 """Our provider name -> genai-prices' provider id, for every provider whose models are synced."""
 
@@ -70,9 +72,22 @@ LEFT_OUT: dict[str, str] = {
 }
 """Catalog providers not synced from genai-prices, and why."""
 
-ONLY_PREFIXES: dict[str, tuple[str, ...]] = {"gemini": ("gemini-", "gemma-")}
+ONLY_PREFIXES: dict[str, tuple[str, ...]] = {
+    "gemini": ("gemini-", "gemma-"),
+    "vertex": ("gemini-",),
+}
 """Model id prefixes kept for providers whose genai-prices list holds more than our endpoint
 serves (Google's covers Vertex AI too, with Claude and Llama models)."""
+
+SOURCES: dict[str, str] = {
+    "vertex": "https://cloud.google.com/vertex-ai/generative-ai/pricing",
+}
+"""The price page cited for providers whose genai-prices entry lists another one first
+(Google's lists the Gemini API's page, then Vertex AI's)."""
+
+BEDROCK_GEOGRAPHIES = ("us", "eu", "apac", "au", "jp", "us-gov", "in")
+"""Cross-region inference profile prefixes of Bedrock model ids
+(https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html)."""
 
 OWN_NAMES = frozenset({"openai", "anthropic", "gemini"})
 """Providers whose entries are keyed by the bare model id (they own those names); the other
@@ -195,9 +210,21 @@ def _model_price_at(model: Any, when: datetime) -> Any:
     return model.get_prices(when)
 
 
-def _source(provider: Any) -> str:
+def _source(provider: Any, ours: str = "") -> str:
+    if ours in SOURCES:
+        return SOURCES[ours]
     urls = provider.pricing_urls or []
     return str(urls[0]) if urls else ""
+
+
+def bedrock_names(model_id: str) -> set[str]:
+    """The ids Bedrock calls a genai-prices model by: genai-prices' ``regional.X`` is ``X``
+    and each geography's inference profile (``us.X``, ``eu.X``, …); a plain ``X`` has those
+    profiles too; ``global.X`` is only itself."""
+    if model_id.startswith("global."):
+        return set()
+    base = model_id.removeprefix("regional.")
+    return {base, *(f"{geo}.{base}" for geo in BEDROCK_GEOGRAPHIES)}
 
 
 def synced_entries() -> list[SyncedEntry]:
@@ -218,12 +245,15 @@ def synced_entries() -> list[SyncedEntry]:
             if not model.id.lower().startswith(ONLY_PREFIXES.get(ours, ("",))):
                 continue
             dates = _checked_dates(model.price_comments) or provider_dates or [fallback]
-            price = price_from_genai(_model_price_at(model, when), _source(provider), max(dates))
+            source = _source(provider, ours)
+            price = price_from_genai(_model_price_at(model, when), source, max(dates))
             if price is not None:
                 found.append((model.id.lower(), model, price))
         ids = {model_id for model_id, _, _ in found}
         for model_id, model, price in sorted(found, key=lambda f: f[0]):
             named = {a.lower() for a in _equals(model.match) if a[-1:].isalnum()}
+            if ours == "bedrock":
+                named |= bedrock_names(model_id)
             aliases = sorted(named - ids - {model_id})
             ids.update(aliases)  # the first entry (by id) to claim an alias keeps it
             key = model_id if ours in OWN_NAMES else f"{ours}/{model_id}"

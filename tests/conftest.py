@@ -9,6 +9,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from hypothesis import settings
 
 from openmaas_tui.core.credentials.fields import fields_for
 from openmaas_tui.core.models.provider_specs import (
@@ -21,6 +22,11 @@ from tests.support import network_guard
 from tests.support.memory_keyring import MemoryKeyring
 from tests.support.replay import ReplayServer
 from tests.support.server import Reply
+
+# Speed is measured by the benchmarks under bench/, never by a test: Hypothesis' per-example
+# deadline is a timing assert that fails on a loaded machine, so it is off for every test.
+settings.register_profile("openmaas", deadline=None)
+settings.load_profile("openmaas")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -40,6 +46,9 @@ _KEY_VARS = (
     "ANTHROPIC_BASE_URL",
     "AZURE_OPENAI_AD_TOKEN",
     "OPENAI_API_VERSION",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
 )
 """Every variable a provider spec or a credential part reads (keys, AWS and Google Cloud
 parts, ``OLLAMA_HOST``), where the AWS and Google SDKs look for credential files, and the SDKs'
@@ -53,6 +62,10 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("OPENMAAS_HOME", str(home))
     for name in _KEY_VARS:
         monkeypatch.delenv(name, raising=False)
+    # The AWS chain reads ~/.aws and asks the instance metadata service: neither here.
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     return home
 
 

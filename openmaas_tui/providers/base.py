@@ -4,7 +4,7 @@ errors mapped, reading JSON bodies and SSE events, and moving between events and
 from __future__ import annotations
 
 import json as jsonlib
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
@@ -22,6 +22,11 @@ from openmaas_tui.core.types import (
 )
 from openmaas_tui.providers.html_page import MAX_PAGE_BYTES, is_html, page_summary
 from openmaas_tui.providers.http_errors import error_from_response, map_transport_error
+
+ErrorMapper = Callable[[str, int, Mapping[str, str], bytes], OpenMaaSError]
+"""Builds the error for an HTTP response with status >= 400 from (provider, status, headers,
+body): :func:`~.http_errors.error_from_response` unless a protocol reads its errors its own way
+(Bedrock's ``x-amzn-errortype``)."""
 
 
 class Adapter(Protocol):
@@ -79,12 +84,17 @@ async def open_stream(
     provider: str,
     url: str,
     *,
-    json: Mapping[str, Any],
+    json: Mapping[str, Any] | None = None,
+    content: bytes | None = None,
     headers: Mapping[str, str],
     params: Mapping[str, str] | None = None,
     method: str = "POST",
+    errors: ErrorMapper = error_from_response,
 ) -> AsyncIterator[httpx.Response]:
     """Send a request and yield the streaming response once its status is known to be OK.
+
+    The body is ``json`` serialised by httpx, or ``content`` sent byte for byte (a signed
+    request must send exactly the bytes it signed: Bedrock's SigV4).
 
     Errors raised while the body is being read inside the ``async with`` are mapped too:
     a dropped connection becomes STREAM_INTERRUPTED, silence STREAM_TIMEOUT.
@@ -97,11 +107,16 @@ async def open_stream(
     started = False
     try:
         async with client.stream(
-            method, url, json=dict(json), headers=dict(headers), params=params
+            method,
+            url,
+            json=dict(json) if json is not None else None,
+            content=content,
+            headers=dict(headers),
+            params=params,
         ) as response:
             if response.status_code >= 400:
                 body = await _error_body(response)
-                raise error_from_response(provider, response.status_code, response.headers, body)
+                raise errors(provider, response.status_code, response.headers, body)
             if is_html(response.headers):
                 raise web_page_error(provider, response.status_code, await _page_start(response))
             started = True
@@ -181,7 +196,9 @@ async def send_request(
     *,
     headers: Mapping[str, str],
     json: Mapping[str, Any] | None = None,
+    content: bytes | None = None,
     params: Mapping[str, str] | None = None,
+    errors: ErrorMapper = error_from_response,
 ) -> httpx.Response:
     """Send one non-streaming request and return the response once it is known to be OK.
 
@@ -192,7 +209,9 @@ async def send_request(
         url: the full URL.
         headers: the request headers (the key travels here and only here).
         json: the JSON body, or None to send no body.
+        content: raw body bytes, sent as they are (instead of ``json``; a signed body).
         params: query parameters.
+        errors: builds the error for a status >= 400 (default: the generic mapping).
 
     Returns:
         The response, its body read (``response.content``).
@@ -207,11 +226,11 @@ async def send_request(
     body = dict(json) if json is not None else None
     try:
         async with client.stream(
-            method, url, json=body, headers=dict(headers), params=params
+            method, url, json=body, content=content, headers=dict(headers), params=params
         ) as response:
             if response.status_code >= 400:
-                content = await _error_body(response)
-                raise error_from_response(provider, response.status_code, response.headers, content)
+                error_body = await _error_body(response)
+                raise errors(provider, response.status_code, response.headers, error_body)
             await response.aread()
     except httpx.HTTPError as exc:
         raise map_transport_error(provider, exc, mid_stream=False) from None

@@ -19,12 +19,14 @@ from openmaas_tui.providers.base import Adapter, CountingAdapter
 if TYPE_CHECKING:
     from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
     from openmaas_tui.providers.azure.adapter import AzureOpenAIAdapter
+    from openmaas_tui.providers.bedrock.adapter import BedrockAdapter
     from openmaas_tui.providers.cohere.adapter import CohereAdapter
     from openmaas_tui.providers.gemini.adapter import GeminiAdapter
     from openmaas_tui.providers.mistral.adapter import MistralAdapter
     from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
     from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
     from openmaas_tui.providers.openai_responses.adapter import OpenAIResponsesAdapter
+    from openmaas_tui.providers.vertex.adapter import VertexAdapter
 
 
 class AdapterFactory(Protocol):
@@ -93,6 +95,18 @@ def _cohere() -> type[CohereAdapter]:
     return CohereAdapter
 
 
+def _bedrock() -> type[BedrockAdapter]:
+    from openmaas_tui.providers.bedrock.adapter import BedrockAdapter
+
+    return BedrockAdapter
+
+
+def _vertex() -> type[VertexAdapter]:
+    from openmaas_tui.providers.vertex.adapter import VertexAdapter
+
+    return VertexAdapter
+
+
 _ADAPTERS: dict[WireProtocol, Callable[[], AdapterFactory]] = {
     WireProtocol.OPENAI_CHAT: _openai_chat,
     WireProtocol.ANTHROPIC: _anthropic,
@@ -102,12 +116,15 @@ _ADAPTERS: dict[WireProtocol, Callable[[], AdapterFactory]] = {
     WireProtocol.COHERE: _cohere,
     WireProtocol.OPENAI_RESPONSES: _openai_responses,
     WireProtocol.AZURE: _azure,
+    WireProtocol.BEDROCK: _bedrock,
+    WireProtocol.VERTEX: _vertex,
 }
 """The adapter class of each protocol, loaded on first use."""
 
 _COUNTING: dict[WireProtocol, Callable[[], CountingAdapterFactory]] = {
     WireProtocol.ANTHROPIC: _anthropic,
     WireProtocol.GEMINI: _gemini,
+    WireProtocol.VERTEX: _vertex,
 }
 """The protocols with a token-counting endpoint (``/v1/messages/count_tokens``,
 ``:countTokens``), and their adapter classes."""

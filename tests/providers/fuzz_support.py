@@ -2,7 +2,8 @@
 
 The contract: whatever bytes a server sends, an adapter ends normally or raises
 :class:`OpenMaaSError`. For each of the wire formats (OpenAI Chat SSE, Anthropic SSE, Gemini
-SSE, Ollama NDJSON, Mistral SSE, Cohere v2 SSE, OpenAI Responses SSE) ``stream``, ``complete``
+SSE, Ollama NDJSON, Mistral SSE, Cohere v2 SSE, OpenAI Responses SSE,
+Bedrock's AWS event stream, Gemini on Vertex AI) ``stream``, ``complete``
 and ``list_models`` are driven against a loopback server, and beyond "no other exception
 escapes": every event and completion must be well typed (text is a string, a tool-call index a
 non-negative int, every token count None or a non-negative int that fits an SQLite INTEGER, a
@@ -38,7 +39,7 @@ from typing import Any, Self
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from openmaas_tui.core.credentials.credentials import Credentials
+from openmaas_tui.core.credentials.credentials import Credentials, Part
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.http import make_client
 from openmaas_tui.core.models.catalog import ModelInfo
@@ -57,11 +58,22 @@ from openmaas_tui.core.types import (
     UsageReport,
 )
 from openmaas_tui.providers.protocols import make_adapter
+from tests.support.eventstream import frame as event_frame
 from tests.support.recordings import OPENAI_COMPATIBLE, fixture_path, fixtures_of
-from tests.support.replay import ReplayServer, load_meta, split_events
+from tests.support.replay import EVENT_STREAM, ReplayServer, load_meta, split_events
 from tests.support.server import Reply
 
-WIRES = ("openai", "anthropic", "gemini", "ollama", "mistral", "cohere", "openai-responses")
+WIRES = (
+    "openai",
+    "anthropic",
+    "gemini",
+    "ollama",
+    "mistral",
+    "cohere",
+    "openai-responses",
+    "bedrock",
+    "vertex",
+)
 _OPENAI_PROVIDERS = OPENAI_COMPATIBLE
 _PROVIDERS = {
     "openai": _OPENAI_PROVIDERS,
@@ -71,6 +83,8 @@ _PROVIDERS = {
     "mistral": ("mistral",),
     "cohere": ("cohere",),
     "openai-responses": ("openai_responses", "azure"),
+    "bedrock": ("bedrock",),
+    "vertex": ("gemini",),  # Vertex AI speaks Gemini's wire format
 }
 _MODELS = {
     "openai": "test-model",
@@ -80,6 +94,8 @@ _MODELS = {
     "mistral": "magistral-small-latest",
     "cohere": "command-a-03-2025",
     "openai-responses": "gpt-5",
+    "bedrock": "us.amazon.nova-micro-v1:0",
+    "vertex": "gemini-2.5-flash",
 }
 STREAM_TYPES = {
     "openai": "text/event-stream",
@@ -89,7 +105,21 @@ STREAM_TYPES = {
     "mistral": "text/event-stream",
     "cohere": "text/event-stream",
     "openai-responses": "text/event-stream",
+    "bedrock": EVENT_STREAM,
+    "vertex": "text/event-stream",
 }
+_CREDENTIALS = {
+    "bedrock": Credentials(
+        "bedrock",
+        {
+            Part.ACCESS_KEY_ID: "AKIDFUZZ00000001",
+            Part.SECRET_ACCESS_KEY: "fuzz-secret-access-key",
+            Part.REGION: "us-east-1",
+        },
+    ),
+}
+"""What each wire signs with when one API key cannot (Vertex AI takes it as an express-mode
+key)."""
 SQLITE_MAX = 2**63 - 1
 """Token counts end up in SQLite INTEGER columns: none may exceed this."""
 
@@ -117,6 +147,8 @@ _STREAM_FORMATS = {
     "mistral": {"mistral_sse"},  # constructed: no Mistral stream was recorded
     "cohere": {"cohere_sse"},
     "openai-responses": {"openai_responses_sse"},
+    "bedrock": {"bedrock_stream"},
+    "vertex": {"gemini_sse"},
 }
 _JSON_FORMATS = {
     "openai": {"openai_chat_json"},
@@ -126,6 +158,8 @@ _JSON_FORMATS = {
     "mistral": {"openai_chat_json", "mistral_json"},
     "cohere": {"cohere_json"},
     "openai-responses": {"openai_responses_json"},
+    "bedrock": {"bedrock_json"},
+    "vertex": {"gemini_json"},
 }
 STREAMS = {w: _names(w, _STREAM_FORMATS[w], ok=True) for w in WIRES}
 BODIES = {
@@ -178,6 +212,33 @@ LISTINGS: dict[str, Any] = {
         ]
     },
     "ollama": json.loads(fixture_path("ollama/tags.json").read_bytes()),
+    "bedrock": {
+        "modelSummaries": [
+            {
+                "modelId": "amazon.nova-micro-v1:0",
+                "modelName": "Nova Micro",
+                "providerName": "Amazon",
+                "inputModalities": ["TEXT"],
+                "outputModalities": ["TEXT"],
+                "responseStreamingSupported": True,
+                "inferenceTypesSupported": ["ON_DEMAND"],
+            },
+            {
+                "modelId": "some.new-model-v1:0",
+                "modelName": "New",
+                "inputModalities": ["TEXT", "IMAGE"],
+                "outputModalities": ["TEXT"],
+                "inferenceTypesSupported": ["ON_DEMAND", "PROVISIONED"],
+            },
+        ]
+    },
+    "vertex": {
+        "publisherModels": [
+            {"name": "publishers/google/models/gemini-2.5-flash", "versionId": "001"},
+            {"name": "publishers/google/models/gemini-new", "versionId": "001"},
+        ],
+        "nextPageToken": "",
+    },
     "mistral": {
         "object": "list",
         "data": [
@@ -217,12 +278,43 @@ class Frame:
     value: Any = RAW
     payload: bytes = b""
     tail: bytes = b""
+    headers: tuple[tuple[str, str], ...] | None = None
 
     def render(self, value: Any = RAW) -> bytes:
-        """The frame's bytes as recorded, or with ``value`` serialised in place of its JSON."""
+        """The frame's bytes as recorded, or with ``value`` serialised in place of its JSON (an
+        AWS event-stream frame is built again around it, lengths and CRCs right)."""
         if value is RAW:
             return self.head + self.payload + self.tail
+        if self.headers is not None:
+            return event_frame(dict(self.headers), json.dumps(value).encode())
         return self.head + json.dumps(value).encode() + self.tail
+
+
+def _event_stream_frames(body: bytes) -> tuple[Frame, ...]:
+    """An AWS event-stream body cut into its frames (read by botocore), each with its JSON
+    payload as the mutable value and its headers to build it again."""
+    from botocore.eventstream import EventStreamBuffer
+
+    buffer = EventStreamBuffer()
+    buffer.add_data(body)
+    frames, start = [], 0
+    for message in buffer:
+        size = message.prelude.total_length
+        raw = body[start : start + size]
+        payload_start = message.prelude.headers_end
+        payload_end = payload_start + len(message.payload)
+        headers = tuple((str(k), str(v)) for k, v in message.headers.items())
+        frames.append(
+            Frame(
+                raw[:payload_start],
+                json.loads(message.payload),
+                raw[payload_start:payload_end],
+                raw[payload_end:],
+                headers,
+            )
+        )
+        start += size
+    return tuple(frames)
 
 
 def _frame(piece: bytes, *, ndjson: bool) -> Frame:
@@ -247,6 +339,8 @@ def frames_of(name: str) -> tuple[Frame, ...]:
     body = fixture_path(name).read_bytes()
     if name.endswith(".json"):
         return (Frame(b"", json.loads(body), body),)
+    if name.endswith(".bin"):
+        return _event_stream_frames(body)
     ndjson = name.endswith(".ndjson")
     return tuple(_frame(piece, ndjson=ndjson) for piece in split_events(body))
 
@@ -513,17 +607,18 @@ class Harness:
     async def _call(self, wire: str, op: str, provider: str) -> Outcome:
         adapter = make_adapter(wire, self._client, provider, self.server.url)
         request = ChatRequest(model=_MODELS[wire], messages=(Message.user("hello"),))
+        creds = _CREDENTIALS.get(wire, Credentials.of_key("test-key"))
         outcome = Outcome()
         builder = CompletionBuilder(request.model)
         try:
             if op == "stream":
-                async for event in adapter.stream(request, Credentials.of_key("test-key")):
+                async for event in adapter.stream(request, creds):
                     outcome.events.append(event)
                     builder.add(event)
             elif op == "complete":
-                outcome.completion = await adapter.complete(request, Credentials.of_key("test-key"))
+                outcome.completion = await adapter.complete(request, creds)
             else:
-                outcome.models = await adapter.list_models(Credentials.of_key("test-key"))
+                outcome.models = await adapter.list_models(creds)
         except OpenMaaSError as error:
             outcome.error = error
         if op == "stream":

@@ -27,8 +27,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openmaas_tui.core.credentials.credentials import Credentials
-from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.credentials.credentials import Credentials, Part
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.http import make_client
 from openmaas_tui.core.types import ChatRequest, Completion, CompletionBuilder, Message
 from openmaas_tui.providers.protocols import make_adapter
@@ -44,7 +44,7 @@ def _streaming(names: list[str]) -> list[str]:
     return [
         n
         for n in names
-        if n.endswith((".sse", ".ndjson")) and load_meta(fixture_path(n))["status"] == 200
+        if n.endswith((".sse", ".ndjson", ".bin")) and load_meta(fixture_path(n))["status"] == 200
     ]
 
 
@@ -64,6 +64,8 @@ STREAMS: list[tuple[str, str]] = [
         (n, "openai-responses")
         for n in _streaming(fixtures_of("openai_responses", {"openai_responses_sse"}))
     ),
+    *((n, "bedrock") for n in _streaming(fixtures_of("bedrock", {"bedrock_stream"}))),
+    ("gemini/sse_vertex_flex.sse", "vertex"),
 ]
 # Streams that end in an error after some of the answer (in-stream error objects or events).
 MIDSTREAM_ERRORS = [(n, w) for n, w in STREAMS if expected(n)["errors"]]
@@ -76,7 +78,27 @@ _MODELS = {
     "mistral": "magistral-small-latest",
     "cohere": "command-a-03-2025",
     "openai-responses": "gpt-5",
+    "bedrock": "us.amazon.nova-micro-v1:0",
+    "vertex": "gemini-3-flash-preview",
 }
+CREDENTIALS = {
+    "bedrock": Credentials(
+        "bedrock",
+        {
+            Part.ACCESS_KEY_ID: "AKIDFUZZ00000001",
+            Part.SECRET_ACCESS_KEY: "fuzz-secret-access-key",
+            Part.REGION: "us-east-1",
+        },
+    ),
+}
+"""Credentials per wire where one API key cannot sign (Vertex AI takes the key as an
+express-mode key)."""
+
+
+def credentials_for(wire: str) -> Credentials:
+    """What the fuzzed adapter of ``wire`` signs with."""
+    return CREDENTIALS.get(wire, Credentials.of_key("test-key"))
+
 
 _SETTINGS = settings(max_examples=25, deadline=None)
 
@@ -100,7 +122,7 @@ class Replayer:
         self.server = ReplayServer()
         self._runner = asyncio.Runner()
         self._client = make_client(connect_timeout_s=5.0, read_timeout_s=10.0)
-        self._baselines: dict[str, Outcome] = {}
+        self._baselines: dict[tuple[str, str], Outcome] = {}
 
     def start(self) -> None:
         """Start the server thread."""
@@ -118,9 +140,10 @@ class Replayer:
 
     def baseline(self, name: str, wire: str) -> Outcome:
         """The outcome of the replay cut at event boundaries (computed once per fixture)."""
-        if name not in self._baselines:
-            self._baselines[name] = self.run(name, wire, fixture_reply(fixture_path(name)))
-        return self._baselines[name]
+        if (name, wire) not in self._baselines:
+            reply = fixture_reply(fixture_path(name))
+            self._baselines[name, wire] = self.run(name, wire, reply)
+        return self._baselines[name, wire]
 
     async def _replay(self, name: str, wire: str, reply: Reply) -> Outcome:
         self.server.default = reply  # every request of this replay gets exactly this reply
@@ -130,7 +153,7 @@ class Replayer:
         error: tuple[str, str] | None = None
         adapter = make_adapter(wire, self._client, name.split("/", 1)[0], self.server.url)
         try:
-            async for event in adapter.stream(request, Credentials.of_key("test-key")):
+            async for event in adapter.stream(request, credentials_for(wire)):
                 types.append(type(event).__name__)
                 builder.add(event)
         except OpenMaaSError as exc:
@@ -250,6 +273,8 @@ def test_the_streams_cover_all_four_wire_formats() -> None:
         "mistral",
         "cohere",
         "openai-responses",
+        "bedrock",
+        "vertex",
     }
     midstream = {n for n, _ in MIDSTREAM_ERRORS}
     assert "anthropic/stream_midstream_error.sse" in midstream
@@ -274,6 +299,32 @@ def test_midstream_error_survives_any_chunking(
     assert got.error[0] == want.error[0]
     assert got.completion.text == want.completion.text
     assert got == want
+
+
+CUT_STREAMS = [(n, w) for n, w in STREAMS if w in ("bedrock", "vertex")]
+
+
+@pytest.mark.parametrize(("name", "wire"), CUT_STREAMS, ids=[n for n, _ in CUT_STREAMS])
+@_SETTINGS
+@given(data=st.data())
+def test_a_stream_cut_short_never_succeeds(
+    replayer: Replayer, name: str, wire: str, data: st.DataObject
+) -> None:
+    """A Bedrock event stream cut anywhere (mid-frame included) before its end, or a Vertex
+    stream cut before its finishReason, is STREAM_INTERRUPTED or STREAM_PARSING_FAILED: never
+    a finished answer. What arrived before the cut is kept."""
+    body = fixture_path(name).read_bytes()
+    end = body.rindex(b"finishReason") if wire == "vertex" else len(body)
+    cut = data.draw(st.integers(1, end - 1), label="cut")
+    got = replayer.run(name, wire, Reply(body=body[:cut], content_type=_content_type(name)))
+    assert got.error is not None
+    assert got.error[0] in (ErrorCode.STREAM_INTERRUPTED, ErrorCode.STREAM_PARSING_FAILED)
+    want = replayer.baseline(name, wire).completion.text
+    assert want.startswith(got.completion.text)
+
+
+def _content_type(name: str) -> str:
+    return str(load_meta(fixture_path(name))["content_type"])
 
 
 def test_split_at_keeps_every_byte() -> None:

@@ -20,6 +20,7 @@ from openmaas_tui.core.models.provider_specs import (
 from openmaas_tui.core.types import ChatRequest, Message
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
 from openmaas_tui.providers.azure.adapter import AzureOpenAIAdapter
+from openmaas_tui.providers.bedrock.adapter import BedrockAdapter
 from openmaas_tui.providers.cohere.adapter import CohereAdapter
 from openmaas_tui.providers.gemini.adapter import GeminiAdapter
 from openmaas_tui.providers.mistral.adapter import MistralAdapter
@@ -33,6 +34,7 @@ from openmaas_tui.providers.protocols import (
     make_counting_adapter,
 )
 from openmaas_tui.providers.registry import Providers
+from openmaas_tui.providers.vertex.adapter import VertexAdapter
 
 ADAPTER_CLASSES = {
     WireProtocol.OPENAI_CHAT: OpenAIChatAdapter,
@@ -43,6 +45,8 @@ ADAPTER_CLASSES = {
     WireProtocol.OLLAMA: OllamaChatAdapter,
     WireProtocol.MISTRAL: MistralAdapter,
     WireProtocol.COHERE: CohereAdapter,
+    WireProtocol.BEDROCK: BedrockAdapter,
+    WireProtocol.VERTEX: VertexAdapter,
 }
 BUILT_IN = [s for s in SPECS.values() if s.id != "demo"]
 
@@ -51,6 +55,7 @@ def _providers(client: httpx.AsyncClient, endpoints: dict[str, Endpoint]) -> Pro
     """A registry whose every built-in key variable holds a fake key."""
     environ = {name: f"test-key-{name.lower()}" for s in SPECS.values() for name in s.key_env}
     environ["AZURE_OPENAI_ENDPOINT"] = "https://test-resource.openai.azure.com"
+    environ |= {"AWS_REGION": "us-east-1", "GOOGLE_CLOUD_PROJECT": "test-project"}
     settings = Settings(endpoints=endpoints)
     keys = KeyStore(endpoints, environ=environ, use_keyring=False)
     return Providers(client, settings, keys, environ=environ)
@@ -66,10 +71,11 @@ async def test_every_specs_protocol_has_an_adapter(spec: ProviderSpec) -> None:
 
 
 def test_every_protocol_has_an_adapter_and_the_counting_ones_are_known() -> None:
-    assert all(has_adapter(spec.protocol) for spec in SPECS.values())
+    assert all(has_adapter(protocol) for protocol in WireProtocol)
     assert {p for p in WireProtocol if can_count_tokens(p)} == {
         WireProtocol.ANTHROPIC,
         WireProtocol.GEMINI,
+        WireProtocol.VERTEX,
     }
     for spec in SPECS.values():
         if spec.token_count is TokenCounting.PROVIDER:

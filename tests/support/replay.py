@@ -44,6 +44,35 @@ def split_events(body: bytes) -> list[bytes]:
     return pieces
 
 
+EVENT_STREAM = "application/vnd.amazon.eventstream"
+"""The content type of AWS event streams (Bedrock ConverseStream): binary frames."""
+
+
+def split_frames(body: bytes) -> list[bytes]:
+    """Cut an AWS event-stream body after each frame (each starts with its total length, a
+    big-endian uint32); a tail too short to be a frame is kept as the last piece. The pieces
+    joined give back ``body`` exactly."""
+    pieces: list[bytes] = []
+    start = 0
+    while start + 4 <= len(body):
+        size = int.from_bytes(body[start : start + 4], "big")
+        if size < 16 or start + size > len(body):
+            break
+        pieces.append(body[start : start + size])
+        start += size
+    if start < len(body):
+        pieces.append(body[start:])
+    return pieces
+
+
+def split_body(body: bytes, content_type: str) -> list[bytes]:
+    """A recorded body cut at its events: frames of an AWS event stream, else SSE events or
+    NDJSON lines (:func:`split_events`)."""
+    if content_type.partition(";")[0].strip() == EVENT_STREAM:
+        return split_frames(body)
+    return split_events(body)
+
+
 def load_meta(body_path: Path) -> dict[str, Any]:
     """The ``.meta.json`` beside a fixture body."""
     meta_path = body_path.with_name(body_path.name.rsplit(".", 1)[0] + ".meta.json")
@@ -60,17 +89,19 @@ def fixture_reply(
     drop_after: int | None = None,
 ) -> Reply:
     """A :class:`Reply` that replays the fixture at ``body_path`` with its recorded status,
-    content type and headers; streams are cut at event boundaries when ``chunked``."""
+    content type and headers; streams are cut at event boundaries (AWS event-stream frames)
+    when ``chunked``."""
     path = Path(body_path)
     meta = load_meta(path)
     body = path.read_bytes()
     headers = {k: str(v) for k, v in (meta.get("response_headers") or {}).items()}
+    content_type = meta.get("content_type") or "application/json"
     return Reply(
         status=int(meta["status"]),
         body=body,
-        content_type=meta.get("content_type") or "application/json",
+        content_type=content_type,
         headers=headers,
-        chunks=split_events(body) if chunked else None,
+        chunks=split_body(body, content_type) if chunked else None,
         chunk_delay_s=chunk_delay_s,
         first_byte_delay_s=first_byte_delay_s,
         drop_after=drop_after,

@@ -13,7 +13,7 @@ codex) are from their pages on https://platform.openai.com/docs/models (read 202
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
@@ -124,6 +124,44 @@ def _mistral(id: str, ctx: int, **kw: object) -> ModelInfo:
 
 _G3 = {"vision": True, "reasoning": True, "params": GEMINI_3_PARAMS, "efforts": GEMINI_3_EFFORTS}
 
+_GEMINI: tuple[ModelInfo, ...] = (
+    _m("gemini", "gemini-3-pro-preview", 1_048_576, 65_536, **_G3),
+    _m("gemini", "gemini-2.5-pro", 1_048_576, 65_536, **_G25),
+    _m("gemini", "gemini-2.5-flash", 1_048_576, 65_536, **_G25),
+    _m("gemini", "gemini-2.5-flash-lite", 1_048_576, 65_536, **_G25),
+    _m(
+        "gemini",
+        "gemini-2.0-flash",
+        1_048_576,
+        8_192,
+        vision=True,
+        params=GEMINI_PARAMS | {"presence_penalty", "frequency_penalty"},
+    ),
+)
+"""Gemini models: served by the Gemini API and, with the same facts, by Vertex AI."""
+
+_BR = {"params": CLAUDE_PARAMS}
+_BEDROCK: tuple[ModelInfo, ...] = (
+    _m("bedrock", "amazon.nova-micro-v1:0", 128_000, 10_000, **_BR),
+    _m("bedrock", "amazon.nova-lite-v1:0", 300_000, 10_000, vision=True, **_BR),
+    _m("bedrock", "amazon.nova-pro-v1:0", 300_000, 10_000, vision=True, **_BR),
+    _m("bedrock", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", 200_000, 64_000, **_C45),
+    _m("bedrock", "us.anthropic.claude-haiku-4-5-20251001-v1:0", 200_000, 64_000, **_C45),
+    _m(
+        "bedrock",
+        "openai.gpt-oss-120b-1:0",
+        128_000,
+        32_768,
+        reasoning=True,
+        params=CLAUDE_PARAMS | {"reasoning_effort"},
+        efforts=("low", "medium", "high"),
+    ),
+)
+"""Bedrock models by their Bedrock ids (an inference profile where on-demand calls need one);
+facts from https://docs.aws.amazon.com/bedrock/latest/userguide/models-supported.html (read
+2025-11). Converse takes only temperature, top_p, max_tokens and stop sequences (and model
+fields for reasoning)."""
+
 CATALOG: tuple[ModelInfo, ...] = (
     _m("openai", "gpt-4o", 128_000, 16_384, **_V),
     _m("openai", "gpt-4o-mini", 128_000, 16_384, **_V),
@@ -151,18 +189,9 @@ CATALOG: tuple[ModelInfo, ...] = (
     _m("anthropic", "claude-sonnet-4-0", 200_000, 64_000, **_C4),
     _m("anthropic", "claude-haiku-4-5", 200_000, 64_000, **_C45),
     _m("anthropic", "claude-3-5-haiku-latest", 200_000, 8_192, params=CLAUDE_PARAMS),
-    _m("gemini", "gemini-3-pro-preview", 1_048_576, 65_536, **_G3),
-    _m("gemini", "gemini-2.5-pro", 1_048_576, 65_536, **_G25),
-    _m("gemini", "gemini-2.5-flash", 1_048_576, 65_536, **_G25),
-    _m("gemini", "gemini-2.5-flash-lite", 1_048_576, 65_536, **_G25),
-    _m(
-        "gemini",
-        "gemini-2.0-flash",
-        1_048_576,
-        8_192,
-        vision=True,
-        params=GEMINI_PARAMS | {"presence_penalty", "frequency_penalty"},
-    ),
+    *_GEMINI,
+    *(replace(m, provider="vertex") for m in _GEMINI),
+    *_BEDROCK,
     _mistral("mistral-large-latest", 262_144, **_MV),
     _mistral("mistral-medium-latest", 131_072, **_MV),
     _mistral("mistral-small-latest", 262_144, **_MR),

@@ -227,6 +227,23 @@ _BUILT_IN = (
         token_count=TokenCounting.PROVIDER,
     ),
     ProviderSpec(
+        "vertex",
+        "Google Vertex AI",
+        WireProtocol.VERTEX,
+        "https://{location}-aiplatform.googleapis.com",
+        credential=CredentialKind.GOOGLE_CLOUD,
+        default_model="gemini-2.5-flash",
+        token_count=TokenCounting.PROVIDER,
+    ),
+    ProviderSpec(
+        "bedrock",
+        "AWS Bedrock",
+        WireProtocol.BEDROCK,
+        "https://bedrock-runtime.{region}.amazonaws.com",
+        credential=CredentialKind.AWS,
+        default_model="amazon.nova-micro-v1:0",
+    ),
+    ProviderSpec(
         "ollama",
         "Ollama",
         WireProtocol.OLLAMA,

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from openmaas_tui.core.config.endpoint import Endpoint, endpoint_spec
+from openmaas_tui.core.credentials.fields import fields_for
 from openmaas_tui.core.credentials.keys import KeyStore
 from openmaas_tui.core.models.catalog import CATALOG, route
 from openmaas_tui.core.models.provider_specs import (
@@ -72,8 +73,11 @@ def test_the_key_store_lists_and_falls_back_as_the_specs_say() -> None:
     takes_key = [s.id for s in SPECS.values() if s.credential.takes_key]
     assert store.providers() == [*takes_key, "gpubox"]
     assert "ollama" not in store.providers() and "demo" not in store.providers()
+    assert {"bedrock", "vertex"} <= set(store.providers())
     for spec in SPECS.values():
-        if not spec.credential.multi_part:
+        if spec.credential.multi_part:  # several parts, each with its own variables
+            assert store.env_vars(spec.id) == tuple(v for f in fields_for(spec) for v in f.env)
+        else:
             assert store.env_vars(spec.id) == spec.key_env
     assert store.env_vars("gpubox") == ("GPUBOX_KEY",)
     assert store.env_vars("nosuch") == ()

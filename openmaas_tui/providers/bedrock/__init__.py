@@ -1,0 +1,1 @@
+"""AWS Bedrock: the Converse and ConverseStream APIs, signed with SigV4."""

@@ -1,0 +1,190 @@
+"""Bedrock Converse wire facts: the request path and body, stop reasons, usage, and the
+non-streaming ``Converse`` answer.
+
+API reference: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
+and https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html
+(``POST /model/{modelId}/converse`` and ``/converse-stream``), the content blocks of
+https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ContentBlock.html and the
+usage object of https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_TokenUsage.html.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from openmaas_tui.core.types import (
+    ChatRequest,
+    Completion,
+    FinishReason,
+    ImagePart,
+    Message,
+    ToolCall,
+    Usage,
+)
+from openmaas_tui.providers.base import text_or_none, token_count
+
+THINKING_MAX_TOKENS = 4096
+"""Answer tokens allowed beside a Claude thinking budget when the request sets no
+``max_tokens`` (Claude requires ``maxTokens`` above ``budget_tokens``)."""
+
+_FINISH: dict[str, FinishReason] = {
+    "end_turn": FinishReason.STOP,
+    "stop_sequence": FinishReason.STOP,
+    "max_tokens": FinishReason.LENGTH,
+    "model_context_window_exceeded": FinishReason.LENGTH,
+    "tool_use": FinishReason.TOOL_CALLS,
+    "guardrail_intervened": FinishReason.CONTENT_FILTER,
+    "content_filtered": FinishReason.CONTENT_FILTER,
+    "malformed_model_output": FinishReason.ERROR,
+    "malformed_tool_use": FinishReason.ERROR,
+}
+"""``stopReason`` values (API_runtime_ConverseStream, ``MessageStopEvent``)."""
+
+_IMAGE_FORMATS = {
+    "image/png": "png",
+    "image/jpeg": "jpeg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+}
+
+
+def model_path(model: str, operation: str) -> str:
+    """``/model/{modelId}/{operation}`` with the model id percent-encoded whole: a plain id
+    (``amazon.nova-micro-v1:0``), an inference profile (``us.anthropic.claude-…``) or an ARN
+    (``arn:aws:bedrock:…:inference-profile/…``, its ``/`` encoded too)."""
+    return f"/model/{quote(model, safe='')}/{operation}"
+
+
+def finish_reason(raw: str) -> FinishReason:
+    """Our reason for a Bedrock ``stopReason`` (values added later count as a normal stop)."""
+    return _FINISH.get(raw, FinishReason.STOP)
+
+
+def _block(part: Any) -> dict[str, Any]:
+    if isinstance(part, ImagePart):
+        fmt = _IMAGE_FORMATS.get(part.media_type, part.media_type.rpartition("/")[2])
+        return {"image": {"format": fmt, "source": {"bytes": part.data_base64}}}
+    return {"text": part.text}
+
+
+def _message(message: Message) -> dict[str, Any]:
+    if isinstance(message.content, str):
+        content = [{"text": message.content}]
+    else:
+        content = [_block(p) for p in message.content]
+    return {"role": str(message.role), "content": content}
+
+
+def _model_fields(request: ChatRequest) -> dict[str, Any]:
+    """``additionalModelRequestFields``: a Claude thinking budget
+    (https://docs.aws.amazon.com/bedrock/latest/userguide/claude-messages-extended-thinking.html)
+    or a gpt-oss reasoning effort, passed to the model as its own API names them."""
+    fields: dict[str, Any] = {}
+    if request.thinking_budget is not None and "anthropic." in request.model:
+        fields["thinking"] = {"type": "enabled", "budget_tokens": request.thinking_budget}
+    if request.reasoning_effort is not None and "openai." in request.model:
+        fields["reasoning_effort"] = request.reasoning_effort
+    return fields
+
+
+def request_body(request: ChatRequest) -> dict[str, Any]:
+    """The Converse / ConverseStream JSON body for ``request``.
+
+    ``messages`` hold content blocks (``text``; ``image`` with ``format`` and base64
+    ``source.bytes``); the system prompt is ``system: [{"text"}]``; ``inferenceConfig`` carries
+    ``maxTokens``, ``temperature``, ``topP`` and ``stopSequences`` when set. Reasoning goes in
+    ``additionalModelRequestFields`` (see :func:`_model_fields`); with a Claude thinking budget
+    and no ``max_tokens``, ``maxTokens`` is the budget plus :data:`THINKING_MAX_TOKENS`.
+    ``seed``, the penalties and response formats have no Converse field and are not sent;
+    openMaaS sends no tools, so there is no ``toolConfig``.
+    """
+    body: dict[str, Any] = {"messages": [_message(m) for m in request.messages]}
+    if request.system:
+        body["system"] = [{"text": request.system}]
+    extra = _model_fields(request)
+    config: dict[str, Any] = {}
+    max_tokens = request.max_tokens
+    if max_tokens is None and "thinking" in extra:
+        max_tokens = request.thinking_budget + THINKING_MAX_TOKENS  # type: ignore[operator]
+    if max_tokens is not None:
+        config["maxTokens"] = max_tokens
+    if request.temperature is not None:
+        config["temperature"] = request.temperature
+    if request.top_p is not None:
+        config["topP"] = request.top_p
+    if request.stop:
+        config["stopSequences"] = list(request.stop)
+    if config:
+        body["inferenceConfig"] = config
+    if extra:
+        body["additionalModelRequestFields"] = extra
+    return body
+
+
+def usage_from(raw: dict[str, Any]) -> Usage:
+    """Our :class:`Usage` from a Bedrock ``usage`` object. Bedrock counts ``inputTokens``
+    apart from the prompt cache, so input is ``inputTokens + cacheReadInputTokens +
+    cacheWriteInputTokens`` and cached is ``cacheReadInputTokens``; reasoning is not counted
+    apart (it is part of ``outputTokens``).
+
+    Raises:
+        ValueError: a count that is not a non-negative integer (see :func:`.token_count`).
+        AttributeError: ``raw`` is not an object.
+    """
+    plain = token_count(raw.get("inputTokens"))
+    read = token_count(raw.get("cacheReadInputTokens"))
+    write = token_count(raw.get("cacheWriteInputTokens"))
+    total_in = None
+    if plain is not None or read is not None or write is not None:
+        total_in = (plain or 0) + (read or 0) + (write or 0)
+    return Usage(
+        input_tokens=total_in,
+        output_tokens=token_count(raw.get("outputTokens")),
+        cached_input_tokens=read,
+    )
+
+
+def is_server_tool(tool_use: dict[str, Any]) -> bool:
+    """Whether a ``toolUse`` block runs on Bedrock's side (``type: server_tool_use``, e.g.
+    Nova's code interpreter): not a call for the client to answer."""
+    return tool_use.get("type") == "server_tool_use"
+
+
+def parse_converse(payload: dict[str, Any], model: str) -> Completion:
+    """A :class:`Completion` from a ``Converse`` answer: ``output.message.content`` blocks
+    (``text``; ``reasoningContent.reasoningText.text``; client ``toolUse`` with its ``input``
+    object as a JSON string), ``stopReason`` and ``usage``.
+
+    Raises:
+        KeyError, TypeError, AttributeError, ValueError: when the body does not have the
+            documented shape.
+    """
+    text: list[str] = []
+    reasoning: list[str] = []
+    calls: list[ToolCall] = []
+    content = payload["output"]["message"]["content"]
+    if type(content) is not list:
+        raise TypeError(f"content is {content!r}")
+    for block in content:
+        if "text" in block:
+            text.append(text_or_none(block["text"]) or "")
+        elif "reasoningContent" in block:
+            reasoning_text = (block["reasoningContent"].get("reasoningText") or {}).get("text")
+            reasoning.append(text_or_none(reasoning_text) or "")
+        elif "toolUse" in block and not is_server_tool(block["toolUse"]):
+            use = block["toolUse"]
+            arguments = json.dumps(use.get("input") or {}, ensure_ascii=False)
+            name, call_id = text_or_none(use["name"]) or "", text_or_none(use.get("toolUseId"))
+            calls.append(ToolCall(name=name, arguments=arguments, id=call_id))
+    raw = text_or_none(payload.get("stopReason"))
+    return Completion(
+        text="".join(text),
+        reasoning="".join(reasoning) if reasoning else None,
+        tool_calls=tuple(calls),
+        finish_reason=finish_reason(raw) if raw else None,
+        finish_reason_raw=raw,
+        usage=usage_from(payload.get("usage") or {}),
+        model=model,
+    )

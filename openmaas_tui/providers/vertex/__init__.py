@@ -1,0 +1,1 @@
+"""Gemini on Google Cloud Vertex AI: the Gemini wire format at a Vertex AI endpoint."""
