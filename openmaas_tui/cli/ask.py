@@ -3,7 +3,10 @@
 Text mode writes the answer to stdout as it arrives; reasoning, notes, errors and (on a
 terminal) a one-line summary go to stderr, so ``openmaas ask … > answer.md`` captures only the
 answer. ``--json`` prints one object at the end (fields in :func:`result_json`).
-Exit status: 0 on success, 1 when the request failed (the partial answer is still printed).
+Exit status: 0 on success, 1 when the request failed (the partial answer is still printed),
+a stream cut short before its protocol's end among them (STREAM_INTERRUPTED). A wait before
+asking again (after a 429 or an overload, before anything arrived) is a note on stderr;
+``--timeout SECONDS`` sets the read timeout for this run.
 
 The answer is one :class:`~openmaas_tui.core.exchange.pipeline.Exchange`, recorded in the
 history unless ``--no-log``: each ``ask`` is a new session, its prompt committed before the
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from contextlib import aclosing
 from dataclasses import replace
@@ -26,10 +30,12 @@ from openmaas_tui.core.config.presets import Preset, find_preset, presets_path
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.record import AnswerRecord
+from openmaas_tui.core.exchange.retry import RetryWait, format_wait
 from openmaas_tui.core.history.ledger import SpendSource
 from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.history.records import request_params
 from openmaas_tui.core.history.store import Store
+from openmaas_tui.core.http import set_read_timeout
 from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.text.terminal import TerminalStream, json_terminal_safe, terminal_safe
 from openmaas_tui.core.types import ChatRequest, Message, ReasoningDelta, Role, TextDelta, Usage
@@ -81,6 +87,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-log", action="store_true", dest="no_log", help="do not record it in the history"
     )
+    add_timeout_argument(parser)
+
+
+def add_timeout_argument(parser: argparse.ArgumentParser) -> None:
+    """``--timeout SECONDS``: the read timeout for this run (``ask`` and ``compare``)."""
+    parser.add_argument(
+        "--timeout",
+        type=seconds,
+        metavar="SECONDS",
+        help="give up when the provider sends nothing for this long "
+        "(default: read_timeout_s in config.toml, else 120)",
+    )
+
+
+def seconds(raw: str) -> float:
+    """A ``--timeout`` value: a positive, finite number of seconds.
+
+    Raises:
+        argparse.ArgumentTypeError: for anything else.
+    """
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a positive number of seconds")
+    return value
+
+
+def apply_timeout(services: Services, args: argparse.Namespace) -> None:
+    """Use ``--timeout`` (when given) as the shared client's read timeout."""
+    timeout_s = getattr(args, "timeout", None)
+    if timeout_s is not None:
+        set_read_timeout(services.client, timeout_s)
 
 
 def read_prompt(args: argparse.Namespace, stdin: TextIO) -> str:
@@ -103,7 +143,9 @@ def read_prompt(args: argparse.Namespace, stdin: TextIO) -> str:
 
 def result_json(record: AnswerRecord) -> dict[str, Any]:
     """The ``--json`` object: text, reasoning, tool_calls, finish_reason (our vocabulary),
-    finish_reason_raw, model, provider, usage, ttft_ms, duration_ms, cost_usd, error."""
+    finish_reason_raw, model, provider, usage, ttft_ms, duration_ms, cost_usd, error, state
+    (``complete``, ``interrupted``, ``error``, ``stopped``) and retry_after_s (the seconds the
+    provider asked to wait after a 429 / 503 / 529, else null)."""
     ttft, duration = record.ttft_ms, record.duration_ms
     return {
         "text": record.text,
@@ -118,6 +160,8 @@ def result_json(record: AnswerRecord) -> dict[str, Any]:
         "duration_ms": round(duration, 1) if duration is not None else None,
         "cost_usd": record.cost_usd,
         "error": record.error,
+        "state": str(record.state),
+        "retry_after_s": record.retry_after_s,
     }
 
 
@@ -125,13 +169,21 @@ def unsent_json(args: argparse.Namespace, error: OpenMaaSError) -> dict[str, Any
     """The ``--json`` object for a request that could not be sent: the same fields as
     :func:`result_json`, empty, with the error."""
     empty = AnswerRecord(model=args.model, provider=error.provider or args.provider)
-    return {**result_json(empty), "error": error.as_dict()}
+    return {
+        **result_json(empty),
+        "error": error.as_dict(),
+        "state": "error",
+        "retry_after_s": error.retry_after,
+    }
 
 
 def print_error(error: OpenMaaSError, err: TextIO) -> None:
-    """Print ``error`` with its code and hint, never a traceback; a provider's words in it are
-    made inert (:func:`~openmaas_tui.core.text.terminal.terminal_safe`)."""
+    """Print ``error`` with its code, the provider's wait and the hint, never a traceback; a
+    provider's words in it are made inert
+    (:func:`~openmaas_tui.core.text.terminal.terminal_safe`)."""
     err.write(terminal_safe(f"error {error.code}: {error.message}\n"))
+    if error.retry_after is not None:
+        err.write(f"  retry after: {format_wait(error.retry_after)} (the provider's wait)\n")
     if error.hint:
         err.write(terminal_safe(f"  hint: {error.hint}\n"))
 
@@ -238,6 +290,9 @@ async def run_ask(
                 elif show and dim and isinstance(event, ReasoningDelta):
                     err.write(f"\x1b[2m{reasoning.feed(event.text)}\x1b[0m")
                     err.flush()
+                elif isinstance(event, RetryWait):
+                    err.write(f"note: {event.text}\n")
+                    err.flush()
     finally:
         if show:
             out.write(answer.flush())
@@ -257,6 +312,7 @@ async def run_ask(
 async def main(services: Services, args: argparse.Namespace) -> int:
     """Run ``openmaas ask``; returns the exit status."""
     out, err = sys.stdout, sys.stderr
+    apply_timeout(services, args)
     try:
         prompt = read_prompt(args, sys.stdin)
         exchange = await run_ask(services, args, prompt, out, err)

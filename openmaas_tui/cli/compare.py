@@ -7,7 +7,9 @@
 - ``--provider`` and ``--base-url`` pair with ``-m`` in order: give none, one (for every
   model), or exactly one per ``-m``, where ``-`` leaves that model to its usual provider or
   endpoint (``-m llama3.2 -m gpt-4o --base-url http://127.0.0.1:8080/v1 --base-url -``).
-- While the streams run, a live table of counters is drawn on stderr when it is a terminal.
+- While the streams run, a live table of counters is drawn on stderr when it is a terminal;
+  a target waiting to ask again (after a 429 or an overload) shows the wait as its status.
+- ``--timeout SECONDS`` sets the read timeout for this run (default ``read_timeout_s``).
 - Text mode, stdout a terminal: each answer under a rule, then the summary table. Stdout
   redirected: the run as Markdown (summary table, then each answer).
 - ``--json``: one object (:func:`~openmaas_tui.core.compare.export.run_json`).
@@ -30,9 +32,9 @@ from rich.table import Table
 from rich.text import Text
 
 from openmaas_tui.cli.arguments import count, decimal
-from openmaas_tui.cli.ask import print_error, read_prompt
+from openmaas_tui.cli.ask import add_timeout_argument, apply_timeout, print_error, read_prompt
 from openmaas_tui.core.compare.export import cost_text, run_json, run_markdown
-from openmaas_tui.core.compare.lane import CompareTarget, LaneStatus
+from openmaas_tui.core.compare.lane import CompareTarget, Lane, LaneStatus
 from openmaas_tui.core.compare.run import MAX_TARGETS, CompareRun
 from openmaas_tui.core.compare.summary import DEFAULT_SORT, Summary
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
@@ -95,6 +97,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-log", action="store_true", dest="no_log", help="do not save the run in the history"
     )
+    add_timeout_argument(parser)
 
 
 def _paired(values: list[str], count: int, option: str) -> list[str | None]:
@@ -164,6 +167,12 @@ _STATUS_STYLE = {
 }
 
 
+def _status(lane: Lane, status: str) -> str:
+    """The status cell: the lane's wait before asking again while there is one."""
+    wait = lane.retry_wait
+    return wait.text if wait is not None and not lane.ended else status
+
+
 def counters_table(run: CompareRun, summary: Summary | None = None) -> Table:
     """The counters of every target: live while streaming; with ``summary``, in its order
     with the winners marked."""
@@ -189,7 +198,7 @@ def counters_table(run: CompareRun, summary: Summary | None = None) -> Table:
         cells: list[str | Text] = [
             str(r.index + 1),
             Text(terminal_safe(r.label)),
-            Text(r.error_code or r.status, style=_STATUS_STYLE.get(lane.status, "")),
+            Text(_status(lane, r.error_code or r.status), style=_STATUS_STYLE.get(lane.status, "")),
             "" if r.ttft_ms is None else f"{r.ttft_ms:,.0f} ms",
             f"{r.duration_ms / 1000:.2f} s",
             "" if r.input_tokens is None else f"{mark}{r.input_tokens:,}",
@@ -272,6 +281,7 @@ async def save_run_in_history(
 async def main(services: Services, args: argparse.Namespace) -> int:
     """Run ``openmaas compare``; returns the exit status (1 only when every target failed)."""
     out, err = sys.stdout, sys.stderr
+    apply_timeout(services, args)
     try:
         prompt = _prompt(args, sys.stdin)
         run = await run_compare(services, args, prompt, err)

@@ -61,8 +61,12 @@ class OpenMaaSError(Exception):
         message: what happened, in the provider's words where it gave any (keys masked).
         status: the HTTP status, when the failure came with one.
         provider: the provider involved, when there is one.
-        retry_after: seconds to wait before retrying (from ``retry-after``), for RATE_LIMITED.
+        retry_after: seconds to wait before retrying (from ``retry-after``), for RATE_LIMITED
+            and PROVIDER_UNAVAILABLE, when the provider said.
         hint: what the person can do about it.
+        transient: the request was refused, or never reached the provider, for a reason that
+            passes (429, 503, 529, overloaded, a refused or reset connection): asking again
+            later may work. Set where the failure is mapped; the exchange retries on it.
     """
 
     def __init__(
@@ -74,12 +78,14 @@ class OpenMaaSError(Exception):
         provider: str | None = None,
         retry_after: float | None = None,
         hint: str | None = None,
+        transient: bool = False,
     ) -> None:
         self.code = code
         self.message = redact(message)
         self.status = status
         self.provider = provider
         self.retry_after = retry_after
+        self.transient = transient
         default = _DEFAULT_HINTS.get(code)
         self.hint = hint or (default.format(provider=provider or "PROVIDER") if default else None)
         super().__init__(f"{code}: {self.message}")

@@ -25,7 +25,8 @@ CONNECT_TIMEOUT_S = 10.0
 
 READ_TIMEOUT_S = 120.0
 """Seconds without a single byte before STREAM_TIMEOUT. Reasoning models can think for a long
-time before their first token, so this is generous."""
+time before their first token, so this is generous. ``read_timeout_s`` in config.toml and
+``--timeout`` (``ask``, ``compare``) change it."""
 
 MAX_CONNECTIONS = 32
 
@@ -144,4 +145,13 @@ def make_client(
         follow_redirects=False,
         trust_env=True,
         mounts=dict(mounts or {}),
+    )
+
+
+def set_read_timeout(client: httpx.AsyncClient, read_timeout_s: float) -> None:
+    """Give up on a response after ``read_timeout_s`` seconds without a byte (``--timeout``),
+    keeping the client's other timeouts."""
+    current = client.timeout
+    client.timeout = httpx.Timeout(
+        connect=current.connect, read=read_timeout_s, write=current.write, pool=current.pool
     )

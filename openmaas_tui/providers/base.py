@@ -20,6 +20,7 @@ from openmaas_tui.core.types import (
     CompletionBuilder,
     StreamEvent,
 )
+from openmaas_tui.providers.html_page import MAX_PAGE_BYTES, is_html, page_summary
 from openmaas_tui.providers.http_errors import error_from_response, map_transport_error
 
 ErrorMapper = Callable[[str, int, Mapping[str, str], bytes], OpenMaaSError]
@@ -100,7 +101,8 @@ async def open_stream(
 
     Raises:
         OpenMaaSError: from the status and error body (AUTH_FAILED, RATE_LIMITED, …) or from
-            the transport (STREAM_CONNECTION_FAILED, STREAM_TIMEOUT, STREAM_INTERRUPTED).
+            the transport (STREAM_CONNECTION_FAILED, STREAM_TIMEOUT, STREAM_INTERRUPTED);
+            STREAM_CONNECTION_FAILED for a 200 web page (:func:`web_page_error`).
     """
     started = False
     try:
@@ -115,10 +117,62 @@ async def open_stream(
             if response.status_code >= 400:
                 body = await _error_body(response)
                 raise errors(provider, response.status_code, response.headers, body)
+            if is_html(response.headers):
+                raise web_page_error(provider, response.status_code, await _page_start(response))
             started = True
             yield response
     except httpx.HTTPError as exc:
         raise map_transport_error(provider, exc, mid_stream=started) from None
+
+
+async def _page_start(response: httpx.Response) -> bytes:
+    """The first bytes of a web page (enough for its title), without reading it all."""
+    head = b""
+    async for piece in response.aiter_bytes():
+        head += piece
+        if len(head) >= MAX_PAGE_BYTES:
+            break
+    return head
+
+
+def web_page_error(provider: str, status: int, body: bytes) -> OpenMaaSError:
+    """STREAM_CONNECTION_FAILED for a web page answered where a stream was expected (HTTP 200
+    ``text/html``): a captive portal, a proxy's page, or a base URL that names a website. The
+    provider's API was never reached, so it is a connection failure, summarised by the page's
+    title (:func:`~.html_page.page_summary`), never printed raw."""
+    return OpenMaaSError(
+        ErrorCode.STREAM_CONNECTION_FAILED,
+        f"{provider}'s address answered with {page_summary(status, body)}, not an API answer",
+        status=status,
+        provider=provider,
+        hint="a captive portal (sign in to the network), a proxy, or a base URL that points "
+        "at a website answered instead; check the network and the base URL",
+    )
+
+
+def stream_cut(provider: str, end: str, *, received: bool) -> OpenMaaSError:
+    """STREAM_INTERRUPTED for a stream that closed before its protocol's end: a dropped or cut
+    connection, a truncated last event, or a 200 with no event at all (an empty body or SSE
+    comments only). What arrived is kept by the caller.
+
+    Args:
+        provider: the provider named in the message.
+        end: what the protocol ends with (``data: [DONE]``, ``message_stop``, …).
+        received: whether any event arrived before the end.
+    """
+    if received:
+        return OpenMaaSError(
+            ErrorCode.STREAM_INTERRUPTED,
+            f"the {provider} stream ended before {end}: the answer is cut short",
+            provider=provider,
+        )
+    return OpenMaaSError(
+        ErrorCode.STREAM_INTERRUPTED,
+        f"{provider} answered 200 but the stream ended before any event (no {end})",
+        provider=provider,
+        hint="the server closed the stream without an answer; try again, and check the base "
+        "URL if it keeps happening",
+    )
 
 
 async def iter_sse(response: httpx.Response) -> AsyncIterator[ServerSentEvent]:

@@ -24,6 +24,8 @@ from __future__ import annotations
 import email.utils
 import json
 import math
+import socket
+import ssl
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -31,6 +33,8 @@ from typing import Any
 import httpx
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.providers.html_page import is_html, page_summary
+from openmaas_tui.providers.rate_limits import rate_limit_reset_s
 
 _CONTEXT_WORDS = (
     "context length",
@@ -73,8 +77,9 @@ def _seconds(raw: str, scale: float = 1.0) -> float | None:
 
 
 def retry_after_s(headers: Mapping[str, str]) -> float | None:
-    """Seconds to wait, from ``retry-after-ms``, or ``retry-after`` as seconds or an HTTP date.
-    A value that is none of these (or not finite) is ignored rather than failing."""
+    """Seconds to wait, from ``retry-after-ms``, or ``retry-after`` as seconds or an HTTP date,
+    else from the ``x-ratelimit-reset-*`` headers (:func:`.rate_limit_reset_s`). A value that is
+    none of these (or not finite) is ignored rather than failing."""
     raw_ms = headers.get("retry-after-ms")
     if raw_ms:
         seconds = _seconds(raw_ms, 1000)
@@ -82,14 +87,14 @@ def retry_after_s(headers: Mapping[str, str]) -> float | None:
             return seconds
     raw = headers.get("retry-after")
     if not raw:
-        return None
+        return rate_limit_reset_s(headers)
     seconds = _seconds(raw)
     if seconds is not None:
         return seconds
     try:
         parsed = email.utils.parsedate_to_datetime(raw)
     except (TypeError, ValueError):
-        return None  # neither seconds nor an HTTP date: ignore it rather than fail
+        return rate_limit_reset_s(headers)  # neither seconds nor an HTTP date: ignore it
     return max(0.0, parsed.timestamp() - time.time())
 
 
@@ -156,10 +161,24 @@ def classify(status: int | None, message: str, kind: str | None) -> ErrorCode:
     return ErrorCode.INVALID_REQUEST
 
 
+TRANSIENT_STATUSES = frozenset({429, 503, 529})
+"""Statuses that say "not now" rather than "never": rate limited, unavailable, overloaded."""
+_TRANSIENT_KINDS = frozenset({"overloaded_error", "rate_limit_error"})
+
+WAIT_CODES = frozenset({ErrorCode.RATE_LIMITED, ErrorCode.PROVIDER_UNAVAILABLE})
+"""Codes whose response may say how long to wait (429, and 503 / 529 / overloaded)."""
+
+
 def error_from_response(
     provider: str, status: int, headers: Mapping[str, str], body: bytes
 ) -> OpenMaaSError:
-    """The error for an HTTP response with ``status`` >= 400, keeping the provider's message."""
+    """The error for an HTTP response with ``status`` >= 400, keeping the provider's message.
+
+    A web page (a proxy's ``502 Bad Gateway``, a captive portal) is summarised by its title
+    and status (:func:`~.html_page.page_summary`), never quoted raw. For RATE_LIMITED and
+    PROVIDER_UNAVAILABLE, ``retry_after`` holds the seconds the response asked to wait
+    (:func:`retry_after_s`, or Gemini's ``RetryInfo``), when it said.
+    """
     text = body.decode("utf-8", errors="replace")
     payload: Any = None
     try:
@@ -167,17 +186,26 @@ def error_from_response(
         message, kind = error_message(payload)
     except (ValueError, RecursionError):  # not JSON, or nested too deep to read
         message, kind = None, None
+    if not message and is_html(headers, body):
+        message = f"{provider} answered with {page_summary(status, body)}"
     if not message:
         message = text.strip()[:500] or f"HTTP {status}"
     code = (
         ErrorCode.CONTENT_FILTERED if content_filtered(payload) else classify(status, message, kind)
     )
     retry_after = None
-    if code is ErrorCode.RATE_LIMITED:
+    if code in WAIT_CODES:
         retry_after = retry_after_s(headers)
         if retry_after is None:
             retry_after = google_retry_delay_s(payload)
-    return OpenMaaSError(code, message, status=status, provider=provider, retry_after=retry_after)
+    return OpenMaaSError(
+        code,
+        message,
+        status=status,
+        provider=provider,
+        retry_after=retry_after,
+        transient=status in TRANSIENT_STATUSES or kind in _TRANSIENT_KINDS,
+    )
 
 
 _FILTER_CODES = frozenset({"content_filter", "ResponsibleAIPolicyViolation"})
@@ -221,7 +249,9 @@ def error_from_payload(provider: str, payload: Any) -> OpenMaaSError:
     if isinstance(raw_code, int) and not isinstance(raw_code, bool) and 100 <= raw_code <= 599:
         status = raw_code  # OpenRouter puts the upstream HTTP status here
     code = classify(status, message or "", kind)
-    return OpenMaaSError(code, message or "the stream reported an error", provider=provider)
+    transient = status in TRANSIENT_STATUSES or kind in _TRANSIENT_KINDS
+    message = message or "the stream reported an error"
+    return OpenMaaSError(code, message, provider=provider, transient=transient)
 
 
 def map_transport_error(provider: str, exc: httpx.HTTPError, *, mid_stream: bool) -> OpenMaaSError:
@@ -235,14 +265,17 @@ def map_transport_error(provider: str, exc: httpx.HTTPError, *, mid_stream: bool
             provider=provider,
         )
     if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout):
-        return OpenMaaSError(
-            ErrorCode.STREAM_TIMEOUT, f"{provider} sent nothing in time", provider=provider
-        )
+        return _timeout(provider, exc)
     if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout | httpx.ConnectError):
+        certificate = _is_certificate_error(exc)
         return OpenMaaSError(
             ErrorCode.STREAM_CONNECTION_FAILED,
             f"could not connect to {provider}: {exc}",
             provider=provider,
+            hint=_TLS_HINT if certificate else None,
+            transient=isinstance(exc, httpx.ConnectError)
+            and not certificate
+            and not _is_name_error(exc),
         )
     if mid_stream:
         return OpenMaaSError(
@@ -254,4 +287,66 @@ def map_transport_error(provider: str, exc: httpx.HTTPError, *, mid_stream: bool
         ErrorCode.STREAM_CONNECTION_FAILED,
         f"request to {provider} failed: {exc}",
         provider=provider,
+        transient=isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError),
+    )
+
+
+_TLS_HINT = (
+    "the server's certificate could not be verified; behind a proxy that inspects TLS, point "
+    "SSL_CERT_FILE at its CA bundle (a .pem file) and try again"
+)
+
+
+def _is_certificate_error(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) is a failed TLS certificate check."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # the chain is short; never loop on a cycle
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(
+            seen
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _is_name_error(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) is a failed host name lookup: asking again soon
+    will not find the host either."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        text = str(seen).lower()
+        if isinstance(seen, socket.gaierror) or "name or service not known" in text:
+            return True
+        if "nodename nor servname" in text or "getaddrinfo failed" in text:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _read_limit_s(exc: httpx.HTTPError) -> float | None:
+    """The read timeout (seconds) the failed request ran with, from its ``timeout``
+    extension (set by the client: https://www.python-httpx.org/advanced/timeouts/)."""
+    try:
+        timeouts = exc.request.extensions.get("timeout") or {}
+    except RuntimeError:  # an exception raised without its request
+        return None
+    limit = timeouts.get("read") if isinstance(timeouts, dict) else None
+    return float(limit) if isinstance(limit, int | float) else None
+
+
+def _timeout(provider: str, exc: httpx.HTTPError) -> OpenMaaSError:
+    """STREAM_TIMEOUT naming the limit that ran out: ``no data from openai for 30 s
+    (read_timeout_s)``, with a hint to raise it."""
+    limit = _read_limit_s(exc)
+    waited = f" for {limit:g} s" if limit is not None else " in time"
+    return OpenMaaSError(
+        ErrorCode.STREAM_TIMEOUT,
+        f"no data from {provider}{waited} (read_timeout_s)",
+        provider=provider,
+        hint="try again; for slow models raise read_timeout_s in config.toml "
+        "or pass --timeout SECONDS",
     )

@@ -18,6 +18,7 @@ from typing import Protocol
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.exchange.meter import StreamMeter, usage_in_force
 from openmaas_tui.core.exchange.pipeline import Exchange
+from openmaas_tui.core.exchange.retry import RetryWait
 from openmaas_tui.core.pricing.price import Price
 from openmaas_tui.core.types import Usage
 
@@ -114,6 +115,8 @@ class Lane:
             delta, for the tokens-over-time picture (:meth:`timeline`).
         notes: parameters the model does not take and that were dropped.
         exchange: the exchange of the current start, once its target is routed, else None.
+        retry_wait: the wait before the exchange asks again (a 429 or an overload before
+            anything arrived), shown until the answer starts; None otherwise.
     """
 
     index: int
@@ -128,6 +131,7 @@ class Lane:
     arrivals: list[tuple[float, int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     exchange: Exchange | None = None
+    retry_wait: RetryWait | None = None
     _chars: int = 0
     _task: asyncio.Task[None] | None = None
     _attempt: int = 0
@@ -220,6 +224,7 @@ class Lane:
         self.error = None
         self.arrivals = []
         self.notes = []
+        self.retry_wait = None
         self._chars = 0
 
     def _received(self, text: str) -> None:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from openmaas_tui.core.compare.lane import CompareTarget, Lane, LaneListener, LaneStatus
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import AnswerRecorder, Exchange, unexpected_error
+from openmaas_tui.core.exchange.retry import RetryWait
 from openmaas_tui.core.types import ChatRequest, Message, ReasoningDelta, TextDelta
 
 if TYPE_CHECKING:
@@ -184,6 +185,10 @@ class CompareRun:
             listener = self.listener
             async with aclosing(exchange.events()) as events:
                 async for event in events:
+                    if isinstance(event, RetryWait):
+                        lane.retry_wait = event  # shown until the answer starts
+                        continue
+                    lane.retry_wait = None
                     if isinstance(event, TextDelta):
                         lane.status = LaneStatus.STREAMING
                         lane._received(event.text)
@@ -205,6 +210,7 @@ class CompareRun:
             status = LaneStatus.ERROR
             error = unexpected_error(exc, lane.provider or None, hint=_OTHERS_UNAFFECTED)
         finally:
+            lane.retry_wait = None
             if exchange is None:
                 lane.meter.finish()
             if lane._attempt == attempt:

@@ -4,7 +4,7 @@ endpoints and where built-in providers live.
 Example::
 
     default_model = "gpt-4o-mini"
-    read_timeout_s = 120
+    read_timeout_s = 120           # seconds without a byte before STREAM_TIMEOUT (--timeout)
     theme = "nord"                 # a Textual theme: ctrl+p "Change theme" lists them
 
     [endpoints.lmstudio]
@@ -54,6 +54,10 @@ class Settings:
     default_model: str = "demo"
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 120.0
+    """Seconds a provider may send nothing (before the first token or between two) before the
+    answer fails with STREAM_TIMEOUT, "no data from PROVIDER for N s (read_timeout_s)". A
+    positive number; generous by default because reasoning models think before answering.
+    ``--timeout SECONDS`` on ``ask`` and ``compare`` overrides it for one run."""
     demo_tokens_per_s: float = 60.0
     theme: str | None = None
     """The playground's Textual theme (``nord``, ``textual-light``, ...), or None for Textual's

@@ -26,9 +26,14 @@ What the exchange does, once for every face:
   live tiktoken estimate (:class:`~openmaas_tui.core.exchange.live_count.LiveCount`);
 - hands text and reasoning to the history's recorder, which writes about once a second, and
   finishes it with the record at the end;
+- asks again, at most a few times, when a transient failure (429, 503, 529, overloaded, a
+  refused or reset connection) came before anything of the answer did, yielding a
+  :class:`~openmaas_tui.core.exchange.retry.RetryWait` before each wait for the face to show
+  (:mod:`~openmaas_tui.core.exchange.retry`);
 - ends the same way whatever happens: cancelled (the caller's task, or the caller closing the
   iteration) is ``stopped`` with what arrived kept, and the cancellation goes on; an
-  :class:`~openmaas_tui.core.errors.OpenMaaSError` is ``error`` with the partial text kept and
+  :class:`~openmaas_tui.core.errors.OpenMaaSError` is ``error`` (``interrupted`` for a stream
+  that broke off before its protocol's end, STREAM_INTERRUPTED) with the partial text kept and
   the iteration simply ends; any other exception (a bug, in an adapter or here) becomes
   STREAM_INTERRUPTED the same way, so one broken answer never takes its face (or a compare's
   other lanes) down with it, and nobody sees a traceback.
@@ -52,6 +57,7 @@ from openmaas_tui.core.exchange.durations import record_duration
 from openmaas_tui.core.exchange.live_count import LiveCount
 from openmaas_tui.core.exchange.meter import StreamMeter, counters_line, usage_in_force
 from openmaas_tui.core.exchange.record import AnswerRecord, MessageState, received_anything
+from openmaas_tui.core.exchange.retry import RetryPolicy, RetryWait
 from openmaas_tui.core.pricing.price import Price
 from openmaas_tui.core.pricing.prices import cost_usd
 from openmaas_tui.core.types import ChatRequest, ReasoningDelta, StreamEvent, TextDelta, Usage
@@ -65,6 +71,10 @@ together are read without any pause, which would starve the timers that draw the
 compare, the other lanes)."""
 
 
+DEFAULT_RETRY = RetryPolicy()
+"""Two retries, waits up to 10 s (:class:`~openmaas_tui.core.exchange.retry.RetryPolicy`)."""
+
+
 class AnswerRecorder(Protocol):
     """Where an exchange writes its answer as it streams (the history's
     :class:`~openmaas_tui.core.history.recorder.StreamRecorder`)."""
@@ -74,6 +84,13 @@ class AnswerRecorder(Protocol):
 
     async def finish(self, record: AnswerRecord) -> None:
         """Write how the answer ended. Raises OpenMaaSError (STORAGE_FAILED)."""
+
+
+def _failed_state(error: OpenMaaSError) -> MessageState:
+    """``interrupted`` for a stream that broke off (STREAM_INTERRUPTED), else ``error``."""
+    if error.code is ErrorCode.STREAM_INTERRUPTED:
+        return MessageState.INTERRUPTED
+    return MessageState.ERROR
 
 
 def unexpected_error(
@@ -102,6 +119,8 @@ class Exchange:
         live_estimate: keep the local tiktoken estimate (``≈`` counts while streaming, and the
             counts of an answer the provider never reported usage for); ``openmaas ask``
             shows no live counts and goes without.
+        retry: when to ask again after a transient failure before anything arrived
+            (:class:`~openmaas_tui.core.exchange.retry.RetryPolicy`; ``NO_RETRY`` never).
 
     Attributes:
         meter: what arrived and when (TTFT, duration), updated per event.
@@ -120,11 +139,13 @@ class Exchange:
         recorder: AnswerRecorder | None = None,
         clock: Callable[[], float] = time.perf_counter,
         live_estimate: bool = True,
+        retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         self.target = target
         self.request = request
         self.price = price
         self.recorder = recorder
+        self.retry = retry
         self.meter = StreamMeter(target.route.model, clock=clock)
         self.error: OpenMaaSError | None = None
         self.record: AnswerRecord | None = None
@@ -174,8 +195,9 @@ class Exchange:
             billed=record is None or record.billed,
         )
 
-    async def events(self) -> AsyncGenerator[StreamEvent, None]:
-        """Run the exchange, yielding each event as it arrives; see the module docstring.
+    async def events(self) -> AsyncGenerator[StreamEvent | RetryWait, None]:
+        """Run the exchange, yielding each event as it arrives, and a :class:`RetryWait` before
+        each wait to ask again; see the module docstring.
 
         Raises:
             asyncio.CancelledError: the caller's task was cancelled (after the record is kept).
@@ -195,32 +217,49 @@ class Exchange:
         source: AsyncIterator[StreamEvent] | None = None
         clock = time.perf_counter
         yielded_at = clock()
+        retries = 0
         try:
-            source = target.stream(request) if request.stream else self._completed()
-            async for event in source:
-                if clock() - yielded_at > YIELD_EVERY_S:
-                    await asyncio.sleep(0)  # buffered events come without a pause
-                    yielded_at = clock()
-                meter.add(event)
-                if isinstance(event, TextDelta):
-                    if pending is not None:
-                        pending.append(event.text)
-                    if recorder is not None:
-                        recorder.append(event.text)
-                elif isinstance(event, ReasoningDelta):
-                    if pending is not None:
-                        pending.append(event.text)
-                    if recorder is not None:
-                        recorder.append(reasoning=event.text)
-                yield event
+            while True:
+                arrived = False
+                source = target.stream(request) if request.stream else self._completed()
+                try:
+                    async for event in source:
+                        arrived = True
+                        if clock() - yielded_at > YIELD_EVERY_S:
+                            await asyncio.sleep(0)  # buffered events come without a pause
+                            yielded_at = clock()
+                        meter.add(event)
+                        if isinstance(event, TextDelta):
+                            if pending is not None:
+                                pending.append(event.text)
+                            if recorder is not None:
+                                recorder.append(event.text)
+                        elif isinstance(event, ReasoningDelta):
+                            if pending is not None:
+                                pending.append(event.text)
+                            if recorder is not None:
+                                recorder.append(reasoning=event.text)
+                        yield event
+                    break
+                except OpenMaaSError as exc:
+                    wait = None if arrived else self.retry.wait_s(exc, retries + 1)
+                    if wait is None:
+                        raise
+                    failure = exc
+                if isinstance(source, AsyncGenerator):
+                    await source.aclose()
+                source = None
+                retries += 1  # nothing of the answer arrived: ask again, after a wait
+                yield RetryWait(failure, wait, retries, self.retry.retries)
+                await asyncio.sleep(wait)  # cancelling the exchange ends the wait at once
         except (asyncio.CancelledError, GeneratorExit):
             state = MessageState.STOPPED
             raise
         except OpenMaaSError as exc:
-            state, self.error = MessageState.ERROR, exc
+            state, self.error = _failed_state(exc), exc
         except Exception as exc:  # a bug must not take the face (or other lanes) down
-            state = MessageState.ERROR
             self.error = unexpected_error(exc, target.route.provider)
+            state = _failed_state(self.error)
         finally:
             if counting is not None and not counting.done():
                 counting.cancel()
@@ -282,6 +321,7 @@ class Exchange:
             finish_reason_raw=completion.finish_reason_raw,
             error_code=None if error is None else str(error.code),
             error_message=None if error is None else error.message,
+            retry_after_s=None if error is None else error.retry_after,
             state=state,
             provider=self.target.route.provider,
             model=self.target.route.model,

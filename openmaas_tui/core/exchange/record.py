@@ -23,10 +23,12 @@ class MessageState(StrEnum):
     - ``complete``: finished normally (every user message is complete).
     - ``streaming``: an answer still arriving; its text is flushed about once a second.
     - ``stopped``: the person stopped the answer; what arrived is kept.
-    - ``interrupted``: the process ended mid-stream (found ``streaming`` at the next open).
+    - ``interrupted``: the stream broke off before its protocol's end (STREAM_INTERRUPTED), or
+      the process ended mid-stream (found ``streaming`` at the next open); the text is kept.
     - ``error``: the request failed; ``error_code`` says why, the partial text is kept.
 
-    An exchange ends ``complete``, ``stopped`` or ``error``; the other two are the history's.
+    An exchange ends ``complete``, ``stopped``, ``interrupted`` or ``error``; ``streaming`` is
+    the history's.
     """
 
     COMPLETE = "complete"
@@ -66,7 +68,10 @@ class AnswerRecord:
         finish_reason / finish_reason_raw: why generation ended, ours and the provider's word.
         error_code / error_message: the :class:`~openmaas_tui.core.errors.ErrorCode` and the
             (key-masked) message of a failed answer, else None.
-        state: ``complete``, ``stopped`` or ``error`` (see :class:`MessageState`).
+        retry_after_s: seconds the provider asked to wait before asking again (429, 503,
+            529), when a failed answer's provider said; None otherwise.
+        state: ``complete``, ``stopped``, ``interrupted`` or ``error`` (see
+            :class:`MessageState`).
         provider / model: who answered (``openai`` / ``gpt-4o-mini``), None when not known.
     """
 
@@ -83,6 +88,7 @@ class AnswerRecord:
     finish_reason_raw: str | None = None
     error_code: str | None = None
     error_message: str | None = None
+    retry_after_s: float | None = None
     state: MessageState = MessageState.COMPLETE
     provider: str | None = None
     model: str | None = None

@@ -15,7 +15,6 @@ from dataclasses import replace
 import httpx
 
 from openmaas_tui.core.credentials.credentials import Credentials
-from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo, find_model
 from openmaas_tui.core.models.provider_specs import SPECS
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
@@ -29,6 +28,7 @@ from openmaas_tui.providers.base import (
     open_stream,
     parsing_failed,
     send_request,
+    stream_cut,
     text_or_none,
 )
 from openmaas_tui.providers.http_errors import error_from_payload
@@ -79,6 +79,7 @@ class AnthropicAdapter:
         """
         body = request_body(request, self.provider, stream=True)
         state = AnthropicStreamState(self.provider)
+        received = False
         url = f"{self.base_url}/v1/messages"
         async with open_stream(
             self._client, self.provider, url, json=body, headers=headers(creds.api_key)
@@ -91,6 +92,7 @@ class AnthropicAdapter:
             async for sse in iter_sse(response):
                 if not sse.data:
                     continue
+                received = True
                 try:
                     events = state.feed(json.loads(sse.data))
                 except MALFORMED:
@@ -98,11 +100,7 @@ class AnthropicAdapter:
                 for event in events:
                     yield event
         if not state.stopped:
-            raise OpenMaaSError(
-                ErrorCode.STREAM_INTERRUPTED,
-                f"the {self.provider} stream ended before message_stop",
-                provider=self.provider,
-            )
+            raise stream_cut(self.provider, "message_stop", received=received)
 
     async def complete(self, request: ChatRequest, creds: Credentials) -> Completion:
         """The whole answer to ``request`` from one non-streaming call.

@@ -44,6 +44,7 @@ from openmaas_tui.providers.base import (
     open_stream,
     parsing_failed,
     send_request,
+    stream_cut,
     text_or_none,
     token_count,
 )
@@ -156,11 +157,15 @@ class GeminiAdapter:
     async def stream(self, request: ChatRequest, creds: Credentials) -> AsyncIterator[StreamEvent]:
         """Stream the answer from ``:streamGenerateContent?alt=sse``.
 
-        A server that ignores ``alt=sse`` and answers with one JSON array is read whole.
+        A server that ignores ``alt=sse`` and answers with one JSON array is read whole. The
+        stream has no end marker: it is complete once a candidate carries ``finishReason`` (or
+        ``promptFeedback.blockReason`` refuses the prompt), as every recorded stream ends.
 
         Raises:
             OpenMaaSError: HTTP and transport failures, an ``error`` object inside the stream,
-                or STREAM_PARSING_FAILED; always after yielding everything received before.
+                or STREAM_PARSING_FAILED; STREAM_INTERRUPTED when the stream closes before a
+                finish reason (an empty body and SSE comments alone among them); always after
+                yielding everything received before.
         """
         parser = GeminiChunkParser(self.provider)
         async with open_stream(
@@ -176,11 +181,16 @@ class GeminiAdapter:
                 for event in events_from_body(self.provider, body):
                     yield event
                 return
+            received = False
             async for sse in iter_sse(response):
                 if not sse.data:
                     continue
+                received = True
                 for event in parser.feed(load_json(self.provider, sse.data)):
                     yield event
+            if not parser.finished:
+                end = "a final candidate with finishReason"
+                raise stream_cut(self.provider, end, received=received)
 
     async def complete(self, request: ChatRequest, creds: Credentials) -> Completion:
         """The whole answer from ``:generateContent``.

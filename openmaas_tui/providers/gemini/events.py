@@ -107,17 +107,20 @@ class GeminiChunkParser:
     """Turns ``GenerateContentResponse`` chunks of one answer into events, in order.
 
     State kept across chunks: how many function calls were seen (their delta index, and
-    whether a final ``STOP`` means TOOL_CALLS).
+    whether a final ``STOP`` means TOOL_CALLS), and whether the answer has ended
+    (:attr:`finished`).
 
     Args:
         provider: the provider name used in errors.
     """
 
-    __slots__ = ("_provider", "_calls")
+    __slots__ = ("_provider", "_calls", "finished")
 
     def __init__(self, provider: str) -> None:
         self._provider = provider
         self._calls = 0
+        self.finished = False
+        """Whether the answer's end arrived: a ``finishReason``, or a refused prompt."""
 
     def feed(self, chunk: Any) -> list[StreamEvent]:
         """The events carried by one parsed chunk: text, reasoning and tool-call deltas, then a
@@ -166,11 +169,13 @@ class GeminiChunkParser:
             events.append(UsageReport(usage_from(meta)))
         if finish_raw:
             events.append(Finish(map_finish(finish_raw, called_tool=self._calls > 0), finish_raw))
+            self.finished = True
         elif not candidates:
             feedback = chunk.get("promptFeedback")
             blocked = text_or_none(feedback.get("blockReason")) if feedback else None
             if blocked:
                 events.append(Finish(FinishReason.CONTENT_FILTER, blocked))
+                self.finished = True
         return events
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 
 from openmaas_tui.core.credentials.credentials import Credentials
-from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo
 from openmaas_tui.core.models.provider_specs import SPECS
 from openmaas_tui.core.types import (
@@ -48,6 +48,7 @@ from openmaas_tui.providers.base import (
     open_stream,
     parsing_failed,
     send_request,
+    stream_cut,
     text_or_none,
     token_count,
 )
@@ -123,6 +124,7 @@ class _ChunkReader:
     provider: str
     tool_calls: int = 0
     done: bool = False
+    received: bool = False
 
     def events(self, chunk: Any) -> list[StreamEvent]:
         """The events of one parsed object, all or none.
@@ -179,6 +181,24 @@ class _ChunkReader:
         return ToolCallDelta(index, call_id or None, name, arguments)
 
 
+async def _lines(response: httpx.Response) -> AsyncIterator[tuple[str, bool]]:
+    """The body's lines (``\n`` or ``\r\n`` ends, decoded as UTF-8), each with whether its
+    line end arrived: only the last one can lack it, when the body was cut inside it."""
+    response.encoding = "utf-8"  # NDJSON is UTF-8 whatever charset is named
+    parts: list[str] = []
+    async for text in response.aiter_text():
+        if "\n" not in text:
+            parts.append(text)
+            continue
+        lines = text.split("\n")
+        lines[0] = "".join(parts) + lines[0]
+        parts = [lines.pop()]
+        for line in lines:
+            yield line.removesuffix("\r"), True
+    if rest := "".join(parts):
+        yield rest, False
+
+
 class OllamaChatAdapter:
     """Ollama's native ``/api/chat`` (NDJSON stream) and ``/api/tags`` (model discovery).
 
@@ -212,8 +232,9 @@ class OllamaChatAdapter:
         Raises:
             OpenMaaSError: from the HTTP status or transport (see ``open_stream``), an
                 ``{"error": ...}`` line, STREAM_PARSING_FAILED for a line that is not JSON, and
-                STREAM_INTERRUPTED when the stream ends without its ``done: true`` line. Events
-                received before the failure have been yielded.
+                STREAM_INTERRUPTED when the stream ends without its ``done: true`` line (a last
+                line cut short, which is not JSON, among them). Events received before the
+                failure have been yielded.
         """
         reader = _ChunkReader(self.provider)
         async with open_stream(
@@ -227,18 +248,21 @@ class OllamaChatAdapter:
                 for event in reader.events(load_json(self.provider, await response.aread())):
                     yield event
             else:
-                response.encoding = "utf-8"  # NDJSON is UTF-8 whatever charset is named
-                async for line in response.aiter_lines():
+                async for line, whole in _lines(response):
                     if reader.done or not line.strip():
                         continue  # nothing follows the final line; blank lines carry nothing
-                    for event in reader.events(load_json(self.provider, line)):
+                    try:
+                        chunk = load_json(self.provider, line)
+                    except OpenMaaSError:
+                        if whole:
+                            raise
+                        break  # the body ended inside its last line: a cut, not a bad line
+                    reader.received = True
+                    for event in reader.events(chunk):
                         yield event
         if not reader.done:
-            raise OpenMaaSError(
-                ErrorCode.STREAM_INTERRUPTED,
-                f"the answer from {self.provider} ended before its final (done) line",
-                provider=self.provider,
-            )
+            end = "its final (done: true) line"
+            raise stream_cut(self.provider, end, received=reader.received)
 
     async def complete(self, request: ChatRequest, creds: Credentials) -> Completion:
         """Ask for the whole answer in one JSON object (``stream: false``).

@@ -36,6 +36,7 @@ from openmaas_tui.providers.base import (
     open_stream,
     parsing_failed,
     send_request,
+    stream_cut,
 )
 from openmaas_tui.providers.http_errors import error_from_payload
 from openmaas_tui.providers.openai_chat.parse import ChunkParser, parse_completion
@@ -146,10 +147,16 @@ class OpenAIChatAdapter:
     async def stream(self, request: ChatRequest, creds: Credentials) -> AsyncIterator[StreamEvent]:
         """Stream the answer to ``request`` as events.
 
+        The stream is complete at ``data: [DONE]``, or, when the server closes it without one,
+        if a finish reason arrived: every recorded server sends ``[DONE]``, but some never send
+        a finish reason (Snowflake Cortex, some OpenRouter routes), and servers that omit
+        ``[DONE]`` still end with a finish reason. A stream that closes with neither was cut.
+
         Raises:
             OpenMaaSError: any transport or HTTP code; an ``error`` object inside the stream
                 (OpenRouter) after the events before it; STREAM_PARSING_FAILED for a
-                malformed chunk.
+                malformed chunk; STREAM_INTERRUPTED when the stream closes before its end
+                (an empty body and SSE comments alone among them).
         """
         body = self.build_body(request, stream=True)
         headers = self._headers(creds)
@@ -179,6 +186,7 @@ class OpenAIChatAdapter:
                 return
             # The hot path: one json.loads and one small list of events per chunk.
             parser = ChunkParser(provider)
+            received = False
             async for sse in iter_sse(response):
                 data = sse.data
                 if not data:
@@ -186,11 +194,14 @@ class OpenAIChatAdapter:
                 if data.startswith("[DONE]"):
                     await drain(response)
                     return
+                received = True
                 chunk = load_json(provider, data)
                 for event in parser.feed(chunk):
                     yield event
                 if chunk.get("error"):
                     raise error_from_payload(provider, chunk)
+            if not parser.finished:  # closed before [DONE] and before any finish reason
+                raise stream_cut(provider, "data: [DONE] or a finish reason", received=received)
 
     def _completion(self, raw: bytes, model: str) -> Completion:
         payload = load_json(self.provider, raw)

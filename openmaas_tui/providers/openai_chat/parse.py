@@ -142,6 +142,11 @@ class ChunkParser:
         self._finish_raw: str | None = None
         self._finish_of = finish
 
+    @property
+    def finished(self) -> bool:
+        """Whether a finish reason arrived (the answer itself is over; usage may follow)."""
+        return self._finish_raw is not None
+
     def feed(self, chunk: Any) -> list[StreamEvent]:
         """The events in one chunk, in order: reasoning, text, tool calls, finish, usage.
 

@@ -27,6 +27,7 @@ from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.exchange.durations import expected_duration_s
 from openmaas_tui.core.exchange.json_check import JsonCheck, check_json_answer
 from openmaas_tui.core.exchange.pipeline import Exchange
+from openmaas_tui.core.exchange.retry import RetryWait
 from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.pricing.price import Price
 from openmaas_tui.core.sessions.conversation import SessionMessage
@@ -64,6 +65,7 @@ class AnswerView(WorkerOwner, Vertical):
         done: the stream ended (completed, stopped or failed) and everything is rendered.
         json_check: what checking a JSON answer found, or None (not JSON, stopped or failed).
         waiting: the progress line while a non-streamed answer is awaited, else None.
+        retry_note: the wait before the exchange asks again, while there is one, else None.
         record: the session's record of the answer once it has finished (set by the app).
         recorder: the history's recorder of the answer, or None.
     """
@@ -73,6 +75,7 @@ class AnswerView(WorkerOwner, Vertical):
     AnswerView > Collapsible { margin: 0 0 1 0; }
     AnswerView > .meta { color: $text-muted; padding: 0 1; margin: 1 0 0 0; }
     AnswerView > ErrorView { margin: 1 1 0 1; }
+    AnswerView > .retry-wait { color: $text-warning; padding: 0 1; text-style: italic; }
     """
 
     @dataclass
@@ -108,6 +111,7 @@ class AnswerView(WorkerOwner, Vertical):
         self._clock = clock
         self.json_check: JsonCheck | None = None
         self.waiting: WaitingBar | None = None
+        self.retry_note: Static | None = None
 
     def compose(self) -> ComposeResult:
         yield self.answer
@@ -164,6 +168,19 @@ class AnswerView(WorkerOwner, Vertical):
             await self.mount(block, before=self.answer)
         return self.reasoning
 
+    async def _show_retry(self, wait: RetryWait | None) -> None:
+        """Show the wait before the exchange asks again ("rate limited, retrying in 4 s…"),
+        or, with None, take it away."""
+        if wait is None:
+            if self.retry_note is not None:
+                note, self.retry_note = self.retry_note, None
+                await note.remove()
+        elif self.retry_note is None:
+            self.retry_note = Static(wait.text, classes="retry-wait", markup=False)
+            await self.mount(self.retry_note, before=self.answer)
+        else:
+            self.retry_note.update(wait.text)
+
     async def _stop_waiting(self) -> None:
         if self.waiting is not None:
             waiting, self.waiting = self.waiting, None
@@ -178,6 +195,11 @@ class AnswerView(WorkerOwner, Vertical):
         try:
             async with aclosing(self.exchange.events()) as events:
                 async for event in events:
+                    if isinstance(event, RetryWait):
+                        await self._show_retry(event)
+                        continue
+                    if self.retry_note is not None:
+                        await self._show_retry(None)
                     if self.waiting is not None:
                         await self._stop_waiting()
                     if isinstance(event, TextDelta):
@@ -189,6 +211,7 @@ class AnswerView(WorkerOwner, Vertical):
                         (await self._reasoning_view()).append(event.text)
         finally:
             await self._stop_waiting()
+            await self._show_retry(None)
             if self._timer is not None:
                 self._timer.stop()
             if self.is_attached:  # else removed from the screen: nothing to show or tell

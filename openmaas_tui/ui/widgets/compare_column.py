@@ -41,6 +41,8 @@ def counters_text(lane: Lane) -> Text:
     text.append(status, style="bold")
     if lane.status != LaneStatus.READY:
         text.append(f"  {meter.duration_ms / 1000:.1f} s")
+    if lane.retry_wait is not None and not lane.ended:
+        text.append(f"\n{lane.retry_wait.text}", style="italic")
     text.append("\nTTFT ", style="dim")
     text.append("–" if meter.ttft_ms is None else f"{meter.ttft_ms:,.0f} ms")
     usage, estimated = lane.usage()

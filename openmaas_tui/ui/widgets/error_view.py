@@ -6,15 +6,19 @@ from rich.text import Text
 from textual.widgets import Static
 
 from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.exchange.retry import format_wait
 from openmaas_tui.core.text.terminal import terminal_safe
 
 
 def error_text(error: OpenMaaSError) -> Text:
-    """``CODE: message`` in bold error colour, the hint (if any) on the next line; what the
-    provider said is shown inert (:func:`~openmaas_tui.core.text.terminal.terminal_safe`)."""
+    """``CODE: message`` in bold error colour, the provider's wait (``retry after 20 s``) and
+    the hint (if any) on the next lines; what the provider said is shown inert
+    (:func:`~openmaas_tui.core.text.terminal.terminal_safe`)."""
     text = Text()
     text.append(str(error.code), style="bold")
     text.append(terminal_safe(f": {error.message}"))
+    if error.retry_after is not None:
+        text.append(f"\nretry after {format_wait(error.retry_after)} (the provider's wait)")
     if error.hint:
         text.append(terminal_safe(f"\n→ {error.hint}"), style="italic")
     return text

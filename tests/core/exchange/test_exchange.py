@@ -16,6 +16,7 @@ from openmaas_tui.core.errors import ErrorCode
 from openmaas_tui.core.exchange.durations import expected_duration_s, forget_durations
 from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.record import MessageState
+from openmaas_tui.core.exchange.retry import RetryWait
 from openmaas_tui.core.models.catalog import ModelInfo, route
 from openmaas_tui.core.pricing.price import Price
 from openmaas_tui.core.pricing.prices import cost_usd
@@ -57,13 +58,13 @@ async def exchange_with(
     return Exchange(target, target.prepare(request)[0], PRICE)
 
 
-async def run(exchange: Exchange) -> list[StreamEvent]:
+async def run(exchange: Exchange) -> list[StreamEvent | RetryWait]:
     """Every event the exchange passes on."""
     async with aclosing(exchange.events()) as events:
         return [event async for event in events]
 
 
-def texts(events: list[StreamEvent]) -> str:
+def texts(events: list[StreamEvent | RetryWait]) -> str:
     return "".join(e.text for e in events if isinstance(e, TextDelta))
 
 
@@ -214,7 +215,7 @@ async def test_an_exception_that_is_not_ours_becomes_stream_interrupted() -> Non
     assert exchange.error is not None and exchange.error.code == ErrorCode.STREAM_INTERRUPTED
     assert "RuntimeError: a bug" in exchange.error.message
     assert record is not None and record.interrupted and record.text == "partial "
-    assert record.state is MessageState.ERROR
+    assert record.state is MessageState.INTERRUPTED
 
 
 async def test_a_burst_of_buffered_events_still_gives_the_loop_turns() -> None:
