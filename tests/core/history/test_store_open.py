@@ -149,3 +149,15 @@ def test_a_memory_store_works_and_keeps_nothing() -> None:
     store.add_message(session.id, Role.USER, "hello")
     assert store.in_memory and store.search("hello")[0].session_id == session.id
     store.close()
+
+
+def test_a_clean_file_at_the_current_schema_is_not_scanned(tmp_path: Path) -> None:
+    from openmaas_tui.core.history.opening import _needs_scan
+    from openmaas_tui.core.history.schema import SCHEMA_VERSION
+
+    path = tmp_path / "history.db"
+    Store(path).close()
+    assert not _needs_scan(path, SCHEMA_VERSION)  # closed cleanly: no whole-file read
+    assert _needs_scan(path, SCHEMA_VERSION - 1)  # a migration is about to rewrite it
+    path.with_name(path.name + "-wal").write_bytes(b"x" * 32)  # a process died mid-write
+    assert _needs_scan(path, SCHEMA_VERSION)
