@@ -12,6 +12,7 @@ import httpx
 from httpx_sse import EventSource, ServerSentEvent
 
 from openmaas_tui.core.credentials.credentials import Credentials
+from openmaas_tui.core.credentials.redact import register_secret
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo
 from openmaas_tui.core.types import (
@@ -65,6 +66,18 @@ class TokenCounter(Protocol):
 
 class CountingAdapter(Adapter, TokenCounter, Protocol):
     """An adapter whose protocol has a token-counting endpoint (Anthropic, Gemini)."""
+
+
+def bearer_headers(creds: Credentials) -> dict[str, str]:
+    """The headers of a request to a server that takes ``Authorization: Bearer KEY`` (OpenAI
+    and every compatible server, Mistral, Cohere): ``accept`` for JSON and event streams, and
+    the key, registered for masking, only when there is one."""
+    headers = {"accept": "application/json, text/event-stream"}
+    key = creds.api_key
+    if key:
+        register_secret(key)
+        headers["authorization"] = f"Bearer {key}"
+    return headers
 
 
 def missing_key(provider: str) -> OpenMaaSError:

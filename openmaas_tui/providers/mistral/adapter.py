@@ -20,13 +20,13 @@ from typing import Any
 import httpx
 
 from openmaas_tui.core.credentials.credentials import Credentials
-from openmaas_tui.core.credentials.redact import register_secret
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo
 from openmaas_tui.core.models.provider_specs import SPECS
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
 from openmaas_tui.providers.base import (
     MALFORMED,
+    bearer_headers,
     is_json_response,
     iter_sse,
     load_json,
@@ -77,12 +77,7 @@ class MistralAdapter:
         self._client = client
 
     def _headers(self, creds: Credentials) -> dict[str, str]:
-        headers = {"accept": "application/json, text/event-stream"}
-        key = creds.api_key
-        if key:
-            register_secret(key)
-            headers["authorization"] = f"Bearer {key}"
-        return headers
+        return bearer_headers(creds)
 
     def build_body(self, request: ChatRequest, *, stream: bool) -> dict[str, Any]:
         """The JSON body for ``request`` (see :func:`.wire.build_body`)."""

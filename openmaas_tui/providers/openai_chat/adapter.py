@@ -19,7 +19,6 @@ from typing import Any
 import httpx
 
 from openmaas_tui.core.credentials.credentials import Credentials
-from openmaas_tui.core.credentials.redact import register_secret
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo, find_model
 from openmaas_tui.core.models.provider_specs import SPECS
@@ -30,6 +29,7 @@ from openmaas_tui.core.types import (
 )
 from openmaas_tui.providers.base import (
     MALFORMED,
+    bearer_headers,
     is_json_response,
     iter_sse,
     load_json,
@@ -78,12 +78,7 @@ class OpenAIChatAdapter:
         self._stream_options = True
 
     def _headers(self, creds: Credentials) -> dict[str, str]:
-        headers = {"accept": "application/json, text/event-stream"}
-        key = creds.api_key
-        if key:
-            register_secret(key)
-            headers["authorization"] = f"Bearer {key}"
-        return headers
+        return bearer_headers(creds)
 
     def _endpoint(self, model: str, creds: Credentials) -> tuple[str, dict[str, str] | None]:
         """The URL and query parameters a request for ``model`` goes to (Azure OpenAI's

@@ -16,11 +16,11 @@ from typing import cast
 import httpx
 
 from openmaas_tui.core.credentials.credentials import Credentials
-from openmaas_tui.core.credentials.redact import register_secret
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
 from openmaas_tui.providers.base import (
+    bearer_headers,
     is_json_response,
     iter_sse,
     load_json,
@@ -68,13 +68,7 @@ class OpenAIResponsesAdapter:
         self._client = client
 
     def _headers(self, creds: Credentials) -> dict[str, str]:
-        """The request headers: ``Authorization: Bearer KEY`` when there is a key."""
-        headers = {"accept": "application/json, text/event-stream"}
-        key = creds.api_key
-        if key:
-            register_secret(key)
-            headers["authorization"] = f"Bearer {key}"
-        return headers
+        return bearer_headers(creds)
 
     def _endpoint(self, model: str, creds: Credentials) -> tuple[str, dict[str, str] | None]:
         """The URL and query parameters a request for ``model`` goes to."""
