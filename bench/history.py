@@ -13,7 +13,7 @@ and two answers each, written with ``executemany`` in one transaction into a tem
   one session by a word of its answer;
 - that process's peak RSS.
 
-``--code DIR`` runs the app from another checkout (``--code /work/main``) to compare. Run:
+``--code DIR`` runs the app from another checkout (``--code ../other-clone``) to compare. Run:
 ``python bench/history.py [--sizes 0,100,10000,100000] [--repeat 3] [--code DIR]``.
 """
 
