@@ -28,16 +28,16 @@ from tests.support.replay import ReplayServer, fixture_reply
 
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 SECRETS = {
-    "OPENAI_API_KEY": "sk-Q7vZ2kLp9XwT4mRb8NcY1aHd",
-    "ANTHROPIC_API_KEY": "sk-ant-V3nK8qWz5TyB1xLm6JcR",
-    "GEMINI_API_KEY": "AIzaSyD4hF7kQ2mZ9wX1cV8bN3pL",
-    "MISTRAL_API_KEY": "Mz4Tq8Wv2Ly7Kc1Xn5Bd9Hf3Rj6G",
-    "CO_API_KEY": "Co9Rt2Yx6Vb4Nm8Kq1Zs5Lw3Hj7P",
-    "AZURE_OPENAI_API_KEY": "Az3Fg7Hj1Kl5Zx9Cv2Bn6Mq4Wr8T",
+    "OPENAI_API_KEY": "sk-fake-qzxopenai-0001",
+    "ANTHROPIC_API_KEY": "sk-ant-fake-qzxclaude-0002",
+    "GEMINI_API_KEY": "AIza-fake-qzxgemini-0003",
+    "MISTRAL_API_KEY": "fake-qzxmistral-0004",
+    "CO_API_KEY": "fake-qzxcohere-0005",
+    "AZURE_OPENAI_API_KEY": "fake-qzxazure-0006",
     "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
     "AWS_SECRET_ACCESS_KEY": AWS_SECRET,
 }
-VERTEX_KEY = "AQ.Vx5Nb8Mc2Zq7Lw4Kj1Hg9Fd3S"
+VERTEX_KEY = "fake-qzxvertex-0007"
 
 
 @dataclass(frozen=True)

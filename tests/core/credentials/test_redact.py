@@ -16,7 +16,7 @@ from openmaas_tui.core.credentials.redact import (
 )
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 
-KEY = "sk-proj-Zq81bX0aLmT7vPq3RrS9kW2eN4cYdH6u"
+KEY = "sk-proj-fake-qzxredact-not-a-key-0001"
 
 
 def slices(key: str) -> list[str]:
