@@ -36,7 +36,7 @@ from openmaas_tui.core.types import (
     Usage,
 )
 from openmaas_tui.providers.base import MALFORMED, parsing_failed, text_or_none, token_count
-from openmaas_tui.providers.openai_chat.wire import message_content
+from openmaas_tui.providers.openai_chat.wire import chat_messages
 
 _FINISH = {
     "COMPLETE": FinishReason.STOP,
@@ -62,13 +62,7 @@ def build_body(request: ChatRequest, *, stream: bool) -> dict[str, Any]:
         request: what to ask.
         stream: add ``stream: true``.
     """
-    messages: list[dict[str, Any]] = []
-    if request.system:
-        messages.append({"role": "system", "content": request.system})
-    messages.extend(
-        {"role": message.role.value, "content": message_content(message.content)}
-        for message in request.messages
-    )
+    messages = chat_messages(request)
     body: dict[str, Any] = {"model": request.model, "messages": messages, "stream": stream}
     optional = {
         "temperature": request.temperature,

@@ -27,7 +27,7 @@ from typing import Any
 from openmaas_tui.core.models.catalog import ModelInfo, find_model
 from openmaas_tui.core.types import ChatRequest, Finish, FinishReason
 from openmaas_tui.providers.openai_chat.parse import finish_of as openai_finish_of
-from openmaas_tui.providers.openai_chat.wire import message_content, response_format
+from openmaas_tui.providers.openai_chat.wire import chat_messages, response_format
 
 _FINISH = {
     "stop": FinishReason.STOP,
@@ -60,13 +60,7 @@ def build_body(request: ChatRequest, *, stream: bool) -> dict[str, Any]:
         request: what to ask.
         stream: add ``stream: true``.
     """
-    messages: list[dict[str, Any]] = []
-    if request.system:
-        messages.append({"role": "system", "content": request.system})
-    messages.extend(
-        {"role": message.role.value, "content": message_content(message.content)}
-        for message in request.messages
-    )
+    messages = chat_messages(request)
     body: dict[str, Any] = {"model": request.model, "messages": messages}
     optional = {
         "temperature": request.temperature,

@@ -40,7 +40,11 @@ from openmaas_tui.providers.base import (
 )
 from openmaas_tui.providers.http_errors import error_from_payload
 from openmaas_tui.providers.openai_chat.parse import ChunkParser, parse_completion
-from openmaas_tui.providers.openai_chat.wire import drain, message_content, response_format
+from openmaas_tui.providers.openai_chat.wire import (
+    chat_messages,
+    drain,
+    response_format,
+)
 
 _REASONING_PREFIXES = ("o1", "o3", "o4", "gpt-5")
 DEFAULT_BASE_URL = SPECS["openai"].base_url
@@ -106,13 +110,7 @@ class OpenAIChatAdapter:
             request: what to ask.
             stream: add ``stream: true`` (and ``stream_options`` unless this server refused it).
         """
-        messages: list[dict[str, Any]] = []
-        if request.system:
-            messages.append({"role": "system", "content": request.system})
-        messages.extend(
-            {"role": message.role.value, "content": message_content(message.content)}
-            for message in request.messages
-        )
+        messages = chat_messages(request)
         body: dict[str, Any] = {"model": request.model, "messages": messages}
         if request.temperature is not None:
             body["temperature"] = request.temperature

@@ -1,6 +1,6 @@
 """Pieces of the Chat Completions wire that other protocols speaking the same shape reuse
-(Mistral's chat completions): message content with images, ``response_format``, and reading
-a stream's tail after ``[DONE]``.
+(Mistral's chat completions, Cohere v2 chat): the messages with the system prompt first,
+message content with images, ``response_format``, and reading a stream's tail after ``[DONE]``.
 
 Wire reference: https://platform.openai.com/docs/api-reference/chat/create.
 """
@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import httpx
 
-from openmaas_tui.core.types import ContentPart, ImagePart, ResponseFormat
+from openmaas_tui.core.types import ChatRequest, ContentPart, ImagePart, ResponseFormat
 
 DRAIN_S = 1.0
 """The most seconds spent reading what follows ``[DONE]``."""
@@ -31,6 +31,19 @@ def message_content(content: str | tuple[ContentPart, ...]) -> str | list[dict[s
         else:
             parts.append({"type": "text", "text": part.text})
     return parts
+
+
+def chat_messages(request: ChatRequest) -> list[dict[str, Any]]:
+    """``messages``: the system prompt (when there is one) as the first ``system`` message, then
+    each message as ``{"role", "content"}`` (see :func:`message_content`)."""
+    messages: list[dict[str, Any]] = []
+    if request.system:
+        messages.append({"role": "system", "content": request.system})
+    messages.extend(
+        {"role": message.role.value, "content": message_content(message.content)}
+        for message in request.messages
+    )
+    return messages
 
 
 def response_format(fmt: ResponseFormat) -> dict[str, Any]:
