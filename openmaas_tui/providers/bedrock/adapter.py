@@ -31,6 +31,7 @@ from openmaas_tui.providers.base import (
     open_stream,
     parsing_failed,
     send_request,
+    stream_cut,
     text_or_none,
 )
 from openmaas_tui.providers.bedrock.errors import error_from_event, error_from_http
@@ -127,7 +128,9 @@ class BedrockAdapter:
                 for event in completion.events():
                     yield event
                 return
+            received = False
             async for frame in iter_frames(response, self.provider):
+                received = True
                 if frame.message_type != "event":
                     raise error_from_event(self.provider, frame.kind, frame.payload)
                 data = load_json(self.provider, frame.payload)
@@ -137,12 +140,8 @@ class BedrockAdapter:
                     raise parsing_failed(self.provider, repr(data)) from None
                 for event in events:
                     yield event
-        if not state.stopped:
-            raise OpenMaaSError(
-                ErrorCode.STREAM_INTERRUPTED,
-                f"the {self.provider} stream ended before messageStop",
-                provider=self.provider,
-            )
+            if not state.stopped:
+                raise stream_cut(self.provider, "messageStop", received=received)
 
     async def complete(self, request: ChatRequest, creds: Credentials) -> Completion:
         """The whole answer from Converse.

@@ -18,7 +18,6 @@ from typing import Any
 import httpx
 
 from openmaas_tui.core.credentials.credentials import Credentials
-from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo
 from openmaas_tui.core.models.provider_specs import SPECS
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
@@ -31,6 +30,7 @@ from openmaas_tui.providers.base import (
     open_stream,
     parsing_failed,
     send_request,
+    stream_cut,
 )
 from openmaas_tui.providers.cohere.events import StreamParser
 from openmaas_tui.providers.cohere.wire import build_body, listed_models, parse_completion
@@ -90,10 +90,12 @@ class CohereAdapter:
                 for event in completion.events():
                     yield event
                 return
+            received = False
             async for sse in iter_sse(response):
                 data = sse.data
                 if not data:
                     continue
+                received = True
                 if data.startswith("[DONE]"):
                     if parser.ended:
                         await drain(response)
@@ -107,11 +109,7 @@ class CohereAdapter:
                     raise failure
             if parser.ended:
                 return
-        raise OpenMaaSError(
-            ErrorCode.STREAM_INTERRUPTED,
-            f"the answer from {provider} ended before its end event (message-end)",
-            provider=provider,
-        )
+            raise stream_cut(provider, "message-end", received=received)
 
     def _completion(self, raw: bytes, model: str) -> Completion:
         return parse_completion(load_json(self.provider, raw), model, self.provider)

@@ -38,17 +38,14 @@ from openmaas_tui.core.types import (
 from openmaas_tui.providers.base import (
     MALFORMED,
     completion_from,
-    is_json_response,
-    iter_sse,
     load_json,
-    open_stream,
     parsing_failed,
     send_request,
-    stream_cut,
     text_or_none,
     token_count,
 )
-from openmaas_tui.providers.gemini.events import GeminiChunkParser, events_from_body
+from openmaas_tui.providers.gemini.events import events_from_body
+from openmaas_tui.providers.gemini.streaming import stream_generate_content
 
 DEFAULT_BASE_URL = SPECS["gemini"].base_url
 """The Gemini API endpoint when no base URL is given: the gemini spec's."""
@@ -167,30 +164,15 @@ class GeminiAdapter:
                 finish reason (an empty body and SSE comments alone among them); always after
                 yielding everything received before.
         """
-        parser = GeminiChunkParser(self.provider)
-        async with open_stream(
+        events = stream_generate_content(
             self._client,
             self.provider,
             self._url(request.model, "streamGenerateContent"),
-            json=request_body(request),
+            body=request_body(request),
             headers=self._headers(creds),
-            params={"alt": "sse"},
-        ) as response:
-            if is_json_response(response):
-                body = await response.aread()
-                for event in events_from_body(self.provider, body):
-                    yield event
-                return
-            received = False
-            async for sse in iter_sse(response):
-                if not sse.data:
-                    continue
-                received = True
-                for event in parser.feed(load_json(self.provider, sse.data)):
-                    yield event
-            if not parser.finished:
-                end = "a final candidate with finishReason"
-                raise stream_cut(self.provider, end, received=received)
+        )
+        async for event in events:
+            yield event
 
     async def complete(self, request: ChatRequest, creds: Credentials) -> Completion:
         """The whole answer from ``:generateContent``.

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from openmaas_tui.core.credentials.credentials import Credentials
-from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo
 from openmaas_tui.core.models.provider_specs import SPECS
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
@@ -33,6 +33,7 @@ from openmaas_tui.providers.base import (
     open_stream,
     parsing_failed,
     send_request,
+    stream_cut,
 )
 from openmaas_tui.providers.http_errors import classify, error_message
 from openmaas_tui.providers.mistral.wire import build_body, finish_of, listed_models
@@ -103,10 +104,12 @@ class MistralAdapter:
                     yield event
                 return
             parser = ChunkParser(provider, finish_of)
+            received = False
             async for sse in iter_sse(response):
                 data = sse.data
                 if not data:
                     continue
+                received = True
                 if data.startswith("[DONE]"):
                     await drain(response)
                     return
@@ -115,11 +118,7 @@ class MistralAdapter:
                     raise _error_from(provider, chunk)
                 for event in parser.feed(chunk):
                     yield event
-        raise OpenMaaSError(
-            ErrorCode.STREAM_INTERRUPTED,
-            f"the answer from {provider} ended before its end marker (data: [DONE])",
-            provider=provider,
-        )
+            raise stream_cut(provider, "data: [DONE]", received=received)
 
     def _completion(self, raw: bytes, model: str) -> Completion:
         payload = load_json(self.provider, raw)

@@ -16,7 +16,6 @@ from typing import cast
 import httpx
 
 from openmaas_tui.core.credentials.credentials import Credentials
-from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
 from openmaas_tui.providers.base import (
@@ -26,6 +25,7 @@ from openmaas_tui.providers.base import (
     load_json,
     open_stream,
     send_request,
+    stream_cut,
 )
 from openmaas_tui.providers.openai_chat.adapter import DEFAULT_BASE_URL, OpenAIChatAdapter
 from openmaas_tui.providers.openai_responses.events import EventParser, parse_response
@@ -100,19 +100,17 @@ class OpenAIResponsesAdapter:
                     yield event
                 return
             parser = EventParser(provider)
+            received = False
             async for sse in iter_sse(response):
                 if not sse.data:
                     continue
+                received = True
                 for event in parser.feed(load_json(provider, sse.data)):
                     yield event
                 if parser.done:
                     await _drain(response)
                     return
-        raise OpenMaaSError(
-            ErrorCode.STREAM_INTERRUPTED,
-            f"the stream from {provider} ended before response.completed",
-            provider=provider,
-        )
+            raise stream_cut(provider, "response.completed", received=received)
 
     def _completion(self, raw: bytes, model: str) -> Completion:
         return parse_response(load_json(self.provider, raw), model, self.provider)

@@ -25,24 +25,21 @@ from urllib.parse import urlsplit
 import httpx
 
 from openmaas_tui.core.credentials.credentials import Credentials, Part
-from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo, find_model
 from openmaas_tui.core.models.provider_specs import SPECS
-from openmaas_tui.core.types import ChatRequest, Completion, Finish, StreamEvent
+from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
 from openmaas_tui.providers.base import (
     MALFORMED,
     completion_from,
-    is_json_response,
-    iter_sse,
     load_json,
-    open_stream,
     parsing_failed,
     send_request,
     text_or_none,
 )
 from openmaas_tui.providers.gemini.adapter import request_body
 from openmaas_tui.providers.gemini.count import count_tokens
-from openmaas_tui.providers.gemini.events import GeminiChunkParser, events_from_body
+from openmaas_tui.providers.gemini.events import events_from_body
+from openmaas_tui.providers.gemini.streaming import stream_generate_content
 from openmaas_tui.providers.vertex.auth import auth_headers, missing_adc
 
 DEFAULT_BASE_URL = SPECS["vertex"].base_url
@@ -112,33 +109,11 @@ class VertexAdapter:
         """
         url = self._url(creds, request.model, "streamGenerateContent")
         headers = await auth_headers(creds, self.provider)
-        parser = GeminiChunkParser(self.provider)
-        finished = False
-        async with open_stream(
-            self._client,
-            self.provider,
-            url,
-            json=request_body(request),
-            headers=headers,
-            params={"alt": "sse"},
-        ) as response:
-            if is_json_response(response):  # a server that ignored alt=sse
-                for event in events_from_body(self.provider, await response.aread()):
-                    finished = finished or isinstance(event, Finish)
-                    yield event
-            else:
-                async for sse in iter_sse(response):
-                    if not sse.data:
-                        continue
-                    for event in parser.feed(load_json(self.provider, sse.data)):
-                        finished = finished or isinstance(event, Finish)
-                        yield event
-        if not finished:
-            raise OpenMaaSError(
-                ErrorCode.STREAM_INTERRUPTED,
-                f"the {self.provider} stream ended before a finishReason",
-                provider=self.provider,
-            )
+        events = stream_generate_content(
+            self._client, self.provider, url, body=request_body(request), headers=headers
+        )
+        async for event in events:
+            yield event
 
     async def complete(self, request: ChatRequest, creds: Credentials) -> Completion:
         """The whole answer from ``:generateContent``.
