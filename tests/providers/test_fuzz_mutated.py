@@ -3,7 +3,7 @@
 Recorded fixtures get one to three events mutated (a value anywhere in an event's JSON tree
 replaced by a value of another type, a number written as a string, ``null``, a huge or a
 negative number, a key deleted, a value wrapped in a list) and are re-serialised: streams,
-whole JSON bodies and model listings. The contract they are held to is in ``fuzz_support``.
+whole JSON bodies and model listings. The contract they are held to is in ``tests.providers.fuzz``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.providers.fuzz_support import (
+from tests.providers.fuzz.corpus import (
     BODIES,
     ERROR_BODIES,
     LISTINGS,
@@ -23,12 +23,10 @@ from tests.providers.fuzz_support import (
     SETTINGS,
     STREAMS,
     WIRES,
-    Harness,
-    check,
     frames_of,
-    mutated,
-    mutated_body,
 )
+from tests.providers.fuzz.harness import Harness, check
+from tests.providers.fuzz.strategies import mutated, mutated_body
 from tests.support.recordings import fixture_path
 from tests.support.replay import load_meta
 from tests.support.server import Reply

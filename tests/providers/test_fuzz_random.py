@@ -4,7 +4,7 @@ Status 200 bodies are random bytes, random text and random protocol-shaped text 
 lines and NDJSON lines holding random JSON built from the wire formats' own keys). Error
 statuses 400..599 come with random, mutated or protocol-shaped bodies and odd headers
 (``retry-after`` garbage, huge or infinite; a ``content-encoding`` the body does not match).
-The contract they are held to is in ``fuzz_support``.
+The contract they are held to is in ``tests.providers.fuzz``.
 """
 
 from __future__ import annotations
@@ -16,14 +16,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.providers.fuzz_support import (
+from tests.providers.fuzz.corpus import ERROR_BODIES, SETTINGS, STREAM_TYPES, WIRES
+from tests.providers.fuzz.harness import Harness, check
+from tests.providers.fuzz.strategies import (
     CHARSETS,
-    ERROR_BODIES,
-    SETTINGS,
-    STREAM_TYPES,
-    WIRES,
-    Harness,
-    check,
     encodings,
     json_values,
     mutated_body,

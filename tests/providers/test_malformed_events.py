@@ -4,7 +4,7 @@ One bad event per shape the adapter contract names (a wrongly typed value, a neg
 token count, a delta for a block never started, a nesting too deep to parse), sent after a
 good event of each wire format; the stream must yield exactly the good events, then fail.
 Gemini's and Ollama's chunks share their whole answers' shape, so the same objects are also
-sent as ``complete`` bodies. The typing contract every outcome meets is in ``fuzz_support``.
+sent as ``complete`` bodies. The typing contract every outcome meets is in ``tests.providers.fuzz``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import pytest
 
 from openmaas_tui.core.errors import ErrorCode
 from openmaas_tui.core.types import StreamEvent, TextDelta, Usage, UsageReport
-from tests.providers.fuzz_support import STREAM_TYPES, Harness, check
+from tests.providers.fuzz.corpus import STREAM_TYPES
+from tests.providers.fuzz.harness import Harness, check
 from tests.support.server import Reply
 
 
