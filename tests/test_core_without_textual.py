@@ -1,5 +1,5 @@
-"""The engine imports without Textual: every module under core/ and providers/, each in a
-fresh interpreter."""
+"""The engine imports without Textual: every module under core/, providers/ and gateway/, each
+in a fresh interpreter."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ import sys
 import pytest
 
 import openmaas_tui.core
+import openmaas_tui.gateway
 import openmaas_tui.providers
 
 
 def _modules() -> list[str]:
     names = []
-    for package in (openmaas_tui.core, openmaas_tui.providers):
+    for package in (openmaas_tui.core, openmaas_tui.providers, openmaas_tui.gateway):
         for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             names.append(info.name)
     return names
