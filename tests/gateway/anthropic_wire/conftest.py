@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterable
 
 import anthropic
 import pytest
+from anthropic.lib.streaming import AsyncMessageStreamManager
 from anthropic.types import Message as SdkMessage
 
 from openmaas_tui.core.errors import OpenMaaSError
@@ -17,11 +18,7 @@ from tests.support.replay import ReplayServer, split_events
 from tests.support.server import Reply
 
 MODEL = "claude-sonnet-4-5"
-SDK_ARGS = {
-    "model": MODEL,
-    "max_tokens": 1024,
-    "messages": [{"role": "user", "content": "Two names for a pet pelican"}],
-}
+PROMPT = "Two names for a pet pelican"
 
 
 @pytest.fixture
@@ -56,8 +53,22 @@ async def sdk_stream(
 ) -> SdkMessage:
     """The final message ``messages.stream(...)`` assembles from ``data``."""
     server.queue(sse_reply(data))
-    async with sdk.messages.stream(**SDK_ARGS) as stream:  # type: ignore[arg-type]
+    async with open_stream(sdk) as stream:
         return await stream.get_final_message()
+
+
+def open_stream(sdk: anthropic.AsyncAnthropic) -> AsyncMessageStreamManager:
+    """``sdk.messages.stream(...)`` of a one-line prompt."""
+    return sdk.messages.stream(
+        model=MODEL, max_tokens=1024, messages=[{"role": "user", "content": PROMPT}]
+    )
+
+
+async def sdk_create(sdk: anthropic.AsyncAnthropic) -> SdkMessage:
+    """``sdk.messages.create(...)`` of a one-line prompt, not streamed."""
+    return await sdk.messages.create(
+        model=MODEL, max_tokens=1024, messages=[{"role": "user", "content": PROMPT}]
+    )
 
 
 def sdk_text(message: SdkMessage) -> str:

@@ -22,8 +22,8 @@ from openmaas_tui.core.types import (
 )
 from openmaas_tui.gateway.anthropic_wire.stream import MessageStreamEncoder
 from tests.gateway.anthropic_wire.conftest import (
-    SDK_ARGS,
     encode_all,
+    open_stream,
     sdk_stream,
     sdk_text,
     sdk_thinking,
@@ -153,7 +153,7 @@ async def test_an_error_mid_stream_raises_in_the_sdk(
     server.queue(sse_reply(data))
     received: list[str] = []
     with pytest.raises(anthropic.APIStatusError) as caught:
-        async with sdk.messages.stream(**SDK_ARGS) as stream:  # type: ignore[arg-type]
+        async with open_stream(sdk) as stream:
             async for text in stream.text_stream:
                 received.append(text)
     assert received == ["1. **Gul"]
@@ -172,7 +172,7 @@ async def test_a_failure_before_anything_still_starts_the_message(
     assert data.startswith(b"event: message_start\n") and encoder.started
     server.queue(sse_reply(data))
     with pytest.raises(anthropic.APIStatusError) as caught:
-        async with sdk.messages.stream(**SDK_ARGS) as stream:  # type: ignore[arg-type]
+        async with open_stream(sdk) as stream:
             await stream.get_final_message()
     assert "STREAM_INTERRUPTED: connection reset" in str(caught.value)
 
