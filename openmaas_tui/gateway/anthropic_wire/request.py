@@ -133,7 +133,9 @@ def parse_messages_request(body: object, *, require_max_tokens: bool = True) -> 
 
 def _parse(body: dict[str, Any], require_max_tokens: bool) -> ParsedMessages:
     dropped: dict[str, None] = {}  # an ordered set
-    model = a_string(body.get("model"), "model", empty=False)
+    if body.get("model") is None:
+        raise invalid("model", "is required (the model to ask, e.g. claude-sonnet-4-5)")
+    model = a_string(body["model"], "model", empty=False)
     messages = read_messages(body.get("messages"), dropped)
     system = read_system(body.get("system"), dropped)
     max_tokens = _optional(body, "max_tokens", lambda v: an_int(v, "max_tokens", least=1))
