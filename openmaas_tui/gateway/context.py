@@ -1,0 +1,70 @@
+"""What every request of one gateway shares, and how a request becomes an exchange.
+
+:meth:`Gateway.open_exchange` routes the client's ``model`` exactly as ``-m`` does
+(:meth:`~openmaas_tui.providers.registry.Providers.target`), lets the target drop what the
+model cannot take (each drop named), prices it and builds one
+:class:`~openmaas_tui.core.exchange.pipeline.Exchange`, recording its spend in the ledger as the
+gateway's (:class:`~openmaas_tui.core.history.recorder.SpendRecorder`) unless the gateway runs
+with ``--no-log``. The exchange never retries: the client decides, from the status and
+``retry-after`` it is given, whether to ask again (the SDKs do).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from openmaas_tui.core.exchange.pipeline import Exchange
+from openmaas_tui.core.exchange.retry import NO_RETRY
+from openmaas_tui.core.history.ledger import SpendSource
+from openmaas_tui.core.history.recorder import SpendRecorder
+from openmaas_tui.core.types import ChatRequest
+from openmaas_tui.services import Services
+
+_PARAMS = tuple(
+    f.name for f in fields(ChatRequest) if f.name not in ("model", "messages", "stream", "system")
+)
+"""The request's parameters a target may drop (:meth:`Target.prepare`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """A request made ready: the exchange to run and the parameters the target dropped."""
+
+    exchange: Exchange
+    dropped: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Gateway:
+    """One running gateway.
+
+    Attributes:
+        services: the run's services (providers, keys, prices, the history).
+        token: the bearer token clients must send (ASCII bytes).
+        record: whether each request's spend goes into the history's ledger.
+    """
+
+    services: Services
+    token: bytes
+    record: bool = True
+
+    async def open_exchange(self, model: str, request: ChatRequest) -> Opened:
+        """The exchange for ``request`` to ``model`` (routed as ``-m``).
+
+        Raises:
+            OpenMaaSError: INVALID_MODEL / INVALID_REQUEST from routing; MISSING_KEY when the
+                provider has no key here.
+        """
+        services = self.services
+        target = await services.providers.target(model)
+        prepared, _notes = target.prepare(request)
+        dropped = tuple(
+            name for name in _PARAMS if getattr(prepared, name) != getattr(request, name)
+        )
+        route = target.route
+        price = services.prices.price(route.provider, route.model)
+        recorder = SpendRecorder(services.history, SpendSource.GATEWAY) if self.record else None
+        exchange = Exchange(
+            target, prepared, price, recorder=recorder, live_estimate=False, retry=NO_RETRY
+        )
+        return Opened(exchange, dropped)
