@@ -111,29 +111,40 @@ async def _disconnected(receive: Receive) -> None:
         pass
 
 
-async def until_disconnect(work: Awaitable[None], receive: Receive) -> bool:
-    """Run ``work`` (which answers the request) and cancel it if the client goes away first:
-    an abandoned answer is stopped at once and its upstream connection closed.
+async def until_disconnect(
+    work: Awaitable[None], receive: Receive, stopping: asyncio.Event, grace_s: float
+) -> str:
+    """Run ``work`` (which answers the request), cancelling it if the client goes away first
+    (an abandoned answer is stopped at once and its upstream connection closed), or if it is
+    still running ``grace_s`` seconds after ``stopping`` is set (the gateway shutting down).
 
     Must be called once the request body has been read.
 
     Returns:
-        True when ``work`` ran to its end, False when the client left first.
+        ``"done"`` when ``work`` ran to its end, ``"left"`` when the client left first,
+        ``"stopped"`` when the gateway's stop cut it short.
     """
     task = asyncio.ensure_future(work)
     watcher = asyncio.ensure_future(_disconnected(receive))
+    stop = asyncio.ensure_future(stopping.wait())
+    outcome = "done"
     try:
-        done, _ = await asyncio.wait((task, watcher), return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait((task, watcher, stop), return_when=asyncio.FIRST_COMPLETED)
+        if task not in done and watcher not in done:  # stopping: let it finish for a while
+            done, _ = await asyncio.wait((task, watcher), timeout=grace_s)
+            outcome = "stopped"
         if task in done:
             task.result()  # its failure, if any, is the caller's
-            return True
+            return "done"
+        outcome = "left" if watcher in done else outcome
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-        return False
+        return outcome
     finally:
         watcher.cancel()
-        if not task.done():  # the server itself is stopping: stop the answer too
+        stop.cancel()
+        if not task.done():  # the server itself cancelled us: stop the answer too
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

@@ -13,21 +13,24 @@ Whatever the gateway did not send upstream is named in ``x-openmaas-dropped``.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from contextlib import aclosing
 
-from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.retry import RetryWait
 from openmaas_tui.gateway.access import Access
 from openmaas_tui.gateway.asgi import (
     BodyTooLarge,
+    Message,
     read_body,
     send_bytes,
     send_json,
     start_stream,
     until_disconnect,
 )
+from openmaas_tui.gateway.context import GRACE_S
 from openmaas_tui.gateway.openai_wire.body import completion_body
 from openmaas_tui.gateway.openai_wire.chunks import DONE, ChunkWriter
 from openmaas_tui.gateway.openai_wire.errors import error_body, error_headers, status_of
@@ -37,6 +40,14 @@ from openmaas_tui.gateway.route import Call
 
 DROPPED_HEADER = "x-openmaas-dropped"
 """The response header naming what was not sent upstream, comma-separated."""
+
+
+STOPPING = OpenMaaSError(
+    ErrorCode.PROVIDER_UNAVAILABLE,
+    "the gateway is stopping; the answer was cut short",
+    status=503,
+    hint="ask again once `openmaas serve` runs again",
+)
 
 
 async def _fail(call: Call, error: OpenMaaSError, access: Access) -> Access:
@@ -64,8 +75,23 @@ async def handle(call: Call) -> Access:
     headers = [(DROPPED_HEADER, ", ".join(dropped))] if dropped else []
     exchange = opened.exchange
     answer = _stream if parsed.request.stream else _whole
+    started = False
+
+    async def send(message: Message) -> None:
+        nonlocal started
+        started = True
+        await call.send(message)
+
+    watched = Call(call.gateway, call.scope, call.receive, send)
     try:
-        await until_disconnect(answer(call, parsed, exchange, headers, access), call.receive)
+        outcome = await until_disconnect(
+            answer(watched, parsed, exchange, headers, access),
+            call.receive,
+            call.gateway.stopping,
+            GRACE_S,
+        )
+        if outcome == "stopped" and not started:
+            await _fail(call, STOPPING, access)
     finally:
         await exchange.saved()  # the spend is in the ledger before the request ends
         record = exchange.record
@@ -127,17 +153,23 @@ async def _stream(
     send = call.send
     writer = ChunkWriter(parsed.model)
     started = False
-    async with aclosing(exchange.events()) as events:
-        async for event in events:
-            if isinstance(event, RetryWait):
-                continue
-            if not started:
-                await start_stream(send, headers)
-                await send_bytes(send, writer.role())
-                started = True
-            data = writer.event(event)
-            if data:
-                await send_bytes(send, data)
+    try:
+        async with aclosing(exchange.events()) as events:
+            async for event in events:
+                if isinstance(event, RetryWait):
+                    continue
+                if not started:
+                    await start_stream(send, headers)
+                    await send_bytes(send, writer.role())
+                    started = True
+                data = writer.event(event)
+                if data:
+                    await send_bytes(send, data)
+    except asyncio.CancelledError:
+        if started and call.gateway.stopping.is_set():  # closed by a stop: say so, then end
+            access.status = status_of(STOPPING)
+            await send_bytes(send, writer.error(error_body(STOPPING)), more=False)
+        raise
     error = exchange.error
     if error is not None and not started:
         await _fail(call, error, access)

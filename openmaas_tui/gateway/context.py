@@ -11,7 +11,8 @@ with ``--no-log``. The exchange never retries: the client decides, from the stat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import asyncio
+from dataclasses import dataclass, field, fields
 
 from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.retry import NO_RETRY
@@ -19,6 +20,9 @@ from openmaas_tui.core.history.ledger import SpendSource
 from openmaas_tui.core.history.recorder import SpendRecorder
 from openmaas_tui.core.types import ChatRequest
 from openmaas_tui.services import Services
+
+GRACE_S = 5.0
+"""How long open answers may take to finish once a stop is asked, in seconds."""
 
 _PARAMS = tuple(
     f.name for f in fields(ChatRequest) if f.name not in ("model", "messages", "stream", "system")
@@ -42,11 +46,14 @@ class Gateway:
         services: the run's services (providers, keys, prices, the history).
         token: the bearer token clients must send (ASCII bytes).
         record: whether each request's spend goes into the history's ledger.
+        stopping: set when the gateway is asked to stop (ctrl+c, SIGTERM): open answers get
+            :data:`GRACE_S` seconds to finish, then are closed with an error chunk.
     """
 
     services: Services
     token: bytes
     record: bool = True
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def open_exchange(self, model: str, request: ChatRequest) -> Opened:
         """The exchange for ``request`` to ``model`` (routed as ``-m``).

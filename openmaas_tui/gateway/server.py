@@ -5,35 +5,47 @@ request to :class:`~openmaas_tui.gateway.app.GatewayApp` with no framework in be
 gateway's added latency is the parse, one exchange and the chunk writes.
 The socket is bound and listening before the URL is printed (a client told the URL can connect
 at once; a taken port is an error here, not an exit inside the server). ctrl+c or SIGTERM
-stops accepting, lets open answers finish for up to :data:`GRACE_S` seconds, then cancels
-what remains (each cancelled answer recorded as stopped, its upstream connection closed); a
-second ctrl+c cancels at once.
+stops accepting, lets open answers finish for up to
+:data:`~openmaas_tui.gateway.context.GRACE_S` seconds, then closes what remains with an error
+chunk (each such answer recorded as stopped, its upstream connection closed); a second ctrl+c
+cancels at once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import signal
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from types import FrameType
 
 import uvicorn
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.gateway.app import GatewayApp
-from openmaas_tui.gateway.context import Gateway
+from openmaas_tui.gateway.context import GRACE_S, Gateway
 
-GRACE_S = 5
-"""How long open answers may take to finish once a stop is asked, in seconds."""
+_SERVER_GRACE_S = int(GRACE_S) + 5
+"""uvicorn's own grace, after the gateway's: by then every answer has ended by itself."""
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class _Server(uvicorn.Server):
-    """uvicorn's server, stopping on ctrl+c and SIGTERM without raising the signal again
-    afterwards (uvicorn re-raises it, which would end the process with the signal's status
-    instead of the gateway's clean exit)."""
+    """uvicorn's server, telling the gateway when a stop is asked, and stopping on ctrl+c and
+    SIGTERM without raising the signal again afterwards (uvicorn re-raises it, which would end
+    the process with the signal's status instead of the gateway's clean exit)."""
+
+    def __init__(self, config: uvicorn.Config, gateway: Gateway) -> None:
+        super().__init__(config)
+        self.gateway = gateway
+        self.loop = asyncio.get_running_loop()
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        self.loop.call_soon_threadsafe(self.gateway.stopping.set)
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -87,10 +99,10 @@ async def serve(gateway: Gateway, sock: socket.socket, *, ready: Callable[[], No
         log_config=None,
         access_log=False,
         server_header=False,
-        timeout_graceful_shutdown=GRACE_S,
+        timeout_graceful_shutdown=_SERVER_GRACE_S,
         timeout_keep_alive=30,
     )
-    server = _Server(config)
+    server = _Server(config, gateway)
     config.load()  # before the first request, not during it
     ready()
     await server.serve(sockets=[sock])

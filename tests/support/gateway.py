@@ -91,9 +91,10 @@ class GatewayProcess:
             )
         return line.decode().rstrip("\n")
 
-    def stop(self, sig: int = signal.SIGTERM, timeout_s: float = 30) -> int:
-        """Ask it to stop (SIGTERM unless told) and wait; the exit status."""
-        if self.process.poll() is None:
+    def stop(self, sig: int | None = signal.SIGTERM, timeout_s: float = 30) -> int:
+        """Ask it to stop (SIGTERM unless told; None: it was already told) and wait; the exit
+        status."""
+        if sig is not None and self.process.poll() is None:
             self.process.send_signal(sig)
         try:
             rest, _ = self.process.communicate(timeout=timeout_s)
