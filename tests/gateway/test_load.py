@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
 import openai
 
 from tests.support.gateway import GatewayProcess
@@ -21,13 +20,7 @@ async def test_sixty_four_concurrent_streams_arrive_complete_and_exact(
     answers = {i: [f"a{i}-{n} " for n in range(60)] for i in range(STREAMS)}
     for i in range(STREAMS):
         upstream.queue(openai_stream_reply(answers[i], chunk_delay_s=0.01, model=f"m{i}"))
-    limits = httpx.Limits(max_connections=STREAMS)
-    sdk = openai.AsyncOpenAI(
-        base_url=gateway.url,
-        api_key=gateway.token,
-        max_retries=0,
-        http_client=httpx.AsyncClient(limits=limits, timeout=60),
-    )
+    sdk = openai.AsyncOpenAI(base_url=gateway.url, api_key=gateway.token, max_retries=0, timeout=60)
 
     async def one() -> tuple[str, int | None]:
         stream = await sdk.chat.completions.create(
