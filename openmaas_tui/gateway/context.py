@@ -12,6 +12,7 @@ with ``--no-log``. The exchange never retries: the client decides, from the stat
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field, fields
 
 from openmaas_tui.core.exchange.pipeline import Exchange
@@ -19,7 +20,13 @@ from openmaas_tui.core.exchange.retry import NO_RETRY
 from openmaas_tui.core.history.ledger import SpendSource
 from openmaas_tui.core.history.recorder import SpendRecorder
 from openmaas_tui.core.types import ChatRequest
+from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
+
+TARGET_TTL_S = 5.0
+"""How long a resolved target is reused for the same ``model``, in seconds: resolving reads
+the keyring on a thread (milliseconds a request), and a key set or deleted meanwhile is in
+force within this time."""
 
 GRACE_S = 5.0
 """How long open answers may take to finish once a stop is asked, in seconds."""
@@ -54,6 +61,23 @@ class Gateway:
     token: bytes
     record: bool = True
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    _targets: dict[str, tuple[float, Target]] = field(default_factory=dict)
+
+    async def target(self, model: str) -> Target:
+        """The target ``model`` routes to, resolved at most every :data:`TARGET_TTL_S`.
+
+        Raises:
+            OpenMaaSError: as :meth:`Providers.target`.
+        """
+        now = time.monotonic()
+        cached = self._targets.get(model)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        target = await self.services.providers.target(model)
+        if len(self._targets) > 256:
+            self._targets.clear()
+        self._targets[model] = (now + TARGET_TTL_S, target)
+        return target
 
     async def open_exchange(self, model: str, request: ChatRequest) -> Opened:
         """The exchange for ``request`` to ``model`` (routed as ``-m``).
@@ -63,7 +87,7 @@ class Gateway:
                 provider has no key here.
         """
         services = self.services
-        target = await services.providers.target(model)
+        target = await self.target(model)
         prepared, _notes = target.prepare(request)
         dropped = tuple(
             name for name in _PARAMS if getattr(prepared, name) != getattr(request, name)
