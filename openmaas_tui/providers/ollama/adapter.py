@@ -98,6 +98,8 @@ def chat_body(request: ChatRequest, *, stream: bool) -> dict[str, Any]:
             if images:
                 entry["images"] = images
         if message.tool_calls:
+            if not entry["content"]:
+                del entry["content"]  # as the official client sends a turn of calls alone
             entry["tool_calls"] = [
                 {"function": {"name": c.name, "arguments": c.arguments_object()}}
                 for c in message.tool_calls
