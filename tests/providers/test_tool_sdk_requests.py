@@ -68,7 +68,7 @@ async def test_openai_chat_matches_the_sdk(server: ReplayServer, client: httpx.A
     """https://platform.openai.com/docs/api-reference/chat/create"""
     server.queue(fixture_reply(fixture_path("openai/chat_json_text_after_tools.json")))
     sdk = openai.AsyncOpenAI(api_key=KEY, base_url=server.url + "/v1")
-    await sdk.chat.completions.create(
+    call: dict[str, Any] = dict(
         model="test-model",
         messages=[
             {"role": "user", "content": QUESTION},
@@ -85,9 +85,10 @@ async def test_openai_chat_matches_the_sdk(server: ReplayServer, client: httpx.A
             },
             {"role": "tool", "tool_call_id": "call_1", "content": "sunny"},
         ],
-        tools=[OPENAI_TOOL],  # type: ignore[list-item]
+        tools=[OPENAI_TOOL],
         tool_choice={"type": "function", "function": {"name": "lookup"}},
     )
+    await sdk.chat.completions.create(**call)
     want = server.last.json()
     server.queue(fixture_reply(fixture_path("openai/chat_stream_tool_call_usage.sse")))
     ours = await _ours(OpenAIChatAdapter(client, base_url=server.url + "/v1"), server)
@@ -99,7 +100,7 @@ async def test_anthropic_matches_the_sdk(server: ReplayServer, client: httpx.Asy
     """https://docs.anthropic.com/en/api/messages"""
     server.queue(fixture_reply(fixture_path("anthropic/json_text.json")))
     sdk = anthropic.AsyncAnthropic(api_key=KEY, base_url=server.url)
-    await sdk.messages.create(
+    call: dict[str, Any] = dict(
         model="test-model",
         max_tokens=100,
         messages=[
@@ -118,6 +119,7 @@ async def test_anthropic_matches_the_sdk(server: ReplayServer, client: httpx.Asy
         tools=[{"name": "lookup", "description": "Look something up.", "input_schema": SCHEMA}],
         tool_choice={"type": "tool", "name": "lookup"},
     )
+    await sdk.messages.create(**call)
     want = server.last.json()
     server.queue(fixture_reply(fixture_path("anthropic/stream_text.sse")))
     ours = await _ours(AnthropicAdapter(client, base_url=server.url), server)
@@ -189,7 +191,7 @@ async def test_ollama_matches_the_sdk(server: ReplayServer, client: httpx.AsyncC
     """https://github.com/ollama/ollama/blob/main/docs/api.md#chat-request-with-tools"""
     server.queue(fixture_reply(fixture_path("ollama/chat_json_text.json")))
     async with ollama.AsyncClient(host=server.url) as sdk:
-        await sdk.chat(
+        call: dict[str, Any] = dict(
             model="test-model",
             messages=[
                 ollama.Message(role="user", content=QUESTION),
@@ -208,6 +210,7 @@ async def test_ollama_matches_the_sdk(server: ReplayServer, client: httpx.AsyncC
             ],
             tools=[OPENAI_TOOL],
         )
+        await sdk.chat(**call)
     want = server.last.json()
     server.queue(fixture_reply(fixture_path("ollama/chat_stream_text.ndjson")))
     ours = await _ours(OllamaChatAdapter(client, base_url=server.url), server)
@@ -220,7 +223,7 @@ async def test_mistral_matches_the_sdk(server: ReplayServer, client: httpx.Async
     """https://docs.mistral.ai/api/#tag/chat"""
     server.queue(fixture_reply(fixture_path("mistral/json_text.json")))
     sdk = Mistral(api_key=KEY, server_url=server.url)
-    await sdk.chat.complete_async(
+    call: dict[str, Any] = dict(
         model="test-model",
         messages=[
             {"role": "user", "content": QUESTION},
@@ -237,9 +240,11 @@ async def test_mistral_matches_the_sdk(server: ReplayServer, client: httpx.Async
             },
             {"role": "tool", "tool_call_id": "call_1", "name": "lookup", "content": "sunny"},
         ],
-        tools=[OPENAI_TOOL],  # type: ignore[list-item]
+        tools=[OPENAI_TOOL],
         tool_choice={"type": "function", "function": {"name": "lookup"}},
     )
+    await sdk.chat(**call)
+    await sdk.chat.complete_async(**call)
     want = server.last.json()
     server.queue(fixture_reply(fixture_path("mistral/stream_text.sse")))
     ours = await _ours(MistralAdapter(client, base_url=server.url + "/v1"), server)
@@ -259,7 +264,7 @@ async def test_cohere_matches_the_sdk(server: ReplayServer, client: httpx.AsyncC
     named tool among one is REQUIRED."""
     server.queue(fixture_reply(fixture_path("cohere/json_text.json")))
     sdk = cohere.AsyncClientV2(api_key=KEY, base_url=server.url)
-    await sdk.chat(
+    call: dict[str, Any] = dict(
         model="test-model",
         messages=[
             {"role": "user", "content": QUESTION},
@@ -275,9 +280,10 @@ async def test_cohere_matches_the_sdk(server: ReplayServer, client: httpx.AsyncC
             },
             {"role": "tool", "tool_call_id": "call_1", "content": "sunny"},
         ],
-        tools=[OPENAI_TOOL],  # type: ignore[list-item]
+        tools=[OPENAI_TOOL],
         tool_choice="REQUIRED",
     )
+    await sdk.chat(**call)
     want = server.last.json()
     server.queue(fixture_reply(fixture_path("cohere/stream_text.sse")))
     ours = await _ours(CohereAdapter(client, base_url=server.url), server)

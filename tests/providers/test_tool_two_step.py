@@ -18,7 +18,6 @@ from typing import Any
 import httpx
 import pytest
 
-from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
