@@ -243,7 +243,6 @@ async def test_mistral_matches_the_sdk(server: ReplayServer, client: httpx.Async
         tools=[OPENAI_TOOL],
         tool_choice={"type": "function", "function": {"name": "lookup"}},
     )
-    await sdk.chat(**call)
     await sdk.chat.complete_async(**call)
     want = server.last.json()
     server.queue(fixture_reply(fixture_path("mistral/stream_text.sse")))
