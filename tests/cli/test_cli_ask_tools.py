@@ -98,7 +98,9 @@ async def test_a_result_for_an_unknown_call_or_a_missing_one_is_refused(
     with pytest.raises(OpenMaaSError) as caught:
         await run_ask(services, args, "", io.StringIO(), io.StringIO())
     assert caught.value.code is ErrorCode.INVALID_REQUEST
-    assert first.record is not None and first.record.tool_calls[0].id in (caught.value.hint or "")
+    assert first.record is not None
+    call_id = first.record.tool_calls[0].id
+    assert call_id is not None and call_id in (caught.value.hint or "")
 
 
 @pytest.mark.parametrize(
