@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from functools import partial
 
 from textual import on
 from textual.app import ComposeResult, SystemCommand
@@ -370,8 +369,12 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         in the history (a preset loaded, a field changed)."""
         session = self.current
         self.settings.keep(session)
+
+        async def save() -> None:
+            await self.book.save_settings(session)
+
         self.run_worker(
-            partial(self.book.save_settings, session),
+            save,
             group="settings",
             exclusive=True,
             exit_on_error=False,
