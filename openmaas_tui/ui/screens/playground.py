@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -367,19 +367,13 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
     def _settings_changed(self) -> None:
         """The panel shows the current chat's settings: keep what it shows in the chat, and
         in the history (a preset loaded, a field changed)."""
-        session = self.current
-        self.settings.keep(session)
+        self.settings.keep(self.current)
+        self._save_settings(self.current)
 
-        async def save() -> None:
-            await self.book.save_settings(session)
-
-        self.run_worker(
-            save,
-            group="settings",
-            exclusive=True,
-            exit_on_error=False,
-            description="keep the chat's settings",
-        )
+    @work(exclusive=True, group="settings", exit_on_error=False, description="keep the settings")
+    async def _save_settings(self, session: Session) -> None:
+        """Keep ``session``'s settings in the history (the last change wins)."""
+        await self.book.save_settings(session)
 
     @on(ParamsPanel.ModelChanged)
     def _model_changed(self, event: ParamsPanel.ModelChanged) -> None:
