@@ -304,9 +304,9 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         """Move to the conversation, the last message selected (up/down select others)."""
         self.conversation.focus_messages()
 
-    def action_focus_sessions(self) -> None:
-        """Move to the sessions list (shown if hidden)."""
-        self.sidebar.focus_list()
+    async def action_focus_sessions(self) -> None:
+        """Move to the sessions list (shown if hidden), the current chat highlighted."""
+        await self.sidebar.focus_list()
 
     def action_search_sessions(self) -> None:
         """Move to the sessions' search box (the sidebar is shown if hidden)."""

@@ -59,9 +59,15 @@ class SessionsSidebar(Vertical):
             if self.sessions.is_attached:  # else the app is closing: nothing to show
                 await self.sessions.show(self.current.session, self.search_query)
 
-    def focus_list(self) -> None:
-        """Move to the list (shown if hidden)."""
+    async def focus_list(self) -> None:
+        """Move to the list (shown if hidden), the current chat highlighted: a search that
+        does not find it is cleared first."""
         self.display = True
+        if self.search_query and self.sessions.current_index is None:
+            self.search_query = ""
+            with self.search.prevent(SessionSearch.Changed):
+                self.search.value = ""
+            await self.show()
         self.sessions.focus()
 
     def focus_search(self) -> None:
