@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from openmaas_tui.core.compare.lane import CompareTarget
 from openmaas_tui.ui.app import PlaygroundApp
@@ -70,7 +71,7 @@ async def test_ctrl_s_after_a_new_chat_highlights_the_chat_the_keys_act_on(
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, RenameDialog)
-        assert app.screen.query_one("Input").value == "a third chat"  # type: ignore[attr-defined]
+        assert app.screen.query_one(Input).value == "a third chat"
 
 
 async def test_enter_opens_the_highlighted_chat_and_leaving_the_list_returns_to_the_current(
@@ -164,7 +165,7 @@ async def test_carrying_on_from_compare_makes_that_chat_current(isolated_home: P
         await pilot.press("ctrl+s", "r")
         await pilot.pause()
         assert isinstance(app.screen, RenameDialog)
-        assert app.screen.query_one("Input").value == "carry this on"  # type: ignore[attr-defined]
+        assert app.screen.query_one(Input).value == "carry this on"
 
 
 async def test_after_a_restart_the_new_chat_is_current_and_opening_a_stored_one_works(
@@ -201,4 +202,4 @@ async def test_an_answer_ending_elsewhere_leaves_the_moved_highlight_where_it_is
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, RenameDialog)
-        assert app.screen.query_one("Input").value == "show me a table"  # type: ignore[attr-defined]
+        assert app.screen.query_one(Input).value == "show me a table"
