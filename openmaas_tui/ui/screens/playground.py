@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
@@ -61,6 +62,10 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
     """
 
     # Its styles (playground.tcss, beside this module) load with the app's (PlaygroundApp.CSS_PATH).
+    AUTO_FOCUS = "#prompt"
+    """The prompt has the focus from the first frame: focusing anything else first would redraw
+    the footer's keys once more before the screen is first shown."""
+
     BINDINGS = [
         # The app's quit, bound here too so that the footer starts with it on the playground.
         Binding("ctrl+q", "app.quit", "Quit", id="quit"),
@@ -186,14 +191,15 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
                 yield self.estimate
             yield self.params
         yield self.status
-        yield Footer()
+        # After the first frame: the footer's keys are rebuilt on every change of the bindings,
+        # and a screen that opens makes several (the first focus, the resume, the focus settling).
+        yield Lazy(Footer())
 
     async def on_mount(self) -> None:
         self.targets.start_spec = self.params.params.model
         self.settings.keep(self.current)
         await self.refresh_sessions()
         self._mounted.set()
-        self.prompt.focus()
         self.call_after_refresh(self.warm_up, self.targets.start_spec)
 
     async def attach(self, store: AsyncStore) -> None:
