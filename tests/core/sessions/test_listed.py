@@ -77,7 +77,7 @@ async def test_rows_drawn_while_a_search_is_read_are_the_old_or_the_new(tmp_path
             seen.extend(rows.get(i) for i in range(len(rows)))
             return await read(*args, **kwargs)  # type: ignore[arg-type]
 
-        rows._read = drawn_meanwhile  # type: ignore[method-assign]
+        rows._read = drawn_meanwhile  # type: ignore[method-assign,assignment]
         await rows.refresh("answer 999")  # the unsaved "New chat" is not found any more
         assert seen and all(s is None or isinstance(s, Session) for s in seen)
         assert [s.title for s in rows.held_sessions()] == [title(999)]
