@@ -12,12 +12,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.history.async_store import AsyncStore
@@ -32,10 +32,12 @@ from openmaas_tui.ui.playground.presets import Presets
 from openmaas_tui.ui.playground.sessions import SessionActions
 from openmaas_tui.ui.playground.targets import Targets
 from openmaas_tui.ui.playground.warm_up import WarmUp
+from openmaas_tui.ui.screens.folding import BREAKPOINTS, FoldingPanels
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.chat_pane import ChatPane
 from openmaas_tui.ui.widgets.chat_switcher import ChatSwitcher
 from openmaas_tui.ui.widgets.estimate_line import EstimateLine
+from openmaas_tui.ui.widgets.fitting_footer import FittingFooter
 from openmaas_tui.ui.widgets.params_panel import ParamsPanel
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.session_list import SessionList
@@ -58,6 +60,21 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
     """
 
     # Its styles (playground.tcss, beside this module) load with the app's (PlaygroundApp.CSS_PATH).
+    HORIZONTAL_BREAKPOINTS = BREAKPOINTS
+    """Below 120 columns the sessions fold away, below 100 the parameters too (see
+    :mod:`~openmaas_tui.ui.screens.folding`)."""
+
+    NARROW_FOOTER: dict[str, str | None] = {
+        "app.quit": None,
+        "quit": None,
+        "focus_messages": None,
+        "focus_model": None,
+        "new_session": "New",
+    }
+    """The footer on a narrow terminal (:class:`FittingFooter`): quit, messages and model give
+    way (ctrl+q, ctrl+t and ctrl+l still work; the command palette lists them), so that stop,
+    new chat, sessions, parameters, keys (f2), compare (f3) and costs (f4) fit in 80 columns."""
+
     BINDINGS = [
         # The app's quit, bound here too so that the footer starts with it on the playground.
         Binding("ctrl+q", "app.quit", "Quit", id="quit"),
@@ -141,6 +158,8 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         )
         """New, open, delete and rename sessions; carry on with a compare answer."""
         self.presets = Presets(self.params, services.paths)
+        self.folds = FoldingPanels(self, [self.sidebar, self.params], home=self.prompt)
+        """The side panels folded away on a narrow terminal, opened on their keys."""
         self._mounted = asyncio.Event()
         """Set once :meth:`on_mount` has run: the widgets the history is shown in are there."""
 
@@ -156,7 +175,7 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
                 yield self.estimate
             yield self.params
         yield self.status
-        yield Footer()
+        yield FittingFooter(narrow=self.NARROW_FOOTER)
 
     async def on_mount(self) -> None:
         self.targets.start_spec = self.params.params.model
@@ -164,6 +183,13 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         self._mounted.set()
         self.prompt.focus()
         self.call_after_refresh(self.warm_up, self.targets.start_spec)
+
+    def on_screen_resume(self) -> None:
+        self.folds.fit(self.app.size.width)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Open the folded panel the focus went into; close the one it left."""
+        self.folds.focused(event.widget)
 
     async def attach(self, store: AsyncStore) -> None:
         """List the sessions of the history ``store`` (opened by the app) and keep every change
@@ -240,7 +266,10 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
 
     def action_stop(self) -> None:
         """Stop the answer streaming in this session, keeping what arrived; with nothing
-        streaming, go back to the prompt (leaving an edit when already there)."""
+        streaming, go back to the prompt (leaving an edit when already there). A folded panel
+        open over the conversation is closed first, the focus going back where it was."""
+        if self.folds.close():
+            return
         if not self.chats.stop():
             if self.prompt.has_focus:
                 self.conversation.cancel_edit()
@@ -267,8 +296,11 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         self.sidebar.focus_search()
 
     def action_toggle_sidebar(self) -> None:
-        """Show or hide the sessions sidebar."""
-        self.sidebar.toggle()
+        """Show or hide the sessions sidebar (open or close it where it is folded away)."""
+        if not self.folds.folded(self.sidebar):
+            self.sidebar.toggle()
+        elif not self.folds.close():
+            self.sidebar.focus_list()
 
     def action_focus_params(self) -> None:
         """Move to the parameter panel."""

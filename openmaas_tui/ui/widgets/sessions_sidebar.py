@@ -60,17 +60,18 @@ class SessionsSidebar(Vertical):
 
     def focus_list(self) -> None:
         """Move to the list (shown if hidden)."""
-        self.display = True
+        self.remove_class("-hidden")
         self.sessions.focus()
 
     def focus_search(self) -> None:
         """Move to the search box (shown if hidden)."""
-        self.display = True
+        self.remove_class("-hidden")
         self.search.focus()
 
     def toggle(self) -> None:
-        """Show or hide the sidebar."""
-        self.display = not self.display
+        """Show or hide the sidebar (the ``-hidden`` class: the screen's stylesheet decides
+        where the sidebar goes, beside the conversation or folded away over it)."""
+        self.toggle_class("-hidden")
 
     def commands(self) -> Iterator[SystemCommand]:
         """The command palette's entries of the sidebar."""
