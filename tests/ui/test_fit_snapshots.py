@@ -143,6 +143,14 @@ def test_keys_160x50(snap_compare: Any, openai_env: None) -> None:
 # -- costs ------------------------------------------------------------------------------------
 
 
+async def _costs(pilot: Pilot[None]) -> None:
+    """Open the cost screen and let it finish scrolling the focused model table into view
+    (an animation: on a busy machine it would still be under way)."""
+    await open_costs(pilot)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
 @pytest.fixture
 def seeded(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(cost_screen, "today", lambda: TODAY)
@@ -156,15 +164,15 @@ def test_costs_80x24(snap_compare: Any, seeded: None) -> None:
     boxes in a row (Today, Last 7 days, Last 30 days, All time, ≈$0.75 … ≈$7.75), the chart
     of the last 30 days and the model table under it, the whole screen scrolling; the footer
     with o, i, esc and r."""
-    assert snap_compare(_demo(), terminal_size=SMALL, run_before=open_costs)
+    assert snap_compare(_demo(), terminal_size=SMALL, run_before=_costs)
 
 
 def test_costs_120x40(snap_compare: Any, seeded: None) -> None:
     """120x40, the same report: the period boxes, the chart with `$2.00` at the top of its
     axis and bars on Mar 4, Mar 11 and today, and the model table costliest first."""
-    assert snap_compare(_demo(), terminal_size=MEDIUM, run_before=open_costs)
+    assert snap_compare(_demo(), terminal_size=MEDIUM, run_before=_costs)
 
 
 def test_costs_160x50(snap_compare: Any, seeded: None) -> None:
     """160x50, the same report with room to spare: wider bars, every row of the model table."""
-    assert snap_compare(_demo(), terminal_size=LARGE, run_before=open_costs)
+    assert snap_compare(_demo(), terminal_size=LARGE, run_before=_costs)

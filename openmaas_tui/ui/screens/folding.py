@@ -37,11 +37,6 @@ FOLDS_AT = {"sidebar": ("-narrow", "-medium"), "params": ("-narrow",)}
 """For each panel's DOM id, the width classes at which it is folded away."""
 
 
-def width_class(width: int) -> str:
-    """The class of :data:`BREAKPOINTS` a screen ``width`` columns wide carries."""
-    return [name for least, name in BREAKPOINTS if width >= least][-1]
-
-
 class FoldingPanels:
     """Opens and closes the playground's folded side panels by where the focus is.
 
@@ -57,12 +52,6 @@ class FoldingPanels:
         self.home = home
         self._back: Widget | None = None
         """The widget focused before the focus went into a panel."""
-
-    def fit(self, width: int) -> None:
-        """Set the width class for ``width`` columns (a screen coming back to the top misses
-        the resizes made while it was covered)."""
-        wanted = width_class(width)
-        self.screen.update_classes({name: name == wanted for _, name in BREAKPOINTS})
 
     def folded(self, panel: Widget) -> bool:
         """Whether ``panel`` is folded away at the screen's width (shown only while open)."""

@@ -184,9 +184,6 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         self.prompt.focus()
         self.call_after_refresh(self.warm_up, self.targets.start_spec)
 
-    def on_screen_resume(self) -> None:
-        self.folds.fit(self.app.size.width)
-
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Open the folded panel the focus went into; close the one it left."""
         self.folds.focused(event.widget)
