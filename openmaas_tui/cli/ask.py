@@ -26,6 +26,16 @@ from dataclasses import replace
 from typing import Any, TextIO
 
 from openmaas_tui.cli.arguments import count, decimal, read_stdin_text
+from openmaas_tui.cli.ask_tools import (
+    Continued,
+    add_tool_arguments,
+    continue_session,
+    load_tools,
+    print_tool_calls,
+    tool_choice,
+    tools_of,
+    tools_params,
+)
 from openmaas_tui.core.config.presets import Preset, find_preset, presets_path
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
@@ -38,7 +48,8 @@ from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.http import set_read_timeout
 from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.text.terminal import TerminalStream, json_terminal_safe, terminal_safe
-from openmaas_tui.core.types import ChatRequest, Message, ReasoningDelta, Role, TextDelta, Usage
+from openmaas_tui.core.tools import call_id_for
+from openmaas_tui.core.types import ChatRequest, Message, ReasoningDelta, TextDelta, Usage
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 
@@ -87,6 +98,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-log", action="store_true", dest="no_log", help="do not record it in the history"
     )
+    add_tool_arguments(parser)
     add_timeout_argument(parser)
 
 
@@ -132,7 +144,8 @@ def read_prompt(args: argparse.Namespace, stdin: TextIO) -> str:
     """
     piped = "" if stdin.isatty() else read_stdin_text(stdin)
     prompt = "\n\n".join(part for part in (piped.strip(), (args.prompt or "").strip()) if part)
-    if not prompt:
+    answering = getattr(args, "tool_results", None) or getattr(args, "tool_errors", None)
+    if not prompt and not answering:
         raise OpenMaaSError(
             ErrorCode.EMPTY_MESSAGE,
             "nothing to send",
@@ -141,16 +154,21 @@ def read_prompt(args: argparse.Namespace, stdin: TextIO) -> str:
     return prompt
 
 
-def result_json(record: AnswerRecord) -> dict[str, Any]:
-    """The ``--json`` object: text, reasoning, tool_calls, finish_reason (our vocabulary),
-    finish_reason_raw, model, provider, usage, ttft_ms, duration_ms, cost_usd, error, state
-    (``complete``, ``interrupted``, ``error``, ``stopped``) and retry_after_s (the seconds the
-    provider asked to wait after a 429 / 503 / 529, else null)."""
+def result_json(record: AnswerRecord, session_id: str | None = None) -> dict[str, Any]:
+    """The ``--json`` object: text, reasoning, tool_calls (``id``, ``name``, ``arguments`` as
+    the JSON string), finish_reason (our vocabulary), finish_reason_raw, model, provider,
+    usage, ttft_ms, duration_ms, cost_usd, error, state (``complete``, ``interrupted``,
+    ``error``, ``stopped``), retry_after_s (the seconds the provider asked to wait after a 429
+    / 503 / 529, else null) and session (the history's session id, to continue it with
+    ``--session``; null with ``--no-log``)."""
     ttft, duration = record.ttft_ms, record.duration_ms
     return {
         "text": record.text,
         "reasoning": record.reasoning,
-        "tool_calls": [{"name": t.name, "arguments": t.arguments} for t in record.tool_calls],
+        "tool_calls": [
+            {"id": call_id_for(t, i), "name": t.name, "arguments": t.arguments}
+            for i, t in enumerate(record.tool_calls)
+        ],
         "finish_reason": str(record.finish_reason) if record.finish_reason else None,
         "finish_reason_raw": record.finish_reason_raw,
         "model": record.model,
@@ -162,6 +180,7 @@ def result_json(record: AnswerRecord) -> dict[str, Any]:
         "error": record.error,
         "state": str(record.state),
         "retry_after_s": record.retry_after_s,
+        "session": session_id,
     }
 
 
@@ -204,37 +223,48 @@ def ask_params(args: argparse.Namespace, preset: Preset | None) -> RequestParams
     return replace(base, **given)
 
 
-async def start_recording(
-    services: Services, target: Target, request: ChatRequest, prompt: str, err: TextIO
+async def _start(
+    services: Services,
+    target: Target,
+    request: ChatRequest,
+    new: tuple[Message, ...],
+    continued: Continued | None,
+    err: TextIO,
 ) -> StreamRecorder | None:
-    """Start a session in the history holding ``prompt`` (committed now) and an empty answer
-    to stream into.
-
-    Returns:
-        Its recorder, or None when the history cannot be written (a note goes to ``err``).
-    """
+    """Record ``new`` (the prompt, or the tool results and a prompt) and an empty answer: in a
+    new session, or at the end of the one continued; None when the history is not written."""
     store = await services.history()
     if store.problem is not None:
         err.write(terminal_safe(f"note: not saved in the history: {store.problem.message}\n"))
         return None
     provider, model = target.route.provider, target.route.model
     params = request_params(request)
+    if request.tools:
+        params |= tools_params(request.tools, request.tool_choice)
     try:
-        session = await store.call(
-            Store.create_session, provider=provider, model=model, params=params
-        )
-        await store.call(
-            Store.add_message,
-            session.id,
-            Role.USER,
-            prompt,
-            provider=provider,
-            model=model,
-            params=params,
-        )
+        if continued is None:
+            session = await store.call(
+                Store.create_session, provider=provider, model=model, params=params
+            )
+            session_id = session.id
+        else:
+            session_id = continued.session.id
+        for message in new:
+            await store.call(
+                Store.add_message,
+                session_id,
+                message.role,
+                message.text,
+                provider=provider,
+                model=model,
+                params=params,
+                tool_call_id=message.tool_call_id,
+                tool_name=message.tool_name,
+                is_error=message.is_error,
+            )
         return await StreamRecorder.start(
             store,
-            session.id,
+            session_id,
             provider=provider,
             model=model,
             params=params,
@@ -263,20 +293,39 @@ async def run_ask(
         if getattr(args, "preset", None)
         else None
     )
+    continued = None
+    if getattr(args, "session", None):
+        continued = await continue_session(await services.history(), args)
+    elif getattr(args, "tool_results", None) or getattr(args, "tool_errors", None):
+        raise OpenMaaSError(
+            ErrorCode.INVALID_REQUEST,
+            "--tool-result answers a session's tool calls: name it with --session ID",
+        )
     model = args.model or (preset.model if preset is not None else None)
-    spec = services.providers.model_for(model, args.provider)
+    provider = args.provider
+    if continued is not None and model is None:
+        model, provider = continued.session.model, provider or continued.session.provider
+    spec = services.providers.model_for(model, provider)
     target = await services.providers.target(
-        spec, provider=args.provider, base_url=args.base_url, api=args.api
+        spec, provider=provider, base_url=args.base_url, api=args.api
     )
+    new = (*continued.results,) if continued is not None else ()
+    if prompt:
+        new = (*new, Message.user(prompt))
+    history = continued.history if continued is not None else ()
+    params = ask_params(args, preset).request(target.route.model, (*history, *new))
+    tools, choice = tools_of(continued.session.params) if continued is not None else ((), None)
+    if getattr(args, "tools", None):
+        tools = load_tools(args.tools)
     request, notes = target.prepare(
-        ask_params(args, preset).request(target.route.model, (Message.user(prompt),))
+        replace(params, tools=tools, tool_choice=tool_choice(args) or choice)
     )
     for note in notes:
         err.write(terminal_safe(f"note: {note}\n"))
     price = services.prices.price(target.route.provider, target.route.model)
     recorder = None
     if not getattr(args, "no_log", False):
-        recorder = await start_recording(services, target, request, prompt, err)
+        recorder = await _start(services, target, request, new, continued, err)
     exchange = Exchange(target, request, price, recorder=recorder, live_estimate=False)
     show = not args.json
     dim = err.isatty()
@@ -306,6 +355,14 @@ async def run_ask(
     text = exchange.meter.builder.text
     if show and text and not text.endswith("\n"):
         out.write("\n")
+    calls = exchange.meter.builder.build().tool_calls
+    if show and calls:
+        print_tool_calls(calls, out)
+        if recorder is not None and recorder.session_id:
+            err.write(
+                f"note: answer with: openmaas ask --session {recorder.session_id[:8]} "
+                "--tool-result CALL_ID=TEXT (one per call)\n"
+            )
     return exchange
 
 
@@ -326,7 +383,9 @@ async def main(services: Services, args: argparse.Namespace) -> int:
     record = exchange.record
     assert record is not None  # the exchange ran to its end
     if args.json:
-        shown = json.dumps(result_json(record), ensure_ascii=False, allow_nan=False)
+        recorder = exchange.recorder
+        session_id = recorder.session_id if isinstance(recorder, StreamRecorder) else None
+        shown = json.dumps(result_json(record, session_id), ensure_ascii=False, allow_nan=False)
         out.write(json_terminal_safe(shown) + "\n")
     if exchange.error is not None:
         print_error(exchange.error, err)

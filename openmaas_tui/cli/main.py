@@ -6,6 +6,7 @@ openmaas compare -m MODEL -m MODEL [options] [PROMPT]              several model
 openmaas keys set|list|delete|test PROVIDER                        API keys
 openmaas models [--discover]                                       known models
 openmaas sessions list|show|export|import|rename|delete|costs|compares|compare-export
+openmaas serve [--host H] [--port N] [--no-log] [--allow-remote]    the local gateway
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 from openmaas_tui import __version__
-from openmaas_tui.cli import ask, compare, keys, models, sessions
+from openmaas_tui.cli import ask, compare, keys, models, serve, sessions
 from openmaas_tui.cli.arguments import Parser, check_text_arguments
 from openmaas_tui.core.config.settings import Settings
 from openmaas_tui.core.credentials.log_filter import install_log_redaction
@@ -54,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_arguments(sub.add_parser("keys", help="manage API keys (OS keyring or memory)"))
     models.add_arguments(sub.add_parser("models", help="list known models"))
     sessions.add_arguments(sub.add_parser("sessions", help="list, show, export, import sessions"))
+    serve.add_arguments(
+        sub.add_parser("serve", help="a local OpenAI-compatible gateway to every provider")
+    )
     return parser
 
 
@@ -76,6 +80,7 @@ _COMMANDS: dict[str, Command] = {
     "models": models.main,
     "sessions": sessions.main,
     "compare": compare.main,
+    "serve": serve.main,
 }
 
 

@@ -12,12 +12,19 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
 
+from openmaas_tui.core.tools import ToolCall as ToolCall
+from openmaas_tui.core.tools import ToolChoice as ToolChoice
+from openmaas_tui.core.tools import ToolChoiceMode as ToolChoiceMode
+from openmaas_tui.core.tools import ToolDefinition as ToolDefinition
+
 
 class Role(StrEnum):
-    """Who wrote a message. The system prompt travels in :attr:`ChatRequest.system`."""
+    """Who wrote a message. The system prompt travels in :attr:`ChatRequest.system`; ``tool``
+    carries a tool's result back to the model."""
 
     USER = "user"
     ASSISTANT = "assistant"
+    TOOL = "tool"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +52,23 @@ class Message:
     """One turn of the conversation.
 
     Attributes:
-        role: user or assistant.
-        content: plain text, or a list of parts when the turn carries images.
+        role: user, assistant or tool.
+        content: plain text, or a list of parts when the turn carries images; for a tool
+            result, the result's text.
+        tool_calls: the calls an assistant turn made, in order (empty otherwise).
+        tool_call_id: for a tool result, the id of the call it answers.
+        tool_name: for a tool result, the function's name (Gemini and Ollama match results
+            by name).
+        is_error: for a tool result, whether the tool failed (Anthropic's and Bedrock's
+            ``is_error`` / ``status: error``; other providers only see the text).
     """
 
     role: Role
     content: str | tuple[ContentPart, ...]
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_call_id: str | None = None
+    tool_name: str | None = None
+    is_error: bool = False
 
     @property
     def text(self) -> str:
@@ -65,9 +83,14 @@ class Message:
         return cls(Role.USER, text)
 
     @classmethod
-    def assistant(cls, text: str) -> Message:
-        """An assistant message holding ``text``."""
-        return cls(Role.ASSISTANT, text)
+    def assistant(cls, text: str, tool_calls: tuple[ToolCall, ...] = ()) -> Message:
+        """An assistant message holding ``text`` and the tool calls it made."""
+        return cls(Role.ASSISTANT, text, tool_calls)
+
+    @classmethod
+    def tool_result(cls, call_id: str, name: str, text: str, *, is_error: bool = False) -> Message:
+        """The result ``text`` of the call ``call_id`` to the function ``name``."""
+        return cls(Role.TOOL, text, tool_call_id=call_id, tool_name=name, is_error=is_error)
 
 
 ResponseKind = Literal["text", "json_object", "json_schema"]
@@ -128,6 +151,9 @@ class ChatRequest:
             ``max_tokens``; Gemini 2.5 ``thinkingBudget``, 0 turns thinking off on Flash), or
             None for the provider's default (Anthropic: no extended thinking).
         response_format: the answer's required shape, or None for free text.
+        tools: the functions the model may call (none: no tools are sent).
+        tool_choice: whether and which tool the model must call, or None for the provider's
+            default (auto when tools are given); only sent along with tools.
     """
 
     model: str
@@ -144,6 +170,8 @@ class ChatRequest:
     reasoning_effort: str | None = None
     thinking_budget: int | None = None
     response_format: ResponseFormat | None = None
+    tools: tuple[ToolDefinition, ...] = ()
+    tool_choice: ToolChoice | None = None
 
     @property
     def json_mode(self) -> ResponseFormat | None:
@@ -214,12 +242,14 @@ class ReasoningDelta:
 class ToolCallDelta:
     """A piece of a tool call. ``index`` identifies the call; ``id`` and ``name`` come at least
     once per call (usually in its first delta); ``arguments`` is a fragment of the JSON argument
-    string, to be concatenated in order."""
+    string, to be concatenated in order; ``signature`` is an opaque token to send back with the
+    call (Gemini's ``thoughtSignature``)."""
 
     index: int
     id: str | None = None
     name: str | None = None
     arguments: str = ""
+    signature: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,15 +268,6 @@ class Finish:
 
 
 StreamEvent = TextDelta | ReasoningDelta | ToolCallDelta | UsageReport | Finish
-
-
-@dataclass(frozen=True, slots=True)
-class ToolCall:
-    """A complete tool call: the function name and its JSON argument string."""
-
-    name: str
-    arguments: str
-    id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +291,7 @@ class Completion:
         if self.text:
             yield TextDelta(self.text)
         for index, call in enumerate(self.tool_calls):
-            yield ToolCallDelta(index, call.id, call.name, call.arguments)
+            yield ToolCallDelta(index, call.id, call.name, call.arguments, call.signature)
         yield UsageReport(self.usage)
         if self.finish_reason is not None:
             yield Finish(self.finish_reason, self.finish_reason_raw)
@@ -281,6 +302,7 @@ class _ToolCallParts:
     id: str | None = None
     name: str = ""
     arguments: list[str] = field(default_factory=list)
+    signature: str | None = None
 
 
 @dataclass(slots=True)
@@ -311,6 +333,8 @@ class CompletionBuilder:
                 parts.name = event.name
             if event.arguments:
                 parts.arguments.append(event.arguments)
+            if event.signature and not parts.signature:
+                parts.signature = event.signature
         elif isinstance(event, UsageReport):
             self.usage = event.usage
         else:
@@ -325,7 +349,7 @@ class CompletionBuilder:
         """The completion as received so far."""
         reasoning = "".join(self._reasoning) if self._reasoning else None
         tools = tuple(
-            ToolCall(name=p.name, arguments="".join(p.arguments), id=p.id)
+            ToolCall(name=p.name, arguments="".join(p.arguments), id=p.id, signature=p.signature)
             for _, p in sorted(self._tools.items())
         )
         return Completion(

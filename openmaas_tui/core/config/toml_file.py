@@ -6,9 +6,10 @@ read rights, bytes that are not UTF-8, bad TOML, and nesting too deep for the pa
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
+
+import tomli
 
 from openmaas_tui.core.config.text import MAX_NESTING, NotText, decode_utf8, depth
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
@@ -51,8 +52,8 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
             :data:`~openmaas_tui.core.config.text.MAX_NESTING`.
     """
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
         found = _LINE.search(str(exc))
         line = int(found.group(1)) if found else None
         raise invalid_setting(path, line, f"not valid TOML: {exc}") from None

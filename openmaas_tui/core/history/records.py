@@ -13,7 +13,7 @@ from typing import Any
 
 from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.totals import Totals
-from openmaas_tui.core.types import ChatRequest, Message, Role, Usage
+from openmaas_tui.core.types import ChatRequest, Message, Role, ToolCall, Usage
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ class StoredMessage:
         id: the database id (an integer, unique across sessions).
         session_id: the session it belongs to.
         position: its place in the session (ascending; gaps are allowed after deletions).
-        role: ``user`` or ``assistant``.
+        role: ``user``, ``assistant`` or ``tool``.
         content: the text.
         attachments: references to attached content, each a JSON object with a ``type``
             (e.g. ``{"type": "image", "media_type": "image/png", "path": "…"}``).
@@ -71,6 +71,9 @@ class StoredMessage:
         error_code / error_message: the :class:`~openmaas_tui.core.errors.ErrorCode` and text
             of a failed answer.
         state: see :class:`MessageState`.
+        tool_calls: the tool calls an answer made, in order.
+        tool_call_id / tool_name / is_error: for a tool result (role ``tool``), the call it
+            answers, the function's name and whether the tool failed.
     """
 
     id: int
@@ -97,6 +100,10 @@ class StoredMessage:
     error_code: str | None = None
     error_message: str | None = None
     state: MessageState = MessageState.COMPLETE
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_call_id: str | None = None
+    tool_name: str | None = None
+    is_error: bool = False
 
     @property
     def usage(self) -> Usage:
@@ -106,8 +113,16 @@ class StoredMessage:
         )
 
     def to_message(self) -> Message:
-        """The message as context for the next request (text only)."""
-        return Message(self.role, self.content)
+        """The message as context for the next request: its text, and its tool calls or the
+        tool call it answers."""
+        return Message(
+            self.role,
+            self.content,
+            self.tool_calls,
+            self.tool_call_id,
+            self.tool_name,
+            self.is_error,
+        )
 
 
 @dataclass(frozen=True, slots=True)

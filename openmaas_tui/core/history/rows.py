@@ -14,13 +14,13 @@ from typing import Any
 from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.history.records import StoredMessage, StoredSession
 from openmaas_tui.core.totals import Totals
-from openmaas_tui.core.types import Role
+from openmaas_tui.core.types import Role, ToolCall
 
 MESSAGE_COLUMNS = (
     "id, session_id, position, role, content, attachments, reasoning, provider, model, params, "
     "created_at, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, cost_usd, "
     "cost_estimated, ttft_ms, duration_ms, finish_reason, finish_reason_raw, error_code, "
-    "error_message, state"
+    "error_message, state, tool_calls, tool_call_id, tool_name, is_error"
 )
 """The columns :func:`message_of` reads, in order."""
 
@@ -64,8 +64,14 @@ INSERT_MESSAGE = (
 )
 """Adds a message; its parameters are named as the columns (:data:`MESSAGE_NAMES`)."""
 
-NEW_MESSAGE: dict[str, Any] = {**dict.fromkeys(MESSAGE_NAMES), "cost_estimated": 0}
-"""A message row's fields before anything is known of it: all null but ``cost_estimated``."""
+NEW_MESSAGE: dict[str, Any] = {
+    **dict.fromkeys(MESSAGE_NAMES),
+    "cost_estimated": 0,
+    "tool_calls": "[]",
+    "is_error": 0,
+}
+"""A message row's fields before anything is known of it: all null but ``cost_estimated``,
+``tool_calls`` (none) and ``is_error``."""
 
 _ROLES = {r.value: r for r in Role}
 _STATES = {s.value: s for s in MessageState}
@@ -116,6 +122,17 @@ def session_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredSession:
     )
 
 
+def tool_calls_json(calls: tuple[ToolCall, ...]) -> str:
+    """The ``tool_calls`` column: a JSON list of :meth:`ToolCall.as_dict` objects."""
+    return dumps([call.as_dict() for call in calls])
+
+
+def _tool_calls(text: str) -> tuple[ToolCall, ...]:
+    if not text or text == "[]":
+        return ()
+    return tuple(ToolCall.from_dict(c) for c in json.loads(text) if isinstance(c, dict))
+
+
 def message_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredMessage:
     """A message from the :data:`MESSAGE_COLUMNS` of ``row``."""
     attachments = json.loads(row[5]) if row[5] and row[5] != "[]" else []
@@ -144,6 +161,10 @@ def message_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredMessage:
         error_code=row[21],
         error_message=row[22],
         state=_STATES[row[23]],
+        tool_calls=_tool_calls(row[24]),
+        tool_call_id=row[25],
+        tool_name=row[26],
+        is_error=bool(row[27]),
     )
 
 

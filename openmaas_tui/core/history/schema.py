@@ -258,10 +258,56 @@ _V3 = (
         ORDER BY r.created_at, t.position""",
 )
 
+_MESSAGE_COLUMNS_V3 = f"{_MESSAGE_COLUMNS_V2}, owner"
+
+_V4 = (
+    # messages again: role 'tool' (a tool's result), and the tool calls of an answer (SQLite
+    # cannot change a CHECK constraint in place)
+    f"""CREATE TABLE messages_v4 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'tool')),
+        content TEXT NOT NULL DEFAULT '',
+        attachments TEXT NOT NULL DEFAULT '[]',
+        reasoning TEXT,
+        provider TEXT,
+        model TEXT,
+        params TEXT NOT NULL DEFAULT '{{}}',
+        created_at REAL NOT NULL,
+        input_tokens INTEGER,
+        output_tokens INTEGER,
+        cached_input_tokens INTEGER,
+        reasoning_tokens INTEGER,
+        cost_usd REAL,
+        cost_estimated INTEGER NOT NULL DEFAULT 0,
+        ttft_ms REAL,
+        duration_ms REAL,
+        finish_reason TEXT,
+        finish_reason_raw TEXT,
+        error_code TEXT,
+        error_message TEXT,
+        state TEXT NOT NULL DEFAULT 'complete' CHECK (state IN ({_STATES})),
+        owner TEXT,
+        tool_calls TEXT NOT NULL DEFAULT '[]',
+        tool_call_id TEXT,
+        tool_name TEXT,
+        is_error INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (session_id, position)
+    )""",
+    f"INSERT INTO messages_v4 ({_MESSAGE_COLUMNS_V3}) "
+    f"SELECT {_MESSAGE_COLUMNS_V3} FROM messages ORDER BY id",
+    "DROP TABLE messages",
+    "ALTER TABLE messages_v4 RENAME TO messages",
+    "CREATE INDEX messages_streaming ON messages (state) WHERE state = 'streaming'",
+    *_MESSAGE_TRIGGERS,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sessions, messages and their full-text indexes", _V1),
     Migration(2, "compare runs and their targets", _V2),
     Migration(3, "message ids never reused, streaming owners, imports, the spend ledger", _V3),
+    Migration(4, "tool results (role tool) and the tool calls of answers", _V4),
 )
 """Every migration, oldest first; ``MIGRATIONS[i].version == i + 1``."""
 

@@ -32,6 +32,7 @@ from openmaas_tui.core.history.rows import (
     dumps,
     session_of,
     session_row,
+    tool_calls_json,
 )
 from openmaas_tui.core.sessions.conversation import NEW_TITLE
 
@@ -146,6 +147,8 @@ class SessionStore(Database):
                     params=dumps(message.params),
                     cost_estimated=int(message.cost_estimated),
                     owner=None,
+                    tool_calls=tool_calls_json(message.tool_calls),
+                    is_error=int(message.is_error),
                 )
                 conn.execute(INSERT_MESSAGE, row)
         return session_id

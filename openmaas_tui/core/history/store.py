@@ -44,10 +44,11 @@ from openmaas_tui.core.history.rows import (
     NEW_MESSAGE,
     dumps,
     message_of,
+    tool_calls_json,
 )
 from openmaas_tui.core.history.session_store import SessionStore
 from openmaas_tui.core.sessions.conversation import title_from
-from openmaas_tui.core.types import Role, Usage
+from openmaas_tui.core.types import Role, ToolCall, Usage
 
 
 class Store(SessionStore):
@@ -160,8 +161,15 @@ class Store(SessionStore):
         model: str | None = None,
         params: Mapping[str, Any] | None = None,
         state: MessageState = MessageState.COMPLETE,
+        tool_calls: tuple[ToolCall, ...] = (),
+        tool_call_id: str | None = None,
+        tool_name: str | None = None,
+        is_error: bool = False,
     ) -> int:
         """Append a message at the end of the session and commit it; returns its id.
+
+        A tool's result is a message of role ``tool`` with ``content`` its text, the
+        ``tool_call_id`` and ``tool_name`` of the call it answers and whether it failed.
 
         An answer about to stream is added with ``state=STREAMING`` and empty ``content``, then
         fed with :meth:`update_streaming` and closed with :meth:`finish_message`. The first
@@ -187,6 +195,10 @@ class Store(SessionStore):
                 "created_at": now,
                 "state": str(state),
                 "owner": self.owner if state is MessageState.STREAMING else None,
+                "tool_calls": tool_calls_json(tool_calls),
+                "tool_call_id": tool_call_id,
+                "tool_name": tool_name,
+                "is_error": int(is_error),
             }
             cursor = conn.execute(INSERT_MESSAGE, row)
             self._touch(conn, session_id, now, first_user=content if role == Role.USER else None)
@@ -255,6 +267,7 @@ class Store(SessionStore):
             "error_code": record.error_code,
             "error_message": record.error_message,
             "state": str(record.state),
+            "tool_calls": tool_calls_json(record.tool_calls),
         }
         assignments = ", ".join(f"{name} = :{name}" for name in final)
         with self._transaction() as conn:

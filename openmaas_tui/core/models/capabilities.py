@@ -113,6 +113,9 @@ class TakesParams(Protocol):
     @property
     def temperature_or_top_p(self) -> bool: ...
 
+    @property
+    def tools(self) -> bool: ...
+
 
 def applicable(request: ChatRequest, info: TakesParams) -> tuple[ChatRequest, list[str]]:
     """Drop the parameters ``info`` does not accept.
@@ -146,6 +149,11 @@ def applicable(request: ChatRequest, info: TakesParams) -> tuple[ChatRequest, li
     top_p = changes.get("top_p", request.top_p)
     if info.temperature_or_top_p and temperature is not None and top_p is not None:
         drop("top_p", None, f"{info.id} takes temperature or top_p, not both; top_p not sent")
+    if request.tools and not info.tools:
+        drop("tools", (), f"tools are not supported by {info.id}; not sent")
+        changes["tool_choice"] = None
+    elif request.tool_choice is not None and request.tools and info.provider == "ollama":
+        drop("tool_choice", None, "Ollama takes no tool choice (the model decides); not sent")
     budget = changes.get("thinking_budget", request.thinking_budget)
     if budget is not None and info.provider == "anthropic":
         if temperature is not None:

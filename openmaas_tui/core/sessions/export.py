@@ -40,6 +40,7 @@ def session_json(session: StoredSession, messages: Sequence[StoredMessage]) -> d
         fields["role"] = str(message.role)
         fields["state"] = str(message.state)
         fields["attachments"] = list(message.attachments)
+        fields["tool_calls"] = [call.as_dict() for call in message.tool_calls]
         body.append(fields)
     return {"format": FORMAT, "schema_version": SCHEMA_VERSION, "session": head, "messages": body}
 
@@ -95,13 +96,18 @@ def session_markdown(session: StoredSession, messages: Sequence[StoredMessage]) 
         "",
     ]
     for message in messages:
-        who = "User" if message.role is Role.USER else "Assistant"
+        who = {Role.USER: "User", Role.ASSISTANT: "Assistant"}.get(message.role, "Tool result")
+        if message.role is Role.TOOL:
+            who += f" ({message.tool_name or '?'}, {message.tool_call_id or '?'})"
         lines += [f"## {who} · {utc_text(message.created_at)}", ""]
         if message.reasoning:
             lines += ["<details><summary>Reasoning</summary>", "", message.reasoning, ""]
             lines += ["</details>", ""]
         if message.content:
             lines += [message.content, ""]
+        for call in message.tool_calls:
+            lines += [f"Tool call `{call.name}` ({call.id or 'no id'}):", "", "```json"]
+            lines += [call.arguments or "{}", "```", ""]
         for attachment in message.attachments:
             label = attachment.get("path") or attachment.get("media_type") or "attachment"
             lines += [f"*attached: {label}*", ""]

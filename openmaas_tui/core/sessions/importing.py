@@ -24,7 +24,7 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.history.records import StoredMessage, StoredSession
 from openmaas_tui.core.sessions.export import FORMAT, SCHEMA_VERSION
-from openmaas_tui.core.types import Role
+from openmaas_tui.core.types import Role, ToolCall
 
 _INT, _NUM, _STR, _BOOL, _OBJ, _LIST = "integer", "number", "string", "boolean", "object", "array"
 
@@ -60,6 +60,10 @@ _MESSAGE_FIELDS: dict[str, tuple[str, bool]] = {
     "finish_reason_raw": (_STR, True),
     "error_code": (_STR, True),
     "error_message": (_STR, True),
+    "tool_calls": (_LIST, False),
+    "tool_call_id": (_STR, True),
+    "tool_name": (_STR, True),
+    "is_error": (_BOOL, False),
 }
 
 _MOST_USD = 1e12
@@ -86,6 +90,8 @@ _DEFAULTS: dict[str, Any] = {
     "attachments": [],
     "params": {},
     "cost_estimated": False,
+    "tool_calls": [],
+    "is_error": False,
     "title_is_custom": False,
     "content": "",
 }
@@ -174,6 +180,14 @@ def _message(source: str, index: int, raw: Any) -> StoredMessage:
         if not isinstance(attachment, dict):
             raise _invalid(source, f"{where}.attachments[{position}]", "expected an object")
     fields["attachments"] = tuple(fields["attachments"])
+    calls = []
+    for position, call in enumerate(fields["tool_calls"]):
+        try:
+            calls.append(ToolCall.from_dict(call))
+        except (KeyError, TypeError, AttributeError):
+            what = "expected an object with a name and arguments (strings)"
+            raise _invalid(source, f"{where}.tool_calls[{position}]", what) from None
+    fields["tool_calls"] = tuple(calls)
     return StoredMessage(id=0, session_id="", role=Role(role), state=MessageState(state), **fields)
 
 

@@ -1,8 +1,11 @@
 """Anthropic Messages wire facts: request headers and body, stop reasons, usage, and the
 non-streaming message body.
 
-API reference: https://docs.anthropic.com/en/api/messages (request and response fields) and
-https://docs.anthropic.com/en/api/versioning (the ``anthropic-version`` header).
+API reference: https://docs.anthropic.com/en/api/messages (request and response fields:
+``tools``, ``tool_choice``, ``tool_use`` and ``tool_result`` content blocks),
+https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/implement-tool-use (tool results
+in a user turn, ``is_error``) and https://docs.anthropic.com/en/api/versioning (the
+``anthropic-version`` header).
 """
 
 from __future__ import annotations
@@ -12,13 +15,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from openmaas_tui.core.models.catalog import find_model
+from openmaas_tui.core.tools import call_id_for
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
     FinishReason,
     ImagePart,
     Message,
+    Role,
     ToolCall,
+    ToolChoice,
+    ToolChoiceMode,
     Usage,
 )
 from openmaas_tui.providers.base import text_or_none, token_count
@@ -85,6 +92,90 @@ def _content(message: Message) -> str | list[dict[str, Any]]:
     return blocks
 
 
+def _blocks(message: Message) -> list[dict[str, Any]]:
+    content = _content(message)
+    return [{"type": "text", "text": content}] if isinstance(content, str) else content
+
+
+def _assistant_content(message: Message) -> str | list[dict[str, Any]]:
+    """An assistant turn: its text, then a ``tool_use`` block (``id``, ``name``, ``input`` as
+    an object) for each call it made."""
+    if not message.tool_calls:
+        return _content(message)
+    blocks = _blocks(message) if message.text else []
+    for index, call in enumerate(message.tool_calls):
+        arguments = call.arguments_object()
+        blocks.append(
+            {
+                "type": "tool_use",
+                "id": call_id_for(call, index),
+                "name": call.name,
+                "input": arguments if isinstance(arguments, dict) else {},
+            }
+        )
+    return blocks
+
+
+def _tool_result(message: Message) -> dict[str, Any]:
+    block: dict[str, Any] = {
+        "type": "tool_result",
+        "tool_use_id": message.tool_call_id or "",
+        "content": message.text,
+    }
+    if message.is_error:
+        block["is_error"] = True
+    return block
+
+
+def messages(request: ChatRequest) -> list[dict[str, Any]]:
+    """``messages``: each turn as ``{"role", "content"}``. Tool results travel as
+    ``tool_result`` blocks in a user turn, consecutive results (parallel calls) in one turn, as
+    the API requires; a user message right after them joins the same turn, after them."""
+    result: list[dict[str, Any]] = []
+    results: list[dict[str, Any]] | None = None  # the blocks of the last turn of tool results
+    for message in request.messages:
+        if message.role is Role.TOOL:
+            if results is None:
+                results = []
+                result.append({"role": "user", "content": results})
+            results.append(_tool_result(message))
+        elif message.role is Role.ASSISTANT:
+            results = None
+            result.append({"role": "assistant", "content": _assistant_content(message)})
+        elif results is not None:
+            results.extend(_blocks(message))  # a user's words after the tool results
+            results = None
+        else:
+            result.append({"role": "user", "content": _content(message)})
+    return result
+
+
+def tool_choice(choice: ToolChoice) -> dict[str, Any]:
+    """``tool_choice``: ``{"type": "auto" | "any" | "none"}``, or ``{"type": "tool", "name"}``
+    (OpenAI's ``required`` is Anthropic's ``any``)."""
+    if choice.mode is ToolChoiceMode.FUNCTION:
+        return {"type": "tool", "name": choice.name}
+    kind = {"auto": "auto", "none": "none", "required": "any"}[choice.mode.value]
+    return {"type": kind}
+
+
+def add_tools(body: dict[str, Any], request: ChatRequest) -> None:
+    """``tools`` as ``{"name", "description", "input_schema"}`` and, when set,
+    ``tool_choice``; nothing without tools."""
+    if not request.tools:
+        return
+    tools = []
+    for tool in request.tools:
+        entry: dict[str, Any] = {"name": tool.name}
+        if tool.description:
+            entry["description"] = tool.description
+        entry["input_schema"] = tool.schema()
+        tools.append(entry)
+    body["tools"] = tools
+    if request.tool_choice is not None:
+        body["tool_choice"] = tool_choice(request.tool_choice)
+
+
 def request_body(request: ChatRequest, provider: str, *, stream: bool) -> dict[str, Any]:
     """The JSON body of ``POST /v1/messages`` for ``request``.
 
@@ -103,7 +194,7 @@ def request_body(request: ChatRequest, provider: str, *, stream: bool) -> dict[s
             max_tokens += request.thinking_budget
     body: dict[str, Any] = {
         "model": request.model,
-        "messages": [{"role": str(m.role), "content": _content(m)} for m in request.messages],
+        "messages": messages(request),
         "max_tokens": max_tokens,
     }
     if request.system:
@@ -116,6 +207,7 @@ def request_body(request: ChatRequest, provider: str, *, stream: bool) -> dict[s
         body["stop_sequences"] = list(request.stop)
     if request.thinking_budget is not None:
         body["thinking"] = {"type": "enabled", "budget_tokens": request.thinking_budget}
+    add_tools(body, request)
     if stream:
         body["stream"] = True
     return body

@@ -14,13 +14,16 @@ import json
 from typing import Any
 from urllib.parse import quote
 
+from openmaas_tui.core.tools import call_id_for
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
     FinishReason,
     ImagePart,
     Message,
+    Role,
     ToolCall,
+    ToolChoiceMode,
     Usage,
 )
 from openmaas_tui.providers.base import text_or_none, token_count
@@ -70,11 +73,72 @@ def _block(part: Any) -> dict[str, Any]:
 
 
 def _message(message: Message) -> dict[str, Any]:
+    if message.role is Role.TOOL:
+        result = {
+            "toolUseId": message.tool_call_id or "",
+            "content": [{"text": message.text}],
+            "status": "error" if message.is_error else "success",
+        }
+        return {"role": "user", "content": [{"toolResult": result}]}
+    content: list[dict[str, Any]]
     if isinstance(message.content, str):
-        content = [{"text": message.content}]
+        content = [{"text": message.content}] if message.content or not message.tool_calls else []
     else:
         content = [_block(p) for p in message.content]
+    for index, call in enumerate(message.tool_calls):
+        arguments = call.arguments_object()
+        tool_use = {
+            "toolUseId": call_id_for(call, index),
+            "name": call.name,
+            "input": arguments if isinstance(arguments, dict) else {},
+        }
+        content.append({"toolUse": tool_use})
     return {"role": str(message.role), "content": content}
+
+
+def _messages(request: ChatRequest) -> list[dict[str, Any]]:
+    """``messages``, with consecutive tool results (answers to parallel calls) in one user
+    turn, as Converse wants them."""
+    messages: list[dict[str, Any]] = []
+    previous: Message | None = None
+    for message in request.messages:
+        entry = _message(message)
+        if previous is not None and previous.role is Role.TOOL and message.role is Role.TOOL:
+            messages[-1]["content"].extend(entry["content"])
+        else:
+            messages.append(entry)
+        previous = message
+    return messages
+
+
+def tool_config(request: ChatRequest) -> dict[str, Any] | None:
+    """``toolConfig``: ``tools: [{"toolSpec": {"name", "description", "inputSchema": {"json":
+    SCHEMA}}}]`` and ``toolChoice`` (``{"auto": {}}``, ``{"any": {}}`` for required,
+    ``{"tool": {"name"}}``); Converse has no "none", so ``none`` sends no tools at all (a
+    conversation that already holds tool calls keeps them, as Converse requires the tools
+    then) (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ToolConfiguration.html,
+    https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ToolChoice.html)."""
+    choice = request.tool_choice
+    used = any(m.tool_calls or m.role is Role.TOOL for m in request.messages)
+    if not request.tools or (
+        choice is not None and choice.mode is ToolChoiceMode.NONE and not used
+    ):
+        return None
+    tools = []
+    for tool in request.tools:
+        spec: dict[str, Any] = {"name": tool.name}
+        if tool.description:
+            spec["description"] = tool.description
+        spec["inputSchema"] = {"json": tool.schema()}
+        tools.append({"toolSpec": spec})
+    config: dict[str, Any] = {"tools": tools}
+    if choice is not None and choice.mode is ToolChoiceMode.FUNCTION:
+        config["toolChoice"] = {"tool": {"name": choice.name}}
+    elif choice is not None and choice.mode is ToolChoiceMode.REQUIRED:
+        config["toolChoice"] = {"any": {}}
+    elif choice is not None and choice.mode is ToolChoiceMode.AUTO:
+        config["toolChoice"] = {"auto": {}}
+    return config
 
 
 def _model_fields(request: ChatRequest) -> dict[str, Any]:
@@ -98,9 +162,15 @@ def request_body(request: ChatRequest) -> dict[str, Any]:
     ``additionalModelRequestFields`` (see :func:`_model_fields`); with a Claude thinking budget
     and no ``max_tokens``, ``maxTokens`` is the budget plus :data:`THINKING_MAX_TOKENS`.
     ``seed``, the penalties and response formats have no Converse field and are not sent;
-    openMaaS sends no tools, so there is no ``toolConfig``.
+    Tools go in ``toolConfig`` (:func:`tool_config`); an assistant turn's calls are ``toolUse``
+    blocks and a tool result a ``toolResult`` block (``toolUseId``, ``content: [{"text"}]``,
+    ``status``) in a user turn
+    (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ContentBlock.html).
     """
-    body: dict[str, Any] = {"messages": [_message(m) for m in request.messages]}
+    body: dict[str, Any] = {"messages": _messages(request)}
+    tools = tool_config(request)
+    if tools is not None:
+        body["toolConfig"] = tools
     if request.system:
         body["system"] = [{"text": request.system}]
     extra = _model_fields(request)

@@ -33,6 +33,7 @@ from openmaas_tui.core.types import (
     Finish,
     FinishReason,
     ToolCall,
+    ToolChoiceMode,
     Usage,
 )
 from openmaas_tui.providers.base import MALFORMED, parsing_failed, text_or_none, token_count
@@ -57,13 +58,20 @@ def finish_of(raw: str) -> Finish:
 def build_body(request: ChatRequest, *, stream: bool) -> dict[str, Any]:
     """The JSON body of ``POST /v2/chat`` for ``request``; parameters left as None (or no stop
     sequences) are not sent. ``reasoning_effort`` is never sent (Cohere takes a token budget).
+    Tools are OpenAI function tools, assistant ``tool_calls`` and ``role: tool`` results with
+    ``tool_call_id`` take OpenAI's shape; see :func:`add_tools` for ``tool_choice``
+    (https://docs.cohere.com/reference/chat, https://docs.cohere.com/docs/tool-use-overview).
 
     Args:
         request: what to ask.
         stream: add ``stream: true``.
     """
     messages = chat_messages(request)
+    for entry in messages:
+        if entry.get("tool_calls") and entry.get("content") is None:
+            del entry["content"]  # an assistant turn of calls alone has no content
     body: dict[str, Any] = {"model": request.model, "messages": messages, "stream": stream}
+    add_tools(body, request)
     optional = {
         "temperature": request.temperature,
         "p": request.top_p,
@@ -86,6 +94,24 @@ def build_body(request: ChatRequest, *, stream: bool) -> dict[str, Any]:
             {"type": "enabled", "token_budget": budget} if budget else {"type": "disabled"}
         )
     return body
+
+
+def add_tools(body: dict[str, Any], request: ChatRequest) -> None:
+    """``tools`` (OpenAI function tools) and ``tool_choice``: Cohere takes only ``REQUIRED``
+    and ``NONE`` (https://docs.cohere.com/reference/chat#request.body.tool_choice), so
+    ``auto`` is left out (the default) and a named function asks for ``REQUIRED`` when it is
+    the only tool, and is left out otherwise."""
+    if not request.tools:
+        return
+    body["tools"] = [tool.to_openai() for tool in request.tools]
+    choice = request.tool_choice
+    if choice is None or choice.mode is ToolChoiceMode.AUTO:
+        return
+    if choice.mode is ToolChoiceMode.FUNCTION:
+        if [t.name for t in request.tools] == [choice.name]:
+            body["tool_choice"] = "REQUIRED"
+        return
+    body["tool_choice"] = "NONE" if choice.mode is ToolChoiceMode.NONE else "REQUIRED"
 
 
 def usage_of(raw: dict[str, Any]) -> Usage | None:

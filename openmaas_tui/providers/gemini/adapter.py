@@ -7,9 +7,10 @@ Wire facts from the API reference (https://ai.google.dev/api/generate-content):
   ``alt=sse`` the streaming endpoint answers with one JSON array of chunks.
 - The key travels in the ``x-goog-api-key`` header
   (https://ai.google.dev/gemini-api/docs/api-key), never in the URL.
-- The body has ``contents`` (roles ``user`` / ``model``; ``text`` and ``inlineData`` parts),
-  ``systemInstruction`` and ``generationConfig``
-  (https://ai.google.dev/api/generate-content#generationconfig).
+- The body has ``contents`` (roles ``user`` / ``model``; ``text``, ``inlineData``,
+  ``functionCall`` and ``functionResponse`` parts), ``systemInstruction``,
+  ``generationConfig`` (https://ai.google.dev/api/generate-content#generationconfig), and
+  ``tools`` / ``toolConfig`` (:mod:`.tools`).
 - ``GET {base}/v1beta/models`` lists models (https://ai.google.dev/api/models#method:-models.list).
 
 Chunks are turned into events by :mod:`.gemini_events`.
@@ -46,6 +47,7 @@ from openmaas_tui.providers.base import (
 )
 from openmaas_tui.providers.gemini.events import events_from_body
 from openmaas_tui.providers.gemini.streaming import stream_generate_content
+from openmaas_tui.providers.gemini.tools import add_tools, call_parts, response_part
 
 DEFAULT_BASE_URL = SPECS["gemini"].base_url
 """The Gemini API endpoint when no base URL is given: the gemini spec's."""
@@ -60,13 +62,32 @@ def _part(part: ContentPart) -> dict[str, Any]:
     return {"inlineData": {"mimeType": part.media_type, "data": part.data_base64}}
 
 
-def _content(message: Message) -> dict[str, Any]:
+def _content(message: Message, call_ids: frozenset[str]) -> dict[str, Any]:
     role = "model" if message.role is Role.ASSISTANT else "user"
+    parts: list[dict[str, Any]]
+    if message.role is Role.TOOL:
+        return {"role": "user", "parts": [response_part(message, call_ids)]}
     if isinstance(message.content, str):
-        parts = [{"text": message.content}]
+        parts = [{"text": message.content}] if message.content or not message.tool_calls else []
     else:
         parts = [_part(p) for p in message.content]
-    return {"role": role, "parts": parts}
+    return {"role": role, "parts": parts + call_parts(message)}
+
+
+def _contents(request: ChatRequest) -> list[dict[str, Any]]:
+    """``contents``: one per message, except that consecutive tool results (answers to
+    parallel calls) share one user turn, as the API wants them."""
+    call_ids = frozenset(c.id for m in request.messages for c in m.tool_calls if c.id)
+    contents: list[dict[str, Any]] = []
+    previous: Message | None = None
+    for message in request.messages:
+        content = _content(message, call_ids)
+        if previous is not None and previous.role is Role.TOOL and message.role is Role.TOOL:
+            contents[-1]["parts"].extend(content["parts"])
+        else:
+            contents.append(content)
+        previous = message
+    return contents
 
 
 def request_body(request: ChatRequest) -> dict[str, Any]:
@@ -82,7 +103,7 @@ def request_body(request: ChatRequest) -> dict[str, Any]:
     https://ai.google.dev/gemini-api/docs/thinking,
     https://ai.google.dev/gemini-api/docs/structured-output).
     """
-    body: dict[str, Any] = {"contents": [_content(m) for m in request.messages]}
+    body: dict[str, Any] = {"contents": _contents(request)}
     if request.system:
         body["systemInstruction"] = {"parts": [{"text": request.system}]}
     config: dict[str, Any] = {}
@@ -114,6 +135,7 @@ def request_body(request: ChatRequest) -> dict[str, Any]:
         config["thinkingConfig"] = thinking
     if config:
         body["generationConfig"] = config
+    add_tools(body, request)
     return body
 
 

@@ -161,7 +161,8 @@ class GeminiChunkParser:
                 if call is not None:
                     name, call_id = text_or_none(call["name"]), text_or_none(call.get("id"))
                     arguments = json.dumps(call.get("args") or {})
-                    events.append(ToolCallDelta(self._calls, call_id, name, arguments))
+                    signature = text_or_none(part.get("thoughtSignature"))
+                    events.append(ToolCallDelta(self._calls, call_id, name, arguments, signature))
                     self._calls += 1
             finish_raw = text_or_none(candidate.get("finishReason"))
         meta = chunk.get("usageMetadata")

@@ -27,7 +27,7 @@ from typing import Any
 from openmaas_tui.core.models.catalog import ModelInfo, find_model
 from openmaas_tui.core.types import ChatRequest, Finish, FinishReason
 from openmaas_tui.providers.openai_chat.parse import finish_of as openai_finish_of
-from openmaas_tui.providers.openai_chat.wire import chat_messages, response_format
+from openmaas_tui.providers.openai_chat.wire import add_tools, chat_messages, response_format
 
 _FINISH = {
     "stop": FinishReason.STOP,
@@ -54,13 +54,19 @@ def native_reasoning(model: str) -> bool:
 def build_body(request: ChatRequest, *, stream: bool) -> dict[str, Any]:
     """The JSON body of ``POST /v1/chat/completions`` for ``request``; parameters left as None
     (or no stop sequences) are not sent. ``thinking_budget`` is never sent (Mistral has no such
-    field).
+    field). Tools, ``tool_choice`` (``auto``, ``none``, ``required`` or one function),
+    assistant ``tool_calls`` and ``role: tool`` results (with ``tool_call_id`` and ``name``)
+    take OpenAI's shape (https://docs.mistral.ai/api/#tag/chat/operation/chat_completion_v1_chat_completions_post,
+    https://docs.mistral.ai/capabilities/function_calling/).
 
     Args:
         request: what to ask.
         stream: add ``stream: true``.
     """
     messages = chat_messages(request)
+    for entry, message in zip(messages[-len(request.messages) :], request.messages, strict=False):
+        if message.tool_name and entry["role"] == "tool":
+            entry["name"] = message.tool_name  # Mistral's tool message names its function
     body: dict[str, Any] = {"model": request.model, "messages": messages}
     optional = {
         "temperature": request.temperature,
@@ -77,6 +83,7 @@ def build_body(request: ChatRequest, *, stream: bool) -> dict[str, Any]:
     fmt = request.json_mode
     if fmt is not None:
         body["response_format"] = response_format(fmt)
+    add_tools(body, request)  # the same tools and tool_choice as OpenAI's
     if native_reasoning(request.model):
         body["prompt_mode"] = "reasoning"
     if stream:

@@ -10,6 +10,11 @@ Wire facts from the Ollama API reference (https://github.com/ollama/ollama/blob/
 - ``stream: false`` returns that final object alone, with the whole ``message``.
 - Sampling parameters travel in ``options`` under Modelfile names (``num_predict`` is the output
   token limit). Images are base64 strings in the message's ``images`` list.
+- Tools are OpenAI function tools in ``tools``; an assistant turn's calls go back as
+  ``tool_calls`` (``function.name``, ``function.arguments`` as an object) and a result as
+  ``{"role": "tool", "content", "tool_name"}``
+  (https://github.com/ollama/ollama/blob/main/docs/api.md#chat-request-with-tools,
+  https://ollama.com/blog/tool-support). There is no ``tool_choice``.
 - Errors are ``{"error": "message"}``: with an HTTP status before a stream starts, or as a line
   of their own in the middle of one.
 """
@@ -34,6 +39,7 @@ from openmaas_tui.core.types import (
     FinishReason,
     ImagePart,
     ReasoningDelta,
+    Role,
     StreamEvent,
     TextDelta,
     ToolCallDelta,
@@ -91,8 +97,19 @@ def chat_body(request: ChatRequest, *, stream: bool) -> dict[str, Any]:
             images = [p.data_base64 for p in message.content if isinstance(p, ImagePart)]
             if images:
                 entry["images"] = images
+        if message.tool_calls:
+            if not entry["content"]:
+                del entry["content"]  # as the official client sends a turn of calls alone
+            entry["tool_calls"] = [
+                {"function": {"name": c.name, "arguments": c.arguments_object()}}
+                for c in message.tool_calls
+            ]
+        if message.role is Role.TOOL and message.tool_name:
+            entry["tool_name"] = message.tool_name
         messages.append(entry)
     body: dict[str, Any] = {"model": request.model, "messages": messages, "stream": stream}
+    if request.tools:
+        body["tools"] = [tool.to_openai() for tool in request.tools]
     options: dict[str, Any] = {
         name: value
         for name, value in (

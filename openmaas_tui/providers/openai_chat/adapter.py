@@ -41,6 +41,7 @@ from openmaas_tui.providers.base import (
 from openmaas_tui.providers.http_errors import error_from_payload
 from openmaas_tui.providers.openai_chat.parse import ChunkParser, parse_completion
 from openmaas_tui.providers.openai_chat.wire import (
+    add_tools,
     chat_messages,
     drain,
     response_format,
@@ -131,6 +132,7 @@ class OpenAIChatAdapter:
         fmt = request.json_mode
         if fmt is not None:
             body["response_format"] = response_format(fmt)
+        add_tools(body, request)
         if stream:
             body["stream"] = True
             if self._stream_options:

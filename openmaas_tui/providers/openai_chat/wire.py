@@ -1,6 +1,7 @@
 """Pieces of the Chat Completions wire that other protocols speaking the same shape reuse
 (Mistral's chat completions, Cohere v2 chat): the messages with the system prompt first,
-message content with images, ``response_format``, and reading a stream's tail after ``[DONE]``.
+message content with images, tool calls and tool results, ``tools`` and ``tool_choice``,
+``response_format``, and reading a stream's tail after ``[DONE]``.
 
 Wire reference: https://platform.openai.com/docs/api-reference/chat/create.
 """
@@ -12,7 +13,15 @@ from typing import Any, cast
 
 import httpx
 
-from openmaas_tui.core.types import ChatRequest, ContentPart, ImagePart, ResponseFormat
+from openmaas_tui.core.tools import call_id_for
+from openmaas_tui.core.types import (
+    ChatRequest,
+    ContentPart,
+    ImagePart,
+    Message,
+    ResponseFormat,
+    Role,
+)
 
 DRAIN_S = 1.0
 """The most seconds spent reading what follows ``[DONE]``."""
@@ -33,17 +42,57 @@ def message_content(content: str | tuple[ContentPart, ...]) -> str | list[dict[s
     return parts
 
 
+def chat_message(message: Message) -> dict[str, Any]:
+    """One message of ``messages``: ``{"role", "content"}``; an assistant turn that called
+    tools adds ``tool_calls`` (``{"id", "type": "function", "function": {"name",
+    "arguments"}}``, arguments as the JSON string) and a tool result is ``{"role": "tool",
+    "tool_call_id", "content"}`` (https://platform.openai.com/docs/api-reference/chat/create,
+    messages: assistant message, tool message;
+    https://platform.openai.com/docs/guides/function-calling)."""
+    if message.role is Role.TOOL:
+        return {
+            "role": "tool",
+            "tool_call_id": message.tool_call_id or "",
+            "content": message.text,
+        }
+    entry: dict[str, Any] = {
+        "role": message.role.value,
+        "content": message_content(message.content),
+    }
+    if message.tool_calls:
+        entry["tool_calls"] = [
+            {
+                "id": call_id_for(call, index),
+                "type": "function",
+                "function": {"name": call.name, "arguments": call.arguments or "{}"},
+            }
+            for index, call in enumerate(message.tool_calls)
+        ]
+        if not message.text:
+            entry["content"] = None  # "Required unless tool_calls ... is specified"
+    return entry
+
+
 def chat_messages(request: ChatRequest) -> list[dict[str, Any]]:
     """``messages``: the system prompt (when there is one) as the first ``system`` message, then
-    each message as ``{"role", "content"}`` (see :func:`message_content`)."""
+    each message (see :func:`chat_message`)."""
     messages: list[dict[str, Any]] = []
     if request.system:
         messages.append({"role": "system", "content": request.system})
-    messages.extend(
-        {"role": message.role.value, "content": message_content(message.content)}
-        for message in request.messages
-    )
+    messages.extend(chat_message(message) for message in request.messages)
     return messages
+
+
+def add_tools(body: dict[str, Any], request: ChatRequest) -> None:
+    """Put ``tools`` (OpenAI function tools) and, when set, ``tool_choice`` (``auto``,
+    ``none``, ``required`` or ``{"type": "function", "function": {"name"}}``) into ``body``;
+    nothing without tools (https://platform.openai.com/docs/api-reference/chat/create#chat-create-tools,
+    #chat-create-tool_choice)."""
+    if not request.tools:
+        return
+    body["tools"] = [tool.to_openai() for tool in request.tools]
+    if request.tool_choice is not None:
+        body["tool_choice"] = request.tool_choice.to_openai()
 
 
 def response_format(fmt: ResponseFormat) -> dict[str, Any]:

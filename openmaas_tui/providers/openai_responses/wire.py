@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from openmaas_tui.core.models.catalog import find_model
+from openmaas_tui.core.tools import call_id_for
 from openmaas_tui.core.types import (
     ChatRequest,
     ContentPart,
@@ -61,6 +62,62 @@ def _content(message: Message) -> str | list[dict[str, Any]]:
     return parts
 
 
+def input_items(request: ChatRequest) -> list[dict[str, Any]]:
+    """``input``: each message as ``{"role", "content"}``; an assistant turn's calls follow it
+    as ``{"type": "function_call", "call_id", "name", "arguments"}`` items and a tool result is
+    ``{"type": "function_call_output", "call_id", "output"}``
+    (https://platform.openai.com/docs/api-reference/responses/create#responses-create-input,
+    https://platform.openai.com/docs/guides/function-calling?api-mode=responses)."""
+    items: list[dict[str, Any]] = []
+    for message in request.messages:
+        if message.role is Role.TOOL:
+            output = message.text
+            items.append(
+                {
+                    "type": "function_call_output",
+                    "call_id": message.tool_call_id or "",
+                    "output": output,
+                }
+            )
+            continue
+        if message.text or not message.tool_calls:
+            items.append({"role": message.role.value, "content": _content(message)})
+        items.extend(
+            {
+                "type": "function_call",
+                "call_id": call_id_for(call, index),
+                "name": call.name,
+                "arguments": call.arguments or "{}",
+            }
+            for index, call in enumerate(message.tool_calls)
+        )
+    return items
+
+
+def add_tools(body: dict[str, Any], request: ChatRequest) -> None:
+    """``tools`` as ``{"type": "function", "name", "description", "parameters", "strict"}``
+    (flat, not nested under ``function``; ``strict`` sent as given, false by default, since
+    the Responses API would otherwise hold every schema to strict mode) and ``tool_choice``
+    (``auto``, ``none``, ``required`` or ``{"type": "function", "name"}``)
+    (https://platform.openai.com/docs/api-reference/responses/create#responses-create-tools)."""
+    if not request.tools:
+        return
+    tools = []
+    for tool in request.tools:
+        entry: dict[str, Any] = {"type": "function", "name": tool.name}
+        if tool.description:
+            entry["description"] = tool.description
+        entry["parameters"] = tool.schema()
+        entry["strict"] = tool.strict
+        tools.append(entry)
+    body["tools"] = tools
+    choice = request.tool_choice
+    if choice is not None:
+        body["tool_choice"] = (
+            {"type": "function", "name": choice.name} if choice.name else choice.mode.value
+        )
+
+
 def text_format(fmt: ResponseFormat) -> dict[str, Any]:
     """``text.format`` for a JSON answer
     (https://platform.openai.com/docs/guides/structured-outputs?api-mode=responses)."""
@@ -79,10 +136,7 @@ def build_body(request: ChatRequest, *, provider: str, stream: bool) -> dict[str
     """
     body: dict[str, Any] = {
         "model": request.model,
-        "input": [
-            {"role": message.role.value, "content": _content(message)}
-            for message in request.messages
-        ],
+        "input": input_items(request),
         "store": False,
     }
     if request.system:
@@ -101,6 +155,7 @@ def build_body(request: ChatRequest, *, provider: str, stream: bool) -> dict[str
     fmt = request.json_mode
     if fmt is not None:
         body["text"] = {"format": text_format(fmt)}
+    add_tools(body, request)
     if stream:
         body["stream"] = True
     return body

@@ -16,6 +16,7 @@ from textual import events, on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widgets import Header
 
@@ -74,6 +75,10 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
     """The footer on a narrow terminal (:class:`FittingFooter`): quit, messages and model give
     way (ctrl+q, ctrl+t and ctrl+l still work; the command palette lists them), so that stop,
     new chat, sessions, parameters, keys (f2), compare (f3) and costs (f4) fit in 80 columns."""
+
+    AUTO_FOCUS = "#prompt"
+    """The prompt has the focus from the first frame: focusing anything else first would redraw
+    the footer's keys once more before the screen is first shown."""
 
     BINDINGS = [
         # The app's quit, bound here too so that the footer starts with it on the playground.
@@ -175,13 +180,14 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
                 yield self.estimate
             yield self.params
         yield self.status
-        yield FittingFooter(narrow=self.NARROW_FOOTER)
+        # After the first frame: the footer's keys are rebuilt on every change of the bindings,
+        # and a screen that opens makes several (the first focus, the resume, the focus settling).
+        yield Lazy(FittingFooter(narrow=self.NARROW_FOOTER))
 
     async def on_mount(self) -> None:
         self.targets.start_spec = self.params.params.model
         await self.refresh_sessions()
         self._mounted.set()
-        self.prompt.focus()
         self.call_after_refresh(self.warm_up, self.targets.start_spec)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:

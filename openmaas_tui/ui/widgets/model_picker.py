@@ -69,7 +69,8 @@ class ModelPicker(WorkerOwner, VerticalGroup):
 
     def on_mount(self) -> None:
         if self._discover and self._providers is not None:
-            self.discover()
+            # After the first screen is drawn: asking the local servers must not delay it.
+            self.call_after_refresh(self.discover)
 
     @property
     def choices(self) -> list[tuple[str, str]]:

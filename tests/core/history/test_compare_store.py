@@ -56,8 +56,9 @@ def test_a_first_schema_file_migrates_keeping_its_data_and_search(tmp_path: Path
     assert _tables(conn) - v1_tables >= {"compare_runs", "compare_targets"}
     assert v1_tables <= _tables(conn)  # FTS tables, triggers and indexes are all still there
     migrated = conn.execute("SELECT * FROM messages").fetchall()
-    assert [row[:-1] for row in migrated] == v1_rows  # schema 3 adds the owner, last
-    assert {row[-1] for row in migrated} == {None}
+    # schema 3 adds the owner, schema 4 the tool calls, the call answered, its name, is_error
+    assert [row[:-5] for row in migrated] == v1_rows
+    assert {row[-5:] for row in migrated} == {(None, "[]", None, None, 0)}
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 

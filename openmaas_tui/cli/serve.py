@@ -1,0 +1,102 @@
+"""``openmaas serve``: the local gateway, lending the configured providers to every program on
+this machine without lending them a key.
+
+openmaas serve [--host 127.0.0.1] [--port 4141] [--no-log] [--allow-remote]
+
+Prints the base URL (``http://127.0.0.1:4141/v1``) and the launch's token once, then one
+access line per request on stderr and in ``gateway.log`` in the log directory (method, path,
+model, status, tokens, ms: never a header or a body). The token comes from
+``OPENMAAS_SERVE_TOKEN`` when set (and is then not printed). A host other than this machine's
+loopback is refused unless ``--allow-remote`` is given, and then a warning says what it means.
+ctrl+c or SIGTERM stops it cleanly (exit status 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from typing import TextIO
+
+from openmaas_tui.core.credentials.redact import register_secret
+from openmaas_tui.gateway.auth import TOKEN_ENV, check_host, is_loopback, token_from
+from openmaas_tui.gateway.context import Gateway
+from openmaas_tui.gateway.scrub import install_scrubbing
+from openmaas_tui.gateway.server import bind, serve, url_of
+from openmaas_tui.services import Services
+
+DEFAULT_PORT = 4141
+
+LOG_FILE = "gateway.log"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``openmaas serve``."""
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help="port (0 takes a free one; default 4141)"
+    )
+    parser.add_argument(
+        "--no-log", action="store_true", dest="no_log", help="record nothing in the history"
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        dest="allow_remote",
+        help="allow a --host reachable from other machines (anyone there gets your keys' use)",
+    )
+
+
+def _log_to(services: Services, err: TextIO) -> None:
+    """Access lines to ``err`` and to ``gateway.log`` in the log directory, scrubbed."""
+    install_scrubbing()
+    logger = logging.getLogger("openmaas_tui.gateway")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    form = logging.Formatter("%(asctime)s %(message)s")
+    handlers: list[logging.Handler] = [logging.StreamHandler(err)]
+    try:
+        services.paths.log_dir.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(services.paths.log_dir / LOG_FILE, encoding="utf-8"))
+    except OSError as exc:
+        err.write(f"note: no log file: {exc.strerror or exc}\n")
+    for handler in handlers:
+        handler.setFormatter(form)
+        logger.addHandler(handler)
+
+
+async def main(services: Services, args: argparse.Namespace) -> int:
+    """Run the gateway until ctrl+c or SIGTERM; returns the exit status.
+
+    Raises:
+        OpenMaaSError: INVALID_REQUEST for a refused host or a port that cannot be bound;
+            INVALID_SETTINGS for a malformed ``OPENMAAS_SERVE_TOKEN``.
+    """
+    out, err = sys.stdout, sys.stderr
+    check_host(args.host, allow_remote=args.allow_remote)
+    token = token_from(dict(os.environ))
+    register_secret(token)  # masked in every log line and error text
+    sock = bind(args.host, args.port)
+    _log_to(services, err)
+    services.prices  # noqa: B018 - read now: a broken override is said before serving
+    gateway = Gateway(services, token.encode("ascii"), record=not args.no_log)
+    url = url_of(sock) + "/v1"
+
+    def ready() -> None:
+        if not is_loopback(args.host):
+            err.write(
+                f"WARNING: listening on {args.host}: any machine that can reach it and knows "
+                "the token can spend on your keys. Keep the token secret; prefer 127.0.0.1.\n"
+            )
+        out.write(f"openmaas gateway on {url}\n")
+        if TOKEN_ENV in os.environ:
+            out.write(f"token: from {TOKEN_ENV}\n")
+        else:
+            out.write(f"token: {token}\n")
+        out.write("ctrl+c stops it\n")
+        out.flush()
+
+    await serve(gateway, sock, ready=ready)
+    err.write("gateway stopped\n")
+    return 0

@@ -1,0 +1,185 @@
+"""``POST /v1/chat/completions``: one OpenAI request, one exchange, the answer in OpenAI's
+shapes, streamed or whole.
+
+The body is read (:func:`~openmaas_tui.gateway.openai_wire.request.parse_chat`) and run as one
+exchange (:meth:`Gateway.open_exchange`). A stream's status line waits for the exchange's first
+event, so a failure before anything arrived keeps the provider's status (a 401, a 429 with its
+``retry-after``, a 500) in OpenAI's error shape; a failure after that ends the stream with an
+error chunk. Usage is always asked upstream (the adapters do); the client gets the final usage
+chunk, with its cost, when it asked for ``stream_options.include_usage``, and a whole answer
+carries it in its body and in the ``x-openmaas-cost-usd`` and ``x-openmaas-ttft-ms`` headers.
+Whatever the gateway did not send upstream is named in ``x-openmaas-dropped``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from contextlib import aclosing
+
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.exchange.pipeline import Exchange
+from openmaas_tui.core.exchange.retry import RetryWait
+from openmaas_tui.gateway.access import Access
+from openmaas_tui.gateway.asgi import (
+    BodyTooLarge,
+    Message,
+    read_body,
+    send_bytes,
+    send_json,
+    start_stream,
+    until_disconnect,
+)
+from openmaas_tui.gateway.context import GRACE_S
+from openmaas_tui.gateway.openai_wire.body import completion_body
+from openmaas_tui.gateway.openai_wire.chunks import DONE, ChunkWriter
+from openmaas_tui.gateway.openai_wire.errors import error_body, error_headers, status_of
+from openmaas_tui.gateway.openai_wire.request import ParsedChat, invalid, parse_chat
+from openmaas_tui.gateway.openai_wire.usage import usage_object
+from openmaas_tui.gateway.route import Call
+
+DROPPED_HEADER = "x-openmaas-dropped"
+"""The response header naming what was not sent upstream, comma-separated."""
+
+
+STOPPING = OpenMaaSError(
+    ErrorCode.PROVIDER_UNAVAILABLE,
+    "the gateway is stopping; the answer was cut short",
+    status=503,
+    hint="ask again once `openmaas serve` runs again",
+)
+
+
+async def _fail(call: Call, error: OpenMaaSError, access: Access) -> Access:
+    access.status = status_of(error)
+    await send_json(call.send, access.status, error_body(error), error_headers(error))
+    return access
+
+
+async def handle(call: Call) -> Access:
+    """Answer one Chat Completions request (see the module docstring)."""
+    access = Access(status=200)
+    try:
+        raw = await read_body(call.receive)
+        try:
+            parsed = parse_chat(json.loads(raw))
+        except (ValueError, RecursionError):
+            raise invalid("the body is not valid JSON") from None
+        access.model = parsed.model
+        opened = await call.gateway.open_exchange(parsed.model, parsed.request)
+    except BodyTooLarge:
+        return await _fail(call, invalid("the body is too large"), access)
+    except OpenMaaSError as exc:
+        return await _fail(call, exc, access)
+    dropped = (*parsed.dropped, *opened.dropped)
+    headers = [(DROPPED_HEADER, ", ".join(dropped))] if dropped else []
+    exchange = opened.exchange
+    answer = _stream if parsed.request.stream else _whole
+    started = False
+
+    async def send(message: Message) -> None:
+        nonlocal started
+        started = True
+        await call.send(message)
+
+    watched = Call(call.gateway, call.scope, call.receive, send)
+    try:
+        outcome = await until_disconnect(
+            answer(watched, parsed, exchange, headers, access),
+            call.receive,
+            call.gateway.stopping,
+            GRACE_S,
+        )
+        if outcome == "stopped" and not started:
+            await _fail(call, STOPPING, access)
+    finally:
+        await exchange.saved()  # the spend is in the ledger before the request ends
+        record = exchange.record
+        access.usage = record.usage if record is not None else None
+        if exchange.stopped:
+            access.status = 499  # the client closed the request (nginx's word for it)
+    return access
+
+
+def _usage(exchange: Exchange) -> dict[str, object]:
+    record = exchange.record
+    price = exchange.price
+    return usage_object(
+        record.usage if record is not None else None,
+        record.cost_usd if record is not None else None,
+        price.as_of if price is not None else None,
+    )
+
+
+async def _whole(
+    call: Call,
+    parsed: ParsedChat,
+    exchange: Exchange,
+    headers: list[tuple[str, str]],
+    access: Access,
+) -> None:
+    async with aclosing(exchange.events()) as events:
+        async for _ in events:
+            pass
+    record = exchange.record
+    if exchange.error is not None or record is None:
+        await _fail(call, exchange.error or invalid("no answer"), access)
+        return
+    writer = ChunkWriter(parsed.model)
+    usage = _usage(exchange)
+    cost, ttft = record.cost_usd, record.ttft_ms
+    headers = [
+        *headers,
+        ("x-openmaas-cost-usd", "" if cost is None else f"{cost:.10f}".rstrip("0").rstrip(".")),
+        ("x-openmaas-ttft-ms", "" if ttft is None else f"{ttft:.1f}"),
+    ]
+    body = completion_body(
+        record,
+        answer_id=writer.answer_id,
+        created=writer.created,
+        model=parsed.model,
+        usage=usage,
+    )
+    await send_json(call.send, 200, body, headers)
+
+
+async def _stream(
+    call: Call,
+    parsed: ParsedChat,
+    exchange: Exchange,
+    headers: list[tuple[str, str]],
+    access: Access,
+) -> None:
+    send = call.send
+    writer = ChunkWriter(parsed.model)
+    started = False
+    try:
+        async with aclosing(exchange.events()) as events:
+            async for event in events:
+                if isinstance(event, RetryWait):
+                    continue
+                if not started:
+                    await start_stream(send, headers)
+                    await send_bytes(send, writer.role())
+                    started = True
+                data = writer.event(event)
+                if data:
+                    await send_bytes(send, data)
+    except asyncio.CancelledError:
+        if started and call.gateway.stopping.is_set():  # closed by a stop: say so, then end
+            access.status = status_of(STOPPING)
+            await send_bytes(send, writer.error(error_body(STOPPING)), more=False)
+        raise
+    error = exchange.error
+    if error is not None and not started:
+        await _fail(call, error, access)
+        return
+    if not started:
+        await start_stream(send, headers)
+        await send_bytes(send, writer.role())
+    if error is not None:
+        access.status = status_of(error)
+        await send_bytes(send, writer.error(error_body(error)), more=False)
+        return
+    tail = writer.usage(_usage(exchange)) + DONE if parsed.include_usage else DONE
+    await send_bytes(send, tail, more=False)

@@ -1,0 +1,22 @@
+"""Every path the gateway answers, in one table: adding a surface is one line here and one
+module of handlers (e.g. Anthropic's ``/v1/messages`` beside OpenAI's chat)."""
+
+from __future__ import annotations
+
+from openmaas_tui.gateway import chat_completions, models_list
+from openmaas_tui.gateway.openai_wire.errors import error_body, error_headers, status_of
+from openmaas_tui.gateway.route import ErrorShape, Route
+
+OPENAI_ERRORS = ErrorShape(status_of, error_body, error_headers)
+"""OpenAI's error shape (:mod:`openmaas_tui.gateway.openai_wire.errors`)."""
+
+ROUTES: dict[str, Route] = {
+    "/v1/chat/completions": Route("POST", chat_completions.handle, OPENAI_ERRORS),
+    "/v1/models": Route("GET", models_list.handle, OPENAI_ERRORS),
+}
+"""Path -> route. Paths are matched exactly (a trailing slash is ignored)."""
+
+
+def find_route(path: str) -> Route | None:
+    """The route for ``path``, or None."""
+    return ROUTES.get(path.rstrip("/") or "/")

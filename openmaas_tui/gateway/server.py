@@ -1,0 +1,108 @@
+"""The HTTP server under the gateway: uvicorn, bare ASGI, on a socket bound here.
+
+uvicorn parses HTTP/1.1 with httptools (C) when it is installed, else h11, and hands each
+request to :class:`~openmaas_tui.gateway.app.GatewayApp` with no framework in between: the
+gateway's added latency is the parse, one exchange and the chunk writes.
+The socket is bound and listening before the URL is printed (a client told the URL can connect
+at once; a taken port is an error here, not an exit inside the server). ctrl+c or SIGTERM
+stops accepting, lets open answers finish for up to
+:data:`~openmaas_tui.gateway.context.GRACE_S` seconds, then closes what remains with an error
+chunk (each such answer recorded as stopped, its upstream connection closed); a second ctrl+c
+cancels at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from types import FrameType
+
+import uvicorn
+
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.gateway.app import GatewayApp
+from openmaas_tui.gateway.context import GRACE_S, Gateway
+
+_SERVER_GRACE_S = int(GRACE_S) + 5
+"""uvicorn's own grace, after the gateway's: by then every answer has ended by itself."""
+
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, telling the gateway when a stop is asked, and stopping on ctrl+c and
+    SIGTERM without raising the signal again afterwards (uvicorn re-raises it, which would end
+    the process with the signal's status instead of the gateway's clean exit)."""
+
+    def __init__(self, config: uvicorn.Config, gateway: Gateway) -> None:
+        super().__init__(config)
+        self.gateway = gateway
+        self.loop = asyncio.get_running_loop()
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        self.loop.call_soon_threadsafe(self.gateway.stopping.set)
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in _SIGNALS}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (port 0: a free one).
+
+    Raises:
+        OpenMaaSError: INVALID_REQUEST when the address cannot be bound (port taken, host not
+            of this machine).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise OpenMaaSError(
+            ErrorCode.INVALID_REQUEST,
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+            hint="pick another port with --port (0 takes a free one)",
+        ) from None
+    sock.setblocking(False)
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    """``http://HOST:PORT`` of a bound socket."""
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+async def serve(gateway: Gateway, sock: socket.socket, *, ready: Callable[[], None]) -> None:
+    """Serve on ``sock`` until ctrl+c or SIGTERM; ``ready`` is called once accepting."""
+    config = uvicorn.Config(
+        GatewayApp(gateway),
+        lifespan="off",
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        timeout_graceful_shutdown=_SERVER_GRACE_S,
+        timeout_keep_alive=30,
+    )
+    server = _Server(config, gateway)
+    config.load()  # before the first request, not during it
+    ready()
+    await server.serve(sockets=[sock])

@@ -1,0 +1,1 @@
+"""Tests of the local gateway behind ``openmaas serve``."""
