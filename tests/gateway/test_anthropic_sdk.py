@@ -9,18 +9,19 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import anthropic
 import httpx
 import pytest
+from anthropic.types import MessageParam
 
 from tests.conftest import FIXTURES
 from tests.support.gateway import KEYS, GatewayProcess
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.server import Reply
 
-HI = [{"role": "user", "content": "hi"}]
+HI: list[MessageParam] = [{"role": "user", "content": "hi"}]
 
 
 def client(gateway: GatewayProcess) -> anthropic.AsyncAnthropic:
@@ -41,7 +42,7 @@ def _event(name: str, data: dict[str, Any]) -> bytes:
 
 def anthropic_events(pieces: list[str]) -> list[bytes]:
     """A Messages stream of one text block, one delta per piece, not ended."""
-    message = {
+    message: dict[str, Any] = {
         "id": "msg_1",
         "type": "message",
         "role": "assistant",
@@ -274,7 +275,7 @@ async def test_a_bad_body_is_a_400_in_anthropic_shape(gateway: GatewayProcess) -
         await client(gateway).messages.create(
             model="claude-sonnet-4-5",
             max_tokens=64,
-            messages=[{"role": "system", "content": "x"}],  # type: ignore[misc, list-item]
+            messages=cast(Any, [{"role": "system", "content": "x"}]),
         )
     assert "messages[0].role" in str(caught.value.body)
     async with httpx.AsyncClient() as raw:

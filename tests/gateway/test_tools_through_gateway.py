@@ -36,7 +36,7 @@ def anthropic_client(gateway: GatewayProcess) -> anthropic.AsyncAnthropic:
     return anthropic.AsyncAnthropic(base_url=root, api_key=gateway.token, max_retries=0)
 
 
-OPENAI_PELICAN_TOOL = {
+OPENAI_PELICAN_TOOL: Any = {
     "type": "function",
     "function": {"name": PELICAN, "parameters": {"type": "object", "properties": {}}},
 }
@@ -50,7 +50,7 @@ async def test_the_openai_sdk_gets_tool_calls_from_an_anthropic_upstream(
     raw = await openai_client(gateway).chat.completions.with_raw_response.create(
         model="claude-haiku-4-5",
         messages=[{"role": "user", "content": "Generate one name for a pet pelican"}],
-        tools=[OPENAI_PELICAN_TOOL],  # type: ignore[list-item]
+        tools=[OPENAI_PELICAN_TOOL],
         tool_choice="auto",
         stream=True,
     )
@@ -76,18 +76,18 @@ async def test_the_openai_sdk_sends_tool_results_to_an_anthropic_upstream(
     meta = recorded(path)
     upstream.queue(fixture_reply(path))
     ids = ["toolu_01LtHJmixrs9NcWQkK8hu8hj", "toolu_01N8a4jWyf116qKTMqKKmjyt"]
-    calls = [
+    calls: Any = [
         {"id": i, "type": "function", "function": {"name": PELICAN, "arguments": "{}"}} for i in ids
     ]
     stream = await openai_client(gateway).chat.completions.create(
         model="claude-haiku-4-5",
         messages=[
             {"role": "user", "content": "Two names for a pet pelican"},
-            {"role": "assistant", "content": None, "tool_calls": calls},  # type: ignore[typeddict-item]
+            {"role": "assistant", "content": None, "tool_calls": calls},
             {"role": "tool", "tool_call_id": ids[0], "content": "Charles"},
             {"role": "tool", "tool_call_id": ids[1], "content": "Sammy"},
         ],
-        tools=[OPENAI_PELICAN_TOOL],  # type: ignore[list-item]
+        tools=[OPENAI_PELICAN_TOOL],
         stream=True,
         stream_options={"include_usage": True},
     )
@@ -102,7 +102,7 @@ async def test_the_openai_sdk_sends_tool_results_to_an_anthropic_upstream(
     assert sent[2] == recorded_turns[2]  # both results in one user turn, as Anthropic wants
 
 
-ANTHROPIC_CAPITAL_TOOL = {
+ANTHROPIC_CAPITAL_TOOL: Any = {
     "name": "get_capital",
     "description": "The capital of a country",
     "input_schema": {
@@ -123,7 +123,7 @@ async def test_the_anthropic_sdk_gets_tool_use_from_an_openai_upstream(
         model="gpt-4o-mini",
         max_tokens=256,
         messages=[{"role": "user", "content": "What is the capital of the UK?"}],
-        tools=[ANTHROPIC_CAPITAL_TOOL],  # type: ignore[list-item]
+        tools=[ANTHROPIC_CAPITAL_TOOL],
         tool_choice={"type": "auto"},
     ) as stream:
         events = [event async for event in stream]
@@ -150,7 +150,7 @@ async def test_the_anthropic_sdk_gets_tool_use_from_an_openai_upstream(
     assert sent["tool_choice"] == "auto"
 
 
-TRUE = {"type": "text", "text": "true"}
+TRUE: Any = {"type": "text", "text": "true"}
 
 
 async def test_the_anthropic_sdk_sends_tool_results_to_an_openai_upstream(
@@ -160,14 +160,14 @@ async def test_the_anthropic_sdk_sends_tool_results_to_an_openai_upstream(
     meta = recorded(path)
     upstream.queue(fixture_reply(path))
     first, second = "call_TTY8UFNo7rNCaOBUNtlRSvMG", "call_aq9UyiSFkzX6W8Ydc33DoI9Y"
-    tools = [
+    tools: Any = [
         {"name": "lookup_population", "input_schema": {"type": "object"}},
         {"name": "can_have_dragons", "input_schema": {"type": "object"}},
     ]
     message = await anthropic_client(gateway).messages.create(
         model="gpt-4o-mini",
         max_tokens=64,
-        tools=tools,  # type: ignore[arg-type]
+        tools=tools,
         messages=[
             {"role": "user", "content": "Can the country of Crumpet have dragons?"},
             {
