@@ -203,3 +203,18 @@ def test_the_scrubber_masks_keys_named_shaped_and_registered() -> None:
     )
     assert "registered-token" not in text and "abcdefgh12" not in text
     assert "9f8e7d6c5b4a" not in text and "/v1/chat/completions stays" in text
+
+
+def test_an_image_in_a_tool_result_is_named_as_dropped() -> None:
+    image = {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}
+    parsed = parse_chat(
+        {
+            "model": "gpt-4o",
+            "messages": [
+                {"role": "user", "content": "look"},
+                {"role": "tool", "tool_call_id": "c1", "content": [TEXT_S, image]},
+            ],
+        }
+    )
+    assert parsed.request.messages[1] == Message.tool_result("c1", "", "s")
+    assert parsed.dropped == ("messages[1].content",)

@@ -219,3 +219,40 @@ async def test_the_anthropic_sdk_sends_tool_results_to_an_openai_upstream(
         (second, "can_have_dragons", {"population": 123124}),
     ]
     assert [m["content"] for m in sent if m["role"] == "tool"] == ["123124", "true"]
+
+
+async def test_whole_answers_carry_tool_calls_across_the_protocols(
+    gateway: GatewayProcess, upstream: ReplayServer
+) -> None:
+    """Not streamed: Anthropic's parallel ``tool_use`` blocks as OpenAI ``tool_calls``, and an
+    OpenAI ``tool_calls`` message as Anthropic ``tool_use`` blocks."""
+    parallel = FIXTURES / "anthropic/json_parallel_tool_calls.json"
+    upstream.queue(fixture_reply(parallel))
+    tool: Any = {"type": "function", "function": {"name": "retrieve_entity_info"}}
+    answer = await openai_client(gateway).chat.completions.create(
+        model="claude-haiku-4-5",
+        messages=[{"role": "user", "content": "Who is the youngest?"}],
+        tools=[tool],
+    )
+    want = recorded(parallel)["expected"]
+    choice = answer.choices[0]
+    assert choice.finish_reason == "tool_calls" and choice.message.content == want["text"]
+    calls = choice.message.tool_calls or []
+    assert [(c.function.name, json.loads(c.function.arguments)) for c in calls] == [  # type: ignore[union-attr]
+        (t["name"], json.loads(t["arguments"])) for t in want["tool_calls"]
+    ]
+    assert all(c.id.startswith("toolu_") for c in calls)
+
+    single = FIXTURES / "openai/chat_json_tool_call.json"
+    upstream.queue(fixture_reply(single))
+    message = await anthropic_client(gateway).messages.create(
+        model="gpt-4o-mini",
+        max_tokens=64,
+        messages=[{"role": "user", "content": "Population of Crumpet?"}],
+        tools=[{"name": "lookup_population", "input_schema": {"type": "object"}}],
+        tool_choice={"type": "any"},
+    )
+    assert message.stop_reason == "tool_use"
+    blocks = [b for b in message.content if b.type == "tool_use"]
+    assert [(b.name, b.input) for b in blocks] == [("lookup_population", {"country": "Crumpet"})]
+    assert upstream.last.json()["tool_choice"] == "required"

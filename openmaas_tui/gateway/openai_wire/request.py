@@ -214,9 +214,11 @@ def _messages(value: Any, draft: Draft) -> None:
         elif role in ("user", "assistant"):
             turns.append(Message(Role(role), _content(item.get("content"), where, draft)))
         elif role == "tool":
-            text = _content(item.get("content"), where, draft)
-            text = text if isinstance(text, str) else Message(Role.TOOL, text).text
-            turns.append(tool_result(item, text, where, names))
+            content = _content(item.get("content"), where, draft)
+            if not isinstance(content, str):  # a result is text: its images are not sent
+                draft.dropped.append(f"{where}.content")
+                content = Message(Role.TOOL, content).text
+            turns.append(tool_result(item, content, where, names))
         elif role == "function":
             draft.dropped.append(where)  # the deprecated function turn quotes no call id
         else:
