@@ -28,7 +28,7 @@ def _is_usage(frame: bytes) -> bool:
     data = frame.strip()
     if not data.startswith(b"data: {"):
         return False
-    return json.loads(data[6:]).get("choices") == []
+    return bool(json.loads(data[6:]).get("choices") == [])
 
 
 async def _post(gateway: GatewayProcess, body: dict[str, Any]) -> httpx.Response:
