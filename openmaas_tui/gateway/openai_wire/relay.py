@@ -15,6 +15,7 @@ with ``usage.cost`` and ``usage.price_as_of`` added when it asked for
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from openmaas_tui.gateway.openai_wire.chunks import DONE
@@ -94,25 +95,27 @@ class ChatRelay:
         return whole
 
     def tail(self, usage: dict[str, Any] | None) -> bytes:
-        """The stream's end for the client: the held usage chunk, with ``usage`` merged into
-        its ``usage`` object, when ``usage`` is given (the client asked for it; the chunk is
-        built from the first event's fields when upstream sent none), then ``data: [DONE]``.
-        ``usage`` None: no usage chunk."""
+        """The stream's end for the client: the held events as received, then the usage chunk
+        with ``usage``'s ``cost`` and ``price_as_of`` merged into the provider's ``usage``
+        object when ``usage`` is given (the client asked for it; built from the first chunk's
+        ``id``, ``object``, ``created`` and ``model`` and ``usage`` itself when the provider
+        sent none), then ``data: [DONE]``. ``usage`` None: no usage chunk."""
         held = bytes(self._held) + bytes(self._pending)
         self._held.clear()
         self._pending.clear()
+        kept: list[bytes] = []
         chunk: dict[str, Any] | None = None
-        for event in held.replace(b"\r\n", b"\n").split(b"\n\n"):
-            data = event.strip()
-            if data.startswith(b"data:") and b"[DONE]" not in data:
-                try:
-                    parsed = json.loads(data[5:])
-                except ValueError:
-                    continue
-                if isinstance(parsed, dict) and parsed.get("choices") == []:
-                    chunk = parsed
+        for frame in _BOUNDARY.split(held):
+            data = frame.strip()
+            if not data or data in _DONE_LINES:
+                continue
+            parsed = _usage_chunk(data)
+            if parsed is not None:
+                chunk = parsed
+            else:
+                kept.append(frame + b"\n\n")
         if usage is None:
-            return DONE
+            return b"".join(kept) + DONE
         if chunk is None:
             chunk = {**self._head(), "choices": []}
         given = chunk.get("usage")
@@ -121,18 +124,39 @@ class ChatRelay:
         else:
             chunk["usage"] = usage
         text = json.dumps(chunk, ensure_ascii=False, separators=(",", ":"))
-        return b"data: " + text.encode() + b"\n\n" + DONE
+        return b"".join(kept) + b"data: " + text.encode() + b"\n\n" + DONE
+
+
+_BOUNDARY = re.compile(rb"\r\n\r\n|\n\n|\r\r")
+"""The blank line that ends an event, whichever line ends the server uses."""
+
+_DONE_LINES = (b"data: [DONE]", b"data:[DONE]")
+
+
+def _usage_chunk(data: bytes) -> dict[str, Any] | None:
+    """The chunk of a one-line ``data:`` event when it is the usage-only chunk
+    (``"choices": []``), else None."""
+    if not data.startswith(b"data:") or b"[]" not in data:
+        return None
+    try:
+        parsed = json.loads(data[5:])
+    except ValueError:
+        return None
+    if isinstance(parsed, dict) and parsed.get("choices") == []:
+        return parsed
+    return None
 
 
 def _tail_start(ready: bytes) -> int:
-    """Where the held tail starts in ``ready`` (the start of its event), or -1."""
-    found = -1
-    for mark in _TAIL_MARKS:
-        at = ready.find(mark)
-        if at >= 0 and (found < 0 or at < found):
-            found = at
-    if found < 0:
+    """Where the held tail starts in ``ready`` (the start of the usage-only chunk's or
+    ``data: [DONE]``'s event), or -1. Only when one of their marks occurs anywhere (rarely
+    before the end) are the events looked at one by one."""
+    if not any(mark in ready for mark in _TAIL_MARKS):
         return -1
-    lf = ready.rfind(b"\n\n", 0, found)
-    crlf = ready.rfind(b"\r\n\r\n", 0, found)
-    return max(lf + 2 if lf >= 0 else 0, crlf + 4 if crlf >= 0 else 0)
+    start = 0
+    for boundary in _BOUNDARY.finditer(ready):
+        data = ready[start : boundary.start()].strip()
+        if data in _DONE_LINES or _usage_chunk(data) is not None:
+            return start
+        start = boundary.end()
+    return -1
