@@ -20,6 +20,7 @@ from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.retry import NO_RETRY
 from openmaas_tui.core.history.ledger import SpendSource
 from openmaas_tui.core.history.recorder import SpendRecorder
+from openmaas_tui.core.models.provider_specs import Api
 from openmaas_tui.core.passthrough import Passthrough
 from openmaas_tui.core.types import ChatRequest
 from openmaas_tui.providers.registry import Target
@@ -99,24 +100,30 @@ class Gateway:
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     _targets: dict[str, tuple[float, Target]] = field(default_factory=dict)
 
-    async def target(self, model: str) -> Target:
-        """The target ``model`` routes to, resolved at most every :data:`TARGET_TTL_S`.
+    async def target(self, model: str, api: Api | None = None) -> Target:
+        """The target ``model`` routes to (through ``api`` where the provider offers both of
+        OpenAI's), resolved at most every :data:`TARGET_TTL_S`.
 
         Raises:
             OpenMaaSError: as :meth:`Providers.target`.
         """
         now = time.monotonic()
-        cached = self._targets.get(model)
+        key = model if api is None else f"{model}\n{api}"
+        cached = self._targets.get(key)
         if cached is not None and cached[0] > now:
             return cached[1]
-        target = await self.services.providers.target(model)
+        target = await self.services.providers.target(model, api=api)
         if len(self._targets) > 256:
             self._targets.clear()
-        self._targets[model] = (now + TARGET_TTL_S, target)
+        self._targets[key] = (now + TARGET_TTL_S, target)
         return target
 
     async def open_exchange(
-        self, model: str, request: ChatRequest, own: Passthrough | None = None
+        self,
+        model: str,
+        request: ChatRequest,
+        own: Passthrough | None = None,
+        api: Api | None = None,
     ) -> Opened:
         """The exchange for ``request`` to ``model`` (routed as ``-m``).
 
@@ -126,13 +133,15 @@ class Gateway:
             own: the client's body in its own protocol, and the tap for the answer's bytes:
                 used when the target speaks that protocol (nothing is dropped then: the body
                 goes as sent), ignored otherwise (the request is translated).
+            api: which of OpenAI's two APIs to ask where the provider offers both, or None
+                to let the settings and the catalog decide (as ``-m`` does).
 
         Raises:
             OpenMaaSError: INVALID_MODEL / INVALID_REQUEST from routing; MISSING_KEY when the
                 provider has no key here.
         """
         services = self.services
-        target = await self.target(model)
+        target = await self.target(model, api)
         prepared, _notes = target.prepare(request)
         dropped = tuple(
             name for name in _PARAMS if getattr(prepared, name) != getattr(request, name)

@@ -3,7 +3,7 @@ module of handlers (e.g. Anthropic's ``/v1/messages`` beside OpenAI's chat)."""
 
 from __future__ import annotations
 
-from openmaas_tui.gateway import chat_completions, models_list
+from openmaas_tui.gateway import chat_completions, models_list, responses
 from openmaas_tui.gateway.openai_wire.errors import error_body, error_headers, status_of
 from openmaas_tui.gateway.route import ErrorShape, Route
 
@@ -13,6 +13,7 @@ OPENAI_ERRORS = ErrorShape(status_of, error_body, error_headers)
 ROUTES: dict[str, Route] = {
     "/v1/chat/completions": Route("POST", chat_completions.handle, OPENAI_ERRORS),
     "/v1/models": Route("GET", models_list.handle, OPENAI_ERRORS),
+    "/v1/responses": Route("POST", responses.handle, OPENAI_ERRORS),
 }
 """Path -> route. Paths are matched exactly (a trailing slash is ignored)."""
 

@@ -10,6 +10,7 @@ import sqlite3
 from typing import Any
 
 import httpx
+import openai
 
 from tests.conftest import FIXTURES
 from tests.support.gateway import GatewayProcess
@@ -31,24 +32,28 @@ def _is_usage(frame: bytes) -> bool:
     return bool(json.loads(data[6:]).get("choices") == [])
 
 
-async def _post(gateway: GatewayProcess, body: dict[str, Any]) -> httpx.Response:
+async def _post(
+    gateway: GatewayProcess, body: dict[str, Any], path: str = "/chat/completions"
+) -> httpx.Response:
     async with httpx.AsyncClient(timeout=30) as http:
         return await http.post(
-            gateway.url + "/chat/completions",
+            gateway.url + path,
             json=body,
             headers={"authorization": f"Bearer {gateway.token}"},
         )
 
 
-async def _ledger_after(gateway: GatewayProcess, count: int) -> list[tuple[Any, ...]]:
-    """The ledger once it holds more than ``count`` rows: the row is written as the answer
-    ends, just after its last byte went out."""
+async def _ledger_after(
+    gateway: GatewayProcess, count: int, model: str | None = None
+) -> list[tuple[Any, ...]]:
+    """The ledger's rows (of ``model`` only, when given) once there are more than ``count``:
+    a row is written as its answer ends, just after the answer's last byte went out."""
     for _ in range(500):
-        rows = _ledger(gateway)
+        rows = [row for row in _ledger(gateway) if model is None or row[2] == model]
         if len(rows) > count:
             return rows
         await asyncio.sleep(0.01)
-    return _ledger(gateway)
+    return rows
 
 
 def _ledger(gateway: GatewayProcess) -> list[tuple[Any, ...]]:
@@ -129,3 +134,53 @@ async def test_a_whole_answer_is_the_providers_body_with_the_cost_added(
     assert ours["usage"]["cost"] > 0
     assert float(reply.headers["x-openmaas-cost-usd"]) == ours["usage"]["cost"]
     assert upstream.last.json() == {k: v for k, v in asked.items() if k != "stream"}
+
+
+RESPONSES = FIXTURES / "openai_responses"
+
+
+async def test_a_responses_stream_comes_back_byte_for_byte_through_the_openai_sdk(
+    gateway: GatewayProcess, upstream: ReplayServer
+) -> None:
+    recorded = RESPONSES / "stream_basic.sse"
+    asked = load_meta(recorded)["request"]["body"]
+    expected = load_meta(recorded)["expected"]
+    upstream.queue(fixture_reply(recorded))
+    reply = await _post(gateway, asked, "/responses")
+    assert reply.status_code == 200
+    assert reply.content == recorded.read_bytes()
+    assert upstream.last.path == "/v1/responses" and upstream.last.json() == asked
+    rows = await _ledger_after(gateway, 0, model="gpt-5.5")
+    assert rows[-1][3:5] == (
+        expected["usage"]["input_tokens"],
+        expected["usage"]["output_tokens"],
+    )
+    upstream.queue(fixture_reply(recorded))
+    sdk = openai.AsyncOpenAI(base_url=gateway.url, api_key=gateway.token, max_retries=0)
+    stream = await sdk.responses.create(
+        model="gpt-5.5", input="Reply with exactly: pong", stream=True
+    )
+    events = [event async for event in stream]
+    assert events[-1].type == "response.completed"
+    assert events[-1].response.output_text == expected["text"]
+
+
+async def test_a_whole_responses_answer_is_the_providers_body(
+    gateway: GatewayProcess, upstream: ReplayServer
+) -> None:
+    recorded = RESPONSES / "json_basic.json"
+    upstream.queue(fixture_reply(recorded))
+    asked = load_meta(recorded)["request"]["body"]
+    reply = await _post(gateway, asked, "/responses")
+    assert reply.status_code == 200
+    assert reply.content == recorded.read_bytes()
+    assert float(reply.headers["x-openmaas-cost-usd"]) > 0
+
+
+async def test_responses_to_a_provider_without_that_api_is_a_400(
+    gateway: GatewayProcess, upstream: ReplayServer
+) -> None:
+    reply = await _post(gateway, {"model": "claude-sonnet-4-5", "input": "hi"}, "/responses")
+    assert reply.status_code == 400
+    assert reply.json()["error"]["code"] == "INVALID_REQUEST"
+    assert upstream.requests == []
