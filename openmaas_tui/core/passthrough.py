@@ -41,3 +41,14 @@ class Passthrough:
     protocol: str
     body: Mapping[str, Any]
     sink: ByteSink | None = None
+
+    def sent(self, model: str, stream: bool) -> dict[str, Any]:
+        """The body to send: the client's, with ``model`` set to the routed model id and
+        ``stream`` to ``true`` on a stream (left out otherwise); every other field as the
+        client wrote it."""
+        body = {**self.body, "model": model}
+        if stream:
+            body["stream"] = True
+        else:
+            body.pop("stream", None)
+        return body

@@ -123,8 +123,7 @@ def passthrough_body(
     model id, ``stream`` as asked, and on a stream ``stream_options.include_usage`` forced on
     (unless the server refuses ``stream_options``) so usage is always known; every other field
     goes as the client wrote it, ``stream_options``' other keys included."""
-    sent = dict(body)
-    sent["model"] = model
+    sent = {**body, "model": model}
     if stream:
         sent["stream"] = True
         options = sent.get("stream_options")

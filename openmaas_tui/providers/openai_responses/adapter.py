@@ -81,12 +81,7 @@ class OpenAIResponsesAdapter:
         only ``model`` and ``stream`` set here (usage is always in the final response)."""
         own = request.passthrough
         if own is not None and own.protocol == WireProtocol.OPENAI_RESPONSES:
-            sent = {**own.body, "model": request.model}
-            if stream:
-                sent["stream"] = True
-            else:
-                sent.pop("stream", None)
-            return sent
+            return own.sent(request.model, stream)
         return build_body(request, provider=self.provider, stream=stream)
 
     async def stream(self, request: ChatRequest, creds: Credentials) -> AsyncIterator[StreamEvent]:
