@@ -29,6 +29,7 @@ from openmaas_tui.gateway.asgi import (
     start_stream,
     until_disconnect,
 )
+from openmaas_tui.gateway.asgi import Message as AsgiMessage
 from openmaas_tui.gateway.chat_passthrough import fail
 from openmaas_tui.gateway.context import GRACE_S, STOPPING
 from openmaas_tui.gateway.openai_wire.errors import status_of
@@ -97,10 +98,20 @@ async def handle(call: Call) -> Access:
         return await fail(call, error, access)
     exchange = opened.exchange
     answer = _stream if request.stream else _whole
+    started = False
+
+    async def send(message: AsgiMessage) -> None:
+        nonlocal started
+        started = True
+        await call.send(message)
+
+    watched = Call(call.gateway, call.scope, call.receive, send)
     try:
-        await until_disconnect(
-            answer(call, exchange, relay, access), call.receive, call.gateway.stopping, GRACE_S
+        outcome = await until_disconnect(
+            answer(watched, exchange, relay, access), call.receive, call.gateway.stopping, GRACE_S
         )
+        if outcome == "stopped" and not started:
+            await fail(call, STOPPING, access)
     finally:
         await exchange.saved()
         record = exchange.record
