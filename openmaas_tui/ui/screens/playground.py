@@ -185,7 +185,10 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         self.settings.keep(self.current)
         await self.refresh_sessions()
         self._mounted.set()
-        self.call_after_refresh(self.warm_up, self.targets.start_spec)
+        # After the second frame: the first is drawn without the footer (it mounts lazily, then
+        # draws), and a tokenizer loading in a thread holds the interpreter for a tenth of a
+        # second, which would hold the footer back.
+        self.call_after_refresh(self.call_after_refresh, self.warm_up, self.targets.start_spec)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Open the folded panel the focus went into; close the one it left."""
