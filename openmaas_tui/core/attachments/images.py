@@ -35,6 +35,9 @@ SUPPORTED: dict[str, str] = {
 SUPPORTED_NAMES = ", ".join(SUPPORTED.values())
 """``png, jpeg, webp, gif``: what an UNSUPPORTED_FILE_FORMAT error names."""
 
+MB = 1024 * 1024
+"""Bytes in a megabyte, as the providers' limits count them (binary)."""
+
 _HEAD_BYTES = 64 * 1024
 """Bytes of a file's start read to find its size (enough for JPEG's EXIF before the frame)."""
 
@@ -127,3 +130,12 @@ def part_dimensions(part: ImagePart) -> tuple[int, int] | None:
     except (ValueError, OSError):
         return None
     return found
+
+
+def format_bytes(size: int) -> str:
+    """``3.75 MB``, ``512 KB``, ``12 bytes``: a size in binary units, as people read it."""
+    if size >= MB:
+        return f"{size / MB:.2f}".rstrip("0").rstrip(".") + " MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} bytes"

@@ -25,12 +25,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from openmaas_tui.core.attachments.images import SUPPORTED, part_dimensions, unsupported
+from openmaas_tui.core.attachments.images import (
+    MB,
+    SUPPORTED,
+    format_bytes,
+    part_dimensions,
+    unsupported,
+)
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.catalog import find_model
 from openmaas_tui.core.types import ChatRequest, ImagePart
-
-MB = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,15 +98,6 @@ def images_of(request: ChatRequest) -> Iterator[ImagePart]:
     for message in request.messages:
         if not isinstance(message.content, str):
             yield from (p for p in message.content if isinstance(p, ImagePart))
-
-
-def format_bytes(size: int) -> str:
-    """``3.75 MB``, ``512 KB``, ``12 bytes``: a size in binary units, as people read it."""
-    if size >= MB:
-        return f"{size / MB:.2f}".rstrip("0").rstrip(".") + " MB"
-    if size >= 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size} bytes"
 
 
 def check_images(request: ChatRequest, provider: str, model: str) -> None:

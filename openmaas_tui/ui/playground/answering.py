@@ -121,7 +121,10 @@ class Answering:
             await self.book.truncate(session, edited)
             await pane.drop_from(edited)
         route = target.route
-        record = await self.book.add_user(session, text, provider=route.provider, model=route.model)
+        images = edited.images if edited is not None else ()  # an edit keeps its images
+        record = await self.book.add_user(
+            session, text, provider=route.provider, model=route.model, images=images
+        )
         await pane.mount(UserMessage(record))
         await self.ask(session, target)
 

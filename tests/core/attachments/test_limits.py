@@ -7,7 +7,8 @@ import base64
 
 import pytest
 
-from openmaas_tui.core.attachments.limits import LIMITS, check_images, format_bytes
+from openmaas_tui.core.attachments.images import format_bytes
+from openmaas_tui.core.attachments.limits import LIMITS, check_images
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.types import ChatRequest, ImagePart, Message, Role, TextPart
 from tests.support.images import png
