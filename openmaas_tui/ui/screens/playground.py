@@ -27,6 +27,7 @@ from openmaas_tui.core.sessions.conversation import Session
 from openmaas_tui.services import Services
 from openmaas_tui.ui.notices import storage_problem_text
 from openmaas_tui.ui.playground.answering import Answering
+from openmaas_tui.ui.playground.attaching import Attaching
 from openmaas_tui.ui.playground.conversation import ConversationActions
 from openmaas_tui.ui.playground.editing import Editing
 from openmaas_tui.ui.playground.presets import Presets
@@ -34,6 +35,7 @@ from openmaas_tui.ui.playground.sessions import SessionActions
 from openmaas_tui.ui.playground.targets import Targets
 from openmaas_tui.ui.playground.warm_up import WarmUp
 from openmaas_tui.ui.widgets.answer import AnswerView
+from openmaas_tui.ui.widgets.attachments import AttachmentBar
 from openmaas_tui.ui.widgets.chat_pane import ChatPane
 from openmaas_tui.ui.widgets.chat_switcher import ChatSwitcher
 from openmaas_tui.ui.widgets.estimate_line import EstimateLine
@@ -77,6 +79,7 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         Binding("ctrl+l", "focus_model", "Model", id="model"),
         Binding("ctrl+o", "focus_params", "Params", id="params"),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, id="sidebar"),
+        Binding("ctrl+g", "attach", "Attach", show=False, id="attach", tooltip="Attach an image"),
     ]
 
     def __init__(
@@ -102,6 +105,9 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         self.chats = ChatSwitcher(self.book.sessions[0], id="chats")
         self.sidebar = SessionsSidebar(self.book, self.chats.session, id="sidebar")
         self.prompt = PromptArea(id="prompt", placeholder=PLACEHOLDER)
+        self.attachments = AttachmentBar(id="attachments")
+        self.attaching = Attaching(self, self.attachments)
+        """Images put on the next prompt: ctrl+g's dialog, a pasted path, the chips."""
         self.params = ParamsPanel(start, providers=services.providers, id="params")
         self.estimate = EstimateLine(
             services,
@@ -157,6 +163,7 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
             yield self.sidebar
             with Vertical(id="conversation"):
                 yield self.chats
+                yield self.attachments
                 yield self.prompt
                 yield self.estimate
             yield self.params
@@ -193,6 +200,9 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
             self.action_focus_params,
         )
         yield SystemCommand("Use the demo model", "Offline canned answers, no key", self.use_demo)
+        yield SystemCommand(
+            "Attach an image", "png, jpeg, webp or gif (ctrl+g)", self.action_attach
+        )
         yield from self.sidebar.commands()
         yield from self.session_ops.commands()
         yield from self.conversation.commands()
@@ -234,8 +244,10 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
 
     @on(PromptArea.Submitted, "#prompt")
     async def send(self, event: PromptArea.Submitted) -> None:
-        """Send the prompt (:meth:`Answering.send`)."""
-        await self.answering.send(event.prompt, event.text)
+        """Send the prompt and the images on it (:meth:`Answering.send`)."""
+        await self.answering.send(event.prompt, event.text, images=self.attachments.images)
+        if not event.prompt.text:  # sent (a refused prompt keeps its text, and its images)
+            await self.attachments.take()
 
     @on(AnswerView.Finished)
     async def remember(self, event: AnswerView.Finished) -> None:
@@ -283,6 +295,14 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
     def action_focus_model(self) -> None:
         """Move to the model picker."""
         self.params.focus_model()
+
+    def action_attach(self) -> None:
+        """Pick an image file to attach to the prompt."""
+        self.attaching.open()
+
+    @on(PromptArea.PathPasted, "#prompt")
+    async def _path_pasted(self, event: PromptArea.PathPasted) -> None:
+        await self.attaching.attach_path(event.path)
 
     def use_demo(self) -> None:
         """Select the offline demo model."""
