@@ -18,7 +18,7 @@ from openmaas_tui.ui.widgets.attachments import AttachmentBar, AttachmentChip
 from tests.support.images import png
 from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
-from tests.support.ui import ask, replay_playground, settle, wait_until
+from tests.support.ui import ask, replay_playground, settle, settled_estimate, wait_until
 
 SIZE = (140, 40)
 
@@ -38,6 +38,11 @@ def picture(tmp_path: Path) -> Path:
     return path
 
 
+def _tokens(estimate: str) -> int:
+    """The input tokens of an estimate line (``≈12 in · …``)."""
+    return int(estimate.split(" in")[0].lstrip("≈").replace(",", ""))
+
+
 def _chips(screen: PlaygroundScreen) -> list[str]:
     return [str(chip.render()) for chip in screen.query(AttachmentChip)]
 
@@ -48,6 +53,7 @@ async def test_a_picked_image_shows_as_a_chip_and_goes_with_the_prompt(
     app = replay_playground(server, "anthropic", "claude-sonnet-4-5")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        before = _tokens(await settled_estimate(pilot))
         await pilot.press("ctrl+g")
         await wait_until(pilot, lambda: isinstance(app.screen, AttachDialog), what="the dialog")
         field = app.screen.query_one("#attach-path", Input)
@@ -58,6 +64,8 @@ async def test_a_picked_image_shows_as_a_chip_and_goes_with_the_prompt(
         await wait_until(pilot, lambda: _chips(screen), what="a chip")
         assert _chips(screen) == [f"🖼 cat.png · 40x30 · {len(png(40, 30))} bytes ✕"]
         assert screen.query_one(AttachmentBar).display
+        # the image counts in the estimate: 40 x 30 px is 1,200 / 750 = 2 tokens for Claude
+        assert _tokens(await settled_estimate(pilot)) == before + 2
         await ask(pilot, "what is this?")
         content = server.last.json()["messages"][0]["content"]
         assert content[0] == {"type": "text", "text": "what is this?"}

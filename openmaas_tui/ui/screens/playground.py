@@ -117,6 +117,7 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
             prompt=self.prompt,
             id="estimate",
         )
+        self.estimate.pending_images = lambda: self.attachments.images
         self.status = StatusLine(id="status")
         self.warm_up = WarmUp(self, endpoints)
         """Loads the selected model's tokenizer in a thread while the person types."""
