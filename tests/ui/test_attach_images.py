@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 from openmaas_tui.ui.screens.attach_dialog import AttachDialog, PathSuggester
 from openmaas_tui.ui.screens.playground import PlaygroundScreen
 from openmaas_tui.ui.widgets.attachments import AttachmentBar, AttachmentChip
+from openmaas_tui.ui.widgets.message_view import UserMessage
 from tests.support.images import png
 from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
@@ -73,6 +74,11 @@ async def test_a_picked_image_shows_as_a_chip_and_goes_with_the_prompt(
         assert _chips(screen) == []  # sent: the bar is empty again
         [user] = [m for m in screen.current.messages if m.is_user]
         assert [i.name for i in user.images] == ["cat.png"]
+        [shown] = screen.query(UserMessage)
+        assert str(shown.render()).splitlines() == [
+            "what is this?",
+            f"🖼 cat.png · 40x30 · {len(png(40, 30))} bytes",
+        ]
 
 
 async def test_a_pasted_path_is_attached_not_typed(server: ReplayServer, picture: Path) -> None:
