@@ -1,4 +1,4 @@
-"""Attaching images in the playground through the Pilot: ctrl+g's dialog (a typed path, with
+"""Attaching images in the playground through the Pilot: f5's dialog (a typed path, with
 its completion), a path pasted into the prompt, the chips with name and size, the image sent
 to the model with the prompt, and a file that is not an image refused in the dialog."""
 
@@ -55,7 +55,7 @@ async def test_a_picked_image_shows_as_a_chip_and_goes_with_the_prompt(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         before = _tokens(await settled_estimate(pilot))
-        await pilot.press("ctrl+g")
+        await pilot.press("f5")
         await wait_until(pilot, lambda: isinstance(app.screen, AttachDialog), what="the dialog")
         field = app.screen.query_one("#attach-path", Input)
         field.value = str(picture)
@@ -103,7 +103,7 @@ async def test_a_file_that_is_not_an_image_is_refused_in_the_dialog(
     app = replay_playground(server, "anthropic", "claude-sonnet-4-5")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+g")
+        await pilot.press("f5")
         await wait_until(pilot, lambda: isinstance(app.screen, AttachDialog), what="the dialog")
         app.screen.query_one("#attach-path", Input).value = str(notes)
         await pilot.press("enter")

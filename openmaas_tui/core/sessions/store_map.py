@@ -19,6 +19,7 @@ from openmaas_tui.core.history.blobs import attachments_of_content, images_of
 from openmaas_tui.core.history.records import StoredMessage, StoredSession, request_params
 from openmaas_tui.core.models.catalog import route
 from openmaas_tui.core.sessions.conversation import ParamValue, Session, SessionMessage
+from openmaas_tui.core.sessions.settings import params_from_json
 from openmaas_tui.core.types import ChatRequest, ContentPart, FinishReason, Role, TextPart, Usage
 
 SESSION_PREFIX = "s"
@@ -55,10 +56,11 @@ def spec_of(
 def session_from_stored(
     stored: StoredSession, *, default_model: str, endpoints: dict[str, Endpoint] | None = None
 ) -> Session:
-    """A session as the sidebar lists it: title, times, model and the store's totals; its
-    messages are not loaded (see :func:`message_from_stored`)."""
+    """A session as the sidebar lists it: title, times, model and settings, and the store's
+    totals; its messages are not loaded (see :func:`message_from_stored`)."""
     return Session(
         model=spec_of(stored.provider, stored.model, endpoints) or default_model,
+        params=params_from_json(stored.params),
         id=session_id_of(stored.id),
         title=stored.title,
         created_at=stored.created_at,

@@ -8,8 +8,10 @@ prompt is sent; the engine checks them against the model before anything leaves
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+from textual.app import SystemCommand
 from textual.screen import Screen
 
 from openmaas_tui.core.attachments.images import read_image
@@ -17,6 +19,7 @@ from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.types import ImagePart
 from openmaas_tui.ui.screens.attach_dialog import AttachDialog
 from openmaas_tui.ui.widgets.attachments import AttachmentBar, chip_text
+from openmaas_tui.ui.widgets.prompt import PromptArea
 
 
 class Attaching:
@@ -53,3 +56,22 @@ class Attaching:
             self.screen.notify(exc.message, title=str(exc.code), severity="error", timeout=8)
             return
         await self.add(image)
+
+    def commands(self) -> Iterator[SystemCommand]:
+        """The command palette's entry for the dialog."""
+        yield SystemCommand("Attach an image", "png, jpeg, webp or gif (f5)", self.open)
+
+
+class AttachActions:
+    """The playground screen's side of attaching (mixed into it): the ``attach`` action its
+    f5 binding runs, and the prompt's :class:`~PromptArea.PathPasted`."""
+
+    attaching: Attaching
+
+    def action_attach(self) -> None:
+        """Pick an image file to attach to the prompt."""
+        self.attaching.open()
+
+    async def on_prompt_area_path_pasted(self, event: PromptArea.PathPasted) -> None:
+        """Attach the image whose path was pasted or dropped into the prompt."""
+        await self.attaching.attach_path(event.path)
