@@ -6,11 +6,9 @@ OpenAI https://platform.openai.com/docs/models, Anthropic
 https://docs.anthropic.com/en/docs/about-claude/models/overview, Gemini
 https://ai.google.dev/gemini-api/docs/models (all read 2025-11), Mistral
 https://docs.mistral.ai/getting-started/models/ and Cohere https://docs.cohere.com/docs/models
-(read 2026-12; Command A Vision, which takes images and no tools, from
-https://docs.cohere.com/docs/command-a-vision). Mistral publishes no output limit apart from
-the context window, so its models' ``max_output_tokens`` is unknown (None). The
-Responses-only OpenAI models (``-pro``, codex) are from their pages on
-https://platform.openai.com/docs/models (read 2026-05).
+(read 2026-12). Mistral publishes no output limit apart from the context window, so its
+models' ``max_output_tokens`` is unknown (None). The Responses-only OpenAI models (``-pro``,
+codex) are from their pages on https://platform.openai.com/docs/models (read 2026-05).
 """
 
 from __future__ import annotations
@@ -208,7 +206,6 @@ CATALOG: tuple[ModelInfo, ...] = (
     _m("cohere", "command-r-plus-08-2024", 128_000, 4_000, **_CO),
     _m("cohere", "command-r-08-2024", 128_000, 4_000, **_CO),
     _m("cohere", "command-r7b-12-2024", 128_000, 4_000, **_CO),
-    _m("cohere", "command-a-vision-07-2025", 128_000, 8_000, vision=True, tools=False, **_CO),
     ModelInfo("demo", "demo", 32_768, 4_096, tools=False, label="offline demo: canned answers"),
 )
 """Known models. Models discovered at run time (Ollama, custom endpoints) are added beside."""
