@@ -93,9 +93,16 @@ async def test_fields_the_target_cannot_take_are_named_in_a_header(
         user="someone",
     )
     dropped = {name.strip() for name in raw.headers["x-openmaas-dropped"].split(",")}
-    assert dropped == {"tools", "user", "temperature"}
+    assert dropped == {"user", "temperature"}
     sent = upstream.last.json()
-    assert "tools" not in sent and "temperature" not in sent and "user" not in sent
+    assert "temperature" not in sent and "user" not in sent
+    assert sent["tools"] == tools  # tools travel now that the engine carries them
+    demo = await client(gateway).chat.completions.with_raw_response.create(
+        model="demo",
+        messages=[{"role": "user", "content": "hi"}],
+        tools=tools,  # type: ignore[arg-type]
+    )
+    assert demo.headers["x-openmaas-dropped"] == "tools"  # the demo model calls no tools
 
 
 @pytest.mark.parametrize(
