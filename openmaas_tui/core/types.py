@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
 
+from openmaas_tui.core.passthrough import Passthrough
 from openmaas_tui.core.tools import ToolCall as ToolCall
 from openmaas_tui.core.tools import ToolChoice as ToolChoice
 from openmaas_tui.core.tools import ToolChoiceMode as ToolChoiceMode
@@ -172,6 +173,9 @@ class ChatRequest:
         tools: the functions the model may call (none: no tools are sent).
         tool_choice: whether and which tool the model must call, or None for the provider's
             default (auto when tools are given); only sent along with tools.
+        passthrough: the client's own body in the target's protocol and the tap for the
+            answer's bytes (:mod:`openmaas_tui.core.passthrough`; the gateway's same-protocol
+            requests), or None: the adapter builds the body from the fields above.
     """
 
     model: str
@@ -190,6 +194,7 @@ class ChatRequest:
     response_format: ResponseFormat | None = None
     tools: tuple[ToolDefinition, ...] = ()
     tool_choice: ToolChoice | None = None
+    passthrough: Passthrough | None = None
 
     @property
     def json_mode(self) -> ResponseFormat | None:

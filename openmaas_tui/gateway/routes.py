@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from openmaas_tui.core.errors import OpenMaaSError
-from openmaas_tui.gateway import chat_completions, messages, messages_count, models_list
+from openmaas_tui.gateway import chat_completions, messages, messages_count, models_list, responses
 from openmaas_tui.gateway.anthropic_wire import errors as anthropic
 from openmaas_tui.gateway.openai_wire.errors import error_body, error_headers, status_of
 from openmaas_tui.gateway.route import ErrorShape, Route
@@ -29,6 +29,7 @@ ANTHROPIC_ERRORS = ErrorShape(anthropic.error_status, _anthropic_body, _anthropi
 ROUTES: dict[str, Route] = {
     "/v1/chat/completions": Route("POST", chat_completions.handle, OPENAI_ERRORS),
     "/v1/models": Route("GET", models_list.handle, OPENAI_ERRORS),
+    "/v1/responses": Route("POST", responses.handle, OPENAI_ERRORS),
     "/v1/messages": Route("POST", messages.handle, ANTHROPIC_ERRORS),
     "/v1/messages/count_tokens": Route("POST", messages_count.handle, ANTHROPIC_ERRORS),
 }
