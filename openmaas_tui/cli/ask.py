@@ -23,9 +23,13 @@ import math
 import sys
 from contextlib import aclosing
 from dataclasses import replace
-from typing import Any, TextIO
+from typing import TextIO
 
 from openmaas_tui.cli.arguments import count, decimal, read_stdin_text
+from openmaas_tui.cli.ask_attach import add_attach_arguments, read_attachments, user_message
+from openmaas_tui.cli.ask_output import print_error as print_error
+from openmaas_tui.cli.ask_output import result_json as result_json
+from openmaas_tui.cli.ask_output import unsent_json
 from openmaas_tui.cli.ask_tools import (
     Continued,
     add_tool_arguments,
@@ -39,8 +43,8 @@ from openmaas_tui.cli.ask_tools import (
 from openmaas_tui.core.config.presets import Preset, find_preset, presets_path
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
-from openmaas_tui.core.exchange.record import AnswerRecord
-from openmaas_tui.core.exchange.retry import RetryWait, format_wait
+from openmaas_tui.core.exchange.retry import RetryWait
+from openmaas_tui.core.history.blobs import attachments_of_content
 from openmaas_tui.core.history.ledger import SpendSource
 from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.history.records import request_params
@@ -48,8 +52,7 @@ from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.http import set_read_timeout
 from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.text.terminal import TerminalStream, json_terminal_safe, terminal_safe
-from openmaas_tui.core.tools import call_id_for
-from openmaas_tui.core.types import ChatRequest, Message, ReasoningDelta, TextDelta, Usage
+from openmaas_tui.core.types import ChatRequest, Message, ReasoningDelta, TextDelta
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 
@@ -98,6 +101,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-log", action="store_true", dest="no_log", help="do not record it in the history"
     )
+    add_attach_arguments(parser)
     add_tool_arguments(parser)
     add_timeout_argument(parser)
 
@@ -154,59 +158,6 @@ def read_prompt(args: argparse.Namespace, stdin: TextIO) -> str:
     return prompt
 
 
-def result_json(record: AnswerRecord, session_id: str | None = None) -> dict[str, Any]:
-    """The ``--json`` object: text, reasoning, tool_calls (``id``, ``name``, ``arguments`` as
-    the JSON string), finish_reason (our vocabulary), finish_reason_raw, model, provider,
-    usage, ttft_ms, duration_ms, cost_usd, error, state (``complete``, ``interrupted``,
-    ``error``, ``stopped``), retry_after_s (the seconds the provider asked to wait after a 429
-    / 503 / 529, else null) and session (the history's session id, to continue it with
-    ``--session``; null with ``--no-log``)."""
-    ttft, duration = record.ttft_ms, record.duration_ms
-    return {
-        "text": record.text,
-        "reasoning": record.reasoning,
-        "tool_calls": [
-            {"id": call_id_for(t, i), "name": t.name, "arguments": t.arguments}
-            for i, t in enumerate(record.tool_calls)
-        ],
-        "finish_reason": str(record.finish_reason) if record.finish_reason else None,
-        "finish_reason_raw": record.finish_reason_raw,
-        "model": record.model,
-        "provider": record.provider,
-        "usage": (record.usage or Usage()).as_dict(),
-        "ttft_ms": round(ttft, 1) if ttft is not None else None,
-        "duration_ms": round(duration, 1) if duration is not None else None,
-        "cost_usd": record.cost_usd,
-        "error": record.error,
-        "state": str(record.state),
-        "retry_after_s": record.retry_after_s,
-        "session": session_id,
-    }
-
-
-def unsent_json(args: argparse.Namespace, error: OpenMaaSError) -> dict[str, Any]:
-    """The ``--json`` object for a request that could not be sent: the same fields as
-    :func:`result_json`, empty, with the error."""
-    empty = AnswerRecord(model=args.model, provider=error.provider or args.provider)
-    return {
-        **result_json(empty),
-        "error": error.as_dict(),
-        "state": "error",
-        "retry_after_s": error.retry_after,
-    }
-
-
-def print_error(error: OpenMaaSError, err: TextIO) -> None:
-    """Print ``error`` with its code, the provider's wait and the hint, never a traceback; a
-    provider's words in it are made inert
-    (:func:`~openmaas_tui.core.text.terminal.terminal_safe`)."""
-    err.write(terminal_safe(f"error {error.code}: {error.message}\n"))
-    if error.retry_after is not None:
-        err.write(f"  retry after: {format_wait(error.retry_after)} (the provider's wait)\n")
-    if error.hint:
-        err.write(terminal_safe(f"  hint: {error.hint}\n"))
-
-
 def ask_params(args: argparse.Namespace, preset: Preset | None) -> RequestParams:
     """The request parameters: the preset's (if any), with each option given on the command
     line in their place."""
@@ -255,6 +206,7 @@ async def _start(
                 session_id,
                 message.role,
                 message.text,
+                attachments=attachments_of_content(message.content),
                 provider=provider,
                 model=model,
                 params=params,
@@ -293,6 +245,7 @@ async def run_ask(
         if getattr(args, "preset", None)
         else None
     )
+    images = read_attachments(args)
     continued = None
     if getattr(args, "session", None):
         continued = await continue_session(await services.history(), args)
@@ -310,8 +263,8 @@ async def run_ask(
         spec, provider=provider, base_url=args.base_url, api=args.api
     )
     new = (*continued.results,) if continued is not None else ()
-    if prompt:
-        new = (*new, Message.user(prompt))
+    if prompt or images:
+        new = (*new, user_message(prompt, images))
     history = continued.history if continued is not None else ()
     params = ask_params(args, preset).request(target.route.model, (*history, *new))
     tools, choice = tools_of(continued.session.params) if continued is not None else ((), None)

@@ -33,6 +33,7 @@ from rich.text import Text
 
 from openmaas_tui.cli.arguments import count, decimal
 from openmaas_tui.cli.ask import add_timeout_argument, apply_timeout, print_error, read_prompt
+from openmaas_tui.cli.ask_attach import add_attach_arguments, read_attachments
 from openmaas_tui.core.compare.export import cost_text, run_json, run_markdown
 from openmaas_tui.core.compare.lane import CompareTarget, Lane, LaneStatus
 from openmaas_tui.core.compare.run import MAX_TARGETS, CompareRun
@@ -97,6 +98,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-log", action="store_true", dest="no_log", help="do not save the run in the history"
     )
+    add_attach_arguments(parser)
     add_timeout_argument(parser)
 
 
@@ -223,6 +225,7 @@ async def run_compare(
         targets_from(args),
         prompt,
         system=args.system,
+        images=read_attachments(args),
         defaults=CompareTarget(
             "", temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens
         ),

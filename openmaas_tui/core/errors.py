@@ -6,7 +6,7 @@ Every failure that reaches a person is an :class:`OpenMaaSError`::
       MISSING_KEY, AUTH_FAILED, INVALID_MODEL, INVALID_REQUEST, EMPTY_MESSAGE,
       CONTEXT_TOO_LONG, RATE_LIMITED, PROVIDER_UNAVAILABLE, STREAM_CONNECTION_FAILED,
       STREAM_TIMEOUT, STREAM_INTERRUPTED, STREAM_PARSING_FAILED, CONTENT_FILTERED,
-      STORAGE_FAILED, INVALID_SETTINGS
+      STORAGE_FAILED, INVALID_SETTINGS, UNSUPPORTED_FILE_FORMAT
 
 Adapters map httpx exceptions and HTTP error bodies to these at their boundary
 (:mod:`openmaas_tui.providers.http_errors`); nothing raw leaves them. Messages are passed through
@@ -38,6 +38,8 @@ class ErrorCode(StrEnum):
     CONTENT_FILTERED = "CONTENT_FILTERED"
     STORAGE_FAILED = "STORAGE_FAILED"
     INVALID_SETTINGS = "INVALID_SETTINGS"
+    UNSUPPORTED_FILE_FORMAT = "UNSUPPORTED_FILE_FORMAT"
+    """An attached file is not an image the providers take (png, jpeg, webp, gif)."""
 
 
 _DEFAULT_HINTS: dict[ErrorCode, str] = {
@@ -50,6 +52,7 @@ _DEFAULT_HINTS: dict[ErrorCode, str] = {
     ErrorCode.STREAM_TIMEOUT: "the provider sent nothing for too long; try again",
     ErrorCode.STREAM_INTERRUPTED: "the connection dropped; what arrived is kept",
     ErrorCode.CONTEXT_TOO_LONG: "shorten the conversation or pick a model with a larger window",
+    ErrorCode.UNSUPPORTED_FILE_FORMAT: "attach a png, jpeg, webp or gif image",
 }
 
 

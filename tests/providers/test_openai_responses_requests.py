@@ -64,7 +64,11 @@ async def test_the_body_of_a_plain_model(server: ReplayServer, client: httpx.Asy
                 "role": "user",
                 "content": [
                     {"type": "input_text", "text": "what is this?"},
-                    {"type": "input_image", "image_url": "data:image/png;base64,aGVsbG8="},
+                    {
+                        "type": "input_image",
+                        "image_url": "data:image/png;base64,aGVsbG8=",
+                        "detail": "auto",
+                    },
                 ],
             },
             {"role": "assistant", "content": "a cat"},

@@ -25,7 +25,15 @@ from openmaas_tui.core.compare.lane import CompareTarget, Lane, LaneListener, La
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import AnswerRecorder, Exchange, unexpected_error
 from openmaas_tui.core.exchange.retry import RetryWait
-from openmaas_tui.core.types import ChatRequest, Message, ReasoningDelta, TextDelta
+from openmaas_tui.core.types import (
+    ChatRequest,
+    ImagePart,
+    Message,
+    ReasoningDelta,
+    Role,
+    TextDelta,
+    TextPart,
+)
 
 if TYPE_CHECKING:
     from openmaas_tui.core.compare.summary import Summary
@@ -49,6 +57,8 @@ class CompareRun:
         prompt: the prompt sent to every target.
         system: the system prompt for targets without their own, or None.
         context: earlier messages sent before the prompt (a session's conversation).
+        images: images attached to the prompt (every lane gets them; a lane whose model takes
+            no images fails alone, before anything is sent).
         defaults: temperature / top_p / max_tokens for targets that set none.
         listener: told of text as it arrives and of each lane's end.
         recorders: makes the recorder of each lane's exchange from the run's id and the lane's
@@ -69,6 +79,7 @@ class CompareRun:
         *,
         system: str | None = None,
         context: Sequence[Message] = (),
+        images: Sequence[ImagePart] = (),
         defaults: CompareTarget | None = None,
         listener: LaneListener | None = None,
         recorders: Callable[[str, int], AnswerRecorder] | None = None,
@@ -81,6 +92,7 @@ class CompareRun:
         self.prompt = prompt
         self.system = system
         self.context = tuple(context)
+        self.images = tuple(images)
         self.defaults = defaults or CompareTarget("")
         self.listener = listener
         self.recorders = recorders
@@ -148,10 +160,10 @@ class CompareRun:
     def request_for(self, target: CompareTarget) -> ChatRequest:
         """The request ``target`` is sent (before the model drops what it does not take)."""
         d = self.defaults
-
+        prompt = Message(Role.USER, (TextPart(self.prompt), *self.images))
         return ChatRequest(
             model=target.spec,
-            messages=(*self.context, Message.user(self.prompt)),
+            messages=(*self.context, prompt if self.images else Message.user(self.prompt)),
             system=target.system if target.system is not None else self.system,
             temperature=target.temperature if target.temperature is not None else d.temperature,
             top_p=target.top_p if target.top_p is not None else d.top_p,

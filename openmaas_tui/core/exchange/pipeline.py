@@ -19,6 +19,9 @@ pushed): :attr:`Exchange.meter` (TTFT, duration, what arrived), :meth:`Exchange.
 
 What the exchange does, once for every face:
 
+- refuses, before anything is sent, images the model cannot take (a catalog model without
+  vision, a file over the provider's published limit:
+  :func:`~openmaas_tui.core.attachments.limits.check_images`);
 - asks the adapter's ``stream`` (or, with ``request.stream`` False, its ``complete``, turned into
   the same events by :meth:`~openmaas_tui.core.types.Completion.events`), giving the event
   loop a turn at least every :data:`YIELD_EVERY_S`;
@@ -52,6 +55,7 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import TYPE_CHECKING, Protocol
 
+from openmaas_tui.core.attachments.limits import check_images
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.durations import record_duration
 from openmaas_tui.core.exchange.live_count import LiveCount
@@ -219,6 +223,7 @@ class Exchange:
         yielded_at = clock()
         retries = 0
         try:
+            check_images(request, target.route.provider, target.route.model)
             while True:
                 arrived = False
                 source = target.stream(request) if request.stream else self._completed()

@@ -37,6 +37,17 @@ Schema 3 makes the history safe for many processes and keeps spend that cannot b
   :mod:`openmaas_tui.core.history.ledger`. It is filled once from the answers and compare
   targets already stored, so an upgraded history keeps its spend.
 
+Schema 4 rebuilds ``messages`` with role ``tool`` and the tool-call columns.
+
+Schema 5 keeps attachments (:mod:`openmaas_tui.core.history.blobs`):
+
+- ``blobs``: one row per distinct content: sha256 (hex, unique), media_type, size_bytes,
+  data (the bytes), created_at;
+- ``message_blobs``: which message uses which blob, at which attachment position; deleting a
+  message deletes its links, and the ``blobs_unused`` trigger deletes a blob no link uses.
+  A later migration that rebuilds ``messages`` must keep its ids (as schemas 3 and 4 did) and
+  run with foreign keys off, or the links go with the old table.
+
 SQLite reference: https://www.sqlite.org/autoinc.html,
 https://www.sqlite.org/lang_altertable.html#otheralter (rebuilding a table),
 https://www.sqlite.org/fts5.html (external content tables and their
@@ -303,11 +314,34 @@ _V4 = (
     *_MESSAGE_TRIGGERS,
 )
 
+_V5 = (
+    """CREATE TABLE blobs (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE,
+        media_type TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        created_at REAL NOT NULL
+    )""",
+    """CREATE TABLE message_blobs (
+        message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        sha256 TEXT NOT NULL REFERENCES blobs (sha256),
+        PRIMARY KEY (message_id, position)
+    )""",
+    "CREATE INDEX message_blobs_by_blob ON message_blobs (sha256)",
+    """CREATE TRIGGER blobs_unused AFTER DELETE ON message_blobs BEGIN
+        DELETE FROM blobs WHERE sha256 = old.sha256
+            AND NOT EXISTS (SELECT 1 FROM message_blobs WHERE sha256 = old.sha256);
+    END""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sessions, messages and their full-text indexes", _V1),
     Migration(2, "compare runs and their targets", _V2),
     Migration(3, "message ids never reused, streaming owners, imports, the spend ledger", _V3),
     Migration(4, "tool results (role tool) and the tool calls of answers", _V4),
+    Migration(5, "attachments kept once per content (blobs by SHA-256)", _V5),
 )
 """Every migration, oldest first; ``MIGRATIONS[i].version == i + 1``."""
 

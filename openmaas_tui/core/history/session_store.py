@@ -16,6 +16,7 @@ from typing import Any
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.history import search as store_search
+from openmaas_tui.core.history.blobs import attach
 from openmaas_tui.core.history.database import Database
 from openmaas_tui.core.history.records import (
     DayTotals,
@@ -143,14 +144,15 @@ class SessionStore(Database):
                     session_id=session_id,
                     role=str(message.role),
                     state=str(message.state),
-                    attachments=dumps(list(message.attachments)),
+                    attachments="[]",
                     params=dumps(message.params),
                     cost_estimated=int(message.cost_estimated),
                     owner=None,
                     tool_calls=tool_calls_json(message.tool_calls),
                     is_error=int(message.is_error),
                 )
-                conn.execute(INSERT_MESSAGE, row)
+                message_id = int(conn.execute(INSERT_MESSAGE, row).lastrowid or 0)
+                attach(conn, message_id, message.attachments, self._clock())
         return session_id
 
     # -- across the history -----------------------------------------------------------------

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from openmaas_tui.core.exchange.record import AnswerRecord, MessageState
+from openmaas_tui.core.history.blobs import attach, fill_blobs
 from openmaas_tui.core.history.ledger import (
     INSERT_SPEND,
     RECOVER_SPEND,
@@ -133,7 +134,7 @@ class Store(SessionStore):
             limit=-1 if limit is None else limit,
             offset=offset,
         )
-        return [message_of(row) for row in rows]
+        return self.read(lambda conn: fill_blobs(conn, [message_of(row) for row in rows]))
 
     def count_messages(self, session_id: str) -> int:
         """How many messages the session holds."""
@@ -147,7 +148,7 @@ class Store(SessionStore):
         row = self._one(
             f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = :message_id", message_id=message_id
         )
-        return message_of(row) if row else None
+        return self.read(lambda conn: fill_blobs(conn, [message_of(row)]))[0] if row else None
 
     def add_message(
         self,
@@ -170,6 +171,9 @@ class Store(SessionStore):
 
         A tool's result is a message of role ``tool`` with ``content`` its text, the
         ``tool_call_id`` and ``tool_name`` of the call it answers and whether it failed.
+        ``attachments`` carrying their bytes (``data_base64``, as
+        :func:`~openmaas_tui.core.history.blobs.image_attachment` makes them) are kept once per
+        content in the same transaction (:mod:`~openmaas_tui.core.history.blobs`).
 
         An answer about to stream is added with ``state=STREAMING`` and empty ``content``, then
         fed with :meth:`update_streaming` and closed with :meth:`finish_message`. The first
@@ -187,7 +191,7 @@ class Store(SessionStore):
                 "position": position,
                 "role": str(role),
                 "content": content,
-                "attachments": dumps([dict(a) for a in attachments]),
+                "attachments": "[]",
                 "reasoning": reasoning,
                 "provider": provider,
                 "model": model,
@@ -200,9 +204,10 @@ class Store(SessionStore):
                 "tool_name": tool_name,
                 "is_error": int(is_error),
             }
-            cursor = conn.execute(INSERT_MESSAGE, row)
+            message_id = int(conn.execute(INSERT_MESSAGE, row).lastrowid or 0)
+            attach(conn, message_id, attachments, now)
             self._touch(conn, session_id, now, first_user=content if role == Role.USER else None)
-        return int(cursor.lastrowid or 0)
+        return message_id
 
     def _touch(
         self, conn: sqlite3.Connection, session_id: str, now: float, *, first_user: str | None

@@ -28,12 +28,13 @@ from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.sessions.conversation import NEW_TITLE, Session, SessionMessage
 from openmaas_tui.core.sessions.settings import params_json
 from openmaas_tui.core.sessions.store_map import (
+    attachments_of,
     message_from_stored,
     session_from_stored,
     split_spec,
     stored_message,
 )
-from openmaas_tui.core.types import Role
+from openmaas_tui.core.types import ImagePart, Role
 
 T = TypeVar("T")
 
@@ -254,18 +255,30 @@ class SessionBook:
     # -- messages ---------------------------------------------------------------------------
 
     async def add_user(
-        self, session: Session, text: str, *, provider: str | None = None, model: str | None = None
+        self,
+        session: Session,
+        text: str,
+        *,
+        provider: str | None = None,
+        model: str | None = None,
+        images: tuple[ImagePart, ...] = (),
     ) -> SessionMessage:
-        """Record the person's message; with a store it is on disk when this returns (call it
-        before the request leaves)."""
+        """Record the person's message and its images; with a store it is on disk (images
+        kept once per content) when this returns (call it before the request leaves)."""
         await self.load(session)
         store_id = await self._saved(session)
-        record = session.add_user(text)
+        record = session.add_user(text, images)
         record.provider, record.model = provider, model
         if self.store is not None and store_id is not None:
             record.store_id = await self._try(
                 self.store.call(
-                    Store.add_message, store_id, Role.USER, text, provider=provider, model=model
+                    Store.add_message,
+                    store_id,
+                    Role.USER,
+                    text,
+                    attachments=attachments_of(record),
+                    provider=provider,
+                    model=model,
                 )
             )
         return record

@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 
 from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.totals import Totals, total
-from openmaas_tui.core.types import ContentPart, FinishReason, Message, Role, TextPart, Usage
+from openmaas_tui.core.types import (
+    ContentPart,
+    FinishReason,
+    ImagePart,
+    Message,
+    Role,
+    TextPart,
+    Usage,
+)
 
 TITLE_CHARS = 40
 """Longest title taken from the first user message, in characters."""
@@ -99,6 +107,13 @@ class SessionMessage:
         return "".join(p.text for p in self.content if isinstance(p, TextPart))
 
     @property
+    def images(self) -> tuple[ImagePart, ...]:
+        """The images the message carries, in order (none for plain text)."""
+        if isinstance(self.content, str):
+            return ()
+        return tuple(p for p in self.content if isinstance(p, ImagePart))
+
+    @property
     def is_user(self) -> bool:
         """Whether the person wrote it."""
         return self.role == Role.USER
@@ -165,9 +180,11 @@ class Session:
         """Mark the session as active now (it moves to the top of the sidebar)."""
         self.updated_at = time.time()
 
-    def add_user(self, text: str) -> SessionMessage:
-        """Append the user's message; the first one names a session that has no title yet."""
-        message = SessionMessage(Role.USER, text)
+    def add_user(self, text: str, images: tuple[ImagePart, ...] = ()) -> SessionMessage:
+        """Append the user's message (its text, then its images); the first one names a
+        session that has no title yet."""
+        content: str | tuple[ContentPart, ...] = (TextPart(text), *images) if images else text
+        message = SessionMessage(Role.USER, content)
         if self.title == NEW_TITLE:
             self.title = title_from(text)
         self.messages.append(message)

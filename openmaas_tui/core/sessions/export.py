@@ -18,6 +18,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
+from openmaas_tui.core.attachments.images import format_bytes
 from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.history.records import StoredMessage, StoredSession
 from openmaas_tui.core.money import format_usd
@@ -109,8 +110,18 @@ def session_markdown(session: StoredSession, messages: Sequence[StoredMessage]) 
             lines += [f"Tool call `{call.name}` ({call.id or 'no id'}):", "", "```json"]
             lines += [call.arguments or "{}", "```", ""]
         for attachment in message.attachments:
-            label = attachment.get("path") or attachment.get("media_type") or "attachment"
-            lines += [f"*attached: {label}*", ""]
+            lines += [f"*attached: {_attachment_label(attachment)}*", ""]
         if message.role is Role.ASSISTANT:
             lines += [f"*{answer_line(message)}*", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _attachment_label(attachment: dict[str, Any]) -> str:
+    """``diagram.png (image/png, 12 KB)`` for a named image, else its path or media type."""
+    name, kind, size = (attachment.get(k) for k in ("name", "media_type", "size_bytes"))
+    if not name:
+        return str(attachment.get("path") or kind or "attachment")
+    details = [str(kind)] if kind else []
+    if isinstance(size, int):
+        details.append(format_bytes(size))
+    return f"{name} ({', '.join(details)})" if details else str(name)

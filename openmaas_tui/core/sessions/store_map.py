@@ -15,11 +15,12 @@ from typing import Any
 from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.record import AnswerRecord, MessageState, received_anything
+from openmaas_tui.core.history.blobs import attachments_of_content, images_of
 from openmaas_tui.core.history.records import StoredMessage, StoredSession, request_params
 from openmaas_tui.core.models.catalog import route
 from openmaas_tui.core.sessions.conversation import ParamValue, Session, SessionMessage
 from openmaas_tui.core.sessions.settings import params_from_json
-from openmaas_tui.core.types import ChatRequest, FinishReason, ImagePart, Role, Usage
+from openmaas_tui.core.types import ChatRequest, ContentPart, FinishReason, Role, TextPart, Usage
 
 SESSION_PREFIX = "s"
 """Put before a store id to make a session id: a UUID in hex may start with a digit, and the
@@ -89,7 +90,7 @@ def message_from_stored(stored: StoredMessage) -> SessionMessage:
     }
     return SessionMessage(
         stored.role,
-        stored.content,
+        content_of(stored),
         created_at=stored.created_at,
         reasoning=stored.reasoning,
         provider=stored.provider,
@@ -123,14 +124,16 @@ def state_of(message: SessionMessage) -> MessageState:
 
 
 def attachments_of(message: SessionMessage) -> list[dict[str, Any]]:
-    """References to the message's images (their media type; the data is not kept)."""
-    if isinstance(message.content, str):
-        return []
-    return [
-        {"type": "image", "media_type": part.media_type}
-        for part in message.content
-        if isinstance(part, ImagePart)
-    ]
+    """The message's images as the store keeps them: a reference each (SHA-256, media type,
+    name, size) with the bytes, which the store keeps once per content
+    (:mod:`~openmaas_tui.core.history.blobs`)."""
+    return attachments_of_content(message.content)
+
+
+def content_of(stored: StoredMessage) -> str | tuple[ContentPart, ...]:
+    """A stored message's content: its text, or its text and its images when it has any."""
+    images = images_of(stored.attachments)
+    return (TextPart(stored.content), *images) if images else stored.content
 
 
 def answer_record(message: SessionMessage) -> AnswerRecord:

@@ -8,7 +8,8 @@ imported only then, which keeps it off the app's start-up path.
 
 For OpenAI models a text's count is what the model's own tokenizer gives (reported usage may
 add a few format tokens); for every other model it is a local estimate with cl100k_base,
-shown with ``≈``. Images are not counted.
+shown with ``≈``. Images count by each provider's published rule
+(:mod:`openmaas_tui.core.tokens.images`).
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from openmaas_tui.core.attachments.images import part_dimensions
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.types import Message
+from openmaas_tui.core.tokens.images import image_tokens
+from openmaas_tui.core.types import ImagePart, Message
 
 if TYPE_CHECKING:
     import tiktoken
@@ -174,17 +177,43 @@ def count_messages(
     """Prompt tokens of a chat request, by the OpenAI cookbook's method: each message's role
     and text plus :data:`TOKENS_PER_MESSAGE`, the system prompt as one more message, plus
     :data:`REPLY_PRIMING_TOKENS` (:data:`REASONING_REPLY_PRIMING_TOKENS` for reasoning
-    models). Matches OpenAI's reported ``prompt_tokens`` for plain-text chats; an estimate
-    for other providers. Images and tool definitions are not counted.
+    models), plus each image's tokens by the provider's rule (:func:`image_tokens`; an
+    image whose size cannot be read counts as 1024x1024). Matches OpenAI's reported
+    ``prompt_tokens`` for plain-text chats; an estimate for other providers. Tool
+    definitions are not counted.
     """
     name = encoding_name_for(provider, model)
     turns = [("system", system)] if system else []
-    turns += [(str(m.role), m.text) for m in messages]
+    images: list[ImagePart] = []
+    for m in messages:
+        turns.append((str(m.role), m.text))
+        if not isinstance(m.content, str):
+            images += (p for p in m.content if isinstance(p, ImagePart))
     reasoning = _REASONING_MODEL.match(_model_name(model))
     total = REASONING_REPLY_PRIMING_TOKENS if reasoning else REPLY_PRIMING_TOKENS
     for role, text in turns:
         total += TOKENS_PER_MESSAGE + _tokens_in(name, role) + _tokens_in(name, text)
+    for image in images:
+        width, height = _image_size(image) or UNKNOWN_IMAGE_SIZE
+        total += image_tokens(provider, model, width, height)
     return total
+
+
+UNKNOWN_IMAGE_SIZE = (1024, 1024)
+"""The size an image is counted at when its header cannot be read."""
+
+
+def _image_size(image: ImagePart) -> tuple[int, int] | None:
+    if image.width and image.height:
+        return image.width, image.height
+    return _header_size(image.data_base64)
+
+
+@lru_cache(maxsize=64)
+def _header_size(data_base64: str) -> tuple[int, int] | None:
+    """An image's size read from its data, remembered (a prompt is counted again as it is
+    typed); a string's hash is computed once, so a hit costs no decoding."""
+    return part_dimensions(ImagePart(data_base64, ""))
 
 
 @lru_cache(maxsize=4096)

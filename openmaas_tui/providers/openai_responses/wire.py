@@ -46,7 +46,10 @@ def is_reasoning_model(provider: str, model: str) -> bool:
 
 def _content(message: Message) -> str | list[dict[str, Any]]:
     """A message's ``content``: its text, or typed parts for a turn with images
-    (https://platform.openai.com/docs/guides/images-vision?api-mode=responses)."""
+    (https://platform.openai.com/docs/guides/images-vision?api-mode=responses). An
+    ``input_image`` carries ``detail: auto``, the default, because the API reference marks the
+    field required (https://platform.openai.com/docs/api-reference/responses/create,
+    ``input_image.detail``)."""
     content: str | tuple[ContentPart, ...] = message.content
     if isinstance(content, str):
         return content
@@ -56,7 +59,7 @@ def _content(message: Message) -> str | list[dict[str, Any]]:
     for part in content:
         if isinstance(part, ImagePart):
             url = f"data:{part.media_type};base64,{part.data_base64}"
-            parts.append({"type": "input_image", "image_url": url})
+            parts.append({"type": "input_image", "image_url": url, "detail": "auto"})
         else:
             parts.append({"type": "input_text", "text": part.text})
     return parts

@@ -15,6 +15,7 @@ from openmaas_tui.core.history.records import request_params
 from openmaas_tui.core.sessions.book import SessionBook
 from openmaas_tui.core.sessions.conversation import Session
 from openmaas_tui.core.sessions.store_map import answer_message
+from openmaas_tui.core.types import ImagePart
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 from openmaas_tui.ui.playground.chat_settings import ChatSettings
@@ -106,9 +107,12 @@ class Answering:
             await self.show_error(exc)
             return None
 
-    async def send(self, prompt: PromptArea, text: str) -> None:
-        """Send ``text`` with the parameters shown (after an edit: from the edited message on,
-        the later messages dropped). On any error the prompt keeps the text."""
+    async def send(
+        self, prompt: PromptArea, text: str, *, images: tuple[ImagePart, ...] = ()
+    ) -> None:
+        """Send ``text`` and ``images`` with the parameters shown (after an edit: from the
+        edited message on, the later messages dropped, its images kept). On any error the
+        prompt keeps the text."""
         text = text.strip()
         if not text:
             return
@@ -130,7 +134,10 @@ class Answering:
             await self.book.truncate(session, edited)
             await pane.drop_from(edited)
         route = target.route
-        record = await self.book.add_user(session, text, provider=route.provider, model=route.model)
+        images = (*edited.images, *images) if edited is not None else images
+        record = await self.book.add_user(
+            session, text, provider=route.provider, model=route.model, images=images
+        )
         await pane.mount(UserMessage(record))
         await self.ask(session, target)
 

@@ -27,6 +27,7 @@ from openmaas_tui.core.sessions.current import CurrentChat
 from openmaas_tui.services import Services
 from openmaas_tui.ui.notices import storage_problem_text
 from openmaas_tui.ui.playground.answering import Answering
+from openmaas_tui.ui.playground.attaching import AttachActions, Attaching
 from openmaas_tui.ui.playground.chat_settings import ChatSettings
 from openmaas_tui.ui.playground.conversation import ConversationActions
 from openmaas_tui.ui.playground.editing import Editing
@@ -38,6 +39,7 @@ from openmaas_tui.ui.playground.warm_up import WarmUp
 from openmaas_tui.ui.screens.folding import BREAKPOINTS, FoldingPanels
 from openmaas_tui.ui.screens.playground_keys import NARROW_FOOTER, PLAYGROUND_BINDINGS
 from openmaas_tui.ui.widgets.answer import AnswerView
+from openmaas_tui.ui.widgets.attachments import AttachmentBar
 from openmaas_tui.ui.widgets.chat_pane import ChatPane
 from openmaas_tui.ui.widgets.chat_switcher import ChatSwitcher
 from openmaas_tui.ui.widgets.estimate_line import EstimateLine
@@ -53,7 +55,7 @@ PLACEHOLDER = "Ask anything · enter sends · ctrl+j new line"
 """What the empty prompt says."""
 
 
-class PlaygroundScreen(WorkerOwner, Screen[None]):
+class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
     """Chat with any model from the keyboard; watch the answer stream; see what it cost.
 
     Args:
@@ -103,6 +105,8 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         self.chats = ChatSwitcher(self.current_chat, id="chats")
         self.sidebar = SessionsSidebar(self.book, self.current_chat, id="sidebar")
         self.prompt = PromptArea(id="prompt", placeholder=PLACEHOLDER)
+        self.attachments = AttachmentBar(id="attachments")
+        self.attaching = Attaching(self, self.attachments)  # f5, pasted paths, the chips
         self.params = ParamsPanel(start, providers=services.providers, id="params")
         self.settings = ChatSettings(self.params)
         """The current chat's settings, shown in the parameter panel."""
@@ -114,6 +118,7 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
             prompt=self.prompt,
             id="estimate",
         )
+        self.estimate.pending_images = lambda: self.attachments.images
         self.status = StatusLine(id="status")
         self.warm_up = WarmUp(self, endpoints)
         """Loads the selected model's tokenizer in a thread while the person types."""
@@ -172,6 +177,7 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
             yield self.sidebar
             with Vertical(id="conversation"):
                 yield self.chats
+                yield self.attachments
                 yield self.prompt
                 yield self.estimate
             yield self.params
@@ -221,6 +227,7 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
             self.action_focus_params,
         )
         yield SystemCommand("Use the demo model", "Offline canned answers, no key", self.use_demo)
+        yield from self.attaching.commands()
         yield from self.sidebar.commands()
         yield from self.session_ops.commands()
         yield from self.conversation.commands()
@@ -266,8 +273,10 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
 
     @on(PromptArea.Submitted, "#prompt")
     async def send(self, event: PromptArea.Submitted) -> None:
-        """Send the prompt (:meth:`Answering.send`)."""
-        await self.answering.send(event.prompt, event.text)
+        """Send the prompt and the images on it (:meth:`Answering.send`)."""
+        await self.answering.send(event.prompt, event.text, images=self.attachments.images)
+        if not event.prompt.text:  # sent (a refused prompt keeps its text, and its images)
+            await self.attachments.take()
 
     @on(AnswerView.Finished)
     async def remember(self, event: AnswerView.Finished) -> None:

@@ -30,6 +30,7 @@ PLAYGROUND_BINDINGS: list[BindingType] = [
     Binding("ctrl+l", "focus_model", "Model", id="model"),
     Binding("ctrl+o", "focus_params", "Params", id="params"),
     Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, id="sidebar"),
+    Binding("f5", "attach", "Attach", show=False, id="attach", tooltip="Attach an image"),
 ]
 """The playground screen's keys (the footer shows those with ``show``)."""
 

@@ -36,7 +36,7 @@ from openmaas_tui.core.tokens.estimate import (
     prices_as_of,
     too_long,
 )
-from openmaas_tui.core.types import ChatRequest, Message
+from openmaas_tui.core.types import ChatRequest, ImagePart, Message, Role, TextPart
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 from openmaas_tui.ui.widgets.chat_switcher import ChatSwitcher
@@ -64,8 +64,9 @@ class Draft:
     @property
     def key(self) -> tuple[object, ...]:
         """Identifies the draft; the messages by count (a session only ever grows)."""
-        last = self.messages[-1].text if self.messages else ""
-        return (self.session_id, self.spec, self.system, len(self.messages), last)
+        last = self.messages[-1] if self.messages else Message.user("")
+        images = 0 if isinstance(last.content, str) else len(last.content)
+        return (self.session_id, self.spec, self.system, len(self.messages), last.text, images)
 
 
 class LimitScreen(ModalScreen[float | None]):
@@ -162,6 +163,8 @@ class EstimateLine(WorkerOwner, Static):
         self._pending = False
         self._confirmed: tuple[object, ...] | None = None
         self._warned_over: set[str] = set()
+        self.pending_images: Callable[[], tuple[ImagePart, ...]] = tuple
+        """The images waiting to go with the prompt (set by the screen); they count too."""
 
     def on_mount(self) -> None:
         self.set_interval(POLL_S, self._poll)
@@ -179,7 +182,9 @@ class EstimateLine(WorkerOwner, Static):
         except OpenMaaSError:
             return None
         session = self.chats.session
-        messages = (*session.context(), Message.user(text.strip()))
+        images = self.pending_images()
+        prompt = Message(Role.USER, (TextPart(text.strip()), *images)) if images else None
+        messages = (*session.context(), prompt or Message.user(text.strip()))
         return Draft(
             session.id,
             params.model,

@@ -22,6 +22,7 @@ from openmaas_tui.core.sessions.conversation import SessionMessage
 from openmaas_tui.core.text.terminal import terminal_safe
 from openmaas_tui.ui.markdown.lines import render_markdown
 from openmaas_tui.ui.markdown.theme import markdown_styles
+from openmaas_tui.ui.widgets.attachments import chip_text
 
 
 def model_label(record: SessionMessage) -> str:
@@ -61,10 +62,11 @@ def record_line(record: SessionMessage) -> str:
 
 
 class UserMessage(Static):
-    """The person's message, shown as typed."""
+    """The person's message, shown as typed, with a line per attached image (name, size)."""
 
     def __init__(self, record: SessionMessage) -> None:
-        super().__init__(terminal_safe(record.text), classes="user", markup=False)
+        images = "".join(f"\n🖼 {chip_text(image)}" for image in record.images)
+        super().__init__(terminal_safe(record.text) + images, classes="user", markup=False)
         self.record: SessionMessage | None = record
 
 

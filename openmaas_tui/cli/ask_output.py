@@ -1,0 +1,67 @@
+"""What ``openmaas ask`` prints at the end: the ``--json`` object of an answer or of a request
+that could not be sent, and an error with its code and hint (never a traceback)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, TextIO
+
+from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.exchange.record import AnswerRecord
+from openmaas_tui.core.exchange.retry import format_wait
+from openmaas_tui.core.text.terminal import terminal_safe
+from openmaas_tui.core.tools import call_id_for
+from openmaas_tui.core.types import Usage
+
+
+def result_json(record: AnswerRecord, session_id: str | None = None) -> dict[str, Any]:
+    """The ``--json`` object: text, reasoning, tool_calls (``id``, ``name``, ``arguments`` as
+    the JSON string), finish_reason (our vocabulary), finish_reason_raw, model, provider,
+    usage, ttft_ms, duration_ms, cost_usd, error, state (``complete``, ``interrupted``,
+    ``error``, ``stopped``), retry_after_s (the seconds the provider asked to wait after a 429
+    / 503 / 529, else null) and session (the history's session id, to continue it with
+    ``--session``; null with ``--no-log``)."""
+    ttft, duration = record.ttft_ms, record.duration_ms
+    return {
+        "text": record.text,
+        "reasoning": record.reasoning,
+        "tool_calls": [
+            {"id": call_id_for(t, i), "name": t.name, "arguments": t.arguments}
+            for i, t in enumerate(record.tool_calls)
+        ],
+        "finish_reason": str(record.finish_reason) if record.finish_reason else None,
+        "finish_reason_raw": record.finish_reason_raw,
+        "model": record.model,
+        "provider": record.provider,
+        "usage": (record.usage or Usage()).as_dict(),
+        "ttft_ms": round(ttft, 1) if ttft is not None else None,
+        "duration_ms": round(duration, 1) if duration is not None else None,
+        "cost_usd": record.cost_usd,
+        "error": record.error,
+        "state": str(record.state),
+        "retry_after_s": record.retry_after_s,
+        "session": session_id,
+    }
+
+
+def unsent_json(args: argparse.Namespace, error: OpenMaaSError) -> dict[str, Any]:
+    """The ``--json`` object for a request that could not be sent: the same fields as
+    :func:`result_json`, empty, with the error."""
+    empty = AnswerRecord(model=args.model, provider=error.provider or args.provider)
+    return {
+        **result_json(empty),
+        "error": error.as_dict(),
+        "state": "error",
+        "retry_after_s": error.retry_after,
+    }
+
+
+def print_error(error: OpenMaaSError, err: TextIO) -> None:
+    """Print ``error`` with its code, the provider's wait and the hint, never a traceback; a
+    provider's words in it are made inert
+    (:func:`~openmaas_tui.core.text.terminal.terminal_safe`)."""
+    err.write(terminal_safe(f"error {error.code}: {error.message}\n"))
+    if error.retry_after is not None:
+        err.write(f"  retry after: {format_wait(error.retry_after)} (the provider's wait)\n")
+    if error.hint:
+        err.write(terminal_safe(f"  hint: {error.hint}\n"))
