@@ -29,10 +29,12 @@ SLOW = [f"word{i} " for i in range(600)]
 HERE = "streaming… (esc stops)"
 
 
-async def start_slow(pilot: Pilot[None], server: ReplayServer, text: str) -> AnswerView:
-    """Send ``text``; return its answer once it is streaming."""
+async def start_slow(
+    pilot: Pilot[None], server: ReplayServer, text: str, *, delay_s: float = 0.02
+) -> AnswerView:
+    """Send ``text``; return its answer once it is streaming (a piece every ``delay_s``)."""
     app = pilot.app
-    server.queue(openai_stream_reply(SLOW, chunk_delay_s=0.02))
+    server.queue(openai_stream_reply(SLOW, chunk_delay_s=delay_s))
     before = list(app.query(AnswerView))
     await submit(pilot, text)
     await wait_until(pilot, lambda: new_answers(app, before), what=f"the answer to {text!r}")
@@ -93,13 +95,25 @@ async def test_the_palettes_stop_all_stops_every_chat(server: ReplayServer) -> N
     app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app, PlaygroundApp)
-        a = await start_slow(pilot, server, "chat a")
+        # Slow enough (two minutes) to be streaming still however long the palette takes.
+        a = await start_slow(pilot, server, "chat a", delay_s=0.2)
         await new_chat(pilot)
-        b = await start_slow(pilot, server, "chat b")
+        b = await start_slow(pilot, server, "chat b", delay_s=0.2)
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Stop all")
-        await wait_until(pilot, lambda: palette_hits(app), what="the palette's hits")
-        await pilot.press("down", "enter")  # highlight the hit, run it
+
+        def only_stop_all() -> bool:  # the search runs in the background, a key at a time
+            if not palette_hits(app):
+                return False
+            hits = app.screen.query_one("CommandList")
+            first = str(hits.get_option_at_index(0).prompt)  # type: ignore[attr-defined]
+            return hits.option_count == 1 and first.startswith("Stop all")  # type: ignore[attr-defined]
+
+        await wait_until(pilot, only_stop_all, what="the palette's one hit, Stop all")
+        hits = app.screen.query_one("CommandList")
+        if hits.highlighted is None:  # type: ignore[attr-defined]
+            await pilot.press("down")
+        await pilot.press("enter")  # run it
         await wait_until(pilot, lambda: a.done and b.done, what="both answers ended")
         assert a.stopped and b.stopped
