@@ -310,11 +310,13 @@ CUT_STREAMS = [(n, w) for n, w in STREAMS if w in ("bedrock", "vertex")]
 def test_a_stream_cut_short_never_succeeds(
     replayer: Replayer, name: str, wire: str, data: st.DataObject
 ) -> None:
-    """A Bedrock event stream cut anywhere (mid-frame included) before its end, or a Vertex
-    stream cut before its finishReason, is STREAM_INTERRUPTED or STREAM_PARSING_FAILED: never
-    a finished answer. What arrived before the cut is kept."""
+    """A Bedrock event stream cut anywhere (mid-frame included) before its ``messageStop``
+    frame is whole, or a Vertex stream cut before its finishReason, is STREAM_INTERRUPTED or
+    STREAM_PARSING_FAILED: never a finished answer. What arrived before the cut is kept. (A
+    Bedrock stream cut after ``messageStop`` and before ``metadata`` is a finished answer
+    without usage, by design: see ``test_message_stop_without_metadata_is_complete``.)"""
     body = fixture_path(name).read_bytes()
-    end = body.rindex(b"finishReason") if wire == "vertex" else len(body)
+    end = body.rindex(b"finishReason" if wire == "vertex" else b"messageStop")
     cut = data.draw(st.integers(1, end - 1), label="cut")
     got = replayer.run(name, wire, Reply(body=body[:cut], content_type=_content_type(name)))
     assert got.error is not None
