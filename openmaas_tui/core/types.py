@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
 
+from openmaas_tui.core.reasoning import REDACTED_THINKING, ReasoningBlock, ReasoningBlocks
 from openmaas_tui.core.tools import ToolCall as ToolCall
 from openmaas_tui.core.tools import ToolChoice as ToolChoice
 from openmaas_tui.core.tools import ToolChoiceMode as ToolChoiceMode
@@ -61,6 +62,9 @@ class Message:
             by name).
         is_error: for a tool result, whether the tool failed (Anthropic's and Bedrock's
             ``is_error`` / ``status: error``; other providers only see the text).
+        reasoning_blocks: for an assistant turn, its signed or redacted reasoning blocks, in
+            order, to be sent back as the provider requires (Anthropic and Bedrock thinking;
+            see :mod:`openmaas_tui.core.reasoning`); empty otherwise.
     """
 
     role: Role
@@ -69,6 +73,7 @@ class Message:
     tool_call_id: str | None = None
     tool_name: str | None = None
     is_error: bool = False
+    reasoning_blocks: tuple[ReasoningBlock, ...] = ()
 
     @property
     def text(self) -> str:
@@ -83,9 +88,15 @@ class Message:
         return cls(Role.USER, text)
 
     @classmethod
-    def assistant(cls, text: str, tool_calls: tuple[ToolCall, ...] = ()) -> Message:
-        """An assistant message holding ``text`` and the tool calls it made."""
-        return cls(Role.ASSISTANT, text, tool_calls)
+    def assistant(
+        cls,
+        text: str,
+        tool_calls: tuple[ToolCall, ...] = (),
+        reasoning_blocks: tuple[ReasoningBlock, ...] = (),
+    ) -> Message:
+        """An assistant message holding ``text``, the tool calls it made and its signed or
+        redacted reasoning blocks."""
+        return cls(Role.ASSISTANT, text, tool_calls, reasoning_blocks=reasoning_blocks)
 
     @classmethod
     def tool_result(cls, call_id: str, name: str, text: str, *, is_error: bool = False) -> Message:
@@ -233,9 +244,18 @@ class TextDelta:
 
 @dataclass(frozen=True, slots=True)
 class ReasoningDelta:
-    """A piece of reasoning ("thinking") text, in arrival order."""
+    """A piece of reasoning ("thinking") text, in arrival order; faces show ``text``. A
+    ``signature`` closes the block being streamed; ``redacted`` data is a whole redacted block
+    (:class:`~openmaas_tui.core.reasoning.ReasoningBlock`, :meth:`redacted_block`)."""
 
     text: str
+    signature: str | None = None
+    redacted: str | None = None
+
+    @classmethod
+    def redacted_block(cls, data: str) -> ReasoningDelta:
+        """A redacted block holding the opaque ``data``, shown as ``[redacted thinking]``."""
+        return cls(REDACTED_THINKING + "\n", redacted=data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,12 +301,20 @@ class Completion:
     finish_reason_raw: str | None
     usage: Usage
     model: str
+    reasoning_blocks: tuple[ReasoningBlock, ...] = ()
+    """The signed or redacted reasoning blocks to send back with this turn (see
+    :func:`openmaas_tui.core.reasoning.replayable`); empty when there are none."""
 
     def events(self) -> Iterator[StreamEvent]:
         """The events that would have streamed this answer (a whole answer turned into the one
         stream shape: for requests not streamed, and servers that answer a stream request with
         one JSON body)."""
-        if self.reasoning:
+        for block in self.reasoning_blocks:
+            if block.redacted is not None:
+                yield ReasoningDelta.redacted_block(block.redacted)
+            else:
+                yield ReasoningDelta(block.text, signature=block.signature)
+        if self.reasoning and not self.reasoning_blocks:
             yield ReasoningDelta(self.reasoning)
         if self.text:
             yield TextDelta(self.text)
@@ -315,6 +343,7 @@ class CompletionBuilder:
     model: str
     _text: list[str] = field(default_factory=list)
     _reasoning: list[str] = field(default_factory=list)
+    _blocks: ReasoningBlocks = field(default_factory=ReasoningBlocks)
     _tools: dict[int, _ToolCallParts] = field(default_factory=dict)
     usage: Usage = field(default_factory=Usage)
     finish: Finish | None = None
@@ -325,6 +354,7 @@ class CompletionBuilder:
             self._text.append(event.text)
         elif isinstance(event, ReasoningDelta):
             self._reasoning.append(event.text)
+            self._blocks.add(event.text, event.signature, event.redacted)
         elif isinstance(event, ToolCallDelta):
             parts = self._tools.setdefault(event.index, _ToolCallParts())
             if event.id and not parts.id:
@@ -345,6 +375,12 @@ class CompletionBuilder:
         """The answer text so far."""
         return "".join(self._text)
 
+    def reasoning_blocks(self) -> tuple[ReasoningBlock, ...]:
+        """The reasoning blocks so far, when any is signed or redacted (else none: see
+        :func:`~openmaas_tui.core.reasoning.replayable`); a block still streaming is left
+        out, unsigned."""
+        return self._blocks.replayable()
+
     def build(self) -> Completion:
         """The completion as received so far."""
         reasoning = "".join(self._reasoning) if self._reasoning else None
@@ -360,4 +396,5 @@ class CompletionBuilder:
             finish_reason_raw=self.finish.raw if self.finish else None,
             usage=self.usage,
             model=self.model,
+            reasoning_blocks=self.reasoning_blocks(),
         )
