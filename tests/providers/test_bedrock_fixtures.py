@@ -27,6 +27,7 @@ from openmaas_tui.core.types import (
 )
 from openmaas_tui.providers.base import completion_from
 from openmaas_tui.providers.bedrock.adapter import BedrockAdapter
+from openmaas_tui.providers.bedrock.wire import request_body
 from tests.providers.helpers import Drained, drain
 from tests.support.eventstream import event, exception
 from tests.support.recordings import expected, fixture_path, fixtures_of
@@ -157,6 +158,14 @@ async def test_redacted_reasoning_is_shown_as_such_and_kept_to_send_back() -> No
     assert [b.text for b in blocks] == ["", ""]
     assert blocks[0].redacted is not None and blocks[0].redacted.startswith("RXRrRUNrZ0lC")
     assert blocks[1].redacted is not None and blocks[1].redacted.startswith("RXFBRENrZ0lC")
+    # and they go back whole, first, with the turn (Converse ReasoningContentBlock)
+    turn = Message.assistant(completion.text, (), blocks)
+    sent = request_body(ChatRequest(model=MODEL, messages=(REQUEST.messages[0], turn)))
+    assert sent["messages"][1]["content"] == [
+        {"reasoningContent": {"redactedContent": blocks[0].redacted}},
+        {"reasoningContent": {"redactedContent": blocks[1].redacted}},
+        {"text": completion.text},
+    ]
 
 
 @pytest.mark.parametrize("name", _ERRORS)

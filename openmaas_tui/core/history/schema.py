@@ -37,6 +37,13 @@ Schema 3 makes the history safe for many processes and keeps spend that cannot b
   :mod:`openmaas_tui.core.history.ledger`. It is filled once from the answers and compare
   targets already stored, so an upgraded history keeps its spend.
 
+Schema 4 adds role ``tool`` and the tool calls of answers. Version 5 is the attachments'
+(images) step, which lands beside this one.
+
+Schema 6 adds ``messages.reasoning_blocks``: an answer's signed or redacted reasoning blocks as
+a JSON list of :meth:`~openmaas_tui.core.reasoning.ReasoningBlock.as_dict` objects (null when
+there are none), sent back with the turn as Anthropic and Bedrock require.
+
 SQLite reference: https://www.sqlite.org/autoinc.html,
 https://www.sqlite.org/lang_altertable.html#otheralter (rebuilding a table),
 https://www.sqlite.org/fts5.html (external content tables and their
@@ -303,11 +310,18 @@ _V4 = (
     *_MESSAGE_TRIGGERS,
 )
 
+_V5: tuple[str, ...] = ()
+"""Reserved for the attachments' migration, developed at the same time; empty here."""
+
+_V6 = ("ALTER TABLE messages ADD COLUMN reasoning_blocks TEXT",)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sessions, messages and their full-text indexes", _V1),
     Migration(2, "compare runs and their targets", _V2),
     Migration(3, "message ids never reused, streaming owners, imports, the spend ledger", _V3),
     Migration(4, "tool results (role tool) and the tool calls of answers", _V4),
+    Migration(5, "reserved", _V5),
+    Migration(6, "the signed and redacted reasoning blocks of answers", _V6),
 )
 """Every migration, oldest first; ``MIGRATIONS[i].version == i + 1``."""
 

@@ -34,6 +34,7 @@ from openmaas_tui.core.history.rows import (
     session_row,
     tool_calls_json,
 )
+from openmaas_tui.core.reasoning import blocks_json
 from openmaas_tui.core.sessions.conversation import NEW_TITLE
 
 _SESSIONS = (
@@ -149,6 +150,7 @@ class SessionStore(Database):
                     owner=None,
                     tool_calls=tool_calls_json(message.tool_calls),
                     is_error=int(message.is_error),
+                    reasoning_blocks=blocks_json(message.reasoning_blocks),
                 )
                 conn.execute(INSERT_MESSAGE, row)
         return session_id

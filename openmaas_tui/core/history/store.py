@@ -47,6 +47,7 @@ from openmaas_tui.core.history.rows import (
     tool_calls_json,
 )
 from openmaas_tui.core.history.session_store import SessionStore
+from openmaas_tui.core.reasoning import ReasoningBlock, blocks_json
 from openmaas_tui.core.sessions.conversation import title_from
 from openmaas_tui.core.types import Role, ToolCall, Usage
 
@@ -165,6 +166,7 @@ class Store(SessionStore):
         tool_call_id: str | None = None,
         tool_name: str | None = None,
         is_error: bool = False,
+        reasoning_blocks: tuple[ReasoningBlock, ...] = (),
     ) -> int:
         """Append a message at the end of the session and commit it; returns its id.
 
@@ -199,6 +201,7 @@ class Store(SessionStore):
                 "tool_call_id": tool_call_id,
                 "tool_name": tool_name,
                 "is_error": int(is_error),
+                "reasoning_blocks": blocks_json(reasoning_blocks),
             }
             cursor = conn.execute(INSERT_MESSAGE, row)
             self._touch(conn, session_id, now, first_user=content if role == Role.USER else None)
@@ -268,6 +271,7 @@ class Store(SessionStore):
             "error_message": record.error_message,
             "state": str(record.state),
             "tool_calls": tool_calls_json(record.tool_calls),
+            "reasoning_blocks": blocks_json(record.reasoning_blocks),
         }
         assignments = ", ".join(f"{name} = :{name}" for name in final)
         with self._transaction() as conn:
