@@ -147,7 +147,7 @@ async def test_a_redacted_block_is_shown_as_such_and_sent_back_whole(
 ) -> None:
     """No recording holds a ``redacted_thinking`` block: this stream is built as the
     streaming reference shows it (the block arrives whole in ``content_block_start``)."""
-    start = {"id": "msg_1", "type": "message", "role": "assistant", "content": []}
+    start: dict[str, Any] = {"id": "msg_1", "type": "message", "role": "assistant", "content": []}
     start |= {"model": "claude-sonnet-4-0", "usage": {"input_tokens": 20, "output_tokens": 1}}
     body = _sse(
         {"type": "message_start", "message": start},
