@@ -107,7 +107,7 @@ def test_hostile_reasoning_is_inert_and_ended() -> None:
 async def test_a_redacted_block_shows_as_such_on_the_terminal(
     server: ReplayServer, services: Services
 ) -> None:
-    events = [
+    events: list[dict[str, Any]] = [
         {"type": "message_start", "message": _start()},
         {
             "type": "content_block_start",
