@@ -15,10 +15,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 REDACTED_THINKING = "[redacted thinking]"
 """What a redacted block shows as reasoning text: it is there, and nothing in it is readable."""
+
+ANTHROPIC, BEDROCK, GEMINI = "anthropic", "bedrock", "gemini"
+"""The wires whose reasoning blocks are kept (:attr:`ReasoningBlock.origin`): Anthropic
+Messages, Bedrock Converse, and Gemini (``generateContent``, also on Vertex)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,11 +35,15 @@ class ReasoningBlock:
             ``reasoningText.signature``), or None.
         redacted: a redacted block's opaque data (Anthropic ``redacted_thinking.data``,
             Bedrock ``redactedContent`` as base64), or None for a readable block.
+        origin: the wire that signed it (:data:`ANTHROPIC`, :data:`BEDROCK`, :data:`GEMINI`);
+            a block goes back only to the wire it came from (another provider cannot check
+            its signature), so a conversation can change models without being refused.
     """
 
     text: str = ""
     signature: str | None = None
     redacted: str | None = None
+    origin: str = ""
 
     @property
     def shown(self) -> str:
@@ -48,13 +56,20 @@ class ReasoningBlock:
         return self.signature is not None or self.redacted is not None
 
     def as_dict(self) -> dict[str, Any]:
-        """The block as a JSON object: ``text`` and, when set, ``signature`` and ``redacted``."""
+        """The block as a JSON object: ``text`` and, when set, ``signature``, ``redacted`` and
+        ``origin``."""
         data: dict[str, Any] = {"text": self.text}
         if self.signature is not None:
             data["signature"] = self.signature
         if self.redacted is not None:
             data["redacted"] = self.redacted
+        if self.origin:
+            data["origin"] = self.origin
         return data
+
+    def replayable_to(self, origin: str) -> bool:
+        """Whether the block goes back to the wire ``origin`` (signed or redacted there)."""
+        return self.replayable and self.origin == origin
 
     @classmethod
     def from_dict(cls, data: Any) -> ReasoningBlock:
@@ -65,17 +80,14 @@ class ReasoningBlock:
         """
         if not isinstance(data, dict):
             raise TypeError("a reasoning block is an object")
-        text, signature, redacted = (
-            data.get("text", ""),
-            data.get("signature"),
-            data.get("redacted"),
-        )
-        if not isinstance(text, str):
-            raise TypeError("a reasoning block's text is a string")
+        text, origin = data.get("text", ""), data.get("origin", "")
+        signature, redacted = data.get("signature"), data.get("redacted")
+        if not isinstance(text, str) or not isinstance(origin, str):
+            raise TypeError("a reasoning block's text and origin are strings")
         for value in (signature, redacted):
             if value is not None and not isinstance(value, str):
                 raise TypeError("a reasoning block's signature and data are strings")
-        return cls(text, signature, redacted)
+        return cls(text, signature, redacted, origin)
 
 
 def replayable(blocks: Iterable[ReasoningBlock]) -> tuple[ReasoningBlock, ...]:
@@ -83,6 +95,20 @@ def replayable(blocks: Iterable[ReasoningBlock]) -> tuple[ReasoningBlock, ...]:
     none otherwise (plain reasoning text is kept as text)."""
     kept = tuple(blocks)
     return kept if any(b.replayable for b in kept) else ()
+
+
+class Piece(Protocol):
+    """A piece of streamed reasoning (what :class:`~openmaas_tui.core.types.ReasoningDelta`
+    holds)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def signature(self) -> str | None: ...
+    @property
+    def redacted(self) -> str | None: ...
+    @property
+    def origin(self) -> str: ...
 
 
 @dataclass(slots=True)
@@ -96,20 +122,20 @@ class ReasoningBlocks:
     _blocks: list[ReasoningBlock] = field(default_factory=list)
     _text: list[str] = field(default_factory=list)  # the block being streamed
 
-    def add(self, text: str, signature: str | None = None, redacted: str | None = None) -> None:
-        """Take one piece (a :class:`~openmaas_tui.core.types.ReasoningDelta`'s fields)."""
-        if redacted is not None:
-            self._close(None)
-            self._blocks.append(ReasoningBlock(redacted=redacted))
+    def add(self, piece: Piece) -> None:
+        """Take one piece (a :class:`~openmaas_tui.core.types.ReasoningDelta`)."""
+        if piece.redacted is not None:
+            self._close(None, "")
+            self._blocks.append(ReasoningBlock(redacted=piece.redacted, origin=piece.origin))
             return
-        if text:
-            self._text.append(text)
-        if signature is not None:
-            self._close(signature)
+        if piece.text:
+            self._text.append(piece.text)
+        if piece.signature is not None:
+            self._close(piece.signature, piece.origin)
 
-    def _close(self, signature: str | None) -> None:
+    def _close(self, signature: str | None, origin: str) -> None:
         if self._text or signature is not None:
-            self._blocks.append(ReasoningBlock("".join(self._text), signature))
+            self._blocks.append(ReasoningBlock("".join(self._text), signature, origin=origin))
             self._text.clear()
 
     def replayable(self) -> tuple[ReasoningBlock, ...]:

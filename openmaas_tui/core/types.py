@@ -244,18 +244,19 @@ class TextDelta:
 
 @dataclass(frozen=True, slots=True)
 class ReasoningDelta:
-    """A piece of reasoning ("thinking") text, in arrival order; faces show ``text``. A
-    ``signature`` closes the block being streamed; ``redacted`` data is a whole redacted block
-    (:class:`~openmaas_tui.core.reasoning.ReasoningBlock`, :meth:`redacted_block`)."""
+    """A piece of reasoning text, in arrival order; faces show ``text``. ``signature`` closes
+    the block being streamed, ``redacted`` is a whole redacted block, ``origin`` the wire that
+    signed it (see :class:`~openmaas_tui.core.reasoning.ReasoningBlock`)."""
 
     text: str
     signature: str | None = None
     redacted: str | None = None
+    origin: str = ""
 
     @classmethod
-    def redacted_block(cls, data: str) -> ReasoningDelta:
+    def redacted_block(cls, data: str, origin: str) -> ReasoningDelta:
         """A redacted block holding the opaque ``data``, shown as ``[redacted thinking]``."""
-        return cls(REDACTED_THINKING + "\n", redacted=data)
+        return cls(REDACTED_THINKING + "\n", redacted=data, origin=origin)
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,8 +303,7 @@ class Completion:
     usage: Usage
     model: str
     reasoning_blocks: tuple[ReasoningBlock, ...] = ()
-    """The signed or redacted reasoning blocks to send back with this turn (see
-    :func:`openmaas_tui.core.reasoning.replayable`); empty when there are none."""
+    """The signed or redacted reasoning blocks to send back with this turn, if any."""
 
     def events(self) -> Iterator[StreamEvent]:
         """The events that would have streamed this answer (a whole answer turned into the one
@@ -311,9 +311,9 @@ class Completion:
         one JSON body)."""
         for block in self.reasoning_blocks:
             if block.redacted is not None:
-                yield ReasoningDelta.redacted_block(block.redacted)
+                yield ReasoningDelta.redacted_block(block.redacted, block.origin)
             else:
-                yield ReasoningDelta(block.text, signature=block.signature)
+                yield ReasoningDelta(block.text, block.signature, origin=block.origin)
         if self.reasoning and not self.reasoning_blocks:
             yield ReasoningDelta(self.reasoning)
         if self.text:
@@ -354,7 +354,7 @@ class CompletionBuilder:
             self._text.append(event.text)
         elif isinstance(event, ReasoningDelta):
             self._reasoning.append(event.text)
-            self._blocks.add(event.text, event.signature, event.redacted)
+            self._blocks.add(event)
         elif isinstance(event, ToolCallDelta):
             parts = self._tools.setdefault(event.index, _ToolCallParts())
             if event.id and not parts.id:
@@ -383,7 +383,7 @@ class CompletionBuilder:
 
     def build(self) -> Completion:
         """The completion as received so far."""
-        reasoning = "".join(self._reasoning) if self._reasoning else None
+        reasoning = "".join(self._reasoning) or None  # a signature alone shows nothing
         tools = tuple(
             ToolCall(name=p.name, arguments="".join(p.arguments), id=p.id, signature=p.signature)
             for _, p in sorted(self._tools.items())

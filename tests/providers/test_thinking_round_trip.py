@@ -22,6 +22,7 @@ from openmaas_tui.core.types import ChatRequest, Completion, Message, ToolCall, 
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
 from openmaas_tui.providers.anthropic.wire import messages
 from openmaas_tui.providers.bedrock.wire import request_body as bedrock_body
+from openmaas_tui.providers.gemini.adapter import GeminiAdapter
 from tests.providers.helpers import answer
 from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
@@ -70,7 +71,9 @@ async def test_a_thinking_tool_use_turn_goes_back_with_its_signed_block(
     first = await answer(AnthropicAdapter(client, base_url=server.url), request, KEY, stream=False)
     thinking, text, use = _recorded(name)["content"]
     assert first.reasoning == expected(name)["reasoning"] == thinking["thinking"]
-    assert first.reasoning_blocks == (ReasoningBlock(thinking["thinking"], thinking["signature"]),)
+    assert first.reasoning_blocks == (
+        ReasoningBlock(thinking["thinking"], thinking["signature"], origin="anthropic"),
+    )
 
     body = await _continue(first, server, client)
     user, assistant, results = body["messages"]
@@ -107,7 +110,9 @@ async def test_a_streamed_thinking_block_keeps_its_signature(
         if e["type"] == "content_block_delta" and e["delta"]["type"] == "signature_delta"
     )
     assert first.reasoning == expected(name)["reasoning"]
-    assert first.reasoning_blocks == (ReasoningBlock(expected(name)["reasoning"], signature),)
+    assert first.reasoning_blocks == (
+        ReasoningBlock(expected(name)["reasoning"], signature, origin="anthropic"),
+    )
 
     # the same answer, as if it had called a tool: the block goes back before the call
     with_call = Completion(
@@ -174,7 +179,7 @@ async def test_a_redacted_block_is_shown_as_such_and_sent_back_whole(
     request = ChatRequest(model="claude-sonnet-4-0", messages=(QUESTION,), tools=(TOOL,))
     first = await answer(AnthropicAdapter(client, base_url=server.url), request, KEY, stream=True)
     assert first.reasoning == "[redacted thinking]\n"
-    assert first.reasoning_blocks == (ReasoningBlock(redacted=REDACTED_DATA),)
+    assert first.reasoning_blocks == (ReasoningBlock(redacted=REDACTED_DATA, origin="anthropic"),)
 
     sent = await _continue(first, server, client)
     assert sent["messages"][1]["content"] == [
@@ -191,7 +196,11 @@ def test_a_turn_without_kept_blocks_is_sent_as_before() -> None:
 def test_bedrock_sends_reasoning_content_back_before_the_turn() -> None:
     """Converse ``reasoningContent``: ``reasoningText`` {text, signature} or
     ``redactedContent`` (base64), before the turn's text and ``toolUse``."""
-    blocks = (ReasoningBlock("Weather needs a tool.", "sig-1"), ReasoningBlock(redacted="UkVE"))
+    blocks = (
+        ReasoningBlock("Weather needs a tool.", "sig-1", origin="bedrock"),
+        ReasoningBlock(redacted="UkVE", origin="bedrock"),
+        ReasoningBlock("Claude's own.", "sig-a", origin="anthropic"),  # not Bedrock's to check
+    )
     call = _a_call()[0]
     request = ChatRequest(
         model="anthropic.claude-sonnet-4",
@@ -209,4 +218,66 @@ def test_bedrock_sends_reasoning_content_back_before_the_turn() -> None:
             {"reasoningContent": {"redactedContent": "UkVE"}},
             {"toolUse": {"toolUseId": "toolu_01", "name": "get_user_country", "input": {}}},
         ],
+    }
+
+
+def test_blocks_go_back_only_to_the_wire_that_signed_them() -> None:
+    """A conversation that changes models mid-way: another provider cannot check a block's
+    signature (Anthropic answers 400 to a foreign one), so it is left out there, and the turn
+    is sent as plain text and calls."""
+    blocks = (
+        ReasoningBlock("Bedrock's.", "sig-b", origin="bedrock"),
+        ReasoningBlock("Gemini's.", "sig-g", origin="gemini"),
+    )
+    request = ChatRequest(model="m", messages=(QUESTION, Message.assistant("Paris.", (), blocks)))
+    assert messages(request)[1] == {"role": "assistant", "content": "Paris."}
+    converse = bedrock_body(request)["messages"][1]["content"]
+    assert converse == [
+        {"reasoningContent": {"reasoningText": {"text": "Bedrock's.", "signature": "sig-b"}}},
+        {"text": "Paris."},
+    ]
+
+
+async def test_gemini_keeps_a_text_part_signature_and_sends_it_back_on_that_part(
+    server: ReplayServer, client: httpx.AsyncClient
+) -> None:
+    """https://ai.google.dev/gemini-api/docs/thought-signatures: Gemini 3 may sign a text part
+    (``thoughtSignature`` beside ``text``); the signature goes back on that part of the model
+    turn (recommended for text, required for function calls, which the tools code covers)."""
+    name = "gemini/sse_vertex_flex.sse"
+    events = [
+        json.loads(line[5:])
+        for line in fixture_path(name).read_text().splitlines()
+        if line.startswith("data:")
+    ]
+    signed = [
+        part
+        for e in events
+        for part in e["candidates"][0]["content"]["parts"]
+        if "thoughtSignature" in part
+    ]
+    [part] = signed
+    server.queue(fixture_reply(fixture_path(name)))
+    adapter = GeminiAdapter(client, base_url=server.url)
+    request = ChatRequest(model="gemini-3-flash-preview", messages=(QUESTION,))
+    first = await answer(adapter, request, KEY, stream=True)
+    assert first.text == expected(name)["text"] and first.reasoning is None
+    assert first.reasoning_blocks == (
+        ReasoningBlock("", part["thoughtSignature"], origin="gemini"),
+    )
+
+    server.queue(fixture_reply(fixture_path("gemini/sse_text.sse")))
+    again = ChatRequest(
+        model="gemini-3-flash-preview",
+        messages=(
+            QUESTION,
+            Message.assistant(first.text, (), first.reasoning_blocks),
+            Message.user("And?"),
+        ),
+    )
+    await answer(adapter, again, KEY, stream=True)
+    model_turn = server.requests[-1].json()["contents"][1]
+    assert model_turn == {
+        "role": "model",
+        "parts": [{"text": first.text, "thoughtSignature": part["thoughtSignature"]}],
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from openmaas_tui.core.reasoning import ANTHROPIC
 from openmaas_tui.core.types import (
     Finish,
     ReasoningDelta,
@@ -102,7 +103,7 @@ class AnthropicStreamState:
             self._empty_calls.pop(index, None)
             return (ToolCallDelta(call, arguments=fragment),)
         if kind == "signature_delta":
-            return (ReasoningDelta("", signature=_text(delta["signature"])),)
+            return (ReasoningDelta("", _text(delta["signature"]), origin=ANTHROPIC),)
         return _NOTHING  # citations_delta
 
     def _block_start(self, index: int, block: dict[str, Any]) -> tuple[StreamEvent, ...]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from openmaas_tui.core.models.catalog import find_model
-from openmaas_tui.core.reasoning import ReasoningBlock, ReasoningBlocks
+from openmaas_tui.core.reasoning import ANTHROPIC, ReasoningBlock, ReasoningBlocks
 from openmaas_tui.core.tools import call_id_for
 from openmaas_tui.core.types import (
     ChatRequest,
@@ -112,7 +112,7 @@ def _assistant_content(message: Message) -> str | list[dict[str, Any]]:
     """An assistant turn: its signed and redacted thinking blocks first (the API requires them
     back, unchanged, with a turn that called a tool under extended thinking), its text, then a
     ``tool_use`` block (``id``, ``name``, ``input`` as an object) for each call it made."""
-    thinking = [thinking_block(b) for b in message.reasoning_blocks if b.replayable]
+    thinking = [thinking_block(b) for b in message.reasoning_blocks if b.replayable_to(ANTHROPIC)]
     if not message.tool_calls and not thinking:
         return _content(message)
     blocks = [*thinking, *(_blocks(message) if message.text else [])]
@@ -298,7 +298,7 @@ def parse_message(payload: dict[str, Any], model: str) -> Completion:
         elif kind in ("thinking", "redacted_thinking"):
             delta = thinking_delta(block)
             reasoning.append(delta.text)
-            blocks.add(delta.text, delta.signature, delta.redacted)
+            blocks.add(delta)
         elif kind == "tool_use":
             arguments = json.dumps(block.get("input") or {}, ensure_ascii=False)
             name, call_id = text_or_none(block["name"]), text_or_none(block.get("id"))
@@ -326,10 +326,9 @@ def thinking_delta(block: dict[str, Any]) -> ReasoningDelta:
         KeyError, TypeError: when the block does not have the documented shape.
     """
     if block["type"] == "redacted_thinking":
-        return ReasoningDelta.redacted_block(_string(block["data"]))
-    return ReasoningDelta(
-        _string(block["thinking"]), signature=text_or_none(block.get("signature"))
-    )
+        return ReasoningDelta.redacted_block(_string(block["data"]), ANTHROPIC)
+    signature = text_or_none(block.get("signature"))
+    return ReasoningDelta(_string(block["thinking"]), signature, origin=ANTHROPIC)
 
 
 def _string(value: Any) -> str:

@@ -14,7 +14,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from openmaas_tui.core.reasoning import ReasoningBlock, ReasoningBlocks
+from openmaas_tui.core.reasoning import BEDROCK, ReasoningBlock, ReasoningBlocks
 from openmaas_tui.core.tools import call_id_for
 from openmaas_tui.core.types import (
     ChatRequest,
@@ -83,7 +83,7 @@ def _message(message: Message) -> dict[str, Any]:
         }
         return {"role": "user", "content": [{"toolResult": result}]}
     content: list[dict[str, Any]] = [
-        reasoning_block(b) for b in message.reasoning_blocks if b.replayable
+        reasoning_block(b) for b in message.reasoning_blocks if b.replayable_to(BEDROCK)
     ]
     if isinstance(message.content, str):
         if message.content or not (message.tool_calls or content):
@@ -262,7 +262,7 @@ def parse_converse(payload: dict[str, Any], model: str) -> Completion:
         elif "reasoningContent" in block:
             delta = reasoning_delta(block["reasoningContent"])
             reasoning.append(delta.text)
-            blocks.add(delta.text, delta.signature, delta.redacted)
+            blocks.add(delta)
         elif "toolUse" in block and not is_server_tool(block["toolUse"]):
             use = block["toolUse"]
             arguments = json.dumps(use.get("input") or {}, ensure_ascii=False)
@@ -291,7 +291,7 @@ def reasoning_delta(content: dict[str, Any]) -> ReasoningDelta:
     """
     redacted = text_or_none(content.get("redactedContent"))
     if redacted is not None:
-        return ReasoningDelta.redacted_block(redacted)
+        return ReasoningDelta.redacted_block(redacted, BEDROCK)
     whole = content.get("reasoningText") or content
     text, signature = text_or_none(whole.get("text")), text_or_none(whole.get("signature"))
-    return ReasoningDelta(text or "", signature=signature)
+    return ReasoningDelta(text or "", signature, origin=BEDROCK)

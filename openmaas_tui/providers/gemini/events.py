@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from openmaas_tui.core.reasoning import GEMINI
 from openmaas_tui.core.types import (
     Finish,
     FinishReason,
@@ -152,10 +153,16 @@ class GeminiChunkParser:
                 raise TypeError(f"parts is {parts!r}")
             for part in parts or ():
                 text = part.get("text")
-                if text:
+                if text is not None:
                     if type(text) is not str:
                         raise TypeError(f"text is {text!r}")
-                    events.append(ReasoningDelta(text) if part.get("thought") else TextDelta(text))
+                    if text:
+                        thought = part.get("thought")
+                        events.append(ReasoningDelta(text) if thought else TextDelta(text))
+                    # Gemini 3 signs its thinking on a text part too: kept to send back
+                    signature = text_or_none(part.get("thoughtSignature"))
+                    if signature:
+                        events.append(ReasoningDelta("", signature, origin=GEMINI))
                     continue
                 call = part.get("functionCall")
                 if call is not None:

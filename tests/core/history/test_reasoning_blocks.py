@@ -21,8 +21,10 @@ from openmaas_tui.core.sessions.importing import parse_session_json
 from openmaas_tui.core.types import FinishReason, Message, Role, ToolCall, Usage
 
 BLOCKS = (
-    ReasoningBlock("The user wants the weather; a tool knows.", "EqEECkYICxgCKkAo3UA4"),
-    ReasoningBlock(redacted="RXRrRUNrZ0lCeEFCR0FJ"),
+    ReasoningBlock(
+        "The user wants the weather; a tool knows.", "EqEECkYICxgCKkAo3UA4", origin="anthropic"
+    ),
+    ReasoningBlock(redacted="RXRrRUNrZ0lCeEFCR0FJ", origin="anthropic"),
 )
 CALL = ToolCall("get_weather", '{"city": "Paris"}', "toolu_1")
 
@@ -66,8 +68,8 @@ def test_json_export_and_import_keep_them_exactly(store: Store) -> None:
     assert stored is not None
     exported = session_json(stored, store.messages(session))
     assert exported["messages"][1]["reasoning_blocks"] == [
-        {"text": BLOCKS[0].text, "signature": BLOCKS[0].signature},
-        {"text": "", "redacted": BLOCKS[1].redacted},
+        {"text": BLOCKS[0].text, "signature": BLOCKS[0].signature, "origin": "anthropic"},
+        {"text": "", "redacted": BLOCKS[1].redacted, "origin": "anthropic"},
     ]
     assert exported["messages"][1]["reasoning"].endswith("[redacted thinking]\n")
     assert "reasoning_blocks" not in exported["messages"][0]  # none: older exports unchanged
