@@ -5,13 +5,18 @@ and two answers each, written with ``executemany`` in one transaction into a tem
 ``OPENMAAS_HOME``), then prints for each:
 
 - cold start: a fresh interpreter building the app (``openmaas --demo``) headless at 160x50
-  until the first screen is ready: the history attached and its newest session's title
-  painted in the sidebar (best of ``--repeat``), with that process's peak RSS;
-- in another process driving the app through the Pilot (ms from the key to the condition
-  seen on screen): open the newest session from the list (``ctrl+s down enter``), ``ctrl+n``,
-  the list to its end (``end``: the oldest session's title painted), and a search that finds
-  one session by a word of its answer;
+  until the first screen is ready: the history attached, its newest session in the sidebar's
+  rows and a frame drawn after that (best of ``--repeat``, after one unmeasured start so the
+  bytecode is cached, as it is in an installed copy), with that process's peak RSS;
+- in another process, keys sent to the app as a terminal sends them (not through the Pilot,
+  whose waits for the app to go idle would be counted), ms from the key to the first frame
+  drawn once its result holds: open the highlighted newest session from the list
+  (``enter``), ``ctrl+n``, the list to its end (``end``: the oldest session highlighted and
+  its row read), and a search that finds one session by a word of its answer;
 - that process's peak RSS.
+
+On a busy machine, run it with ``nice -n -20`` (as root) so other work does not land in the
+figures.
 
 ``--code DIR`` runs the app from another checkout (``--code ../other-clone``) to compare. Run:
 ``python bench/history.py [--sizes 0,100,10000,100000] [--repeat 3] [--code DIR]``.
@@ -94,99 +99,137 @@ def peak_rss_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+FRAMES = r"""
+from textual.screen import Screen
+frames = [0]
+_refresh = Screen._compositor_refresh
+def _counted(self):
+    _refresh(self)
+    frames[0] += 1
+Screen._compositor_refresh = _counted
+"""
+"""Counts the frames the app draws (each compositor refresh: what a terminal would be sent)."""
+
+
 COLD_START = (
     inspect.getsource(peak_rss_mb)
+    + FRAMES
     + r"""
 import json, sys, time
 t0, newest = float(sys.argv[1]), sys.argv[2]
 from openmaas_tui.cli.main import build_app
 app = build_app(["--demo", "--no-keyring"])
+seen = []
+def shown():
+    listing = app.query_one("#sessions")  # the new chat first, then the newest stored one
+    second = listing.rows.get(1) if len(listing.rows) > 1 else None
+    return app.playground.book.store is not None and (
+        not newest or (second is not None and second.title == newest)
+    )
 def ready():
-    if app.playground.book.store is None:
+    if not seen:
+        if shown():
+            seen.append(frames[0])
         return
-    if newest and newest not in "\n".join(s.text for s in app.screen._compositor.render_strips()):
-        return
-    rss = peak_rss_mb()
-    print(json.dumps({"ready_s": time.time() - t0, "rss_mb": rss}), flush=True)
-    app.exit()
-app.call_after_refresh(lambda: app.set_interval(0.005, ready))
+    if frames[0] > seen[0]:  # the frame after: what the person sees
+        print(json.dumps({"ready_s": time.time() - t0, "rss_mb": peak_rss_mb()}), flush=True)
+        app.exit()
+app.call_after_refresh(lambda: app.set_interval(0.002, ready))
 app.run(headless=True, size=(160, 50))
 """
 )
+"""A fresh interpreter until the first screen: the history attached, its newest session in the
+sidebar (under the new chat), and a frame drawn after that."""
 
 
 def cold_start(env: dict[str, str], newest: str, repeat: int) -> dict[str, float]:
-    """The best of ``repeat`` cold starts to the first screen, and that run's peak RSS."""
+    """The best of ``repeat`` cold starts to the first screen, and that run's peak RSS (after
+    one unmeasured start, so that the bytecode is cached as in an installed copy)."""
     best: dict[str, float] = {"ready_s": float("inf"), "rss_mb": 0.0}
-    for _ in range(repeat):
+    for attempt in range(repeat + 1):
         cmd = [sys.executable, "-c", COLD_START, repr(time.time()), newest]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env).stdout
         result = json.loads(out.strip().splitlines()[-1])
-        if result["ready_s"] < best["ready_s"]:
+        if attempt and result["ready_s"] < best["ready_s"]:
             best = result
     return best
 
 
 async def actions(count: int) -> dict[str, Any]:
-    """Drive the app through the Pilot; ms per step (see the module docstring)."""
+    """Drive the app with key events sent as a terminal would; ms from the key to the frame
+    that shows its result (see the module docstring)."""
+    from textual import events
+    from textual.screen import Screen
+
     from openmaas_tui.cli.main import build_app
     from openmaas_tui.ui.widgets.session_list import SessionList, SessionSearch
 
+    frames = [0]
+    refresh = Screen._compositor_refresh
+
+    def counted(self: Screen[Any]) -> None:
+        refresh(self)
+        frames[0] += 1
+
+    Screen._compositor_refresh = counted  # type: ignore[method-assign]
     app: Any = build_app(["--demo", "--no-keyring"])
     out: dict[str, Any] = {}
     async with app.run_test(size=SIZE) as pilot:
         listing = app.query_one(SessionList)
 
-        def sidebar() -> str:
-            region = app.query_one("#sidebar").region
-            lines = [s.text for s in app.screen._compositor.render_strips()]
-            return "\n".join(
-                line[region.x : region.right] for line in lines[region.y : region.bottom]
-            )
+        def row(index: int) -> str | None:
+            session = listing.rows.get(index) if index < len(listing.rows) else None
+            return None if session is None else session.title
 
         async def timed(name: str, condition: Any, *keys: str) -> None:
             t0 = time.perf_counter()
-            if keys:
-                await pilot.press(*keys)
+            for key in keys:
+                event = events.Key(key, None)
+                event.set_sender(app)
+                app._driver.send_message(event)
             while not condition():
-                await pilot.pause(0.001)
+                await asyncio.sleep(0.0005)
+            drawn = frames[0]
+            while frames[0] == drawn:
+                await asyncio.sleep(0.0005)
             out[name] = (time.perf_counter() - t0) * 1000
 
-        while app.playground.book.store is None or title(count - 1) not in sidebar():
+        while app.playground.book.store is None or row(1) != title(count - 1):
             await pilot.pause(0.01)
+        await pilot.press("ctrl+s", "down")  # the newest stored session highlighted
+        await pilot.pause(0.2)
         await timed(
             "open_ms",
             lambda: (
                 app.playground.current.title == title(count - 1) and app.playground.current.messages
             ),
-            "ctrl+s",
-            "down",
             "enter",
         )
         opened = app.playground.current
+        await pilot.pause(0.2)
         await timed(
             "new_ms",
-            lambda: (
-                app.playground.current is not opened
-                and sidebar().splitlines()[3].strip(" │") == "New chat"
-            ),
+            lambda: app.playground.current is not opened and row(0) == "New chat",
             "ctrl+n",
         )
         await pilot.press("ctrl+s")
-        t0 = time.perf_counter()
-        if hasattr(listing, "action_last"):
-            await pilot.press("end")
-        else:  # a ListView: one item per session
-            listing.index = len(listing.children) - 1
-        while title(0) not in sidebar():
-            await pilot.pause(0.001)
-        out["end_ms"] = (time.perf_counter() - t0) * 1000
+        await pilot.pause(0.2)
+        last = len(listing.rows) - 1  # the new chats come first: the oldest session is last
+        await timed(
+            "end_ms",
+            lambda: listing.index == last and row(last) == title(0),
+            "end",
+        )
         target = count // 3
         search = app.query_one(SessionSearch)
+        await pilot.pause(0.2)
         t0 = time.perf_counter()
         search.value = f"answer{target}"
-        while title(target) not in sidebar() or title(count - 1) in sidebar():
-            await pilot.pause(0.001)
+        while row(0) != title(target) or len(listing.rows) != 1:
+            await asyncio.sleep(0.0005)
+        drawn = frames[0]
+        while frames[0] == drawn:
+            await asyncio.sleep(0.0005)
         out["search_ms"] = (time.perf_counter() - t0) * 1000
     out["rss_mb"] = peak_rss_mb()
     return out
@@ -211,6 +254,7 @@ def main() -> None:
             seed(Path(home), count)
             seeded = time.perf_counter() - t0
             env = os.environ | {"OPENMAAS_HOME": home, "PYTHONPATH": code}
+            env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed copy has its bytecode
             cold = cold_start(env, title(count - 1) if count else "", args.repeat)
             line = (
                 f"{count:>7,} sessions (seeded in {seeded:.1f} s): first screen "
@@ -223,7 +267,7 @@ def main() -> None:
                 line += (
                     f" · open {r['open_ms']:.0f} ms · ctrl+n {r['new_ms']:.0f} ms · "
                     f"end {r['end_ms']:.0f} ms · search {r['search_ms']:.0f} ms · "
-                    f"Pilot peak RSS {r['rss_mb']:.0f} MB"
+                    f"peak RSS {r['rss_mb']:.0f} MB"
                 )
             print(line, flush=True)
 

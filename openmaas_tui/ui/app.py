@@ -222,6 +222,7 @@ class PlaygroundApp(WorkerOwner, App[None]):
             event.cost_usd,
             estimated=event.estimated,
             context=event.context,
+            params=event.params,
         )
 
     async def on_unmount(self) -> None:

@@ -309,6 +309,13 @@ async def test_a_long_stored_session_opens_from_its_end_and_reads_the_rest_after
         assert opened.loaded and [m.text for m in opened.messages[:2]] == ["question 0", "answer 0"]
         assert len(opened.messages) == 600
         pane = app.playground.pane()
+        # The earlier messages are read after the last ones are shown: wait until the pane
+        # counts them (a pane that never does fails here).
+        await wait_until(
+            pilot,
+            lambda: pane.hidden + len(pane.message_widgets()) == 600,
+            what="every earlier message counted as hidden",
+        )
         shown = len(pane.message_widgets())
         assert pane.hidden == 600 - shown
         assert f"{600 - shown:,} earlier messages" in str(pane.query_one(".earlier").render())

@@ -36,10 +36,10 @@ async def _steady_cursor(pilot: Pilot[None]) -> None:
 def test_welcome(snap_compare: Any, fast_demo: None) -> None:
     """First run, no key, no local server: the sessions sidebar with its search box and one new
     chat, the welcome (three ways in: the demo, a key with f2, a local server) in the chat pane,
-    the prompt focused, the parameter panel with `demo (offline)` selected and empty fields
-    showing their defaults, under the prompt the estimate of an empty message to the demo
-    (`≈N in · $0 · N / 32.8k`), the status line at 0 tokens and $0, and the
-    footer's bindings."""
+    the prompt focused, the parameter panel titled `Parameters · New chat` (whose settings it
+    shows) with `demo (offline)` selected and empty fields showing their defaults, under the
+    prompt the estimate of an empty message to the demo (`≈N in · $0 · N / 32.8k`), the status
+    line at 0 tokens and $0, and the footer's bindings."""
     assert snap_compare(build_app(["--no-keyring"]), terminal_size=SIZE, run_before=_steady_cursor)
 
 
@@ -55,10 +55,11 @@ async def _demo_answer(pilot: Pilot[None]) -> None:
 
 def test_main_screen_with_an_answer(snap_compare: Any, fast_demo: None) -> None:
     """The demo model has answered "show me a table": the session is titled by the question in
-    the sidebar with its $0 cost; the chat pane, scrolled to the end, shows the answer's
-    Markdown table and headings rendered, and under it one counters line `demo (offline) ·
-    TTFT 250 ms · … tok/s · N in / M out · $0`; under the empty prompt the estimate of the next
-    message now counts the session's context; the status line adds up the session."""
+    the sidebar with its $0 cost, and the parameter panel's title names it; the chat pane,
+    scrolled to the end, shows the answer's Markdown table and headings rendered, and under it
+    one counters line `demo (offline) · TTFT 250 ms · … tok/s · N in / M out · $0`; under the
+    empty prompt the estimate of the next message now counts the session's context; the status
+    line adds up the session."""
     assert snap_compare(
         build_app(["--demo", "--no-keyring"]), terminal_size=SIZE, run_before=_demo_answer
     )

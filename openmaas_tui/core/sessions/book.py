@@ -26,6 +26,7 @@ from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.history.records import StoredSession
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.sessions.conversation import NEW_TITLE, Session, SessionMessage
+from openmaas_tui.core.sessions.settings import params_json
 from openmaas_tui.core.sessions.store_map import (
     message_from_stored,
     session_from_stored,
@@ -187,7 +188,14 @@ class SessionBook:
             return
         provider, model = split_spec(session.model, self._endpoints)
         head = StoredSession(
-            "", session.title, False, session.created_at, session.updated_at, provider, model
+            "",
+            session.title,
+            False,
+            session.created_at,
+            session.updated_at,
+            provider,
+            model,
+            params=params_json(session.params),
         )
         rows = [stored_message(m, "", i) for i, m in enumerate(session.messages)]
         store_id = await self._try(self.store.call(Store.import_session, head, rows))
@@ -212,6 +220,23 @@ class SessionBook:
         if session not in self:
             self.sessions.append(session)
         await self._save_whole(session)
+
+    async def save_settings(self, session: Session) -> None:
+        """Keep ``session``'s model and settings (:attr:`Session.params`) as those its next
+        request starts with, also after a restart (a session not saved yet keeps them in
+        memory until its first message)."""
+        if self.store is None or session.store_id is None:
+            return
+        provider, model = split_spec(session.model, self._endpoints)
+        await self._try(
+            self.store.call(
+                Store.set_defaults,
+                session.store_id,
+                provider=provider,
+                model=model,
+                params=params_json(session.params),
+            )
+        )
 
     async def rename(self, session: Session, title: str) -> None:
         """Give ``session`` the person's title."""
@@ -255,16 +280,13 @@ class SessionBook:
     ) -> StreamRecorder | None:
         """Add an empty streaming answer to the stored session and return the recorder that
         writes its text as it arrives (None without a store): the answer's exchange feeds and
-        finishes it; :meth:`add_answer` then keeps the answer in the session. The session's
-        default model and parameters become these."""
+        finishes it; :meth:`add_answer` then keeps the answer in the session (``params``:
+        what the request carried). The session's model and settings are saved with it
+        (:meth:`save_settings`)."""
         store_id = await self._saved(session)
         if self.store is None or store_id is None:
             return None
-        await self._try(
-            self.store.call(
-                Store.set_defaults, store_id, provider=provider, model=model, params=params
-            )
-        )
+        await self.save_settings(session)
         return await self._try(
             StreamRecorder.start(
                 self.store, store_id, provider=provider, model=model, params=params

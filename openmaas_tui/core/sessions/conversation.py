@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.reasoning import ReasoningBlock
 from openmaas_tui.core.totals import Totals, total
 from openmaas_tui.core.types import ContentPart, FinishReason, Message, Role, TextPart, Usage
@@ -117,6 +118,8 @@ class Session:
 
     Attributes:
         model: the model spec last used (``gpt-4o-mini``, ``ollama/llama3.2``, ``demo``).
+        params: the system prompt and request parameters the chat's next request carries
+            (the parameter panel shows them while the chat is the current one).
         id: unique within this run (``s1``, ``s2``…); the store may give its own.
         messages: every message, oldest first (failed answers too: see :meth:`context`).
         title: from the first user message, or ``New chat``, or as the person renamed it.
@@ -128,6 +131,7 @@ class Session:
     """
 
     model: str
+    params: RequestParams = field(default_factory=RequestParams)
     id: str = field(default_factory=lambda: f"s{next(_ids)}")
     messages: list[SessionMessage] = field(default_factory=list)
     title: str = NEW_TITLE

@@ -97,14 +97,15 @@ class ListedSessions:
             The row of ``current``, or None when the list does not hold it.
         """
         async with self._lock:
-            self.query = query
             unsaved = [s for s in self.book.sessions if s.store_id is None or not self._saved]
-            self._unsaved = self.book.ordered([s for s in unsaved if matches(s, query)])
-            self._stored = await self._read(listing.count, query) or 0
-            self._slots = [
+            shown = self.book.ordered([s for s in unsaved if matches(s, query)])
+            stored = await self._read(listing.count, query) or 0
+            slots = [
                 rank + (await self._read(listing.newer, s.updated_at, query) or 0)
-                for rank, s in enumerate(self._unsaved)
+                for rank, s in enumerate(shown)
             ]
+            # All at once, after the reads: the list is drawn (get) while they are awaited.
+            self.query, self._unsaved, self._slots, self._stored = query, shown, slots, stored
             self._window, self._start = [], 0
             place = None if current is None else await self._index_of(current)
             around = place or 0

@@ -18,6 +18,7 @@ from openmaas_tui.core.exchange.record import AnswerRecord, MessageState, receiv
 from openmaas_tui.core.history.records import StoredMessage, StoredSession, request_params
 from openmaas_tui.core.models.catalog import route
 from openmaas_tui.core.sessions.conversation import ParamValue, Session, SessionMessage
+from openmaas_tui.core.sessions.settings import params_from_json
 from openmaas_tui.core.types import ChatRequest, FinishReason, ImagePart, Role, Usage
 
 SESSION_PREFIX = "s"
@@ -54,10 +55,11 @@ def spec_of(
 def session_from_stored(
     stored: StoredSession, *, default_model: str, endpoints: dict[str, Endpoint] | None = None
 ) -> Session:
-    """A session as the sidebar lists it: title, times, model and the store's totals; its
-    messages are not loaded (see :func:`message_from_stored`)."""
+    """A session as the sidebar lists it: title, times, model and settings, and the store's
+    totals; its messages are not loaded (see :func:`message_from_stored`)."""
     return Session(
         model=spec_of(stored.provider, stored.model, endpoints) or default_model,
+        params=params_from_json(stored.params),
         id=session_id_of(stored.id),
         title=stored.title,
         created_at=stored.created_at,

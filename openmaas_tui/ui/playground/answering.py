@@ -1,6 +1,7 @@
 """Sending the prompt and asking for answers: the playground's send/answer flow.
 
-Data flows one way: the prompt and the parameter panel make a ``ChatRequest``; an
+Data flows one way: the prompt and the chat's settings (shown in the parameter panel while
+it is the current chat) make a ``ChatRequest``; an
 :class:`AnswerView` mounted in the session's chat pane runs its exchange; when it finishes, the
 exchange's record joins the session's context and its usage and cost join the totals.
 """
@@ -16,6 +17,7 @@ from openmaas_tui.core.sessions.conversation import Session
 from openmaas_tui.core.sessions.store_map import answer_message
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
+from openmaas_tui.ui.playground.chat_settings import ChatSettings
 from openmaas_tui.ui.playground.editing import Editing
 from openmaas_tui.ui.playground.targets import Targets
 from openmaas_tui.ui.widgets.answer import AnswerView
@@ -38,7 +40,8 @@ class Answering:
         services: the run's services (prices).
         book: every session, and every change made to them.
         chats: the chat panes and the current session.
-        params: the parameter panel: what is asked, and of which model.
+        settings: the current chat's settings, as the parameter panel shows them.
+        params: the parameter panel (its fields' errors stop a send).
         estimate: the estimate line: refuses what cannot fit, warns before a spending limit.
         editing: the message being edited in the prompt, if any.
         targets: the model a spec names.
@@ -51,6 +54,7 @@ class Answering:
         book: SessionBook,
         chats: ChatSwitcher,
         *,
+        settings: ChatSettings,
         params: ParamsPanel,
         estimate: EstimateLine,
         editing: Editing,
@@ -60,6 +64,7 @@ class Answering:
         self.services = services
         self.book = book
         self.chats = chats
+        self.settings = settings
         self.params = params
         self.estimate = estimate
         self.editing = editing
@@ -76,12 +81,16 @@ class Answering:
         await self.pane().mount(ErrorView(error))
 
     async def ready_target(self, session: Session) -> Target | None:
-        """The model to ask for ``session`` with the parameters shown, or None (said inline or
-        in a notification) when an answer is streaming or a parameter or the key is wrong."""
+        """The model to ask for ``session`` with its settings (the current chat's as the panel
+        shows them), or None (said inline or in a notification) when an answer is streaming
+        in it or a parameter or the key is wrong."""
         if self.chats.streaming(session):
             self.notify("An answer is still streaming: escape stops it.", severity="warning")
             return None
-        problems = self.params.errors()
+        current = session is self.chats.session
+        if current:
+            self.settings.keep(session)
+        problems = self.params.errors() if current else []
         if problems:
             await self.show_error(
                 OpenMaaSError(
@@ -92,7 +101,7 @@ class Answering:
             )
             return None
         try:
-            return await self.targets.target(self.params.params.model)
+            return await self.targets.target(session.model)
         except OpenMaaSError as exc:
             await self.show_error(exc)
             return None
@@ -126,10 +135,11 @@ class Answering:
         await self.ask(session, target)
 
     async def ask(self, session: Session, target: Target) -> None:
-        """Ask ``target`` to answer ``session``'s context; the answer streams into its pane."""
-        params = self.params.params
-        session.model = params.model
-        request, notes = target.prepare(params.request(target.route.model, session.context()))
+        """Ask ``target`` to answer ``session``'s context with the chat's settings; the answer
+        streams into its pane."""
+        request, notes = target.prepare(
+            session.params.request(target.route.model, session.context())
+        )
         for note in notes:
             self.notify(note, title=target.label, timeout=6)
         price = self.services.prices.price(target.route.provider, target.route.model)

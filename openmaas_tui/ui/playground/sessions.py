@@ -10,15 +10,15 @@ from textual.app import SystemCommand
 from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.models.catalog import route
+from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.sessions.book import SessionBook
 from openmaas_tui.core.sessions.conversation import Session, SessionMessage
 from openmaas_tui.core.sessions.listed import ListedSessions
 from openmaas_tui.core.types import Message, Role, Usage
 from openmaas_tui.ui.playground.answering import Refresh
-from openmaas_tui.ui.playground.editing import Editing
+from openmaas_tui.ui.playground.selection import ChatSelection
 from openmaas_tui.ui.screens.session_dialogs import ConfirmDialog, RenameDialog
 from openmaas_tui.ui.widgets.chat_switcher import ChatSwitcher
-from openmaas_tui.ui.widgets.params_panel import ParamsPanel
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.session_list import SessionList
 
@@ -29,8 +29,7 @@ class SessionActions:
     Args:
         book: every session, and every change made to them.
         chats: the chat panes and the current session.
-        editing: the message being edited in the prompt (left when another session opens).
-        params: the parameter panel (a session's model is selected when it opens).
+        selection: the one way the current chat changes (its settings shown with it).
         prompt: the prompt (focused when a session opens).
         sessions: the sessions list (focused again after a deletion asked from it).
         endpoints: the custom endpoints, to route a compare answer's model.
@@ -41,9 +40,8 @@ class SessionActions:
         self,
         book: SessionBook,
         chats: ChatSwitcher,
-        editing: Editing,
+        selection: ChatSelection,
         *,
-        params: ParamsPanel,
         prompt: PromptArea,
         sessions: SessionList,
         endpoints: dict[str, Endpoint],
@@ -51,8 +49,7 @@ class SessionActions:
     ) -> None:
         self.book = book
         self.chats = chats
-        self.editing = editing
-        self.params = params
+        self.selection = selection
         self.prompt = prompt
         self.sessions = sessions
         self.endpoints = endpoints
@@ -66,26 +63,29 @@ class SessionActions:
         yield SystemCommand("Rename chat", "Rename the current session", self.rename_current)
         yield SystemCommand("Delete chat", "Delete the current session", self.delete_current)
 
+    async def _create(self) -> Session:
+        """A new, empty session with the current chat's model and settings (as the panel
+        shows them)."""
+        current = self.chats.session
+        self.selection.settings.keep(current)
+        session = await self.book.create(current.model)
+        session.params = current.params
+        return session
+
     async def new(self) -> None:
-        """Start a new, empty session with the model shown in the panel (with the current one
-        still empty, go back to the prompt instead)."""
+        """Start a new, empty chat with the current chat's model and settings, and show it
+        (with the current one still empty, go back to the prompt instead)."""
         if self.chats.session.messages:
-            session = await self.book.create(self.params.params.model)
-            await self.chats.add_session(session, show=True)
-            await self._refresh()
+            await self.selection.select(await self._create())
         self.prompt.focus()
 
     async def open(self, session: Session) -> None:
         """Show ``session`` (one built from stored messages too: its pane shows the last few
-        and the rest as the person goes up); its streams, if any, go on."""
+        and the rest as the person goes up) with its own settings; its streams, if any, go
+        on."""
         await self.book.add(session)
         earlier = await self.book.open(session)
-        if not self.chats.has_pane(session):
-            await self.chats.add_session(session, earlier=earlier)
-        self.editing.cancel()
-        self.chats.show_session(session)
-        self.params.set_model(session.model)
-        await self._refresh()
+        await self.selection.select(session, earlier=earlier)
         self.prompt.focus()
 
     async def delete(self, session: Session) -> None:
@@ -97,11 +97,11 @@ class SessionActions:
         await self.chats.remove_session(session)
         await self._all.refresh("", span=1)
         if not len(self._all):
-            await self.chats.add_session(await self.book.create(self.params.params.model))
+            await self.chats.add_session(await self._create())
             await self._all.refresh("", span=1)
         if session is self.chats.session:
             below = await self._all.at(min(index, len(self._all) - 1))
-            await self.open(below or await self.book.create(self.params.params.model))
+            await self.open(below or await self._create())
         else:
             await self._refresh()
         self.chats.notify(f"Deleted “{session.title}”", timeout=4)
@@ -147,10 +147,13 @@ class SessionActions:
         *,
         estimated: bool = False,
         context: Sequence[Message] = (),
+        params: RequestParams | None = None,
     ) -> Session:
         """Carry on with one compare answer: a new session holding ``context``, ``prompt`` and
-        ``answer_text`` (its ``usage`` and ``cost`` in USD counted in the totals), opened."""
-        session = Session(model=model_spec)
+        ``answer_text`` (its ``usage`` and ``cost`` in USD counted in the totals), opened
+        with the settings the answer was asked with (``params``: system prompt and
+        parameters)."""
+        session = Session(model=model_spec, params=params or RequestParams())
         for message in context:
             session.messages.append(SessionMessage(message.role, message.content))
         session.add_user(prompt)

@@ -19,7 +19,7 @@ directory.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -36,6 +36,8 @@ from openmaas_tui.core.compare.run import MAX_TARGETS, MIN_TARGETS, CompareRun
 from openmaas_tui.core.history.compare_runs import save_in_history
 from openmaas_tui.core.history.recorder import compare_recorders
 from openmaas_tui.core.models.choices import DEMO_LABEL
+from openmaas_tui.core.models.request_params import RequestParams
+from openmaas_tui.core.sessions.settings import params_of_request
 from openmaas_tui.core.types import Message, Usage
 from openmaas_tui.services import Services
 from openmaas_tui.ui.widgets.compare_bar import CompareBar
@@ -81,6 +83,8 @@ class CompareScreen(WorkerOwner, Screen[None]):
             cost_usd: what the answer cost in USD, or None when unknown.
             estimated: whether the counts (and the cost) are local estimates.
             context: the conversation sent before the prompt.
+            params: the system prompt and parameters the target was asked with (the chat
+                keeps them).
         """
 
         model_spec: str
@@ -90,6 +94,7 @@ class CompareScreen(WorkerOwner, Screen[None]):
         cost_usd: float | None
         estimated: bool
         context: tuple[Message, ...]
+        params: RequestParams = field(default_factory=RequestParams)
 
     def __init__(
         self,
@@ -332,8 +337,11 @@ class CompareScreen(WorkerOwner, Screen[None]):
         spec = f"{t.provider}/{t.spec}" if t.provider else t.spec
         run = self.run
         cost = lane.cost_usd()
+        params = params_of_request(run.request_for(t))
         self.post_message(
-            self.ChatContinued(spec, run.prompt, lane.text, usage, cost, estimated, run.context)
+            self.ChatContinued(
+                spec, run.prompt, lane.text, usage, cost, estimated, run.context, params
+            )
         )
 
     def action_export(self) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -24,12 +24,15 @@ from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.core.sessions.book import SessionBook
 from openmaas_tui.core.sessions.conversation import Session
+from openmaas_tui.core.sessions.current import CurrentChat
 from openmaas_tui.services import Services
 from openmaas_tui.ui.notices import storage_problem_text
 from openmaas_tui.ui.playground.answering import Answering
+from openmaas_tui.ui.playground.chat_settings import ChatSettings
 from openmaas_tui.ui.playground.conversation import ConversationActions
 from openmaas_tui.ui.playground.editing import Editing
 from openmaas_tui.ui.playground.presets import Presets
+from openmaas_tui.ui.playground.selection import ChatSelection
 from openmaas_tui.ui.playground.sessions import SessionActions
 from openmaas_tui.ui.playground.targets import Targets
 from openmaas_tui.ui.playground.warm_up import WarmUp
@@ -67,7 +70,19 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         # The app's quit, bound here too so that the footer starts with it on the playground.
         Binding("ctrl+q", "app.quit", "Quit", id="quit"),
         Binding(
-            "escape", "stop", "Stop", id="stop", tooltip="Stop the answer, or back to the prompt"
+            "escape",
+            "stop",
+            "Stop",
+            id="stop",
+            tooltip="Stop the answer in this chat, or back to the prompt",
+        ),
+        Binding(
+            "ctrl+g",
+            "stop_all",
+            "Stop all",
+            show=False,
+            id="stop_all",
+            tooltip="Stop the answers streaming in every chat",
         ),
         Binding("ctrl+n", "new_session", "New chat", id="new_session"),
         Binding("ctrl+s", "focus_sessions", "Sessions", id="sessions"),
@@ -99,10 +114,15 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
             [Session(model=start)], endpoints=endpoints, on_problem=self._storage_problem
         )
         """Every session, and every change made to them."""
-        self.chats = ChatSwitcher(self.book.sessions[0], id="chats")
-        self.sidebar = SessionsSidebar(self.book, self.chats.session, id="sidebar")
+        self.current_chat = CurrentChat(self.book.sessions[0])
+        """The one owner of the current chat: everything below reads it, only
+        :attr:`selection` sets it."""
+        self.chats = ChatSwitcher(self.current_chat, id="chats")
+        self.sidebar = SessionsSidebar(self.book, self.current_chat, id="sidebar")
         self.prompt = PromptArea(id="prompt", placeholder=PLACEHOLDER)
         self.params = ParamsPanel(start, providers=services.providers, id="params")
+        self.settings = ChatSettings(self.params)
+        """The current chat's settings, shown in the parameter panel."""
         self.estimate = EstimateLine(
             services,
             self.targets.target,
@@ -115,10 +135,20 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         self.warm_up = WarmUp(self, endpoints)
         """Loads the selected model's tokenizer in a thread while the person types."""
         editing = Editing(self.prompt)
+        self.selection = ChatSelection(
+            self.current_chat,
+            self.book,
+            self.chats,
+            editing=editing,
+            settings=self.settings,
+            refresh=self.refresh_sessions,
+        )
+        """The one way the current chat changes."""
         self.answering = Answering(
             services,
             self.book,
             self.chats,
+            settings=self.settings,
             params=self.params,
             estimate=self.estimate,
             editing=editing,
@@ -137,8 +167,7 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         self.session_ops = SessionActions(
             self.book,
             self.chats,
-            editing,
-            params=self.params,
+            self.selection,
             prompt=self.prompt,
             sessions=self.sidebar.sessions,
             endpoints=endpoints,
@@ -146,6 +175,7 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         )
         """New, open, delete and rename sessions; carry on with a compare answer."""
         self.presets = Presets(self.params, services.paths)
+        """Presets load into the panel, so into the current chat's settings."""
         self._mounted = asyncio.Event()
         """Set once :meth:`on_mount` has run: the widgets the history is shown in are there."""
 
@@ -167,6 +197,7 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
 
     async def on_mount(self) -> None:
         self.targets.start_spec = self.params.params.model
+        self.settings.keep(self.current)
         await self.refresh_sessions()
         self._mounted.set()
         self.call_after_refresh(self.warm_up, self.targets.start_spec)
@@ -185,7 +216,12 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
 
     def commands(self) -> Iterator[SystemCommand]:
         """The playground's entries in the command palette (ctrl+p)."""
-        yield SystemCommand("Stop", "Stop the answer that is streaming (escape)", self.action_stop)
+        yield SystemCommand(
+            "Stop", "Stop the answer streaming in this chat (escape)", self.action_stop
+        )
+        yield SystemCommand(
+            "Stop all", "Stop the answers streaming in every chat (ctrl+g)", self.action_stop_all
+        )
         yield SystemCommand("Model", "Choose the model (ctrl+l)", self.action_focus_model)
         yield SystemCommand(
             "Parameters",
@@ -221,13 +257,17 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         return next((label for label, spec in self.params.choices if spec == model), model)
 
     def refresh_status(self) -> None:
-        """Copy the current session's totals to the status line."""
-        self.status.show(self.current, self.model_label(), self.chats.busy())
+        """Copy the current session's totals to the status line, and whether an answer
+        streams in it or in other chats."""
+        streaming = self.chats.streaming_sessions()
+        here = sum(1 for s in streaming if s is self.current)
+        self.status.show(self.current, self.model_label(), here, elsewhere=len(streaming) - here)
 
     async def refresh_sessions(self) -> None:
-        """List the sessions again (the search's, the current one highlighted) and refresh the
-        status line."""
-        await self.sidebar.show(self.current)
+        """List the sessions again (the search's, the current one highlighted), name the
+        current chat in the parameter panel and refresh the status line."""
+        await self.sidebar.show()
+        self.settings.name(self.current)
         self.refresh_status()
 
     # -- sending --------------------------------------------------------------------------
@@ -252,6 +292,12 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
                 self.conversation.cancel_edit()
             self.prompt.focus()
 
+    def action_stop_all(self) -> None:
+        """Stop the answers streaming in every chat, keeping what arrived."""
+        stopped = self.chats.stop_all()
+        if not stopped:
+            self.notify("Nothing is streaming.", timeout=3)
+
     async def action_new_session(self) -> None:
         """Start a new, empty session with the model shown in the panel."""
         await self.session_ops.new()
@@ -264,9 +310,9 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         """Move to the conversation, the last message selected (up/down select others)."""
         self.conversation.focus_messages()
 
-    def action_focus_sessions(self) -> None:
-        """Move to the sessions list (shown if hidden)."""
-        self.sidebar.focus_list()
+    async def action_focus_sessions(self) -> None:
+        """Move to the sessions list (shown if hidden), the current chat highlighted."""
+        await self.sidebar.focus_list()
 
     def action_search_sessions(self) -> None:
         """Move to the sessions' search box (the sidebar is shown if hidden)."""
@@ -322,6 +368,18 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
     @on(ChatPane.ClearRequested)
     def _clear(self, event: ChatPane.ClearRequested) -> None:
         self.conversation.confirm_clear(event.pane.session)
+
+    @on(ParamsPanel.Changed)
+    def _settings_changed(self) -> None:
+        """The panel shows the current chat's settings: keep what it shows in the chat, and
+        in the history (a preset loaded, a field changed)."""
+        self.settings.keep(self.current)
+        self._save_settings(self.current)
+
+    @work(exclusive=True, group="settings", exit_on_error=False, description="keep the settings")
+    async def _save_settings(self, session: Session) -> None:
+        """Keep ``session``'s settings in the history (the last change wins)."""
+        await self.book.save_settings(session)
 
     @on(ParamsPanel.ModelChanged)
     def _model_changed(self, event: ParamsPanel.ModelChanged) -> None:

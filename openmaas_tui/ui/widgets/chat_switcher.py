@@ -11,6 +11,7 @@ from collections.abc import Awaitable
 from textual.widgets import ContentSwitcher
 
 from openmaas_tui.core.sessions.conversation import Session
+from openmaas_tui.core.sessions.current import CurrentChat
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.chat_pane import ChatPane
 
@@ -26,21 +27,28 @@ def new_pane(session: Session) -> ChatPane:
 
 
 class ChatSwitcher(ContentSwitcher):
-    """Every opened session's chat pane; :attr:`session`'s is shown.
+    """Every opened session's chat pane; the current chat's is shown.
 
-    The playground sets what is shown (:meth:`show_session`, :meth:`add_session`); the
-    prompt, the estimate line and the playground's operations read :attr:`session` and find a
-    session's pane and its streaming answers here.
+    The current chat has one owner, :class:`~openmaas_tui.core.sessions.current.CurrentChat`,
+    which the playground's selection sets; this widget reads it (:attr:`session`) and shows
+    its pane when told (:meth:`show_current`). The prompt, the estimate line and the
+    playground's operations find a session's pane and its streaming answers here.
 
     Args:
-        first: the session shown at start.
+        current: the current chat (its pane is made and shown at start).
         id: the DOM id.
     """
 
-    def __init__(self, first: Session, *, id: str | None = None) -> None:
+    def __init__(self, current: CurrentChat, *, id: str | None = None) -> None:
+        first = current.session
         super().__init__(new_pane(first), id=id, initial=pane_id(first))
-        self.session = first
-        """The session shown (the current one)."""
+        self.current_chat = current
+        """The owner of the current chat."""
+
+    @property
+    def session(self) -> Session:
+        """The current chat."""
+        return self.current_chat.session
 
     def pane(self, session: Session | None = None) -> ChatPane:
         """The chat pane of ``session`` (default: the current one)."""
@@ -64,6 +72,29 @@ class ChatSwitcher(ContentSwitcher):
             if view.meter.finished_at is None
         )
 
+    def streaming_sessions(self) -> list[Session]:
+        """The sessions with an answer streaming, the current one among them if it has one."""
+        return [
+            pane.session
+            for pane in self.query(ChatPane)
+            if any(view.meter.finished_at is None for view in pane.query(AnswerView))
+        ]
+
+    def is_streaming(self, session: Session) -> bool:
+        """Whether an answer is streaming in ``session``."""
+        return bool(self.streaming(session))
+
+    def stop_all(self) -> list[AnswerView]:
+        """Stop every answer streaming, in every session, keeping what arrived.
+
+        Returns:
+            The answers stopped.
+        """
+        stopped = []
+        for session in self.streaming_sessions():
+            stopped += self.stop(session)
+        return stopped
+
     def stop(self, session: Session | None = None) -> list[AnswerView]:
         """Stop the answers streaming in ``session`` (default: the current one), keeping what
         arrived.
@@ -76,29 +107,23 @@ class ChatSwitcher(ContentSwitcher):
             view.stop()
         return views
 
-    async def add_session(
-        self, session: Session, *, show: bool = False, earlier: Awaitable[int] | None = None
-    ) -> None:
-        """Mount a pane for ``session`` (shown at once with ``show``).
+    async def add_session(self, session: Session, *, earlier: Awaitable[int] | None = None) -> None:
+        """Mount a pane for ``session`` (hidden until it is the current chat's).
 
         Args:
             session: the session.
-            show: make it the current session.
             earlier: the count of earlier messages being read from the history after the
                 last ones, when the session was opened from there; the pane says so when
                 they are in.
         """
         pane = new_pane(session)
-        await self.add_content(pane, set_current=show)
-        if show:
-            self.session = session
+        await self.add_content(pane)
         if earlier is not None:
             pane.read_earlier(earlier)
 
-    def show_session(self, session: Session) -> None:
-        """Show ``session``'s pane (it has one: :meth:`add_session`)."""
-        self.session = session
-        self.current = pane_id(session)
+    def show_current(self) -> None:
+        """Show the current chat's pane (it has one: :meth:`add_session`)."""
+        self.current = pane_id(self.session)
 
     async def remove_session(self, session: Session) -> None:
         """Remove ``session``'s pane (its answers' workers end with it)."""

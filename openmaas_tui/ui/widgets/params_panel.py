@@ -40,6 +40,7 @@ from openmaas_tui.core.sessions.params_state import (
 )
 from openmaas_tui.core.types import ResponseFormat
 from openmaas_tui.providers.registry import Providers
+from openmaas_tui.ui.markup_text import markup_literal
 from openmaas_tui.ui.widgets.model_picker import ModelPicker
 from openmaas_tui.ui.widgets.param_inputs import (
     DEFAULT_EFFORT,
@@ -114,6 +115,18 @@ class ParamsPanel(VerticalScroll):
 
         model: str
 
+    @dataclass
+    class Changed(Message):
+        """What the panel shows changed: a field or the system prompt (typed, stepped, reset,
+        or set by :meth:`show_params`), or the model."""
+
+        panel: ParamsPanel
+
+        @property
+        def control(self) -> ParamsPanel:
+            """The panel."""
+            return self.panel
+
     def __init__(
         self,
         model: str,
@@ -131,6 +144,8 @@ class ParamsPanel(VerticalScroll):
         self.picker = ModelPicker(model, providers=providers, discover=discover)
         """The model picker (the panel's first field)."""
         self._supported: frozenset[str] = COMMON_PARAMS
+        self._announced: Params | None = None
+        """What the panel read back when :class:`Changed` was last posted (or at mount)."""
 
     # ---- composition -------------------------------------------------------------------
 
@@ -143,6 +158,7 @@ class ParamsPanel(VerticalScroll):
 
     def on_mount(self) -> None:
         self._apply_capabilities()
+        self._announced = self.params
 
     # ---- reading back ------------------------------------------------------------------
 
@@ -251,16 +267,26 @@ class ParamsPanel(VerticalScroll):
     def _model_changed(self) -> None:
         self._apply_capabilities()
         self.post_message(self.ModelChanged(self.model))
+        self._announce()
+
+    def _announce(self) -> None:
+        """Post :class:`Changed` when what the panel reads back differs from the last time
+        (the fields settling as the panel mounts are no change)."""
+        shown = self.params
+        if shown != self._announced:
+            self._announced = shown
+            self.post_message(self.Changed(self))
 
     # ---- fields ------------------------------------------------------------------------
 
     @on(Input.Changed)
     @on(Select.Changed, "#reasoning_effort, #response_format")
     @on(Checkbox.Changed)
-    @on(TextArea.Changed, "#schema")
+    @on(TextArea.Changed, "#schema, #system")
     def _field_changed(self, event: Message) -> None:
         event.stop()
         self._changed()
+        self._announce()
 
     def _changed(self) -> None:
         """Show the errors, the schema editor when it is needed, and the summary."""
@@ -271,6 +297,10 @@ class ParamsPanel(VerticalScroll):
         kind = self.query_one("#response_format", CycleSelect).value
         self.query_one("#schema", TextArea).set_class(kind == "json_schema", "-shown")
         self.border_subtitle = summary(self.params)
+
+    def show_owner(self, title: str) -> None:
+        """Say in the border's title whose settings the panel shows (``Parameters · title``)."""
+        self.border_title = f"Parameters · {markup_literal(title)}"
 
     @on(Input.Submitted)
     def _field_submitted(self, event: Input.Submitted) -> None:

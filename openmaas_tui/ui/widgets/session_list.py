@@ -89,12 +89,21 @@ class SessionList(WorkerOwner, ScrollView, can_focus=True):
     ``d``/``delete`` deletes (after asking), ``/`` searches; up/down, page keys, home and end
     move the highlight.
 
+    The highlight is the current chat's row (:meth:`show` is told which; a search that does
+    not find it highlights its first result once the list has focus). While the list has
+    focus the person may move it to another row, and ``enter``, ``r`` and ``d`` act on the row
+    highlighted; the list keeps it on that chat when the list is read again, and leaving the
+    list puts it back on the current chat, so what is highlighted is always what the keys act
+    on and, outside the list, the chat shown.
+
     Args:
         rows: the list's rows (the sidebar reads them again, see :meth:`show`).
         id: the DOM id.
 
     Attributes:
-        index: the highlighted row, or None when the list is empty.
+        index: the highlighted row, or None when no row is (an empty list, or a search that
+            does not find the current chat).
+        current_index: the current chat's row, or None when the list does not hold it.
     """
 
     BINDINGS = [
@@ -167,6 +176,7 @@ class SessionList(WorkerOwner, ScrollView, can_focus=True):
     def __init__(self, rows: ListedSessions, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows = rows
+        self.current_index: int | None = None
 
     # -- what is shown ----------------------------------------------------------------------
 
@@ -176,11 +186,18 @@ class SessionList(WorkerOwner, ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.height // ROW_LINES)
 
     async def show(self, current: Session, query: str) -> None:
-        """Read the list for ``query`` again and highlight ``current`` (or the first row when
-        the list does not hold it)."""
+        """Read the list for ``query`` again and highlight ``current`` (no row when the list
+        does not hold it); while the person has moved the highlight to another chat in the
+        focused list, it stays on that chat."""
+        moved = await self._highlighted() if self.has_focus else None
+        if moved is current:
+            moved = None
         place = await self.rows.refresh(query, current=current, span=max(PAGE, self.page_rows))
         self._size_to_rows()
-        self.index = place if place is not None else (0 if len(self.rows) else None)
+        self.current_index = place
+        if moved is not None and (kept := await self.rows.index_of(moved)) is not None:
+            place = kept
+        self.index = place
         self.refresh()
 
     def _size_to_rows(self) -> None:
@@ -206,10 +223,14 @@ class SessionList(WorkerOwner, ScrollView, can_focus=True):
 
     def _on_focus(self, event: events.Focus) -> None:
         super()._on_focus(event)
+        if self.index is None and len(self.rows):  # a search without the current chat
+            self.index = 0
         self.refresh()
 
     def _on_blur(self, event: events.Blur) -> None:
         super()._on_blur(event)
+        if self.screen.is_current:  # focus moved on this screen (not to a dialog over it)
+            self.index = self.current_index
         self.refresh()
 
     def _in_view(self) -> tuple[int, int]:

@@ -1,6 +1,8 @@
 """The sessions sidebar: a search box over the list of sessions, newest activity first.
 
-The playground tells the sidebar which session is current (:meth:`SessionsSidebar.show`); the
+The sidebar reads the current chat from its one owner
+(:class:`~openmaas_tui.core.sessions.current.CurrentChat`) and highlights it whenever the list is
+drawn again (:meth:`SessionsSidebar.show`, which the playground calls after every change); the
 sidebar runs the search itself as the person types (the stored sessions through the history's
 full-text index, a page at a time: see :mod:`openmaas_tui.core.sessions.listed`). What the
 person asks of a session (open, new, rename, delete) goes up as the list's messages.
@@ -16,7 +18,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.containers import Vertical
 
 from openmaas_tui.core.sessions.book import SessionBook
-from openmaas_tui.core.sessions.conversation import Session
+from openmaas_tui.core.sessions.current import CurrentChat
 from openmaas_tui.core.sessions.listed import ListedSessions
 from openmaas_tui.ui.widgets.session_list import SessionList, SessionSearch
 
@@ -26,14 +28,14 @@ class SessionsSidebar(Vertical):
 
     Args:
         book: every session (searched by title and text).
-        current: the session shown at start.
+        current: the owner of the current chat (highlighted in the list).
         id: the DOM id.
 
     Attributes:
         search_query: what the search box holds (empty: every session is listed).
     """
 
-    def __init__(self, book: SessionBook, current: Session, *, id: str | None = None) -> None:
+    def __init__(self, book: SessionBook, current: CurrentChat, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.book = book
         self.search_query = ""
@@ -41,7 +43,7 @@ class SessionsSidebar(Vertical):
         self.rows = ListedSessions(book)
         """The list's rows, a window at a time."""
         self.sessions = SessionList(self.rows, id="sessions")
-        self._current = current
+        self.current = current
         self._listing = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
@@ -51,16 +53,21 @@ class SessionsSidebar(Vertical):
     def on_mount(self) -> None:
         self.border_title = "Sessions"
 
-    async def show(self, current: Session) -> None:
-        """List the sessions the search finds, ``current`` highlighted."""
-        self._current = current
+    async def show(self) -> None:
+        """List the sessions the search finds, the current chat highlighted."""
         async with self._listing:  # one at a time: the list is read again
             if self.sessions.is_attached:  # else the app is closing: nothing to show
-                await self.sessions.show(current, self.search_query)
+                await self.sessions.show(self.current.session, self.search_query)
 
-    def focus_list(self) -> None:
-        """Move to the list (shown if hidden)."""
+    async def focus_list(self) -> None:
+        """Move to the list (shown if hidden), the current chat highlighted: a search that
+        does not find it is cleared first."""
         self.display = True
+        if self.search_query and self.sessions.current_index is None:
+            self.search_query = ""
+            with self.search.prevent(SessionSearch.Changed):
+                self.search.value = ""
+            await self.show()
         self.sessions.focus()
 
     def focus_search(self) -> None:
@@ -82,7 +89,7 @@ class SessionsSidebar(Vertical):
     @on(SessionSearch.Changed, "#session-search")
     async def _search_changed(self, event: SessionSearch.Changed) -> None:
         self.search_query = event.value
-        await self.show(self._current)
+        await self.show()
 
     @on(SessionSearch.Left)
     def _search_left(self) -> None:

@@ -8,8 +8,10 @@ from openmaas_tui.core.sessions.conversation import Session
 from openmaas_tui.ui.markup_text import markup_literal
 
 
-def status_text(session: Session, model_label: str, streaming: int) -> str:
-    """``model · session: 1,234 in / 567 out · $0.0042`` (plus ``· streaming`` while busy).
+def status_text(session: Session, model_label: str, streaming: int, elsewhere: int = 0) -> str:
+    """``model · session: 1,234 in / 567 out · $0.0042``, plus ``· streaming…`` while an answer
+    streams in this session and ``· 2 other chats streaming`` while answers stream in others
+    (each chat's state is its own: escape stops this one, ctrl+g all).
 
     Counts are the providers' reported usage; ``≈`` marks a total that includes local estimates.
     """
@@ -22,6 +24,9 @@ def status_text(session: Session, model_label: str, streaming: int) -> str:
     ]
     if streaming:
         parts.append("[i]streaming… (esc stops)[/]")
+    if elsewhere:
+        chats = "chat" if elsewhere == 1 else "chats"
+        parts.append(f"[i]{elsewhere} other {chats} streaming (ctrl+g stops all)[/]")
     return " · ".join(parts)
 
 
@@ -37,6 +42,9 @@ class StatusLine(Static):
     }
     """
 
-    def show(self, session: Session, model_label: str, streaming: int = 0) -> None:
-        """Show ``session``'s totals with ``model_label`` as the current model."""
-        self.update(status_text(session, model_label, streaming))
+    def show(
+        self, session: Session, model_label: str, streaming: int = 0, *, elsewhere: int = 0
+    ) -> None:
+        """Show ``session``'s totals with ``model_label`` as the current model, and how many
+        answers stream in it (``streaming``) and in other chats (``elsewhere``)."""
+        self.update(status_text(session, model_label, streaming, elsewhere))

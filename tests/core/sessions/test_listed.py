@@ -61,3 +61,25 @@ async def test_a_search_lists_what_it_finds(tmp_path: Path) -> None:
         assert len(rows) == 0 and rows.held_sessions() == []
     finally:
         await store.aclose()
+
+
+async def test_rows_drawn_while_a_search_is_read_are_the_old_or_the_new(tmp_path: Path) -> None:
+    """The list is drawn (``get`` for every row in view) while a refresh awaits its reads: each
+    row must be a session or None, never an error (an unsaved session filtered out while its
+    old row number was still in place raised IndexError)."""
+    rows, store = await _listed(tmp_path)
+    try:
+        await rows.refresh("")
+        read = rows._read
+        seen: list[object] = []
+
+        async def drawn_meanwhile(*args: object, **kwargs: object) -> object:
+            seen.extend(rows.get(i) for i in range(len(rows)))
+            return await read(*args, **kwargs)  # type: ignore[arg-type]
+
+        rows._read = drawn_meanwhile  # type: ignore[method-assign,assignment]
+        await rows.refresh("answer 999")  # the unsaved "New chat" is not found any more
+        assert seen and all(s is None or isinstance(s, Session) for s in seen)
+        assert [s.title for s in rows.held_sessions()] == [title(999)]
+    finally:
+        await store.aclose()

@@ -1,0 +1,78 @@
+"""Which chat is the current one.
+
+Every path that changes the current chat (opening one from the list, a new chat, deleting
+the current one, carrying on from compare) goes through :meth:`ChatSelection.select`: the
+panel's settings are kept in the chat being left, the chosen chat becomes the one
+:class:`~openmaas_tui.core.sessions.current.CurrentChat` holds, its pane is shown, its model,
+parameters and system prompt fill the panel, and the sidebar highlights it. So the chat the
+sidebar highlights, the chat shown, the settings shown and the chat an action acts on are
+always the same one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+
+from openmaas_tui.core.sessions.book import SessionBook
+from openmaas_tui.core.sessions.conversation import Session
+from openmaas_tui.core.sessions.current import CurrentChat
+from openmaas_tui.ui.playground.answering import Refresh
+from openmaas_tui.ui.playground.chat_settings import ChatSettings
+from openmaas_tui.ui.playground.editing import Editing
+from openmaas_tui.ui.widgets.chat_switcher import ChatSwitcher
+
+
+class ChatSelection:
+    """The one way the current chat changes.
+
+    Args:
+        current: the owner of the current chat.
+        book: every session (the settings of the chat left are saved there).
+        chats: the chat panes.
+        editing: the message being edited in the prompt (left with its chat).
+        settings: the panel's settings of the current chat.
+        refresh: draws the sessions list (the current chat highlighted) and the status line.
+    """
+
+    def __init__(
+        self,
+        current: CurrentChat,
+        book: SessionBook,
+        chats: ChatSwitcher,
+        *,
+        editing: Editing,
+        settings: ChatSettings,
+        refresh: Refresh,
+    ) -> None:
+        self.current = current
+        self.book = book
+        self.chats = chats
+        self.editing = editing
+        self.settings = settings
+        self._refresh = refresh
+
+    @property
+    def session(self) -> Session:
+        """The current chat."""
+        return self.current.session
+
+    async def select(self, session: Session, *, earlier: Awaitable[int] | None = None) -> None:
+        """Make ``session`` the current chat: keep the panel's settings in the chat left
+        (saved in the history), show ``session``'s pane and settings, highlight it.
+
+        Args:
+            session: the chat to show (it gets a pane if it has none).
+            earlier: see :meth:`ChatSwitcher.add_session`.
+        """
+        previous = self.current.session
+        if previous is not session and previous in self.book:
+            self.settings.keep(previous)
+            await self.book.save_settings(previous)
+        if not self.chats.has_pane(session):
+            await self.chats.add_session(session, earlier=earlier)
+        if previous is not session:
+            self.editing.cancel()
+        self.current.set(session)
+        self.chats.show_current()
+        self.settings.show(session)
+        await self._refresh()
