@@ -104,3 +104,20 @@ async def test_a_rerun_starts_without_the_old_reasoning(servers: list[ReplayServ
         assert column.reasoning is not None and column.reasoning.source == "old thoughts"
         await column.restart()
         assert column.reasoning is None and not column.query(Collapsible)
+
+
+async def test_t_is_offered_only_once_there_is_reasoning(servers: list[ReplayServer]) -> None:
+    claude, _, _ = servers
+    app = build_app(["--demo", "--no-keyring"])
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app, PlaygroundApp)
+        target = CompareTarget("claude-sonnet-4-5", provider="anthropic", base_url=claude.url)
+        screen = CompareScreen(app.services, targets=[target, target])
+        await app.push_screen(screen)
+        await pilot.pause()
+        column = screen.columns[0]
+        assert column.check_action("toggle_reasoning", ()) is False
+        column.append_reasoning("thoughts")
+        await column.render_lane(Lane(0, target))
+        assert column.check_action("toggle_reasoning", ()) is True
+        assert column.check_action("stop", ()) is True

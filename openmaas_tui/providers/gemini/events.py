@@ -4,7 +4,8 @@ One parser serves every shape the Gemini API answers in: the ``data:`` events of
 ``streamGenerateContent?alt=sse``, the elements of the JSON array that the same endpoint returns
 without ``alt=sse``, and the single JSON body of ``generateContent``. Each is a
 ``GenerateContentResponse`` (https://ai.google.dev/api/generate-content#generatecontentresponse):
-``candidates[0].content.parts`` (``text``, ``thought: true`` text, ``functionCall``),
+``candidates[0].content.parts`` (``text``, ``thought: true`` text, ``functionCall``; a part's
+``thoughtSignature`` kept to send back, https://ai.google.dev/gemini-api/docs/thought-signatures),
 ``candidates[0].finishReason`` on the last chunk, ``usageMetadata`` on every chunk (provisional
 until the last one) and ``promptFeedback.blockReason`` when the prompt itself was refused.
 """

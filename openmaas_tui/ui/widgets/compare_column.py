@@ -151,6 +151,7 @@ class CompareColumn(Vertical, can_focus=True):
         await self.query(ErrorView).remove()
         await self.query(Collapsible).remove()
         self.reasoning, self._reasoning_pending = None, []
+        self.refresh_bindings()
         old, self.answer = self.answer, ColumnMarkdown(classes="answer")
         await self.mount(self.answer, before=old)
         await old.remove()
@@ -180,6 +181,7 @@ class CompareColumn(Vertical, can_focus=True):
             await self.mount(block, before=self.answer)
             self.reasoning.append("".join(self._reasoning_pending))
             self._reasoning_pending = []
+            self.refresh_bindings()  # t now has something to open
         if self.reasoning is not None:
             await self.reasoning.render_pending()
 
@@ -250,6 +252,12 @@ class CompareColumn(Vertical, can_focus=True):
 
     def action_move(self, step: int) -> None:
         self.post_message(self.Requested(self, "move", step))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``t`` is offered (footer, palette) only once the column has reasoning to open."""
+        if action == "toggle_reasoning":
+            return self.reasoning is not None
+        return True
 
     def action_toggle_reasoning(self) -> None:
         """Open or close the reasoning block (nothing when there is none)."""
