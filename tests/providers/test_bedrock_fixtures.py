@@ -201,6 +201,9 @@ async def test_http_error_types_map_to_codes(kind: str, status: int, code: Error
     reply.headers["x-amzn-errortype"] = f"{kind}:http://internal.amazon.com/coral/"
     failure = (await _stream(reply)).failure
     assert (failure.code, failure.status, failure.message) == (code, status, f"{kind} happened")
+    # Throttled is worth another try (the exchange retries it before any answer); an
+    # internal error is not, as with every provider.
+    assert failure.transient is (code is ErrorCode.RATE_LIMITED)
 
 
 # Constructed streams: frame shapes from the ConverseStream reference that no recording holds.
@@ -233,6 +236,8 @@ async def test_exception_event_raises_its_code_after_the_partial_text(
     drained = await _stream(_frames(_START, _TEXT, exception(kind, "went wrong")))
     assert drained.events == [TextDelta("Partial")]
     assert (drained.failure.code, drained.failure.message) == (code, "went wrong")
+    busy = kind in ("throttlingException", "serviceUnavailableException")
+    assert drained.failure.transient is busy
 
 
 async def test_validation_exception_about_length_is_context_too_long() -> None:

@@ -37,6 +37,17 @@ _TYPES: dict[str, ErrorCode] = {
 ``validationException`` is left to the message (context too long, unknown model, or a bad
 request)."""
 
+_BUSY = {"serviceunavailableexception", "modelnotreadyexception"}
+"""Error types that say the model is busy or not ready yet: worth another try, as throttling is
+(an internal error is not, as with every provider: see
+:mod:`~openmaas_tui.core.exchange.retry`)."""
+
+
+def _transient(kind: str, code: ErrorCode) -> bool:
+    """Whether the error is :attr:`~openmaas_tui.core.errors.OpenMaaSError.transient` (the
+    exchange asks again only when nothing of the answer has come)."""
+    return code is ErrorCode.RATE_LIMITED or kind in _BUSY
+
 
 def _kind(raw: str | None) -> str:
     """``ValidationException:http://internal.amazon.com/…`` -> ``validationexception``."""
@@ -79,6 +90,7 @@ def error_from_http(
         status=status,
         provider=provider,
         retry_after=generic.retry_after,
+        transient=generic.transient or _transient(kind, code),
     )
 
 
@@ -92,7 +104,9 @@ def error_from_event(provider: str, kind: str | None, payload: bytes) -> OpenMaa
         parsed = None
     message = _message(parsed) or payload.decode("utf-8", errors="replace").strip()
     message = message or (kind or "the stream reported an error")
-    return OpenMaaSError(_code(_kind(kind), None, message), message, provider=provider)
+    code = _code(_kind(kind), None, message)
+    transient = _transient(_kind(kind), code)
+    return OpenMaaSError(code, message, provider=provider, transient=transient)
 
 
 __all__ = ["error_from_event", "error_from_http"]

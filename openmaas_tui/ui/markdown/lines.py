@@ -131,7 +131,7 @@ def render_markdown(
     inert (:func:`~openmaas_tui.core.text.terminal.terminal_safe`), as :class:`LiveMarkdown`
     draws them."""
     normal = terminal_safe(text.replace("\r\n", "\n").replace("\r", "\n"))
-    return render_tokens(make_parser().parse(normal), console, width, first=True, styles=styles)
+    return render_tokens(parser().parse(normal), console, width, first=True, styles=styles)
 
 
 WARM_UP_SAMPLE = """# Heading
