@@ -2,18 +2,26 @@
 
 A fake upstream (loopback, a child process of its own) answers every Chat Completions request
 with a 500-token OpenAI SSE stream at full speed (one token per event, a usage chunk,
-``[DONE]``). The same client (httpx, in this process) asks it directly, then through a real
-``openmaas serve`` (another child process, its ``openai`` base URL pointed at the fake), and
-prints:
+``[DONE]``, written in 4 KB pieces). The same client (httpx, in this process) asks it along each
+route in turn, and prints one row per route:
 
-- TTFT p50 (ms): request sent -> first content token read, one request at a time;
-- streams/s at 16 concurrent: whole 500-token streams finished per second of wall time;
-- the gateway's peak RSS (MB, VmHWM) after all of it.
+- ``direct``: the fake upstream itself;
+- ``passthrough``: a real ``openmaas serve`` (a child process) to OpenAI at the fake upstream:
+  the same protocol, so the body and the bytes pass through, the exchange reading every event;
+- ``translated``: the same gateway to a custom endpoint at the same upstream that speaks
+  Mistral's chat protocol: every event parsed by the Mistral adapter and re-encoded as an
+  OpenAI chunk;
+- ``litellm`` (with ``--litellm PATH``): LiteLLM's proxy to the same upstream.
+
+Figures: TTFT p50 (ms: request sent -> first content token read, one request at a time) and
+what each route adds to the direct one; streams/s at 16 concurrent (whole 500-token streams
+finished per second of wall time) and its ratio to direct; each proxy's peak RSS (MB, VmHWM).
 
 The targets: added TTFT p50 at most 1 ms; at least half the direct route's streams/s; at most
 100 MB of RSS.
 
-Usage: ``python bench/gateway.py [--requests 200] [--streams 320] [--concurrency 16]``
+Usage: ``python bench/gateway.py [--requests 200] [--streams 320] [--concurrency 16]
+[--litellm /tmp/litellm-venv/bin/litellm]``
 """
 
 from __future__ import annotations
@@ -22,12 +30,14 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -98,11 +108,11 @@ BODY = {
 }
 
 
-async def _one(client: httpx.AsyncClient, url: str, headers: dict[str, str]) -> float:
+async def _one(client: httpx.AsyncClient, url: str, headers: dict[str, str], model: str) -> float:
     """One stream read to its end; the TTFT in ms."""
     started = time.perf_counter()
     ttft = 0.0
-    async with client.stream("POST", url, json=BODY, headers=headers) as reply:
+    async with client.stream("POST", url, json={**BODY, "model": model}, headers=headers) as reply:
         reply.raise_for_status()
         async for line in reply.aiter_lines():
             if not ttft and '"content":" tok' in line:
@@ -110,25 +120,43 @@ async def _one(client: httpx.AsyncClient, url: str, headers: dict[str, str]) -> 
     return ttft
 
 
-async def _route(
-    url: str, headers: dict[str, str], args: argparse.Namespace
-) -> tuple[float, float]:
+@dataclass
+class Route:
+    """One way to the fake upstream: where to send, with what headers, naming which model."""
+
+    name: str
+    url: str
+    headers: dict[str, str]
+    model: str = "gpt-4o-mini"
+    pid: int | None = None
+    ttft_ms: float = float("nan")
+    rate: float = float("nan")
+    rss_mb: float = float("nan")
+
+
+async def _measure(route: Route, args: argparse.Namespace) -> None:
     """TTFT p50 (ms) one at a time, and streams/s at ``args.concurrency``."""
     limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=64)
     async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+
+        async def one() -> float:
+            return await _one(client, route.url, route.headers, route.model)
+
         for _ in range(10):  # warm the connections and both servers
-            await _one(client, url, headers)
-        ttfts = [await _one(client, url, headers) for _ in range(args.requests)]
+            await one()
+        ttfts = [await one() for _ in range(args.requests)]
         queue = iter(range(args.streams))
 
         async def worker() -> None:
             for _ in queue:
-                await _one(client, url, headers)
+                await one()
 
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(args.concurrency)))
-        rate = args.streams / (time.perf_counter() - started)
-    return statistics.median(ttfts), rate
+        route.rate = args.streams / (time.perf_counter() - started)
+    route.ttft_ms = statistics.median(ttfts)
+    if route.pid is not None:
+        route.rss_mb = _peak_rss_mb(route.pid)
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -138,12 +166,15 @@ def _peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def _bench(args: argparse.Namespace) -> None:
-    port = _free_port()
-    upstream = subprocess.Popen([sys.executable, __file__, "--upstream", str(port)])
+def _start_gateway(port: int, args: argparse.Namespace) -> tuple[subprocess.Popen[bytes], str, str]:
+    """``openmaas serve`` with OpenAI at the fake upstream (passed through) and an endpoint
+    ``translated`` reaching the same upstream through the Mistral adapter (translated)."""
     home = Path(tempfile.mkdtemp(prefix="openmaas-bench-"))
+    upstream = f"http://127.0.0.1:{port}/v1"
     (home / "config.toml").write_text(
-        f'[providers.openai]\nbase_url = "http://127.0.0.1:{port}/v1"\n', encoding="utf-8"
+        f'[providers.openai]\nbase_url = "{upstream}"\n'
+        f'[endpoints.translated]\nbase_url = "{upstream}"\nprovider = "mistral"\n',
+        encoding="utf-8",
     )
     env = {**os.environ, "OPENMAAS_HOME": str(home), "OPENAI_API_KEY": "sk-bench-0000000000"}
     env["PYTHONPATH"] = str(ROOT)
@@ -154,31 +185,101 @@ async def _bench(args: argparse.Namespace) -> None:
         stderr=subprocess.DEVNULL,
         env=env,
     )
-    try:
-        assert gateway.stdout is not None
-        url = gateway.stdout.readline().decode().split()[-1]
-        token = gateway.stdout.readline().decode().split()[-1]
+    assert gateway.stdout is not None
+    url = gateway.stdout.readline().decode().split()[-1]
+    token = gateway.stdout.readline().decode().split()[-1]
+    return gateway, url, token
+
+
+def _start_litellm(executable: str, port: int) -> tuple[subprocess.Popen[bytes], str, str]:
+    """LiteLLM's proxy with ``gpt-4o-mini`` at the fake upstream, once it answers."""
+    here = Path(tempfile.mkdtemp(prefix="litellm-bench-"))
+    config = here / "config.yaml"
+    config.write_text(
+        "model_list:\n  - model_name: gpt-4o-mini\n    litellm_params:\n"
+        f"      model: openai/gpt-4o-mini\n      api_base: http://127.0.0.1:{port}/v1\n"
+        "      api_key: sk-bench-0000000000\n",
+        encoding="utf-8",
+    )
+    key = "sk-" + secrets.token_hex(24)
+    own = _free_port()
+    process = subprocess.Popen(
+        [executable, "--config", str(config), "--host", "127.0.0.1", "--port", str(own)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "LITELLM_MASTER_KEY": key},
+        cwd=here,
+    )
+    base = f"http://127.0.0.1:{own}"
+    for _ in range(240):
+        try:
+            if httpx.get(base + "/health/liveliness", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None:
+            raise RuntimeError(f"LiteLLM's proxy exited with {process.returncode}")
         time.sleep(0.5)
-        direct = await _route(f"http://127.0.0.1:{port}/v1/chat/completions", {}, args)
-        through = await _route(
-            url + "/chat/completions", {"authorization": f"Bearer {token}"}, args
-        )
-        rss = _peak_rss_mb(gateway.pid)
+    return process, base + "/v1", key
+
+
+async def _bench(args: argparse.Namespace) -> None:
+    port = _free_port()
+    children = [subprocess.Popen([sys.executable, __file__, "--upstream", str(port)])]
+    try:
+        gateway, url, token = _start_gateway(port, args)
+        children.append(gateway)
+        auth = {"authorization": f"Bearer {token}"}
+        routes = [
+            Route("direct", f"http://127.0.0.1:{port}/v1/chat/completions", {}),
+            Route("passthrough", url + "/chat/completions", auth, pid=gateway.pid),
+            Route(
+                "translated",
+                url + "/chat/completions",
+                auth,
+                model="translated/gpt-4o-mini",
+                pid=gateway.pid,
+            ),
+        ]
+        if args.litellm:
+            litellm, base, key = _start_litellm(args.litellm, port)
+            children.append(litellm)
+            routes.append(
+                Route(
+                    "litellm",
+                    base + "/chat/completions",
+                    {"authorization": f"Bearer {key}"},
+                    pid=litellm.pid,
+                )
+            )
+        time.sleep(0.5)
+        for route in routes:
+            await _measure(route, args)
     finally:
-        gateway.terminate()
-        upstream.terminate()
-        gateway.wait(30)
-        upstream.wait(30)
+        for child in reversed(children):
+            child.terminate()
+        for child in children:
+            child.wait(30)
+    _report(routes, args)
+
+
+def _report(routes: list[Route], args: argparse.Namespace) -> None:
+    direct = routes[0]
     print(
         f"{TOKENS}-token streams, {args.requests} one at a time, {args.streams} at "
         f"{args.concurrency} concurrent"
     )
-    print(f"{'route':<10} {'TTFT p50 ms':>12} {'streams/s':>10}")
-    print(f"{'direct':<10} {direct[0]:>12.2f} {direct[1]:>10.1f}")
-    print(f"{'gateway':<10} {through[0]:>12.2f} {through[1]:>10.1f}")
-    print(f"added TTFT p50: {through[0] - direct[0]:.2f} ms (target <= 1 ms)")
-    print(f"streams/s ratio: {through[1] / direct[1]:.2f} (target >= 0.5)")
-    print(f"gateway peak RSS: {rss:.1f} MB (target <= 100 MB)")
+    print(
+        f"{'route':<12} {'TTFT p50 ms':>12} {'added ms':>9} {'streams/s':>10} "
+        f"{'x direct':>9} {'peak RSS MB':>12}"
+    )
+    for route in routes:
+        print(
+            f"{route.name:<12} {route.ttft_ms:>12.2f} {route.ttft_ms - direct.ttft_ms:>9.2f} "
+            f"{route.rate:>10.1f} {route.rate / direct.rate:>9.2f} {route.rss_mb:>12.1f}"
+        )
+    print("targets: added TTFT p50 <= 1 ms; >= 0.5 x direct streams/s; peak RSS <= 100 MB")
+    print("(the gateway's RSS is one process serving both of its routes, measured after each)")
 
 
 def main() -> None:
@@ -187,6 +288,13 @@ def main() -> None:
     parser.add_argument("--streams", type=int, default=320, help="streams in the concurrent run")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--no-log", action="store_true", help="run the gateway with --no-log")
+    parser.add_argument(
+        "--litellm",
+        metavar="PATH",
+        help="also measure LiteLLM's proxy: the path of its `litellm` command (e.g. in a "
+        "scratch venv: python -m venv /tmp/litellm-venv && /tmp/litellm-venv/bin/pip "
+        "install 'litellm[proxy]')",
+    )
     parser.add_argument("--upstream", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.upstream:

@@ -14,6 +14,7 @@ ctrl+c or SIGTERM stops it cleanly (exit status 0).
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -97,6 +98,11 @@ async def main(services: Services, args: argparse.Namespace) -> int:
         out.write("ctrl+c stops it\n")
         out.flush()
 
+    # What start-up built (catalog, prices, settings: most of the heap) lives as long as the
+    # gateway: moved out of the collector's sight, a full collection no longer walks it, and
+    # the rare one that comes mid-stream stops every answer for under a millisecond instead
+    # of tens of them (https://docs.python.org/3/library/gc.html#gc.freeze).
+    gc.freeze()
     await serve(gateway, sock, ready=ready)
     err.write("gateway stopped\n")
     return 0

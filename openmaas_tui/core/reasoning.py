@@ -20,6 +20,9 @@ from typing import Any, Protocol
 REDACTED_THINKING = "[redacted thinking]"
 """What a redacted block shows as reasoning text: it is there, and nothing in it is readable."""
 
+REDACTED_LINE = REDACTED_THINKING + "\n"
+"""A redacted block's reasoning text, as streamed and shown (one line per block)."""
+
 ANTHROPIC, BEDROCK, GEMINI = "anthropic", "bedrock", "gemini"
 """The wires whose reasoning blocks are kept (:attr:`ReasoningBlock.origin`): Anthropic
 Messages, Bedrock Converse, and Gemini (``generateContent``, also on Vertex)."""
@@ -162,6 +165,7 @@ def blocks_from_json(text: str | None) -> tuple[ReasoningBlock, ...]:
 
 
 __all__ = [
+    "REDACTED_LINE",
     "REDACTED_THINKING",
     "ReasoningBlock",
     "ReasoningBlocks",

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
 
-from openmaas_tui.core.reasoning import REDACTED_THINKING, ReasoningBlock, ReasoningBlocks
+from openmaas_tui.core.passthrough import Passthrough
+from openmaas_tui.core.reasoning import REDACTED_LINE, ReasoningBlock, ReasoningBlocks
 from openmaas_tui.core.tools import ToolCall as ToolCall
 from openmaas_tui.core.tools import ToolChoice as ToolChoice
 from openmaas_tui.core.tools import ToolChoiceMode as ToolChoiceMode
@@ -165,6 +166,9 @@ class ChatRequest:
         tools: the functions the model may call (none: no tools are sent).
         tool_choice: whether and which tool the model must call, or None for the provider's
             default (auto when tools are given); only sent along with tools.
+        passthrough: the client's own body in the target's protocol and the tap for the
+            answer's bytes (:mod:`openmaas_tui.core.passthrough`; the gateway's same-protocol
+            requests), or None: the adapter builds the body from the fields above.
     """
 
     model: str
@@ -183,6 +187,7 @@ class ChatRequest:
     response_format: ResponseFormat | None = None
     tools: tuple[ToolDefinition, ...] = ()
     tool_choice: ToolChoice | None = None
+    passthrough: Passthrough | None = None
 
     @property
     def json_mode(self) -> ResponseFormat | None:
@@ -253,11 +258,6 @@ class ReasoningDelta:
     redacted: str | None = None
     origin: str = ""
 
-    @classmethod
-    def redacted_block(cls, data: str, origin: str) -> ReasoningDelta:
-        """A redacted block holding the opaque ``data``, shown as ``[redacted thinking]``."""
-        return cls(REDACTED_THINKING + "\n", redacted=data, origin=origin)
-
 
 @dataclass(frozen=True, slots=True)
 class ToolCallDelta:
@@ -311,7 +311,7 @@ class Completion:
         one JSON body)."""
         for block in self.reasoning_blocks:
             if block.redacted is not None:
-                yield ReasoningDelta.redacted_block(block.redacted, block.origin)
+                yield ReasoningDelta(REDACTED_LINE, None, block.redacted, block.origin)
             else:
                 yield ReasoningDelta(block.text, block.signature, origin=block.origin)
         if self.reasoning and not self.reasoning_blocks:

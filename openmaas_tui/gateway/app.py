@@ -35,7 +35,8 @@ def _not_found(path: str) -> OpenMaaSError:
         ErrorCode.INVALID_REQUEST,
         f"no such path: {path}",
         status=404,
-        hint="the gateway serves /v1/chat/completions and /v1/models",
+        hint="the gateway serves /v1/chat/completions, /v1/models, /v1/messages and "
+        "/v1/messages/count_tokens",
     )
 
 

@@ -17,9 +17,11 @@ import asyncio
 import json
 from contextlib import aclosing
 
-from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.retry import RetryWait
+from openmaas_tui.core.models.provider_specs import WireProtocol
+from openmaas_tui.core.passthrough import Passthrough
 from openmaas_tui.gateway.access import Access
 from openmaas_tui.gateway.asgi import (
     BodyTooLarge,
@@ -30,24 +32,18 @@ from openmaas_tui.gateway.asgi import (
     start_stream,
     until_disconnect,
 )
-from openmaas_tui.gateway.context import GRACE_S
+from openmaas_tui.gateway.chat_passthrough import Answer, passthrough_answer
+from openmaas_tui.gateway.context import GRACE_S, STOPPING
 from openmaas_tui.gateway.openai_wire.body import completion_body
 from openmaas_tui.gateway.openai_wire.chunks import DONE, ChunkWriter
 from openmaas_tui.gateway.openai_wire.errors import error_body, error_headers, status_of
+from openmaas_tui.gateway.openai_wire.relay import ChatRelay
 from openmaas_tui.gateway.openai_wire.request import ParsedChat, invalid, parse_chat
 from openmaas_tui.gateway.openai_wire.usage import usage_object
 from openmaas_tui.gateway.route import Call
 
 DROPPED_HEADER = "x-openmaas-dropped"
 """The response header naming what was not sent upstream, comma-separated."""
-
-
-STOPPING = OpenMaaSError(
-    ErrorCode.PROVIDER_UNAVAILABLE,
-    "the gateway is stopping; the answer was cut short",
-    status=503,
-    hint="ask again once `openmaas serve` runs again",
-)
 
 
 async def _fail(call: Call, error: OpenMaaSError, access: Access) -> Access:
@@ -62,19 +58,24 @@ async def handle(call: Call) -> Access:
     try:
         raw = await read_body(call.receive)
         try:
-            parsed = parse_chat(json.loads(raw))
+            payload = json.loads(raw)
+            parsed = parse_chat(payload)
         except (ValueError, RecursionError):
             raise invalid("the body is not valid JSON") from None
         access.model = parsed.model
-        opened = await call.gateway.open_exchange(parsed.model, parsed.request)
+        relay = ChatRelay()  # to an OpenAI-compatible target the body and bytes pass through
+        own = Passthrough(WireProtocol.OPENAI_CHAT, payload, relay.sink)
+        opened = await call.gateway.open_exchange(parsed.model, parsed.request, own)
     except BodyTooLarge:
         return await _fail(call, invalid("the body is too large"), access)
     except OpenMaaSError as exc:
         return await _fail(call, exc, access)
-    dropped = (*parsed.dropped, *opened.dropped)
+    dropped = opened.dropped if opened.passthrough else (*parsed.dropped, *opened.dropped)
     headers = [(DROPPED_HEADER, ", ".join(dropped))] if dropped else []
     exchange = opened.exchange
-    answer = _stream if parsed.request.stream else _whole
+    answer: Answer = _stream if parsed.request.stream else _whole
+    if opened.passthrough:
+        answer = passthrough_answer(relay, parsed)
     started = False
 
     async def send(message: Message) -> None:

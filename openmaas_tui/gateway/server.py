@@ -68,7 +68,10 @@ def bind(host: str, port: int) -> socket.socket:
             of this machine).
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP named, not left 0: asyncio sets TCP_NODELAY only on sockets whose proto says
+    # TCP, and accepted connections inherit it. Without it Nagle's algorithm held each small
+    # SSE write back until the client's delayed ACK (tens of ms to the first token).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host.strip("[]"), port))

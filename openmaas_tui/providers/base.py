@@ -15,6 +15,7 @@ from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.credentials.redact import register_secret
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo
+from openmaas_tui.core.passthrough import ByteSink
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
@@ -23,6 +24,7 @@ from openmaas_tui.core.types import (
 )
 from openmaas_tui.providers.html_page import MAX_PAGE_BYTES, is_html, page_summary
 from openmaas_tui.providers.http_errors import error_from_response, map_transport_error
+from openmaas_tui.providers.sse_tap import iter_sse_tapped
 
 ErrorMapper = Callable[[str, int, Mapping[str, str], bytes], OpenMaaSError]
 """Builds the error for an HTTP response with status >= 400 from (provider, status, headers,
@@ -188,12 +190,19 @@ def stream_cut(provider: str, end: str, *, received: bool) -> OpenMaaSError:
     )
 
 
-async def iter_sse(response: httpx.Response) -> AsyncIterator[ServerSentEvent]:
+async def iter_sse(
+    response: httpx.Response, sink: ByteSink | None = None
+) -> AsyncIterator[ServerSentEvent]:
     """The server-sent events of ``response`` (httpx-sse's framing: LF, CR and CRLF line ends,
     comment lines skipped, multi-line ``data`` joined). The content type is not enforced, and
     the body is read as UTF-8 whatever charset it names: event streams are always UTF-8
     (https://html.spec.whatwg.org/multipage/server-sent-events.html#parsing-an-event-stream),
-    and a named ``utf-16`` would make the decoder raise UnicodeError on odd bytes."""
+    and a named ``utf-16`` would make the decoder raise UnicodeError on odd bytes. With a
+    ``sink``, each piece of the body goes to it first, as bytes (:mod:`.sse_tap`)."""
+    if sink is not None:
+        async for event in iter_sse_tapped(response, sink):
+            yield event
+        return
     response.encoding = "utf-8"
     source = EventSource(response)
     source._check_content_type = lambda: None  # type: ignore[method-assign]

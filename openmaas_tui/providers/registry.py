@@ -55,6 +55,10 @@ class Target:
         counter: the provider's own token count when its spec has one
             (:attr:`~openmaas_tui.core.models.provider_specs.TokenCounting.PROVIDER`), else
             None.
+        protocol: the wire protocol ``adapter`` speaks (OpenAI's Responses when the
+            registry chose that API), or None when not known; a same-protocol request of the
+            gateway goes through only when it matches
+            (:class:`~openmaas_tui.core.passthrough.Passthrough`).
     """
 
     route: Route
@@ -63,6 +67,7 @@ class Target:
     adapter: Adapter
     credentials: Credentials = NO_CREDENTIALS
     counter: TokenCounter | None = None
+    protocol: WireProtocol | None = None
 
     @property
     def label(self) -> str:
@@ -298,7 +303,7 @@ class Providers:
             adapter = counter = make_counting_adapter(protocol, self.client, r.provider, url)
         else:
             adapter = make_adapter(protocol, self.client, r.provider, url, api=chosen)
-        return Target(r, info, url, adapter, creds, counter)
+        return Target(r, info, url, adapter, creds, counter, protocol)
 
     async def list_models(self, provider: str) -> list[ModelInfo]:
         """The models ``provider`` (or a custom endpoint) lists, asked with the key in force: a

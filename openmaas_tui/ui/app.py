@@ -177,6 +177,9 @@ class PlaygroundApp(WorkerOwner, App[None]):
             self.action_compare,
         )
         yield SystemCommand("Cost history", "Cost per day and per model (f4)", self.action_costs)
+        from openmaas_tui.ui.screens.gateway_screen import gateway_command
+
+        yield gateway_command(self, self.services)
         yield from self.playground.commands()
 
     def action_keys(self) -> None:

@@ -80,7 +80,7 @@ async def test_a_whole_answer_has_usage_in_the_body_and_cost_and_ttft_headers(
     assert upstream.last.json()["temperature"] == 0.2
 
 
-async def test_fields_the_target_cannot_take_are_named_in_a_header(
+async def test_fields_the_model_cannot_take_are_dropped_and_named_in_a_header(
     gateway: GatewayProcess, upstream: ReplayServer
 ) -> None:
     upstream.queue(fixture_reply(FIXTURES / "groq/json_text.json"))
@@ -92,10 +92,18 @@ async def test_fields_the_target_cannot_take_are_named_in_a_header(
         temperature=0.5,
         user="someone",
     )
-    dropped = {name.strip() for name in raw.headers["x-openmaas-dropped"].split(",")}
-    assert dropped == {"tools", "user", "temperature"}
+    # OpenAI chat to an OpenAI target passes through: only what the model cannot take (the
+    # catalog's word) is dropped, and named; every other field goes as the client wrote it.
+    assert raw.headers["x-openmaas-dropped"] == "temperature"
     sent = upstream.last.json()
-    assert "tools" not in sent and "temperature" not in sent and "user" not in sent
+    assert "temperature" not in sent
+    assert sent["tools"] == tools and sent["user"] == "someone"
+    demo = await client(gateway).chat.completions.with_raw_response.create(
+        model="demo",
+        messages=[{"role": "user", "content": "hi"}],
+        tools=tools,  # type: ignore[arg-type]
+    )
+    assert demo.headers["x-openmaas-dropped"] == "tools"  # the demo model calls no tools
 
 
 @pytest.mark.parametrize(

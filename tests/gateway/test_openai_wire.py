@@ -4,15 +4,18 @@ scrubber over error text."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from openmaas_tui.core.credentials.redact import register_secret
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.tools import ToolCall, ToolChoice, ToolChoiceMode, ToolDefinition
 from openmaas_tui.core.types import (
     Finish,
     FinishReason,
     ImagePart,
+    Message,
     ResponseFormat,
     Role,
     TextDelta,
@@ -54,12 +57,75 @@ def test_a_full_request_is_read_and_unknown_fields_are_named() -> None:
     request = parsed.request
     assert parsed.model == "ollama/llama3.2" and parsed.include_usage and request.stream
     assert request.system == "be brief"
-    assert [m.role for m in request.messages] == [Role.USER, Role.ASSISTANT, Role.USER]
+    roles = [m.role for m in request.messages]
+    assert roles == [Role.USER, Role.ASSISTANT, Role.TOOL, Role.USER]
     assert request.messages[0].content == "hi"
-    assert isinstance(request.messages[2].content[1], ImagePart)
+    assert request.messages[2] == Message.tool_result("c1", "", "42")
+    assert isinstance(request.messages[3].content[1], ImagePart)
     assert request.max_tokens == 100 and request.stop == ("END",)
     assert request.response_format == ResponseFormat("json_schema", {}, "n")
-    assert parsed.dropped == ("messages[3]", "messages[4].content[2]", "tools", "logprobs")
+    assert request.tools == ()
+    assert parsed.dropped == ("messages[4].content[2]", "logprobs")
+
+
+TEXT_S = {"type": "text", "text": "s"}
+
+
+def test_tools_calls_and_results_are_read_into_the_request() -> None:
+    weather = {
+        "type": "function",
+        "function": {"name": "weather", "description": "Today", "parameters": {"type": "object"}},
+    }
+    call = {"id": "call_1", "type": "function", "function": {"name": "weather", "arguments": "{}"}}
+    parsed = parse_chat(
+        {
+            "model": "gpt-4o",
+            "messages": [
+                {"role": "user", "content": "weather?"},
+                {"role": "assistant", "content": None, "tool_calls": [call]},
+                {"role": "tool", "tool_call_id": "call_1", "content": [TEXT_S]},
+                {"role": "function", "name": "old", "content": "x"},
+            ],
+            "tools": [weather],
+            "tool_choice": {"type": "function", "function": {"name": "weather"}},
+            "parallel_tool_calls": False,
+        }
+    )
+    request = parsed.request
+    assert request.tools == (ToolDefinition("weather", "Today", {"type": "object"}),)
+    assert request.tool_choice == ToolChoice(ToolChoiceMode.FUNCTION, "weather")
+    assert request.messages == (
+        Message.user("weather?"),
+        Message.assistant("", (ToolCall("weather", "{}", "call_1"),)),
+        Message.tool_result("call_1", "weather", "s"),
+    )
+    assert parsed.dropped == ("messages[3]", "parallel_tool_calls")
+
+
+@pytest.mark.parametrize(
+    ("fields", "words"),
+    [
+        ({"tools": {"type": "function"}}, "tools must be a list"),
+        ({"tools": [{"type": "custom", "custom": {"name": "x"}}]}, "only function tools"),
+        ({"tool_choice": "sometimes"}, "tool_choice must be"),
+        ({"tool_choice": {"type": "function", "function": {}}}, "tool_choice must be"),
+        ({"parallel_tool_calls": "yes"}, "parallel_tool_calls must be"),
+        (
+            {"messages": [{"role": "assistant", "tool_calls": [{"function": {"name": "f"}}]}]},
+            "messages[0].tool_calls[0] must have an id",
+        ),
+        (
+            {"messages": [{"role": "tool", "content": "x"}]},
+            "messages[0].tool_call_id is required",
+        ),
+    ],
+)
+def test_bad_tool_fields_are_refused(fields: dict[str, Any], words: str) -> None:
+    body = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}], **fields}
+    with pytest.raises(OpenMaaSError) as caught:
+        parse_chat(body)
+    assert caught.value.code is ErrorCode.INVALID_REQUEST
+    assert words in caught.value.message
 
 
 @pytest.mark.parametrize(
@@ -137,3 +203,18 @@ def test_the_scrubber_masks_keys_named_shaped_and_registered() -> None:
     )
     assert "registered-token" not in text and "abcdefgh12" not in text
     assert "9f8e7d6c5b4a" not in text and "/v1/chat/completions stays" in text
+
+
+def test_an_image_in_a_tool_result_is_named_as_dropped() -> None:
+    image = {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}
+    parsed = parse_chat(
+        {
+            "model": "gpt-4o",
+            "messages": [
+                {"role": "user", "content": "look"},
+                {"role": "tool", "tool_call_id": "c1", "content": [TEXT_S, image]},
+            ],
+        }
+    )
+    assert parsed.request.messages[1] == Message.tool_result("c1", "", "s")
+    assert parsed.dropped == ("messages[1].content",)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import anthropic
 import httpx
 import openai
 import pytest
@@ -21,6 +22,7 @@ from openmaas_tui.gateway.auth import bearer_matches, check_host, is_loopback
 from tests.conftest import FIXTURES
 from tests.support.gateway import KEYS, ROOT, GatewayProcess
 from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.server import Reply
 from tests.support.synth import openai_stream_reply
 
 
@@ -111,24 +113,81 @@ async def test_no_key_anywhere_after_a_session(upstream: ReplayServer, tmp_path:
         assert process.stop() == 0
     finally:
         process.kill()
+    assert "POST /v1/chat/completions model=gpt-4o-mini status=401" in process.err
+    _assert_no_key_anywhere(process, bodies)
+    assert {("gateway", "openai"), ("gateway", "anthropic")} <= _ledger_sources(process)
+
+
+async def test_no_key_anywhere_after_a_session_on_the_messages_surface(
+    upstream: ReplayServer, tmp_path: Path
+) -> None:
+    """The same sweep through ``/v1/messages`` with the ``anthropic`` SDK: answers from
+    Anthropic, OpenAI and Gemini upstreams, streamed and whole, a count, and two upstream 401s
+    that echo the OpenAI and the Anthropic key."""
+    echo = f"invalid x-api-key: {KEYS['ANTHROPIC_API_KEY']}"
+    process = GatewayProcess(tmp_path / "home", upstream.url)
+    try:
+        root = process.url.removesuffix("/v1")
+        sdk = anthropic.AsyncAnthropic(base_url=root, api_key=process.token, max_retries=0)
+        hi: list[anthropic.types.MessageParam] = [{"role": "user", "content": "hi"}]
+        upstream.queue(fixture_reply(FIXTURES / "anthropic/stream_text.sse"))
+        upstream.queue(fixture_reply(FIXTURES / "openai/error_401_invalid_key.json"))
+        upstream.queue(Reply.json_body({"type": "error", "error": {"message": echo}}, 401))
+        upstream.queue(openai_stream_reply(["fine"]))
+        upstream.queue(fixture_reply(FIXTURES / "gemini/json_text.json"))
+        upstream.queue(Reply.json_body({"input_tokens": 3}), path="/v1/messages/count_tokens")
+        bodies: list[str] = []
+        async with sdk.messages.stream(
+            model="claude-sonnet-4-5", max_tokens=64, messages=hi
+        ) as stream:
+            bodies += [event.model_dump_json() async for event in stream]
+        errors = []
+        for model in ("gpt-4o-mini", "claude-sonnet-4-5"):
+            with pytest.raises(anthropic.AuthenticationError) as caught:
+                await sdk.messages.create(model=model, max_tokens=64, messages=hi)
+            errors.append(json.dumps(caught.value.body))
+        bodies += errors
+        stream_answer = await sdk.messages.create(
+            model="gpt-4o-mini", max_tokens=64, messages=hi, stream=True
+        )
+        bodies += [event.model_dump_json() async for event in stream_answer]
+        answer = await sdk.messages.create(model="gemini-2.5-flash", max_tokens=64, messages=hi)
+        bodies.append(answer.model_dump_json())
+        counted = await sdk.messages.count_tokens(model="claude-sonnet-4-5", messages=hi)
+        bodies.append(counted.model_dump_json())
+        assert "Incorrect API key provided" in errors[0] and "invalid x-api-key" in errors[1]
+        assert process.stop() == 0
+    finally:
+        process.kill()
+    assert "POST /v1/messages model=claude-sonnet-4-5 status=401" in process.err
+    _assert_no_key_anywhere(process, bodies)
+    assert {("gateway", "openai"), ("gateway", "anthropic"), ("gateway", "gemini")} <= (
+        _ledger_sources(process)
+    )
+
+
+def _assert_no_key_anywhere(process: GatewayProcess, bodies: list[str]) -> None:
+    """No key, nor any 8-character slice of one, in what the gateway printed, what its clients
+    got, or any file under its home (data, config, cache, logs)."""
     texts = {"stdout": process.out, "stderr": process.err, "answers": "\n".join(bodies)}
     files = [p for p in process.home.rglob("*") if p.is_file()]
     assert any(p.name == "gateway.log" for p in files)
     assert any(p.name == "history.db" for p in files)
     for path in files:
         texts[str(path)] = path.read_bytes().decode("latin-1")
-    assert "POST /v1/chat/completions model=gpt-4o-mini status=401" in process.err
     for key in KEYS.values():
         for where, text in texts.items():
             assert key not in text, where
             leaked = [s for s in _slices(key) if s in text]
             assert leaked == [], (where, leaked)
+
+
+def _ledger_sources(process: GatewayProcess) -> set[tuple[str, str]]:
     db = sqlite3.connect(process.home / "data" / "history.db")
     try:
-        sources = db.execute("SELECT source, provider FROM spend_ledger").fetchall()
+        return set(db.execute("SELECT source, provider FROM spend_ledger").fetchall())
     finally:
         db.close()
-    assert ("gateway", "openai") in sources and ("gateway", "anthropic") in sources
 
 
 async def test_sigterm_mid_stream_stops_cleanly(upstream: ReplayServer, tmp_path: Path) -> None:

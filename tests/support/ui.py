@@ -20,6 +20,7 @@ from textual.app import App
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.worker import WorkerCancelled
 
 from openmaas_tui.cli.main import build_app
 from openmaas_tui.core.sessions.conversation import Session
@@ -106,7 +107,12 @@ async def workers_done(app: App[Any], *, timeout_s: float = WAIT_S) -> None:
     """Wait for the app's workers that exist now (all nodes' workers) to end."""
     try:
         async with asyncio.timeout(timeout_s):
-            await app.workers.wait_for_complete()
+            while True:
+                try:
+                    await app.workers.wait_for_complete()
+                    break
+                except WorkerCancelled:  # one was cancelled (a newer one replaced it): wait on
+                    continue
     except TimeoutError:
         running = ", ".join(repr(w) for w in app.workers)
         raise AssertionError(f"workers still running after {timeout_s:g} s: {running}") from None

@@ -25,6 +25,7 @@ Times are seconds since the epoch (UTC); money is USD.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -159,20 +160,22 @@ def spend_entries(conn: sqlite3.Connection) -> list[SpendEntry]:
     rows = conn.execute(
         f"SELECT {', '.join(SPEND_COLUMNS)} FROM spend_ledger ORDER BY ended_at, id"
     ).fetchall()
-    return [
-        SpendEntry(
-            answer_key=r[0],
-            ended_at=float(r[1]),
-            source=SpendSource(r[2]),
-            provider=r[3],
-            model=r[4],
-            usage=Usage(r[5], r[6], r[7], r[8]),
-            cost_usd=r[9],
-            billed=bool(r[10]),
-            estimated=bool(r[11]),
-            session_id=r[12],
-            message_id=r[13],
-            compare_run_id=r[14],
-        )
-        for r in rows
-    ]
+    return [entry_of(r) for r in rows]
+
+
+def entry_of(r: Sequence[Any]) -> SpendEntry:
+    """The entry of one row read as ``SELECT`` :data:`SPEND_COLUMNS` (in that order)."""
+    return SpendEntry(
+        answer_key=r[0],
+        ended_at=float(r[1]),
+        source=SpendSource(r[2]),
+        provider=r[3],
+        model=r[4],
+        usage=Usage(r[5], r[6], r[7], r[8]),
+        cost_usd=r[9],
+        billed=bool(r[10]),
+        estimated=bool(r[11]),
+        session_id=r[12],
+        message_id=r[13],
+        compare_run_id=r[14],
+    )

@@ -3,17 +3,20 @@
 
 Reference: https://docs.anthropic.com/en/api/messages (``messages``: a role and a string or an
 array of content blocks; ``system``: a string or an array of text blocks). Text blocks become
-text, base64 ``image`` blocks become :class:`~openmaas_tui.core.types.ImagePart`; what our
-types cannot carry (tool blocks, documents, images by URL or file, earlier thinking) is dropped
-and named, and a message left with nothing is dropped with it. ``cache_control`` marks are
-ignored (no provider but Anthropic reads them) and noted once.
+text, base64 ``image`` blocks become :class:`~openmaas_tui.core.types.ImagePart`; an assistant
+turn's ``tool_use`` blocks become its :attr:`~openmaas_tui.core.types.Message.tool_calls`, and a
+user turn's ``tool_result`` blocks become tool-result messages (role ``tool``) placed before
+what else the turn says (:mod:`.tools`). What our types cannot carry (server tool blocks,
+documents, images by URL or file, earlier thinking) is dropped and named, and a message left
+with nothing is dropped with it. ``cache_control`` marks are ignored (no provider but
+Anthropic reads them) and noted once.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from openmaas_tui.core.types import ContentPart, ImagePart, Message, Role, TextPart
+from openmaas_tui.core.types import ContentPart, ImagePart, Message, Role, TextPart, ToolCall
 from openmaas_tui.gateway.anthropic_wire.fields import (
     a_list,
     a_string,
@@ -21,7 +24,7 @@ from openmaas_tui.gateway.anthropic_wire.fields import (
     field_name,
     invalid,
 )
-from openmaas_tui.gateway.anthropic_wire.tools import is_tool_block, read_tool_block
+from openmaas_tui.gateway.anthropic_wire.tools import read_tool_result, read_tool_use
 
 IMAGE_MEDIA_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 """The image media types Anthropic accepts
@@ -60,8 +63,9 @@ def read_messages(value: object, dropped: dict[str, None]) -> tuple[Message, ...
 
     Raises:
         OpenMaaSError: INVALID_REQUEST for a missing or empty array, a role other than
-            ``user`` or ``assistant``, or content that is neither a string nor an array of
-            well-formed blocks, naming the field at fault.
+            ``user`` or ``assistant``, content that is neither a string nor an array of
+            well-formed blocks, or a tool block in the wrong turn (``tool_use`` outside an
+            assistant turn, ``tool_result`` outside a user turn), naming the field at fault.
     """
     if value is None:
         raise invalid("messages", "is required")
@@ -69,6 +73,7 @@ def read_messages(value: object, dropped: dict[str, None]) -> tuple[Message, ...
     if not items:
         raise invalid("messages", "must hold at least one message")
     messages: list[Message] = []
+    names: dict[str, str] = {}  # tool_use id -> function name, for the results that quote it
     for i, item in enumerate(items):
         where = f"messages[{i}]"
         item = an_object(item, where)
@@ -76,44 +81,68 @@ def read_messages(value: object, dropped: dict[str, None]) -> tuple[Message, ...
         role = _ROLES.get(name) if isinstance(name, str) else None
         if role is None:
             raise invalid(f"{where}.role", "must be 'user' or 'assistant'")
-        content = _content(item.get("content"), f"{where}.content", dropped)
-        if content is not None:
-            messages.append(Message(role, content))
+        messages.extend(_turn(role, item.get("content"), f"{where}.content", names, dropped))
     return tuple(messages)
 
 
-def _content(
-    value: object, where: str, dropped: dict[str, None]
-) -> str | tuple[ContentPart, ...] | None:
-    """A message's content: its string, its one text block's text, or its parts; None when
-    every block was dropped."""
+def _turn(
+    role: Role, value: object, where: str, names: dict[str, str], dropped: dict[str, None]
+) -> list[Message]:
+    """One turn's messages: its tool results first (a user turn), then the turn itself with
+    its parts and calls, unless every block of it was dropped."""
     if isinstance(value, str):
-        return a_string(value, where)
-    parts: list[ContentPart] = []
+        return [Message(role, a_string(value, where))]
     blocks = a_list(value, where)
-    for j, block in enumerate(blocks):
-        part = _block(an_object(block, f"{where}[{j}]"), f"{where}[{j}]", dropped)
-        if part is not None:
-            parts.append(part)
+    parts: list[ContentPart] = []
+    calls: list[ToolCall] = []
+    results: list[Message] = []
+    for j, item in enumerate(blocks):
+        at = f"{where}[{j}]"
+        block = an_object(item, at)
+        kind = a_string(block.get("type"), f"{at}.type", empty=False)
+        _note_cache_control(block, dropped)
+        if kind == "tool_use":
+            call = read_tool_use(block, at)
+            if role is not Role.ASSISTANT:
+                raise invalid(f"{at}.type", "tool_use blocks belong in assistant turns")
+            names[call.id or ""] = call.name
+            calls.append(call)
+        elif kind == "tool_result":
+            result = read_tool_result(block, at, names, dropped)
+            if role is not Role.USER:
+                raise invalid(f"{at}.type", "tool_result blocks belong in user turns")
+            results.append(result)
+        else:
+            part = _block(block, kind, at, dropped)
+            if part is not None:
+                parts.append(part)
+    content: str | tuple[ContentPart, ...] = _joined(parts)
+    if calls:
+        return [*results, Message(role, content, tuple(calls))]
+    if parts or not blocks:
+        return [*results, Message(role, content)]
+    return results
+
+
+def _joined(parts: list[ContentPart]) -> str | tuple[ContentPart, ...]:
+    """The parts as a message's content: ``""`` for none, the text of one text part."""
     if not parts:
-        return "" if not blocks else None
+        return ""
     if len(parts) == 1 and isinstance(parts[0], TextPart):
         return parts[0].text
     return tuple(parts)
 
 
-def _block(block: dict[str, Any], where: str, dropped: dict[str, None]) -> ContentPart | None:
-    """One content block as a part, or None when it is dropped (and named)."""
-    kind = a_string(block.get("type"), f"{where}.type", empty=False)
-    _note_cache_control(block, dropped)
+def _block(
+    block: dict[str, Any], kind: str, where: str, dropped: dict[str, None]
+) -> ContentPart | None:
+    """One content block (not a tool block) as a part, or None when it is dropped (and
+    named)."""
     if kind == "text":
         return TextPart(a_string(block.get("text"), f"{where}.text"))
     if kind == "image":
         return _image(an_object(block.get("source"), f"{where}.source"), where, dropped)
-    if is_tool_block(kind):
-        read_tool_block(block, field_name(kind, f"{where}.type"), where, dropped)
-        return None
-    dropped[field_name(kind, f"{where}.type")] = None  # document, thinking, ...
+    dropped[field_name(kind, f"{where}.type")] = None  # document, thinking, server tools, ...
     return None
 
 

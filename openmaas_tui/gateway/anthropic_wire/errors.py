@@ -19,6 +19,7 @@ import json
 import math
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.gateway.scrub import scrub
 
 _STATUS: dict[ErrorCode, int] = {
     ErrorCode.MISSING_KEY: 401,
@@ -77,11 +78,13 @@ def error_type(status: int) -> str:
 
 
 def error_message(error: OpenMaaSError) -> str:
-    """``CODE: message (hint: ...)``: the (key-masked) message with our code and hint."""
+    """``CODE: message (hint: ...)``: the message with our code and hint, anything shaped like
+    a key masked (:func:`~openmaas_tui.gateway.scrub.scrub`: an upstream's error may echo the
+    key it was sent)."""
     text = f"{error.code}: {error.message}"
     if error.hint:
         text += f" (hint: {error.hint})"
-    return text
+    return scrub(text)
 
 
 def error_body(error: OpenMaaSError, *, status: int | None = None) -> dict[str, object]:

@@ -4,12 +4,12 @@
 Reference: https://docs.anthropic.com/en/api/messages (request fields) and
 https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking (``thinking``). Carried:
 ``model``, ``messages``, ``system``, ``max_tokens``, ``temperature``, ``top_p``,
-``stop_sequences``, ``stream`` and ``thinking`` (its ``budget_tokens``). Everything else is
-checked where Anthropic documents a shape, then dropped and named in
+``stop_sequences``, ``stream``, ``thinking`` (its ``budget_tokens``), ``tools`` and
+``tool_choice`` (with ``tool_use`` and ``tool_result`` blocks: :mod:`.tools`). Everything else
+is checked where Anthropic documents a shape, then dropped and named in
 :attr:`ParsedMessages.dropped`, for the route to say in a response header: ``top_k`` (no target
-takes one today: :attr:`ParsedMessages.top_k` keeps it), ``metadata``, ``tools``,
-``tool_choice``, tool and other blocks our messages cannot hold, ``cache_control`` marks, and any
-field this module does not know.
+takes one today: :attr:`ParsedMessages.top_k` keeps it), ``metadata``, server tools, blocks our
+messages cannot hold, ``cache_control`` marks, and any field this module does not know.
 
 A body that is not valid JSON, nests too deep, holds NaN or infinities, or gets a field's type
 or range wrong is refused with INVALID_REQUEST naming the field; nothing here raises anything
@@ -49,13 +49,15 @@ CARRIED = frozenset(
         "stop_sequences",
         "stream",
         "thinking",
+        "tools",
+        "tool_choice",
     }
 )
 """The request fields that reach the provider (as our :class:`ChatRequest` says them)."""
 
 T = TypeVar("T")
 
-_CHECKED = frozenset({"top_k", "metadata", "tools", "tool_choice"})
+_CHECKED = frozenset({"top_k", "metadata"})
 """Fields read and checked here, then dropped by name."""
 
 
@@ -71,7 +73,7 @@ class ParsedMessages:
             ``ollama/llama3.2``); the answer names this model.
         stream: whether the client asked for a stream (SSE) rather than one JSON body.
         dropped: the request's fields and block types that could not be carried, each named
-            once in the order met (``top_k``, ``tools``, ``tool_use``, ``cache_control``,
+            once in the order met (``top_k``, ``tools.web_search_20250305``, ``cache_control``,
             ``image.url``, ``metadata``, an unknown field's name, ...); safe to join into a
             header value.
         top_k: the client's ``top_k`` (sample from the k likeliest tokens), or None; kept for
@@ -154,7 +156,7 @@ def _parse(body: dict[str, Any], require_max_tokens: bool) -> ParsedMessages:
     if body.get("metadata") is not None:
         an_object(body["metadata"], "metadata")
         dropped["metadata"] = None
-    read_tools(body, dropped)
+    tools, tool_choice = read_tools(body, dropped)
     for name in body:
         if name not in CARRIED and name not in _CHECKED:
             dropped[field_name(name, "body")] = None
@@ -168,6 +170,8 @@ def _parse(body: dict[str, Any], require_max_tokens: bool) -> ParsedMessages:
         stop=stop,
         stream=stream,
         thinking_budget=budget,
+        tools=tools,
+        tool_choice=tool_choice,
     )
     return ParsedMessages(request, model, stream, tuple(dropped), top_k)
 

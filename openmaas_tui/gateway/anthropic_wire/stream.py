@@ -23,6 +23,7 @@ the block if it were sent back to it).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from json.encoder import encode_basestring, encode_basestring_ascii
 
 from openmaas_tui.core.errors import OpenMaaSError
@@ -168,13 +169,17 @@ class MessageStreamEncoder:
             return _NOTHING
         return self.start() + PING  # RetryWait
 
-    def finish(self, usage: Usage | None = None) -> bytes:
+    def finish(
+        self, usage: Usage | None = None, *, extra: Mapping[str, object] | None = None
+    ) -> bytes:
         """The end of a complete answer: open blocks stopped, ``message_delta`` (stop reason,
         usage) and ``message_stop``.
 
         Args:
             usage: the counts to report (the exchange's record's, which are local estimates
                 when the provider reported none); default the last usage the stream reported.
+            extra: fields added to ``message_delta``'s ``usage`` (the gateway's ``cost`` in
+                USD and ``price_as_of``), which a client's SDK keeps as extra attributes.
         """
         head = self.start() + self._close_all()
         finish = self.finish_event
@@ -184,6 +189,8 @@ class MessageStreamEncoder:
             called_tools=self._called_tools,
         )
         counts = usage_object(usage or self.usage, input_fallback=self.input_tokens)
+        if extra:
+            counts.update(extra)
         delta = {
             "type": "message_delta",
             "delta": {"stop_reason": reason, "stop_sequence": None},

@@ -2,10 +2,10 @@
 
 Every top-level field of the body is looked up in :data:`FIELDS`, a table from the field's
 name to the reader that takes its value into the request being built. A field with no reader
-(``tools``, ``n``, ``logprobs``, ``user``, …) is not sent upstream and its name goes into
+(``n``, ``logprobs``, ``user``, …) is not sent upstream and its name goes into
 :attr:`ParsedChat.dropped`, which the gateway returns in the ``x-openmaas-dropped`` header:
-nothing is dropped silently. Taking a new field (tools, when the core's request carries them)
-is one reader and one line in the table.
+nothing is dropped silently. Taking a new field is one reader and one line in the table. Tools,
+tool choices and the tool turns of ``messages`` are read by :mod:`.tools`.
 
 Field meanings: https://platform.openai.com/docs/api-reference/chat/create
 """
@@ -27,6 +27,13 @@ from openmaas_tui.core.types import (
     ResponseFormat,
     Role,
     TextPart,
+)
+from openmaas_tui.gateway.openai_wire.tools import (
+    parallel_calls_dropped,
+    parse_tool_choice,
+    parse_tools,
+    tool_calls,
+    tool_result,
 )
 
 
@@ -192,22 +199,49 @@ def _messages(value: Any, draft: Draft) -> None:
         raise invalid("messages must be a non-empty list")
     system: list[str] = []
     turns: list[Message] = []
+    names: dict[str, str] = {}  # tool call id -> function name, for the results that quote it
     for i, item in enumerate(value):
         where = f"messages[{i}]"
         role = item.get("role") if isinstance(item, dict) else None
         if role in ("system", "developer"):
             content = _content(item.get("content"), where, draft)
             system.append(content if isinstance(content, str) else "")
-        elif role in ("user", "assistant") and not item.get("tool_calls"):
+        elif role == "assistant" and item.get("tool_calls"):
+            calls = tool_calls(item["tool_calls"], where)
+            names.update((call.id or "", call.name) for call in calls)
+            content = _content(item.get("content"), where, draft)
+            turns.append(Message(Role.ASSISTANT, content, calls))
+        elif role in ("user", "assistant"):
             turns.append(Message(Role(role), _content(item.get("content"), where, draft)))
-        elif role in ("tool", "function") or (role == "assistant" and item.get("tool_calls")):
-            draft.dropped.append(where)  # tool turns: not in the core's messages yet
+        elif role == "tool":
+            content = _content(item.get("content"), where, draft)
+            if not isinstance(content, str):  # a result is text: its images are not sent
+                draft.dropped.append(f"{where}.content")
+                content = Message(Role.TOOL, content).text
+            turns.append(tool_result(item, content, where, names))
+        elif role == "function":
+            draft.dropped.append(where)  # the deprecated function turn quotes no call id
         else:
             raise invalid(f"{where}.role must be system, developer, user, assistant or tool")
     if not turns:
         raise OpenMaaSError(ErrorCode.EMPTY_MESSAGE, "messages holds no user or assistant turn")
     draft.args["messages"] = tuple(turns)
     draft.args["system"] = "\n\n".join(system) if system else None
+
+
+def _tools(value: Any, draft: Draft) -> None:
+    if value is not None:
+        draft.args["tools"] = parse_tools(value)
+
+
+def _tool_choice(value: Any, draft: Draft) -> None:
+    if value is not None:
+        draft.args["tool_choice"] = parse_tool_choice(value)
+
+
+def _parallel_tool_calls(value: Any, draft: Draft) -> None:
+    if parallel_calls_dropped(value):
+        draft.dropped.append("parallel_tool_calls")
 
 
 Reader = Callable[[Any, Draft], None]
@@ -228,6 +262,9 @@ FIELDS: dict[str, Reader] = {
     "reasoning_effort": _reasoning_effort,
     "response_format": _response_format,
     "n": _n,
+    "tools": _tools,
+    "tool_choice": _tool_choice,
+    "parallel_tool_calls": _parallel_tool_calls,
 }
 """The fields taken, by name; every other field is dropped and named."""
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from typing import Any
 
 import httpx
 
 from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.models.catalog import ModelInfo, find_model
-from openmaas_tui.core.models.provider_specs import SPECS
+from openmaas_tui.core.models.provider_specs import SPECS, WireProtocol
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
 from openmaas_tui.providers.anthropic.stream import AnthropicStreamState
 from openmaas_tui.providers.anthropic.wire import headers, parse_message, request_body
@@ -78,7 +79,8 @@ class AnthropicAdapter:
                 unreadable event, STREAM_INTERRUPTED when the stream ends without
                 ``message_stop``.
         """
-        body = request_body(request, self.provider, stream=True)
+        body = self._body(request, stream=True)
+        own = request.passthrough
         state = AnthropicStreamState(self.provider)
         received = False
         url = f"{self.base_url}/v1/messages"
@@ -90,7 +92,7 @@ class AnthropicAdapter:
                 for event in completion.events():
                     yield event
                 return
-            async for sse in iter_sse(response):
+            async for sse in iter_sse(response, own.sink if own is not None else None):
                 if not sse.data:
                     continue
                 received = True
@@ -116,9 +118,22 @@ class AnthropicAdapter:
             "POST",
             f"{self.base_url}/v1/messages",
             headers=headers(creds.api_key),
-            json=request_body(request, self.provider, stream=False),
+            json=self._body(request, stream=False),
         )
+        own = request.passthrough
+        if own is not None and own.sink is not None:
+            own.sink(response.content)
         return self._completion(response.content, request.model)
+
+    def _body(self, request: ChatRequest, *, stream: bool) -> dict[str, Any]:
+        """The Messages body: built from ``request``, or, for a request carrying the client's
+        own Messages body (:attr:`ChatRequest.passthrough`), that body with only ``model`` and
+        ``stream`` set here (usage is always in ``message_start`` and ``message_delta``); its
+        answer's bytes then go to the passthrough's sink before they are parsed."""
+        own = request.passthrough
+        if own is not None and own.protocol == WireProtocol.ANTHROPIC:
+            return own.sent(request.model, stream)
+        return request_body(request, self.provider, stream=stream)
 
     async def list_models(self, creds: Credentials) -> list[ModelInfo]:
         """The models the key can use (``GET /v1/models``, ``data[].id`` and

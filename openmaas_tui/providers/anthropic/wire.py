@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from openmaas_tui.core.models.catalog import find_model
-from openmaas_tui.core.reasoning import ANTHROPIC, ReasoningBlock, ReasoningBlocks
+from openmaas_tui.core.reasoning import ANTHROPIC, REDACTED_LINE, ReasoningBlock, ReasoningBlocks
 from openmaas_tui.core.tools import call_id_for
 from openmaas_tui.core.types import (
     ChatRequest,
@@ -326,7 +326,7 @@ def thinking_delta(block: dict[str, Any]) -> ReasoningDelta:
         KeyError, TypeError: when the block does not have the documented shape.
     """
     if block["type"] == "redacted_thinking":
-        return ReasoningDelta.redacted_block(_string(block["data"]), ANTHROPIC)
+        return ReasoningDelta(REDACTED_LINE, redacted=_string(block["data"]), origin=ANTHROPIC)
     signature = text_or_none(block.get("signature"))
     return ReasoningDelta(_string(block["thinking"]), signature, origin=ANTHROPIC)
 

@@ -14,7 +14,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from openmaas_tui.core.reasoning import BEDROCK, ReasoningBlock, ReasoningBlocks
+from openmaas_tui.core.reasoning import BEDROCK, REDACTED_LINE, ReasoningBlock, ReasoningBlocks
 from openmaas_tui.core.tools import call_id_for
 from openmaas_tui.core.types import (
     ChatRequest,
@@ -291,7 +291,7 @@ def reasoning_delta(content: dict[str, Any]) -> ReasoningDelta:
     """
     redacted = text_or_none(content.get("redactedContent"))
     if redacted is not None:
-        return ReasoningDelta.redacted_block(redacted, BEDROCK)
+        return ReasoningDelta(REDACTED_LINE, redacted=redacted, origin=BEDROCK)
     whole = content.get("reasoningText") or content
     text, signature = text_or_none(whole.get("text")), text_or_none(whole.get("signature"))
     return ReasoningDelta(text or "", signature, origin=BEDROCK)

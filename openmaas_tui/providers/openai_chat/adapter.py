@@ -21,7 +21,7 @@ import httpx
 from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo, find_model
-from openmaas_tui.core.models.provider_specs import SPECS
+from openmaas_tui.core.models.provider_specs import SPECS, WireProtocol
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
@@ -44,6 +44,7 @@ from openmaas_tui.providers.openai_chat.wire import (
     add_tools,
     chat_messages,
     drain,
+    passthrough_body,
     response_format,
 )
 
@@ -107,10 +108,17 @@ class OpenAIChatAdapter:
         not sent. ``thinking_budget`` is never sent (Chat Completions has no such field;
         reasoning models take ``reasoning_effort``).
 
+        A request carrying the client's own Chat Completions body
+        (:attr:`ChatRequest.passthrough`) sends that body, with only ``model``, ``stream`` and
+        ``stream_options.include_usage`` set here (:func:`passthrough_body`).
+
         Args:
             request: what to ask.
             stream: add ``stream: true`` (and ``stream_options`` unless this server refused it).
         """
+        own = request.passthrough
+        if own is not None and own.protocol == WireProtocol.OPENAI_CHAT:
+            return passthrough_body(own.body, request.model, stream, self._stream_options)
         messages = chat_messages(request)
         body: dict[str, Any] = {"model": request.model, "messages": messages}
         if request.temperature is not None:
@@ -182,7 +190,8 @@ class OpenAIChatAdapter:
             # The hot path: one json.loads and one small list of events per chunk.
             parser = ChunkParser(provider)
             received = False
-            async for sse in iter_sse(response):
+            own = request.passthrough
+            async for sse in iter_sse(response, own.sink if own is not None else None):
                 data = sse.data
                 if not data:
                     continue
@@ -205,7 +214,8 @@ class OpenAIChatAdapter:
         return parse_completion(payload, model, self.provider)
 
     async def complete(self, request: ChatRequest, creds: Credentials) -> Completion:
-        """The whole answer to ``request`` from one non-streaming call.
+        """The whole answer to ``request`` from one non-streaming call (its body handed to the
+        request's passthrough sink, when there is one, before it is parsed).
 
         Raises:
             OpenMaaSError: any transport or HTTP code, or STREAM_PARSING_FAILED.
@@ -220,6 +230,9 @@ class OpenAIChatAdapter:
             json=self.build_body(request, stream=False),
             params=params,
         )
+        own = request.passthrough
+        if own is not None and own.sink is not None:
+            own.sink(response.content)
         return self._completion(response.content, request.model)
 
     async def list_models(self, creds: Credentials) -> list[ModelInfo]:

@@ -9,6 +9,7 @@ Wire reference: https://platform.openai.com/docs/api-reference/chat/create.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any, cast
 
 import httpx
@@ -113,3 +114,27 @@ async def drain(response: httpx.Response) -> None:
                 pass
     except (TimeoutError, httpx.HTTPError):
         pass
+
+
+def passthrough_body(
+    body: Mapping[str, Any], model: str, stream: bool, stream_options: bool
+) -> dict[str, Any]:
+    """A client's own Chat Completions body made ready to send: ``model`` set to the routed
+    model id, ``stream`` as asked, and on a stream ``stream_options.include_usage`` forced on
+    (unless the server refuses ``stream_options``) so usage is always known; every other field
+    goes as the client wrote it, ``stream_options``' other keys included."""
+    sent = {**body, "model": model}
+    if stream:
+        sent["stream"] = True
+        options = sent.get("stream_options")
+        if stream_options:
+            sent["stream_options"] = {
+                **(options if isinstance(options, dict) else {}),
+                "include_usage": True,
+            }
+        else:
+            sent.pop("stream_options", None)
+    else:
+        sent.pop("stream", None)
+        sent.pop("stream_options", None)
+    return sent

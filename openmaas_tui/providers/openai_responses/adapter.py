@@ -17,6 +17,7 @@ import httpx
 
 from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.models.catalog import ModelInfo
+from openmaas_tui.core.models.provider_specs import WireProtocol
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
 from openmaas_tui.providers.base import (
     bearer_headers,
@@ -75,7 +76,12 @@ class OpenAIResponsesAdapter:
         return f"{self.base_url}/responses", None
 
     def build_body(self, request: ChatRequest, *, stream: bool) -> dict[str, object]:
-        """The JSON body for ``request`` (see :func:`.wire.build_body`)."""
+        """The JSON body for ``request`` (see :func:`.wire.build_body`); a request carrying
+        the client's own Responses body (:attr:`ChatRequest.passthrough`) sends that body with
+        only ``model`` and ``stream`` set here (usage is always in the final response)."""
+        own = request.passthrough
+        if own is not None and own.protocol == WireProtocol.OPENAI_RESPONSES:
+            return own.sent(request.model, stream)
         return build_body(request, provider=self.provider, stream=stream)
 
     async def stream(self, request: ChatRequest, creds: Credentials) -> AsyncIterator[StreamEvent]:
@@ -101,7 +107,8 @@ class OpenAIResponsesAdapter:
                 return
             parser = EventParser(provider)
             received = False
-            async for sse in iter_sse(response):
+            own = request.passthrough
+            async for sse in iter_sse(response, own.sink if own is not None else None):
                 if not sse.data:
                     continue
                 received = True
@@ -132,6 +139,9 @@ class OpenAIResponsesAdapter:
             json=self.build_body(request, stream=False),
             params=params,
         )
+        own = request.passthrough
+        if own is not None and own.sink is not None:
+            own.sink(response.content)
         return self._completion(response.content, request.model)
 
     async def list_models(self, creds: Credentials) -> list[ModelInfo]:

@@ -34,10 +34,10 @@ class PresetName(ModalScreen[str | None]):
     DEFAULT_CSS = """
     PresetName { align: center middle; }
     PresetName > Vertical {
-        width: 50; height: auto; padding: 1 2;
+        width: 60; max-width: 100%; height: auto; padding: 1 2;
         border: round $border; background: $surface;
     }
-    PresetName Label { color: $text-muted; }
+    PresetName Label { width: 100%; color: $text-muted; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="preset.cancel")]
 

@@ -28,7 +28,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message as TMessage
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from openmaas_tui.core.compare.export import export_run, run_json
 from openmaas_tui.core.compare.lane import CompareTarget, Lane
@@ -43,6 +43,7 @@ from openmaas_tui.services import Services
 from openmaas_tui.ui.widgets.compare_bar import CompareBar
 from openmaas_tui.ui.widgets.compare_column import CompareColumn
 from openmaas_tui.ui.widgets.compare_columns import CompareColumns
+from openmaas_tui.ui.widgets.fitting_footer import FittingFooter
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.summary_table import CompareSummary
 from openmaas_tui.ui.workers import WorkerOwner
@@ -61,6 +62,19 @@ class CompareScreen(WorkerOwner, Screen[None]):
 
     CSS_PATH = "compare.tcss"
     TITLE = "Compare"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    """Below 120 columns the bar stacks its two groups of fields and the columns scroll
+    sideways (``compare.tcss``): one row of them takes about 120."""
+
+    NARROW_FOOTER: dict[str, str | None] = {
+        "app.quit": None,
+        "quit": None,
+        "stop_or_close": "Stop/Back",
+        "add_target": "Add",
+        "rerun_all": "Rerun",
+    }
+    """The footer on a narrow terminal (:class:`FittingFooter`): quit gives way (ctrl+q still
+    works) and some labels shorten."""
     BINDINGS = [
         Binding("escape", "stop_or_close", "Stop all / Back", id="compare.stop_all"),
         Binding("ctrl+t", "add_target", "Add target", id="compare.add"),
@@ -128,7 +142,7 @@ class CompareScreen(WorkerOwner, Screen[None]):
         yield self.board
         yield CompareSummary(id="compare-summary")
         yield PromptArea(id="compare-prompt", placeholder="One prompt for every target · enter")
-        yield Footer()
+        yield FittingFooter(narrow=self.NARROW_FOOTER)
 
     def on_mount(self) -> None:
         self._update_hint()

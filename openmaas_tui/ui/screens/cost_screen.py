@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.history.cost_report import (
@@ -37,6 +37,7 @@ from openmaas_tui.core.text.terminal import terminal_safe
 from openmaas_tui.core.totals import Totals
 from openmaas_tui.services import Services
 from openmaas_tui.ui.widgets.cost_chart import CostChart
+from openmaas_tui.ui.widgets.fitting_footer import FittingFooter
 from openmaas_tui.ui.workers import WorkerOwner
 
 EMPTY = """\
@@ -178,7 +179,7 @@ class CostScreen(WorkerOwner, Screen[None]):
                     yield Static(id=f"costs-period-{number}", classes="period")
             yield CostChart(id="costs-chart")
             yield CostTable(id="costs-models")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one(

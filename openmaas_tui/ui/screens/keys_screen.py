@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from openmaas_tui.core.credentials.keys import KeyInfo, KeySource
 from openmaas_tui.core.credentials.redact import redact
@@ -23,6 +23,7 @@ from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.services import Services
 from openmaas_tui.ui.screens.keys_dialogs import ConfirmDelete, KeyForm, NewKey
 from openmaas_tui.ui.widgets.error_view import error_text
+from openmaas_tui.ui.widgets.fitting_footer import FittingFooter
 from openmaas_tui.ui.workers import WorkerOwner
 
 _COLUMNS: tuple[tuple[str, str], ...] = (
@@ -65,7 +66,7 @@ class KeysScreen(WorkerOwner, Screen[None]):
             "Keys are shown masked. Environment variables are read as a fallback, never written.",
             id="keys-help",
         )
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -12,13 +12,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.lazy import Lazy
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.history.async_store import AsyncStore
@@ -36,10 +35,13 @@ from openmaas_tui.ui.playground.selection import ChatSelection
 from openmaas_tui.ui.playground.sessions import SessionActions
 from openmaas_tui.ui.playground.targets import Targets
 from openmaas_tui.ui.playground.warm_up import WarmUp
+from openmaas_tui.ui.screens.folding import BREAKPOINTS, FoldingPanels
+from openmaas_tui.ui.screens.playground_keys import NARROW_FOOTER, PLAYGROUND_BINDINGS
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.chat_pane import ChatPane
 from openmaas_tui.ui.widgets.chat_switcher import ChatSwitcher
 from openmaas_tui.ui.widgets.estimate_line import EstimateLine
+from openmaas_tui.ui.widgets.fitting_footer import FittingFooter
 from openmaas_tui.ui.widgets.params_panel import ParamsPanel
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.session_list import SessionList
@@ -62,37 +64,18 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
     """
 
     # Its styles (playground.tcss, beside this module) load with the app's (PlaygroundApp.CSS_PATH).
+    HORIZONTAL_BREAKPOINTS = BREAKPOINTS
+    """Below 120 columns the sessions fold away, below 100 the parameters too (see
+    :mod:`~openmaas_tui.ui.screens.folding`)."""
+
+    NARROW_FOOTER = NARROW_FOOTER
+    """What gives way in a narrow footer (:mod:`~openmaas_tui.ui.screens.playground_keys`)."""
+
     AUTO_FOCUS = "#prompt"
     """The prompt has the focus from the first frame: focusing anything else first would redraw
     the footer's keys once more before the screen is first shown."""
 
-    BINDINGS = [
-        # The app's quit, bound here too so that the footer starts with it on the playground.
-        Binding("ctrl+q", "app.quit", "Quit", id="quit"),
-        Binding(
-            "escape",
-            "stop",
-            "Stop",
-            id="stop",
-            tooltip="Stop the answer in this chat, or back to the prompt",
-        ),
-        Binding(
-            "ctrl+g",
-            "stop_all",
-            "Stop all",
-            show=False,
-            id="stop_all",
-            tooltip="Stop the answers streaming in every chat",
-        ),
-        Binding("ctrl+n", "new_session", "New chat", id="new_session"),
-        Binding("ctrl+s", "focus_sessions", "Sessions", id="sessions"),
-        Binding("ctrl+f", "search_sessions", "Search", show=False, id="search"),
-        Binding("ctrl+t", "focus_messages", "Messages", id="messages"),
-        Binding("ctrl+r", "regenerate", "Regenerate", show=False, id="regenerate"),
-        Binding("ctrl+l", "focus_model", "Model", id="model"),
-        Binding("ctrl+o", "focus_params", "Params", id="params"),
-        Binding("ctrl+b", "toggle_sidebar", "Sidebar", show=False, id="sidebar"),
-    ]
+    BINDINGS = PLAYGROUND_BINDINGS
 
     def __init__(
         self,
@@ -176,6 +159,8 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         """New, open, delete and rename sessions; carry on with a compare answer."""
         self.presets = Presets(self.params, services.paths)
         """Presets load into the panel, so into the current chat's settings."""
+        self.folds = FoldingPanels(self, [self.sidebar, self.params], home=self.prompt)
+        """The side panels folded away on a narrow terminal, opened on their keys."""
         self._mounted = asyncio.Event()
         """Set once :meth:`on_mount` has run: the widgets the history is shown in are there."""
 
@@ -193,7 +178,7 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         yield self.status
         # After the first frame: the footer's keys are rebuilt on every change of the bindings,
         # and a screen that opens makes several (the first focus, the resume, the focus settling).
-        yield Lazy(Footer())
+        yield Lazy(FittingFooter(narrow=self.NARROW_FOOTER))
 
     async def on_mount(self) -> None:
         self.targets.start_spec = self.params.params.model
@@ -201,6 +186,10 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         await self.refresh_sessions()
         self._mounted.set()
         self.call_after_refresh(self.warm_up, self.targets.start_spec)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Open the folded panel the focus went into; close the one it left."""
+        self.folds.focused(event.widget)
 
     async def attach(self, store: AsyncStore) -> None:
         """List the sessions of the history ``store`` (opened by the app) and keep every change
@@ -286,7 +275,10 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
 
     def action_stop(self) -> None:
         """Stop the answer streaming in this session, keeping what arrived; with nothing
-        streaming, go back to the prompt (leaving an edit when already there)."""
+        streaming, go back to the prompt (leaving an edit when already there). A folded panel
+        open over the conversation is closed first, the focus going back where it was."""
+        if self.folds.close():
+            return
         if not self.chats.stop():
             if self.prompt.has_focus:
                 self.conversation.cancel_edit()
@@ -318,9 +310,12 @@ class PlaygroundScreen(WorkerOwner, Screen[None]):
         """Move to the sessions' search box (the sidebar is shown if hidden)."""
         self.sidebar.focus_search()
 
-    def action_toggle_sidebar(self) -> None:
-        """Show or hide the sessions sidebar."""
-        self.sidebar.toggle()
+    async def action_toggle_sidebar(self) -> None:
+        """Show or hide the sessions sidebar (open or close it where it is folded away)."""
+        if not self.folds.folded(self.sidebar):
+            self.sidebar.toggle()
+        elif not self.folds.close():
+            await self.sidebar.focus_list()
 
     def action_focus_params(self) -> None:
         """Move to the parameter panel."""

@@ -220,11 +220,17 @@ class ChatPane(WorkerOwner, VerticalScroll):
         await self.earlier_read(await earlier)
 
     async def earlier_read(self, count: int) -> None:
-        """``count`` messages were put first in the session after the pane was built (read
-        from the history after its last ones): they join the earlier messages not shown."""
+        """``count`` messages were put first in the session (read from the history after its
+        last ones): they join the earlier messages not shown. The count hidden is where the
+        first message shown now stands in the session, whether the pane was built before the
+        earlier ones came in or after."""
         if not count:
             return
-        self.hidden += count
+        first = next((r for w in self.message_widgets() if (r := record_of(w)) is not None), None)
+        at = next((i for i, m in enumerate(self.session.messages) if m is first), None)
+        if at is None or at == self.hidden:
+            return
+        self.hidden = at
         self._earlier.show_count(self.hidden)
         if not self._earlier.is_attached:
             await self.mount(self._earlier, before=0 if self.children else None)

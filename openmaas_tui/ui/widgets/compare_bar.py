@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, HorizontalGroup
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Select
 
@@ -23,6 +23,10 @@ FIELDS = tuple(FIELD_BY_NAME[name] for name in _PLACEHOLDERS)
 
 class CompareBar(Horizontal):
     """Model picker, overrides and Add; system prompt; context.
+
+    The fields come in two groups, the next target's (``#compare-target``) and what every
+    target shares (``#compare-shared``): side by side on a wide screen, one above the other on
+    a narrow one (the compare screen's stylesheet), so no field is cut off.
 
     Args:
         choices: the model picker's ``(label, spec)`` pairs (the parameter panel's).
@@ -56,31 +60,33 @@ class CompareBar(Horizontal):
         self.base_urls = dict(base_urls)
 
     def compose(self) -> ComposeResult:
-        yield Select(
-            self.choices,
-            value=self.first,
-            allow_blank=False,
-            id="compare-model",
-            compact=True,
-        )
-        for field in FIELDS:
-            yield Input(
-                placeholder=_PLACEHOLDERS[field.name],
-                type=field.input_type,  # type: ignore[arg-type]
-                id=f"compare-{field.name}",
-                classes="param",
+        with HorizontalGroup(id="compare-target"):
+            yield Select(
+                self.choices,
+                value=self.first,
+                allow_blank=False,
+                id="compare-model",
                 compact=True,
-                tooltip=f"{field.name} for the next target added (blank: default)",
             )
-        yield Button("Add", id="compare-add", variant="primary", compact=True)
-        yield Input(placeholder="system prompt (optional)", id="compare-system", compact=True)
-        yield Checkbox(
-            f"context ({self.context_size})",
-            id="compare-context",
-            disabled=not self.context_size,
-            tooltip="send the current session's conversation before the prompt",
-            compact=True,
-        )
+            for field in FIELDS:
+                yield Input(
+                    placeholder=_PLACEHOLDERS[field.name],
+                    type=field.input_type,  # type: ignore[arg-type]
+                    id=f"compare-{field.name}",
+                    classes="param",
+                    compact=True,
+                    tooltip=f"{field.name} for the next target added (blank: default)",
+                )
+            yield Button("Add", id="compare-add", variant="primary", compact=True)
+        with HorizontalGroup(id="compare-shared"):
+            yield Input(placeholder="system prompt (optional)", id="compare-system", compact=True)
+            yield Checkbox(
+                f"context ({self.context_size})",
+                id="compare-context",
+                disabled=not self.context_size,
+                tooltip="send the current session's conversation before the prompt",
+                compact=True,
+            )
 
     def target(self) -> CompareTarget:
         """The target the bar describes.

@@ -122,6 +122,8 @@ class CostChart(Widget):
     CostChart {
         height: auto;
         width: 100%;
+        text-wrap: nowrap;
+        text-overflow: clip;
     }
     CostChart > .cost-chart--bar { color: $primary; }
     CostChart > .cost-chart--today { color: $accent; }

@@ -62,7 +62,7 @@ class SessionsSidebar(Vertical):
     async def focus_list(self) -> None:
         """Move to the list (shown if hidden), the current chat highlighted: a search that
         does not find it is cleared first."""
-        self.display = True
+        self.remove_class("-hidden")
         if self.search_query and self.sessions.current_index is None:
             self.search_query = ""
             with self.search.prevent(SessionSearch.Changed):
@@ -72,12 +72,13 @@ class SessionsSidebar(Vertical):
 
     def focus_search(self) -> None:
         """Move to the search box (shown if hidden)."""
-        self.display = True
+        self.remove_class("-hidden")
         self.search.focus()
 
     def toggle(self) -> None:
-        """Show or hide the sidebar."""
-        self.display = not self.display
+        """Show or hide the sidebar (the ``-hidden`` class: the screen's stylesheet decides
+        where the sidebar goes, beside the conversation or folded away over it)."""
+        self.toggle_class("-hidden")
 
     def commands(self) -> Iterator[SystemCommand]:
         """The command palette's entries of the sidebar."""

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.tools import ToolCall, ToolChoice, ToolChoiceMode, ToolDefinition
 from openmaas_tui.core.types import ImagePart, Message, Role, TextPart
 from openmaas_tui.gateway.anthropic_wire.request import (
     ParsedMessages,
@@ -110,13 +111,12 @@ def test_what_cannot_be_carried_is_named_once_in_order() -> None:
             "role": "assistant",
             "content": [
                 {"type": "thinking", "thinking": "hm", "signature": "s"},
-                {"type": "tool_use", "id": "toolu_1", "name": "weather", "input": {}},
+                {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {}},
             ],
         },
         {
             "role": "user",
             "content": [
-                {"type": "tool_result", "tool_use_id": "toolu_1", "content": "sunny"},
                 {"type": "image", "source": {"type": "url", "url": "https://x/y.png"}},
                 {"type": "text", "text": "and now?", "cache_control": {"type": "ephemeral"}},
             ],
@@ -127,26 +127,102 @@ def test_what_cannot_be_carried_is_named_once_in_order() -> None:
             messages=messages,
             top_k=40,
             metadata={"user_id": "u-1"},
-            tools=[{"name": "weather", "input_schema": {"type": "object"}}],
-            tool_choice={"type": "auto"},
+            tools=[{"type": "web_search_20250305", "name": "web_search"}],
+            tool_choice={"type": "auto", "disable_parallel_tool_use": True},
             service_tier="auto",
         )
     )
     assert parsed.dropped == (
         "thinking",
-        "tool_use",
-        "tool_result",
+        "server_tool_use",
         "image.url",
         "cache_control",
         "top_k",
         "metadata",
-        "tools",
-        "tool_choice",
+        "tools.web_search_20250305",
+        "tool_choice.disable_parallel_tool_use",
         "service_tier",
     )
     assert parsed.top_k == 40
     # the assistant turn held only dropped blocks: it goes with them
     assert parsed.request.messages == (Message.user("weather?"), Message.user("and now?"))
+    assert parsed.request.tools == ()
+
+
+def test_tools_calls_and_results_are_carried() -> None:
+    messages = [
+        {"role": "user", "content": "weather in Paris and Oslo?"},
+        {
+            "role": "assistant",
+            "content": [
+                {"type": "text", "text": "Looking."},
+                {
+                    "type": "tool_use",
+                    "id": "toolu_1",
+                    "name": "weather",
+                    "input": {"city": "Paris"},
+                },
+                {"type": "tool_use", "id": "toolu_2", "name": "weather", "input": {"city": "Oslo"}},
+            ],
+        },
+        {
+            "role": "user",
+            "content": [
+                {"type": "tool_result", "tool_use_id": "toolu_1", "content": "sunny"},
+                {
+                    "type": "tool_result",
+                    "tool_use_id": "toolu_2",
+                    "content": [
+                        {"type": "text", "text": "no such"},
+                        {"type": "text", "text": "city"},
+                    ],
+                    "is_error": True,
+                },
+                {"type": "text", "text": "and tomorrow?"},
+            ],
+        },
+    ]
+    tools = [
+        {"name": "weather", "description": "Today's weather", "input_schema": {"type": "object"}},
+        {"type": "custom", "name": "noop", "input_schema": {"type": "object", "properties": {}}},
+    ]
+    parsed = parse_messages_request(
+        body(messages=messages, tools=tools, tool_choice={"type": "tool", "name": "weather"})
+    )
+    request = parsed.request
+    assert parsed.dropped == ()
+    assert request.tools == (
+        ToolDefinition("weather", "Today's weather", {"type": "object"}),
+        ToolDefinition("noop", "", {"type": "object", "properties": {}}),
+    )
+    assert request.tool_choice == ToolChoice(ToolChoiceMode.FUNCTION, "weather")
+    assert request.messages == (
+        Message.user("weather in Paris and Oslo?"),
+        Message.assistant(
+            "Looking.",
+            (
+                ToolCall("weather", '{"city": "Paris"}', "toolu_1"),
+                ToolCall("weather", '{"city": "Oslo"}', "toolu_2"),
+            ),
+        ),
+        Message.tool_result("toolu_1", "weather", "sunny"),
+        Message.tool_result("toolu_2", "weather", "no such\n\ncity", is_error=True),
+        Message.user("and tomorrow?"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"),
+    [
+        ({"type": "auto"}, ToolChoice(ToolChoiceMode.AUTO)),
+        ({"type": "any"}, ToolChoice(ToolChoiceMode.REQUIRED)),
+        ({"type": "none"}, ToolChoice(ToolChoiceMode.NONE)),
+    ],
+)
+def test_tool_choice_words(choice: dict[str, Any], expected: ToolChoice) -> None:
+    tools = [{"name": "f", "input_schema": {"type": "object"}}]
+    parsed = parse_messages_request(body(tools=tools, tool_choice=choice))
+    assert parsed.request.tool_choice == expected
 
 
 def test_thinking_disabled_and_adaptive() -> None:
@@ -201,6 +277,11 @@ def test_max_tokens_is_required_except_for_counting() -> None:
         ({"tools": {"name": "x"}}, "tools: must be an array"),
         ({"tools": [{"input_schema": {}}]}, "tools[0].name"),
         ({"tool_choice": "auto"}, "tool_choice: must be an object"),
+        ({"tool_choice": {"type": "maybe"}}, "tool_choice.type: must be"),
+        ({"tool_choice": {"type": "tool"}}, "tool_choice.name"),
+        ({"tools": [{"name": "a b", "input_schema": {}}]}, "tools[0].name: must be 1-64"),
+        ({"tools": [{"name": "f"}, {"name": "f"}]}, "tools[1].name: 'f' is defined twice"),
+        ({"tools": [{"name": "f", "input_schema": []}]}, "tools[0].input_schema"),
         ({"bad\r\nheader": 1}, "body: has a field whose name is not a plain identifier"),
     ],
 )
@@ -218,6 +299,8 @@ def test_bad_fields_are_named(fields: dict[str, Any], where: str) -> None:
         ({"type": "image"}, "content[0].source: must be an object"),
         ({"type": "tool_use", "id": "t", "name": "f", "input": []}, "content[0].input"),
         ({"type": "tool_result", "tool_use_id": "t", "content": 3}, "content[0].content"),
+        ({"type": "tool_use", "id": "t", "name": "f", "input": {}}, "content[0].type: tool_use"),
+        ({"type": "tool_result", "tool_use_id": "t", "is_error": 1}, "content[0].is_error"),
         ({"type": "text", "text": "\ud800"}, "content[0].text: is not valid Unicode"),
     ],
 )  # fmt: skip

@@ -1,0 +1,85 @@
+"""What every answering route shares, whatever protocol it speaks: the headers that meter a
+whole answer and name what was dropped, and running the answer until it ends, the client
+leaves or the gateway stops.
+
+Used by the Anthropic routes (:mod:`~openmaas_tui.gateway.messages`); the names and formats are
+those the OpenAI route (:mod:`~openmaas_tui.gateway.chat_completions`) answers with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+
+from openmaas_tui.core.exchange.pipeline import Exchange
+from openmaas_tui.core.exchange.record import AnswerRecord
+from openmaas_tui.gateway.access import Access
+from openmaas_tui.gateway.asgi import Message, until_disconnect
+from openmaas_tui.gateway.context import GRACE_S
+from openmaas_tui.gateway.route import Call
+
+DROPPED_HEADER = "x-openmaas-dropped"
+"""The response header naming what was not sent upstream, comma-separated."""
+
+COST_HEADER = "x-openmaas-cost-usd"
+"""A whole answer's cost in USD (empty when the price or the counts are unknown)."""
+
+TTFT_HEADER = "x-openmaas-ttft-ms"
+"""A whole answer's time to its first byte from upstream, in ms."""
+
+STATUS_CLOSED = 499
+"""The access line's status when the client closed the request (nginx's word for it)."""
+
+
+def dropped_headers(*groups: Iterable[str]) -> list[tuple[str, str]]:
+    """``x-openmaas-dropped`` naming each dropped field once, in order; none when nothing was
+    dropped."""
+    names = dict.fromkeys(name for group in groups for name in group)
+    return [(DROPPED_HEADER, ", ".join(names))] if names else []
+
+
+def metering_headers(record: AnswerRecord) -> list[tuple[str, str]]:
+    """``x-openmaas-cost-usd`` (USD, up to 10 decimals, no trailing zeros) and
+    ``x-openmaas-ttft-ms`` (one decimal) for a whole answer; each empty when unknown."""
+    cost, ttft = record.cost_usd, record.ttft_ms
+    return [
+        (COST_HEADER, "" if cost is None else f"{cost:.10f}".rstrip("0").rstrip(".")),
+        (TTFT_HEADER, "" if ttft is None else f"{ttft:.1f}"),
+    ]
+
+
+async def run_answer(
+    call: Call,
+    exchange: Exchange,
+    access: Access,
+    answer: Callable[[Call], Awaitable[None]],
+    stopped: Callable[[], Awaitable[None]],
+) -> None:
+    """Run ``answer`` (which writes the whole response through the call it is given) and
+    record how it went.
+
+    The answer is cancelled when the client leaves (the exchange then closes its upstream
+    connection) or when it is still running :data:`GRACE_S` seconds after the gateway was asked
+    to stop; ``stopped`` answers in the latter case when nothing was written yet. The
+    exchange's spend is in the ledger before this returns, and ``access`` holds the answer's
+    usage (status :data:`STATUS_CLOSED` when the client left).
+    """
+    started = False
+
+    async def send(message: Message) -> None:
+        nonlocal started
+        started = True
+        await call.send(message)
+
+    watched = Call(call.gateway, call.scope, call.receive, send)
+    try:
+        outcome = await until_disconnect(
+            answer(watched), call.receive, call.gateway.stopping, GRACE_S
+        )
+        if outcome == "stopped" and not started:
+            await stopped()
+    finally:
+        await exchange.saved()  # the spend is in the ledger before the request ends
+        record = exchange.record
+        access.usage = record.usage if record is not None else None
+        if exchange.stopped:
+            access.status = STATUS_CLOSED

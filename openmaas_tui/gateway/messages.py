@@ -1,0 +1,170 @@
+"""``POST /v1/messages``: one Anthropic Messages request, one exchange, the answer written as
+Anthropic writes it, streamed (``event:`` typed SSE) or whole, whatever provider gave it.
+
+The body is read (:func:`~openmaas_tui.gateway.anthropic_wire.request.parse_messages_request`)
+and run as one exchange (:meth:`Gateway.open_exchange`), recorded like the OpenAI surface's.
+A stream's status line and headers wait for its first bytes, so a failure before anything
+arrived is a real status in Anthropic's error shape (a 401, a 429 with its ``retry-after``, a
+529), which the client's SDK raises as such; a failure after that ends the stream with an
+``event: error``. A whole answer carries ``x-openmaas-cost-usd`` and ``x-openmaas-ttft-ms``;
+both kinds add the cost (USD) and the price's date to ``usage`` (``cost``, ``price_as_of``), and
+name in ``x-openmaas-dropped`` whatever was not sent upstream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from contextlib import aclosing
+
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.exchange.pipeline import Exchange
+from openmaas_tui.gateway.access import Access
+from openmaas_tui.gateway.answer import dropped_headers, metering_headers, run_answer
+from openmaas_tui.gateway.anthropic_wire.body import message_body
+from openmaas_tui.gateway.anthropic_wire.errors import error_body, error_headers, error_status
+from openmaas_tui.gateway.anthropic_wire.request import (
+    ParsedMessages,
+    load_body,
+    parse_messages_request,
+)
+from openmaas_tui.gateway.anthropic_wire.stream import MessageStreamEncoder
+from openmaas_tui.gateway.asgi import (
+    JSON_TYPE,
+    BodyTooLarge,
+    encode_headers,
+    read_body,
+    send_bytes,
+    send_json,
+    start_stream,
+)
+from openmaas_tui.gateway.route import Call
+
+STOPPING = OpenMaaSError(
+    ErrorCode.PROVIDER_UNAVAILABLE,
+    "the gateway is stopping; the answer was cut short",
+    status=529,
+    hint="ask again once `openmaas serve` runs again",
+)
+
+
+def too_large() -> OpenMaaSError:
+    """The body is past the gateway's limit (413, ``request_too_large``)."""
+    return OpenMaaSError(
+        ErrorCode.INVALID_REQUEST, "the body is too large", status=413, hint="send less"
+    )
+
+
+async def fail(call: Call, error: OpenMaaSError, access: Access) -> Access:
+    """Answer ``error`` whole, in Anthropic's shape and status (``retry-after`` kept)."""
+    access.status = error_status(error)
+    body = error_body(error, status=access.status)
+    await send_json(call.send, access.status, body, error_headers(error).items())
+    return access
+
+
+def _cost(exchange: Exchange) -> dict[str, object]:
+    """``cost`` (USD, null when unknown) and ``price_as_of`` (``YYYY-MM-DD``) for ``usage``."""
+    record, price = exchange.record, exchange.price
+    cost = record.cost_usd if record is not None else None
+    as_of = price.as_of if price is not None else None
+    return {
+        "cost": None if cost is None else round(cost, 10),
+        "price_as_of": as_of.isoformat() if as_of is not None else None,
+    }
+
+
+async def handle(call: Call) -> Access:
+    """Answer one Messages request (see the module docstring)."""
+    access = Access(status=200)
+    try:
+        parsed = parse_messages_request(load_body(await read_body(call.receive)))
+        access.model = parsed.model
+        opened = await call.gateway.open_exchange(parsed.model, parsed.request)
+    except BodyTooLarge:
+        return await fail(call, too_large(), access)
+    except OpenMaaSError as exc:
+        return await fail(call, exc, access)
+    headers = dropped_headers(parsed.dropped, opened.dropped)
+    exchange = opened.exchange
+    answer = _stream if parsed.stream else _whole
+
+    async def run(watched: Call) -> None:
+        await answer(watched, parsed, exchange, headers, access)
+
+    async def stopped() -> None:
+        await fail(call, STOPPING, access)
+
+    await run_answer(call, exchange, access, run, stopped)
+    return access
+
+
+async def _whole(
+    call: Call,
+    parsed: ParsedMessages,
+    exchange: Exchange,
+    headers: list[tuple[str, str]],
+    access: Access,
+) -> None:
+    async with aclosing(exchange.events()) as events:
+        async for _ in events:
+            pass
+    record = exchange.record
+    if exchange.error is not None or record is None:
+        await fail(call, exchange.error or _no_answer(), access)
+        return
+    body = message_body(record, model=parsed.model)
+    body["usage"].update(_cost(exchange))
+    try:
+        data = json.dumps(body, ensure_ascii=False).encode()
+    except UnicodeEncodeError:  # a lone surrogate in the text: written escaped
+        data = json.dumps(body).encode()
+    start = [JSON_TYPE, (b"content-length", str(len(data)).encode())]
+    extra = encode_headers([*headers, *metering_headers(record)])
+    await call.send({"type": "http.response.start", "status": 200, "headers": start + extra})
+    await send_bytes(call.send, data, more=False)
+
+
+async def _stream(
+    call: Call,
+    parsed: ParsedMessages,
+    exchange: Exchange,
+    headers: list[tuple[str, str]],
+    access: Access,
+) -> None:
+    send = call.send
+    encoder = MessageStreamEncoder(parsed.model)
+    started = False
+
+    async def write(data: bytes, *, more: bool = True) -> None:
+        nonlocal started
+        if not started:  # the status waits for the first bytes: an early failure keeps its own
+            await start_stream(send, headers)
+            started = True
+        await send_bytes(send, data, more=more)
+
+    try:
+        async with aclosing(exchange.events()) as events:
+            async for event in events:
+                data = encoder.encode(event)
+                if data:
+                    await write(data)
+    except asyncio.CancelledError:
+        if started and call.gateway.stopping.is_set():  # closed by a stop: say so, then end
+            access.status = error_status(STOPPING)
+            await write(encoder.fail(STOPPING), more=False)
+        raise
+    error = exchange.error
+    if error is not None and not started:
+        await fail(call, error, access)
+    elif error is not None:
+        access.status = error_status(error)
+        await write(encoder.fail(error), more=False)
+    else:
+        record = exchange.record
+        usage = record.usage if record is not None else None
+        await write(encoder.finish(usage, extra=_cost(exchange)), more=False)
+
+
+def _no_answer() -> OpenMaaSError:
+    return OpenMaaSError(ErrorCode.STREAM_INTERRUPTED, "the provider gave no answer")

@@ -1,0 +1,68 @@
+"""Server-sent events read from a response while its raw bytes go to a tap.
+
+:func:`~openmaas_tui.providers.base.iter_sse` reads text through httpx-sse; a same-protocol
+request of the gateway (:class:`~openmaas_tui.core.passthrough.Passthrough`) also needs each
+piece of the body as bytes, before it is parsed, to hand the client the provider's own bytes.
+This reader frames the bytes into events itself, whole events at a time (an event ends at a
+blank line), and reads the common one-line ``data: …`` event at once; any other event (several
+lines, ``event:``, ``id:``, comments) goes line by line through httpx-sse's own decoder, so the
+events are those :func:`iter_sse` yields: LF, CR and CRLF line ends, comments skipped,
+multi-line ``data`` joined, the body read as UTF-8, an unfinished last event never dispatched
+(https://html.spec.whatwg.org/multipage/server-sent-events.html#parsing-an-event-stream).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+from httpx_sse import ServerSentEvent
+from httpx_sse._decoders import SSEDecoder
+
+from openmaas_tui.core.passthrough import ByteSink
+
+
+def _normalised(data: bytes) -> bytes:
+    """``data`` with CRLF and CR line ends as LF."""
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if b"\r" in data else data
+
+
+async def iter_sse_tapped(
+    response: httpx.Response, sink: ByteSink
+) -> AsyncIterator[ServerSentEvent]:
+    """The server-sent events of ``response``; each piece of its body (content-encoding undone)
+    goes to ``sink`` first, in order, as it is read."""
+    decoder = SSEDecoder()
+    buffer = b""
+    async for piece in response.aiter_bytes():
+        sink(piece)
+        buffer += piece
+        # A CR at the very end may be half of a CRLF: it waits for the next piece.
+        cut = len(buffer) - 1 if buffer.endswith(b"\r") else len(buffer)
+        text = _normalised(buffer[:cut])
+        end = text.rfind(b"\n\n")
+        if end < 0:
+            buffer = text + buffer[cut:]
+            continue
+        buffer = text[end + 2 :] + buffer[cut:]
+        for event in _events(text[: end + 2], decoder):
+            yield event
+    text = _normalised(buffer)  # the body's last CR, if any, ends a line after all
+    end = text.rfind(b"\n\n")
+    for event in _events(text[: end + 2] if end >= 0 else b"", decoder):
+        yield event
+
+
+def _events(text: bytes, decoder: SSEDecoder) -> list[ServerSentEvent]:
+    """The events of ``text``: whole events, LF line ends, ending with a blank line."""
+    events = []
+    for block in text.split(b"\n\n")[:-1]:
+        if block.startswith(b"data: ") and b"\n" not in block:
+            events.append(ServerSentEvent(data=block[6:].decode("utf-8", errors="replace")))
+            continue
+        for line in block.decode("utf-8", errors="replace").split("\n"):
+            decoder.decode(line)
+        event = decoder.decode("")
+        if event is not None:
+            events.append(event)
+    return events
