@@ -30,6 +30,7 @@ from openmaas_tui.cli.ask_attach import add_attach_arguments, read_attachments, 
 from openmaas_tui.cli.ask_output import print_error as print_error
 from openmaas_tui.cli.ask_output import result_json as result_json
 from openmaas_tui.cli.ask_output import unsent_json
+from openmaas_tui.cli.ask_reasoning import ReasoningEcho
 from openmaas_tui.cli.ask_tools import (
     Continued,
     add_tool_arguments,
@@ -281,21 +282,22 @@ async def run_ask(
         recorder = await _start(services, target, request, new, continued, err)
     exchange = Exchange(target, request, price, recorder=recorder, live_estimate=False)
     show = not args.json
-    dim = err.isatty()
-    answer, reasoning = TerminalStream(), TerminalStream()  # the model's words shown inert
+    answer = TerminalStream()  # the model's words shown inert
+    reasoning = ReasoningEcho(err, shown=show and err.isatty())
     try:
         async with aclosing(exchange.events()) as events:
             async for event in events:
                 if show and isinstance(event, TextDelta):
+                    reasoning.end()
                     out.write(answer.feed(event.text))
                     out.flush()
-                elif show and dim and isinstance(event, ReasoningDelta):
-                    err.write(f"\x1b[2m{reasoning.feed(event.text)}\x1b[0m")
-                    err.flush()
+                elif isinstance(event, ReasoningDelta):
+                    reasoning.feed(event.text)
                 elif isinstance(event, RetryWait):
                     err.write(f"note: {event.text}\n")
                     err.flush()
     finally:
+        reasoning.end()
         if show:
             out.write(answer.flush())
         await exchange.saved()  # on disk before the process ends, also after ctrl+c

@@ -12,7 +12,11 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal
 
+from openmaas_tui.core.content import ContentPart as ContentPart
+from openmaas_tui.core.content import ImagePart as ImagePart
+from openmaas_tui.core.content import TextPart as TextPart
 from openmaas_tui.core.passthrough import Passthrough
+from openmaas_tui.core.reasoning import REDACTED_LINE, ReasoningBlock, ReasoningBlocks
 from openmaas_tui.core.tools import ToolCall as ToolCall
 from openmaas_tui.core.tools import ToolChoice as ToolChoice
 from openmaas_tui.core.tools import ToolChoiceMode as ToolChoiceMode
@@ -29,44 +33,6 @@ class Role(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class TextPart:
-    """A piece of text in a message."""
-
-    text: str
-    type: Literal["text"] = "text"
-
-
-@dataclass(frozen=True, slots=True)
-class ImagePart:
-    """An image attached to a message, as base64 data with its media type (e.g. ``image/png``).
-
-    Attributes:
-        data_base64: the file's bytes, base64 (standard alphabet, padded).
-        media_type: ``image/png``, ``image/jpeg``, ``image/webp`` or ``image/gif``.
-        name: the file's name as the person attached it (no directory), or ``""``.
-        width: the width in pixels when known (read from the file's header).
-        height: the height in pixels when known.
-    """
-
-    data_base64: str
-    media_type: str
-    name: str = ""
-    width: int | None = None
-    height: int | None = None
-    type: Literal["image"] = "image"
-
-    @property
-    def size_bytes(self) -> int:
-        """The decoded size of the image in bytes, computed from the base64 length."""
-        data = self.data_base64
-        padding = len(data) - len(data.rstrip("="))
-        return len(data) * 3 // 4 - padding
-
-
-ContentPart = TextPart | ImagePart
-
-
-@dataclass(frozen=True, slots=True)
 class Message:
     """One turn of the conversation.
 
@@ -80,6 +46,9 @@ class Message:
             by name).
         is_error: for a tool result, whether the tool failed (Anthropic's and Bedrock's
             ``is_error`` / ``status: error``; other providers only see the text).
+        reasoning_blocks: for an assistant turn, its signed or redacted reasoning blocks, in
+            order, to be sent back as the provider requires (Anthropic and Bedrock thinking;
+            see :mod:`openmaas_tui.core.reasoning`); empty otherwise.
     """
 
     role: Role
@@ -88,6 +57,7 @@ class Message:
     tool_call_id: str | None = None
     tool_name: str | None = None
     is_error: bool = False
+    reasoning_blocks: tuple[ReasoningBlock, ...] = ()
 
     @property
     def text(self) -> str:
@@ -102,9 +72,15 @@ class Message:
         return cls(Role.USER, text)
 
     @classmethod
-    def assistant(cls, text: str, tool_calls: tuple[ToolCall, ...] = ()) -> Message:
-        """An assistant message holding ``text`` and the tool calls it made."""
-        return cls(Role.ASSISTANT, text, tool_calls)
+    def assistant(
+        cls,
+        text: str,
+        tool_calls: tuple[ToolCall, ...] = (),
+        reasoning_blocks: tuple[ReasoningBlock, ...] = (),
+    ) -> Message:
+        """An assistant message holding ``text``, the tool calls it made and its signed or
+        redacted reasoning blocks."""
+        return cls(Role.ASSISTANT, text, tool_calls, reasoning_blocks=reasoning_blocks)
 
     @classmethod
     def tool_result(cls, call_id: str, name: str, text: str, *, is_error: bool = False) -> Message:
@@ -256,9 +232,14 @@ class TextDelta:
 
 @dataclass(frozen=True, slots=True)
 class ReasoningDelta:
-    """A piece of reasoning ("thinking") text, in arrival order."""
+    """A piece of reasoning text, in arrival order; faces show ``text``. ``signature`` closes
+    the block being streamed, ``redacted`` is a whole redacted block, ``origin`` the wire that
+    signed it (see :class:`~openmaas_tui.core.reasoning.ReasoningBlock`)."""
 
     text: str
+    signature: str | None = None
+    redacted: str | None = None
+    origin: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,12 +285,19 @@ class Completion:
     finish_reason_raw: str | None
     usage: Usage
     model: str
+    reasoning_blocks: tuple[ReasoningBlock, ...] = ()
+    """The signed or redacted reasoning blocks to send back with this turn, if any."""
 
     def events(self) -> Iterator[StreamEvent]:
         """The events that would have streamed this answer (a whole answer turned into the one
         stream shape: for requests not streamed, and servers that answer a stream request with
         one JSON body)."""
-        if self.reasoning:
+        for block in self.reasoning_blocks:
+            if block.redacted is not None:
+                yield ReasoningDelta(REDACTED_LINE, None, block.redacted, block.origin)
+            else:
+                yield ReasoningDelta(block.text, block.signature, origin=block.origin)
+        if self.reasoning and not self.reasoning_blocks:
             yield ReasoningDelta(self.reasoning)
         if self.text:
             yield TextDelta(self.text)
@@ -338,6 +326,7 @@ class CompletionBuilder:
     model: str
     _text: list[str] = field(default_factory=list)
     _reasoning: list[str] = field(default_factory=list)
+    _blocks: ReasoningBlocks = field(default_factory=ReasoningBlocks)
     _tools: dict[int, _ToolCallParts] = field(default_factory=dict)
     usage: Usage = field(default_factory=Usage)
     finish: Finish | None = None
@@ -348,6 +337,7 @@ class CompletionBuilder:
             self._text.append(event.text)
         elif isinstance(event, ReasoningDelta):
             self._reasoning.append(event.text)
+            self._blocks.add(event)
         elif isinstance(event, ToolCallDelta):
             parts = self._tools.setdefault(event.index, _ToolCallParts())
             if event.id and not parts.id:
@@ -368,9 +358,15 @@ class CompletionBuilder:
         """The answer text so far."""
         return "".join(self._text)
 
+    def reasoning_blocks(self) -> tuple[ReasoningBlock, ...]:
+        """The reasoning blocks so far, when any is signed or redacted (else none: see
+        :func:`~openmaas_tui.core.reasoning.replayable`); a block still streaming is left
+        out, unsigned."""
+        return self._blocks.replayable()
+
     def build(self) -> Completion:
         """The completion as received so far."""
-        reasoning = "".join(self._reasoning) if self._reasoning else None
+        reasoning = "".join(self._reasoning) or None  # a signature alone shows nothing
         tools = tuple(
             ToolCall(name=p.name, arguments="".join(p.arguments), id=p.id, signature=p.signature)
             for _, p in sorted(self._tools.items())
@@ -383,4 +379,5 @@ class CompletionBuilder:
             finish_reason_raw=self.finish.raw if self.finish else None,
             usage=self.usage,
             model=self.model,
+            reasoning_blocks=self.reasoning_blocks(),
         )

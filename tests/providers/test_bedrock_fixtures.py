@@ -13,6 +13,7 @@ import pytest
 
 from openmaas_tui.core.credentials.credentials import Credentials, Part
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.reasoning import REDACTED_THINKING
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
@@ -26,6 +27,7 @@ from openmaas_tui.core.types import (
 )
 from openmaas_tui.providers.base import completion_from
 from openmaas_tui.providers.bedrock.adapter import BedrockAdapter
+from openmaas_tui.providers.bedrock.wire import request_body
 from tests.providers.helpers import Drained, drain
 from tests.support.eventstream import event, exception
 from tests.support.recordings import expected, fixture_path, fixtures_of
@@ -80,10 +82,23 @@ def _usage(reported: dict[str, Any]) -> Usage:
     )
 
 
+_REDACTED_BLOCKS = {"bedrock/converse_stream_redacted_thinking.bin": 2}
+"""Recordings whose reasoning is redacted, and how many redacted blocks each holds: the corpus
+reads them as no reasoning; we show each as ``[redacted thinking]`` (it is there, unreadable)."""
+
+
+def shown_reasoning(name: str) -> str | None:
+    """The reasoning we show for a recording: the corpus's, or one mark per redacted block."""
+    if name in _REDACTED_BLOCKS:
+        return (REDACTED_THINKING + "\n") * _REDACTED_BLOCKS[name]
+    reasoning: str | None = expected(name)["reasoning"]
+    return reasoning
+
+
 def assert_matches(name: str, completion: Completion) -> None:
     want = expected(name)
     assert completion.text == want["text"]
-    assert completion.reasoning == want["reasoning"]
+    assert completion.reasoning == shown_reasoning(name)
     assert completion.usage == _usage(want["usage"])
     assert completion.finish_reason_raw == want["finish_reason"]
     calls = [(c.name, json.loads(c.arguments)) for c in completion.tool_calls]
@@ -134,10 +149,23 @@ async def test_the_server_tool_call_is_left_out_but_the_client_call_kept() -> No
     assert calls[0].id == "tooluse_ptgCcZ0uQu-UUMz0abqoWw"
 
 
-async def test_redacted_reasoning_shows_nothing_and_text_follows() -> None:
+async def test_redacted_reasoning_is_shown_as_such_and_kept_to_send_back() -> None:
     name = "bedrock/converse_stream_redacted_thinking.bin"
     completion = (await _stream(fixture_reply(fixture_path(name)))).builder.build()
-    assert completion.reasoning is None and completion.text == expected(name)["text"]
+    assert completion.reasoning == "[redacted thinking]\n[redacted thinking]\n"
+    assert completion.text == expected(name)["text"]
+    blocks = completion.reasoning_blocks
+    assert [b.text for b in blocks] == ["", ""]
+    assert blocks[0].redacted is not None and blocks[0].redacted.startswith("RXRrRUNrZ0lC")
+    assert blocks[1].redacted is not None and blocks[1].redacted.startswith("RXFBRENrZ0lC")
+    # and they go back whole, first, with the turn (Converse ReasoningContentBlock)
+    turn = Message.assistant(completion.text, (), blocks)
+    sent = request_body(ChatRequest(model=MODEL, messages=(REQUEST.messages[0], turn)))
+    assert sent["messages"][1]["content"] == [
+        {"reasoningContent": {"redactedContent": blocks[0].redacted}},
+        {"reasoningContent": {"redactedContent": blocks[1].redacted}},
+        {"text": completion.text},
+    ]
 
 
 @pytest.mark.parametrize("name", _ERRORS)

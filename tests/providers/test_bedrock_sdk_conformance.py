@@ -71,7 +71,10 @@ def _sdk_stream(url: str) -> dict[str, Any]:
                 event["contentBlockDelta"]["contentBlockIndex"],
             )
             text.append(delta.get("text", ""))
-            reasoning.append(delta.get("reasoningContent", {}).get("text", ""))
+            content = delta.get("reasoningContent", {})
+            # a redacted block is bytes to boto3; we show it as what it is
+            reasoning.append("[redacted thinking]\n" if "redactedContent" in content else "")
+            reasoning.append(content.get("text", ""))
             if "toolUse" in delta and index not in skipped:
                 calls[index][1] += delta["toolUse"]["input"]
         elif "messageStop" in event:

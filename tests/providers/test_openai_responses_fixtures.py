@@ -241,3 +241,42 @@ async def test_arguments_sent_only_whole_are_kept_once(
     got = await drain(adapter(client, server).stream(REQUEST, KEY), REQUEST.model)
     calls = got.builder.build().tool_calls
     assert [(c.id, c.name, c.arguments) for c in calls] == [("call_1", "f", "{}")]
+
+
+async def test_a_summary_in_parts_reads_as_paragraphs(
+    server: ReplayServer, client: httpx.AsyncClient
+) -> None:
+    """https://platform.openai.com/docs/api-reference/responses-streaming: each part of a
+    reasoning summary opens with ``response.reasoning_summary_part.added`` (``summary_index``
+    0, 1, …); the parts are paragraphs, so a blank line goes between them, streamed or whole."""
+    item = {"id": "rs_1", "output_index": 0}
+    server.queue(
+        _sse(
+            {"type": "response.created", "response": _response("in_progress", usage=None)},
+            {"type": "response.reasoning_summary_part.added", "summary_index": 0, **item},
+            {"type": "response.reasoning_summary_text.delta", "delta": "**Adding**", **item},
+            {"type": "response.reasoning_summary_part.added", "summary_index": 1, **item},
+            {"type": "response.reasoning_summary_text.delta", "delta": "**Checking**", **item},
+            {"type": "response.output_text.delta", "delta": "4", "output_index": 1},
+            {"type": "response.completed", "response": _response("completed")},
+        )
+    )
+    got = await drain(adapter(client, server).stream(REQUEST, KEY), REQUEST.model)
+    assert got.builder.build().reasoning == "**Adding**\n\n**Checking**"
+    whole = _response(
+        "completed",
+        output=[
+            {
+                "type": "reasoning",
+                "id": "rs_1",
+                "summary": [
+                    {"type": "summary_text", "text": "**Adding**"},
+                    {"type": "summary_text", "text": "**Checking**"},
+                ],
+            },
+            {"type": "message", "content": [{"type": "output_text", "text": "4"}]},
+        ],
+    )
+    server.queue(Reply.json_body(whole))
+    completion = await adapter(client, server).complete(REQUEST, KEY)
+    assert (completion.reasoning, completion.text) == ("**Adding**\n\n**Checking**", "4")

@@ -206,7 +206,7 @@ class CompareRun:
                         lane._received(event.text)
                         if listener is not None:
                             listener.lane_text(lane, event.text)
-                    elif isinstance(event, ReasoningDelta):
+                    elif isinstance(event, ReasoningDelta) and event.text:
                         lane.status = LaneStatus.STREAMING
                         lane._received(event.text)
                         if listener is not None:

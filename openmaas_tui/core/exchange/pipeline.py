@@ -316,6 +316,7 @@ class Exchange:
             text=completion.text,
             reasoning=completion.reasoning,
             tool_calls=completion.tool_calls,
+            reasoning_blocks=completion.reasoning_blocks,
             usage=usage,
             estimated=estimated,
             cost_usd=cost,

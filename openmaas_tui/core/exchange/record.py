@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from openmaas_tui.core.errors import ErrorCode
+from openmaas_tui.core.reasoning import ReasoningBlock
 from openmaas_tui.core.types import FinishReason, ToolCall, Usage
 
 
@@ -73,6 +74,8 @@ class AnswerRecord:
         state: ``complete``, ``stopped``, ``interrupted`` or ``error`` (see
             :class:`MessageState`).
         provider / model: who answered (``openai`` / ``gpt-4o-mini``), None when not known.
+        reasoning_blocks: the signed or redacted reasoning blocks to send back with the turn
+            (see :mod:`openmaas_tui.core.reasoning`), empty when there are none.
     """
 
     text: str = ""
@@ -92,6 +95,7 @@ class AnswerRecord:
     state: MessageState = MessageState.COMPLETE
     provider: str | None = None
     model: str | None = None
+    reasoning_blocks: tuple[ReasoningBlock, ...] = ()
 
     @property
     def interrupted(self) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openmaas_tui.core.exchange.record import MessageState
+from openmaas_tui.core.reasoning import ReasoningBlock
 from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import ChatRequest, Message, Role, ToolCall, Usage
 
@@ -74,6 +75,7 @@ class StoredMessage:
         tool_calls: the tool calls an answer made, in order.
         tool_call_id / tool_name / is_error: for a tool result (role ``tool``), the call it
             answers, the function's name and whether the tool failed.
+        reasoning_blocks: an answer's signed or redacted reasoning blocks, to send back.
     """
 
     id: int
@@ -104,6 +106,7 @@ class StoredMessage:
     tool_call_id: str | None = None
     tool_name: str | None = None
     is_error: bool = False
+    reasoning_blocks: tuple[ReasoningBlock, ...] = ()
 
     @property
     def usage(self) -> Usage:
@@ -113,8 +116,8 @@ class StoredMessage:
         )
 
     def to_message(self) -> Message:
-        """The message as context for the next request: its text, and its tool calls or the
-        tool call it answers."""
+        """The message as context for the next request: its text, its tool calls and reasoning
+        blocks, or the tool call it answers."""
         return Message(
             self.role,
             self.content,
@@ -122,6 +125,7 @@ class StoredMessage:
             self.tool_call_id,
             self.tool_name,
             self.is_error,
+            self.reasoning_blocks,
         )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.history.records import StoredMessage, StoredSession
+from openmaas_tui.core.reasoning import blocks_from_json
 from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import Role, ToolCall
 
@@ -20,7 +21,7 @@ MESSAGE_COLUMNS = (
     "id, session_id, position, role, content, attachments, reasoning, provider, model, params, "
     "created_at, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, cost_usd, "
     "cost_estimated, ttft_ms, duration_ms, finish_reason, finish_reason_raw, error_code, "
-    "error_message, state, tool_calls, tool_call_id, tool_name, is_error"
+    "error_message, state, tool_calls, tool_call_id, tool_name, is_error, reasoning_blocks"
 )
 """The columns :func:`message_of` reads, in order."""
 
@@ -165,6 +166,7 @@ def message_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredMessage:
         tool_call_id=row[25],
         tool_name=row[26],
         is_error=bool(row[27]),
+        reasoning_blocks=blocks_from_json(row[28]),
     )
 
 

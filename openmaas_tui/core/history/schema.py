@@ -48,6 +48,10 @@ Schema 5 keeps attachments (:mod:`openmaas_tui.core.history.blobs`):
   A later migration that rebuilds ``messages`` must keep its ids (as schemas 3 and 4 did) and
   run with foreign keys off, or the links go with the old table.
 
+Schema 6 adds ``messages.reasoning_blocks``: an answer's signed or redacted reasoning blocks as
+a JSON list of :meth:`~openmaas_tui.core.reasoning.ReasoningBlock.as_dict` objects (null when
+there are none), sent back with the turn as Anthropic and Bedrock require.
+
 SQLite reference: https://www.sqlite.org/autoinc.html,
 https://www.sqlite.org/lang_altertable.html#otheralter (rebuilding a table),
 https://www.sqlite.org/fts5.html (external content tables and their
@@ -336,12 +340,15 @@ _V5 = (
     END""",
 )
 
+_V6 = ("ALTER TABLE messages ADD COLUMN reasoning_blocks TEXT",)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sessions, messages and their full-text indexes", _V1),
     Migration(2, "compare runs and their targets", _V2),
     Migration(3, "message ids never reused, streaming owners, imports, the spend ledger", _V3),
     Migration(4, "tool results (role tool) and the tool calls of answers", _V4),
     Migration(5, "attachments kept once per content (blobs by SHA-256)", _V5),
+    Migration(6, "the signed and redacted reasoning blocks of answers", _V6),
 )
 """Every migration, oldest first; ``MIGRATIONS[i].version == i + 1``."""
 

@@ -35,6 +35,7 @@ from openmaas_tui.core.history.rows import (
     session_row,
     tool_calls_json,
 )
+from openmaas_tui.core.reasoning import blocks_json
 from openmaas_tui.core.sessions.conversation import NEW_TITLE
 
 _SESSIONS = (
@@ -150,6 +151,7 @@ class SessionStore(Database):
                     owner=None,
                     tool_calls=tool_calls_json(message.tool_calls),
                     is_error=int(message.is_error),
+                    reasoning_blocks=blocks_json(message.reasoning_blocks),
                 )
                 message_id = int(conn.execute(INSERT_MESSAGE, row).lastrowid or 0)
                 attach(conn, message_id, message.attachments, self._clock())

@@ -48,6 +48,7 @@ from openmaas_tui.core.history.rows import (
     tool_calls_json,
 )
 from openmaas_tui.core.history.session_store import SessionStore
+from openmaas_tui.core.reasoning import ReasoningBlock, blocks_json
 from openmaas_tui.core.sessions.conversation import title_from
 from openmaas_tui.core.types import Role, ToolCall, Usage
 
@@ -166,6 +167,7 @@ class Store(SessionStore):
         tool_call_id: str | None = None,
         tool_name: str | None = None,
         is_error: bool = False,
+        reasoning_blocks: tuple[ReasoningBlock, ...] = (),
     ) -> int:
         """Append a message at the end of the session and commit it; returns its id.
 
@@ -203,6 +205,7 @@ class Store(SessionStore):
                 "tool_call_id": tool_call_id,
                 "tool_name": tool_name,
                 "is_error": int(is_error),
+                "reasoning_blocks": blocks_json(reasoning_blocks),
             }
             message_id = int(conn.execute(INSERT_MESSAGE, row).lastrowid or 0)
             attach(conn, message_id, attachments, now)
@@ -273,6 +276,7 @@ class Store(SessionStore):
             "error_message": record.error_message,
             "state": str(record.state),
             "tool_calls": tool_calls_json(record.tool_calls),
+            "reasoning_blocks": blocks_json(record.reasoning_blocks),
         }
         assignments = ", ".join(f"{name} = :{name}" for name in final)
         with self._transaction() as conn:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from openmaas_tui.core.models.request_params import RequestParams
+from openmaas_tui.core.reasoning import ReasoningBlock
 from openmaas_tui.core.totals import Totals, total
 from openmaas_tui.core.types import (
     ContentPart,
@@ -76,6 +77,7 @@ class SessionMessage:
         error_code: the OpenMaaSError code the answer ended with, or None.
         error_message: that error's message (key-masked), or None.
         store_id: its id in the history store once saved, else None.
+        reasoning_blocks: an answer's signed or redacted reasoning blocks, sent back with it.
     """
 
     role: Role
@@ -98,6 +100,7 @@ class SessionMessage:
     error_code: str | None = None
     error_message: str | None = None
     store_id: int | None = None
+    reasoning_blocks: tuple[ReasoningBlock, ...] = ()
 
     @property
     def text(self) -> str:
@@ -121,7 +124,7 @@ class SessionMessage:
     @property
     def message(self) -> Message:
         """The message as sent in a request's context."""
-        return Message(self.role, self.content)
+        return Message(self.role, self.content, reasoning_blocks=self.reasoning_blocks)
 
 
 @dataclass(slots=True)

@@ -42,6 +42,9 @@ def session_json(session: StoredSession, messages: Sequence[StoredMessage]) -> d
         fields["state"] = str(message.state)
         fields["attachments"] = list(message.attachments)
         fields["tool_calls"] = [call.as_dict() for call in message.tool_calls]
+        blocks = fields.pop("reasoning_blocks")
+        if blocks:  # only answers that have them: older exports read the same
+            fields["reasoning_blocks"] = [b.as_dict() for b in message.reasoning_blocks]
         body.append(fields)
     return {"format": FORMAT, "schema_version": SCHEMA_VERSION, "session": head, "messages": body}
 

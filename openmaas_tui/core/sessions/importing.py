@@ -23,6 +23,7 @@ from openmaas_tui.core.config.text import MAX_NESTING, NotText, check_text, dept
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.history.records import StoredMessage, StoredSession
+from openmaas_tui.core.reasoning import ReasoningBlock
 from openmaas_tui.core.sessions.export import FORMAT, SCHEMA_VERSION
 from openmaas_tui.core.types import Role, ToolCall
 
@@ -64,6 +65,7 @@ _MESSAGE_FIELDS: dict[str, tuple[str, bool]] = {
     "tool_call_id": (_STR, True),
     "tool_name": (_STR, True),
     "is_error": (_BOOL, False),
+    "reasoning_blocks": (_LIST, False),
 }
 
 _MOST_USD = 1e12
@@ -92,6 +94,7 @@ _DEFAULTS: dict[str, Any] = {
     "cost_estimated": False,
     "tool_calls": [],
     "is_error": False,
+    "reasoning_blocks": [],
     "title_is_custom": False,
     "content": "",
 }
@@ -188,6 +191,14 @@ def _message(source: str, index: int, raw: Any) -> StoredMessage:
             what = "expected an object with a name and arguments (strings)"
             raise _invalid(source, f"{where}.tool_calls[{position}]", what) from None
     fields["tool_calls"] = tuple(calls)
+    blocks = []
+    for position, block in enumerate(fields["reasoning_blocks"]):
+        try:
+            blocks.append(ReasoningBlock.from_dict(block))
+        except TypeError:
+            what = "expected an object with a text and, if any, a signature or data (strings)"
+            raise _invalid(source, f"{where}.reasoning_blocks[{position}]", what) from None
+    fields["reasoning_blocks"] = tuple(blocks)
     return StoredMessage(id=0, session_id="", role=Role(role), state=MessageState(state), **fields)
 
 

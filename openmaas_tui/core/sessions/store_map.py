@@ -109,6 +109,7 @@ def message_from_stored(stored: StoredMessage) -> SessionMessage:
         error_code=stored.error_code,
         error_message=stored.error_message,
         store_id=stored.id,
+        reasoning_blocks=stored.reasoning_blocks,
     )
 
 
@@ -154,6 +155,7 @@ def answer_record(message: SessionMessage) -> AnswerRecord:
         state=state_of(message),
         provider=message.provider,
         model=message.model,
+        reasoning_blocks=message.reasoning_blocks,
     )
 
 
@@ -181,6 +183,7 @@ def answer_message(record: AnswerRecord, request: ChatRequest) -> SessionMessage
         interrupted=record.interrupted,
         error_code=record.error_code,
         error_message=record.error_message,
+        reasoning_blocks=record.reasoning_blocks,
     )
 
 
@@ -214,4 +217,5 @@ def stored_message(message: SessionMessage, session_id: str, position: int) -> S
         error_code=record.error_code,
         error_message=record.error_message,
         state=record.state,
+        reasoning_blocks=record.reasoning_blocks,
     )

@@ -82,6 +82,8 @@ class ChunkWriter:
         if isinstance(event, TextDelta):
             return (self._text + _dumps(event.text) + self._close).encode()
         if isinstance(event, ReasoningDelta):
+            if not event.text:  # a block's signature: nothing an OpenAI client can take
+                return b""
             return (self._reasoning + _dumps(event.text) + self._close).encode()
         if isinstance(event, ToolCallDelta):
             call: dict[str, Any] = {"index": event.index}

@@ -68,9 +68,10 @@ class AnthropicAdapter:
         """Stream the answer to ``request`` as events, in arrival order.
 
         Yields:
-            TextDelta, ReasoningDelta (``thinking_delta``), ToolCallDelta (client ``tool_use``
-            blocks), UsageReport (at ``message_start`` and ``message_delta``; the last one is
-            complete) and Finish.
+            TextDelta, ReasoningDelta (``thinking_delta``; a ``signature_delta`` closing the block;
+            a whole ``redacted_thinking`` block), ToolCallDelta (client ``tool_use`` blocks),
+            UsageReport (at ``message_start`` and ``message_delta``; the last one is complete)
+            and Finish.
 
         Raises:
             OpenMaaSError: from the HTTP status or transport, from an ``error`` event in the

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from openmaas_tui.core.reasoning import ANTHROPIC
 from openmaas_tui.core.types import (
     Finish,
     ReasoningDelta,
@@ -19,7 +20,7 @@ from openmaas_tui.core.types import (
     ToolCallDelta,
     UsageReport,
 )
-from openmaas_tui.providers.anthropic.wire import RawUsage, finish_reason
+from openmaas_tui.providers.anthropic.wire import RawUsage, finish_reason, thinking_delta
 from openmaas_tui.providers.base import text_or_none
 from openmaas_tui.providers.http_errors import error_from_payload
 
@@ -39,9 +40,10 @@ class AnthropicStreamState:
     """Folds Anthropic stream events, one parsed ``data`` object at a time, into our events.
 
     Only client ``tool_use`` blocks are tool calls; ``server_tool_use`` and ``*_tool_result``
-    blocks (code execution, web search) run on Anthropic's side and are skipped, as are
-    ``redacted_thinking`` blocks and ``signature_delta`` (nothing readable). Tool calls are
-    numbered 0, 1, … in the order their blocks start.
+    blocks (code execution, web search) run on Anthropic's side and are skipped. A thinking
+    block's ``signature_delta`` closes it (a reasoning delta with the signature); a
+    ``redacted_thinking`` block arrives whole and shows as ``[redacted thinking]``. Tool calls
+    are numbered 0, 1, … in the order their blocks start.
 
     Attributes:
         stopped: whether ``message_stop`` arrived (the stream ended as the protocol says).
@@ -100,7 +102,9 @@ class AnthropicStreamState:
                 return _NOTHING
             self._empty_calls.pop(index, None)
             return (ToolCallDelta(call, arguments=fragment),)
-        return _NOTHING  # signature_delta, citations_delta
+        if kind == "signature_delta":
+            return (ReasoningDelta("", _text(delta["signature"]), origin=ANTHROPIC),)
+        return _NOTHING  # citations_delta
 
     def _block_start(self, index: int, block: dict[str, Any]) -> tuple[StreamEvent, ...]:
         if type(index) is not int:
@@ -113,6 +117,8 @@ class AnthropicStreamState:
         if kind == "thinking":
             thinking = _text(block.get("thinking"))
             return (ReasoningDelta(thinking),) if thinking else _NOTHING
+        if kind == "redacted_thinking":
+            return (thinking_delta(block),)
         if kind == "tool_use":
             name, call_id = text_or_none(block["name"]), text_or_none(block.get("id"))
             call = len(self._calls)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from openmaas_tui.core.models.catalog import find_model
+from openmaas_tui.core.reasoning import ANTHROPIC, REDACTED_LINE, ReasoningBlock, ReasoningBlocks
 from openmaas_tui.core.tools import call_id_for
 from openmaas_tui.core.types import (
     ChatRequest,
@@ -22,6 +23,7 @@ from openmaas_tui.core.types import (
     FinishReason,
     ImagePart,
     Message,
+    ReasoningDelta,
     Role,
     ToolCall,
     ToolChoice,
@@ -97,12 +99,23 @@ def _blocks(message: Message) -> list[dict[str, Any]]:
     return [{"type": "text", "text": content}] if isinstance(content, str) else content
 
 
+def thinking_block(block: ReasoningBlock) -> dict[str, Any]:
+    """A kept reasoning block as Anthropic takes it back: ``{"type": "thinking", "thinking",
+    "signature"}`` or ``{"type": "redacted_thinking", "data"}``, unchanged
+    (https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#preserving-thinking-blocks)."""
+    if block.redacted is not None:
+        return {"type": "redacted_thinking", "data": block.redacted}
+    return {"type": "thinking", "thinking": block.text, "signature": block.signature or ""}
+
+
 def _assistant_content(message: Message) -> str | list[dict[str, Any]]:
-    """An assistant turn: its text, then a ``tool_use`` block (``id``, ``name``, ``input`` as
-    an object) for each call it made."""
-    if not message.tool_calls:
+    """An assistant turn: its signed and redacted thinking blocks first (the API requires them
+    back, unchanged, with a turn that called a tool under extended thinking), its text, then a
+    ``tool_use`` block (``id``, ``name``, ``input`` as an object) for each call it made."""
+    thinking = [thinking_block(b) for b in message.reasoning_blocks if b.replayable_to(ANTHROPIC)]
+    if not message.tool_calls and not thinking:
         return _content(message)
-    blocks = _blocks(message) if message.text else []
+    blocks = [*thinking, *(_blocks(message) if message.text else [])]
     for index, call in enumerate(message.tool_calls):
         arguments = call.arguments_object()
         blocks.append(
@@ -265,9 +278,10 @@ class RawUsage:
 def parse_message(payload: dict[str, Any], model: str) -> Completion:
     """A :class:`Completion` from a non-streaming message body (``type: message``).
 
-    Text blocks are joined, thinking blocks become the reasoning, client ``tool_use`` blocks
-    become tool calls with their ``input`` as a JSON string; server tool blocks and
-    ``redacted_thinking`` carry nothing to show.
+    Text blocks are joined, thinking blocks become the reasoning (a ``redacted_thinking``
+    block shows as ``[redacted thinking]``) and, with their signatures and redacted data, the
+    reasoning blocks to send back; client ``tool_use`` blocks become tool calls with their
+    ``input`` as a JSON string; server tool blocks carry nothing to show.
 
     Raises:
         KeyError, TypeError, AttributeError, ValueError: when the body does not have the
@@ -275,13 +289,16 @@ def parse_message(payload: dict[str, Any], model: str) -> Completion:
     """
     text: list[str] = []
     reasoning: list[str] = []
+    blocks = ReasoningBlocks()
     calls: list[ToolCall] = []
     for block in payload["content"]:
         kind = block["type"]
         if kind == "text":
             text.append(block["text"])
-        elif kind == "thinking":
-            reasoning.append(block["thinking"])
+        elif kind in ("thinking", "redacted_thinking"):
+            delta = thinking_delta(block)
+            reasoning.append(delta.text)
+            blocks.add(delta)
         elif kind == "tool_use":
             arguments = json.dumps(block.get("input") or {}, ensure_ascii=False)
             name, call_id = text_or_none(block["name"]), text_or_none(block.get("id"))
@@ -297,4 +314,24 @@ def parse_message(payload: dict[str, Any], model: str) -> Completion:
         finish_reason_raw=raw,
         usage=usage.to_usage(),
         model=model,
+        reasoning_blocks=blocks.replayable(),
     )
+
+
+def thinking_delta(block: dict[str, Any]) -> ReasoningDelta:
+    """A whole ``thinking`` block (``thinking``, ``signature``) or ``redacted_thinking`` block
+    (``data``) as one reasoning delta.
+
+    Raises:
+        KeyError, TypeError: when the block does not have the documented shape.
+    """
+    if block["type"] == "redacted_thinking":
+        return ReasoningDelta(REDACTED_LINE, redacted=_string(block["data"]), origin=ANTHROPIC)
+    signature = text_or_none(block.get("signature"))
+    return ReasoningDelta(_string(block["thinking"]), signature, origin=ANTHROPIC)
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, not {type(value).__name__}")
+    return value

@@ -106,8 +106,9 @@ class BedrockAdapter:
         """Stream the answer from ConverseStream.
 
         Yields:
-            TextDelta, ReasoningDelta (``reasoningContent.text``), ToolCallDelta (client
-            ``toolUse`` blocks), Finish (at ``messageStop``) and UsageReport (``metadata``).
+            TextDelta, ReasoningDelta (``reasoningContent`` ``text``, ``signature``,
+            ``redactedContent``), ToolCallDelta (client ``toolUse`` blocks), Finish (at
+            ``messageStop``) and UsageReport (``metadata``).
 
         Raises:
             OpenMaaSError: MISSING_KEY (no region, nothing that can sign), INVALID_SETTINGS

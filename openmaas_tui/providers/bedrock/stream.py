@@ -15,14 +15,18 @@ from typing import Any
 
 from openmaas_tui.core.types import (
     Finish,
-    ReasoningDelta,
     StreamEvent,
     TextDelta,
     ToolCallDelta,
     UsageReport,
 )
 from openmaas_tui.providers.base import text_or_none
-from openmaas_tui.providers.bedrock.wire import finish_reason, is_server_tool, usage_from
+from openmaas_tui.providers.bedrock.wire import (
+    finish_reason,
+    is_server_tool,
+    reasoning_delta,
+    usage_from,
+)
 
 _NOTHING: tuple[StreamEvent, ...] = ()
 
@@ -39,7 +43,8 @@ class ConverseStreamState:
 
     Only client ``toolUse`` blocks are tool calls, numbered 0, 1, … as they start; server
     tools (``type: server_tool_use``) and their ``toolResult`` blocks run on Bedrock's side and
-    are skipped, as are reasoning signatures and redacted reasoning (nothing readable).
+    are skipped. A reasoning ``signature`` closes its block; ``redactedContent`` shows as
+    ``[redacted thinking]`` (both kept to send back with the turn).
 
     Attributes:
         stopped: whether ``messageStop`` arrived (the answer ended as the protocol says).
@@ -93,8 +98,9 @@ class ConverseStreamState:
             return (TextDelta(text),) if text else _NOTHING
         reasoning = delta.get("reasoningContent")
         if reasoning is not None:
-            thought = text_or_none(reasoning.get("text"))
-            return (ReasoningDelta(thought),) if thought else _NOTHING
+            event = reasoning_delta(reasoning)
+            keep = event.text or event.signature is not None
+            return (event,) if keep else _NOTHING
         tool = delta.get("toolUse")
         if tool is not None and index not in self._skipped:
             call = self._calls.get(index)

@@ -14,6 +14,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
+from openmaas_tui.core.reasoning import BEDROCK, REDACTED_LINE, ReasoningBlock, ReasoningBlocks
 from openmaas_tui.core.tools import call_id_for
 from openmaas_tui.core.types import (
     ChatRequest,
@@ -21,6 +22,7 @@ from openmaas_tui.core.types import (
     FinishReason,
     ImagePart,
     Message,
+    ReasoningDelta,
     Role,
     ToolCall,
     ToolChoiceMode,
@@ -80,11 +82,14 @@ def _message(message: Message) -> dict[str, Any]:
             "status": "error" if message.is_error else "success",
         }
         return {"role": "user", "content": [{"toolResult": result}]}
-    content: list[dict[str, Any]]
+    content: list[dict[str, Any]] = [
+        reasoning_block(b) for b in message.reasoning_blocks if b.replayable_to(BEDROCK)
+    ]
     if isinstance(message.content, str):
-        content = [{"text": message.content}] if message.content or not message.tool_calls else []
+        if message.content or not (message.tool_calls or content):
+            content.append({"text": message.content})
     else:
-        content = [_block(p) for p in message.content]
+        content += [_block(p) for p in message.content]
     for index, call in enumerate(message.tool_calls):
         arguments = call.arguments_object()
         tool_use = {
@@ -94,6 +99,19 @@ def _message(message: Message) -> dict[str, Any]:
         }
         content.append({"toolUse": tool_use})
     return {"role": str(message.role), "content": content}
+
+
+def reasoning_block(block: ReasoningBlock) -> dict[str, Any]:
+    """A kept reasoning block as Converse takes it back, before the turn's text and tool uses:
+    ``{"reasoningContent": {"reasoningText": {"text", "signature"}}}`` or
+    ``{"reasoningContent": {"redactedContent": BASE64}}``
+    (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ReasoningContentBlock.html)."""
+    if block.redacted is not None:
+        return {"reasoningContent": {"redactedContent": block.redacted}}
+    text: dict[str, Any] = {"text": block.text}
+    if block.signature is not None:
+        text["signature"] = block.signature
+    return {"reasoningContent": {"reasoningText": text}}
 
 
 def _messages(request: ChatRequest) -> list[dict[str, Any]]:
@@ -233,6 +251,7 @@ def parse_converse(payload: dict[str, Any], model: str) -> Completion:
     """
     text: list[str] = []
     reasoning: list[str] = []
+    blocks = ReasoningBlocks()
     calls: list[ToolCall] = []
     content = payload["output"]["message"]["content"]
     if type(content) is not list:
@@ -241,8 +260,9 @@ def parse_converse(payload: dict[str, Any], model: str) -> Completion:
         if "text" in block:
             text.append(text_or_none(block["text"]) or "")
         elif "reasoningContent" in block:
-            reasoning_text = (block["reasoningContent"].get("reasoningText") or {}).get("text")
-            reasoning.append(text_or_none(reasoning_text) or "")
+            delta = reasoning_delta(block["reasoningContent"])
+            reasoning.append(delta.text)
+            blocks.add(delta)
         elif "toolUse" in block and not is_server_tool(block["toolUse"]):
             use = block["toolUse"]
             arguments = json.dumps(use.get("input") or {}, ensure_ascii=False)
@@ -257,4 +277,21 @@ def parse_converse(payload: dict[str, Any], model: str) -> Completion:
         finish_reason_raw=raw,
         usage=usage_from(payload.get("usage") or {}),
         model=model,
+        reasoning_blocks=blocks.replayable(),
     )
+
+
+def reasoning_delta(content: dict[str, Any]) -> ReasoningDelta:
+    """A ``reasoningContent`` object as one reasoning delta: a whole block of a ``Converse``
+    answer (``reasoningText``: ``text``, ``signature``) or a stream's piece (``text``,
+    ``signature``); ``redactedContent`` (base64) shows as ``[redacted thinking]``.
+
+    Raises:
+        TypeError, AttributeError: when the object does not have the documented shape.
+    """
+    redacted = text_or_none(content.get("redactedContent"))
+    if redacted is not None:
+        return ReasoningDelta(REDACTED_LINE, redacted=redacted, origin=BEDROCK)
+    whole = content.get("reasoningText") or content
+    text, signature = text_or_none(whole.get("text")), text_or_none(whole.get("signature"))
+    return ReasoningDelta(text or "", signature, origin=BEDROCK)

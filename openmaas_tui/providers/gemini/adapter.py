@@ -27,6 +27,7 @@ import httpx
 from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.models.catalog import ModelInfo, find_model
 from openmaas_tui.core.models.provider_specs import SPECS
+from openmaas_tui.core.reasoning import GEMINI
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
@@ -71,6 +72,12 @@ def _content(message: Message, call_ids: frozenset[str]) -> dict[str, Any]:
         parts = [{"text": message.content}] if message.content or not message.tool_calls else []
     else:
         parts = [_part(p) for p in message.content]
+    signature = next(
+        (b.signature for b in message.reasoning_blocks if b.replayable_to(GEMINI)), None
+    )
+    texts = [p for p in parts if "text" in p]
+    if signature and texts:  # back on the text part it came on (thought-signatures guide)
+        texts[0]["thoughtSignature"] = signature
     return {"role": role, "parts": parts + call_parts(message)}
 
 

@@ -4,7 +4,8 @@ One parser serves every shape the Gemini API answers in: the ``data:`` events of
 ``streamGenerateContent?alt=sse``, the elements of the JSON array that the same endpoint returns
 without ``alt=sse``, and the single JSON body of ``generateContent``. Each is a
 ``GenerateContentResponse`` (https://ai.google.dev/api/generate-content#generatecontentresponse):
-``candidates[0].content.parts`` (``text``, ``thought: true`` text, ``functionCall``),
+``candidates[0].content.parts`` (``text``, ``thought: true`` text, ``functionCall``; a part's
+``thoughtSignature`` kept to send back, https://ai.google.dev/gemini-api/docs/thought-signatures),
 ``candidates[0].finishReason`` on the last chunk, ``usageMetadata`` on every chunk (provisional
 until the last one) and ``promptFeedback.blockReason`` when the prompt itself was refused.
 """
@@ -15,6 +16,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from openmaas_tui.core.reasoning import GEMINI
 from openmaas_tui.core.types import (
     Finish,
     FinishReason,
@@ -152,10 +154,16 @@ class GeminiChunkParser:
                 raise TypeError(f"parts is {parts!r}")
             for part in parts or ():
                 text = part.get("text")
-                if text:
+                if text is not None:
                     if type(text) is not str:
                         raise TypeError(f"text is {text!r}")
-                    events.append(ReasoningDelta(text) if part.get("thought") else TextDelta(text))
+                    if text:
+                        thought = part.get("thought")
+                        events.append(ReasoningDelta(text) if thought else TextDelta(text))
+                    # Gemini 3 signs its thinking on a text part too: kept to send back
+                    signature = text_or_none(part.get("thoughtSignature"))
+                    if signature:
+                        events.append(ReasoningDelta("", signature, origin=GEMINI))
                     continue
                 call = part.get("functionCall")
                 if call is not None:

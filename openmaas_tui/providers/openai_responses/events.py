@@ -62,6 +62,10 @@ _ERROR_CODES = {
 API's usual error codes) to ours; the ``invalid_image…`` family and others not listed are
 INVALID_REQUEST."""
 
+SUMMARY_BREAK = "\n\n"
+"""Between the parts of a reasoning summary (``summary_index`` 0, 1, …): each part is its own
+paragraph, usually headed by a bold title (https://platform.openai.com/docs/guides/reasoning)."""
+
 
 def usage_of(raw: dict[str, Any]) -> Usage:
     """Our :class:`Usage` from a Responses ``usage`` object (already in our convention).
@@ -155,6 +159,8 @@ class EventParser:
             return [TextDelta(event["delta"] + "")] if event["delta"] else []
         if kind in ("response.reasoning_summary_text.delta", "response.reasoning_text.delta"):
             return [ReasoningDelta(event["delta"] + "")] if event["delta"] else []
+        if kind == "response.reasoning_summary_part.added" and event.get("summary_index"):
+            return [ReasoningDelta(SUMMARY_BREAK)]  # a summary's next part is a new paragraph
         if kind == "response.output_item.added":
             item = event["item"]
             if item.get("type") != "function_call":
@@ -223,9 +229,9 @@ def _completion(payload: dict[str, Any], model: str, provider: str) -> Completio
                 if text:
                     builder.add(TextDelta(text + ""))
         elif kind == "reasoning":
-            for part in item.get("summary") or ():
-                if part.get("text"):
-                    builder.add(ReasoningDelta(part["text"] + ""))
+            parts = [p["text"] + "" for p in item.get("summary") or () if p.get("text")]
+            if parts:
+                builder.add(ReasoningDelta(SUMMARY_BREAK.join(parts)))
         elif kind == "function_call":
             name = text_or_none(item.get("name"))
             arguments = text_or_none(item.get("arguments")) or ""

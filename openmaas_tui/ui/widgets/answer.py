@@ -207,7 +207,7 @@ class AnswerView(WorkerOwner, Vertical):
                             self.query_one(Collapsible).collapsed = True
                         answered = True
                         answer.append(event.text)
-                    elif isinstance(event, ReasoningDelta):
+                    elif isinstance(event, ReasoningDelta) and event.text:
                         (await self._reasoning_view()).append(event.text)
         finally:
             await self._stop_waiting()

@@ -1,4 +1,5 @@
-"""One column of the compare screen: a target's live counters over its answer as it streams.
+"""One column of the compare screen: a target's live counters over its answer as it streams,
+and the model's reasoning, when it streams any, in a collapsed block above the answer.
 
 The column holds no stream: the screen's :class:`~openmaas_tui.core.compare.run.CompareRun` owns
 them. Text is appended as it arrives (O(1)); ten times a second, at its own turn, the screen
@@ -16,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message as TMessage
-from textual.widgets import Sparkline, Static
+from textual.widgets import Collapsible, Sparkline, Static
 
 from openmaas_tui.core.compare.lane import CompareTarget, Lane, LaneStatus
 from openmaas_tui.core.errors import OpenMaaSError
@@ -63,11 +64,31 @@ def counters_text(lane: Lane) -> Text:
 
 
 class CompareColumn(Vertical, can_focus=True):
-    """A target's header of counters over its streamed answer.
+    """A target's header of counters over its streamed answer, and its reasoning (collapsed,
+    ``t`` opens it) between the two once any arrives.
 
     Args:
         target: what this column asks.
         number: its place on the screen, from 1.
+    """
+
+    DEFAULT_CSS = """
+    CompareColumn > Collapsible.reasoning-block {
+        height: auto;
+        padding: 0;
+        margin: 0;
+        border-top: none;
+    }
+    CompareColumn > Collapsible.reasoning-block > Contents {
+        height: auto;
+        padding: 0 0 0 1;
+    }
+    CompareColumn ColumnMarkdown.reasoning {
+        height: auto;
+        max-height: 10;
+        color: $text-muted;
+        scrollbar-size-vertical: 1;
+    }
     """
 
     BINDINGS = [
@@ -75,6 +96,7 @@ class CompareColumn(Vertical, can_focus=True):
         Binding("r", "rerun", "Rerun", id="compare.column.rerun"),
         Binding("c", "continue", "Continue", id="compare.column.continue"),
         Binding("delete,x", "remove", "Remove", id="compare.column.remove", key_display="del"),
+        Binding("t", "toggle_reasoning", "Reasoning", id="compare.column.reasoning"),
         Binding("left", "move(-1)", "←", show=False, id="compare.column.left"),
         Binding("right", "move(1)", "→", show=False, id="compare.column.right"),
         Binding("up", "scroll(-1)", show=False),
@@ -107,6 +129,9 @@ class CompareColumn(Vertical, can_focus=True):
         self._shown = ""
         self.settled = False
         """Whether the lane's end has been rendered (:meth:`ended` ran)."""
+        self.reasoning: ColumnMarkdown | None = None
+        """The reasoning shown above the answer, once any arrived."""
+        self._reasoning_pending: list[str] = []  # arrived before the block was mounted
 
     def on_mount(self) -> None:
         self.show(Lane(0, self.target))
@@ -124,6 +149,9 @@ class CompareColumn(Vertical, can_focus=True):
     async def restart(self) -> None:
         """Clear the answer for a new attempt."""
         await self.query(ErrorView).remove()
+        await self.query(Collapsible).remove()
+        self.reasoning, self._reasoning_pending = None, []
+        self.refresh_bindings()
         old, self.answer = self.answer, ColumnMarkdown(classes="answer")
         await self.mount(self.answer, before=old)
         await old.remove()
@@ -135,8 +163,31 @@ class CompareColumn(Vertical, can_focus=True):
         """Add answer text as it arrives (it is rendered by :meth:`render_lane`)."""
         self.answer.append(text)
 
+    def append_reasoning(self, text: str) -> None:
+        """Add reasoning text as it arrives (O(1); rendered by :meth:`render_lane`)."""
+        if not text:
+            return
+        if self.reasoning is None:
+            self._reasoning_pending.append(text)
+        else:
+            self.reasoning.append(text)
+
+    async def _render_reasoning(self) -> None:
+        if self.reasoning is None and self._reasoning_pending:
+            self.reasoning = ColumnMarkdown(classes="reasoning")
+            block = Collapsible(
+                self.reasoning, title="Reasoning", collapsed=True, classes="reasoning-block"
+            )
+            await self.mount(block, before=self.answer)
+            self.reasoning.append("".join(self._reasoning_pending))
+            self._reasoning_pending = []
+            self.refresh_bindings()  # t now has something to open
+        if self.reasoning is not None:
+            await self.reasoning.render_pending()
+
     async def render_lane(self, lane: Lane) -> None:
-        """Render the answer text that arrived and show ``lane``'s counters."""
+        """Render the reasoning and answer text that arrived and show ``lane``'s counters."""
+        await self._render_reasoning()
         await self.answer.render_pending()
         self.show(lane)
 
@@ -144,6 +195,9 @@ class CompareColumn(Vertical, can_focus=True):
         """Render the rest of the answer, show the error if any, and the tokens-over-time
         picture on a time axis of ``span_s`` seconds (the run's longest lane)."""
         try:
+            await self._render_reasoning()
+            if self.reasoning is not None:
+                await self.reasoning.finish()
             await self.answer.finish()
             if lane.error is not None:
                 await self.mount(ErrorView(lane.error), before=self.spark)
@@ -198,6 +252,17 @@ class CompareColumn(Vertical, can_focus=True):
 
     def action_move(self, step: int) -> None:
         self.post_message(self.Requested(self, "move", step))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``t`` is offered (footer, palette) only once the column has reasoning to open."""
+        if action == "toggle_reasoning":
+            return self.reasoning is not None
+        return True
+
+    def action_toggle_reasoning(self) -> None:
+        """Open or close the reasoning block (nothing when there is none)."""
+        for block in self.query(Collapsible):
+            block.collapsed = not block.collapsed
 
     def action_scroll(self, step: int) -> None:
         self.answer.scroll_relative(y=step * 3, animate=False)

@@ -163,7 +163,9 @@ class CompareColumns(WorkerOwner, Horizontal):
             column.append(text)
 
     def lane_reasoning(self, lane: Lane, text: str) -> None:
-        pass  # counted in the lane's tokens; the columns show answers only
+        column = self.column_of(lane)
+        if column is not None:
+            column.append_reasoning(text)
 
     def lane_ended(self, lane: Lane) -> None:
         run = self.run
