@@ -2,8 +2,8 @@
 whole answer and name what was dropped, and running the answer until it ends, the client
 leaves or the gateway stops.
 
-Used by the Anthropic routes (:mod:`~openmaas_tui.gateway.messages`); the names and formats are
-those the OpenAI route (:mod:`~openmaas_tui.gateway.chat_completions`) answers with.
+Used by the OpenAI route (:mod:`~openmaas_tui.gateway.chat_completions`) and the Anthropic
+routes (:mod:`~openmaas_tui.gateway.messages`) alike.
 """
 
 from __future__ import annotations

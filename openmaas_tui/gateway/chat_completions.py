@@ -23,17 +23,16 @@ from openmaas_tui.core.exchange.retry import RetryWait
 from openmaas_tui.core.models.provider_specs import WireProtocol
 from openmaas_tui.core.passthrough import Passthrough
 from openmaas_tui.gateway.access import Access
+from openmaas_tui.gateway.answer import dropped_headers, metering_headers, run_answer
 from openmaas_tui.gateway.asgi import (
     BodyTooLarge,
-    Message,
     read_body,
     send_bytes,
     send_json,
     start_stream,
-    until_disconnect,
 )
 from openmaas_tui.gateway.chat_passthrough import Answer, passthrough_answer
-from openmaas_tui.gateway.context import GRACE_S, STOPPING
+from openmaas_tui.gateway.context import STOPPING
 from openmaas_tui.gateway.openai_wire.body import completion_body
 from openmaas_tui.gateway.openai_wire.chunks import DONE, ChunkWriter
 from openmaas_tui.gateway.openai_wire.errors import error_body, error_headers, status_of
@@ -41,9 +40,6 @@ from openmaas_tui.gateway.openai_wire.relay import ChatRelay
 from openmaas_tui.gateway.openai_wire.request import ParsedChat, invalid, parse_chat
 from openmaas_tui.gateway.openai_wire.usage import usage_object
 from openmaas_tui.gateway.route import Call
-
-DROPPED_HEADER = "x-openmaas-dropped"
-"""The response header naming what was not sent upstream, comma-separated."""
 
 
 async def _fail(call: Call, error: OpenMaaSError, access: Access) -> Access:
@@ -71,34 +67,19 @@ async def handle(call: Call) -> Access:
     except OpenMaaSError as exc:
         return await _fail(call, exc, access)
     dropped = opened.dropped if opened.passthrough else (*parsed.dropped, *opened.dropped)
-    headers = [(DROPPED_HEADER, ", ".join(dropped))] if dropped else []
+    headers = dropped_headers(dropped)
     exchange = opened.exchange
     answer: Answer = _stream if parsed.request.stream else _whole
     if opened.passthrough:
         answer = passthrough_answer(relay, parsed)
-    started = False
 
-    async def send(message: Message) -> None:
-        nonlocal started
-        started = True
-        await call.send(message)
+    async def run(watched: Call) -> None:
+        await answer(watched, parsed, exchange, headers, access)
 
-    watched = Call(call.gateway, call.scope, call.receive, send)
-    try:
-        outcome = await until_disconnect(
-            answer(watched, parsed, exchange, headers, access),
-            call.receive,
-            call.gateway.stopping,
-            GRACE_S,
-        )
-        if outcome == "stopped" and not started:
-            await _fail(call, STOPPING, access)
-    finally:
-        await exchange.saved()  # the spend is in the ledger before the request ends
-        record = exchange.record
-        access.usage = record.usage if record is not None else None
-        if exchange.stopped:
-            access.status = 499  # the client closed the request (nginx's word for it)
+    async def stopped() -> None:
+        await _fail(call, STOPPING, access)
+
+    await run_answer(call, exchange, access, run, stopped)
     return access
 
 
@@ -128,12 +109,7 @@ async def _whole(
         return
     writer = ChunkWriter(parsed.model)
     usage = _usage(exchange)
-    cost, ttft = record.cost_usd, record.ttft_ms
-    headers = [
-        *headers,
-        ("x-openmaas-cost-usd", "" if cost is None else f"{cost:.10f}".rstrip("0").rstrip(".")),
-        ("x-openmaas-ttft-ms", "" if ttft is None else f"{ttft:.1f}"),
-    ]
+    headers = [*headers, *metering_headers(record)]
     body = completion_body(
         record,
         answer_id=writer.answer_id,
