@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
-from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widgets import Header
 
@@ -182,18 +181,15 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
                 yield self.estimate
             yield self.params
         yield self.status
-        # After the first frame: the footer's keys are rebuilt on every change of the bindings,
-        # and a screen that opens makes several (the first focus, the resume, the focus settling).
-        yield Lazy(FittingFooter(narrow=self.NARROW_FOOTER))
+        yield FittingFooter(narrow=self.NARROW_FOOTER)
 
     async def on_mount(self) -> None:
         self.targets.start_spec = self.params.params.model
         self.settings.keep(self.current)
         await self.refresh_sessions()
         self._mounted.set()
-        # After the second frame: the first is drawn without the footer (it mounts lazily, then
-        # draws), and a tokenizer loading in a thread holds the interpreter for a tenth of a
-        # second, which would hold the footer back.
+        # After the second frame, the first with the footer's keys: a tokenizer loading in a
+        # thread holds the interpreter for a tenth of a second, which would hold them back.
         self.call_after_refresh(self.call_after_refresh, self.warm_up, self.targets.start_spec)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
