@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 KEYS = {
     "OPENAI_API_KEY": "sk-test-abcdefgh12345678",
     "ANTHROPIC_API_KEY": "sk-ant-api03-test-Zq9Xw8Vu7Ts6Rq5P",
-    "GEMINI_API_KEY": "AIzaSyTest-Gm4Kq8Wz2Lp6Rt0Yx3Nv7Bc1",
+    "GEMINI_API_KEY": "AIza-FAKE-qzx8gw5kg2mv7rt",
 }
 """The provider keys the child reads from its environment. The OpenAI one is the key
 ``openai/error_401_invalid_key.json`` echoes back."""

@@ -19,8 +19,8 @@ from openmaas_tui.ui.widgets.secret_input import HiddenStr, SecretInput
 from tests.support.ui import settle
 from tests.ui.test_keys_screen import SIZE, Host, go_to, paste
 
-TYPED = "AIzaTypedKeyNeverLogged0000000000e5f6"
-PASTED = "sk-ant-api03-PastedKeyNeverLogged00009"
+TYPED = "AIza-FAKE-qzx4tp8kw1mv6rj"
+PASTED = "sk-ant-FAKEqzx6ps2wk9mv3j"
 
 
 def _parts(key: str) -> list[str]:

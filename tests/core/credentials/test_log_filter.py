@@ -14,8 +14,8 @@ from openmaas_tui.core.credentials.redact import FRAGMENT_CHARS, forget_secret, 
 from tests.support.replay import ReplayServer
 from tests.support.server import Reply
 
-KEY = "AIzaSyD-Registered0Key9For7Logs5Test3x"
-UNREGISTERED = "sk-ant-api03-NeverRegistered0Key9Abc"
+KEY = "AIza-FAKE-qzx9lg3kd5mw2vt"
+UNREGISTERED = "sk-ant-FAKEqzx0nr4wj7kv2p"
 
 
 def _parts(key: str) -> list[str]:

@@ -67,11 +67,11 @@ def test_ordinary_text_and_forgotten_keys_are_left_alone() -> None:
 @pytest.mark.parametrize(
     "key",
     [
-        "sk-ant-api03-AbCdEfGhIjKlMnOpQrStUv",
+        "sk-ant-FAKEqzr1xv9wk2jqtb",
         "sk-proj-AbCdEfGhIjKlMnOpQrStUv",
         "AKIAIOSFODNN7EXAMPLE",
-        "AIzaSyA1234567890abcdefghijklmnopq",
-        "gsk_AbCdEfGhIjKlMnOpQrSt",
+        "AIza-FAKE-qzx7wv1kj3mp8rt",
+        "gsk_FAKEqzx2wv4kj6mp8r",
         "xai-AbCdEfGhIjKlMnOpQrSt",
     ],
 )
