@@ -9,7 +9,9 @@ routes (:mod:`~openmaas_tui.gateway.messages`) alike.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+from contextlib import aclosing
 
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.record import AnswerRecord
 from openmaas_tui.gateway.access import Access
@@ -45,6 +47,19 @@ def metering_headers(record: AnswerRecord) -> list[tuple[str, str]]:
         (COST_HEADER, "" if cost is None else f"{cost:.10f}".rstrip("0").rstrip(".")),
         (TTFT_HEADER, "" if ttft is None else f"{ttft:.1f}"),
     ]
+
+
+async def to_the_end(exchange: Exchange) -> AnswerRecord | OpenMaaSError:
+    """Run ``exchange`` to its end for a whole (not streamed) answer: its record, or the error
+    that ended it (STREAM_INTERRUPTED when it ended with neither)."""
+    async with aclosing(exchange.events()) as events:
+        async for _ in events:
+            pass
+    if exchange.error is not None:
+        return exchange.error
+    if exchange.record is None:
+        return OpenMaaSError(ErrorCode.STREAM_INTERRUPTED, "the provider gave no answer")
+    return exchange.record
 
 
 async def run_answer(

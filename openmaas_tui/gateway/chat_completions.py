@@ -23,7 +23,12 @@ from openmaas_tui.core.exchange.retry import RetryWait
 from openmaas_tui.core.models.provider_specs import WireProtocol
 from openmaas_tui.core.passthrough import Passthrough
 from openmaas_tui.gateway.access import Access
-from openmaas_tui.gateway.answer import dropped_headers, metering_headers, run_answer
+from openmaas_tui.gateway.answer import (
+    dropped_headers,
+    metering_headers,
+    run_answer,
+    to_the_end,
+)
 from openmaas_tui.gateway.asgi import (
     BodyTooLarge,
     read_body,
@@ -100,12 +105,9 @@ async def _whole(
     headers: list[tuple[str, str]],
     access: Access,
 ) -> None:
-    async with aclosing(exchange.events()) as events:
-        async for _ in events:
-            pass
-    record = exchange.record
-    if exchange.error is not None or record is None:
-        await _fail(call, exchange.error or invalid("no answer"), access)
+    record = await to_the_end(exchange)
+    if isinstance(record, OpenMaaSError):
+        await _fail(call, record, access)
         return
     writer = ChunkWriter(parsed.model)
     usage = _usage(exchange)

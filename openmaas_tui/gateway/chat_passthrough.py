@@ -21,6 +21,7 @@ from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.retry import RetryWait
 from openmaas_tui.gateway.access import Access
+from openmaas_tui.gateway.answer import to_the_end
 from openmaas_tui.gateway.asgi import send_bytes, send_json, start_stream
 from openmaas_tui.gateway.context import STOPPING
 from openmaas_tui.gateway.openai_wire.errors import error_body, error_headers, status_of
@@ -105,12 +106,9 @@ async def relay_whole(
 ) -> None:
     """Answer with the provider's whole body, its ``usage`` given the cost (USD) and the
     price's date, and the ``x-openmaas-cost-usd`` and ``x-openmaas-ttft-ms`` headers."""
-    async with aclosing(exchange.events()) as events:
-        async for _ in events:
-            pass
-    record = exchange.record
-    if exchange.error is not None or record is None:
-        await fail(call, exchange.error or STOPPING, access)
+    record = await to_the_end(exchange)
+    if isinstance(record, OpenMaaSError):
+        await fail(call, record, access)
         return
     body = json.loads(relay.whole())
     usage = exchange_usage(exchange)

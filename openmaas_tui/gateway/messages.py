@@ -20,7 +20,7 @@ from contextlib import aclosing
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.gateway.access import Access
-from openmaas_tui.gateway.answer import dropped_headers, metering_headers, run_answer
+from openmaas_tui.gateway.answer import dropped_headers, metering_headers, run_answer, to_the_end
 from openmaas_tui.gateway.anthropic_wire.body import message_body
 from openmaas_tui.gateway.anthropic_wire.errors import error_body, error_headers, error_status
 from openmaas_tui.gateway.anthropic_wire.request import (
@@ -106,12 +106,9 @@ async def _whole(
     headers: list[tuple[str, str]],
     access: Access,
 ) -> None:
-    async with aclosing(exchange.events()) as events:
-        async for _ in events:
-            pass
-    record = exchange.record
-    if exchange.error is not None or record is None:
-        await fail(call, exchange.error or _no_answer(), access)
+    record = await to_the_end(exchange)
+    if isinstance(record, OpenMaaSError):
+        await fail(call, record, access)
         return
     body = message_body(record, model=parsed.model)
     body["usage"].update(_cost(exchange))
@@ -164,7 +161,3 @@ async def _stream(
         record = exchange.record
         usage = record.usage if record is not None else None
         await write(encoder.finish(usage, extra=_cost(exchange)), more=False)
-
-
-def _no_answer() -> OpenMaaSError:
-    return OpenMaaSError(ErrorCode.STREAM_INTERRUPTED, "the provider gave no answer")

@@ -22,6 +22,7 @@ from openmaas_tui.core.models.provider_specs import Api, WireProtocol
 from openmaas_tui.core.passthrough import Passthrough
 from openmaas_tui.core.types import ChatRequest, Message, Role
 from openmaas_tui.gateway.access import Access
+from openmaas_tui.gateway.answer import to_the_end
 from openmaas_tui.gateway.asgi import (
     BodyTooLarge,
     read_body,
@@ -146,12 +147,9 @@ async def _stream(call: Call, exchange: Exchange, relay: _Bytes, access: Access)
 
 
 async def _whole(call: Call, exchange: Exchange, relay: _Bytes, access: Access) -> None:
-    async with aclosing(exchange.events()) as events:
-        async for _ in events:
-            pass
-    record = exchange.record
-    if exchange.error is not None or record is None:
-        await fail(call, exchange.error or STOPPING, access)
+    record = await to_the_end(exchange)
+    if isinstance(record, OpenMaaSError):
+        await fail(call, record, access)
         return
     cost, ttft = record.cost_usd, record.ttft_ms
     body = relay.take()
