@@ -21,7 +21,7 @@ from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.retry import RetryWait
 from openmaas_tui.gateway.access import Access
-from openmaas_tui.gateway.answer import to_the_end
+from openmaas_tui.gateway.answer import metering_headers, to_the_end
 from openmaas_tui.gateway.asgi import send_bytes, send_json, start_stream
 from openmaas_tui.gateway.context import STOPPING
 from openmaas_tui.gateway.openai_wire.errors import error_body, error_headers, status_of
@@ -119,12 +119,7 @@ async def relay_whole(
             if isinstance(given, dict)
             else usage
         )
-    cost, ttft = record.cost_usd, record.ttft_ms
-    headers = [
-        *headers,
-        ("x-openmaas-cost-usd", "" if cost is None else f"{cost:.10f}".rstrip("0").rstrip(".")),
-        ("x-openmaas-ttft-ms", "" if ttft is None else f"{ttft:.1f}"),
-    ]
+    headers = [*headers, *metering_headers(record)]
     await send_json(call.send, 200, body, headers)
 
 

@@ -22,7 +22,7 @@ from openmaas_tui.core.models.provider_specs import Api, WireProtocol
 from openmaas_tui.core.passthrough import Passthrough
 from openmaas_tui.core.types import ChatRequest, Message, Role
 from openmaas_tui.gateway.access import Access
-from openmaas_tui.gateway.answer import to_the_end
+from openmaas_tui.gateway.answer import metering_headers, to_the_end
 from openmaas_tui.gateway.asgi import (
     BodyTooLarge,
     read_body,
@@ -36,10 +36,6 @@ from openmaas_tui.gateway.context import GRACE_S, STOPPING
 from openmaas_tui.gateway.openai_wire.errors import status_of
 from openmaas_tui.gateway.openai_wire.request import invalid
 from openmaas_tui.gateway.route import Call
-
-
-def _usd(cost: float | None) -> str:
-    return "" if cost is None else f"{cost:.10f}".rstrip("0").rstrip(".")
 
 
 class _Bytes:
@@ -151,13 +147,11 @@ async def _whole(call: Call, exchange: Exchange, relay: _Bytes, access: Access) 
     if isinstance(record, OpenMaaSError):
         await fail(call, record, access)
         return
-    cost, ttft = record.cost_usd, record.ttft_ms
     body = relay.take()
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
-        (b"x-openmaas-cost-usd", _usd(cost).encode()),
-        (b"x-openmaas-ttft-ms", b"" if ttft is None else f"{ttft:.1f}".encode()),
+        *((name.encode(), value.encode()) for name, value in metering_headers(record)),
     ]
     await call.send({"type": "http.response.start", "status": 200, "headers": headers})
     await call.send({"type": "http.response.body", "body": body})
