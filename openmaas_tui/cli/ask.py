@@ -49,6 +49,7 @@ from openmaas_tui.core.history.blobs import attachments_of_content
 from openmaas_tui.core.history.ledger import SpendSource
 from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.history.records import request_params
+from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.http import set_read_timeout
 from openmaas_tui.core.models.request_params import RequestParams
@@ -196,7 +197,11 @@ async def _start(
     try:
         if continued is None:
             session = await store.call(
-                Store.create_session, provider=provider, model=model, params=params
+                Store.create_session,
+                provider=provider,
+                model=model,
+                params=params,
+                source=SessionSource.ASK,
             )
             session_id = session.id
         else:

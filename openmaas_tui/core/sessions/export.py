@@ -34,6 +34,7 @@ def session_json(session: StoredSession, messages: Sequence[StoredMessage]) -> d
     head = asdict(session)
     head.pop("totals")
     head.pop("imported")  # a fact of this history (spend made elsewhere), not of the session
+    head.pop("source")  # where it started in this history; an import starts it anew
     body = []
     for message in messages:
         fields = asdict(message)
