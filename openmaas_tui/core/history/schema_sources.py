@@ -14,7 +14,7 @@
 What the history already knows is filled in once, for sessions stored before:
 
 - a session whose first ledger row (the answer that began it) was run by ``ask`` is ``ask``
-  (a playground chat that ``ask --continue`` went on with later stays ``playground``);
+  (a playground chat that ``ask --session`` went on with later stays ``playground``);
 - an imported session (``imported = 1``) is ``import``, unless a user message of it is the
   prompt of a compare run made before it and an answer of it is by a model that raced in that
   run: the playground's "carry on" stores its session whole, as an import does, so that

@@ -4,7 +4,7 @@ The sidebar marks each session by its source and can list only the playground's
 (:mod:`~openmaas_tui.core.history.listing`); ``openmaas sessions list --source`` filters by it.
 The spend ledger says which face ran each *answer*
 (:class:`~openmaas_tui.core.history.ledger.SpendSource`); this says which face made the
-*session*, whatever face answered in it later (``openmaas ask --continue`` keeps a playground
+*session*, whatever face answered in it later (``openmaas ask --session`` keeps a playground
 chat a playground chat).
 """
 
@@ -18,7 +18,7 @@ class SessionSource(StrEnum):
 
     - ``playground``: a chat started in the playground (and any session whose start is not
       known: those stored before schema 7 that no answer of ``ask`` began);
-    - ``ask``: ``openmaas ask`` without ``--continue``;
+    - ``ask``: ``openmaas ask`` (a new session);
     - ``compare``: carried on from a compare answer (the playground's "carry on");
     - ``gateway``: a request through ``openmaas serve`` kept as a session;
     - ``import``: ``openmaas sessions import``.

@@ -1,7 +1,7 @@
 """Schema 7: where each session came from, kept and filled in.
 
 A version-6 history with every kind of session (a playground chat, one ``ask`` began, a
-playground chat ``ask --continue`` went on with, an import, a compare "carry on") migrates with
+playground chat ``ask --session`` went on with, an import, a compare "carry on") migrates with
 nothing lost and each one's source found from what the history already knew; each writer sets
 its source from then on; and the sessions list reads one source page by page.
 """
