@@ -103,6 +103,7 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
         :attr:`selection` sets it."""
         self.chats = ChatSwitcher(self.current_chat, id="chats")
         self.sidebar = SessionsSidebar(self.book, self.current_chat, id="sidebar")
+        self.sidebar.sessions.streaming = self.chats.is_streaming  # marks the rows that stream
         self.prompt = PromptArea(id="prompt", placeholder=PLACEHOLDER)
         self.attachments = AttachmentBar(id="attachments")
         self.attaching = Attaching(self, self.attachments)  # f5, pasted paths, the chips
