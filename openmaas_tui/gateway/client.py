@@ -17,12 +17,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.history.ledger import STATUS_CLOSED
 
 CLIENT_MAX = 32
 """The most characters of a client's name kept (a longer one is cut, ending in ``…``)."""
-
-STATUS_CLOSED = 499
-"""The status of an answer the client left before its end (nginx's word for it)."""
 
 _TCHAR = frozenset(string.ascii_letters + string.digits + "!#$%&'*+-.^_`|~/")
 """The characters of a product token (RFC 9110 ``tchar``) and its ``/``: nothing else is kept,

@@ -15,6 +15,7 @@ from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role
 from openmaas_tui.ui.app import PlaygroundApp
+from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.session_list import SessionList
 from openmaas_tui.ui.widgets.sessions_sidebar import SessionsSidebar
 from tests.support.replay import ReplayServer
@@ -122,7 +123,7 @@ async def test_a_chat_streaming_is_marked_in_the_list(server: ReplayServer) -> N
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app, PlaygroundApp)
         server.queue(openai_stream_reply([f"word{i} " for i in range(600)], chunk_delay_s=0.02))
-        before = list(app.query("AnswerView"))
+        before = list(app.query(AnswerView))
         await submit(pilot, "chat a")
         await wait_until(pilot, lambda: new_answers(app, before), what="the answer")
         listing = app.query_one(SessionList)

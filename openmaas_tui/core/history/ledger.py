@@ -44,6 +44,9 @@ class SpendSource(StrEnum):
     HISTORY = "history"
 
 
+STATUS_CLOSED = 499
+"""The ``status`` of a gateway answer the client left before its end (nginx's word for it)."""
+
 SPEND_COLUMNS = (
     "answer_key",
     "ended_at",

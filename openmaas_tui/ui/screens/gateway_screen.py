@@ -2,13 +2,14 @@
 they arrive.
 
 The gateway is another process; what it leaves in the shared history is one spend-ledger row
-per answer, source ``gateway`` (:mod:`openmaas_tui.core.history.ledger`). This screen reads the
-rows after the last one it shows about once a second
+per answer, source ``gateway`` (:mod:`openmaas_tui.core.history.ledger`), with the client that
+asked (its ``User-Agent``'s product token) and the HTTP status it was answered with. This
+screen reads the rows after the last one it shows about once a second
 (:func:`~openmaas_tui.core.history.ledger_tail.spend_since`, on the history's thread) and adds
-them to a table: when, provider and model, status, tokens in and out, cost. The ledger keeps
-no HTTP status and no client: a row that billed something reads ``answered``, one that billed
-nothing (the provider refused, or the client left before the first token) ``nothing billed``.
-At most :data:`MAX_ROWS` rows are kept, the oldest dropped first.
+them to a table: when, client, model, status, tokens in and out, cost. A failed status is
+drawn as an error, 499 (the client left first) dimmed; a row written before the ledger kept
+statuses reads ``answered`` or ``nothing billed``. At most :data:`MAX_ROWS` rows are kept, the
+oldest dropped first.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from openmaas_tui.core.history.ledger import SpendSource
+from openmaas_tui.core.history.ledger import STATUS_CLOSED, SpendSource
 from openmaas_tui.core.history.ledger_tail import LedgerRow, spend_since
 from openmaas_tui.core.money import format_usd
 from openmaas_tui.core.text.terminal import terminal_safe
@@ -36,7 +37,7 @@ POLL_S = 1.0
 MAX_ROWS = 500
 """The most requests the table keeps."""
 
-COLUMNS = ("time", "provider", "model", "status", "in", "out", "cost")
+COLUMNS = ("time", "client", "model", "status", "in", "out", "cost")
 """The table's columns (the last three right-aligned)."""
 
 EMPTY = (
@@ -49,18 +50,28 @@ def _count(value: int | None) -> Text:
     return Text("–" if value is None else f"{value:,}", justify="right")
 
 
+def status_cell(status: int | None, billed: bool) -> Text:
+    """A request's status: the HTTP status (a failure in the error style, 499 dimmed), or
+    for a row that kept none whether anything was billed."""
+    if status is None:
+        return Text("answered") if billed else Text("nothing billed", style="dim")
+    if status == STATUS_CLOSED:
+        return Text(f"{status} left", style="dim")
+    return Text(str(status), style="bold red" if status >= 400 else "")
+
+
 def row_cells(row: LedgerRow) -> tuple[str | Text, ...]:
-    """The cells of one request: local time, provider, model, status, in, out, cost (``≈``
+    """The cells of one request: local time, client, model, status, in, out, cost (``≈``
     when the counts were local estimates)."""
     entry = row.entry
     when = datetime.fromtimestamp(entry.ended_at).strftime("%H:%M:%S")
-    status = Text("answered") if entry.billed else Text("nothing billed", style="dim")
+    status = status_cell(entry.status, entry.billed)
     cost = format_usd(entry.cost_usd)
     if entry.estimated and entry.cost_usd is not None:
         cost = "≈" + cost
     return (
         when,
-        terminal_safe(entry.provider or "–"),
+        terminal_safe(entry.client or "–"),
         terminal_safe(entry.model or "–"),
         status,
         _count(entry.usage.input_tokens),
