@@ -74,7 +74,37 @@ async def test_the_gateway_view_follows_the_ledger(isolated_home: Path) -> None:
         ]
         assert cells[1][1:4] == ["–", "gpt-4o-mini", "429"]
         assert cells[1][-1] == "$0"
-        assert cells[2][3] == "nothing billed"
+        assert cells[2][3] == "not billed"
         assert not screen.has_class("-empty") and table.cursor_row == 2
         await pilot.press("escape")
         assert not isinstance(app.screen, GatewayScreen)
+
+
+async def test_every_column_fits_in_80_columns(isolated_home: Path) -> None:
+    """At 80x24 a long client and model are cut (ending in …) so the cost stays in view; at
+    160 columns the same rows show whole again."""
+    store = Store(resolve_paths().history_db)
+    try:
+        _record(
+            store,
+            "claude-sonnet-4-5-20250929",
+            SpendSource.GATEWAY,
+            client="AsyncAnthropic/Python",
+            status=200,
+        )
+    finally:
+        store.close()
+    app = playground(["--demo"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(GatewayScreen(app.services))
+        await wait_until(pilot, lambda: isinstance(app.screen, GatewayScreen), what="the view")
+        table: DataTable[object] = app.screen.query_one(DataTable)
+        await wait_until(pilot, lambda: table.row_count == 1, what="the row")
+        await pilot.pause()
+        cells = [str(c) for c in table.get_row_at(0)]
+        assert cells[1:4] == ["AsyncAnthropi…", "claude-sonnet…", "200"]
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        await pilot.resize_terminal(160, 50)
+        await pilot.pause()
+        cells = [str(c) for c in table.get_row_at(0)]
+        assert cells[1:3] == ["AsyncAnthropic/Python", "claude-sonnet-4-5-20250929"]

@@ -8,12 +8,14 @@ screen reads the rows after the last one it shows about once a second
 (:func:`~openmaas_tui.core.history.ledger_tail.spend_since`, on the history's thread) and adds
 them to a table: when, client, model, status, tokens in and out, cost. A failed status is
 drawn as an error, 499 (the client left first) dimmed; a row written before the ledger kept
-statuses reads ``answered`` or ``nothing billed``. At most :data:`MAX_ROWS` rows are kept, the
-oldest dropped first.
+statuses reads ``answered`` or ``not billed``. At most :data:`MAX_ROWS` rows are kept, the
+oldest dropped first. In a terminal narrower than :data:`WIDE` columns the client and the
+model are cut to :data:`NARROW_CELL` characters, so every column fits in 80.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +39,12 @@ POLL_S = 1.0
 MAX_ROWS = 500
 """The most requests the table keeps."""
 
+WIDE = 100
+"""The narrowest screen, in columns, where client and model are shown whole."""
+
+NARROW_CELL = 14
+"""The most characters of a client or a model shown below :data:`WIDE` columns."""
+
 COLUMNS = ("time", "client", "model", "status", "in", "out", "cost")
 """The table's columns (the last three right-aligned)."""
 
@@ -54,15 +62,22 @@ def status_cell(status: int | None, billed: bool) -> Text:
     """A request's status: the HTTP status (a failure in the error style, 499 dimmed), or
     for a row that kept none whether anything was billed."""
     if status is None:
-        return Text("answered") if billed else Text("nothing billed", style="dim")
+        return Text("answered") if billed else Text("not billed", style="dim")
     if status == STATUS_CLOSED:
         return Text(f"{status} left", style="dim")
     return Text(str(status), style="bold red" if status >= 400 else "")
 
 
-def row_cells(row: LedgerRow) -> tuple[str | Text, ...]:
+def _cut(text: str, most: int | None) -> str:
+    if most is None or len(text) <= most:
+        return text
+    return text[: most - 1] + "…"
+
+
+def row_cells(row: LedgerRow, *, most: int | None = None) -> tuple[str | Text, ...]:
     """The cells of one request: local time, client, model, status, in, out, cost (``≈``
-    when the counts were local estimates)."""
+    when the counts were local estimates); the client and the model cut to ``most``
+    characters (ending in ``…``) when it is given."""
     entry = row.entry
     when = datetime.fromtimestamp(entry.ended_at).strftime("%H:%M:%S")
     status = status_cell(entry.status, entry.billed)
@@ -71,8 +86,8 @@ def row_cells(row: LedgerRow) -> tuple[str | Text, ...]:
         cost = "≈" + cost
     return (
         when,
-        terminal_safe(entry.client or "–"),
-        terminal_safe(entry.model or "–"),
+        _cut(terminal_safe(entry.client or "–"), most),
+        _cut(terminal_safe(entry.model or "–"), most),
         status,
         _count(entry.usage.input_tokens),
         _count(entry.usage.output_tokens),
@@ -100,6 +115,8 @@ class GatewayScreen(WorkerOwner, Screen[None]):
         self.services = services
         self.poll_s = poll_s
         self.last_row = 0
+        self._rows: deque[LedgerRow] = deque(maxlen=MAX_ROWS)
+        self._most: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -110,10 +127,14 @@ class GatewayScreen(WorkerOwner, Screen[None]):
         yield table
         yield Footer()
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+    def _add_columns(self, table: DataTable[str | Text]) -> None:
         for name in COLUMNS:
             table.add_column(Text(name, justify="right" if name in COLUMNS[-3:] else "left"))
+
+    def on_mount(self) -> None:
+        table: DataTable[str | Text] = self.query_one(DataTable)
+        self._most = None if self.app.size.width >= WIDE else NARROW_CELL
+        self._add_columns(table)
         table.border_title = "Requests through openmaas serve"
         self.add_class("-empty")
         self.poll()
@@ -127,12 +148,29 @@ class GatewayScreen(WorkerOwner, Screen[None]):
         if rows:
             self.show(rows)
 
+    def on_resize(self) -> None:
+        """Draw the rows again when the screen crosses :data:`WIDE` columns."""
+        most = None if self.app.size.width >= WIDE else NARROW_CELL
+        tables = self.query(DataTable)
+        if most == self._most or not tables:  # the same, or not composed yet
+            return
+        self._most = most
+        table: DataTable[str | Text] = tables.first()
+        cursor = table.cursor_row
+        table.clear(columns=True)  # the columns' widths follow what they hold now
+        self._add_columns(table)
+        for row in self._rows:
+            table.add_row(*row_cells(row, most=most), key=str(row.row_id))
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+
     def show(self, rows: list[LedgerRow]) -> None:
         """Add ``rows`` at the bottom (following them when the cursor was on the last row)."""
         table: DataTable[str | Text] = self.query_one(DataTable)
         following = table.row_count == 0 or table.cursor_row >= table.row_count - 1
         for row in rows:
-            table.add_row(*row_cells(row), key=str(row.row_id))
+            table.add_row(*row_cells(row, most=self._most), key=str(row.row_id))
+            self._rows.append(row)
             self.last_row = max(self.last_row, row.row_id)
         while table.row_count > MAX_ROWS:
             table.remove_row(next(iter(table.rows)))
