@@ -27,11 +27,9 @@ Reference: https://www.sqlite.org/lang_altertable.html#altertabaddcol.
 
 from __future__ import annotations
 
-from openmaas_tui.core.history.sources import SOURCE_CHECK
-
 V7 = (
     "ALTER TABLE sessions ADD COLUMN source TEXT NOT NULL DEFAULT 'playground' "
-    f"CHECK (source IN ({SOURCE_CHECK}))",
+    "CHECK (source IN ('playground', 'ask', 'compare', 'gateway', 'import'))",
     "CREATE INDEX sessions_by_source ON sessions (source, updated_at DESC)",
     "ALTER TABLE spend_ledger ADD COLUMN client TEXT",
     "ALTER TABLE spend_ledger ADD COLUMN status INTEGER",

@@ -187,3 +187,14 @@ def test_an_answer_finished_keeps_the_session_source(tmp_path: Path) -> None:
         assert got is not None and got.source is SessionSource.ASK and got.message_count == 2
     finally:
         store.close()
+
+
+def test_every_source_can_be_stored(tmp_path: Path) -> None:
+    """The column's CHECK (schema 7) takes every value of the enum."""
+    store = Store(tmp_path / "h.db")
+    try:
+        for source in SessionSource:
+            store.create_session(source=source)
+        assert {s.source for s in store.list_sessions()} == set(SessionSource)
+    finally:
+        store.close()
