@@ -3,7 +3,9 @@
 The list is the stored sessions in the order of :mod:`~openmaas_tui.core.history.listing`
 (newest activity first) with this run's unsaved sessions (a new chat, before its first
 message) in their places by activity, filtered by what the search box holds (stored ones
-through the full-text index, unsaved ones by their text in memory). :class:`ListedSessions`
+through the full-text index, unsaved ones by their text in memory) and, when
+:attr:`ListedSessions.only` names one, by the face that started them (stored ones through
+the index of source and activity). :class:`ListedSessions`
 knows how long the list is and holds only a window of its stored rows, at most
 :data:`WINDOW` of them, read a page at a time around what is asked for (:meth:`ensure`):
 extending the window reads after or before its edge (keyset pages), a jump elsewhere reads
