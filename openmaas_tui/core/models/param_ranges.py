@@ -42,6 +42,7 @@ from typing import Protocol
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.provider_kinds import WireProtocol
+from openmaas_tui.core.models.provider_specs import SPECS
 
 DECIMALS = ("temperature", "top_p", "presence_penalty", "frequency_penalty")
 """The decimal request parameters whose range differs by provider."""
@@ -187,6 +188,26 @@ def ranges_for(provider: str, protocol: WireProtocol | None = None) -> ParamRang
     return _OPENAI
 
 
+class SpeaksProtocol(Protocol):
+    """A custom endpoint as :func:`provider_ranges` reads it (``config.toml``'s
+    :class:`~openmaas_tui.core.config.endpoint.Endpoint` is one)."""
+
+    @property
+    def protocol(self) -> WireProtocol: ...
+
+
+def provider_ranges(
+    provider: str, endpoints: Mapping[str, SpeaksProtocol] | None = None
+) -> ParamRanges:
+    """The ranges of ``provider``: a built-in's (:func:`ranges_for` with its spec's protocol),
+    or a custom endpoint's of ``endpoints`` by the protocol it speaks."""
+    endpoint = (endpoints or {}).get(provider)
+    if endpoint is not None:
+        return ranges_for(provider, endpoint.protocol)
+    spec = SPECS.get(provider)
+    return ranges_for(provider, spec.protocol if spec is not None else None)
+
+
 class HasDecimals(Protocol):
     """What :func:`check_ranges` reads: a ``ChatRequest`` or ``RequestParams`` is one."""
 
@@ -243,6 +264,7 @@ __all__ = [
     "Bounds",
     "ParamRanges",
     "check_ranges",
+    "provider_ranges",
     "range_problems",
     "ranges_for",
 ]
