@@ -242,3 +242,29 @@ def test_request_takes_the_targets_overrides_over_the_runs() -> None:
 def test_more_than_eight_targets_are_refused() -> None:
     with pytest.raises(ValueError):
         CompareRun(object(), object(), [CompareTarget("a")] * 9, "hi")  # type: ignore[arg-type]
+
+
+async def test_a_lane_out_of_its_providers_range_fails_alone_before_sending(
+    services: Services,
+) -> None:
+    async with servers(fixture_reply(fixture_path(TEXT))) as (anthropic,):
+        run = CompareRun(
+            services.providers,
+            services.prices,
+            [
+                CompareTarget("claude-haiku-4-5", provider="anthropic", base_url=anthropic.url),
+                CompareTarget("demo"),
+            ],
+            "hi",
+            defaults=CompareTarget("", temperature=1.5),
+        )
+        run.start()
+        await run.wait()
+        assert anthropic.requests == []
+    claude, demo = run.lanes
+    assert claude.status == LaneStatus.ERROR and claude.error is not None
+    assert claude.error.code == ErrorCode.INVALID_REQUEST
+    assert claude.error.message == (
+        "temperature must be between 0 and 1 for Anthropic (anthropic/claude-haiku-4-5)"
+    )
+    assert demo.status == LaneStatus.DONE
