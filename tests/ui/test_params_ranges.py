@@ -35,6 +35,7 @@ async def test_anthropic_range_is_shown_refused_and_stepped_within() -> None:
         row = app.panel.query_one("#row-presence_penalty")
         assert row.has_class("-off") and app.panel.query_one("#presence_penalty").disabled
         assert row.tooltip == "presence_penalty is not supported by claude-sonnet-4-5"
+        assert app.panel.query_one("#presence_penalty", Input).placeholder == "not taken"
 
 
 async def test_switching_provider_holds_what_is_typed_to_the_new_range() -> None:

@@ -90,12 +90,14 @@ class StepInput(Input):
         """
         return parse_in(self.field, text, self.ranges)
 
-    def set_ranges(self, ranges: ParamRanges) -> None:
+    def set_ranges(self, ranges: ParamRanges, *, taken: bool = True) -> None:
         """Hold a decimal to ``ranges`` (the selected model's provider's): its placeholder and
-        tooltip say the range and whose it is, and what is typed is checked again."""
+        tooltip say the range and whose it is, and what is typed is checked again. A field the
+        model does not take (``taken`` False) says so instead of a range."""
         self.ranges = ranges
         name = self.field.name
-        if name not in DECIMALS:
+        if not taken or name not in DECIMALS:
+            self.placeholder = self.field.placeholder if taken else "not taken"
             return
         bounds = ranges.of(name)
         shown = f"±{bounds.high:g}" if bounds.low == -bounds.high else bounds.text

@@ -368,7 +368,7 @@ class ParamsPanel(VerticalScroll):
         self._ranges = provider_ranges(provider, endpoints)
         who = info.id if info is not None else self.model
         for field in self.query(StepInput):
-            field.set_ranges(self._ranges)
+            field.set_ranges(self._ranges, taken=self._takes(field.field.name))
         for name in (*(f.name for f in FIELDS), "reasoning_effort", "response_format"):
             on_ = self._takes(name) or (name == "response_format" and self._json_kinds())
             row = self.query_one(f"#row-{name}")
