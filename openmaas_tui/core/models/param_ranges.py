@@ -118,6 +118,7 @@ def _ranges(label: str, source: str, **bounds: tuple[float, float]) -> ParamRang
 
 
 _OPENAI = _ranges("OpenAI", "https://platform.openai.com/docs/api-reference/chat/create")
+_OPENAI_COMPATIBLE = _ranges("OpenAI-compatible servers", _OPENAI.source)
 _ANTHROPIC = _ranges(
     "Anthropic", "https://docs.anthropic.com/en/api/messages", temperature=(0.0, 1.0)
 )
@@ -174,18 +175,19 @@ RANGES_BY_PROTOCOL: Mapping[WireProtocol, ParamRanges] = MappingProxyType(
     }
 )
 """The ranges of a provider without its own entry (a preset, a custom endpoint, the demo), by
-the protocol it speaks; OpenAI's for the OpenAI protocols."""
+the protocol it speaks; OpenAI's (named as OpenAI-compatible servers') for the OpenAI
+protocols."""
 
 
 def ranges_for(provider: str, protocol: WireProtocol | None = None) -> ParamRanges:
     """The ranges ``provider`` takes: its own, else those of ``protocol``, else OpenAI's (the
-    widest, which every OpenAI-compatible server takes)."""
+    widest, which every OpenAI-compatible server takes; named ``OpenAI-compatible servers``)."""
     own = RANGES_BY_PROVIDER.get(provider)
     if own is not None:
         return own
     if protocol is not None and protocol in RANGES_BY_PROTOCOL:
         return RANGES_BY_PROTOCOL[protocol]
-    return _OPENAI
+    return _OPENAI_COMPATIBLE
 
 
 class SpeaksProtocol(Protocol):

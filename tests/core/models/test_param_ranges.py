@@ -46,8 +46,9 @@ def test_every_range_lies_within_the_widest_the_cli_parses() -> None:
 
 def test_a_custom_endpoint_goes_by_its_protocol() -> None:
     assert ranges_for("my-claude-proxy", WireProtocol.ANTHROPIC).label == "Anthropic"
-    assert ranges_for("local", WireProtocol.OPENAI_CHAT).label == "OpenAI"
-    assert ranges_for("unknown").label == "OpenAI"
+    assert ranges_for("local", WireProtocol.OPENAI_CHAT).label == "OpenAI-compatible servers"
+    assert ranges_for("unknown").label == "OpenAI-compatible servers"
+    assert ranges_for("demo", WireProtocol.OPENAI_CHAT).of("temperature").high == 2.0
 
 
 def test_bounds_hold_clamp_and_say_themselves() -> None:
