@@ -29,9 +29,10 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.history.records import StoredSession
 from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.history.store import Store
-from openmaas_tui.core.sessions.export import session_json, session_markdown, utc_text
+from openmaas_tui.core.sessions.export import session_json, session_markdown
 from openmaas_tui.core.sessions.importing import parse_session_json
 from openmaas_tui.core.sessions.titles import shown_title
+from openmaas_tui.core.text.local_time import local_text
 from openmaas_tui.core.text.terminal import json_terminal_safe, terminal_safe
 from openmaas_tui.services import Services
 
@@ -117,7 +118,7 @@ def _list(store: Store, args: argparse.Namespace, console: Console) -> int:
         model = "/".join(p for p in (s.provider, s.model) if p)
         table.add_row(
             s.id[:SHORT_ID],
-            utc_text(s.updated_at),
+            local_text(s.updated_at),
             escape(terminal_safe(shown_title(s.title))) + _from(s),
             escape(terminal_safe(model)),
             str(s.message_count),
