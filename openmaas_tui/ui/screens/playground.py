@@ -129,6 +129,7 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
             editing=editing,
             settings=self.settings,
             refresh=self.refresh_sessions,
+            highlight=self.highlight_current,
         )
         """The one way the current chat changes."""
         self.answering = Answering(
@@ -265,6 +266,15 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
         self.settings.name(self.current)
         self.refresh_status()
 
+    async def highlight_current(self) -> None:
+        """Highlight the current chat in the sessions list, which did not change but for a
+        chat just started (no read of the history when the list holds it), name it in the
+        parameter panel and refresh the status line; else as :meth:`refresh_sessions`."""
+        if not self.sidebar.highlight():
+            await self.sidebar.show()
+        self.settings.name(self.current)
+        self.refresh_status()
+
     # -- sending --------------------------------------------------------------------------
 
     @on(PromptArea.Submitted, "#prompt")
@@ -342,7 +352,7 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
 
     @on(SessionList.Opened)
     async def _opened(self, event: SessionList.Opened) -> None:
-        await self.session_ops.open(event.session)
+        await self.session_ops.open(event.session, relist=False)
 
     @on(SessionList.NewRequested)
     async def _new(self) -> None:
