@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Header
 
 from openmaas_tui.core.errors import OpenMaaSError
@@ -77,6 +79,11 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
     the footer's keys once more before the screen is first shown."""
 
     BINDINGS = PLAYGROUND_BINDINGS
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """As :attr:`Screen.focused`, without repainting the whole screen on each move of the focus:
+    the widgets whose look depends on the focus repaint themselves (their styles change), and a
+    screen of some 150 widgets drawn again took most of opening a chat or starting one."""
 
     def __init__(
         self,
