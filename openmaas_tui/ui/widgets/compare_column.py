@@ -9,6 +9,7 @@ the work per second is fixed however fast tokens come.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 
@@ -132,6 +133,7 @@ class CompareColumn(Vertical, can_focus=True):
         self.reasoning: ColumnMarkdown | None = None
         """The reasoning shown above the answer, once any arrived."""
         self._reasoning_pending: list[str] = []  # arrived before the block was mounted
+        self._reasoning_lock = asyncio.Lock()
 
     def on_mount(self) -> None:
         self.show(Lane(0, self.target))
@@ -173,17 +175,20 @@ class CompareColumn(Vertical, can_focus=True):
             self.reasoning.append(text)
 
     async def _render_reasoning(self) -> None:
-        if self.reasoning is None and self._reasoning_pending:
-            self.reasoning = ColumnMarkdown(classes="reasoning")
-            block = Collapsible(
-                self.reasoning, title="Reasoning", collapsed=True, classes="reasoning-block"
-            )
-            await self.mount(block, before=self.answer)
-            self.reasoning.append("".join(self._reasoning_pending))
-            self._reasoning_pending = []
-            self.refresh_bindings()  # t now has something to open
-        if self.reasoning is not None:
-            await self.reasoning.render_pending()
+        # One at a time: the lane's render and its end both come here, and the end must not
+        # finish the block while the render is still mounting it.
+        async with self._reasoning_lock:
+            if self.reasoning is None and self._reasoning_pending:
+                self.reasoning = ColumnMarkdown(classes="reasoning")
+                self.reasoning.append("".join(self._reasoning_pending))
+                self._reasoning_pending = []
+                block = Collapsible(
+                    self.reasoning, title="Reasoning", collapsed=True, classes="reasoning-block"
+                )
+                await self.mount(block, before=self.answer)
+                self.refresh_bindings()  # t now has something to open
+            if self.reasoning is not None:
+                await self.reasoning.render_pending()
 
     async def render_lane(self, lane: Lane) -> None:
         """Render the reasoning and answer text that arrived and show ``lane``'s counters."""
