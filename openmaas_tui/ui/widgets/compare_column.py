@@ -24,6 +24,7 @@ from openmaas_tui.core.compare.lane import CompareTarget, Lane, LaneStatus
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.money import format_usd
 from openmaas_tui.ui.markdown.column import ColumnMarkdown
+from openmaas_tui.ui.markup_text import markup_literal
 from openmaas_tui.ui.widgets.error_view import ErrorView
 
 SPARK_BINS = 30
@@ -122,7 +123,7 @@ class CompareColumn(Vertical, can_focus=True):
         super().__init__(classes="compare-column -ready")
         self.target = target
         self.number = number
-        self.border_title = f"{number} {target.name}"
+        self.border_title = f"{number} {markup_literal(target.name)}"
         self.border_subtitle = "ready"
         self.counters = Static("", classes="counters")
         self.answer = ColumnMarkdown(classes="answer")
@@ -146,7 +147,7 @@ class CompareColumn(Vertical, can_focus=True):
     def renumber(self, number: int) -> None:
         """Show this column as the ``number``-th."""
         self.number = number
-        self.border_title = f"{number} {self.target.name}"
+        self.border_title = f"{number} {markup_literal(self.target.name)}"
 
     async def restart(self) -> None:
         """Clear the answer for a new attempt."""
