@@ -36,6 +36,7 @@ from openmaas_tui.gateway.anthropic_wire.request import (
     parse_messages_request,
 )
 from openmaas_tui.gateway.anthropic_wire.stream import MessageStreamEncoder
+from openmaas_tui.gateway.anthropic_wire.thinking import signed_by
 from openmaas_tui.gateway.asgi import (
     JSON_TYPE,
     BodyTooLarge,
@@ -77,7 +78,9 @@ async def handle(call: Call) -> Access:
             own = Passthrough(
                 WireProtocol.ANTHROPIC, payload, relay.sink, forwarded_headers(call.scope)
             )
-        opened = await call.gateway.open_exchange(parsed.model, parsed.request, own)
+        target = await call.gateway.target(parsed.model)  # resolved once: cached for open
+        request = signed_by(parsed.request, target.protocol)
+        opened = await call.gateway.open_exchange(parsed.model, request, own)
     except BodyTooLarge:
         return await fail(call, too_large(), access)
     except OpenMaaSError as exc:

@@ -19,6 +19,7 @@ from openmaas_tui.gateway.anthropic_wire.wire import (
     stop_reason,
     usage_object,
 )
+from openmaas_tui.providers.anthropic.wire import thinking_block
 
 
 def tool_input(arguments: str) -> dict[str, Any]:
@@ -67,7 +68,9 @@ def message_body(
         reasoning), a ``text`` block and ``tool_use`` blocks, each only when there is one.
     """
     content: list[dict[str, Any]] = []
-    if record.reasoning:
+    if record.reasoning_blocks:
+        content.extend(thinking_block(block) for block in record.reasoning_blocks)
+    elif record.reasoning:
         content.append({"type": "thinking", "thinking": record.reasoning, "signature": ""})
     if record.text:
         content.append({"type": "text", "text": record.text})
