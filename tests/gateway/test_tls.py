@@ -12,7 +12,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import openai
 import pytest
 
@@ -91,7 +90,7 @@ async def test_the_openai_sdk_gets_its_answer_over_https(
         assert gateway.url.startswith("https://127.0.0.1:")
         upstream.queue(fixture_reply(FIXTURES / "openai/chat_json_text_after_tools.json"))
         trusted = ssl.create_default_context(cafile=str(cert))
-        async with httpx.AsyncClient(verify=trusted) as http:
+        async with openai.DefaultAsyncHttpxClient(verify=trusted) as http:
             sdk = openai.AsyncOpenAI(
                 base_url=gateway.url, api_key=gateway.token, http_client=http, max_retries=0
             )
