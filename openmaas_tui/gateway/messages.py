@@ -48,6 +48,7 @@ from openmaas_tui.gateway.asgi import (
 from openmaas_tui.gateway.messages_fail import STOPPING, fail, too_large
 from openmaas_tui.gateway.messages_passthrough import (
     Answer,
+    as_sent,
     forwarded_headers,
     passthrough_answer,
 )
@@ -71,7 +72,10 @@ async def handle(call: Call) -> Access:
     relay = MessagesRelay()
     try:
         payload = load_body(await read_body(call.receive))
-        parsed = parse_messages_request(payload)
+        try:
+            parsed = parse_messages_request(payload)
+        except OpenMaaSError as exc:  # to Anthropic the body goes as sent all the same
+            parsed = await as_sent(call.gateway, payload, exc)
         access.model = parsed.model
         own = None
         if isinstance(payload, dict):

@@ -19,15 +19,18 @@ from collections.abc import Callable, Coroutine
 from contextlib import aclosing
 from typing import Any
 
-from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.retry import RetryWait
+from openmaas_tui.core.models.provider_specs import WireProtocol
+from openmaas_tui.core.types import ChatRequest
 from openmaas_tui.gateway.access import Access
 from openmaas_tui.gateway.answer import metering_headers, to_the_end
 from openmaas_tui.gateway.anthropic_wire.errors import error_event, error_status
 from openmaas_tui.gateway.anthropic_wire.relay import MessagesRelay, ends_in_error
 from openmaas_tui.gateway.anthropic_wire.request import ParsedMessages
 from openmaas_tui.gateway.asgi import JSON_TYPE, Scope, encode_headers, send_bytes, start_stream
+from openmaas_tui.gateway.context import Gateway
 from openmaas_tui.gateway.messages_fail import STOPPING, fail
 from openmaas_tui.gateway.route import Call
 from openmaas_tui.providers.anthropic.wire import CLIENT_HEADERS
@@ -45,6 +48,26 @@ def forwarded_headers(scope: Scope) -> dict[str, str]:
         if name in FORWARDED:
             found.setdefault(name.decode(), []).append(value.decode("latin-1"))
     return {name: ",".join(values) for name, values in found.items()}
+
+
+async def as_sent(gateway: Gateway, payload: object, error: OpenMaaSError) -> ParsedMessages:
+    """A body our reader refused (``error``), still run when its model routes to Anthropic:
+    the body goes as sent, so what Anthropic takes (a field or mode newer than this reader)
+    is Anthropic's to judge, and its own error comes back if it refuses. The exchange's
+    request then carries only the model (the history shows no prompt for it).
+
+    Raises:
+        OpenMaaSError: ``error`` itself for any other target, or a body without a ``model``
+            string; routing's codes for a model that does not route.
+    """
+    model = payload.get("model") if isinstance(payload, dict) else None
+    if error.code is not ErrorCode.INVALID_REQUEST or not isinstance(model, str) or not model:
+        raise error
+    target = await gateway.target(model)
+    if target.protocol != WireProtocol.ANTHROPIC:
+        raise error
+    stream = isinstance(payload, dict) and payload.get("stream") is True
+    return ParsedMessages(ChatRequest(model, (), stream=stream), model, stream)
 
 
 async def _relay_stream(

@@ -144,3 +144,19 @@ async def test_a_stream_anthropic_ends_with_an_error_event_keeps_that_event_alon
             async for _ in stream:
                 pass
     assert "overloaded_error" in str(caught.value.body)
+
+
+async def test_a_body_this_reader_refuses_still_goes_to_anthropic_as_sent(
+    gateway: GatewayProcess, upstream: ReplayServer
+) -> None:
+    recorded = FIXTURES / "anthropic/stream_text.sse"
+    asked = {**load_meta(recorded)["request"]["body"], "thinking": {"type": "someday"}}
+    upstream.queue(fixture_reply(recorded))
+    reply = await _post(gateway, asked)
+    assert reply.status_code == 200 and reply.content == recorded.read_bytes()
+    assert upstream.last.json() == asked
+    upstream.requests.clear()
+    to_gemini = await _post(gateway, {**asked, "model": "gemini-2.5-flash"})
+    assert to_gemini.status_code == 400  # translated: the reader's word stands
+    assert "thinking.type" in to_gemini.json()["error"]["message"]
+    assert upstream.requests == []
