@@ -93,3 +93,36 @@ async def test_message_start_carries_geminis_prompt_count(
     start = events[0]
     assert start.type == "message_start"
     assert start.message.usage.input_tokens == 15  # the recording's promptTokenCount
+
+
+async def test_a_signed_gemini_call_continues_with_its_signature(
+    gateway: GatewayProcess, upstream: ReplayServer
+) -> None:
+    upstream.queue(fixture_reply(FIXTURES / "gemini/sse_function_call_thought_signature.sse"))
+    sdk = _sdk(gateway)
+    tool: dict[str, Any] = {
+        "name": "get_country",
+        "description": "the user's country",
+        "input_schema": {"type": "object", "properties": {}},
+    }
+    first: list[MessageParam] = [{"role": "user", "content": "Capital of my country?"}]
+    asked: dict[str, Any] = {"model": "gemini-2.5-flash", "max_tokens": 256, "tools": [tool]}
+    async with sdk.messages.stream(**asked, messages=first) as stream:
+        message = await stream.get_final_message()
+    signed, call = message.content
+    assert signed.type == "thinking" and signed.thinking == "" and signed.signature
+    assert call.type == "tool_use" and call.name == "get_country"
+    turn: list[MessageParam] = [
+        *first,
+        {"role": "assistant", "content": message.content},
+        {
+            "role": "user",
+            "content": [{"type": "tool_result", "tool_use_id": call.id, "content": "France"}],
+        },
+    ]
+    upstream.queue(fixture_reply(FIXTURES / "gemini/sse_text.sse"))
+    async with sdk.messages.stream(**asked, messages=turn) as stream:
+        await stream.get_final_message()
+    model_turn = upstream.last.json()["contents"][1]
+    assert [part.get("thoughtSignature") for part in model_turn["parts"]] == [signed.signature]
+    assert model_turn["parts"][0]["functionCall"]["name"] == "get_country"

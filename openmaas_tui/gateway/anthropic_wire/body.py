@@ -74,7 +74,10 @@ def message_body(
         content.append({"type": "thinking", "thinking": record.reasoning, "signature": ""})
     if record.text:
         content.append({"type": "text", "text": record.text})
-    content.extend(_tool_block(call) for call in record.tool_calls)
+    for call in record.tool_calls:
+        if call.signature:  # Gemini's signature of the call, where the next turn keeps it
+            content.append({"type": "thinking", "thinking": "", "signature": call.signature})
+        content.append(_tool_block(call))
     reason = stop_reason(
         record.finish_reason, record.finish_reason_raw, called_tools=bool(record.tool_calls)
     )

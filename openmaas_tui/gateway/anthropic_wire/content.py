@@ -26,7 +26,11 @@ from openmaas_tui.gateway.anthropic_wire.fields import (
     field_name,
     invalid,
 )
-from openmaas_tui.gateway.anthropic_wire.thinking import THINKING_KINDS, read_thinking
+from openmaas_tui.gateway.anthropic_wire.thinking import (
+    THINKING_KINDS,
+    call_signed_by,
+    read_thinking,
+)
 from openmaas_tui.gateway.anthropic_wire.tools import read_tool_result, read_tool_use
 
 IMAGE_MEDIA_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
@@ -106,7 +110,7 @@ def _turn(
         kind = a_string(block.get("type"), f"{at}.type", empty=False)
         _note_cache_control(block, dropped)
         if kind == "tool_use":
-            call = read_tool_use(block, at)
+            call = call_signed_by(read_tool_use(block, at), blocks[j - 1] if j else None)
             if role is not Role.ASSISTANT:
                 raise invalid(f"{at}.type", "tool_use blocks belong in assistant turns")
             names[call.id or ""] = call.name

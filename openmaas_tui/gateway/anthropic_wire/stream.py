@@ -20,9 +20,10 @@ and the text is quoted by the C JSON string encoder. A signed piece of reasoning
 Bedrock, Gemini's thought signatures) ends its thinking block with a ``signature_delta``, and a
 redacted block is a ``redacted_thinking`` block holding its data, as Anthropic writes them
 (https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#streaming-thinking), so a
-Claude client keeps them and sends them back with its next turn (which
-:mod:`.content` reads into the turn's reasoning blocks). Thinking no provider signed keeps the
-empty ``signature`` of its ``content_block_start``.
+Claude client keeps them and sends them back with its next turn (which :mod:`.content` reads
+into the turn's reasoning blocks). A tool call's own signature (Gemini signs function calls)
+is an empty signed thinking block right before the call's ``tool_use``. Thinking no provider
+signed keeps the empty ``signature`` of its ``content_block_start``.
 """
 
 from __future__ import annotations
@@ -266,7 +267,11 @@ class MessageStreamEncoder:
         head = _NOTHING
         known = self._tools.get(event.index)
         if known is None:
-            head = self.start()
+            # a call's own signature (Gemini's thoughtSignature) rides in the thinking block
+            # right before its tool_use, where the client's next turn keeps it
+            head = self.start() + (
+                self._signed(ReasoningDelta("", event.signature)) if event.signature else _NOTHING
+            )
             if self._open is not None:
                 head += _block_stop(self._open)
                 self._open = self._open_kind = None

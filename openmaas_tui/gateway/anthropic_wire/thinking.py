@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from openmaas_tui.core.reasoning import ANTHROPIC, BEDROCK, GEMINI, ReasoningBlock
-from openmaas_tui.core.types import ChatRequest
+from openmaas_tui.core.types import ChatRequest, Message, ToolCall
 from openmaas_tui.gateway.anthropic_wire.fields import a_string, invalid
 
 THINKING_KINDS = frozenset({"thinking", "redacted_thinking"})
@@ -47,23 +47,38 @@ def read_thinking(block: dict[str, object], where: str) -> ReasoningBlock:
     return ReasoningBlock(text, signature or None)
 
 
+def call_signed_by(call: ToolCall, before: object) -> ToolCall:
+    """``call`` with the signature of the thinking block right ``before`` its ``tool_use``,
+    if that is one: where the gateway writes a signed call (Gemini's ``thoughtSignature``,
+    which only Gemini reads back from a call), and where Anthropic puts the thinking that led
+    to a call (which its wire takes back from the block itself)."""
+    if not isinstance(before, dict) or before.get("type") != "thinking":
+        return call
+    signature = before.get("signature")
+    return replace(call, signature=signature) if isinstance(signature, str) and signature else call
+
+
 def signed_by(request: ChatRequest, protocol: str | None) -> ChatRequest:
     """``request`` with its reasoning blocks marked as signed by the wire ``protocol`` speaks
-    (none kept for a wire that signs no reasoning)."""
+    (none kept for a wire that signs no reasoning; for Gemini, a block that only carried a
+    call's signature goes back with the call, not as a block of its own)."""
     if not any(m.reasoning_blocks for m in request.messages):
         return request
     origin = _ORIGINS.get(protocol or "", "")
-    messages = tuple(
-        replace(
-            message,
-            reasoning_blocks=tuple(
-                replace(block, origin=origin) for block in message.reasoning_blocks
-            )
-            if origin
-            else (),
-        )
-        if message.reasoning_blocks
-        else message
-        for message in request.messages
+    return replace(
+        request, messages=tuple(_signed_turn(message, origin) for message in request.messages)
     )
-    return replace(request, messages=messages)
+
+
+def _signed_turn(message: Message, origin: str) -> Message:
+    if not message.reasoning_blocks:
+        return message
+    blocks: tuple[ReasoningBlock, ...] = ()
+    if origin:
+        calls = {call.signature for call in message.tool_calls} if origin == GEMINI else set()
+        blocks = tuple(
+            replace(block, origin=origin)
+            for block in message.reasoning_blocks
+            if block.text or block.signature not in calls
+        )
+    return replace(message, reasoning_blocks=blocks)

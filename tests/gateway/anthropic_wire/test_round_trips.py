@@ -69,9 +69,10 @@ async def test_the_sdk_reads_the_recorded_answer(
     want = expected(name)
     assert sdk_text(message) == want["text"] == ours.text
     assert (sdk_thinking(message) or None) == ours.reasoning  # a signature alone shows nothing
-    # each signed block's signature and each redacted block's data, as the provider sent them
+    # each signed block's and call's signature, each redacted block's data, as sent
     signatures = [b.signature for b in message.content if b.type == "thinking" and b.signature]
-    assert signatures == [b.signature for b in ours.reasoning_blocks if b.signature]
+    signed_calls = [c.signature for c in ours.tool_calls if c.signature]  # Gemini's
+    assert signatures == [b.signature for b in ours.reasoning_blocks if b.signature] + signed_calls
     redacted = [b.data for b in message.content if b.type == "redacted_thinking"]
     assert redacted == [b.redacted for b in ours.reasoning_blocks if b.redacted is not None]
     assert sdk_usage(message) == ours.usage.__class__(

@@ -105,3 +105,28 @@ def test_the_clients_next_turn_gives_the_blocks_back_to_the_wire_that_signed_the
     # to Anthropic's wire they go back as they came, before the tool_use
     sent = request_body(signed_by(parsed.request, "anthropic"), "anthropic", stream=True)
     assert sent["messages"][1]["content"] == WANT
+
+
+def test_a_signed_call_takes_the_signature_of_the_thinking_right_before_it() -> None:
+    turn = {
+        "role": "assistant",
+        "content": [
+            {"type": "text", "text": "Looking."},
+            {"type": "thinking", "thinking": "", "signature": "gemini-call-sig"},
+            {"type": "tool_use", "id": "toolu_9", "name": "get_country", "input": {}},
+        ],
+    }
+    result = {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_9"}]}
+    body = {
+        "model": "gemini-3-pro-preview",
+        "max_tokens": 256,
+        "messages": [{"role": "user", "content": "Where am I?"}, turn, result],
+    }
+    request = parse_messages_request(body).request
+    assert request.messages[1].tool_calls[0].signature == "gemini-call-sig"
+    on_gemini = signed_by(request, "gemini").messages[1]
+    assert on_gemini.reasoning_blocks == ()  # the call carries it; not on the text as well
+    assert on_gemini.tool_calls[0].signature == "gemini-call-sig"
+    assert signed_by(request, "bedrock").messages[1].reasoning_blocks == (
+        ReasoningBlock("", "gemini-call-sig", origin=BEDROCK),
+    )
