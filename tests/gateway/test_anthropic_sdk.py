@@ -274,7 +274,7 @@ async def test_count_tokens_asks_anthropic_and_counts_others_here(
 async def test_a_bad_body_is_a_400_in_anthropic_shape(gateway: GatewayProcess) -> None:
     with pytest.raises(anthropic.BadRequestError) as caught:
         await client(gateway).messages.create(
-            model="claude-sonnet-4-5",
+            model="gpt-4o",  # translated: to Anthropic itself the body would go as sent
             max_tokens=64,
             messages=cast(Any, [{"role": "system", "content": "x"}]),
         )
