@@ -1,0 +1,84 @@
+"""Tool calls in the playground, through the Pilot against replayed recordings: a streamed
+call shows as a block with its name and arguments pretty-printed; parallel calls each get a
+block; the person types a result per call and sends, and the second request carries the
+calls and results in OpenAI's form
+(https://platform.openai.com/docs/api-reference/chat/create: the assistant message with
+``tool_calls``, then one ``role: tool`` message per call quoting its ``tool_call_id``); a chat
+reopened after a restart draws the calls and the results again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import Input
+
+from openmaas_tui.ui.widgets.answer import AnswerView
+from openmaas_tui.ui.widgets.message_view import ToolAnswer
+from openmaas_tui.ui.widgets.tool_calls import ToolCallBlock, ToolResultView
+from tests.support.recordings import expected, fixture_path
+from tests.support.replay import ReplayServer, fixture_reply
+from tests.support.ui import replay_playground, settle, submit, wait_until
+
+SIZE = (160, 50)
+SPLIT = "openai/chat_stream_tool_call_args_split.sse"
+PARALLEL = "openai/chat_stream_parallel_tool_calls_usage.sse"
+AFTER = "openai/chat_json_text_after_tools.json"
+
+
+def _static_text(block: ToolCallBlock) -> str:
+    return str(block.query_one(".arguments").render())
+
+
+async def test_a_streamed_call_shows_its_name_and_arguments_pretty_printed(
+    server: ReplayServer,
+) -> None:
+    server.default = fixture_reply(fixture_path(SPLIT))
+    app = replay_playground(server)
+    async with app.run_test(size=SIZE) as pilot:
+        await submit(pilot, "Weather in Mexico City?")
+        await settle(pilot)
+        [block] = app.query(ToolCallBlock)
+        assert block.call.name == "get_weather"
+        assert _static_text(block) == '{\n  "city": "Mexico City"\n}'
+        assert "get_weather" in str(block.query_one("CollapsibleTitle").render())
+        assert not block.collapsed
+        block.query_one("CollapsibleTitle").focus()
+        await pilot.press("enter")
+        assert block.collapsed
+
+
+async def test_parallel_calls_answered_continue_the_conversation(
+    server: ReplayServer, tmp_path: Path
+) -> None:
+    server.queue(fixture_reply(fixture_path(PARALLEL)))
+    server.queue(fixture_reply(fixture_path(AFTER)))
+    app = replay_playground(server)
+    async with app.run_test(size=SIZE) as pilot:
+        await submit(pilot, "Tell me the country and the product")
+        await settle(pilot)
+        blocks = list(app.query(ToolCallBlock))
+        assert [b.call.name for b in blocks] == ["get_country", "get_product_name"]
+        first, second = (b.result for b in blocks)
+        assert first is not None and second is not None and first.has_focus
+        await pilot.press(*"France", "enter")  # the second call has no result yet
+        await pilot.pause()
+        assert len(server.requests) == 1 and second.has_focus and first.value == "France"
+        await pilot.press(*"Pelican Pro", "ctrl+e", "enter")
+        await wait_until(pilot, lambda: len(server.requests) == 2, what="the second request")
+        await settle(pilot)
+        _, assistant, *results = server.last.json()["messages"]
+        ids = [c["id"] for c in assistant["tool_calls"]]
+        assert [c["function"]["name"] for c in assistant["tool_calls"]] == [
+            "get_country",
+            "get_product_name",
+        ]
+        assert results == [
+            {"role": "tool", "tool_call_id": ids[0], "content": "France"},
+            {"role": "tool", "tool_call_id": ids[1], "content": "Pelican Pro"},
+        ]
+        shown = [str(v.render()) for v in app.query(ToolResultView)]
+        assert "France" in shown[0] and "failed" in shown[1]
+        assert not app.query(Input).filter(".tool-result-input")
+        final = list(app.query(AnswerView))[-1]
+        assert final.answer.source == expected(AFTER)["text"]
