@@ -8,9 +8,7 @@ reopened after a restart draws the calls and the results again."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from openmaas_tui.ui.widgets.answer import AnswerView
@@ -49,7 +47,7 @@ async def test_a_streamed_call_shows_its_name_and_arguments_pretty_printed(
 
 
 async def test_parallel_calls_answered_continue_the_conversation(
-    server: ReplayServer, tmp_path: Path
+    server: ReplayServer,
 ) -> None:
     server.queue(fixture_reply(fixture_path(PARALLEL)))
     server.queue(fixture_reply(fixture_path(AFTER)))
@@ -82,3 +80,43 @@ async def test_parallel_calls_answered_continue_the_conversation(
         assert not app.query(Input).filter(".tool-result-input")
         final = list(app.query(AnswerView))[-1]
         assert final.answer.source == expected(AFTER)["text"]
+
+
+async def _reopen_last(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.press("ctrl+s", "down", "enter")
+    await settle(pilot)
+
+
+async def test_a_reopened_chat_draws_its_calls_and_takes_their_results(
+    server: ReplayServer,
+) -> None:
+    server.queue(fixture_reply(fixture_path(SPLIT)))
+    app = replay_playground(server)
+    async with app.run_test(size=SIZE) as pilot:
+        await submit(pilot, "Weather in Mexico City?")
+        await settle(pilot)
+
+    server.queue(fixture_reply(fixture_path(AFTER)))
+    app = replay_playground(server)
+    async with app.run_test(size=SIZE) as pilot:
+        await _reopen_last(pilot)
+        [answer] = app.playground.pane().query(ToolAnswer)
+        [block] = answer.query(ToolCallBlock)
+        assert _static_text(block) == '{\n  "city": "Mexico City"\n}'
+        assert block.result is not None  # not answered yet: it takes a result
+        block.result.focus()
+        await pilot.press(*"21 C", "enter")
+        await wait_until(pilot, lambda: len(server.requests) == 2, what="the second request")
+        await settle(pilot)
+        assert server.last.json()["messages"][-1]["content"] == "21 C"
+
+    app = replay_playground(server)
+    async with app.run_test(size=SIZE) as pilot:
+        await _reopen_last(pilot)
+        pane = app.playground.pane()
+        [answer] = pane.query(ToolAnswer)
+        assert answer.query_one(ToolCallBlock).result is None  # answered: read-only
+        [result] = pane.query(ToolResultView)
+        assert str(result.render()).endswith("\n21 C")
+        assert len(pane.message_widgets()) == 4
