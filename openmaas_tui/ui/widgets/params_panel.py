@@ -52,6 +52,7 @@ from openmaas_tui.ui.widgets.param_inputs import (
     field_rows,
     reset,
 )
+from openmaas_tui.ui.widgets.tools_entry import ToolsEntry
 
 
 class ParamsPanel(VerticalScroll):
@@ -152,6 +153,7 @@ class ParamsPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield self.picker
         yield from field_rows()
+        yield ToolsEntry(id="tools")
         yield Static("", id="param-errors")
         yield Label("System prompt", classes="caption", id="system-caption")
         yield FieldTextArea(id="system", soft_wrap=True, placeholder="none")
@@ -189,6 +191,8 @@ class ParamsPanel(VerticalScroll):
             else None,
             response_format=self._response_format()[0],
             stream=self.query_one("#stream", Toggle).value,
+            tools=self.query_one(ToolsEntry).tools,
+            tool_choice=self.query_one(ToolsEntry).choice,
             **values,
         )
 
@@ -236,6 +240,7 @@ class ParamsPanel(VerticalScroll):
 
             self.query_one("#schema", TextArea).text = json.dumps(fmt.schema, indent=2)
         self.query_one("#stream", Toggle).value = params.stream
+        self.query_one(ToolsEntry).show(params.tools, params.tool_choice)
         self.query_one("#system", TextArea).text = params.system or ""
         self._changed()
 
@@ -283,6 +288,7 @@ class ParamsPanel(VerticalScroll):
     @on(Select.Changed, "#reasoning_effort, #response_format")
     @on(Checkbox.Changed)
     @on(TextArea.Changed, "#schema, #system")
+    @on(ToolsEntry.Changed)
     def _field_changed(self, event: Message) -> None:
         event.stop()
         self._changed()
