@@ -4,19 +4,24 @@ block; the person types a result per call and sends, and the second request carr
 calls and results in OpenAI's form
 (https://platform.openai.com/docs/api-reference/chat/create: the assistant message with
 ``tool_calls``, then one ``role: tool`` message per call quoting its ``tool_call_id``); a chat
-reopened after a restart draws the calls and the results again."""
+reopened after a restart draws the calls and the results again; compare columns show the calls
+their models made, read-only."""
 
 from __future__ import annotations
 
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from openmaas_tui.cli.main import build_app
+from openmaas_tui.core.compare.lane import CompareTarget
+from openmaas_tui.ui.app import PlaygroundApp
+from openmaas_tui.ui.screens.compare_screen import CompareScreen
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.message_view import ToolAnswer
 from openmaas_tui.ui.widgets.tool_calls import ToolCallBlock, ToolResultView
 from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
-from tests.support.ui import replay_playground, settle, submit, wait_until
+from tests.support.ui import replay_playground, settle, submit, wait_until, workers_done
 
 SIZE = (160, 50)
 SPLIT = "openai/chat_stream_tool_call_args_split.sse"
@@ -120,3 +125,34 @@ async def test_a_reopened_chat_draws_its_calls_and_takes_their_results(
         [result] = pane.query(ToolResultView)
         assert str(result.render()).endswith("\n21 C")
         assert len(pane.message_widgets()) == 4
+
+
+async def test_compare_columns_show_their_calls_read_only(server: ReplayServer) -> None:
+    server.default = fixture_reply(fixture_path(PARALLEL))
+    targets = [
+        CompareTarget("gpt-4o", provider="openai", base_url=server.url + "/v1"),
+        CompareTarget("gpt-4o-mini", provider="openai", base_url=server.url + "/v1"),
+    ]
+    app = build_app(["--demo", "--no-keyring"])
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app, PlaygroundApp)
+        screen = CompareScreen(app.services, targets=targets)
+        await app.push_screen(screen)
+        await pilot.pause()
+        await pilot.press(*"Country and product?", "enter")
+        await wait_until(
+            pilot,
+            lambda: screen.run is not None and screen.run.finished,
+            what="the end of the run",
+            repaint=False,
+        )
+        await workers_done(app)
+        await wait_until(
+            pilot, lambda: all(c.settled for c in screen.columns), what="settled columns"
+        )
+        for column in screen.columns:
+            blocks = list(column.query(ToolCallBlock))
+            assert [b.call.name for b in blocks] == ["get_country", "get_product_name"]
+            assert all(b.result is None for b in blocks)
+            await column.restart()
+            assert not column.query(ToolCallBlock)

@@ -144,6 +144,7 @@ class ParamsPanel(VerticalScroll):
         self.can_focus = False
         self.picker = ModelPicker(model, providers=providers, discover=discover)
         """The model picker (the panel's first field)."""
+        self.tools = ToolsEntry(id="tools")  # the chat's tools: a line that opens their dialog
         self._supported: frozenset[str] = COMMON_PARAMS
         self._announced: Params | None = None
         """What the panel read back when :class:`Changed` was last posted (or at mount)."""
@@ -153,7 +154,7 @@ class ParamsPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield self.picker
         yield from field_rows()
-        yield ToolsEntry(id="tools")
+        yield self.tools
         yield Static("", id="param-errors")
         yield Label("System prompt", classes="caption", id="system-caption")
         yield FieldTextArea(id="system", soft_wrap=True, placeholder="none")
@@ -191,8 +192,8 @@ class ParamsPanel(VerticalScroll):
             else None,
             response_format=self._response_format()[0],
             stream=self.query_one("#stream", Toggle).value,
-            tools=self.query_one(ToolsEntry).tools,
-            tool_choice=self.query_one(ToolsEntry).choice,
+            tools=self.tools.tools,
+            tool_choice=self.tools.choice,
             **values,
         )
 
@@ -240,7 +241,7 @@ class ParamsPanel(VerticalScroll):
 
             self.query_one("#schema", TextArea).text = json.dumps(fmt.schema, indent=2)
         self.query_one("#stream", Toggle).value = params.stream
-        self.query_one(ToolsEntry).show(params.tools, params.tool_choice)
+        self.tools.show(params.tools, params.tool_choice)
         self.query_one("#system", TextArea).text = params.system or ""
         self._changed()
 
