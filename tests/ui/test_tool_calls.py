@@ -17,6 +17,7 @@ from openmaas_tui.core.compare.lane import CompareTarget
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.compare_screen import CompareScreen
 from openmaas_tui.ui.widgets.answer import AnswerView
+from openmaas_tui.ui.widgets.error_view import ErrorView
 from openmaas_tui.ui.widgets.message_view import ToolAnswer
 from openmaas_tui.ui.widgets.tool_calls import ToolCallBlock, ToolResultView
 from tests.support.recordings import expected, fixture_path
@@ -156,3 +157,27 @@ async def test_compare_columns_show_their_calls_read_only(server: ReplayServer) 
             assert all(b.result is None for b in blocks)
             await column.restart()
             assert not column.query(ToolCallBlock)
+
+
+async def test_results_stay_typed_when_they_cannot_be_sent(server: ReplayServer) -> None:
+    server.queue(fixture_reply(fixture_path(SPLIT)))
+    server.queue(fixture_reply(fixture_path(AFTER)))
+    app = replay_playground(server)
+    async with app.run_test(size=SIZE) as pilot:
+        await submit(pilot, "Weather in Mexico City?")
+        await settle(pilot)
+        temperature = app.query_one("#temperature", Input)
+        temperature.value = "9"  # no request may carry it
+        [block] = app.query(ToolCallBlock)
+        assert block.result is not None
+        block.result.focus()
+        await pilot.press(*"21 C", "enter")
+        await settle(pilot)
+        assert len(server.requests) == 1 and app.query(ErrorView)
+        assert block.result is not None and block.result.value == "21 C"
+        temperature.value = ""
+        block.result.focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(server.requests) == 2, what="the second request")
+        await settle(pilot)
+        assert server.last.json()["messages"][-1]["content"] == "21 C"

@@ -164,6 +164,7 @@ class Answering:
         if target is None:
             return
         await calls.close_results()
+        self.chats.screen.query_one(PromptArea).focus()
         records = await self.book.add_tool_results(session, event.results)
         await pane.mount_all([ToolResultView(r) for r in records])
         await self.ask(session, target)

@@ -100,7 +100,7 @@ class ToolCallBlock(Vertical):
 
     def compose(self) -> ComposeResult:
         yield self._block
-        yield Static("✗ the tool failed (ctrl+e)", classes="failed-mark", markup=False)
+        yield Static("✗ marked as the tool's failure", classes="failed-mark", markup=False)
 
     def show(self, call: ToolCall) -> None:
         """Draw ``call`` (the same call, more of it arrived)."""
@@ -122,6 +122,7 @@ class ToolCallBlock(Vertical):
                 classes="tool-result-input",
             )
             await self.mount(self.result, before=self.query_one(".failed-mark"))
+            self.refresh_bindings()
         return self.result
 
     async def close_result(self) -> None:
@@ -129,6 +130,11 @@ class ToolCallBlock(Vertical):
         if self.result is not None:
             field, self.result = self.result, None
             await field.remove()
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``ctrl+e`` is offered only while the result can be typed."""
+        return self.result is not None if action == "toggle_failed" else True
 
     def action_toggle_failed(self) -> None:
         """Mark the result as the tool's failure, or no longer."""
