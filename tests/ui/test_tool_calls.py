@@ -19,6 +19,7 @@ from openmaas_tui.ui.screens.compare_screen import CompareScreen
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.error_view import ErrorView
 from openmaas_tui.ui.widgets.message_view import ToolAnswer
+from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.tool_calls import ToolCallBlock, ToolResultView
 from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
@@ -181,3 +182,20 @@ async def test_results_stay_typed_when_they_cannot_be_sent(server: ReplayServer)
         await wait_until(pilot, lambda: len(server.requests) == 2, what="the second request")
         await settle(pilot)
         assert server.last.json()["messages"][-1]["content"] == "21 C"
+
+
+async def test_a_new_message_waits_for_the_results_and_keeps_its_text(
+    server: ReplayServer,
+) -> None:
+    server.default = fixture_reply(fixture_path(SPLIT))
+    app = replay_playground(server)
+    async with app.run_test(size=SIZE) as pilot:
+        await submit(pilot, "Weather in Mexico City?")
+        await settle(pilot)
+        prompt = app.query_one(PromptArea)
+        prompt.focus()
+        await submit(pilot, "never mind")
+        await settle(pilot)
+        assert len(server.requests) == 1 and prompt.text == "never mind"
+        [error] = app.query(ErrorView)
+        assert error.error.code == "INVALID_REQUEST" and "no results yet" in error.error.message

@@ -33,6 +33,12 @@ from openmaas_tui.ui.widgets.params_panel import ParamsPanel
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.tool_calls import ToolCalls, ToolResultView
 
+UNANSWERED = OpenMaaSError(
+    ErrorCode.INVALID_REQUEST,
+    "the last answer's tool calls have no results yet: providers refuse a new message before them",
+    hint="type a result in each call's field and press enter, or delete the answer (ctrl+t, d)",
+)
+
 Refresh = Callable[[], Awaitable[None]]
 """Draws the sessions list and the status line again."""
 
@@ -120,6 +126,10 @@ class Answering:
         if not text:
             return
         session = self.chats.session
+        last = session.last_answer()
+        if last is not None and unanswered_calls(session, last) and self.editing.record is None:
+            await self.show_error(UNANSWERED)
+            return
         target = await self.ready_target(session)
         if target is None:
             return
