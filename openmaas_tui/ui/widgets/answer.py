@@ -31,11 +31,19 @@ from openmaas_tui.core.exchange.retry import RetryWait
 from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.pricing.price import Price
 from openmaas_tui.core.sessions.conversation import SessionMessage
-from openmaas_tui.core.types import ChatRequest, Completion, ReasoningDelta, TextDelta, Usage
+from openmaas_tui.core.types import (
+    ChatRequest,
+    Completion,
+    ReasoningDelta,
+    TextDelta,
+    ToolCallDelta,
+    Usage,
+)
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.ui.markdown.live import LiveMarkdown
 from openmaas_tui.ui.widgets.answer_parts import JsonMarker, WaitingBar
 from openmaas_tui.ui.widgets.error_view import ErrorView
+from openmaas_tui.ui.widgets.tool_calls import ToolCalls
 from openmaas_tui.ui.workers import WorkerOwner
 
 COUNTERS_INTERVAL_S = 0.1
@@ -68,6 +76,7 @@ class AnswerView(WorkerOwner, Vertical):
         retry_note: the wait before the exchange asks again, while there is one, else None.
         record: the session's record of the answer once it has finished (set by the app).
         recorder: the history's recorder of the answer, or None.
+        tool_calls: the blocks of the model's tool calls, once one arrived, else None.
     """
 
     DEFAULT_CSS = """
@@ -112,6 +121,7 @@ class AnswerView(WorkerOwner, Vertical):
         self.json_check: JsonCheck | None = None
         self.waiting: WaitingBar | None = None
         self.retry_note: Static | None = None
+        self.tool_calls: ToolCalls | None = None
 
     def compose(self) -> ComposeResult:
         yield self.answer
@@ -160,6 +170,8 @@ class AnswerView(WorkerOwner, Vertical):
             self.waiting.show(self._clock() - self.meter.started_at)
         self.counters = self.exchange.counters()
         self._meta.update(self.counters)
+        if self.tool_calls is not None:
+            self.call_later(self.tool_calls.render_pending)
 
     async def _reasoning_view(self) -> LiveMarkdown:
         if self.reasoning is None:
@@ -167,6 +179,14 @@ class AnswerView(WorkerOwner, Vertical):
             block = Collapsible(self.reasoning, title="Reasoning", collapsed=False)
             await self.mount(block, before=self.answer)
         return self.reasoning
+
+    async def _tool_calls_view(self) -> ToolCalls:
+        if self.tool_calls is None:
+            if self.reasoning is not None:
+                self.query_one(Collapsible).collapsed = True
+            self.tool_calls = ToolCalls()
+            await self.mount(self.tool_calls, before=self._meta)
+        return self.tool_calls
 
     async def _show_retry(self, wait: RetryWait | None) -> None:
         """Show the wait before the exchange asks again ("rate limited, retrying in 4 s…"),
@@ -209,6 +229,8 @@ class AnswerView(WorkerOwner, Vertical):
                         answer.append(event.text)
                     elif isinstance(event, ReasoningDelta) and event.text:
                         (await self._reasoning_view()).append(event.text)
+                    elif isinstance(event, ToolCallDelta):
+                        (await self._tool_calls_view()).add(event)
         finally:
             await self._stop_waiting()
             await self._show_retry(None)
@@ -226,6 +248,8 @@ class AnswerView(WorkerOwner, Vertical):
         if self.reasoning is not None:
             await self.reasoning.finish()
         await self.answer.finish()
+        if self.tool_calls is not None:
+            await self.tool_calls.show_calls(self.meter.completion().tool_calls)
         fmt = self.request.json_mode
         if fmt is not None and self.error is None and not self.stopped:
             completion = self.meter.completion()
