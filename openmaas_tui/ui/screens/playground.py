@@ -365,8 +365,8 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
         self.conversation.edit(event.record)
 
     @on(ChatPane.DeleteRequested)
-    async def _delete_message(self, event: ChatPane.DeleteRequested) -> None:
-        await self.conversation.delete_message(event.pane.session, event.record)
+    def _delete_message(self, event: ChatPane.DeleteRequested) -> None:
+        self.conversation.confirm_delete(event.pane.session, event.record)
 
     @on(ChatPane.ClearRequested)
     def _clear(self, event: ChatPane.ClearRequested) -> None:
