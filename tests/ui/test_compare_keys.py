@@ -8,6 +8,8 @@ import string
 from pathlib import Path
 
 import pytest
+from textual.app import App
+from textual.widget import Widget
 
 from openmaas_tui.cli.main import build_app
 from openmaas_tui.ui.app import PlaygroundApp
@@ -25,6 +27,11 @@ COLUMN_LETTERS = set("srct")
 @pytest.fixture
 def fast_demo(isolated_home: Path) -> None:
     use_fast_demo(isolated_home)
+
+
+def _focused(app: App[None]) -> Widget | None:
+    """The focused widget (read afresh: a key may have moved the focus)."""
+    return app.focused
 
 
 def _requests(trail: MessageTrail) -> list[tuple[str, str]]:
@@ -54,7 +61,7 @@ async def test_letters_typed_in_a_column_go_to_the_prompt(fast_demo: None) -> No
         await pilot.press(*"x y")  # x removed a column before; now the prompt gets it all
         await pilot.pause()
         assert screen.columns == [first, second]
-        assert app.focused is prompt and prompt.text == "x y"
+        assert _focused(app) is prompt and prompt.text == "x y"
         assert _requests(trail) == [("type", "x")]  # the rest was typed into the prompt
 
         for letter in sorted(set(string.ascii_lowercase) - COLUMN_LETTERS):
@@ -62,7 +69,7 @@ async def test_letters_typed_in_a_column_go_to_the_prompt(fast_demo: None) -> No
             second.focus()
             await pilot.press(letter)
             await pilot.pause()
-            assert app.focused is prompt, letter
+            assert _focused(app) is prompt, letter
             assert prompt.text == letter
             assert _requests(trail) == [("type", letter)]
         assert screen.columns == [first, second]
@@ -80,10 +87,10 @@ async def test_escape_goes_back_to_the_prompt_then_leaves(fast_demo: None) -> No
         assert isinstance(app.focused, CompareColumn)
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen is screen and app.focused is prompt
+        assert app.screen is screen and _focused(app) is prompt
         await pilot.press("f4", "escape")  # from the summary too
         await pilot.pause()
-        assert app.screen is screen and app.focused is prompt
+        assert app.screen is screen and _focused(app) is prompt
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.playground
