@@ -14,8 +14,8 @@ prompt (from a column, the summary or the bar), and from the prompt back to the 
 column ``s`` stops it, ``r`` reruns it, ``c`` continues with it as a chat, ``t`` opens its
 reasoning, ``del`` removes it, ``←/→`` move between columns, and any other letter goes to the
 prompt with the focus (the next prompt is being typed); ``ctrl+r`` reruns all, ``ctrl+t`` adds
-the target set in the bar, ``f4`` goes to the summary, ``ctrl+e`` exports the run (Markdown and
-JSON) to the data directory.
+the target set in the bar, ``ctrl+l`` picks the next target's model, ``f4`` goes to the
+summary, ``ctrl+e`` exports the run (Markdown and JSON) to the data directory.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.sessions.settings import params_of_request
 from openmaas_tui.core.types import Message, Usage
 from openmaas_tui.services import Services
+from openmaas_tui.ui.screens.model_choice import ModelChoice
 from openmaas_tui.ui.widgets.compare_bar import CompareBar
 from openmaas_tui.ui.widgets.compare_column import CompareColumn
 from openmaas_tui.ui.widgets.compare_columns import CompareColumns
@@ -138,6 +139,8 @@ class CompareScreen(WorkerOwner, Screen[None]):
             base_urls=base_urls or {},
             id="compare-bar",
         )
+        self.model_choice = ModelChoice(services)
+        """ctrl+l: the model picker for the next target."""
         self.board = CompareColumns(list(targets), id="compare-columns")
         """The target columns; they draw the run."""
 
@@ -213,8 +216,9 @@ class CompareScreen(WorkerOwner, Screen[None]):
         await self.action_add_target()
 
     def action_focus_model(self) -> None:
-        """Move to the model picker of the bar."""
-        self.bar.focus_model()
+        """Open the model picker (price, context window, key) for the next target; the model
+        picked is selected in the bar."""
+        self.model_choice.open(self.app, self.bar.choices, self.bar.model, self.bar.set_model)
 
     # -- running --------------------------------------------------------------------------
 
