@@ -114,7 +114,7 @@ async def test_compare_ctrl_l_picks_the_next_targets_model(isolated_home: Path) 
         await _opened(pilot)
         await pilot.press(*"gpt-4o-mini", "enter")
         await pilot.pause()
-        assert app.screen is screen
+        assert isinstance(app.screen, CompareScreen)
         assert screen.query_one("#compare-model", Select).value == "gpt-4o-mini"
         await pilot.press("ctrl+t")
         await pilot.pause()
