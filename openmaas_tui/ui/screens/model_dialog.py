@@ -50,13 +50,6 @@ RowSource = Callable[[bool], list[PickerRow]]
 is present too (else every key reads :attr:`KeyState.UNKNOWN`)."""
 
 
-def matches(row: PickerRow, query: str) -> bool:
-    """Whether every word of ``query`` is in the row's name, spec or provider (any case)."""
-    words = query.lower().split()
-    haystack = row.haystack
-    return all(word in haystack for word in words)
-
-
 def row_text(row: PickerRow, width: int) -> Text:
     """One row, ``width`` cells: the name (cut with …), the price, the window, the key."""
     name_width = max(8, width - FIXED_WIDTH)
@@ -108,6 +101,8 @@ class ModelPickerDialog(WorkerOwner, ModalScreen[str | None]):
         self.current = current
         self.rows: list[PickerRow] = []
         """Every row, in the list's order (empty until read)."""
+        self._haystacks: list[str] = []
+        """What a search matches in each row (:attr:`PickerRow.haystack`), found once."""
         self.shown: list[PickerRow] = []
         """The rows listed now (those matching the search, at most :data:`SHOWN`)."""
 
@@ -140,6 +135,7 @@ class ModelPickerDialog(WorkerOwner, ModalScreen[str | None]):
 
     def _take(self, rows: list[PickerRow]) -> None:
         self.rows = rows
+        self._haystacks = [row.haystack for row in rows]
         self._fill()
         if not self.query_one("#model-options", OptionList).scrollable_content_region.width:
             self.call_after_refresh(self._fill)  # drawn before the list was laid out
@@ -160,7 +156,12 @@ class ModelPickerDialog(WorkerOwner, ModalScreen[str | None]):
         options = self.query_one("#model-options", OptionList)
         query = self.query_one("#model-search", Input).value
         highlighted = self.highlighted
-        matching = [row for row in self.rows if matches(row, query)]
+        words = query.lower().split()
+        matching = [
+            row
+            for row, haystack in zip(self.rows, self._haystacks, strict=True)
+            if all(word in haystack for word in words)
+        ]
         self.shown = matching[:SHOWN]
         width = self._width
         self.query_one("#model-header", Static).update(header_text(width))
