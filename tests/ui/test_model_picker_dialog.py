@@ -15,7 +15,14 @@ from openmaas_tui.core.models.catalog import ModelInfo
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.compare_screen import CompareScreen
 from openmaas_tui.ui.screens.model_dialog import SHOWN, ModelPickerDialog
-from tests.support.ui import MessageTrail, demo_playground, screen_text, wait_until, workers_done
+from tests.support.ui import (
+    MessageTrail,
+    demo_playground,
+    notes,
+    screen_text,
+    wait_until,
+    workers_done,
+)
 
 SIZE = (160, 50)
 FAKE_KEY = "sk-FAKE-picker-0123456789"
@@ -119,3 +126,13 @@ async def test_compare_ctrl_l_picks_the_next_targets_model(isolated_home: Path) 
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert [c.target.spec for c in screen.columns] == ["demo", "gpt-4o-mini"]
+
+
+async def test_closing_before_the_rows_are_read_leaves_no_error(isolated_home: Path) -> None:
+    app = demo_playground(isolated_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+l", "escape")
+        await workers_done(app)
+        await pilot.pause()
+        assert app.screen is app.playground
+        assert notes(app) == []

@@ -134,6 +134,8 @@ class ModelPickerDialog(WorkerOwner, ModalScreen[str | None]):
         self.app.call_from_thread(self._take, rows)
 
     def _take(self, rows: list[PickerRow]) -> None:
+        if not self.is_attached:  # closed before the rows were read
+            return
         self.rows = rows
         self._haystacks = [row.haystack for row in rows]
         self._fill()
