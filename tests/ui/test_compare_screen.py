@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 
 from openmaas_tui.cli.main import build_app
 from openmaas_tui.core.compare.lane import CompareTarget, LaneStatus
+from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.compare_screen import CompareScreen
 from openmaas_tui.ui.widgets.prompt import PromptArea
@@ -174,12 +175,13 @@ async def test_f3_opens_the_screen_and_continue_makes_a_chat(three: list[ReplayS
         assert not isinstance(app.screen, CompareScreen)
         race = await _race(pilot, three)
         race.columns[0].focus()
-        before = len(app.playground.sessions)
+        [empty] = app.playground.sessions  # the chat of the start, nothing asked in it
         await pilot.press("c")
         await pilot.pause()
         assert not isinstance(app.screen, CompareScreen)
-        assert len(app.playground.sessions) == before + 1
         session = app.playground.current
+        assert app.playground.sessions == [session] and session is not empty  # left: forgotten
+        assert session.source is SessionSource.COMPARE
         assert session.model == "anthropic/claude-sonnet-4-5"
         assert [m.text for m in session.messages] == [
             "Two names for a pet pelican",
@@ -257,3 +259,21 @@ def test_snapshot_after_a_finished_compare(snap_compare: Any, fast_demo: None) -
     assert snap_compare(
         build_app(["--demo", "--no-keyring"]), terminal_size=SIZE, run_before=_finished_demo_race
     )
+
+
+async def test_a_column_title_shows_a_model_name_as_written() -> None:
+    """A model id from a config or a server (``[b]x[/b]``, an escape sequence) is a title's
+    text, never markup or a control sequence."""
+    app = build_app(["--demo", "--no-keyring"])
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app, PlaygroundApp)
+        targets = [
+            CompareTarget("m", provider="openai", label="[b]bold[/b] model"),
+            CompareTarget("m", provider="openai", label="evil\x1b[2J"),
+        ]
+        screen = CompareScreen(app.services, targets=targets)
+        await app.push_screen(screen)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "1 [b]bold[/b] model" in text
+        assert "2 evil␛[2J" in text and "\x1b" not in text

@@ -5,10 +5,13 @@ puts a new chat on top, highlighted."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from openmaas_tui.core.config.paths import resolve_paths
+from openmaas_tui.core.history import listing as listing_queries
 from openmaas_tui.core.sessions.listed import WINDOW
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.widgets.session_list import SessionList, SessionSearch
@@ -84,7 +87,7 @@ async def test_search_finds_one_session_among_thousands(isolated_home: Path) -> 
         assert app.playground.current.title == title(1234)
         app.query_one(SessionSearch).value = ""
         await settle(pilot)
-        assert len(listing.rows) == COUNT + 1
+        assert len(listing.rows) == COUNT  # the empty chat of the start, left, is forgotten
 
 
 async def test_a_new_chat_goes_on_top_highlighted(isolated_home: Path) -> None:
@@ -97,8 +100,44 @@ async def test_a_new_chat_goes_on_top_highlighted(isolated_home: Path) -> None:
         await pilot.press("ctrl+n")
         await settle(pilot)
         assert listing.index == 0 and listing.rows.get(0) is app.playground.current
-        assert listed_titles(app)[:2] == ["New chat", "New chat"]  # the unsaved one from start
+        # the empty chat of the start was forgotten when it was left: one "New chat" only
+        assert listed_titles(app)[:2] == ["New chat", title(COUNT - 1)]
         await ask(pilot, "hello there")  # the first message names it; it stays on top
-        assert listed_titles(app)[:2] == ["hello there", "New chat"]
-        assert listing.index == 0 and len(listing.rows) == COUNT + 2
+        assert listed_titles(app)[:2] == ["hello there", title(COUNT - 1)]
+        assert listing.index == 0 and len(listing.rows) == COUNT + 1
         assert "hello there" in region_text(app, listing).splitlines()[0]
+
+
+async def test_opening_a_listed_chat_and_starting_one_read_nothing_of_the_list(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list is as shown when a chat is opened from it (leaving one that stays listed) or a
+    new one starts: only the highlight moves (and a new chat goes on top), so neither waits
+    for the history."""
+    app = _seeded(isolated_home)
+    async with app.run_test(size=SIZE) as pilot:
+        listing = await _listed(app, pilot)
+        await pilot.press("ctrl+s", "down", "enter")  # the empty start-up chat is dropped
+        await settle(pilot)
+        assert listed_titles(app)[:2] == [title(COUNT - 1), title(COUNT - 2)]
+        reads: list[str] = []
+        for name in ("count", "newer", "position", "page", "page_at"):
+            real = getattr(listing_queries, name)
+
+            def counted(*args: Any, _real: Any = real, _name: str = name, **kw: Any) -> Any:
+                reads.append(_name)
+                return _real(*args, **kw)
+
+            monkeypatch.setattr(listing_queries, name, counted)
+        await pilot.press("ctrl+s", "down", "enter")
+        await settle(pilot)
+        assert app.playground.current.title == title(COUNT - 2)
+        assert listing.index == 1 and listing.current_index == 1
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert listed_titles(app)[:3] == ["New chat", title(COUNT - 1), title(COUNT - 2)]
+        assert listing.index == 0 and listing.rows.get(0) is app.playground.current
+        assert reads == []
+        await pilot.press("ctrl+s", "down", "down", "enter")  # back to the chat opened
+        await settle(pilot)
+        assert app.playground.current.title == title(COUNT - 2) and listing.current_index == 1

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openmaas_tui.core.exchange.record import MessageState
+from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.reasoning import ReasoningBlock
 from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import ChatRequest, Message, Role, ToolCall, Usage
@@ -32,6 +33,7 @@ class StoredSession:
         imported: added by an import: its answers' spend was made elsewhere and is not in this
             history's spend ledger.
         totals: tokens and cost over its answers.
+        source: the face that started it (playground, ask, compare, gateway, import).
     """
 
     id: str
@@ -45,6 +47,7 @@ class StoredSession:
     message_count: int = 0
     totals: Totals = field(default_factory=Totals)
     imported: bool = False
+    source: SessionSource = SessionSource.PLAYGROUND
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,23 +148,6 @@ class SearchHit:
     title: str
     snippet: str
     message_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class DayTotals:
-    """The answers of one local calendar day: ``day`` is ``YYYY-MM-DD``."""
-
-    day: str
-    totals: Totals
-
-
-@dataclass(frozen=True, slots=True)
-class ModelTotals:
-    """The answers of one model at one provider (either may be None when not recorded)."""
-
-    provider: str | None
-    model: str | None
-    totals: Totals
 
 
 def request_params(request: ChatRequest) -> dict[str, Any]:

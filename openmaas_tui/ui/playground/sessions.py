@@ -9,6 +9,7 @@ from textual.app import SystemCommand
 
 from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.models.catalog import route
 from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.sessions.book import SessionBook
@@ -76,16 +77,17 @@ class SessionActions:
         """Start a new, empty chat with the current chat's model and settings, and show it
         (with the current one still empty, go back to the prompt instead)."""
         if self.chats.session.messages:
-            await self.selection.select(await self._create())
+            await self.selection.select(await self._create(), relist=False)
         self.prompt.focus()
 
-    async def open(self, session: Session) -> None:
+    async def open(self, session: Session, *, relist: bool = True) -> None:
         """Show ``session`` (one built from stored messages too: its pane shows the last few
         and the rest as the person goes up) with its own settings; its streams, if any, go
-        on."""
+        on. ``relist`` False: it was chosen in the sessions list as shown, which need not be
+        read again (:meth:`ChatSelection.select`)."""
         await self.book.add(session)
         earlier = await self.book.open(session)
-        await self.selection.select(session, earlier=earlier)
+        await self.selection.select(session, earlier=earlier, relist=relist)
         self.prompt.focus()
 
     async def delete(self, session: Session) -> None:
@@ -153,7 +155,9 @@ class SessionActions:
         ``answer_text`` (its ``usage`` and ``cost`` in USD counted in the totals), opened
         with the settings the answer was asked with (``params``: system prompt and
         parameters)."""
-        session = Session(model=model_spec, params=params or RequestParams())
+        session = Session(
+            model=model_spec, params=params or RequestParams(), source=SessionSource.COMPARE
+        )
         for message in context:
             session.messages.append(SessionMessage(message.role, message.content))
         session.add_user(prompt)

@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Header
 
 from openmaas_tui.core.errors import OpenMaaSError
@@ -23,6 +25,7 @@ from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.core.sessions.book import SessionBook
 from openmaas_tui.core.sessions.conversation import Session
 from openmaas_tui.core.sessions.current import CurrentChat
+from openmaas_tui.core.sessions.prompt_recall import earlier_prompts
 from openmaas_tui.services import Services
 from openmaas_tui.ui.notices import storage_problem_text
 from openmaas_tui.ui.playground.answering import Answering
@@ -79,6 +82,11 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
 
     BINDINGS = PLAYGROUND_BINDINGS
 
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """As :attr:`Screen.focused`, without repainting the whole screen on each move of the focus:
+    the widgets whose look depends on the focus repaint themselves (their styles change), and a
+    screen of some 150 widgets drawn again took most of opening a chat or starting one."""
+
     def __init__(
         self,
         services: Services,
@@ -104,7 +112,9 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
         :attr:`selection` sets it."""
         self.chats = ChatSwitcher(self.current_chat, id="chats")
         self.sidebar = SessionsSidebar(self.book, self.current_chat, id="sidebar")
+        self.sidebar.sessions.streaming = self.chats.is_streaming  # marks the rows that stream
         self.prompt = PromptArea(id="prompt", placeholder=PLACEHOLDER)
+        self.prompt.recall_source = lambda: earlier_prompts(self.current, self.book.store)
         self.attachments = AttachmentBar(id="attachments")
         self.attaching = Attaching(self, self.attachments)  # f5, pasted paths, the chips
         self.params = ParamsPanel(start, providers=services.providers, id="params")
@@ -130,6 +140,7 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
             editing=editing,
             settings=self.settings,
             refresh=self.refresh_sessions,
+            highlight=self.highlight_current,
         )
         """The one way the current chat changes."""
         self.answering = Answering(
@@ -270,6 +281,15 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
         self.settings.name(self.current)
         self.refresh_status()
 
+    async def highlight_current(self) -> None:
+        """Highlight the current chat in the sessions list, which did not change but for a
+        chat just started (no read of the history when the list holds it), name it in the
+        parameter panel and refresh the status line; else as :meth:`refresh_sessions`."""
+        if not self.sidebar.highlight():
+            await self.sidebar.show()
+        self.settings.name(self.current)
+        self.refresh_status()
+
     # -- sending --------------------------------------------------------------------------
 
     @on(PromptArea.Submitted, "#prompt")
@@ -349,7 +369,7 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
 
     @on(SessionList.Opened)
     async def _opened(self, event: SessionList.Opened) -> None:
-        await self.session_ops.open(event.session)
+        await self.session_ops.open(event.session, relist=False)
 
     @on(SessionList.NewRequested)
     async def _new(self) -> None:

@@ -28,8 +28,9 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
-from openmaas_tui.core.models.capabilities import COMMON_PARAMS, label
+from openmaas_tui.core.models.capabilities import COMMON_PARAMS, why_not
 from openmaas_tui.core.models.catalog import ModelInfo
+from openmaas_tui.core.models.param_ranges import ParamRanges, provider_ranges, ranges_for
 from openmaas_tui.core.models.request_params import RequestParams, parse_schema, schema_name
 from openmaas_tui.core.sessions.params_state import (
     FIELDS,
@@ -41,6 +42,7 @@ from openmaas_tui.core.sessions.params_state import (
 from openmaas_tui.core.types import ResponseFormat
 from openmaas_tui.providers.registry import Providers
 from openmaas_tui.ui.markup_text import markup_literal
+from openmaas_tui.ui.widgets.border_text import set_border_subtitle, set_border_title
 from openmaas_tui.ui.widgets.model_picker import ModelPicker
 from openmaas_tui.ui.widgets.param_inputs import (
     DEFAULT_EFFORT,
@@ -143,7 +145,10 @@ class ParamsPanel(VerticalScroll):
         self.can_focus = False
         self.picker = ModelPicker(model, providers=providers, discover=discover)
         """The model picker (the panel's first field)."""
+        self._providers = providers
         self._supported: frozenset[str] = COMMON_PARAMS
+        self._ranges: ParamRanges = ranges_for("")
+        """The selected model's provider's ranges (:mod:`.param_ranges`)."""
         self._announced: Params | None = None
         """What the panel read back when :class:`Changed` was last posted (or at mount)."""
 
@@ -177,7 +182,7 @@ class ParamsPanel(VerticalScroll):
     def params(self) -> Params:
         """What is shown; a field that is invalid, or that the model does not take, reads as
         None (see :meth:`errors`)."""
-        values, _ = read_fields(self._field_texts())
+        values, _ = read_fields(self._field_texts(), self._ranges)
         system = self.query_one("#system", TextArea).text.strip()
         chosen = self.query_one("#reasoning_effort", CycleSelect).value
         effort = chosen if isinstance(chosen, str) and chosen != DEFAULT_EFFORT else None
@@ -194,8 +199,9 @@ class ParamsPanel(VerticalScroll):
 
     def errors(self) -> list[str]:
         """One message per field whose text no request may carry, in the panel's order
-        (``"temperature must be between 0 and 2"``); empty when everything can be sent."""
-        _, found = read_fields(self._field_texts())
+        (``"temperature must be between 0 and 1 for Anthropic"``: the range of the selected
+        model's provider); empty when everything can be sent."""
+        _, found = read_fields(self._field_texts(), self._ranges)
         schema_error = self._response_format()[1]
         return [*found, schema_error] if schema_error else found
 
@@ -234,9 +240,9 @@ class ParamsPanel(VerticalScroll):
         if fmt is not None and fmt.schema is not None:
             import json
 
-            self.query_one("#schema", TextArea).text = json.dumps(fmt.schema, indent=2)
+            _set_text(self.query_one("#schema", TextArea), json.dumps(fmt.schema, indent=2))
         self.query_one("#stream", Toggle).value = params.stream
-        self.query_one("#system", TextArea).text = params.system or ""
+        _set_text(self.query_one("#system", TextArea), params.system or "")
         self._changed()
 
     # ---- model picker ------------------------------------------------------------------
@@ -296,11 +302,11 @@ class ParamsPanel(VerticalScroll):
         shown.set_class(bool(errors), "-shown")
         kind = self.query_one("#response_format", CycleSelect).value
         self.query_one("#schema", TextArea).set_class(kind == "json_schema", "-shown")
-        self.border_subtitle = summary(self.params)
+        set_border_subtitle(self, summary(self.params))
 
     def show_owner(self, title: str) -> None:
         """Say in the border's title whose settings the panel shows (``Parameters · title``)."""
-        self.border_title = f"Parameters · {markup_literal(title)}"
+        set_border_title(self, f"Parameters · {markup_literal(title)}")
 
     @on(Input.Submitted)
     def _field_submitted(self, event: Input.Submitted) -> None:
@@ -354,20 +360,23 @@ class ParamsPanel(VerticalScroll):
         return param in self._supported
 
     def _apply_capabilities(self) -> None:
-        """Enable the fields the selected model takes; the others say why they are off."""
+        """Enable the fields the selected model takes, each decimal held to its provider's
+        range; the others are greyed out, their tooltip saying why."""
         info = self.picker.info
         self._supported = info.params if info is not None else COMMON_PARAMS
+        provider = info.provider if info is not None else self.model.partition("/")[0]
+        endpoints = self._providers.settings.endpoints if self._providers is not None else None
+        self._ranges = provider_ranges(provider, endpoints)
         who = info.id if info is not None else self.model
+        for field in self.query(StepInput):
+            field.set_ranges(self._ranges, taken=self._takes(field.field.name))
         for name in (*(f.name for f in FIELDS), "reasoning_effort", "response_format"):
             on_ = self._takes(name) or (name == "response_format" and self._json_kinds())
             row = self.query_one(f"#row-{name}")
             row.set_class(not on_, "-off")
             widget = row.children[-1]
             widget.disabled = not on_
-            if not on_:
-                row.tooltip = f"{label(name)} is not supported by {who}"
-            else:
-                row.tooltip = None
+            row.tooltip = None if on_ else why_not(name, who, provider)
         effort = self.query_one("#reasoning_effort", CycleSelect)
         efforts = info.efforts if info is not None else ()
         current = effort.value if effort.value in efforts else DEFAULT_EFFORT
@@ -390,3 +399,10 @@ class ParamsPanel(VerticalScroll):
             for field in FIELDS
             if self._takes(field.name)
         }
+
+
+def _set_text(area: TextArea, text: str) -> None:
+    """Put ``text`` in ``area`` unless it is there already (loading text repaints the editor
+    and resets its cursor even when nothing changes)."""
+    if area.text != text:
+        area.text = text
