@@ -135,6 +135,10 @@ async def test_delete_a_message(server: ReplayServer) -> None:
         pane = app.playground.pane()
         await pilot.press("ctrl+t", "up", "up", "d")  # "First answer."
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)  # asks first: nothing deleted yet
+        assert len(app.playground.current.messages) == 4
+        await pilot.press("y")
+        await pilot.pause()
         assert [m.text for m in app.playground.current.messages] == [
             "first question",
             "second question",

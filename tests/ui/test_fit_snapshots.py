@@ -122,8 +122,9 @@ async def _keys_screen(pilot: Pilot[None]) -> None:
 def test_keys_80x24(snap_compare: Any, openai_env: None) -> None:
     """80x24, the keys screen (f2) with an OpenAI key from the environment: the backend line
     wrapped on two lines, not cut; the table with provider, key (`sk-…1a2b` for OpenAI, `none`
-    for the others), from (`env`) and the environment variables, the longest cut at the right
-    edge (the table scrolls sideways); the help line; the footer esc/a/d/t and the palette."""
+    for the others), from (`env`), the environment variables in short (the first and how many
+    more: `AZURE_OPENAI_API_KEY +2`) and the test column, every column whole within the width;
+    the help line; the footer esc/a/d/t and the palette."""
     app = build_app(["--no-keyring"])
     assert snap_compare(app, terminal_size=SMALL, run_before=_keys_screen)
 
@@ -168,8 +169,8 @@ def test_costs_80x24(snap_compare: Any, seeded: None) -> None:
     """80x24, the cost screen (f4) on 2026-03-14 over the seeded history: the four period
     boxes in a row (Today, Last 7 days, Last 30 days, All time, ≈$0.75 … ≈$7.75), the chart
     of the last 30 days and the model table under it, the screen scrolled so that the focused
-    table shows whole (the boxes' first lines above the top); the chart's dates on one line;
-    the footer with o, i, esc and r."""
+    table shows whole (the boxes' first lines above the top); the chart's dates on one line,
+    today's `Mar 14` whole at the right edge; the footer with o, i, esc and r."""
     assert snap_compare(_demo(), terminal_size=SMALL, run_before=_costs)
 
 

@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from openmaas_tui.ui.app import PlaygroundApp
+from openmaas_tui.ui.screens.model_dialog import ModelPickerDialog
 from openmaas_tui.ui.widgets.fitting_footer import FittingFooter
 from openmaas_tui.ui.widgets.params_panel import ParamsPanel
 from openmaas_tui.ui.widgets.session_list import SessionList
@@ -70,7 +71,14 @@ async def test_at_80x24_the_panels_fold_and_open_on_their_keys(isolated_home: Pa
         assert _shown(app) == {"sidebar": False, "params": False}
         assert _focused(app) is screen.prompt
 
-        await pilot.press("ctrl+l")  # the model picker, in the parameter panel
+        await pilot.press("ctrl+l")  # the model picker: a dialog of its own, panels folded
+        await pilot.pause()
+        assert isinstance(app.screen, ModelPickerDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ModelPickerDialog) and _focused(app) is screen.prompt
+        assert _shown(app) == {"sidebar": False, "params": False}
+        await pilot.press("ctrl+o")
         await pilot.pause()
         assert _shown(app)["params"] and _inside(app, screen.params)
         await pilot.press("ctrl+s")  # from one panel straight to the other

@@ -93,9 +93,14 @@ class PriceTable:
     def __init__(self, entries: dict[str, PriceEntry]) -> None:
         self._entries = dict(entries)
         self._by_name: dict[tuple[str, str], PriceEntry] = {}
+        self._families: dict[str, list[tuple[str, PriceEntry]]] = {}
+        """Each provider's names and entries: a snapshot's family is looked for among its
+        provider's only (the model picker asks this for every model of a big catalog)."""
         for entry in self._entries.values():
             for name in (entry.model, *entry.aliases):
                 self._by_name[(entry.provider, name.lower())] = entry
+        for (owner, family), entry in self._by_name.items():
+            self._families.setdefault(owner, []).append((family, entry))
 
     @classmethod
     def load(cls, user_file: Path | None = None, shipped_file: Path | None = None) -> PriceTable:
@@ -150,8 +155,8 @@ class PriceTable:
 
     def _family_of(self, provider: str, name: str) -> PriceEntry | None:
         best: tuple[int, PriceEntry] | None = None
-        for (owner, family), entry in self._by_name.items():
-            if owner != provider or not name.startswith(family + "-"):
+        for family, entry in self._families.get(provider, ()):
+            if not name.startswith(family + "-"):
                 continue
             if _SNAPSHOT_SUFFIX.match(name[len(family) + 1 :]) and (
                 best is None or len(family) > best[0]

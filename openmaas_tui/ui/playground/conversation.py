@@ -18,6 +18,15 @@ from openmaas_tui.ui.screens.session_dialogs import ConfirmDialog
 from openmaas_tui.ui.widgets.chat_switcher import ChatSwitcher
 from openmaas_tui.ui.widgets.prompt import PromptArea
 
+EXCERPT_CHARS = 40
+"""Most characters of a message quoted in the question before deleting it."""
+
+
+def message_excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The start of ``text`` on one line, cut at ``limit`` characters with ``…``."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
 
 class ConversationActions:
     """What the playground does with a conversation's messages.
@@ -105,6 +114,19 @@ class ConversationActions:
     def cancel_edit(self) -> None:
         """Stop editing and give the prompt back what it held before."""
         self._editing.cancel()
+
+    def confirm_delete(self, session: Session, record: SessionMessage) -> None:
+        """Ask before deleting ``record`` from ``session`` (``y`` deletes; ``n`` or ``escape``
+        keeps it): one keystroke never deletes a message."""
+
+        async def answered(yes: bool | None) -> None:
+            if yes:
+                await self.delete_message(session, record)
+
+        whose = "your message" if record.is_user else "this answer"
+        self.chats.app.push_screen(
+            ConfirmDialog(f"Delete {whose}: “{message_excerpt(record.text)}”?"), answered
+        )
 
     async def delete_message(self, session: Session, record: SessionMessage) -> None:
         """Delete one message of ``session``."""

@@ -9,11 +9,13 @@ starts a :class:`CompareRun` whose lanes stream as their own tasks on the shared
 are drawn in the columns; when all have ended, the summary table appears under them and the run
 is saved in the history.
 
-Keys: ``enter`` sends; ``escape`` stops everything (or goes back when nothing runs); in a
-column ``s`` stops it, ``r`` reruns it, ``c`` continues with it as a chat, ``del`` removes it,
-``←/→`` move between columns; ``ctrl+r`` reruns all, ``ctrl+t`` adds the target set in the
-bar, ``f4`` goes to the summary, ``ctrl+e`` exports the run (Markdown and JSON) to the data
-directory.
+Keys: ``enter`` sends; ``escape`` stops everything, or with nothing running goes back to the
+prompt (from a column, the summary or the bar), and from the prompt back to the playground; in a
+column ``s`` stops it, ``r`` reruns it, ``c`` continues with it as a chat, ``t`` opens its
+reasoning, ``del`` removes it, ``←/→`` move between columns, and any other letter goes to the
+prompt with the focus (the next prompt is being typed); ``ctrl+r`` reruns all, ``ctrl+t`` adds
+the target set in the bar, ``ctrl+l`` picks the next target's model, ``f4`` goes to the
+summary, ``ctrl+e`` exports the run (Markdown and JSON) to the data directory.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.sessions.settings import params_of_request
 from openmaas_tui.core.types import Message, Usage
 from openmaas_tui.services import Services
+from openmaas_tui.ui.screens.model_choice import ModelChoice
 from openmaas_tui.ui.widgets.compare_bar import CompareBar
 from openmaas_tui.ui.widgets.compare_column import CompareColumn
 from openmaas_tui.ui.widgets.compare_columns import CompareColumns
@@ -76,7 +79,13 @@ class CompareScreen(WorkerOwner, Screen[None]):
     """The footer on a narrow terminal (:class:`FittingFooter`): quit gives way (ctrl+q still
     works) and some labels shorten."""
     BINDINGS = [
-        Binding("escape", "stop_or_close", "Stop all / Back", id="compare.stop_all"),
+        Binding(
+            "escape",
+            "stop_or_close",
+            "Stop all / Back",
+            id="compare.stop_all",
+            tooltip="Stop every target; else back to the prompt; from the prompt, leave",
+        ),
         Binding("ctrl+t", "add_target", "Add target", id="compare.add"),
         Binding("ctrl+r", "rerun_all", "Rerun all", id="compare.rerun_all"),
         Binding("f4", "summary", "Summary", id="compare.summary"),
@@ -130,6 +139,8 @@ class CompareScreen(WorkerOwner, Screen[None]):
             base_urls=base_urls or {},
             id="compare-bar",
         )
+        self.model_choice = ModelChoice(services)
+        """ctrl+l: the model picker for the next target."""
         self.board = CompareColumns(list(targets), id="compare-columns")
         """The target columns; they draw the run."""
 
@@ -168,7 +179,7 @@ class CompareScreen(WorkerOwner, Screen[None]):
         else:
             hint.update(
                 f"{n} targets · enter sends · in a column: s stop, r rerun, c continue, "
-                "del remove, ←/→ move"
+                "t reasoning, del remove, ←/→ move, esc prompt"
             )
 
     def _busy(self) -> bool:
@@ -205,8 +216,9 @@ class CompareScreen(WorkerOwner, Screen[None]):
         await self.action_add_target()
 
     def action_focus_model(self) -> None:
-        """Move to the model picker of the bar."""
-        self.bar.focus_model()
+        """Open the model picker (price, context window, key) for the next target; the model
+        picked is selected in the bar."""
+        self.model_choice.open(self.app, self.bar.choices, self.bar.model, self.bar.set_model)
 
     # -- running --------------------------------------------------------------------------
 
@@ -291,9 +303,13 @@ class CompareScreen(WorkerOwner, Screen[None]):
     # -- actions --------------------------------------------------------------------------
 
     def action_stop_or_close(self) -> None:
-        """Stop every running target, keeping what arrived; with nothing running, go back."""
+        """Stop every running target, keeping what arrived; with nothing running, go back to
+        the prompt, and from the prompt back to the playground."""
+        prompt = self.query_one("#compare-prompt", PromptArea)
         if self.run is not None and self.run.running:
             self.run.stop_all()
+        elif not prompt.has_focus:
+            prompt.focus()
         else:
             self.dismiss()
 
@@ -313,6 +329,11 @@ class CompareScreen(WorkerOwner, Screen[None]):
         event.stop()
         columns = self.columns
         index = columns.index(event.column)
+        if event.action == "type":  # the next prompt, begun in a column
+            prompt = self.query_one("#compare-prompt", PromptArea)
+            prompt.focus()
+            prompt.insert(event.text)
+            return
         if event.action == "move":
             columns[(index + event.step) % len(columns)].focus()
             return

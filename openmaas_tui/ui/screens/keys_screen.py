@@ -34,6 +34,21 @@ _COLUMNS: tuple[tuple[str, str], ...] = (
     ("test", "test"),
 )
 
+NARROW_BELOW = 120
+"""Below this many columns the environment column names only the first variable (``+2`` says
+how many more), so that the test column fits in 80."""
+
+
+def env_text(env_vars: tuple[str, ...], *, narrow: bool) -> str:
+    """The environment variables read for a provider: all of them, comma-separated; on a
+    narrow terminal the first and how many more (``AZURE_OPENAI_API_KEY +2``); ``—`` for
+    none."""
+    if not env_vars:
+        return "—"
+    if narrow and len(env_vars) > 1:
+        return f"{env_vars[0]} +{len(env_vars) - 1}"
+    return ", ".join(env_vars)
+
 
 class KeysScreen(WorkerOwner, Screen[None]):
     """Every provider that takes a key: the key masked, where it comes from (keyring, memory,
@@ -56,6 +71,8 @@ class KeysScreen(WorkerOwner, Screen[None]):
         super().__init__()
         self.services = services
         self.infos: dict[str, KeyInfo] = {}
+        self._narrow = False
+        """Whether the rows were drawn for a narrow terminal (see :data:`NARROW_BELOW`)."""
         self.results: dict[str, Text] = {}
 
     def compose(self) -> ComposeResult:
@@ -88,20 +105,31 @@ class KeysScreen(WorkerOwner, Screen[None]):
         infos = await asyncio.to_thread(self.services.keys.list)
         self.infos = {info.provider: info for info in infos}
         self._show_backend()
+        self._fill()
+
+    def _fill(self) -> None:
+        """Draw the table's rows from :attr:`infos`, the cursor kept on its provider."""
         table = self.query_one(DataTable)
         current = self.current_provider
         table.clear()
-        for info in infos:
+        self._narrow = self.size.width < NARROW_BELOW
+        for info in self.infos.values():
             table.add_row(*self._cells(info), key=info.provider)
         if current in self.infos:
             table.move_cursor(row=table.get_row_index(current))
+
+    def on_resize(self) -> None:
+        """Name the environment variables in full again, or in short, when the width crosses
+        :data:`NARROW_BELOW`."""
+        if self.infos and (self.size.width < NARROW_BELOW) != self._narrow:
+            self._fill()
 
     def _cells(self, info: KeyInfo) -> tuple[Text, ...]:
         return (
             Text(info.provider, style="bold"),
             Text(info.masked) if info.masked else Text("none", style="dim"),
             Text(str(info.source)) if info.source else Text("none", style="dim"),
-            Text(", ".join(info.env_vars) or "—", style="dim"),
+            Text(env_text(info.env_vars, narrow=self._narrow), style="dim"),
             self.results.get(info.provider, Text("")),
         )
 

@@ -39,6 +39,7 @@ from openmaas_tui.ui.playground.sessions import SessionActions
 from openmaas_tui.ui.playground.targets import Targets
 from openmaas_tui.ui.playground.warm_up import WarmUp
 from openmaas_tui.ui.screens.folding import BREAKPOINTS, FoldingPanels
+from openmaas_tui.ui.screens.model_choice import ModelChoice
 from openmaas_tui.ui.screens.playground_keys import NARROW_FOOTER, PLAYGROUND_BINDINGS
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.attachments import AttachmentBar
@@ -173,6 +174,8 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
             refresh=self.refresh_sessions,
         )
         """New, open, delete and rename sessions; carry on with a compare answer."""
+        self.model_choice = ModelChoice(services)
+        """ctrl+l: the model picker, with prices, windows and keys."""
         self.presets = Presets(self.params, services.paths)
         """Presets load into the panel, so into the current chat's settings."""
         self.folds = FoldingPanels(self, [self.sidebar, self.params], home=self.prompt)
@@ -228,7 +231,9 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
         yield SystemCommand(
             "Stop all", "Stop the answers streaming in every chat (ctrl+g)", self.action_stop_all
         )
-        yield SystemCommand("Model", "Choose the model (ctrl+l)", self.action_focus_model)
+        yield SystemCommand(
+            "Model", "Choose the model: price, context, key (ctrl+l)", self.action_focus_model
+        )
         yield SystemCommand(
             "Parameters",
             "Temperature, top_p, max_tokens, penalties, JSON, streaming, system prompt (ctrl+o)",
@@ -355,8 +360,10 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
         self.params.focus()
 
     def action_focus_model(self) -> None:
-        """Move to the model picker."""
-        self.params.focus_model()
+        """Open the model picker: each model's price, context window and key; the model
+        picked goes into the parameter panel (so into the current chat's settings)."""
+        params = self.params
+        self.model_choice.open(self.app, params.choices, params.model, params.set_model)
 
     def use_demo(self) -> None:
         """Select the offline demo model."""
@@ -390,8 +397,8 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
         self.conversation.edit(event.record)
 
     @on(ChatPane.DeleteRequested)
-    async def _delete_message(self, event: ChatPane.DeleteRequested) -> None:
-        await self.conversation.delete_message(event.pane.session, event.record)
+    def _delete_message(self, event: ChatPane.DeleteRequested) -> None:
+        self.conversation.confirm_delete(event.pane.session, event.record)
 
     @on(ChatPane.ClearRequested)
     def _clear(self, event: ChatPane.ClearRequested) -> None:

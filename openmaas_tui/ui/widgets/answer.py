@@ -150,6 +150,24 @@ class AnswerView(WorkerOwner, Vertical):
         """What arrived so far (all of it once :attr:`done`)."""
         return self.meter.completion()
 
+    @property
+    def has_reasoning(self) -> bool:
+        """Whether reasoning arrived (it is shown in a block above the answer)."""
+        return self.reasoning is not None
+
+    def toggle_reasoning(self) -> bool:
+        """Open the reasoning block, or close it.
+
+        Returns:
+            Whether it is open now (False when there is none).
+        """
+        blocks = self.query(Collapsible)
+        if self.reasoning is None or not blocks:
+            return False
+        block = blocks.first()
+        block.collapsed = not block.collapsed
+        return not block.collapsed
+
     def stop(self) -> None:
         """Stop streaming and keep what arrived, marked as stopped."""
         if not self.done:

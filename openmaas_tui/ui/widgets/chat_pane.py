@@ -7,7 +7,8 @@ shown. So opening a session of ten thousand messages costs what opening one of a
 
 Messages are selected from the keyboard: with the pane focused (ctrl+t), ``up``/``down`` move the
 selection and ``r`` regenerates the last answer, ``e`` edits a message of the person's, ``c``
-copies, ``d`` deletes and ``x`` clears the session. The pane copies by itself; every change to
+copies, ``t`` opens or closes the selected answer's reasoning, ``d`` deletes (the playground asks
+first) and ``x`` clears the session (it asks too). The pane copies by itself; every change to
 the session is asked of the playground with a message, and the playground tells the pane what
 to show.
 """
@@ -126,6 +127,7 @@ class ChatPane(WorkerOwner, VerticalScroll):
         Binding("r", "regenerate", "Regenerate", id="chat.regenerate"),
         Binding("e", "edit", "Edit", id="chat.edit"),
         Binding("c", "copy", "Copy", id="chat.copy"),
+        Binding("t", "toggle_reasoning", "Reasoning", id="chat.reasoning"),
         Binding("d,delete", "delete", "Delete", id="chat.delete"),
         Binding("x", "clear", "Clear chat", id="chat.clear"),
     ]
@@ -145,7 +147,7 @@ class ChatPane(WorkerOwner, VerticalScroll):
 
     @dataclass
     class DeleteRequested(Message):
-        """The person asked to delete one message."""
+        """The person asked to delete one message (the playground asks before it does)."""
 
         pane: ChatPane
         record: SessionMessage
@@ -262,6 +264,7 @@ class ChatPane(WorkerOwner, VerticalScroll):
         if self.selected is not None:
             self.selected.remove_class("-selected")
         self.selected = widget
+        self.refresh_bindings()  # t is offered only on an answer with reasoning
         if widget is None:
             return
         widget.add_class("-selected")
@@ -314,6 +317,22 @@ class ChatPane(WorkerOwner, VerticalScroll):
             return
         self.app.copy_to_clipboard(record.text)
         self.app.notify(f"Copied {len(record.text):,} characters", timeout=2)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``t`` is offered (footer, palette) only while the selected answer has reasoning."""
+        if action == "toggle_reasoning":
+            selected = self.selected
+            return isinstance(selected, FinishedAnswer | AnswerView) and selected.has_reasoning
+        return True
+
+    def action_toggle_reasoning(self) -> None:
+        """Open the selected answer's reasoning above it, or close it."""
+        selected = self.selected
+        if isinstance(selected, FinishedAnswer | AnswerView):
+            selected.toggle_reasoning()
+            if selected is not self.message_widgets()[-1] or not self.is_anchored:
+                # its top (the reasoning's first line) in view, once it is laid out again
+                self.call_after_refresh(self.scroll_to_widget, selected, animate=False, top=True)
 
     def action_delete(self) -> None:
         """Ask to delete the selected message."""

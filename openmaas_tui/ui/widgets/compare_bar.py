@@ -112,6 +112,15 @@ class CompareBar(Horizontal):
         """Whether the current session's conversation goes before the prompt."""
         return self.query_one("#compare-context", Checkbox).value
 
+    @property
+    def model(self) -> str:
+        """The spec of the model the next target asks."""
+        return str(self.query_one("#compare-model", Select).value)
+
+    def set_model(self, spec: str) -> None:
+        """Select ``spec`` (one of :attr:`choices`) for the next target."""
+        self.query_one("#compare-model", Select).value = spec
+
     def focus_model(self) -> None:
         """Move to the model picker."""
         self.query_one("#compare-model", Select).focus()

@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message as TMessage
 from textual.widgets import Collapsible, Sparkline, Static
@@ -67,6 +68,21 @@ def counters_text(lane: Lane) -> Text:
     return text
 
 
+COLUMN_BINDINGS: list[BindingType] = [
+    Binding("s", "stop", "Stop", id="compare.column.stop"),
+    Binding("r", "rerun", "Rerun", id="compare.column.rerun"),
+    Binding("c", "continue", "Continue", id="compare.column.continue"),
+    Binding("delete", "remove", "Remove", id="compare.column.remove", key_display="del"),
+    Binding("t", "toggle_reasoning", "Reasoning", id="compare.column.reasoning"),
+    Binding("left", "move(-1)", "←", show=False, id="compare.column.left"),
+    Binding("right", "move(1)", "→", show=False, id="compare.column.right"),
+    Binding("up", "scroll(-1)", show=False),
+    Binding("down", "scroll(1)", show=False),
+]
+"""A column's keys: one letter each for what is done to one column; ``del`` removes it (no
+letter does: a letter typed by mistake must not take a column away)."""
+
+
 class CompareColumn(Vertical, can_focus=True):
     """A target's header of counters over its streamed answer, and its reasoning (collapsed,
     ``t`` opens it) between the two once any arrives.
@@ -95,31 +111,24 @@ class CompareColumn(Vertical, can_focus=True):
     }
     """
 
-    BINDINGS = [
-        Binding("s", "stop", "Stop", id="compare.column.stop"),
-        Binding("r", "rerun", "Rerun", id="compare.column.rerun"),
-        Binding("c", "continue", "Continue", id="compare.column.continue"),
-        Binding("delete,x", "remove", "Remove", id="compare.column.remove", key_display="del"),
-        Binding("t", "toggle_reasoning", "Reasoning", id="compare.column.reasoning"),
-        Binding("left", "move(-1)", "←", show=False, id="compare.column.left"),
-        Binding("right", "move(1)", "→", show=False, id="compare.column.right"),
-        Binding("up", "scroll(-1)", show=False),
-        Binding("down", "scroll(1)", show=False),
-    ]
+    BINDINGS = COLUMN_BINDINGS
 
     @dataclass
     class Requested(TMessage):
-        """The person asked for ``action`` (stop, rerun, continue, remove, move) on ``column``.
+        """The person asked for ``action`` (stop, rerun, continue, remove, move) on ``column``,
+        or typed text no key of the column takes (``type``: it belongs in the prompt).
 
         Attributes:
             column: the column.
             action: what was asked.
             step: for ``move``, -1 (left) or 1 (right).
+            text: for ``type``, what was typed.
         """
 
         column: CompareColumn
         action: str
         step: int = 0
+        text: str = ""
 
     def __init__(self, target: CompareTarget, number: int) -> None:
         super().__init__(classes="compare-column -ready")
@@ -140,6 +149,15 @@ class CompareColumn(Vertical, can_focus=True):
 
     def on_mount(self) -> None:
         self.show(Lane(0, self.target))
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key that is none of the column's goes to the prompt, with the focus:
+        the person is typing the next prompt, and no letter of it may act on the column."""
+        bound = self.screen.active_bindings  # the column's keys, as remapped, and the screen's
+        if event.is_printable and event.character and event.key not in bound:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Requested(self, "type", text=event.character))
 
     def compose(self) -> ComposeResult:
         yield self.counters
@@ -251,18 +269,23 @@ class CompareColumn(Vertical, can_focus=True):
         return found.first().error if found else None
 
     def action_stop(self) -> None:
+        """Ask to stop this target, keeping what arrived."""
         self.post_message(self.Requested(self, "stop"))
 
     def action_rerun(self) -> None:
+        """Ask to run this target again on the same prompt."""
         self.post_message(self.Requested(self, "rerun"))
 
     def action_continue(self) -> None:
+        """Ask to carry on with this target's answer as a chat."""
         self.post_message(self.Requested(self, "continue"))
 
     def action_remove(self) -> None:
+        """Ask to remove this column."""
         self.post_message(self.Requested(self, "remove"))
 
     def action_move(self, step: int) -> None:
+        """Ask to move the focus ``step`` columns (-1 left, 1 right)."""
         self.post_message(self.Requested(self, "move", step))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -59,6 +59,7 @@ def chart_text(
     today: Style | str = "bold",
     axis: Style | str = "dim",
     unknown: Style | str = "bold",
+    max_width: int | None = None,
 ) -> Text:
     """The chart of ``days`` (oldest first) as lines of text.
 
@@ -68,6 +69,9 @@ def chart_text(
         per_day: cells per day (at least 2): a one-cell gap, then the bar.
         bar / today / axis / unknown: styles for the bars, today's bar, the axis and labels,
             and the ``?`` marks of unknown prices.
+        max_width: the cells the chart may take, or None for as many as it needs: where the
+            last date label would reach past them, it ends at the edge instead (shifted left,
+            never cut).
 
     Returns:
         ``height`` rows of bars (the top one labelled with the highest day's cost, unless
@@ -95,7 +99,10 @@ def chart_text(
         text.append(mark, unknown if d.totals.unknown else axis)
         text.append("─" * (thick - 1), axis)
     text.append("\n")
-    dates = [" "] * (per_day * len(days) + 6)
+    room = per_day * len(days) + LABEL_ROOM
+    if max_width is not None:
+        room = max(LABEL_ROOM, min(room, max_width - width - 2))
+    dates = [" "] * room
     for i, d in enumerate(days):
         if (last - i) % LABEL_EVERY == 0:
             label = f"{_MONTHS[d.day.month - 1]} {d.day.day}"
@@ -159,4 +166,5 @@ class CostChart(Widget):
             today=style("cost-chart--today"),
             axis=style("cost-chart--axis"),
             unknown=style("cost-chart--unknown"),
+            max_width=self.size.width,
         )

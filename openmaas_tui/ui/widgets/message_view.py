@@ -73,11 +73,20 @@ class UserMessage(Static):
         self.record: SessionMessage | None = record
 
 
+def reasoning_header(reasoning: str, *, opened: bool) -> str:
+    """The line over an answer's reasoning: ``▸ Reasoning · 120 words · t opens`` while it is
+    closed, ``▾ Reasoning · 120 words · t closes`` while it is open."""
+    words = len(reasoning.split())
+    mark, verb = ("▾", "closes") if opened else ("▸", "opens")
+    return f"{mark} Reasoning · {words:,} words · t {verb}"
+
+
 class FinishedAnswer(Widget):
-    """An answer from the session's history: its Markdown, an error if it ended in one, and
-    its counters line, drawn once per width into lines (the widget's styles are applied as
-    lines are shown, so a change of focus costs no drawing; the Markdown's colours come from
-    the app's theme, so a change of theme draws the lines again).
+    """An answer from the session's history: its reasoning (closed, one line, ``t`` on the
+    selected answer opens it), its Markdown, an error if it ended in one, and its counters
+    line, drawn once per width into lines (the widget's styles are applied as lines are shown,
+    so a change of focus costs no drawing; the Markdown's colours come from the app's theme, so
+    a change of theme draws the lines again).
 
     Args:
         record: the answer.
@@ -86,9 +95,16 @@ class FinishedAnswer(Widget):
     DEFAULT_CSS = """
     FinishedAnswer { height: auto; padding: 0 1; margin: 0 0 1 0; }
     FinishedAnswer > .finished-answer--meta { color: $text-muted; }
+    FinishedAnswer > .finished-answer--reasoning-title { color: $text-muted; }
+    FinishedAnswer > .finished-answer--reasoning { color: $text-muted; text-style: italic; }
     FinishedAnswer > .finished-answer--error { color: $text-error; text-style: bold; }
     """
-    COMPONENT_CLASSES = {"finished-answer--meta", "finished-answer--error"}
+    COMPONENT_CLASSES = {
+        "finished-answer--meta",
+        "finished-answer--reasoning-title",
+        "finished-answer--reasoning",
+        "finished-answer--error",
+    }
 
     def __init__(self, record: SessionMessage) -> None:
         super().__init__(classes="answer finished")
@@ -99,6 +115,26 @@ class FinishedAnswer(Widget):
         """The component class of each line (None: the answer's Markdown)."""
         self._colours: Theme | None = None
         """The Markdown styles (of the app's theme) the lines were drawn with."""
+        self.reasoning_open = False
+        """Whether the reasoning is shown whole (else its one line)."""
+
+    @property
+    def has_reasoning(self) -> bool:
+        """Whether the answer came with reasoning."""
+        return self.record is not None and bool(self.record.reasoning)
+
+    def toggle_reasoning(self) -> bool:
+        """Open the reasoning above the answer, or close it to its one line.
+
+        Returns:
+            Whether it is open now (False when there is none).
+        """
+        if not self.has_reasoning:
+            return False
+        self.reasoning_open = not self.reasoning_open
+        self._width = -1  # drawn again, with or without it
+        self.refresh(layout=True)
+        return self.reasoning_open
 
     @property
     def lines(self) -> list[Strip]:
@@ -114,13 +150,26 @@ class FinishedAnswer(Widget):
         console = self.app.console
         options = console.options.update(width=width, height=None)
         self._colours = markdown_styles(self.app.current_theme)
-        if record.text:
-            self._lines = render_markdown(record.text, console, width, self._colours)
-            self._kinds = [None] * len(self._lines)
-        notes: list[tuple[str, str]] = []
+
+        def add(kind: str, note: str) -> None:
+            shown = Text(terminal_safe(note))
+            drawn = [Strip(line) for line in console.render_lines(shown, options, pad=False)]
+            self._lines += drawn
+            self._kinds += [kind] * len(drawn)
+
         if record.reasoning:
-            words = len(record.reasoning.split())
-            notes.append(("finished-answer--meta", f"▸ reasoning · {words:,} words"))
+            opened = self.reasoning_open
+            title = reasoning_header(record.reasoning, opened=opened)
+            add("finished-answer--reasoning-title", title)
+            if opened:
+                add("finished-answer--reasoning", record.reasoning.strip())
+            self._lines.append(Strip.blank(0))
+            self._kinds.append(None)
+        if record.text:
+            drawn = render_markdown(record.text, console, width, self._colours)
+            self._lines += drawn
+            self._kinds += [None] * len(drawn)
+        notes: list[tuple[str, str]] = []
         if record.error_code:
             error = f"{record.error_code}: {record.error_message or ''}"
             notes.append(("finished-answer--error", error))
@@ -129,10 +178,7 @@ class FinishedAnswer(Widget):
             if self._lines:
                 self._lines.append(Strip.blank(0))
                 self._kinds.append(None)
-            shown = Text(terminal_safe(note))
-            drawn = [Strip(line) for line in console.render_lines(shown, options, pad=False)]
-            self._lines += drawn
-            self._kinds += [kind] * len(drawn)
+            add(kind, note)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return container.width
@@ -154,8 +200,9 @@ class FinishedAnswer(Widget):
             return Strip.blank(width, self.rich_style)
         strip = self._lines[y]
         kind = self._kinds[y]
-        if kind is not None:
-            strip = strip.apply_style(self.get_component_rich_style(kind))
+        if kind is not None:  # the whole width in the part's style (a tint reaches the edge)
+            style = self.get_component_rich_style(kind)
+            return strip.extend_cell_length(width).apply_style(self.rich_style + style)
         return strip.extend_cell_length(width).apply_style(self.rich_style)
 
 
