@@ -17,6 +17,7 @@ from openmaas_tui.core.content import ImagePart as ImagePart
 from openmaas_tui.core.content import TextPart as TextPart
 from openmaas_tui.core.passthrough import Passthrough
 from openmaas_tui.core.reasoning import REDACTED_LINE, ReasoningBlock, ReasoningBlocks
+from openmaas_tui.core.server_tools import ServerToolCall as ServerToolCall
 from openmaas_tui.core.tools import ToolCall as ToolCall
 from openmaas_tui.core.tools import ToolChoice as ToolChoice
 from openmaas_tui.core.tools import ToolChoiceMode as ToolChoiceMode
@@ -257,6 +258,14 @@ class ToolCallDelta:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerToolUse:
+    """A tool the provider ran itself (:mod:`openmaas_tui.core.server_tools`), never one the
+    person answers: what it was asked or gave back; events with one ``call.id`` add up."""
+
+    call: ServerToolCall
+
+
+@dataclass(frozen=True, slots=True)
 class UsageReport:
     """Token usage reported by the provider. The last report in a stream wins."""
 
@@ -271,7 +280,7 @@ class Finish:
     raw: str | None
 
 
-StreamEvent = TextDelta | ReasoningDelta | ToolCallDelta | UsageReport | Finish
+StreamEvent = TextDelta | ReasoningDelta | ToolCallDelta | ServerToolUse | UsageReport | Finish
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +296,7 @@ class Completion:
     model: str
     reasoning_blocks: tuple[ReasoningBlock, ...] = ()
     """The signed or redacted reasoning blocks to send back with this turn, if any."""
+    server_tools: tuple[ServerToolCall, ...] = ()  # tools the provider ran itself, in order
 
     def events(self) -> Iterator[StreamEvent]:
         """The events that would have streamed this answer (a whole answer turned into the one
@@ -299,6 +309,8 @@ class Completion:
                 yield ReasoningDelta(block.text, block.signature, origin=block.origin)
         if self.reasoning and not self.reasoning_blocks:
             yield ReasoningDelta(self.reasoning)
+        for server in self.server_tools:
+            yield ServerToolUse(server)
         if self.text:
             yield TextDelta(self.text)
         for index, call in enumerate(self.tool_calls):
@@ -328,6 +340,7 @@ class CompletionBuilder:
     _reasoning: list[str] = field(default_factory=list)
     _blocks: ReasoningBlocks = field(default_factory=ReasoningBlocks)
     _tools: dict[int, _ToolCallParts] = field(default_factory=dict)
+    _server: dict[str, ServerToolCall] = field(default_factory=dict)
     usage: Usage = field(default_factory=Usage)
     finish: Finish | None = None
 
@@ -348,6 +361,9 @@ class CompletionBuilder:
                 parts.arguments.append(event.arguments)
             if event.signature and not parts.signature:
                 parts.signature = event.signature
+        elif isinstance(event, ServerToolUse):
+            known = self._server.get(event.call.id)
+            self._server[event.call.id] = event.call if known is None else known.merged(event.call)
         elif isinstance(event, UsageReport):
             self.usage = event.usage
         else:
@@ -380,4 +396,5 @@ class CompletionBuilder:
             usage=self.usage,
             model=self.model,
             reasoning_blocks=self.reasoning_blocks(),
+            server_tools=tuple(self._server.values()),
         )

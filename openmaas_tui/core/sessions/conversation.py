@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.reasoning import ReasoningBlock
+from openmaas_tui.core.server_tools import ServerToolCall
 from openmaas_tui.core.totals import Totals, total
 from openmaas_tui.core.types import (
     ContentPart,
@@ -78,6 +79,7 @@ class SessionMessage:
         error_message: that error's message (key-masked), or None.
         store_id: its id in the history store once saved, else None.
         reasoning_blocks: an answer's signed or redacted reasoning blocks, sent back with it.
+        server_tools: the tools the provider ran itself for an answer (shown, never sent).
     """
 
     role: Role
@@ -101,6 +103,7 @@ class SessionMessage:
     error_message: str | None = None
     store_id: int | None = None
     reasoning_blocks: tuple[ReasoningBlock, ...] = ()
+    server_tools: tuple[ServerToolCall, ...] = ()
 
     @property
     def text(self) -> str:

@@ -110,6 +110,7 @@ def message_from_stored(stored: StoredMessage) -> SessionMessage:
         error_message=stored.error_message,
         store_id=stored.id,
         reasoning_blocks=stored.reasoning_blocks,
+        server_tools=stored.server_tools,
     )
 
 
@@ -156,6 +157,7 @@ def answer_record(message: SessionMessage) -> AnswerRecord:
         provider=message.provider,
         model=message.model,
         reasoning_blocks=message.reasoning_blocks,
+        server_tools=message.server_tools,
     )
 
 
@@ -184,6 +186,7 @@ def answer_message(record: AnswerRecord, request: ChatRequest) -> SessionMessage
         error_code=record.error_code,
         error_message=record.error_message,
         reasoning_blocks=record.reasoning_blocks,
+        server_tools=record.server_tools,
     )
 
 
@@ -218,4 +221,5 @@ def stored_message(message: SessionMessage, session_id: str, position: int) -> S
         error_message=record.error_message,
         state=record.state,
         reasoning_blocks=record.reasoning_blocks,
+        server_tools=record.server_tools,
     )

@@ -12,6 +12,9 @@ https://platform.openai.com/docs/api-reference/responses/object, read 2026-05):
   ``{"type": "function_call", "call_id", "name", "arguments": ""}`` at an ``output_index``;
   its arguments stream as ``response.function_call_arguments.delta`` and are repeated whole
   in ``response.function_call_arguments.done``. Parallel calls have their own output indexes.
+- Tools OpenAI runs itself (``web_search_call``, ``code_interpreter_call``,
+  ``file_search_call`` items) become :class:`~openmaas_tui.core.types.ServerToolUse` events
+  (:mod:`~openmaas_tui.providers.openai_responses.server_tools`), never tool calls.
 - The stream ends with exactly one of ``response.completed``, ``response.incomplete``
   (``incomplete_details.reason``: ``max_output_tokens`` or ``content_filter``) or
   ``response.failed`` (``response.error: {"code", "message"}``), each carrying the whole
@@ -33,6 +36,7 @@ from openmaas_tui.core.types import (
     Finish,
     FinishReason,
     ReasoningDelta,
+    ServerToolUse,
     StreamEvent,
     TextDelta,
     ToolCallDelta,
@@ -41,6 +45,7 @@ from openmaas_tui.core.types import (
 )
 from openmaas_tui.providers.base import MALFORMED, parsing_failed, text_or_none, token_count
 from openmaas_tui.providers.http_errors import classify
+from openmaas_tui.providers.openai_responses.server_tools import server_tool_of
 
 TERMINAL = frozenset({"response.completed", "response.incomplete", "response.failed"})
 """The event types that end a Responses stream."""
@@ -161,9 +166,12 @@ class EventParser:
             return [ReasoningDelta(event["delta"] + "")] if event["delta"] else []
         if kind == "response.reasoning_summary_part.added" and event.get("summary_index"):
             return [ReasoningDelta(SUMMARY_BREAK)]  # a summary's next part is a new paragraph
-        if kind == "response.output_item.added":
+        if kind in ("response.output_item.added", "response.output_item.done"):
             item = event["item"]
-            if item.get("type") != "function_call":
+            server = server_tool_of(item)
+            if server is not None:
+                return [ServerToolUse(server)]
+            if item.get("type") != "function_call" or kind.endswith(".done"):
                 return []
             index = self._call(event)
             arguments = text_or_none(item.get("arguments")) or ""
@@ -232,6 +240,8 @@ def _completion(payload: dict[str, Any], model: str, provider: str) -> Completio
             parts = [p["text"] + "" for p in item.get("summary") or () if p.get("text")]
             if parts:
                 builder.add(ReasoningDelta(SUMMARY_BREAK.join(parts)))
+        elif (server := server_tool_of(item)) is not None:
+            builder.add(ServerToolUse(server))
         elif kind == "function_call":
             name = text_or_none(item.get("name"))
             arguments = text_or_none(item.get("arguments")) or ""
