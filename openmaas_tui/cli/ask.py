@@ -31,6 +31,7 @@ from openmaas_tui.cli.ask_output import print_error as print_error
 from openmaas_tui.cli.ask_output import result_json as result_json
 from openmaas_tui.cli.ask_output import unsent_json
 from openmaas_tui.cli.ask_reasoning import ReasoningEcho
+from openmaas_tui.cli.ask_server_tools import ServerToolEcho
 from openmaas_tui.cli.ask_tools import (
     Continued,
     add_tool_arguments,
@@ -53,7 +54,7 @@ from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.http import set_read_timeout
 from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.text.terminal import TerminalStream, json_terminal_safe, terminal_safe
-from openmaas_tui.core.types import ChatRequest, Message, ReasoningDelta, TextDelta
+from openmaas_tui.core.types import ChatRequest, Message, ReasoningDelta, ServerToolUse, TextDelta
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 
@@ -284,6 +285,7 @@ async def run_ask(
     show = not args.json
     answer = TerminalStream()  # the model's words shown inert
     reasoning = ReasoningEcho(err, shown=show and err.isatty())
+    server = ServerToolEcho(err, shown=show and err.isatty())
     try:
         async with aclosing(exchange.events()) as events:
             async for event in events:
@@ -293,11 +295,16 @@ async def run_ask(
                     out.flush()
                 elif isinstance(event, ReasoningDelta):
                     reasoning.feed(event.text)
+                elif isinstance(event, ServerToolUse):
+                    reasoning.end()
+                    text = exchange.meter.builder.text
+                    server.feed(event.call, mid_line=bool(text) and not text.endswith("\n"))
                 elif isinstance(event, RetryWait):
                     err.write(f"note: {event.text}\n")
                     err.flush()
     finally:
         reasoning.end()
+        server.end()
         if show:
             out.write(answer.flush())
         await exchange.saved()  # on disk before the process ends, also after ctrl+c

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
+from openmaas_tui.cli.ask_server_tools import server_tools_json
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.exchange.record import AnswerRecord
 from openmaas_tui.core.exchange.retry import format_wait
@@ -18,7 +19,9 @@ def result_json(record: AnswerRecord, session_id: str | None = None) -> dict[str
     """The ``--json`` object: text, reasoning, tool_calls (``id``, ``name``, ``arguments`` as
     the JSON string), finish_reason (our vocabulary), finish_reason_raw, model, provider,
     usage, ttft_ms, duration_ms, cost_usd, error, state (``complete``, ``interrupted``,
-    ``error``, ``stopped``), retry_after_s (the seconds the provider asked to wait after a 429
+    ``error``, ``stopped``), server_tools (the tools the provider ran itself:
+    :func:`~openmaas_tui.cli.ask_server_tools.server_tools_json`; never in tool_calls),
+    retry_after_s (the seconds the provider asked to wait after a 429
     / 503 / 529, else null) and session (the history's session id, to continue it with
     ``--session``; null with ``--no-log``)."""
     ttft, duration = record.ttft_ms, record.duration_ms
@@ -29,6 +32,7 @@ def result_json(record: AnswerRecord, session_id: str | None = None) -> dict[str
             {"id": call_id_for(t, i), "name": t.name, "arguments": t.arguments}
             for i, t in enumerate(record.tool_calls)
         ],
+        "server_tools": server_tools_json(record.server_tools),
         "finish_reason": str(record.finish_reason) if record.finish_reason else None,
         "finish_reason_raw": record.finish_reason_raw,
         "model": record.model,
