@@ -148,7 +148,7 @@ RESPONSE = {
 async def test_responses_built_in_tools_stream_as_server_tools(
     server: ReplayServer, client: httpx.AsyncClient
 ) -> None:
-    events = [
+    events: list[dict[str, Any]] = [
         {"type": "response.created", "sequence_number": 0, "response": {"status": "in_progress"}},
         {"type": "response.output_item.added", "output_index": 0, "item": SEARCH_ADDED},
         {"type": "response.web_search_call.searching", "output_index": 0, "item_id": "ws_1"},

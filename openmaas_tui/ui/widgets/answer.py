@@ -31,11 +31,19 @@ from openmaas_tui.core.exchange.retry import RetryWait
 from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.pricing.price import Price
 from openmaas_tui.core.sessions.conversation import SessionMessage
-from openmaas_tui.core.types import ChatRequest, Completion, ReasoningDelta, TextDelta, Usage
+from openmaas_tui.core.types import (
+    ChatRequest,
+    Completion,
+    ReasoningDelta,
+    ServerToolUse,
+    TextDelta,
+    Usage,
+)
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.ui.markdown.live import LiveMarkdown
 from openmaas_tui.ui.widgets.answer_parts import JsonMarker, WaitingBar
 from openmaas_tui.ui.widgets.error_view import ErrorView
+from openmaas_tui.ui.widgets.server_tools import show_server_tool
 from openmaas_tui.ui.workers import WorkerOwner
 
 COUNTERS_INTERVAL_S = 0.1
@@ -209,6 +217,8 @@ class AnswerView(WorkerOwner, Vertical):
                         answer.append(event.text)
                     elif isinstance(event, ReasoningDelta) and event.text:
                         (await self._reasoning_view()).append(event.text)
+                    elif isinstance(event, ServerToolUse):
+                        await show_server_tool(self, event.call, before=answer)
         finally:
             await self._stop_waiting()
             await self._show_retry(None)

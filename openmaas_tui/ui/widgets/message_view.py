@@ -23,6 +23,7 @@ from openmaas_tui.core.text.terminal import terminal_safe
 from openmaas_tui.ui.markdown.lines import render_markdown
 from openmaas_tui.ui.markdown.theme import markdown_styles
 from openmaas_tui.ui.widgets.attachments import chip_text
+from openmaas_tui.ui.widgets.server_tools import server_tool_lines
 
 
 def model_label(record: SessionMessage) -> str:
@@ -118,6 +119,9 @@ class FinishedAnswer(Widget):
         if record.reasoning:
             words = len(record.reasoning.split())
             notes.append(("finished-answer--meta", f"▸ reasoning · {words:,} words"))
+        notes += [
+            ("finished-answer--meta", line) for line in server_tool_lines(record.server_tools)
+        ]
         if record.error_code:
             error = f"{record.error_code}: {record.error_message or ''}"
             notes.append(("finished-answer--error", error))
