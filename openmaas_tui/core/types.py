@@ -235,12 +235,15 @@ class TextDelta:
 class ReasoningDelta:
     """A piece of reasoning text, in arrival order; faces show ``text``. ``signature`` closes
     the block being streamed, ``redacted`` is a whole redacted block, ``origin`` the wire that
-    signed it (see :class:`~openmaas_tui.core.reasoning.ReasoningBlock`)."""
+    signed it; ``id`` closes a Responses item, with its summary ``parts``
+    (:class:`~openmaas_tui.core.reasoning.ReasoningBlock`)."""
 
     text: str
     signature: str | None = None
     redacted: str | None = None
     origin: str = ""
+    id: str | None = None
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,19 +297,16 @@ class Completion:
     finish_reason_raw: str | None
     usage: Usage
     model: str
-    reasoning_blocks: tuple[ReasoningBlock, ...] = ()
-    """The signed or redacted reasoning blocks to send back with this turn, if any."""
+    reasoning_blocks: tuple[ReasoningBlock, ...] = ()  # signed or redacted: to send back
     server_tools: tuple[ServerToolCall, ...] = ()  # tools the provider ran itself, in order
 
     def events(self) -> Iterator[StreamEvent]:
         """The events that would have streamed this answer (a whole answer turned into the one
         stream shape: for requests not streamed, and servers that answer a stream request with
         one JSON body)."""
-        for block in self.reasoning_blocks:
-            if block.redacted is not None:
-                yield ReasoningDelta(REDACTED_LINE, None, block.redacted, block.origin)
-            else:
-                yield ReasoningDelta(block.text, block.signature, origin=block.origin)
+        for b in self.reasoning_blocks:
+            text = REDACTED_LINE if b.redacted is not None else b.text
+            yield ReasoningDelta(text, b.signature, b.redacted, b.origin, b.id, b.parts)
         if self.reasoning and not self.reasoning_blocks:
             yield ReasoningDelta(self.reasoning)
         for server in self.server_tools:

@@ -30,6 +30,7 @@ import json
 from typing import Any
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.reasoning import OPENAI_RESPONSES
 from openmaas_tui.core.types import (
     Completion,
     CompletionBuilder,
@@ -108,6 +109,23 @@ def error_of(provider: str, error: Any, *, status: int | None = None) -> OpenMaa
     return OpenMaaSError(mapped, message, provider=provider, status=status)
 
 
+def reasoning_item_end(item: dict[str, Any]) -> ReasoningDelta:
+    """The end of a ``reasoning`` output item: its ``id``, its ``encrypted_content`` (present
+    when the request asked ``include: ["reasoning.encrypted_content"]``) as the signature and
+    its ``summary`` parts' texts, kept to send the item back
+    (:mod:`openmaas_tui.core.reasoning`); no text of its own, the summary streamed already.
+
+    Raises:
+        KeyError, TypeError: an item without a string ``id``.
+    """
+    item_id = item["id"]
+    if not isinstance(item_id, str):
+        raise TypeError("a reasoning item's id is a string")
+    parts = tuple(p["text"] + "" for p in item.get("summary") or () if p.get("text"))
+    encrypted = text_or_none(item.get("encrypted_content"))
+    return ReasoningDelta("", encrypted, None, OPENAI_RESPONSES, item_id, parts)
+
+
 def finish_of(response: dict[str, Any], called_tools: bool) -> Finish | None:
     """The :class:`Finish` of a finished ``response`` object: ``completed`` is STOP (TOOL_CALLS
     when it called a function), ``incomplete`` names its reason (``max_output_tokens`` ->
@@ -171,6 +189,8 @@ class EventParser:
             server = server_tool_of(item)
             if server is not None:
                 return [ServerToolUse(server)]
+            if item.get("type") == "reasoning" and kind.endswith(".done"):
+                return [reasoning_item_end(item)]
             if item.get("type") != "function_call" or kind.endswith(".done"):
                 return []
             index = self._call(event)
@@ -237,9 +257,10 @@ def _completion(payload: dict[str, Any], model: str, provider: str) -> Completio
                 if text:
                     builder.add(TextDelta(text + ""))
         elif kind == "reasoning":
-            parts = [p["text"] + "" for p in item.get("summary") or () if p.get("text")]
-            if parts:
-                builder.add(ReasoningDelta(SUMMARY_BREAK.join(parts)))
+            end = reasoning_item_end(item)
+            if end.parts:
+                builder.add(ReasoningDelta(SUMMARY_BREAK.join(end.parts)))
+            builder.add(end)
         elif (server := server_tool_of(item)) is not None:
             builder.add(ServerToolUse(server))
         elif kind == "function_call":
