@@ -136,7 +136,7 @@ async def test_the_second_request_matches_the_sdk(
 ) -> None:
     server.queue(fixture_reply(fixture_path(NAME)))
     sdk = openai.AsyncOpenAI(api_key=KEY, base_url=server.url + "/v1")
-    items: list[dict[str, Any]] = []
+    items: list[Any] = []
     stream = await sdk.responses.create(
         model="gpt-5", input=QUESTION.text, stream=True, store=False
     )
