@@ -32,6 +32,7 @@ from openmaas_tui.cli.ask_output import result_json as result_json
 from openmaas_tui.cli.ask_output import unsent_json
 from openmaas_tui.cli.ask_reasoning import ReasoningEcho
 from openmaas_tui.cli.ask_server_tools import ServerToolEcho
+from openmaas_tui.cli.ask_thinking import add_thinking_argument, apply_thinking_budget
 from openmaas_tui.cli.ask_tools import (
     Continued,
     add_tool_arguments,
@@ -103,6 +104,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-log", action="store_true", dest="no_log", help="do not record it in the history"
     )
+    add_thinking_argument(parser)
     add_attach_arguments(parser)
     add_tool_arguments(parser)
     add_timeout_argument(parser)
@@ -269,6 +271,7 @@ async def run_ask(
         new = (*new, user_message(prompt, images))
     history = continued.history if continued is not None else ()
     params = ask_params(args, preset).request(target.route.model, (*history, *new))
+    params = apply_thinking_budget(params, args, target.route.provider)
     tools, choice = tools_of(continued.session.params) if continued is not None else ((), None)
     if getattr(args, "tools", None):
         tools = load_tools(args.tools)
