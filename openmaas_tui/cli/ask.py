@@ -28,8 +28,8 @@ from typing import TextIO
 from openmaas_tui.cli.arguments import count, decimal, read_stdin_text
 from openmaas_tui.cli.ask_attach import add_attach_arguments, read_attachments, user_message
 from openmaas_tui.cli.ask_output import print_error as print_error
+from openmaas_tui.cli.ask_output import prompt_images, unsent_json
 from openmaas_tui.cli.ask_output import result_json as result_json
-from openmaas_tui.cli.ask_output import unsent_json
 from openmaas_tui.cli.ask_reasoning import ReasoningEcho
 from openmaas_tui.cli.ask_server_tools import ServerToolEcho
 from openmaas_tui.cli.ask_thinking import add_thinking_argument, apply_thinking_budget
@@ -350,7 +350,8 @@ async def main(services: Services, args: argparse.Namespace) -> int:
     if args.json:
         recorder = exchange.recorder
         session_id = recorder.session_id if isinstance(recorder, StreamRecorder) else None
-        shown = json.dumps(result_json(record, session_id), ensure_ascii=False, allow_nan=False)
+        result = result_json(record, session_id, prompt_images(exchange.request))
+        shown = json.dumps(result, ensure_ascii=False, allow_nan=False)
         out.write(json_terminal_safe(shown) + "\n")
     if exchange.error is not None:
         print_error(exchange.error, err)
