@@ -9,8 +9,9 @@ https://platform.openai.com/docs/api-reference/responses/object (``web_search_ca
 https://ai.google.dev/gemini-api/docs/code-execution (``executableCode``,
 ``codeExecutionResult``) and https://ai.google.dev/gemini-api/docs/url-context.
 
-The corpus has recordings for Anthropic code execution and Gemini URL context; no Responses or
-Gemini code-execution recording exists, so those streams are built from the references' shapes.
+The corpus has recordings for Anthropic code execution, Bedrock Nova code interpreter and Gemini
+URL context; no Responses or Gemini code-execution recording exists, so those streams are built
+from the references' shapes.
 """
 
 from __future__ import annotations
@@ -20,10 +21,14 @@ from typing import Any
 
 import httpx
 
+from openmaas_tui.core.credentials.credentials import Credentials, Part
 from openmaas_tui.core.server_tools import ServerToolCall
 from openmaas_tui.core.types import ChatRequest, Message, ServerToolUse
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
 from openmaas_tui.providers.anthropic.wire import parse_message
+from openmaas_tui.providers.base import collect
+from openmaas_tui.providers.bedrock.adapter import BedrockAdapter
+from openmaas_tui.providers.bedrock.wire import parse_converse
 from openmaas_tui.providers.gemini.adapter import GeminiAdapter
 from openmaas_tui.providers.gemini.events import GeminiChunkParser
 from openmaas_tui.providers.openai_responses.adapter import OpenAIResponsesAdapter
@@ -35,6 +40,14 @@ from tests.support.server import Reply
 
 KEY = "test-key-0123456789"
 QUESTION = (Message.user("what is 65465-6544 * 65464-6+1.02255"),)
+BEDROCK_CREDS = Credentials(
+    "bedrock",
+    {
+        Part.ACCESS_KEY_ID: "AKIDEXAMPLEFIXTURE",
+        Part.SECRET_ACCESS_KEY: "fixture-secret-access-key-0000",
+        Part.REGION: "us-east-1",
+    },
+)
 
 
 def _data(name: str) -> list[dict[str, Any]]:
@@ -226,3 +239,64 @@ def test_a_use_folds_its_pieces_and_round_trips_as_json() -> None:
     assert ServerToolCall.from_dict(asked.as_dict()).result is None
     long = ServerToolCall("s2", "code_execution", json.dumps({"code": "x = 1\n" * 40}))
     assert len(long.summary()) <= len('code_execution ""') + 80 and long.summary().endswith('…"')
+
+
+async def test_bedrock_nova_code_interpreter_from_the_recording() -> None:
+    """Bedrock ConverseStream (``toolUse`` with ``type: server_tool_use``, then a
+    ``toolResult`` block): https://docs.aws.amazon.com/nova/latest/userguide/code-interpreter.html"""
+    name = "bedrock/converse_stream_code_execution.bin"
+    server = ReplayServer(fixture_reply(fixture_path(name)))
+    await server.start()
+    try:
+        async with httpx.AsyncClient() as client:
+            adapter = BedrockAdapter(client, base_url=server.url)
+            request = ChatRequest(model="us.amazon.nova-micro-v1:0", messages=QUESTION)
+            done = await collect(adapter.stream(request, BEDROCK_CREDS), request.model)
+    finally:
+        await server.stop()
+    assert [c.name for c in done.tool_calls] == ["final_result"]
+    assert done.server_tools == (
+        ServerToolCall(
+            "tooluse_VQNZJRUFMoqZzszVsRd4og",
+            "nova_code_interpreter",
+            '{"snippet":"1234 * 5678"}',
+            "7006652",
+            "success",
+        ),
+    )
+
+
+def test_bedrock_whole_converse_answer_keeps_the_server_tool() -> None:
+    payload = {
+        "output": {
+            "message": {
+                "role": "assistant",
+                "content": [
+                    {
+                        "toolUse": {
+                            "toolUseId": "t1",
+                            "name": "nova_code_interpreter",
+                            "type": "server_tool_use",
+                            "input": {"snippet": "2 + 2"},
+                        }
+                    },
+                    {
+                        "toolResult": {
+                            "toolUseId": "t1",
+                            "status": "success",
+                            "type": "nova_code_interpreter_result",
+                            "content": [{"json": {"stdOut": "4", "stdErr": "", "exitCode": 0}}],
+                        }
+                    },
+                    {"text": "4"},
+                ],
+            }
+        },
+        "stopReason": "end_turn",
+        "usage": {"inputTokens": 3, "outputTokens": 1},
+    }
+    done = parse_converse(payload, "us.amazon.nova-micro-v1:0")
+    assert done.tool_calls == () and done.text == "4"
+    assert done.server_tools == (
+        ServerToolCall("t1", "nova_code_interpreter", '{"snippet": "2 + 2"}', "4", "success"),
+    )
