@@ -30,6 +30,7 @@ from openmaas_tui.core.types import (
     Completion,
     Message,
     ReasoningDelta,
+    ToolCall,
     ToolDefinition,
 )
 from openmaas_tui.providers.openai_responses.adapter import OpenAIResponsesAdapter
@@ -199,8 +200,12 @@ def test_a_whole_response_keeps_the_item_and_its_summary() -> None:
 def test_a_block_from_another_wire_stays_home() -> None:
     anthropic = ReasoningBlock("t", "sig", origin="anthropic")
     unsigned = ReasoningBlock("t", None, None, OPENAI_RESPONSES, "rs_2")
+    call = ToolCall("f", "{}", "c1")
     request = ChatRequest(
         model="o3",
-        messages=(QUESTION, Message.assistant("ok", (), (anthropic, unsigned))),
+        messages=(QUESTION, Message.assistant("ok", (call,), (anthropic, unsigned))),
     )
-    assert [i.get("type") for i in input_items(request)] == [None, None]
+    assert [i.get("type") for i in input_items(request)] == [None, None, "function_call"]
+    signed = ReasoningBlock("", "gAAAA-2", None, OPENAI_RESPONSES, "rs_3")
+    plain = ChatRequest(model="o3", messages=(QUESTION, Message.assistant("ok", (), (signed,))))
+    assert [i.get("type") for i in input_items(plain)] == [None, None]  # no call: not sent

@@ -89,8 +89,9 @@ def reasoning_item(block: ReasoningBlock) -> dict[str, Any]:
 def input_items(request: ChatRequest) -> list[dict[str, Any]]:
     """``input``: each message as ``{"role", "content"}``; an assistant turn's calls follow it
     as ``{"type": "function_call", "call_id", "name", "arguments"}`` items and a tool result is
-    ``{"type": "function_call_output", "call_id", "output"}``; its kept reasoning items (those
-    of this wire, with their encrypted content) come first, as they were answered
+    ``{"type": "function_call_output", "call_id", "output"}``; a turn that called tools sends
+    its kept reasoning items (those of this wire, with their encrypted content) first, as they
+    were answered, so the model carries its reasoning into the tool's result
     (https://platform.openai.com/docs/api-reference/responses/create#responses-create-input,
     https://platform.openai.com/docs/guides/function-calling?api-mode=responses)."""
     items: list[dict[str, Any]] = []
@@ -105,11 +106,12 @@ def input_items(request: ChatRequest) -> list[dict[str, Any]]:
                 }
             )
             continue
-        items.extend(
-            reasoning_item(block)
-            for block in message.reasoning_blocks
-            if block.replayable_to(OPENAI_RESPONSES) and block.id is not None
-        )
+        if message.tool_calls:
+            items.extend(
+                reasoning_item(block)
+                for block in message.reasoning_blocks
+                if block.replayable_to(OPENAI_RESPONSES) and block.id is not None
+            )
         if message.text or not message.tool_calls:
             items.append({"role": message.role.value, "content": _content(message)})
         items.extend(
