@@ -51,8 +51,10 @@ from openmaas_tui.core.history.blobs import attachments_of_content
 from openmaas_tui.core.history.ledger import SpendSource
 from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.history.records import request_params
+from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.http import set_read_timeout
+from openmaas_tui.core.models.param_ranges import check_ranges, ranges_for
 from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.text.terminal import TerminalStream, json_terminal_safe, terminal_safe
 from openmaas_tui.core.types import ChatRequest, Message, ReasoningDelta, ServerToolUse, TextDelta
@@ -199,7 +201,11 @@ async def _start(
     try:
         if continued is None:
             session = await store.call(
-                Store.create_session, provider=provider, model=model, params=params
+                Store.create_session,
+                provider=provider,
+                model=model,
+                params=params,
+                source=SessionSource.ASK,
             )
             session_id = session.id
         else:
@@ -241,7 +247,8 @@ async def run_ask(
         and, for a failure after sending, the error.
 
     Raises:
-        OpenMaaSError: when the request cannot even be made (routing, MISSING_KEY).
+        OpenMaaSError: when the request cannot even be made (routing, MISSING_KEY; a
+            parameter outside the provider's range is INVALID_REQUEST naming the range).
         asyncio.CancelledError: ctrl+c; what arrived is recorded as stopped first.
     """
     preset = (
@@ -270,7 +277,9 @@ async def run_ask(
     if prompt or images:
         new = (*new, user_message(prompt, images))
     history = continued.history if continued is not None else ()
-    params = ask_params(args, preset).request(target.route.model, (*history, *new))
+    chosen = ask_params(args, preset)
+    check_ranges(chosen, ranges_for(target.route.provider, target.protocol), model=target.route.ref)
+    params = chosen.request(target.route.model, (*history, *new))
     params = apply_thinking_budget(params, args, target.route.provider)
     tools, choice = tools_of(continued.session.params) if continued is not None else ((), None)
     if getattr(args, "tools", None):

@@ -41,6 +41,9 @@ from openmaas_tui.core.compare.summary import DEFAULT_SORT, Summary
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.history.compare_runs import save_in_history
 from openmaas_tui.core.history.recorder import compare_recorders
+from openmaas_tui.core.models.catalog import route
+from openmaas_tui.core.models.param_ranges import check_ranges, ranges_for
+from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.text.terminal import json_terminal_safe, terminal_safe
 from openmaas_tui.services import Services
 
@@ -214,21 +217,55 @@ def counters_table(run: CompareRun, summary: Summary | None = None) -> Table:
     return table
 
 
+def check_target_ranges(
+    services: Services, targets: list[CompareTarget], defaults: CompareTarget
+) -> None:
+    """Refuse the run before anything is sent when a parameter lies outside the range of a
+    target's provider (:mod:`~openmaas_tui.core.models.param_ranges`); a target whose
+    provider cannot be told is left to fail in its own lane.
+
+    Raises:
+        OpenMaaSError: INVALID_REQUEST naming the parameter, its range and the model.
+    """
+    endpoints = services.providers.settings.endpoints
+    for target in targets:
+        try:
+            routed = route(target.spec, target.provider, endpoints=endpoints)
+            protocol = services.providers.spec(routed.provider).protocol
+        except OpenMaaSError:
+            continue
+        own = RequestParams(
+            temperature=target.temperature
+            if target.temperature is not None
+            else defaults.temperature,
+            top_p=target.top_p if target.top_p is not None else defaults.top_p,
+        )
+        check_ranges(own, ranges_for(routed.provider, protocol), model=routed.ref)
+
+
 async def run_compare(
     services: Services, args: argparse.Namespace, prompt: str, err: TextIO
 ) -> CompareRun:
     """Race the targets of ``args`` on ``prompt``, drawing live counters on ``err`` when it is
-    a terminal; returns the finished run (failures are in each lane)."""
+    a terminal; returns the finished run (failures are in each lane).
+
+    Raises:
+        OpenMaaSError: INVALID_REQUEST before anything is sent, for a parameter outside a
+            target's provider's range (:func:`check_target_ranges`) or bad targets.
+    """
+    targets = targets_from(args)
+    defaults = CompareTarget(
+        "", temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens
+    )
+    check_target_ranges(services, targets, defaults)
     run = CompareRun(
         services.providers,
         services.prices,
-        targets_from(args),
+        targets,
         prompt,
         system=args.system,
         images=read_attachments(args),
-        defaults=CompareTarget(
-            "", temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens
-        ),
+        defaults=defaults,
         recorders=None if getattr(args, "no_log", False) else compare_recorders(services.history),
     )
     run.start()

@@ -32,7 +32,7 @@ from openmaas_tui.core.history.compare_runs import (
 )
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.money import format_usd
-from openmaas_tui.core.sessions.export import utc_text
+from openmaas_tui.core.text.local_time import local_text
 from openmaas_tui.core.text.terminal import json_terminal_safe, terminal_safe
 
 SHORT_ID = 8
@@ -73,7 +73,7 @@ def _table(records: list[RunRecord]) -> Table:
             prompt = prompt[: PROMPT_WIDTH - 1] + "…"
         table.add_row(
             r.id[:SHORT_ID],
-            utc_text(r.created_at),
+            local_text(r.created_at),
             escape(terminal_safe(prompt)),
             escape(terminal_safe("\n".join(_target_line(t) for t in r.targets))),
             f"{r.succeeded}/{r.target_count}",

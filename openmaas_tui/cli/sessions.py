@@ -27,10 +27,12 @@ from openmaas_tui.cli import compare_history, costs
 from openmaas_tui.cli.arguments import read_stdin_text
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.history.records import StoredSession
+from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.history.store import Store
-from openmaas_tui.core.sessions.export import session_json, session_markdown, utc_text
+from openmaas_tui.core.sessions.export import session_json, session_markdown
 from openmaas_tui.core.sessions.importing import parse_session_json
 from openmaas_tui.core.sessions.titles import shown_title
+from openmaas_tui.core.text.local_time import local_text
 from openmaas_tui.core.text.terminal import json_terminal_safe, terminal_safe
 from openmaas_tui.services import Services
 
@@ -43,6 +45,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="sessions_command", required=True, metavar="ACTION")
     p_list = sub.add_parser("list", help="sessions, most recently active first")
     p_list.add_argument("--json", action="store_true", help="print a JSON array")
+    p_list.add_argument(
+        "--source",
+        choices=[str(s) for s in SessionSource],
+        help="only the sessions started there (playground, ask, compare, gateway, import)",
+    )
     p_show = sub.add_parser("show", help="print a session's messages")
     p_show.add_argument("id", help="session id or a unique prefix of it")
     p_export = sub.add_parser("export", help="write a session as Markdown or JSON")
@@ -78,11 +85,22 @@ def session_summary(session: StoredSession) -> dict[str, Any]:
         "cost_usd": t.cost_usd if t.cost_known else None,
         "cost_estimated": t.estimated,
         "imported": session.imported,
+        "source": str(session.source),
     }
 
 
+def _from(session: StoredSession) -> str:
+    """A title's note of where the session came from: none for the playground's,
+    ``(imported)`` for an import, ``(ask)``, ``(compare)`` or ``(gateway)`` for the others."""
+    if session.source is SessionSource.PLAYGROUND:
+        return " [dim](imported)[/dim]" if session.imported else ""
+    name = "imported" if session.source is SessionSource.IMPORT else str(session.source)
+    return f" [dim]({name})[/dim]"
+
+
 def _list(store: Store, args: argparse.Namespace, console: Console) -> int:
-    sessions = store.list_sessions()
+    source = None if args.source is None else SessionSource(args.source)
+    sessions = store.list_sessions(source=source)
     if args.json:
         listed = json.dumps(
             [session_summary(s) for s in sessions], ensure_ascii=False, allow_nan=False
@@ -91,7 +109,7 @@ def _list(store: Store, args: argparse.Namespace, console: Console) -> int:
         sys.stdout.write("\n")
         return 0
     if not sessions:
-        console.print("no sessions yet")
+        console.print("no sessions yet" if source is None else f"no sessions from {source}")
         return 0
     table = Table(title="sessions")
     for column in ("id", "last active", "title", "model", "messages", "cost"):
@@ -100,9 +118,8 @@ def _list(store: Store, args: argparse.Namespace, console: Console) -> int:
         model = "/".join(p for p in (s.provider, s.model) if p)
         table.add_row(
             s.id[:SHORT_ID],
-            utc_text(s.updated_at),
-            escape(terminal_safe(shown_title(s.title)))
-            + (" [dim](imported)[/dim]" if s.imported else ""),
+            local_text(s.updated_at),
+            escape(terminal_safe(shown_title(s.title))) + _from(s),
             escape(terminal_safe(model)),
             str(s.message_count),
             s.totals.cost_text,

@@ -16,6 +16,7 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.gateway.access import Access, log_access
 from openmaas_tui.gateway.asgi import Receive, Scope, Send, header, send_json
 from openmaas_tui.gateway.auth import api_key_matches, bearer_matches
+from openmaas_tui.gateway.client import ASKED, Asked, client_token
 from openmaas_tui.gateway.context import Gateway
 from openmaas_tui.gateway.route import Call, ErrorShape, Route
 from openmaas_tui.gateway.routes import OPENAI_ERRORS, find_route
@@ -83,4 +84,6 @@ class GatewayApp:
             return await _refuse(send, shape, _not_found(path))
         if method != route.method:
             return await _refuse(send, shape, _wrong_method(method, route))
+        client = client_token(header(scope, b"user-agent"))
+        ASKED.set(Asked(client, shape.status))  # this request's task only
         return await route.handler(Call(self.gateway, scope, receive, send))

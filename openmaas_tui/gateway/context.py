@@ -4,7 +4,8 @@
 (:meth:`~openmaas_tui.providers.registry.Providers.target`), lets the target drop what the
 model cannot take (each drop named), prices it and builds one
 :class:`~openmaas_tui.core.exchange.pipeline.Exchange`, recording its spend in the ledger as the
-gateway's (:class:`~openmaas_tui.core.history.recorder.SpendRecorder`) unless the gateway runs
+gateway's (:class:`~openmaas_tui.core.history.recorder.SpendRecorder`), with the client and the
+status it was answered with (:mod:`~openmaas_tui.gateway.client`), unless the gateway runs
 with ``--no-log``. The exchange never retries: the client decides, from the status and
 ``retry-after`` it is given, whether to ask again (the SDKs do).
 """
@@ -23,6 +24,7 @@ from openmaas_tui.core.history.recorder import SpendRecorder
 from openmaas_tui.core.models.provider_specs import Api
 from openmaas_tui.core.passthrough import Passthrough
 from openmaas_tui.core.types import ChatRequest
+from openmaas_tui.gateway.client import ASKED, answered_status
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 
@@ -155,4 +157,10 @@ class Gateway:
         exchange = Exchange(
             target, prepared, price, recorder=recorder, live_estimate=False, retry=NO_RETRY
         )
+        asked = ASKED.get()
+        if recorder is not None and asked is not None:  # who asked, and what they were told
+            recorder.client = asked.client
+            recorder.status = lambda _: answered_status(
+                exchange.error, exchange.stopped, asked.error_status
+            )
         return Opened(exchange, dropped, passthrough)

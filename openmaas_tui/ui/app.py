@@ -20,7 +20,9 @@ from textual.binding import Binding
 from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.theme import Theme
 
+from openmaas_tui.core.config.remembered import remember_theme
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.http import prepare_transport
 from openmaas_tui.core.text.terminal import terminal_safe
@@ -83,6 +85,8 @@ class PlaygroundApp(WorkerOwner, App[None]):
         self.playground = PlaygroundScreen(
             services, model=model, provider=provider, base_url=base_url
         )
+        self._remembered_theme = services.settings.theme
+        """The theme ``config.toml`` names (what the next start opens in)."""
 
     _inert_lines = InertLines()
     """Drops control characters left in any line drawn (see :mod:`~openmaas_tui.ui.inert_lines`)."""
@@ -119,6 +123,7 @@ class PlaygroundApp(WorkerOwner, App[None]):
         for problem in self.notices:
             text = f"{problem.code}: {problem.message}\n{problem.hint or ''}".rstrip()
             self.notify(text, title="Settings", severity="error", timeout=30)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.call_after_refresh(self.find_keyring)
         self.call_after_refresh(calm_the_collector)
         self.call_after_refresh(prepare_transport, self.services.client)
@@ -141,6 +146,25 @@ class PlaygroundApp(WorkerOwner, App[None]):
             self.call_from_thread(
                 self.notify, warning, title="Keys", severity="warning", timeout=10
             )
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """A theme chosen (the palette's "Change theme") is written into ``config.toml`` so
+        the next start opens in it."""
+        if theme.name != self._remembered_theme:
+            self._remembered_theme = theme.name
+            self.remember_theme(theme.name)
+
+    @work(
+        thread=True,
+        group="config",
+        exclusive=True,
+        exit_on_error=False,
+        description="remember the theme in config.toml",
+    )
+    def remember_theme(self, name: str) -> None:
+        """Write ``theme = "name"`` into ``config.toml`` (:func:`remember_theme`), in a thread:
+        a failure (a broken file, left alone) is a notification, never a lost theme choice."""
+        remember_theme(self.services.paths.config_file, name)
 
     @on(WorkerOwner.WorkerFailed)
     def report_worker_failure(self, event: WorkerOwner.WorkerFailed) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from openmaas_tui.cli.main import main
+from tests.support.cost_history import fixed_zone
 from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 
@@ -115,3 +116,12 @@ def test_an_unknown_id_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(["sessions", "compare-export", "feed", "--format", "json"], capsys)
     assert code == 1 and out == ""
     assert "no compare run with an id starting with 'feed'" in err
+
+
+def test_the_runs_list_shows_local_time_with_the_zone(
+    served: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(["compare", *served, "Two names"], capsys)[0] == 0
+    with fixed_zone("XYZ-02"):
+        code, listed, _ = _run(["sessions", "compares"], capsys)
+    assert code == 0 and "XYZ" in listed and "UTC" not in listed

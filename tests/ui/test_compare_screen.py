@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 
 from openmaas_tui.cli.main import build_app
 from openmaas_tui.core.compare.lane import CompareTarget, LaneStatus
+from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.compare_screen import CompareScreen
 from openmaas_tui.ui.widgets.prompt import PromptArea
@@ -174,12 +175,13 @@ async def test_f3_opens_the_screen_and_continue_makes_a_chat(three: list[ReplayS
         assert not isinstance(app.screen, CompareScreen)
         race = await _race(pilot, three)
         race.columns[0].focus()
-        before = len(app.playground.sessions)
+        [empty] = app.playground.sessions  # the chat of the start, nothing asked in it
         await pilot.press("c")
         await pilot.pause()
         assert not isinstance(app.screen, CompareScreen)
-        assert len(app.playground.sessions) == before + 1
         session = app.playground.current
+        assert app.playground.sessions == [session] and session is not empty  # left: forgotten
+        assert session.source is SessionSource.COMPARE
         assert session.model == "anthropic/claude-sonnet-4-5"
         assert [m.text for m in session.messages] == [
             "Two names for a pet pelican",

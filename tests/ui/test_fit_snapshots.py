@@ -77,7 +77,7 @@ def test_main_80x24_sessions_open(snap_compare: Any, fast_demo: None) -> None:
     """80x24 after typing `draft` and pressing ctrl+s: the sessions sidebar drawn over the left
     of the conversation (its border bright, the chat `show me a table` highlighted), the
     conversation still full width behind it, the prompt still holding `draft`; the footer shows
-    the list's keys (n, r, d, /) first."""
+    the list's keys (n, r, d, /, p Playground only) first."""
     assert snap_compare(_demo(), terminal_size=SMALL, run_before=_sidebar_open)
 
 

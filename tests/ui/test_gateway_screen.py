@@ -18,7 +18,15 @@ from tests.support.ui import palette_hits, playground, wait_until
 SIZE = (120, 30)
 
 
-def _record(store: Store, model: str, source: SpendSource, *, billed: bool = True) -> None:
+def _record(
+    store: Store,
+    model: str,
+    source: SpendSource,
+    *,
+    billed: bool = True,
+    client: str | None = None,
+    status: int | None = None,
+) -> None:
     usage = Usage(1200, 34) if billed else None
     record = AnswerRecord(
         "ok" if billed else "",
@@ -28,7 +36,7 @@ def _record(store: Store, model: str, source: SpendSource, *, billed: bool = Tru
         provider="anthropic",
         model=model,
     )
-    store.add_spend(record, source=source)
+    store.add_spend(record, source=source, client=client, status=status)
 
 
 async def test_the_gateway_view_follows_the_ledger(isolated_home: Path) -> None:
@@ -46,23 +54,57 @@ async def test_the_gateway_view_follows_the_ledger(isolated_home: Path) -> None:
 
         other = Store(resolve_paths().history_db)  # what `openmaas serve` writes, elsewhere
         try:
-            _record(other, "claude-sonnet-4-5", SpendSource.GATEWAY)
+            _record(
+                other, "claude-sonnet-4-5", SpendSource.GATEWAY, client="Anthropic/Py", status=200
+            )
             _record(other, "gpt-4o", SpendSource.PLAYGROUND)
-            _record(other, "gpt-4o-mini", SpendSource.GATEWAY, billed=False)
+            _record(other, "gpt-4o-mini", SpendSource.GATEWAY, billed=False, status=429)
+            _record(other, "gpt-4o-mini", SpendSource.GATEWAY, billed=False)  # kept no status
         finally:
             other.close()
-        await wait_until(pilot, lambda: table.row_count == 2, what="two gateway rows", timeout_s=10)
-        cells = [[str(c) for c in table.get_row_at(i)] for i in range(2)]
+        await wait_until(pilot, lambda: table.row_count == 3, what="the gateway rows", timeout_s=10)
+        cells = [[str(c) for c in table.get_row_at(i)] for i in range(3)]
         assert cells[0][1:] == [
-            "anthropic",
+            "Anthropic/Py",
             "claude-sonnet-4-5",
-            "answered",
+            "200",
             "1,200",
             "34",
             "$0.012",
         ]
-        assert cells[1][2:4] == ["gpt-4o-mini", "nothing billed"]
+        assert cells[1][1:4] == ["–", "gpt-4o-mini", "429"]
         assert cells[1][-1] == "$0"
-        assert not screen.has_class("-empty") and table.cursor_row == 1
+        assert cells[2][3] == "not billed"
+        assert not screen.has_class("-empty") and table.cursor_row == 2
         await pilot.press("escape")
         assert not isinstance(app.screen, GatewayScreen)
+
+
+async def test_every_column_fits_in_80_columns(isolated_home: Path) -> None:
+    """At 80x24 a long client and model are cut (ending in …) so the cost stays in view; at
+    160 columns the same rows show whole again."""
+    store = Store(resolve_paths().history_db)
+    try:
+        _record(
+            store,
+            "claude-sonnet-4-5-20250929",
+            SpendSource.GATEWAY,
+            client="AsyncAnthropic/Python",
+            status=200,
+        )
+    finally:
+        store.close()
+    app = playground(["--demo"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(GatewayScreen(app.services))
+        await wait_until(pilot, lambda: isinstance(app.screen, GatewayScreen), what="the view")
+        table: DataTable[object] = app.screen.query_one(DataTable)
+        await wait_until(pilot, lambda: table.row_count == 1, what="the row")
+        await pilot.pause()
+        cells = [str(c) for c in table.get_row_at(0)]
+        assert cells[1:4] == ["AsyncAnthropi…", "claude-sonnet…", "200"]
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        await pilot.resize_terminal(160, 50)
+        await pilot.pause()
+        cells = [str(c) for c in table.get_row_at(0)]
+        assert cells[1:3] == ["AsyncAnthropic/Python", "claude-sonnet-4-5-20250929"]

@@ -159,8 +159,8 @@ async def test_invalid_values_are_named_and_read_as_unset() -> None:
         await _type(pilot, "0")
         await pilot.pause()
         assert app.panel.errors() == [
-            "temperature must be between 0 and 2",
-            "top_p must be between 0 and 1",
+            "temperature must be between 0 and 2 for OpenAI",
+            "top_p must be between 0 and 1 for OpenAI",
             "max_tokens must be a whole number of at least 1",
         ]
         params = app.panel.params
@@ -168,12 +168,12 @@ async def test_invalid_values_are_named_and_read_as_unset() -> None:
         temperature = app.panel.query_one("#temperature", Input)
         assert temperature.has_class("-invalid")
         shown = str(app.panel.query_one("#param-errors", Static).render())
-        assert "temperature must be between 0 and 2" in shown
+        assert "temperature must be between 0 and 2 for OpenAI" in shown
         temperature.focus()
         await pilot.press("end", "backspace", "backspace")  # "2.5" -> "2"
         await pilot.pause()
         assert app.panel.errors() == [
-            "top_p must be between 0 and 1",
+            "top_p must be between 0 and 1 for OpenAI",
             "max_tokens must be a whole number of at least 1",
         ]
         assert app.panel.params.temperature == 2.0

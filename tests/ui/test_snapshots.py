@@ -37,7 +37,9 @@ def test_welcome(snap_compare: Any, fast_demo: None) -> None:
     """First run, no key, no local server: the sessions sidebar with its search box and one new
     chat, the welcome (three ways in: the demo, a key with f2, a local server) in the chat pane,
     the prompt focused, the parameter panel titled `Parameters · New chat` (whose settings it
-    shows) with `demo (offline)` selected and empty fields showing their defaults, under the
+    shows) with `demo (offline)` selected and empty fields showing their defaults and OpenAI's
+    ranges (`default · 0–2`); thinking says `not taken` and the format row is greyed out (the
+    demo answers canned text and ignores both), under the
     prompt the estimate of an empty message to the demo (`≈N in · $0 · N / 32.8k`), the status
     line at 0 tokens and $0, and the footer's bindings."""
     assert snap_compare(build_app(["--no-keyring"]), terminal_size=SIZE, run_before=_steady_cursor)

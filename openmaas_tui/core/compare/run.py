@@ -25,6 +25,7 @@ from openmaas_tui.core.compare.lane import CompareTarget, Lane, LaneListener, La
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import AnswerRecorder, Exchange, unexpected_error
 from openmaas_tui.core.exchange.retry import RetryWait
+from openmaas_tui.core.models.param_ranges import check_ranges, ranges_for
 from openmaas_tui.core.types import (
     ChatRequest,
     ImagePart,
@@ -188,7 +189,10 @@ class CompareRun:
             )
             lane.provider, lane.model = target.route.provider, target.route.model
             lane.price = self.prices.price(lane.provider, lane.model)
-            request, lane.notes = target.prepare(self.request_for(t))
+            wanted = self.request_for(t)
+            ranges = ranges_for(target.route.provider, target.protocol)
+            check_ranges(wanted, ranges, model=target.route.ref)  # refused before it is sent
+            request, lane.notes = target.prepare(wanted)
             recorder = self.recorders(self.id, lane.index) if self.recorders else None
             exchange = lane.exchange = Exchange(
                 target, request, lane.price, recorder=recorder, clock=lane.clock

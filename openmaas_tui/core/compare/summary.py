@@ -2,8 +2,9 @@
 
 :func:`summarize` turns each lane into a :class:`Row` (TTFT, total time, tokens, tokens/s, cost)
 and marks the cheapest, the fastest first token and the highest tokens/s among the lanes that
-finished (a stopped or failed lane ranks for nothing). :meth:`Summary.sorted_by` orders the
-rows by any of :data:`SORT_KEYS`, unknown values last.
+finished (a stopped or failed lane ranks for nothing), each only when its lead over the
+runner-up is larger than measurement noise (:func:`beyond_noise`). :meth:`Summary.sorted_by`
+orders the rows by any of :data:`SORT_KEYS`, unknown values last.
 """
 
 from __future__ import annotations
@@ -159,19 +160,37 @@ class Summary:
         return won
 
 
-def _best(rows: Sequence[Row], value: Callable[[Row], float | None], lowest: bool) -> int | None:
-    """The finished row with the best known value; None when none is known or several share
-    the best value as shown (all free local models are not "the cheapest"; 290 ms and 290.4 ms
-    are a tie). Values are compared at 3 significant digits."""
-    known = [
-        (float(f"{v if lowest else -v:.3g}"), r.index)
-        for r in rows
-        if r.ok and (v := value(r)) is not None
-    ]
+NOISE_FRACTION = 0.05
+"""The least lead, as a share of the larger of the two values, that wins: measured times and
+rates vary by a few percent from one run to the next, so a smaller lead wins nothing."""
+
+NOISE_MS = 10.0
+"""The least lead in milliseconds that wins a time (TTFT): below it, the scheduler's and the
+network's jitter decide."""
+
+
+def beyond_noise(best: float, runner_up: float, *, ms: bool = False) -> bool:
+    """Whether ``best`` leads ``runner_up`` by more than measurement noise: by more than
+    :data:`NOISE_FRACTION` of the larger value and, for times (``ms``), by more than
+    :data:`NOISE_MS` milliseconds."""
+    gap = abs(best - runner_up)
+    if gap <= NOISE_FRACTION * max(abs(best), abs(runner_up)):
+        return False
+    return not ms or gap > NOISE_MS
+
+
+def _best(
+    rows: Sequence[Row], value: Callable[[Row], float | None], lowest: bool, *, ms: bool = False
+) -> int | None:
+    """The finished row with the best known value; None when none is known or when its lead
+    over the runner-up is within measurement noise (:func:`beyond_noise`: 5%, and 10 ms for
+    times); all free local models are not "the cheapest", 290 ms and 296 ms are a tie."""
+    known = sorted(
+        ((v if lowest else -v, r.index) for r in rows if r.ok and (v := value(r)) is not None),
+    )
     if not known:
         return None
-    known.sort()
-    if len(known) > 1 and known[0][0] == known[1][0]:
+    if len(known) > 1 and not beyond_noise(abs(known[0][0]), abs(known[1][0]), ms=ms):
         return None
     return known[0][1]
 
@@ -203,6 +222,6 @@ def summarize(lanes: Sequence[Lane]) -> Summary:
     return Summary(
         rows=rows,
         cheapest=_best(rows, lambda r: r.cost_usd, lowest=True),
-        fastest_ttft=_best(rows, lambda r: r.ttft_ms, lowest=True),
+        fastest_ttft=_best(rows, lambda r: r.ttft_ms, lowest=True, ms=True),
         highest_rate=_best(rows, lambda r: r.tokens_per_s, lowest=False),
     )

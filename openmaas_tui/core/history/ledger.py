@@ -44,6 +44,9 @@ class SpendSource(StrEnum):
     HISTORY = "history"
 
 
+STATUS_CLOSED = 499
+"""The ``status`` of a gateway answer the client left before its end (nginx's word for it)."""
+
 SPEND_COLUMNS = (
     "answer_key",
     "ended_at",
@@ -60,6 +63,8 @@ SPEND_COLUMNS = (
     "session_id",
     "message_id",
     "compare_run_id",
+    "client",
+    "status",
 )
 """The columns a row is written with, each also the name of its parameter."""
 
@@ -90,6 +95,8 @@ class SpendEntry:
         estimated: the counts (and cost) are local estimates.
         session_id / message_id: the stored answer it came from (may since be deleted).
         compare_run_id: the compare run it raced in.
+        client: who asked the gateway (the product token of its ``User-Agent``), else None.
+        status: the HTTP status the gateway answered with, else None.
     """
 
     answer_key: str
@@ -104,6 +111,8 @@ class SpendEntry:
     session_id: str | None
     message_id: int | None
     compare_run_id: str | None
+    client: str | None = None
+    status: int | None = None
 
 
 def spend_row(
@@ -115,8 +124,11 @@ def spend_row(
     session_id: str | None = None,
     message_id: int | None = None,
     compare_run_id: str | None = None,
+    client: str | None = None,
+    status: int | None = None,
 ) -> dict[str, Any]:
-    """The parameters of :data:`INSERT_SPEND` for ``record``.
+    """The parameters of :data:`INSERT_SPEND` for ``record`` (``client`` and ``status``: the
+    gateway's, see :class:`SpendEntry`).
 
     ``billed`` is the record's and the billing rule's
     (:func:`~openmaas_tui.core.exchange.record.received_anything`) together.
@@ -141,6 +153,8 @@ def spend_row(
         "session_id": session_id,
         "message_id": message_id,
         "compare_run_id": compare_run_id,
+        "client": client,
+        "status": status,
     }
 
 
@@ -178,4 +192,6 @@ def entry_of(r: Sequence[Any]) -> SpendEntry:
         session_id=r[12],
         message_id=r[13],
         compare_run_id=r[14],
+        client=r[15],
+        status=r[16],
     )

@@ -7,7 +7,8 @@ the order of :meth:`~openmaas_tui.core.history.session_store.SessionStore.list_s
 place in that order is a :class:`ListingKey`, and a page is read after or before a key (keyset
 pagination), so reading a page costs the page, not the history: the index
 ``sessions_by_activity`` (``updated_at``, with the rowid every SQLite index ends with) serves
-each query, and only the page's sessions have their messages added up. Only a jump far into
+each query (``sessions_by_source`` when the list holds one source only), and only the
+page's sessions have their messages added up. Only a jump far into
 the list (:func:`page_at`, a scroll bar dragged half way) walks the index up to the page, and
 :func:`count` and :func:`position` walk the index (no table rows): a few milliseconds for
 100,000 sessions. A search reads its matches once per query (what FTS5 costs) and sorts them.
@@ -61,35 +62,41 @@ class ListedSession:
     session: StoredSession
 
 
-def _source(text: str) -> tuple[str, str, dict[str, Any]] | None:
-    """The ``WITH`` prefix, the ``FROM`` clause and the names for the list ``text`` searches
-    (all sessions for blank ``text``); None when ``text`` holds no word to search for."""
+def _source(text: str, source: str | None = None) -> tuple[str, str, dict[str, Any]] | None:
+    """The ``WITH`` prefix, the ``FROM`` clause (with a ``WHERE`` every query goes on with
+    ``AND``) and the names for the list ``text`` searches (all sessions for blank ``text``)
+    of the sessions from ``source`` (any for None); None when ``text`` holds no word to
+    search for."""
+    where = " WHERE 1" if source is None else " WHERE s.source = :source"
+    names: dict[str, Any] = {} if source is None else {"source": source}
     if not text.strip():
-        return "", "sessions AS s", {}
+        return "", "sessions AS s" + where, names
     query = fts_query(text)
     if query is None:
         return None
-    return _HITS, "hits CROSS JOIN sessions AS s ON s.id = hits.id", {"query": query}
+    from_ = "hits CROSS JOIN sessions AS s ON s.id = hits.id" + where
+    return _HITS, from_, names | {"query": query}
 
 
-def count(store: Database, text: str = "") -> int:
-    """How many sessions the list holds (those ``text`` finds; all for blank ``text``)."""
-    source = _source(text)
-    if source is None:
+def count(store: Database, text: str = "", *, source: str | None = None) -> int:
+    """How many sessions the list holds (those ``text`` finds; all for blank ``text``; only
+    those from ``source`` unless it is None)."""
+    found = _source(text, source)
+    if found is None:
         return 0
-    with_, from_, names = source
+    with_, from_, names = found
     row = store.read(lambda c: c.execute(f"{with_}SELECT count(*) FROM {from_}", names).fetchone())
     return int(row[0])
 
 
-def newer(store: Database, updated_at: float, text: str = "") -> int:
+def newer(store: Database, updated_at: float, text: str = "", *, source: str | None = None) -> int:
     """How many sessions of the list were active after ``updated_at`` (seconds since the
     epoch): where a session not stored yet that was last active then goes in the list."""
-    source = _source(text)
-    if source is None:
+    found = _source(text, source)
+    if found is None:
         return 0
-    with_, from_, names = source
-    sql = f"{with_}SELECT count(*) FROM {from_} WHERE s.updated_at > :u"
+    with_, from_, names = found
+    sql = f"{with_}SELECT count(*) FROM {from_} AND s.updated_at > :u"
     row = store.read(lambda c: c.execute(sql, names | {"u": updated_at}).fetchone())
     return int(row[0])
 
@@ -101,6 +108,7 @@ def page(
     before: ListingKey | None = None,
     limit: int = PAGE,
     text: str = "",
+    source: str | None = None,
 ) -> list[ListedSession]:
     """Up to ``limit`` sessions of the list, most recently active first.
 
@@ -111,19 +119,28 @@ def page(
         before: read the ``limit`` sessions just before this key (newer), instead.
         limit: the most sessions to read.
         text: what the search box holds (blank: every session).
+        source: list only the sessions from this face
+            (:class:`~openmaas_tui.core.history.sources.SessionSource`); None: from any.
 
     Returns:
         The page in list order, each with its totals (``message_count`` and ``totals``).
     """
+    found = _source(text, source)
     if before is not None:
-        return _read(store, text, "(s.updated_at, s.rowid) > (:u, :r)", before, limit, 0, up=True)
+        return _read(store, found, "(s.updated_at, s.rowid) > (:u, :r)", before, limit, 0, up=True)
     if after is not None:
-        return _read(store, text, "(s.updated_at, s.rowid) < (:u, :r)", after, limit, 0, up=False)
-    return _read(store, text, "1", None, limit, 0, up=False)
+        return _read(store, found, "(s.updated_at, s.rowid) < (:u, :r)", after, limit, 0, up=False)
+    return _read(store, found, "1", None, limit, 0, up=False)
 
 
 def page_at(
-    store: Database, start: int, *, limit: int = PAGE, text: str = "", total: int | None = None
+    store: Database,
+    start: int,
+    *,
+    limit: int = PAGE,
+    text: str = "",
+    total: int | None = None,
+    source: str | None = None,
 ) -> list[ListedSession]:
     """The sessions at places ``start`` … ``start + limit - 1`` of the list (a jump).
 
@@ -132,21 +149,25 @@ def page_at(
     one page only.
     """
     start = max(0, start)
+    found = _source(text, source)
     from_end = None if total is None else total - start - limit
     if from_end is not None and from_end < start:
         if from_end < 0:
             limit, from_end = limit + from_end, 0
-        return _read(store, text, "1", None, max(0, limit), from_end, up=True)
-    return _read(store, text, "1", None, limit, start, up=False)
+        return _read(store, found, "1", None, max(0, limit), from_end, up=True)
+    return _read(store, found, "1", None, limit, start, up=False)
 
 
-def position(store: Database, session_id: str, text: str = "") -> int | None:
+def position(
+    store: Database, session_id: str, text: str = "", *, source: str | None = None
+) -> int | None:
     """Where the session ``session_id`` is in the list (0: the top), or None when the list
-    does not hold it (no such session, or the search does not find it)."""
-    source = _source(text)
-    if source is None:
+    does not hold it (no such session, the search does not find it, or it is from another
+    ``source``)."""
+    found = _source(text, source)
+    if found is None:
         return None
-    with_, from_, names = source
+    with_, from_, names = found
     names = names | {"session_id": session_id}
 
     def query(conn: sqlite3.Connection) -> int | None:
@@ -158,12 +179,12 @@ def position(store: Database, session_id: str, text: str = "") -> int | None:
         ):
             return None
         key = conn.execute(
-            "SELECT updated_at, rowid FROM sessions WHERE id = :session_id", names
+            "SELECT updated_at, rowid, source FROM sessions WHERE id = :session_id", names
         ).fetchone()
-        if key is None:
+        if key is None or (source is not None and key[2] != source):
             return None
         row = conn.execute(
-            f"{with_}SELECT count(*) FROM {from_} WHERE (s.updated_at, s.rowid) > (:u, :r)",
+            f"{with_}SELECT count(*) FROM {from_} AND (s.updated_at, s.rowid) > (:u, :r)",
             names | {"u": key[0], "r": key[1]},
         ).fetchone()
         return int(row[0])
@@ -173,7 +194,7 @@ def position(store: Database, session_id: str, text: str = "") -> int | None:
 
 def _read(
     store: Database,
-    text: str,
+    found: tuple[str, str, dict[str, Any]] | None,
     where: str,
     key: ListingKey | None,
     limit: int,
@@ -183,14 +204,13 @@ def _read(
 ) -> list[ListedSession]:
     """The page ``where`` picks: ``limit`` rows after skipping ``offset``, walking the list
     upwards (oldest first) when ``up``; returned in list order with their totals."""
-    source = _source(text)
-    if source is None or limit <= 0:
+    if found is None or limit <= 0:
         return []
-    with_, from_, names = source
+    with_, from_, names = found
     way = "ASC" if up else "DESC"
     sql = (
         f"{with_}SELECT {SESSION_COLUMNS}, count(m.id), {TOTALS}, s.rowid FROM ("
-        f"SELECT s.rowid AS r FROM {from_} WHERE {where} "
+        f"SELECT s.rowid AS r FROM {from_} AND {where} "
         f"ORDER BY s.updated_at {way}, s.rowid {way} LIMIT :limit OFFSET :offset"
         ") AS p CROSS JOIN sessions AS s ON s.rowid = p.r "
         "LEFT JOIN messages AS m ON m.session_id = s.id "

@@ -208,6 +208,9 @@ class SpendRecorder:
     Attributes:
         source: the face that runs the answer.
         compare_run_id: the compare run it races in, or None.
+        client: who asked for it (the gateway's client), or None.
+        status: tells the HTTP status the answer was given once it ended (the gateway's), or
+            None.
         error: why the ledger could not be written (STORAGE_FAILED), or None.
     """
 
@@ -217,15 +220,21 @@ class SpendRecorder:
         source: SpendSource,
         *,
         compare_run_id: str | None = None,
+        client: str | None = None,
+        status: Callable[[AnswerRecord], int] | None = None,
     ) -> None:
         """Args:
         history: opens (or hands back) the history, e.g. ``services.history``.
         source: the face that runs the answer.
         compare_run_id: the compare run it races in, or None.
+        client: who asked for it (the product token of a gateway client's ``User-Agent``).
+        status: the HTTP status an ended answer was given (called once, at its end).
         """
         self._history = history
         self.source = source
         self.compare_run_id = compare_run_id
+        self.client = client
+        self.status = status
         self.error: OpenMaaSError | None = None
 
     def append(self, text: str = "", reasoning: str = "") -> None:
@@ -241,7 +250,12 @@ class SpendRecorder:
         try:
             store = await self._history()
             await store.call(
-                Store.add_spend, record, source=self.source, compare_run_id=self.compare_run_id
+                Store.add_spend,
+                record,
+                source=self.source,
+                compare_run_id=self.compare_run_id,
+                client=self.client,
+                status=None if self.status is None else self.status(record),
             )
         except RuntimeError:  # the store's worker takes no more work: it was closed
             self.error = OpenMaaSError(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openmaas_tui.core.exchange.record import MessageState
+from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.reasoning import ReasoningBlock
 from openmaas_tui.core.server_tools import ServerToolCall
 from openmaas_tui.core.totals import Totals
@@ -33,6 +34,7 @@ class StoredSession:
         imported: added by an import: its answers' spend was made elsewhere and is not in this
             history's spend ledger.
         totals: tokens and cost over its answers.
+        source: the face that started it (playground, ask, compare, gateway, import).
     """
 
     id: str
@@ -46,6 +48,7 @@ class StoredSession:
     message_count: int = 0
     totals: Totals = field(default_factory=Totals)
     imported: bool = False
+    source: SessionSource = SessionSource.PLAYGROUND
 
 
 @dataclass(frozen=True, slots=True)

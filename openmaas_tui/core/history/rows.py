@@ -13,6 +13,7 @@ from typing import Any
 
 from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.history.records import StoredMessage, StoredSession
+from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.reasoning import blocks_from_json
 from openmaas_tui.core.server_tools import ServerToolCall
 from openmaas_tui.core.totals import Totals
@@ -31,7 +32,7 @@ MESSAGE_NAMES = (*MESSAGE_COLUMNS.split(", ")[1:], "owner")
 answer), each also the name of its parameter (``:session_id``, …)."""
 
 SESSION_NAMES = tuple(
-    "id title title_is_custom created_at updated_at provider model params imported".split()
+    "id title title_is_custom created_at updated_at provider model params imported source".split()
 )
 """A session's columns in order, each also the name of its parameter when one is inserted."""
 
@@ -77,6 +78,7 @@ NEW_MESSAGE: dict[str, Any] = {
 
 _ROLES = {r.value: r for r in Role}
 _STATES = {s.value: s for s in MessageState}
+_SOURCES = {s.value: s for s in SessionSource}
 
 
 def _json_object(text: str) -> dict[str, Any]:
@@ -119,8 +121,9 @@ def session_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredSession:
         model=row[6],
         params=_json_object(row[7]),
         imported=bool(row[8]),
-        message_count=int(row[9]),
-        totals=totals_of(row, 10),
+        source=_SOURCES.get(row[9], SessionSource.PLAYGROUND),
+        message_count=int(row[10]),
+        totals=totals_of(row, 11),
     )
 
 
@@ -207,4 +210,5 @@ def session_row(session: StoredSession, session_id: str) -> dict[str, Any]:
         "model": session.model,
         "params": dumps(session.params),
         "imported": int(session.imported),
+        "source": str(session.source),
     }

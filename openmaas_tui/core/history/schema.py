@@ -52,6 +52,9 @@ Schema 6 adds ``messages.reasoning_blocks``: an answer's signed or redacted reas
 a JSON list of :meth:`~openmaas_tui.core.reasoning.ReasoningBlock.as_dict` objects (null when
 there are none), sent back with the turn as Anthropic and Bedrock require.
 
+Schema 7 adds where each session came from and the gateway's client and status on its ledger
+rows (:mod:`openmaas_tui.core.history.schema_sources`, which fills in what is known).
+
 SQLite reference: https://www.sqlite.org/autoinc.html,
 https://www.sqlite.org/lang_altertable.html#otheralter (rebuilding a table),
 https://www.sqlite.org/fts5.html (external content tables and their
@@ -62,6 +65,8 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+
+from openmaas_tui.core.history.schema_sources import V7
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,6 +354,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "tool results (role tool) and the tool calls of answers", _V4),
     Migration(5, "attachments kept once per content (blobs by SHA-256)", _V5),
     Migration(6, "the signed and redacted reasoning blocks of answers", _V6),
+    Migration(7, "where each session came from; the gateway's client and status", V7),
 )
 """Every migration, oldest first; ``MIGRATIONS[i].version == i + 1``."""
 

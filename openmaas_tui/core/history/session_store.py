@@ -35,6 +35,7 @@ from openmaas_tui.core.history.rows import (
     session_row,
     tool_calls_json,
 )
+from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.reasoning import blocks_json
 from openmaas_tui.core.sessions.conversation import NEW_TITLE
 
@@ -55,19 +56,29 @@ class SessionStore(Database):
         provider: str | None = None,
         model: str | None = None,
         params: Mapping[str, Any] | None = None,
+        source: SessionSource = SessionSource.PLAYGROUND,
     ) -> StoredSession:
-        """Start a session (title ``New chat`` until its first user message names it)."""
+        """Start a session (title ``New chat`` until its first user message names it), made
+        by the face ``source``."""
         now = self._clock()
         params = dict(params or {})
-        session = StoredSession(uuid.uuid4().hex, title, False, now, now, provider, model, params)
+        session = StoredSession(
+            uuid.uuid4().hex, title, False, now, now, provider, model, params, source=source
+        )
         self._run(INSERT_SESSION, **session_row(session, session.id))
         return session
 
-    def list_sessions(self, *, limit: int | None = None) -> list[StoredSession]:
-        """Sessions with their totals, most recently active first."""
+    def list_sessions(
+        self, *, limit: int | None = None, source: SessionSource | None = None
+    ) -> list[StoredSession]:
+        """Sessions with their totals, most recently active first (only those started by the
+        face ``source`` unless it is None)."""
+        where = "" if source is None else " WHERE s.source = :source"
         rows = self._all(
-            f"{_SESSIONS} GROUP BY s.id ORDER BY s.updated_at DESC, s.rowid DESC LIMIT :limit",
+            f"{_SESSIONS}{where} GROUP BY s.id ORDER BY s.updated_at DESC, s.rowid DESC "
+            "LIMIT :limit",
             limit=-1 if limit is None else limit,
+            source=None if source is None else str(source),
         )
         return [session_of(row) for row in rows]
 
@@ -128,17 +139,25 @@ class SessionStore(Database):
         """Delete the session and its messages."""
         self._run("DELETE FROM sessions WHERE id = :session_id", session_id=session_id)
 
-    def import_session(self, session: StoredSession, messages: Sequence[StoredMessage]) -> str:
-        """Store a whole session (an import) in one transaction, under new ids.
+    def import_session(
+        self,
+        session: StoredSession,
+        messages: Sequence[StoredMessage],
+        *,
+        source: SessionSource = SessionSource.IMPORT,
+    ) -> str:
+        """Store a whole session (an import, or compare's "carry on" with ``source``
+        ``compare``) in one transaction, under new ids.
 
-        Every field is kept but the ids: the session gets a new UUID, the messages new ids,
-        their positions and times as given. The session is marked ``imported``, and none of
-        its answers enter the spend ledger (their spend was counted where they were made).
-        Returns the new session id.
+        Every field is kept but the ids and the source: the session gets a new UUID, the
+        messages new ids, their positions and times as given. The session is marked
+        ``imported``, and none of its answers enter the spend ledger (their spend was counted
+        where they were made). Returns the new session id.
         """
         session_id = uuid.uuid4().hex
+        head = session_row(session, session_id) | {"imported": 1, "source": str(source)}
         with self._transaction() as conn:
-            conn.execute(INSERT_SESSION, session_row(session, session_id) | {"imported": 1})
+            conn.execute(INSERT_SESSION, head)
             for message in messages:
                 row = asdict(message)
                 row.update(

@@ -320,6 +320,8 @@ class Store(SessionStore):
         source: SpendSource,
         answer_key: str | None = None,
         compare_run_id: str | None = None,
+        client: str | None = None,
+        status: int | None = None,
     ) -> None:
         """Put the spend of an answer kept in no session (a compare lane, the gateway) into the
         ledger.
@@ -330,6 +332,8 @@ class Store(SessionStore):
             answer_key: what identifies the answer (a second add with the same key adds
                 nothing); default a new UUID.
             compare_run_id: the compare run it raced in, if any.
+            client: who asked the gateway (the product token of its ``User-Agent``).
+            status: the HTTP status the gateway answered with.
         """
         row = spend_row(
             record,
@@ -337,6 +341,8 @@ class Store(SessionStore):
             ended_at=self._clock(),
             source=source,
             compare_run_id=compare_run_id,
+            client=client,
+            status=status,
         )
         self._run(INSERT_SPEND, **row)
 

@@ -85,12 +85,23 @@ MIN_THINKING_TOP_P = 0.95
 """The lowest ``top_p`` Anthropic accepts with extended thinking."""
 
 _NUMBERS = ("temperature", "top_p", "max_tokens", "seed", "presence_penalty", "frequency_penalty")
-_LABELS = {"thinking_budget": "thinking budget", "reasoning_effort": "reasoning effort"}
+_LABELS = {
+    "thinking_budget": "thinking budget",
+    "reasoning_effort": "reasoning effort",
+    "response_format": "JSON output",
+}
 
 
 def label(param: str) -> str:
     """How ``param`` is named to people (``thinking budget``, ``top_p``)."""
     return _LABELS.get(param, param)
+
+
+def why_not(param: str, model: str, provider: str) -> str:
+    """Why ``model`` (at ``provider``) has no use for ``param``, as a tooltip says it."""
+    if provider == "demo":
+        return f"the offline demo answers canned text: it ignores {label(param)}"
+    return f"{label(param)} is not supported by {model}"
 
 
 class TakesParams(Protocol):

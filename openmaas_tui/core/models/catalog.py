@@ -206,7 +206,15 @@ CATALOG: tuple[ModelInfo, ...] = (
     _m("cohere", "command-r-plus-08-2024", 128_000, 4_000, **_CO),
     _m("cohere", "command-r-08-2024", 128_000, 4_000, **_CO),
     _m("cohere", "command-r7b-12-2024", 128_000, 4_000, **_CO),
-    ModelInfo("demo", "demo", 32_768, 4_096, tools=False, label="offline demo: canned answers"),
+    ModelInfo(
+        "demo",
+        "demo",
+        32_768,
+        4_096,
+        tools=False,
+        params=COMMON_PARAMS - {"json_object", "json_schema"},
+        label="offline demo: canned answers",
+    ),
 )
 """Known models. Models discovered at run time (Ollama, custom endpoints) are added beside."""
 

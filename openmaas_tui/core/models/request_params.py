@@ -3,9 +3,11 @@ and the :class:`ChatRequest` they make.
 
 Ranges follow the widest provider reference: temperature 0–2 and the penalties -2–2 (OpenAI,
 https://platform.openai.com/docs/api-reference/chat/create), top_p 0–1, counts at least 1
-(``max_tokens``) or 0 (``thinking_budget``: 0 turns Gemini Flash thinking off). Narrower limits
-(Anthropic's temperature 0–1, its thinking budget of at least 1024) are the provider's to
-refuse, shown as its INVALID_REQUEST.
+(``max_tokens``) or 0 (``thinking_budget``: 0 turns Gemini Flash thinking off): what any request
+may carry. Each provider's own, narrower ranges (Anthropic's temperature 0–1) are in
+:mod:`.param_ranges`, held to by the panel, ``ask`` and ``compare``; limits that depend on other
+values (Anthropic's thinking budget of at least 1024, below ``max_tokens``) are the provider's
+to refuse, shown as its INVALID_REQUEST.
 """
 
 from __future__ import annotations

@@ -174,7 +174,9 @@ class SessionBook:
             return session.store_id
         provider, model = split_spec(session.model, self._endpoints)
         stored = await self._try(
-            self.store.call(Store.create_session, provider=provider, model=model)
+            self.store.call(
+                Store.create_session, provider=provider, model=model, source=session.source
+            )
         )
         if stored is None:
             return None
@@ -199,7 +201,9 @@ class SessionBook:
             params=params_json(session.params),
         )
         rows = [stored_message(m, "", i) for i, m in enumerate(session.messages)]
-        store_id = await self._try(self.store.call(Store.import_session, head, rows))
+        store_id = await self._try(
+            self.store.call(Store.import_session, head, rows, source=session.source)
+        )
         if store_id is None:
             return
         session.store_id = store_id

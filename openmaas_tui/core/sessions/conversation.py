@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.reasoning import ReasoningBlock
 from openmaas_tui.core.server_tools import ServerToolCall
@@ -146,6 +147,8 @@ class Session:
         loaded: False while only the store's summary is known (its messages not read yet).
         listed: the store's totals, used until the messages are loaded.
         listed_count: the store's count of messages, used until they are loaded.
+        source: the face that started it (the sidebar marks it, and can list only the
+            playground's).
     """
 
     model: str
@@ -159,6 +162,7 @@ class Session:
     loaded: bool = True
     listed: Totals | None = None
     listed_count: int = 0
+    source: SessionSource = SessionSource.PLAYGROUND
 
     @property
     def message_count(self) -> int:

@@ -8,20 +8,21 @@ every message's fields as stored (:class:`~openmaas_tui.core.history.records.Sto
 
 Markdown is for reading: the title, one ``##`` heading per message, and under each answer its
 model, tokens and cost (formatted with :func:`~openmaas_tui.core.money.format_usd`). Times are
-shown in UTC so an export reads the same everywhere.
+shown in local time with the zone named (:func:`~openmaas_tui.core.text.local_time.local_text`):
+the Markdown is for a person; the JSON keeps seconds since the epoch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import UTC, datetime
 from typing import Any
 
 from openmaas_tui.core.attachments.images import format_bytes
 from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.history.records import StoredMessage, StoredSession
 from openmaas_tui.core.money import format_usd
+from openmaas_tui.core.text.local_time import local_text
 from openmaas_tui.core.types import Role, Usage
 
 FORMAT = "openmaas-session"
@@ -34,6 +35,7 @@ def session_json(session: StoredSession, messages: Sequence[StoredMessage]) -> d
     head = asdict(session)
     head.pop("totals")
     head.pop("imported")  # a fact of this history (spend made elsewhere), not of the session
+    head.pop("source")  # where it started in this history; an import starts it anew
     body = []
     for message in messages:
         fields = asdict(message)
@@ -50,11 +52,6 @@ def session_json(session: StoredSession, messages: Sequence[StoredMessage]) -> d
             fields["server_tools"] = [tool.as_dict() for tool in message.server_tools]
         body.append(fields)
     return {"format": FORMAT, "schema_version": SCHEMA_VERSION, "session": head, "messages": body}
-
-
-def utc_text(epoch_s: float) -> str:
-    """``2026-01-01 12:00 UTC`` for a time in seconds since the epoch."""
-    return datetime.fromtimestamp(epoch_s, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _count(value: int | None) -> str:
@@ -98,7 +95,7 @@ def session_markdown(session: StoredSession, messages: Sequence[StoredMessage]) 
     lines = [
         f"# {session.title}",
         "",
-        f"Session `{session.id}` · {model} · created {utc_text(session.created_at)} · "
+        f"Session `{session.id}` · {model} · created {local_text(session.created_at)} · "
         f"{len(messages)} messages · {session.totals.cost_text}",
         "",
     ]
@@ -106,7 +103,7 @@ def session_markdown(session: StoredSession, messages: Sequence[StoredMessage]) 
         who = {Role.USER: "User", Role.ASSISTANT: "Assistant"}.get(message.role, "Tool result")
         if message.role is Role.TOOL:
             who += f" ({message.tool_name or '?'}, {message.tool_call_id or '?'})"
-        lines += [f"## {who} · {utc_text(message.created_at)}", ""]
+        lines += [f"## {who} · {local_text(message.created_at)}", ""]
         if message.reasoning:
             lines += ["<details><summary>Reasoning</summary>", "", message.reasoning, ""]
             lines += ["</details>", ""]

@@ -3,7 +3,9 @@
 The list is the stored sessions in the order of :mod:`~openmaas_tui.core.history.listing`
 (newest activity first) with this run's unsaved sessions (a new chat, before its first
 message) in their places by activity, filtered by what the search box holds (stored ones
-through the full-text index, unsaved ones by their text in memory). :class:`ListedSessions`
+through the full-text index, unsaved ones by their text in memory) and, when
+:attr:`ListedSessions.only` names one, by the face that started them (stored ones through
+the index of source and activity). :class:`ListedSessions`
 knows how long the list is and holds only a window of its stored rows, at most
 :data:`WINDOW` of them, read a page at a time around what is asked for (:meth:`ensure`):
 extending the window reads after or before its edge (keyset pages), a jump elsewhere reads
@@ -23,6 +25,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from openmaas_tui.core.history import listing
 from openmaas_tui.core.history.listing import ListedSession
+from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.sessions.book import SessionBook
 from openmaas_tui.core.sessions.conversation import Session, matches
@@ -45,11 +48,16 @@ class ListedSessions:
 
     Attributes:
         query: what the search box held when the list was last read.
+        only: list only the sessions from this face from the next :meth:`refresh` on (the
+            sidebar's "playground only"); None: from any.
     """
 
     def __init__(self, book: SessionBook) -> None:
         self.book = book
         self.query = ""
+        self.only: SessionSource | None = None
+        self._only: SessionSource | None = None
+        """What the list read last holds (``only`` as it was then)."""
         self._unsaved: list[Session] = []
         self._slots: list[int] = []
         """The rows of the unsaved sessions, ascending."""
@@ -97,15 +105,19 @@ class ListedSessions:
             The row of ``current``, or None when the list does not hold it.
         """
         async with self._lock:
+            only = self.only
             unsaved = [s for s in self.book.sessions if s.store_id is None or not self._saved]
-            shown = self.book.ordered([s for s in unsaved if matches(s, query)])
-            stored = await self._read(listing.count, query) or 0
+            shown = self.book.ordered(
+                [s for s in unsaved if matches(s, query) and only in (None, s.source)]
+            )
+            stored = await self._read(listing.count, query, source=only) or 0
             slots = [
-                rank + (await self._read(listing.newer, s.updated_at, query) or 0)
+                rank + (await self._read(listing.newer, s.updated_at, query, source=only) or 0)
                 for rank, s in enumerate(shown)
             ]
             # All at once, after the reads: the list is drawn (get) while they are awaited.
             self.query, self._unsaved, self._slots, self._stored = query, shown, slots, stored
+            self._only = only
             self._window, self._start = [], 0
             place = None if current is None else await self._index_of(current)
             around = place or 0
@@ -128,7 +140,7 @@ class ListedSessions:
             return next(
                 (r for r, s in zip(self._slots, self._unsaved, strict=True) if s is session), None
             )
-        place = await self._read(listing.position, session.store_id, self.query)
+        place = await self._read(listing.position, session.store_id, self.query, source=self._only)
         if place is None:
             return None
         for slot in self._slots:  # ascending: each unsaved row above it moves it down one
@@ -172,20 +184,29 @@ class ListedSessions:
             return
         if not self._window or b < start or a > end:
             rows = await self._read(
-                listing.page_at, a, limit=b - a, text=self.query, total=self._stored
+                listing.page_at,
+                a,
+                limit=b - a,
+                text=self.query,
+                total=self._stored,
+                source=self._only,
             )
             self._window, self._start = self._rows(rows or []), a
             return
         if a < start:
             before = self._window[0][0].key
-            rows = await self._read(listing.page, before=before, limit=start - a, text=self.query)
+            rows = await self._read(
+                listing.page, before=before, limit=start - a, text=self.query, source=self._only
+            )
             fresh = self._rows(rows or [])
             self._window[:0] = fresh
             self._start -= len(fresh)
         if b > start + len(self._window):
             after = self._window[-1][0].key
             more = b - self._start - len(self._window)
-            rows = await self._read(listing.page, after=after, limit=more, text=self.query)
+            rows = await self._read(
+                listing.page, after=after, limit=more, text=self.query, source=self._only
+            )
             self._window += self._rows(rows or [])
         self._trim(a, b)
 

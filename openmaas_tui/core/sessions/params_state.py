@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from openmaas_tui.core.models.param_ranges import DECIMALS, ParamRanges
 from openmaas_tui.core.models.request_params import (
     COUNT_MINIMUM,
     RANGES,
@@ -261,11 +262,35 @@ FIELDS = (
 FIELD_BY_NAME = {field.name: field for field in FIELDS}
 
 
-def read_fields(texts: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+def parse_in(field: ParamField, text: str, ranges: ParamRanges | None = None) -> Any:
+    """``field``'s value from ``text``, as :attr:`ParamField.parse` reads it; a decimal is held
+    to ``ranges`` (the provider's, :mod:`~openmaas_tui.core.models.param_ranges`) when given.
+
+    Raises:
+        ValueError: what is wrong, naming the range and whose it is
+            (``temperature must be between 0 and 1 for Anthropic``).
+    """
+    if ranges is None or field.name not in DECIMALS or not text.strip():
+        return field.parse(text)
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    said = ranges.problem(field.name, value)
+    if said is not None:
+        raise ValueError(said)
+    return value
+
+
+def read_fields(
+    texts: Mapping[str, str], ranges: ParamRanges | None = None
+) -> tuple[dict[str, Any], list[str]]:
     """Read every field of :data:`FIELDS` from its text.
 
     Args:
         texts: each field's text, by field name; a field left out reads as blank.
+        ranges: the provider's ranges the decimals are held to (:func:`parse_in`); None for
+            the widest (:data:`~openmaas_tui.core.models.request_params.RANGES`).
 
     Returns:
         Each field's value by name (None, or ``()`` for stop, when blank or invalid), and one
@@ -275,7 +300,7 @@ def read_fields(texts: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
     errors: list[str] = []
     for field in FIELDS:
         try:
-            values[field.name] = field.parse(texts.get(field.name, ""))
+            values[field.name] = parse_in(field, texts.get(field.name, ""), ranges)
         except ValueError as exc:
             values[field.name] = () if field.name == "stop" else None
             errors.append(str(exc))

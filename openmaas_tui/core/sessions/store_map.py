@@ -69,6 +69,7 @@ def session_from_stored(
         loaded=False,
         listed=stored.totals,
         listed_count=stored.message_count,
+        source=stored.source,
     )
 
 

@@ -6,7 +6,7 @@ panel's settings are kept in the chat being left, the chosen chat becomes the on
 :class:`~openmaas_tui.core.sessions.current.CurrentChat` holds, its pane is shown, its model,
 parameters and system prompt fill the panel, and the sidebar highlights it. So the chat the
 sidebar highlights, the chat shown, the settings shown and the chat an action acts on are
-always the same one.
+always the same one. A new chat left before anything was asked in it is forgotten.
 """
 
 from __future__ import annotations
@@ -68,6 +68,10 @@ class ChatSelection:
         if previous is not session and previous in self.book:
             self.settings.keep(previous)
             await self.book.save_settings(previous)
+        if previous is not session and _left_empty(previous):  # no "New chat" rows pile up
+            # gone before the chosen pane is laid out: its pane is not laid out twice
+            await self.book.delete(previous)
+            await self.chats.remove_session(previous)
         if not self.chats.has_pane(session):
             await self.chats.add_session(session, earlier=earlier)
         if previous is not session:
@@ -76,3 +80,9 @@ class ChatSelection:
         self.chats.show_current()
         self.settings.show(session)
         await self._refresh()
+
+
+def _left_empty(session: Session) -> bool:
+    """Whether ``session`` is a new chat nothing was asked in (not saved, no message): left,
+    it is forgotten rather than kept as another empty row of the list."""
+    return session.store_id is None and session.loaded and not session.messages

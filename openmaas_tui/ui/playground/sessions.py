@@ -9,6 +9,7 @@ from textual.app import SystemCommand
 
 from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.errors import OpenMaaSError
+from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.models.catalog import route
 from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.sessions.book import SessionBook
@@ -153,7 +154,9 @@ class SessionActions:
         ``answer_text`` (its ``usage`` and ``cost`` in USD counted in the totals), opened
         with the settings the answer was asked with (``params``: system prompt and
         parameters)."""
-        session = Session(model=model_spec, params=params or RequestParams())
+        session = Session(
+            model=model_spec, params=params or RequestParams(), source=SessionSource.COMPARE
+        )
         for message in context:
             session.messages.append(SessionMessage(message.role, message.content))
         session.add_user(prompt)

@@ -23,6 +23,7 @@ from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.core.sessions.book import SessionBook
 from openmaas_tui.core.sessions.conversation import Session
 from openmaas_tui.core.sessions.current import CurrentChat
+from openmaas_tui.core.sessions.prompt_recall import earlier_prompts
 from openmaas_tui.services import Services
 from openmaas_tui.ui.notices import storage_problem_text
 from openmaas_tui.ui.playground.answering import Answering
@@ -103,7 +104,9 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
         :attr:`selection` sets it."""
         self.chats = ChatSwitcher(self.current_chat, id="chats")
         self.sidebar = SessionsSidebar(self.book, self.current_chat, id="sidebar")
+        self.sidebar.sessions.streaming = self.chats.is_streaming  # marks the rows that stream
         self.prompt = PromptArea(id="prompt", placeholder=PLACEHOLDER)
+        self.prompt.recall_source = lambda: earlier_prompts(self.current, self.book.store)
         self.attachments = AttachmentBar(id="attachments")
         self.attaching = Attaching(self, self.attachments)  # f5, pasted paths, the chips
         self.params = ParamsPanel(start, providers=services.providers, id="params")

@@ -17,8 +17,9 @@ from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
+from openmaas_tui.core.models.param_ranges import DECIMALS, Bounds, ParamRanges
 from openmaas_tui.core.models.request_params import RANGES
-from openmaas_tui.core.sessions.params_state import FIELD_BY_NAME, ParamField
+from openmaas_tui.core.sessions.params_state import FIELD_BY_NAME, ParamField, parse_in
 
 DEFAULT_EFFORT = "default"
 """The reasoning-effort choice that sends none: the provider's default."""
@@ -27,6 +28,13 @@ FORMATS = {"text": "text", "json_object": "JSON object", "json_schema": "JSON sc
 SCHEMA_HINT = '{"type": "object", "properties": {…}}'
 
 _UP_KEYS = frozenset({"+", "="})
+_KEYS = "←/→ or -/+ step · ctrl+t resets"
+_MEANING = {
+    "temperature": "Sampling temperature",
+    "top_p": "Nucleus sampling mass",
+    "presence_penalty": "Presence penalty, favours new topics:",
+    "frequency_penalty": "Frequency penalty, discourages repeats:",
+}
 
 
 class FieldValidator(Validator):
@@ -46,7 +54,9 @@ class FieldValidator(Validator):
 
 class StepInput(Input):
     """One parameter's input; a number steps with ←/→ or -/+ (``-`` types a minus sign in an
-    empty field whose range goes below zero, so negative values can be typed too).
+    empty field whose range goes below zero, so negative values can be typed too). A decimal
+    is held to the selected model's provider's range (:meth:`set_ranges`): typed values
+    outside it are marked invalid with the range named, steps stay within it.
 
     Args:
         field: the parameter it edits.
@@ -62,13 +72,38 @@ class StepInput(Input):
             placeholder=field.placeholder,
             type=field.input_type,  # type: ignore[arg-type]
             compact=True,
-            validators=[FieldValidator(field.parse)],
+            validators=[FieldValidator(self.parse)],
             valid_empty=True,
             tooltip=field.tooltip or None,
             id=field.name,
             **kwargs,
         )
         self.field = field
+        self.ranges: ParamRanges | None = None
+        """The provider's ranges a decimal is held to; None for the widest."""
+
+    def parse(self, text: str) -> Any:
+        """The value of ``text`` in this field, held to :attr:`ranges`.
+
+        Raises:
+            ValueError: naming the range (and whose it is).
+        """
+        return parse_in(self.field, text, self.ranges)
+
+    def set_ranges(self, ranges: ParamRanges, *, taken: bool = True) -> None:
+        """Hold a decimal to ``ranges`` (the selected model's provider's): its placeholder and
+        tooltip say the range and whose it is, and what is typed is checked again. A field the
+        model does not take (``taken`` False) says so instead of a range."""
+        self.ranges = ranges
+        name = self.field.name
+        if not taken or name not in DECIMALS:
+            self.placeholder = self.field.placeholder if taken else "not taken"
+            return
+        bounds = ranges.of(name)
+        shown = f"±{bounds.high:g}" if bounds.low == -bounds.high else bounds.text
+        self.placeholder = f"default · {shown}"
+        self.tooltip = f"{_MEANING[name]} {bounds.text} for {ranges.label}. {_KEYS}"
+        self.validate(self.value)
 
     def action_step(self, direction: int) -> None:
         """Move the value one step up (1) or down (-1); text fields move the cursor instead."""
@@ -78,15 +113,30 @@ class StepInput(Input):
             else:
                 self.action_cursor_left()
             return
+        bounds = self._bounds()
         try:
             current = self.field.parse(self.value)
         except ValueError:
             current = None
-        self.value = self.field.format(self.field.step(current, direction))
+        if bounds is not None and current is None:
+            try:  # a value outside the provider's range steps from the nearest end
+                current = bounds.clamp(float(self.value))
+            except ValueError:
+                current = None
+        moved = self.field.step(current, direction)
+        if bounds is not None:
+            moved = bounds.clamp(moved)
+        self.value = self.field.format(moved)
         self.cursor_position = len(self.value)
 
+    def _bounds(self) -> Bounds | None:
+        if self.ranges is None or self.field.name not in DECIMALS:
+            return None
+        return self.ranges.of(self.field.name)
+
     def _types_minus(self) -> bool:
-        low = RANGES.get(self.field.name, (0.0, 0.0))[0]
+        bounds = self._bounds()
+        low = bounds.low if bounds is not None else RANGES.get(self.field.name, (0.0, 0.0))[0]
         return low < 0 and not self.value
 
     async def _on_key(self, event: events.Key) -> None:

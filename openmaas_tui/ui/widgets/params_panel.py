@@ -28,8 +28,9 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
-from openmaas_tui.core.models.capabilities import COMMON_PARAMS, label
+from openmaas_tui.core.models.capabilities import COMMON_PARAMS, why_not
 from openmaas_tui.core.models.catalog import ModelInfo
+from openmaas_tui.core.models.param_ranges import ParamRanges, provider_ranges, ranges_for
 from openmaas_tui.core.models.request_params import RequestParams, parse_schema, schema_name
 from openmaas_tui.core.sessions.params_state import (
     FIELDS,
@@ -143,7 +144,10 @@ class ParamsPanel(VerticalScroll):
         self.can_focus = False
         self.picker = ModelPicker(model, providers=providers, discover=discover)
         """The model picker (the panel's first field)."""
+        self._providers = providers
         self._supported: frozenset[str] = COMMON_PARAMS
+        self._ranges: ParamRanges = ranges_for("")
+        """The selected model's provider's ranges (:mod:`.param_ranges`)."""
         self._announced: Params | None = None
         """What the panel read back when :class:`Changed` was last posted (or at mount)."""
 
@@ -177,7 +181,7 @@ class ParamsPanel(VerticalScroll):
     def params(self) -> Params:
         """What is shown; a field that is invalid, or that the model does not take, reads as
         None (see :meth:`errors`)."""
-        values, _ = read_fields(self._field_texts())
+        values, _ = read_fields(self._field_texts(), self._ranges)
         system = self.query_one("#system", TextArea).text.strip()
         chosen = self.query_one("#reasoning_effort", CycleSelect).value
         effort = chosen if isinstance(chosen, str) and chosen != DEFAULT_EFFORT else None
@@ -194,8 +198,9 @@ class ParamsPanel(VerticalScroll):
 
     def errors(self) -> list[str]:
         """One message per field whose text no request may carry, in the panel's order
-        (``"temperature must be between 0 and 2"``); empty when everything can be sent."""
-        _, found = read_fields(self._field_texts())
+        (``"temperature must be between 0 and 1 for Anthropic"``: the range of the selected
+        model's provider); empty when everything can be sent."""
+        _, found = read_fields(self._field_texts(), self._ranges)
         schema_error = self._response_format()[1]
         return [*found, schema_error] if schema_error else found
 
@@ -354,20 +359,23 @@ class ParamsPanel(VerticalScroll):
         return param in self._supported
 
     def _apply_capabilities(self) -> None:
-        """Enable the fields the selected model takes; the others say why they are off."""
+        """Enable the fields the selected model takes, each decimal held to its provider's
+        range; the others are greyed out, their tooltip saying why."""
         info = self.picker.info
         self._supported = info.params if info is not None else COMMON_PARAMS
+        provider = info.provider if info is not None else self.model.partition("/")[0]
+        endpoints = self._providers.settings.endpoints if self._providers is not None else None
+        self._ranges = provider_ranges(provider, endpoints)
         who = info.id if info is not None else self.model
+        for field in self.query(StepInput):
+            field.set_ranges(self._ranges, taken=self._takes(field.field.name))
         for name in (*(f.name for f in FIELDS), "reasoning_effort", "response_format"):
             on_ = self._takes(name) or (name == "response_format" and self._json_kinds())
             row = self.query_one(f"#row-{name}")
             row.set_class(not on_, "-off")
             widget = row.children[-1]
             widget.disabled = not on_
-            if not on_:
-                row.tooltip = f"{label(name)} is not supported by {who}"
-            else:
-                row.tooltip = None
+            row.tooltip = None if on_ else why_not(name, who, provider)
         effort = self.query_one("#reasoning_effort", CycleSelect)
         efforts = info.efforts if info is not None else ()
         current = effort.value if effort.value in efforts else DEFAULT_EFFORT

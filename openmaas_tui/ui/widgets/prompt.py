@@ -1,7 +1,9 @@
-"""The prompt: a multi-line text area where ``enter`` sends and ``ctrl+j`` inserts a newline."""
+"""The prompt: a multi-line text area where ``enter`` sends, ``ctrl+j`` inserts a newline and ↑ in
+an empty prompt recalls earlier prompts."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,13 +12,23 @@ from textual.message import Message
 from textual.widgets import TextArea
 
 from openmaas_tui.core.attachments.paths import pasted_image_path
+from openmaas_tui.core.sessions.prompt_recall import PromptRecall
+
+RecallSource = Callable[[], Awaitable[list[str]]]
+"""Gives the prompts ↑ steps back through, newest first (the current chat's, then the
+history's)."""
 
 
 class PromptArea(TextArea):
     """Where the person types. ``enter`` posts :class:`PromptArea.Submitted`; ``ctrl+j`` (or
         ``shift+enter`` where the terminal reports it) starts a new line. Pasted text keeps its line
         breaks, but a pasted (or dropped) path to an image file posts :class:`PromptArea.PathPasted`
-    instead. The text stays until the screen clears it, so nothing typed is lost on an error."""
+    instead. The text stays until the screen clears it, so nothing typed is lost on an error.
+
+    ↑ in an empty prompt shows the prompt sent before (from :attr:`recall_source`), ↑ again the
+    one before that, ↓ the next one and, past the newest, the empty prompt again. Editing a
+    recalled prompt makes it the person's own text (↑/↓ move the cursor again); the chat and
+    the history it came from never change."""
 
     DEFAULT_CSS = """
     PromptArea {
@@ -62,6 +74,10 @@ class PromptArea(TextArea):
             highlight_cursor_line=False,
             placeholder=placeholder,
         )
+        self.recall_source: RecallSource | None = None
+        """Where ↑ finds earlier prompts; None recalls nothing (the screen sets it)."""
+        self.recall = PromptRecall()
+        """Where the person is among the earlier prompts."""
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
@@ -74,7 +90,29 @@ class PromptArea(TextArea):
             event.prevent_default()
             self.insert("\n")
             return
+        if event.key in ("up", "down") and await self._recalled(event.key == "up"):
+            event.stop()
+            event.prevent_default()
+            return
         await super()._on_key(event)
+
+    async def _recalled(self, back: bool) -> bool:
+        """Step through the earlier prompts when the prompt is empty or shows one unedited;
+        whether the key was used for that."""
+        recall = self.recall
+        if recall.active and self.text != recall.shown:
+            recall.end()  # edited: the person's own text now
+        if back and not self.text and self.recall_source is not None:
+            recall.begin(await self.recall_source())
+        if not recall.active and not (back and recall.entries and not self.text):
+            return False
+        text = recall.older() if back else recall.newer()
+        if text is not None:
+            self.text = text
+            self.move_cursor(self.document.end)
+        if not recall.active:
+            recall.begin([])
+        return True
 
     async def _on_paste(self, event: events.Paste) -> None:
         path = pasted_image_path(event.text)

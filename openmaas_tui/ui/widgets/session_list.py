@@ -10,6 +10,7 @@ where a session becomes what a row shows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -24,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input
 
+from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.sessions.conversation import Session
 from openmaas_tui.core.sessions.listed import PAGE, ListedSessions
 from openmaas_tui.core.text.terminal import terminal_safe
@@ -32,18 +34,36 @@ from openmaas_tui.ui.workers import WorkerOwner
 ROW_LINES = 2
 """Lines per row: the title, then the cost and model."""
 
+SOURCE_MARKS: dict[SessionSource, str] = {
+    SessionSource.ASK: "⌁ ask",
+    SessionSource.COMPARE: "⇄ cmp",
+    SessionSource.GATEWAY: "⇆ gw",
+    SessionSource.IMPORT: "⤓ imp",
+}
+"""The mark of a session started elsewhere than the playground (whose chats have none)."""
 
-def session_line(session: Session) -> tuple[Text, Text]:
+STREAMING_MARK = "● "
+"""Put before the title of a chat while an answer streams in it."""
+
+
+def session_line(session: Session, *, streaming: bool = False) -> tuple[Text, Text]:
     """A row's two lines: ``title`` over ``$cost · model`` (the cost first: a long model name
-    is the part that gets cut). Plain text: nothing in a title is read as markup."""
+    is the part that gets cut), the second led by where the session came from unless the
+    playground started it, the first by :data:`STREAMING_MARK` while ``streaming``. Plain
+    text: nothing in a title is read as markup."""
     cost = session.totals.cost_text
     title, model = terminal_safe(session.title), terminal_safe(session.model)
-    return Text(title), Text(f"{cost} · {model}", style="dim")
+    mark = SOURCE_MARKS.get(session.source)
+    second = f"{cost} · {model}" if mark is None else f"{mark} · {cost} · {model}"
+    first = Text(title)
+    if streaming:
+        first = Text.assemble((STREAMING_MARK, "bold"), title)
+    return first, Text(second, style="dim")
 
 
-def row_text(session: Session) -> str:
+def row_text(session: Session, *, streaming: bool = False) -> str:
     """A row as plain text, its two lines joined by a newline."""
-    return "\n".join(line.plain for line in session_line(session))
+    return "\n".join(line.plain for line in session_line(session, streaming=streaming))
 
 
 class SessionSearch(Input):
@@ -86,8 +106,8 @@ class SessionSearch(Input):
 
 class SessionList(WorkerOwner, ScrollView, can_focus=True):
     """Lists sessions; ``enter`` opens one, ``n`` starts a new one, ``r`` renames,
-    ``d``/``delete`` deletes (after asking), ``/`` searches; up/down, page keys, home and end
-    move the highlight.
+    ``d``/``delete`` deletes (after asking), ``/`` searches, ``p`` lists only the playground's
+    chats or all again; up/down, page keys, home and end move the highlight.
 
     The highlight is the current chat's row (:meth:`show` is told which; a search that does
     not find it highlights its first result once the list has focus). While the list has
@@ -118,6 +138,8 @@ class SessionList(WorkerOwner, ScrollView, can_focus=True):
         Binding("r", "rename", "Rename", id="sessions.rename"),
         Binding("d,delete", "delete", "Delete", id="sessions.delete"),
         Binding("slash", "search", "Search", id="sessions.search"),
+        Binding("p", "only_playground", "Playground only", id="sessions.only_playground"),
+        Binding("p", "show_all", "All chats", id="sessions.show_all"),
     ]
 
     COMPONENT_CLASSES = {"session-list--row", "session-list--cursor"}
@@ -173,10 +195,18 @@ class SessionList(WorkerOwner, ScrollView, can_focus=True):
     class SearchRequested(Message):
         """The person asked to search the sessions."""
 
+    @dataclass
+    class SourceChosen(Message):
+        """The person asked to list only the sessions from ``source``, or all (None)."""
+
+        source: SessionSource | None
+
     def __init__(self, rows: ListedSessions, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows = rows
         self.current_index: int | None = None
+        self.streaming: Callable[[Session], bool] = lambda _: False
+        """Whether an answer streams in a session (its row is marked); the screen sets it."""
 
     # -- what is shown ----------------------------------------------------------------------
 
@@ -269,7 +299,8 @@ class SessionList(WorkerOwner, ScrollView, can_focus=True):
             style = self.get_visual_style("session-list--row", "session-list--cursor").rich_style
         else:
             style = base
-        return _strip(self, session_line(session)[part], style, width)
+        line = session_line(session, streaming=self.streaming(session))[part]
+        return _strip(self, line, style, width)
 
     # -- what the person does ---------------------------------------------------------------
 
@@ -335,6 +366,23 @@ class SessionList(WorkerOwner, ScrollView, can_focus=True):
     def action_search(self) -> None:
         """Ask for the search box."""
         self.post_message(self.SearchRequested())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Of the filter's two bindings (one key), only the one that changes what is listed
+        is shown: the footer says what the key will list."""
+        if action == "only_playground":
+            return self.rows.only is None
+        if action == "show_all":
+            return self.rows.only is not None
+        return True
+
+    def action_only_playground(self) -> None:
+        """Ask to list only the chats started in the playground."""
+        self.post_message(self.SourceChosen(SessionSource.PLAYGROUND))
+
+    def action_show_all(self) -> None:
+        """Ask to list every session, wherever it came from."""
+        self.post_message(self.SourceChosen(None))
 
 
 def _strip(widget: SessionList, line: Text, style: Style, width: int) -> Strip:

@@ -17,10 +17,17 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.containers import Vertical
 
+from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.sessions.book import SessionBook
 from openmaas_tui.core.sessions.current import CurrentChat
 from openmaas_tui.core.sessions.listed import ListedSessions
 from openmaas_tui.ui.widgets.session_list import SessionList, SessionSearch
+
+TITLES: dict[SessionSource | None, str] = {
+    None: "Sessions",
+    SessionSource.PLAYGROUND: "Sessions · playground",
+}
+"""The sidebar's title for what it lists: every session, or only the playground's chats."""
 
 
 class SessionsSidebar(Vertical):
@@ -51,7 +58,7 @@ class SessionsSidebar(Vertical):
         yield self.sessions
 
     def on_mount(self) -> None:
-        self.border_title = "Sessions"
+        self.border_title = TITLES[None]
 
     async def show(self) -> None:
         """List the sessions the search finds, the current chat highlighted."""
@@ -86,6 +93,32 @@ class SessionsSidebar(Vertical):
         find = "Find chats by title or text (ctrl+f)"
         yield SystemCommand("Search chats", find, self.focus_search)
         yield SystemCommand("Toggle sidebar", "Show or hide the sessions (ctrl+b)", self.toggle)
+        if self.rows.only is None:
+            only = "List only the chats started here, not ask, compare or gateway ones (p)"
+            yield SystemCommand("Playground chats only", only, self.only_playground)
+        else:
+            every = "List every session again, wherever it came from (p)"
+            yield SystemCommand("All chats", every, self.show_all)
+
+    async def list_only(self, source: SessionSource | None) -> None:
+        """List only the sessions from ``source`` (None: all), and say so in the title."""
+        self.rows.only = source
+        self.border_title = TITLES[source]
+        await self.show()
+        self.sessions.refresh_bindings()
+
+    async def only_playground(self) -> None:
+        """List only the chats started in the playground."""
+        await self.list_only(SessionSource.PLAYGROUND)
+
+    async def show_all(self) -> None:
+        """List every session again."""
+        await self.list_only(None)
+
+    @on(SessionList.SourceChosen)
+    async def _source_chosen(self, event: SessionList.SourceChosen) -> None:
+        event.stop()
+        await self.list_only(event.source)
 
     @on(SessionSearch.Changed, "#session-search")
     async def _search_changed(self, event: SessionSearch.Changed) -> None:

@@ -51,6 +51,55 @@ def test_winners_are_among_finished_rows_and_ties_win_nothing() -> None:
     assert _best(free, lambda r: r.cost_usd, lowest=True) is None
 
 
+def _ttft_winner(a: float, b: float) -> int | None:
+    return _best([_row(0, ttft_ms=a), _row(1, ttft_ms=b)], lambda r: r.ttft_ms, True, ms=True)
+
+
+def _rate_winner(a: float, b: float) -> int | None:
+    rows = [_row(0, tokens_per_s=a), _row(1, tokens_per_s=b)]
+    return _best(rows, lambda r: r.tokens_per_s, lowest=False)
+
+
+def _cost_winner(a: float, b: float) -> int | None:
+    return _best([_row(0, cost_usd=a), _row(1, cost_usd=b)], lambda r: r.cost_usd, lowest=True)
+
+
+def test_a_ttft_lead_wins_only_beyond_10_ms_and_5_percent() -> None:
+    assert _ttft_winner(100.0, 110.0) is None  # 10 ms is not more than 10 ms
+    assert _ttft_winner(100.0, 110.5) == 0  # 10.5 ms and 9.5%
+    assert _ttft_winner(950.0, 1000.0) is None  # 50 ms, but exactly 5% of 1000
+    assert _ttft_winner(1000.0, 949.0) == 1  # 51 ms, 5.1%
+    assert _ttft_winner(20.0, 29.0) is None  # 45%, but 9 ms: jitter
+
+
+def test_a_rate_or_cost_lead_wins_only_beyond_5_percent() -> None:
+    assert _rate_winner(100.0, 95.0) is None  # exactly 5% of 100
+    assert _rate_winner(94.9, 100.0) == 1
+    assert _cost_winner(0.0100, 0.0105) is None  # 4.8% of 0.0105
+    assert _cost_winner(0.0110, 0.0100) == 1  # 9.1%
+    assert _cost_winner(0.0, 0.0) is None  # all free: nobody is the cheapest
+
+
+def test_the_lead_is_over_the_runner_up_not_the_last() -> None:
+    rows = (
+        _row(0, ttft_ms=100.0, tokens_per_s=50.0),
+        _row(1, ttft_ms=104.0, tokens_per_s=80.0),
+        _row(2, ttft_ms=900.0, tokens_per_s=81.0),
+    )
+    summary = summarize_rows(rows)
+    assert summary.fastest_ttft is None and summary.highest_rate is None
+    assert summary.marks(0) == summary.marks(2) == []
+
+
+def summarize_rows(rows: tuple[Row, ...]) -> Summary:
+    return Summary(
+        rows,
+        cheapest=_best(rows, lambda r: r.cost_usd, lowest=True),
+        fastest_ttft=_best(rows, lambda r: r.ttft_ms, lowest=True, ms=True),
+        highest_rate=_best(rows, lambda r: r.tokens_per_s, lowest=False),
+    )
+
+
 def test_sorting_puts_unfinished_rows_last_whatever_the_key() -> None:
     rows = (
         _row(0, duration_ms=900.0, tokens_per_s=10.0, cost_usd=0.5),
