@@ -2,12 +2,15 @@
 this machine without lending them a key.
 
 openmaas serve [--host 127.0.0.1] [--port 4141] [--no-log] [--allow-remote]
+               [--tls-cert FILE --tls-key FILE]
 
 Prints the base URL (``http://127.0.0.1:4141/v1``) and the launch's token once, then one
 access line per request on stderr and in ``gateway.log`` in the log directory (method, path,
 model, status, tokens, ms: never a header or a body). The token comes from
 ``OPENMAAS_SERVE_TOKEN`` when set (and is then not printed). A host other than this machine's
-loopback is refused unless ``--allow-remote`` is given, and then a warning says what it means.
+loopback is refused unless ``--allow-remote`` is given, and then a warning says what it means,
+loudest without TLS: ``--tls-cert`` and ``--tls-key`` (PEM files) make it serve HTTPS, so the
+token and the prompts do not cross the network in clear text.
 ctrl+c or SIGTERM stops it cleanly (exit status 0).
 """
 
@@ -18,13 +21,15 @@ import gc
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from openmaas_tui.core.credentials.redact import register_secret
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.gateway.auth import TOKEN_ENV, check_host, is_loopback, token_from
 from openmaas_tui.gateway.context import Gateway
 from openmaas_tui.gateway.scrub import install_scrubbing
-from openmaas_tui.gateway.server import bind, serve, url_of
+from openmaas_tui.gateway.server import Tls, bind, serve, url_of
 from openmaas_tui.services import Services
 
 DEFAULT_PORT = 4141
@@ -46,6 +51,45 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         dest="allow_remote",
         help="allow a --host reachable from other machines (anyone there gets your keys' use)",
+    )
+    parser.add_argument(
+        "--tls-cert", type=Path, dest="tls_cert", metavar="FILE", help="serve HTTPS: PEM cert"
+    )
+    parser.add_argument(
+        "--tls-key", type=Path, dest="tls_key", metavar="FILE", help="the cert's PEM private key"
+    )
+
+
+def tls_of(args: argparse.Namespace) -> Tls | None:
+    """The TLS files the options name, or None for plain HTTP.
+
+    Raises:
+        OpenMaaSError: INVALID_REQUEST when only one of ``--tls-cert`` and ``--tls-key`` is
+            given.
+    """
+    cert, key = getattr(args, "tls_cert", None), getattr(args, "tls_key", None)
+    if cert is None and key is None:
+        return None
+    if cert is None or key is None:
+        raise OpenMaaSError(
+            ErrorCode.INVALID_REQUEST,
+            "--tls-cert and --tls-key go together",
+            hint="give both: the PEM certificate and its private key",
+        )
+    return Tls(cert, key)
+
+
+def _remote_warning(host: str, tls: Tls | None) -> str:
+    """What listening beyond this machine means, said before the URL."""
+    if tls is None:
+        return (
+            f"WARNING: listening on {host} WITHOUT TLS: the token and every prompt and answer "
+            "cross the network in clear text, and any machine that can reach it and knows the "
+            "token can spend on your keys. Add --tls-cert and --tls-key; prefer 127.0.0.1.\n"
+        )
+    return (
+        f"WARNING: listening on {host} (TLS): any machine that can reach it and knows the "
+        "token can spend on your keys. Keep the token secret; prefer 127.0.0.1.\n"
     )
 
 
@@ -71,25 +115,24 @@ async def main(services: Services, args: argparse.Namespace) -> int:
     """Run the gateway until ctrl+c or SIGTERM; returns the exit status.
 
     Raises:
-        OpenMaaSError: INVALID_REQUEST for a refused host or a port that cannot be bound;
-            INVALID_SETTINGS for a malformed ``OPENMAAS_SERVE_TOKEN``.
+        OpenMaaSError: INVALID_REQUEST for a refused host, a port that cannot be bound or
+            ``--tls-cert`` without ``--tls-key`` (or the reverse); INVALID_SETTINGS for a
+            malformed ``OPENMAAS_SERVE_TOKEN`` or TLS files that cannot be used.
     """
     out, err = sys.stdout, sys.stderr
     check_host(args.host, allow_remote=args.allow_remote)
+    tls = tls_of(args)
     token = token_from(dict(os.environ))
     register_secret(token)  # masked in every log line and error text
     sock = bind(args.host, args.port)
     _log_to(services, err)
     services.prices  # noqa: B018 - read now: a broken override is said before serving
     gateway = Gateway(services, token.encode("ascii"), record=not args.no_log)
-    url = url_of(sock) + "/v1"
+    url = url_of(sock, tls=tls is not None) + "/v1"
 
     def ready() -> None:
         if not is_loopback(args.host):
-            err.write(
-                f"WARNING: listening on {args.host}: any machine that can reach it and knows "
-                "the token can spend on your keys. Keep the token secret; prefer 127.0.0.1.\n"
-            )
+            err.write(_remote_warning(args.host, tls))
         out.write(f"openmaas gateway on {url}\n")
         if TOKEN_ENV in os.environ:
             out.write(f"token: from {TOKEN_ENV}\n")
@@ -103,6 +146,6 @@ async def main(services: Services, args: argparse.Namespace) -> int:
     # the rare one that comes mid-stream stops every answer for under a millisecond instead
     # of tens of them (https://docs.python.org/3/library/gc.html#gc.freeze).
     gc.freeze()
-    await serve(gateway, sock, ready=ready)
+    await serve(gateway, sock, ready=ready, tls=tls)
     err.write("gateway stopped\n")
     return 0

@@ -14,7 +14,7 @@ protocol it speaks; the caller checks that before attaching one (the target's ``
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 ByteSink = Callable[[bytes], None]
@@ -36,11 +36,15 @@ class Passthrough:
             ``stream_options.include_usage`` forced on), so usage is always known.
         sink: called with each piece of the response body, in order, before it is parsed;
             None to only read the events.
+        headers: request headers of the client's to send upstream as well (Anthropic's
+            ``anthropic-beta`` and ``anthropic-version``); the adapter takes only the names
+            its protocol lets a client choose, never an auth header.
     """
 
     protocol: str
     body: Mapping[str, Any]
     sink: ByteSink | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     def sent(self, model: str, stream: bool) -> dict[str, Any]:
         """The body to send: the client's, with ``model`` set to the routed model id and

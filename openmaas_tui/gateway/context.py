@@ -57,10 +57,13 @@ _WIRE_NAMES: dict[str, tuple[str, ...]] = {
     "max_tokens": ("max_tokens", "max_completion_tokens", "max_output_tokens"),
     "response_format": ("response_format", "text"),
     "reasoning_effort": ("reasoning_effort", "reasoning"),
+    "stop": ("stop", "stop_sequences"),
+    "thinking_budget": ("thinking",),
 }
-"""The body fields of a request parameter, where they differ from its name (Chat Completions
-and Responses: https://platform.openai.com/docs/api-reference/chat/create,
-https://platform.openai.com/docs/api-reference/responses/create)."""
+"""The body fields of a request parameter, where they differ from its name (Chat Completions,
+Responses and Messages: https://platform.openai.com/docs/api-reference/chat/create,
+https://platform.openai.com/docs/api-reference/responses/create,
+https://docs.anthropic.com/en/api/messages)."""
 
 
 def _without(own: Passthrough, dropped: tuple[str, ...]) -> Passthrough:

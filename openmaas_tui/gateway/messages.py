@@ -1,6 +1,10 @@
 """``POST /v1/messages``: one Anthropic Messages request, one exchange, the answer written as
 Anthropic writes it, streamed (``event:`` typed SSE) or whole, whatever provider gave it.
 
+To an Anthropic target the request passes through (:mod:`.messages_passthrough`): the body and
+the client's ``anthropic-version`` and ``anthropic-beta`` go upstream as sent and the answer's
+bytes come back as received. Any other target gets the request translated, as follows.
+
 The body is read (:func:`~openmaas_tui.gateway.anthropic_wire.request.parse_messages_request`)
 and run as one exchange (:meth:`Gateway.open_exchange`), recorded like the OpenAI surface's.
 A stream's status line and headers wait for its first bytes, so a failure before anything
@@ -17,50 +21,38 @@ import asyncio
 import json
 from contextlib import aclosing
 
-from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
+from openmaas_tui.core.models.provider_specs import WireProtocol
+from openmaas_tui.core.passthrough import Passthrough
 from openmaas_tui.gateway.access import Access
 from openmaas_tui.gateway.answer import dropped_headers, metering_headers, run_answer, to_the_end
 from openmaas_tui.gateway.anthropic_wire.body import message_body
-from openmaas_tui.gateway.anthropic_wire.errors import error_body, error_headers, error_status
+from openmaas_tui.gateway.anthropic_wire.errors import error_status
+from openmaas_tui.gateway.anthropic_wire.relay import MessagesRelay
 from openmaas_tui.gateway.anthropic_wire.request import (
     ParsedMessages,
     load_body,
     parse_messages_request,
 )
 from openmaas_tui.gateway.anthropic_wire.stream import MessageStreamEncoder
+from openmaas_tui.gateway.anthropic_wire.thinking import signed_by
 from openmaas_tui.gateway.asgi import (
     JSON_TYPE,
     BodyTooLarge,
     encode_headers,
     read_body,
     send_bytes,
-    send_json,
     start_stream,
 )
-from openmaas_tui.gateway.route import Call
-
-STOPPING = OpenMaaSError(
-    ErrorCode.PROVIDER_UNAVAILABLE,
-    "the gateway is stopping; the answer was cut short",
-    status=529,
-    hint="ask again once `openmaas serve` runs again",
+from openmaas_tui.gateway.messages_fail import STOPPING, fail, too_large
+from openmaas_tui.gateway.messages_passthrough import (
+    Answer,
+    as_sent,
+    forwarded_headers,
+    passthrough_answer,
 )
-
-
-def too_large() -> OpenMaaSError:
-    """The body is past the gateway's limit (413, ``request_too_large``)."""
-    return OpenMaaSError(
-        ErrorCode.INVALID_REQUEST, "the body is too large", status=413, hint="send less"
-    )
-
-
-async def fail(call: Call, error: OpenMaaSError, access: Access) -> Access:
-    """Answer ``error`` whole, in Anthropic's shape and status (``retry-after`` kept)."""
-    access.status = error_status(error)
-    body = error_body(error, status=access.status)
-    await send_json(call.send, access.status, body, error_headers(error).items())
-    return access
+from openmaas_tui.gateway.route import Call
 
 
 def _cost(exchange: Exchange) -> dict[str, object]:
@@ -77,17 +69,34 @@ def _cost(exchange: Exchange) -> dict[str, object]:
 async def handle(call: Call) -> Access:
     """Answer one Messages request (see the module docstring)."""
     access = Access(status=200)
+    relay = MessagesRelay()
     try:
-        parsed = parse_messages_request(load_body(await read_body(call.receive)))
+        payload = load_body(await read_body(call.receive))
+        try:
+            parsed = parse_messages_request(payload)
+        except OpenMaaSError as exc:  # to Anthropic the body goes as sent all the same
+            parsed = await as_sent(call.gateway, payload, exc)
         access.model = parsed.model
-        opened = await call.gateway.open_exchange(parsed.model, parsed.request)
+        own = None
+        if isinstance(payload, dict):
+            own = Passthrough(
+                WireProtocol.ANTHROPIC, payload, relay.sink, forwarded_headers(call.scope)
+            )
+        target = await call.gateway.target(parsed.model)  # resolved once: cached for open
+        request = signed_by(parsed.request, target.protocol)
+        opened = await call.gateway.open_exchange(parsed.model, request, own)
     except BodyTooLarge:
         return await fail(call, too_large(), access)
     except OpenMaaSError as exc:
         return await fail(call, exc, access)
-    headers = dropped_headers(parsed.dropped, opened.dropped)
     exchange = opened.exchange
-    answer = _stream if parsed.stream else _whole
+    answer: Answer
+    if opened.passthrough:  # the body went as sent: only the catalog's drops are named
+        headers = dropped_headers(opened.dropped)
+        answer = passthrough_answer(relay)
+    else:
+        headers = dropped_headers(parsed.dropped, opened.dropped)
+        answer = _stream if parsed.stream else _whole
 
     async def run(watched: Call) -> None:
         await answer(watched, parsed, exchange, headers, access)

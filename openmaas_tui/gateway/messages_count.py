@@ -19,7 +19,7 @@ from openmaas_tui.gateway.answer import dropped_headers
 from openmaas_tui.gateway.anthropic_wire.count_tokens import count_input_tokens
 from openmaas_tui.gateway.anthropic_wire.request import load_body, parse_messages_request
 from openmaas_tui.gateway.asgi import BodyTooLarge, read_body, send_json
-from openmaas_tui.gateway.messages import fail, too_large
+from openmaas_tui.gateway.messages_fail import fail, too_large
 from openmaas_tui.gateway.route import Call
 
 COUNT_HEADER = "x-openmaas-count"

@@ -1,8 +1,9 @@
 """The HTTP server under the gateway: uvicorn, bare ASGI, on a socket bound here.
 
-uvicorn parses HTTP/1.1 with httptools (C) when it is installed, else h11, and hands each
-request to :class:`~openmaas_tui.gateway.app.GatewayApp` with no framework in between: the
-gateway's added latency is the parse, one exchange and the chunk writes.
+uvicorn parses HTTP/1.1 with httptools (C, a declared dependency, asked for by name) and hands
+each request to :class:`~openmaas_tui.gateway.app.GatewayApp` with no framework in between: the
+gateway's added latency is the parse, one exchange and the chunk writes. With a certificate and
+key (:class:`Tls`) it serves HTTPS through uvicorn's own ``ssl_certfile`` and ``ssl_keyfile``.
 The socket is bound and listening before the URL is printed (a client told the URL can connect
 at once; a taken port is an error here, not an exit inside the server). ctrl+c or SIGTERM
 stops accepting, lets open answers finish for up to
@@ -17,10 +18,14 @@ import asyncio
 import contextlib
 import signal
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 
+import httptools  # noqa: F401 - uvicorn's fast parser: imported here so a missing one says so
 import uvicorn
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
@@ -31,6 +36,10 @@ _SERVER_GRACE_S = int(GRACE_S) + 5
 """uvicorn's own grace, after the gateway's: by then every answer has ended by itself."""
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+HTTP_PARSER = "httptools"
+"""uvicorn's HTTP/1.1 implementation: httptools (llhttp, in C) parses a request in a fraction of
+what h11 (pure Python) takes, which is most of the gateway's own time per request."""
 
 
 class _Server(uvicorn.Server):
@@ -87,25 +96,71 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def url_of(sock: socket.socket) -> str:
-    """``http://HOST:PORT`` of a bound socket."""
+def url_of(sock: socket.socket, *, tls: bool = False) -> str:
+    """``http://HOST:PORT`` of a bound socket (``https://`` when it speaks TLS)."""
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}"
+    return f"{'https' if tls else 'http'}://{shown}:{port}"
 
 
-async def serve(gateway: Gateway, sock: socket.socket, *, ready: Callable[[], None]) -> None:
-    """Serve on ``sock`` until ctrl+c or SIGTERM; ``ready`` is called once accepting."""
+@dataclass(frozen=True, slots=True)
+class Tls:
+    """The certificate chain and private key the gateway serves HTTPS with (PEM files)."""
+
+    cert: Path
+    key: Path
+
+
+def _config(gateway: Gateway, tls: Tls | None) -> uvicorn.Config:
+    """uvicorn's settings, loaded (the TLS files read now, not at the first request).
+
+    Raises:
+        OpenMaaSError: INVALID_SETTINGS when the certificate or key cannot be read or do not
+            belong together.
+    """
     config = uvicorn.Config(
         GatewayApp(gateway),
+        http=HTTP_PARSER,
         lifespan="off",
         log_config=None,
         access_log=False,
         server_header=False,
         timeout_graceful_shutdown=_SERVER_GRACE_S,
         timeout_keep_alive=30,
+        ssl_certfile=None if tls is None else str(tls.cert),
+        ssl_keyfile=None if tls is None else str(tls.key),
     )
+    try:
+        config.load()
+    except (OSError, ssl.SSLError) as exc:
+        raise OpenMaaSError(
+            ErrorCode.INVALID_SETTINGS,
+            f"cannot use the TLS certificate and key: {exc.strerror or exc}",
+            hint="give --tls-cert a PEM certificate (chain) and --tls-key its PEM private key",
+        ) from None
+    return config
+
+
+async def serve(
+    gateway: Gateway,
+    sock: socket.socket,
+    *,
+    ready: Callable[[], None],
+    tls: Tls | None = None,
+) -> None:
+    """Serve on ``sock`` until ctrl+c or SIGTERM; ``ready`` is called once accepting.
+
+    Args:
+        gateway: what every request shares.
+        sock: the listening socket (:func:`bind`).
+        ready: called once, when the server is about to accept.
+        tls: serve HTTPS with this certificate and key (uvicorn's ``ssl_certfile`` and
+            ``ssl_keyfile``), or plain HTTP when None.
+
+    Raises:
+        OpenMaaSError: INVALID_SETTINGS for TLS files that cannot be used.
+    """
+    config = _config(gateway, tls)
     server = _Server(config, gateway)
-    config.load()  # before the first request, not during it
     ready()
     await server.serve(sockets=[sock])

@@ -63,6 +63,7 @@ _ANTHROPIC_TYPES = {
     "api_error": ErrorCode.PROVIDER_UNAVAILABLE,
     "invalid_request_error": ErrorCode.INVALID_REQUEST,
     "request_too_large": ErrorCode.CONTEXT_TOO_LONG,
+    "timeout_error": ErrorCode.STREAM_TIMEOUT,
 }
 
 

@@ -29,6 +29,7 @@ TARGET_FIELDS = {
     "tokens_per_s",
     "cost_usd",
     "error",
+    "retry_after_s",
 }
 
 
@@ -79,6 +80,7 @@ def test_json_one_object_field_by_field(
     assert second["text"] == "" and second["finish_reason"] is None
     assert second["ttft_ms"] is None and second["tokens_per_s"] is None
     assert second["error"]["code"] == "RATE_LIMITED"
+    assert second["retry_after_s"] == 20 and first["retry_after_s"] is None  # the 429's header
     assert "Rate limit reached" in second["error"]["message"]
     assert ok.last.json()["temperature"] == 0.5 and limited.last.json()["temperature"] == 0.5
     summary = result["summary"]

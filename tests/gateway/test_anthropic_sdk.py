@@ -79,11 +79,10 @@ async def test_a_streamed_answer_arrives_as_anthropic_sends_it(
     assert kinds[0] == "message_start" and kinds[-1] == "message_stop"
     assert "content_block_start" in kinds and "message_delta" in kinds
     assert message.content[0].type == "text" and message.content[0].text == want["text"]
-    assert message.model == "claude-sonnet-4-5" and message.stop_reason == "end_turn"
+    # passed through: the model Anthropic names, its usage as it sent it
+    assert message.model.startswith("claude-sonnet-4-5") and message.stop_reason == "end_turn"
     assert message.usage.input_tokens == want["usage"]["input_tokens"]
     assert message.usage.output_tokens == want["usage"]["output_tokens"]
-    delta = next(event for event in events if event.type == "message_delta")
-    assert delta.type == "message_delta" and (delta.usage.model_extra or {})["cost"] > 0
     sent = upstream.last
     assert sent.path == "/v1/messages"
     assert sent.headers["x-api-key"] == KEYS["ANTHROPIC_API_KEY"]
@@ -114,8 +113,10 @@ async def test_a_whole_answer_has_usage_and_the_cost_and_ttft_headers(
     )
     assert float(raw.headers["x-openmaas-cost-usd"]) > 0
     assert float(raw.headers["x-openmaas-ttft-ms"]) >= 0
-    assert raw.headers["x-openmaas-dropped"] == "top_k, metadata"
-    assert upstream.last.json().get("stream") in (None, False)
+    assert "x-openmaas-dropped" not in raw.headers  # passed through: every field went
+    sent = upstream.last.json()
+    assert sent.get("stream") in (None, False)
+    assert sent["top_k"] == 5 and sent["metadata"] == {"user_id": "u"}
 
 
 async def test_thinking_streams_in_its_own_block(
@@ -273,7 +274,7 @@ async def test_count_tokens_asks_anthropic_and_counts_others_here(
 async def test_a_bad_body_is_a_400_in_anthropic_shape(gateway: GatewayProcess) -> None:
     with pytest.raises(anthropic.BadRequestError) as caught:
         await client(gateway).messages.create(
-            model="claude-sonnet-4-5",
+            model="gpt-4o",  # translated: to Anthropic itself the body would go as sent
             max_tokens=64,
             messages=cast(Any, [{"role": "system", "content": "x"}]),
         )

@@ -10,6 +10,8 @@ import pytest
 
 from openmaas_tui.core.credentials.credentials import NO_CREDENTIALS, Credentials
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.models.provider_specs import WireProtocol
+from openmaas_tui.core.passthrough import Passthrough
 from openmaas_tui.core.types import (
     ChatRequest,
     ImagePart,
@@ -266,3 +268,21 @@ async def test_parameters_anthropic_lacks_are_never_sent(
         response_format=ResponseFormat("json_object"),
     )
     assert set(sent.json()) == {"model", "messages", "max_tokens", "stream"}
+
+
+async def test_a_passed_through_body_takes_only_the_clients_version_and_beta_headers(
+    adapter: AnthropicAdapter, server: ReplayServer
+) -> None:
+    body = {"model": "claude-x", "max_tokens": 9, "messages": [{"role": "user", "content": "a"}]}
+    given = {
+        "Anthropic-Beta": "files-api-2025-04-14",
+        "anthropic-version": "2099-01-01",
+        "x-api-key": "sk-ant-someone-elses",
+        "authorization": "Bearer theirs",
+    }
+    own = Passthrough(WireProtocol.ANTHROPIC, body, headers=given)
+    sent = await _sent_stream(adapter, server, passthrough=own)
+    assert sent.headers["anthropic-beta"] == "files-api-2025-04-14"
+    assert sent.headers["anthropic-version"] == "2099-01-01"
+    assert sent.json() == {**body, "model": "claude-sonnet-4-5", "stream": True}
+    _assert_key_only_in_header(sent)

@@ -149,7 +149,9 @@ def test_events_from_chunks_reads_the_json_array(name: str) -> None:
     events = list(events_from_chunks("gemini", chunks))
     assert_matches(name, _build(events))
     assert sum(isinstance(e, UsageReport) for e in events) == len(chunks)
-    assert isinstance(events[0], ReasoningDelta)  # the thought part arrives first
+    assert isinstance(events[0], UsageReport)  # the prompt's count, ahead of the content
+    content = [e for e in events if not isinstance(e, UsageReport)]
+    assert isinstance(content[0], ReasoningDelta)  # the thought part arrives first
 
 
 async def test_usage_is_reported_on_every_chunk_and_the_last_wins() -> None:

@@ -15,6 +15,7 @@ from openmaas_tui.providers.http_errors import (
     error_from_response,
     retry_after_s,
 )
+from openmaas_tui.providers.openai_responses.events import error_of
 from tests.support.recordings import fixture_path
 from tests.support.replay import load_meta
 
@@ -107,3 +108,36 @@ def test_an_in_stream_code_is_a_status_only_when_it_looks_like_one() -> None:
     assert error_from_payload("p", {"error": {"code": 401, "message": "x"}}).code is (
         ErrorCode.AUTH_FAILED
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "transient"),
+    [
+        ("overloaded_error", ErrorCode.PROVIDER_UNAVAILABLE, True),  # as a 529
+        ("rate_limit_error", ErrorCode.RATE_LIMITED, True),  # as a 429
+        ("api_error", ErrorCode.PROVIDER_UNAVAILABLE, False),  # as a 500
+        ("timeout_error", ErrorCode.STREAM_TIMEOUT, False),  # as a 504
+        ("invalid_request_error", ErrorCode.INVALID_REQUEST, False),
+    ],
+)
+def test_an_anthropic_error_event_is_retried_as_its_status_would_be(
+    kind: str, code: ErrorCode, transient: bool
+) -> None:
+    error = error_from_payload("anthropic", {"type": "error", "error": {"type": kind}})
+    assert (error.code, error.transient) == (code, transient)
+
+
+@pytest.mark.parametrize(
+    ("raw", "code", "transient"),
+    [
+        ("rate_limit_exceeded", ErrorCode.RATE_LIMITED, True),
+        ("insufficient_quota", ErrorCode.RATE_LIMITED, False),
+        ("server_error", ErrorCode.PROVIDER_UNAVAILABLE, False),
+        ("invalid_prompt", ErrorCode.INVALID_REQUEST, False),
+    ],
+)
+def test_a_responses_error_event_is_retried_as_its_status_would_be(
+    raw: str, code: ErrorCode, transient: bool
+) -> None:
+    error = error_of("openai", {"code": raw, "message": "x"})
+    assert (error.code, error.transient) == (code, transient)

@@ -5,6 +5,7 @@ rerun starts without the old reasoning."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -121,3 +122,28 @@ async def test_t_is_offered_only_once_there_is_reasoning(servers: list[ReplaySer
         await column.render_lane(Lane(0, target))
         assert column.check_action("toggle_reasoning", ()) is True
         assert column.check_action("stop", ()) is True
+
+
+async def test_a_lane_that_ends_while_its_reasoning_block_mounts_keeps_it_whole(
+    servers: list[ReplayServer],
+) -> None:
+    """The end of a lane and a render of its first reasoning run together (as they can when
+    the last events come in one read): the block is mounted once, holds the whole reasoning,
+    and is finished after it was filled."""
+    claude, _, _ = servers
+    app = build_app(["--demo", "--no-keyring"])
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app, PlaygroundApp)
+        target = CompareTarget("claude-sonnet-4-5", provider="anthropic", base_url=claude.url)
+        screen = CompareScreen(app.services, targets=[target, target])
+        await app.push_screen(screen)
+        await pilot.pause()
+        column = screen.columns[0]
+        assert isinstance(column, CompareColumn)
+        column.append_reasoning("first thoughts, ")
+        column.append_reasoning("then more")
+        lane = Lane(0, target)
+        await asyncio.gather(column.render_lane(lane), column.ended(lane, 1.0))
+        assert column.settled and len(column.query(Collapsible)) == 1
+        assert column.reasoning is not None
+        assert column.reasoning.source == "first thoughts, then more"

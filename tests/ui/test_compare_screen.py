@@ -259,3 +259,21 @@ def test_snapshot_after_a_finished_compare(snap_compare: Any, fast_demo: None) -
     assert snap_compare(
         build_app(["--demo", "--no-keyring"]), terminal_size=SIZE, run_before=_finished_demo_race
     )
+
+
+async def test_a_column_title_shows_a_model_name_as_written() -> None:
+    """A model id from a config or a server (``[b]x[/b]``, an escape sequence) is a title's
+    text, never markup or a control sequence."""
+    app = build_app(["--demo", "--no-keyring"])
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app, PlaygroundApp)
+        targets = [
+            CompareTarget("m", provider="openai", label="[b]bold[/b] model"),
+            CompareTarget("m", provider="openai", label="evil\x1b[2J"),
+        ]
+        screen = CompareScreen(app.services, targets=targets)
+        await app.push_screen(screen)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "1 [b]bold[/b] model" in text
+        assert "2 evil␛[2J" in text and "\x1b" not in text

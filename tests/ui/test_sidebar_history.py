@@ -5,10 +5,13 @@ puts a new chat on top, highlighted."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from openmaas_tui.core.config.paths import resolve_paths
+from openmaas_tui.core.history import listing as listing_queries
 from openmaas_tui.core.sessions.listed import WINDOW
 from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.widgets.session_list import SessionList, SessionSearch
@@ -103,3 +106,38 @@ async def test_a_new_chat_goes_on_top_highlighted(isolated_home: Path) -> None:
         assert listed_titles(app)[:2] == ["hello there", title(COUNT - 1)]
         assert listing.index == 0 and len(listing.rows) == COUNT + 1
         assert "hello there" in region_text(app, listing).splitlines()[0]
+
+
+async def test_opening_a_listed_chat_and_starting_one_read_nothing_of_the_list(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list is as shown when a chat is opened from it (leaving one that stays listed) or a
+    new one starts: only the highlight moves (and a new chat goes on top), so neither waits
+    for the history."""
+    app = _seeded(isolated_home)
+    async with app.run_test(size=SIZE) as pilot:
+        listing = await _listed(app, pilot)
+        await pilot.press("ctrl+s", "down", "enter")  # the empty start-up chat is dropped
+        await settle(pilot)
+        assert listed_titles(app)[:2] == [title(COUNT - 1), title(COUNT - 2)]
+        reads: list[str] = []
+        for name in ("count", "newer", "position", "page", "page_at"):
+            real = getattr(listing_queries, name)
+
+            def counted(*args: Any, _real: Any = real, _name: str = name, **kw: Any) -> Any:
+                reads.append(_name)
+                return _real(*args, **kw)
+
+            monkeypatch.setattr(listing_queries, name, counted)
+        await pilot.press("ctrl+s", "down", "enter")
+        await settle(pilot)
+        assert app.playground.current.title == title(COUNT - 2)
+        assert listing.index == 1 and listing.current_index == 1
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert listed_titles(app)[:3] == ["New chat", title(COUNT - 1), title(COUNT - 2)]
+        assert listing.index == 0 and listing.rows.get(0) is app.playground.current
+        assert reads == []
+        await pilot.press("ctrl+s", "down", "down", "enter")  # back to the chat opened
+        await settle(pilot)
+        assert app.playground.current.title == title(COUNT - 2) and listing.current_index == 1

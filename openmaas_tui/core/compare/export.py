@@ -51,6 +51,7 @@ def target_json(lane: Lane, row: Row) -> dict[str, Any]:
         "tokens_per_s": _round(row.tokens_per_s),
         "cost_usd": row.cost_usd,
         "error": lane.error.as_dict() if lane.error else None,
+        "retry_after_s": lane.error.retry_after if lane.error else None,
     }
 
 

@@ -155,23 +155,6 @@ class SearchHit:
     message_id: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class DayTotals:
-    """The answers of one local calendar day: ``day`` is ``YYYY-MM-DD``."""
-
-    day: str
-    totals: Totals
-
-
-@dataclass(frozen=True, slots=True)
-class ModelTotals:
-    """The answers of one model at one provider (either may be None when not recorded)."""
-
-    provider: str | None
-    model: str | None
-    totals: Totals
-
-
 def request_params(request: ChatRequest) -> dict[str, Any]:
     """The parameters of ``request`` worth recording: those that are set.
 

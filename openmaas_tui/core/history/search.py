@@ -1,4 +1,4 @@
-"""Read-only queries over the whole history: full-text search and cost totals.
+"""Full-text search over the whole history.
 
 Search uses the FTS5 indexes of :mod:`openmaas_tui.core.history.schema`. Whatever a person
 types is safe: each word becomes a quoted FTS5 string (``"`` doubled), words without a letter
@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from openmaas_tui.core.history.records import DayTotals, ModelTotals, SearchHit
-from openmaas_tui.core.history.rows import TOTALS, totals_of
+from openmaas_tui.core.history.records import SearchHit
 
 SNIPPET_TOKENS = 12
 """About how many words a search snippet shows."""
@@ -104,21 +103,3 @@ def _hit(
             names,
         ).fetchone()
     return SearchHit(session_id, title, row[0] if row else title, message_id)
-
-
-def cost_by_day(conn: sqlite3.Connection) -> list[DayTotals]:
-    """The answers' tokens and cost per local calendar day, newest day first."""
-    rows = conn.execute(
-        f"SELECT date(m.created_at, 'unixepoch', 'localtime') AS day, {TOTALS} "
-        "FROM messages AS m WHERE m.role = 'assistant' GROUP BY day ORDER BY day DESC"
-    )
-    return [DayTotals(row[0], totals_of(row, 1)) for row in rows]
-
-
-def cost_by_model(conn: sqlite3.Connection) -> list[ModelTotals]:
-    """The answers' tokens and cost per provider and model, the costliest first."""
-    rows = conn.execute(
-        f"SELECT m.provider, m.model, {TOTALS} FROM messages AS m WHERE m.role = 'assistant' "
-        "GROUP BY m.provider, m.model ORDER BY coalesce(sum(m.cost_usd), 0) DESC, m.model"
-    )
-    return [ModelTotals(row[0], row[1], totals_of(row, 2)) for row in rows]

@@ -19,8 +19,6 @@ from openmaas_tui.core.history import search as store_search
 from openmaas_tui.core.history.blobs import attach
 from openmaas_tui.core.history.database import Database
 from openmaas_tui.core.history.records import (
-    DayTotals,
-    ModelTotals,
     SearchHit,
     StoredMessage,
     StoredSession,
@@ -194,11 +192,3 @@ class SessionStore(Database):
                 conn, text, limit=limit, marks=marks, snippets=snippets
             )
         )
-
-    def cost_by_day(self) -> list[DayTotals]:
-        """The answers' tokens and cost (USD) per local calendar day, newest first."""
-        return self.read(store_search.cost_by_day)
-
-    def cost_by_model(self) -> list[ModelTotals]:
-        """The answers' tokens and cost (USD) per provider and model, costliest first."""
-        return self.read(store_search.cost_by_model)

@@ -148,6 +148,43 @@ class ListedSessions:
                 place += 1
         return place
 
+    def held_index(self, session: Session) -> int | None:
+        """Where ``session`` is in the list as held now, without reading the history; None
+        when it is not held (or a read is under way)."""
+        if self._lock.locked():
+            return None
+        for slot, unsaved in zip(self._slots, self._unsaved, strict=True):
+            if unsaved is session:
+                return slot
+        at = next((i for i, (_, s) in enumerate(self._window) if s is session), None)
+        if at is None:
+            return None
+        place = self._start + at
+        for slot in self._slots:  # ascending: each unsaved row above it moves it down one
+            if slot <= place:
+                place += 1
+        return place
+
+    def add_new(self, session: Session) -> int | None:
+        """Put ``session``, a chat just started in this run (not saved, newer than every
+        other), first in the list without reading the history.
+
+        Returns:
+            Its row (0), or None when the list cannot take it so (the search does not find
+            it, it is listed already, it is not the newest, or a read is under way): then
+            :meth:`refresh` lists it.
+        """
+        if self._lock.locked() or session.store_id is not None or session in self._unsaved:
+            return None
+        newest = self._unsaved[:1] + [s for _, s in self._window[:1] if not self._start]
+        if not matches(session, self.query):
+            return None
+        if self.book.ordered([*newest, session])[0] is not session:
+            return None
+        self._unsaved.insert(0, session)
+        self._slots = [0, *(slot + 1 for slot in self._slots)]
+        return 0
+
     async def at(self, index: int) -> Session | None:
         """The session at row ``index``, read if it is not held."""
         if self.get(index) is None:

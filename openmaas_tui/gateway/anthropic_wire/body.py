@@ -19,6 +19,7 @@ from openmaas_tui.gateway.anthropic_wire.wire import (
     stop_reason,
     usage_object,
 )
+from openmaas_tui.providers.anthropic.wire import thinking_block
 
 
 def tool_input(arguments: str) -> dict[str, Any]:
@@ -67,11 +68,16 @@ def message_body(
         reasoning), a ``text`` block and ``tool_use`` blocks, each only when there is one.
     """
     content: list[dict[str, Any]] = []
-    if record.reasoning:
+    if record.reasoning_blocks:
+        content.extend(thinking_block(block) for block in record.reasoning_blocks)
+    elif record.reasoning:
         content.append({"type": "thinking", "thinking": record.reasoning, "signature": ""})
     if record.text:
         content.append({"type": "text", "text": record.text})
-    content.extend(_tool_block(call) for call in record.tool_calls)
+    for call in record.tool_calls:
+        if call.signature:  # Gemini's signature of the call, where the next turn keeps it
+            content.append({"type": "thinking", "thinking": "", "signature": call.signature})
+        content.append(_tool_block(call))
     reason = stop_reason(
         record.finish_reason, record.finish_reason_raw, called_tools=bool(record.tool_calls)
     )

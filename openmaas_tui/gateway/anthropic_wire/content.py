@@ -4,10 +4,11 @@
 Reference: https://docs.anthropic.com/en/api/messages (``messages``: a role and a string or an
 array of content blocks; ``system``: a string or an array of text blocks). Text blocks become
 text, base64 ``image`` blocks become :class:`~openmaas_tui.core.types.ImagePart`; an assistant
-turn's ``tool_use`` blocks become its :attr:`~openmaas_tui.core.types.Message.tool_calls`, and a
+turn's ``tool_use`` blocks become its :attr:`~openmaas_tui.core.types.Message.tool_calls`, its
+``thinking`` and ``redacted_thinking`` blocks its reasoning blocks (:mod:`.thinking`), and a
 user turn's ``tool_result`` blocks become tool-result messages (role ``tool``) placed before
 what else the turn says (:mod:`.tools`). What our types cannot carry (server tool blocks,
-documents, images by URL or file, earlier thinking) is dropped and named, and a message left
+documents, images by URL or file) is dropped and named, and a message left
 with nothing is dropped with it. ``cache_control`` marks are ignored (no provider but
 Anthropic reads them) and noted once.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from openmaas_tui.core.reasoning import ReasoningBlock
 from openmaas_tui.core.types import ContentPart, ImagePart, Message, Role, TextPart, ToolCall
 from openmaas_tui.gateway.anthropic_wire.fields import (
     a_list,
@@ -23,6 +25,11 @@ from openmaas_tui.gateway.anthropic_wire.fields import (
     an_object,
     field_name,
     invalid,
+)
+from openmaas_tui.gateway.anthropic_wire.thinking import (
+    THINKING_KINDS,
+    call_signed_by,
+    read_thinking,
 )
 from openmaas_tui.gateway.anthropic_wire.tools import read_tool_result, read_tool_use
 
@@ -96,13 +103,14 @@ def _turn(
     parts: list[ContentPart] = []
     calls: list[ToolCall] = []
     results: list[Message] = []
+    thinking: list[ReasoningBlock] = []
     for j, item in enumerate(blocks):
         at = f"{where}[{j}]"
         block = an_object(item, at)
         kind = a_string(block.get("type"), f"{at}.type", empty=False)
         _note_cache_control(block, dropped)
         if kind == "tool_use":
-            call = read_tool_use(block, at)
+            call = call_signed_by(read_tool_use(block, at), blocks[j - 1] if j else None)
             if role is not Role.ASSISTANT:
                 raise invalid(f"{at}.type", "tool_use blocks belong in assistant turns")
             names[call.id or ""] = call.name
@@ -112,15 +120,18 @@ def _turn(
             if role is not Role.USER:
                 raise invalid(f"{at}.type", "tool_result blocks belong in user turns")
             results.append(result)
+        elif kind in THINKING_KINDS and role is Role.ASSISTANT:
+            thinking.append(read_thinking(block, at))
         else:
             part = _block(block, kind, at, dropped)
             if part is not None:
                 parts.append(part)
     content: str | tuple[ContentPart, ...] = _joined(parts)
-    if calls:
-        return [*results, Message(role, content, tuple(calls))]
-    if parts or not blocks:
-        return [*results, Message(role, content)]
+    if calls or parts or not blocks:
+        turn = Message(role, content, tuple(calls), reasoning_blocks=tuple(thinking))
+        return [*results, turn]
+    if thinking:  # a turn of thinking alone goes, its thinking with it
+        dropped["thinking"] = None
     return results
 
 

@@ -4,9 +4,11 @@ Reference: https://docs.anthropic.com/en/api/messages-streaming, checked against
 streams in tests/fixtures/anthropic/. A stream reads::
 
     event: message_start        the message: id, model, empty content, usage.input_tokens
-    event: content_block_start  per block: text, thinking or tool_use, at index 0, 1, ...
+    event: content_block_start  per block: text, thinking, redacted_thinking or tool_use,
+                                at index 0, 1, ...
     event: ping                 once, after the first block starts (as Anthropic sends it)
-    event: content_block_delta  text_delta / thinking_delta / input_json_delta
+    event: content_block_delta  text_delta / thinking_delta / signature_delta /
+                                input_json_delta
     event: content_block_stop
     event: message_delta        stop_reason, stop_sequence, cumulative usage
     event: message_stop
@@ -14,10 +16,14 @@ streams in tests/fixtures/anthropic/. A stream reads::
 or, when it fails after the 200, ends with ``event: error`` instead of the last three.
 
 Each event costs O(1) plus its own text: the frame around a delta is prepared once per block
-and the text is quoted by the C JSON string encoder. Thinking blocks carry no
-``signature_delta``: no provider but Anthropic signs its reasoning, so the block keeps the empty
-``signature`` of its ``content_block_start`` (a client reads that; Anthropic itself would refuse
-the block if it were sent back to it).
+and the text is quoted by the C JSON string encoder. A signed piece of reasoning (Claude on
+Bedrock, Gemini's thought signatures) ends its thinking block with a ``signature_delta``, and a
+redacted block is a ``redacted_thinking`` block holding its data, as Anthropic writes them
+(https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#streaming-thinking), so a
+Claude client keeps them and sends them back with its next turn (which :mod:`.content` reads
+into the turn's reasoning blocks). A tool call's own signature (Gemini signs function calls)
+is an empty signed thinking block right before the call's ``tool_use``. Thinking no provider
+signed keeps the empty ``signature`` of its ``content_block_start``.
 """
 
 from __future__ import annotations
@@ -80,6 +86,11 @@ def _delta_prefix(index: int, kind: bytes, field: bytes) -> bytes:
         b'event: content_block_delta\ndata: {"type":"content_block_delta","index":%d,'
         b'"delta":{"type":"%s","%s":' % (index, kind, field)
     )
+
+
+def _ends_block(event: ReasoningDelta) -> bool:
+    """Whether a piece of reasoning ends a signed block or is a redacted one."""
+    return event.signature is not None or event.redacted is not None
 
 
 class MessageStreamEncoder:
@@ -153,10 +164,12 @@ class MessageStreamEncoder:
         """The bytes for one event (often a single ``content_block_delta``; empty for usage and
         finish, which :meth:`finish` writes)."""
         if isinstance(event, _TEXTS):
+            if isinstance(event, ReasoningDelta) and _ends_block(event):
+                return self._signed(event)
+            kind = type(event)
             text = event.text
             if not text:
                 return _NOTHING
-            kind = type(event)
             head = _NOTHING if self._open_kind is kind else self._open_block(kind)
             return head + self._prefix + quote(text) + _DELTA_END
         if isinstance(event, UsageReport):
@@ -220,6 +233,28 @@ class MessageStreamEncoder:
         start = {"type": "content_block_start", "index": index, "content_block": block}
         return head + _frame("content_block_start", start) + (PING if index == 0 else _NOTHING)
 
+    def _signed(self, event: ReasoningDelta) -> bytes:
+        """A redacted block whole, or the end of a thinking block: its last text, its
+        ``signature_delta``, its stop (a thinking block opened for it when none is)."""
+        if event.redacted is not None:
+            head = self.start() + self._close_all()
+            index = self._blocks
+            self._blocks += 1
+            block = {"type": "redacted_thinking", "data": event.redacted}
+            start = {"type": "content_block_start", "index": index, "content_block": block}
+            ping = PING if index == 0 else _NOTHING
+            return head + _frame("content_block_start", start) + ping + _block_stop(index)
+        if self._open_kind is ReasoningDelta and self._open is not None:
+            out, index = _NOTHING, self._open
+        else:
+            out, index = self._open_block(ReasoningDelta), self._blocks - 1
+        if event.text:
+            out += self._prefix + quote(event.text) + _DELTA_END
+        signature = _delta_prefix(index, b"signature_delta", b"signature")
+        out += signature + quote(event.signature or "") + _DELTA_END + _block_stop(index)
+        self._open = self._open_kind = None
+        return out
+
     def _close_all(self) -> bytes:
         out = _NOTHING
         if self._open is not None:
@@ -234,7 +269,11 @@ class MessageStreamEncoder:
         head = _NOTHING
         known = self._tools.get(event.index)
         if known is None:
-            head = self.start()
+            # a call's own signature (Gemini's thoughtSignature) rides in the thinking block
+            # right before its tool_use, where the client's next turn keeps it
+            head = self.start() + (
+                self._signed(ReasoningDelta("", event.signature)) if event.signature else _NOTHING
+            )
             if self._open is not None:
                 head += _block_stop(self._open)
                 self._open = self._open_kind = None

@@ -20,7 +20,12 @@ from openmaas_tui.core.models.catalog import ModelInfo, find_model
 from openmaas_tui.core.models.provider_specs import SPECS, WireProtocol
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
 from openmaas_tui.providers.anthropic.stream import AnthropicStreamState
-from openmaas_tui.providers.anthropic.wire import headers, parse_message, request_body
+from openmaas_tui.providers.anthropic.wire import (
+    client_headers,
+    headers,
+    parse_message,
+    request_body,
+)
 from openmaas_tui.providers.base import (
     MALFORMED,
     is_json_response,
@@ -85,7 +90,7 @@ class AnthropicAdapter:
         received = False
         url = f"{self.base_url}/v1/messages"
         async with open_stream(
-            self._client, self.provider, url, json=body, headers=headers(creds.api_key)
+            self._client, self.provider, url, json=body, headers=self._headers(request, creds)
         ) as response:
             if is_json_response(response):  # a proxy that ignored "stream": true
                 completion = self._completion(await response.aread(), request.model)
@@ -117,7 +122,7 @@ class AnthropicAdapter:
             self.provider,
             "POST",
             f"{self.base_url}/v1/messages",
-            headers=headers(creds.api_key),
+            headers=self._headers(request, creds),
             json=self._body(request, stream=False),
         )
         own = request.passthrough
@@ -134,6 +139,16 @@ class AnthropicAdapter:
         if own is not None and own.protocol == WireProtocol.ANTHROPIC:
             return own.sent(request.model, stream)
         return request_body(request, self.provider, stream=stream)
+
+    def _headers(self, request: ChatRequest, creds: Credentials) -> dict[str, str]:
+        """The request's headers: the key and ``anthropic-version``, and for a request carrying
+        the client's own Messages body, the client's ``anthropic-version`` and
+        ``anthropic-beta`` in their place (:func:`~.wire.client_headers`)."""
+        own = request.passthrough
+        sent = headers(creds.api_key)
+        if own is not None and own.protocol == WireProtocol.ANTHROPIC:
+            sent.update(client_headers(own.headers))
+        return sent
 
     async def list_models(self, creds: Credentials) -> list[ModelInfo]:
         """The models the key can use (``GET /v1/models``, ``data[].id`` and

@@ -11,6 +11,7 @@ in a user turn, ``is_error``) and https://docs.anthropic.com/en/api/versioning (
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +78,22 @@ def headers(key: str | None) -> dict[str, str]:
     if key is not None:
         result["x-api-key"] = key
     return result
+
+
+CLIENT_HEADERS = ("anthropic-version", "anthropic-beta")
+"""The request headers a client of the gateway chooses for itself when its Messages body goes
+to Anthropic as sent: the API version and the beta features it asks for
+(https://docs.anthropic.com/en/api/versioning, https://docs.anthropic.com/en/api/beta-headers)."""
+
+
+def client_headers(given: Mapping[str, str]) -> dict[str, str]:
+    """The :data:`CLIENT_HEADERS` among ``given`` (names in any case), and nothing else: no
+    key or other header of a client ever goes upstream this way."""
+    return {
+        name.lower(): value
+        for name, value in given.items()
+        if name.lower() in CLIENT_HEADERS and value
+    }
 
 
 def default_max_tokens(provider: str, model: str) -> int:

@@ -148,6 +148,9 @@ class GeminiChunkParser:
         if "error" in chunk:
             raise error_from_payload(self._provider, chunk)
         events: list[StreamEvent] = []
+        meta = chunk.get("usageMetadata")
+        if meta is not None:  # ahead of the chunk's content: the prompt's count, known first
+            events.append(UsageReport(usage_from(meta)))
         finish_raw: str | None = None
         candidates = chunk.get("candidates")
         if candidates:
@@ -182,9 +185,6 @@ class GeminiChunkParser:
                     events.append(ServerToolUse(server))
             events.extend(ServerToolUse(s) for s in self._server.from_candidate(candidate))
             finish_raw = text_or_none(candidate.get("finishReason"))
-        meta = chunk.get("usageMetadata")
-        if meta is not None:
-            events.append(UsageReport(usage_from(meta)))
         if finish_raw:
             events.append(Finish(map_finish(finish_raw, called_tool=self._calls > 0), finish_raw))
             self.finished = True

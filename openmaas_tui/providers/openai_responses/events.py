@@ -45,7 +45,7 @@ from openmaas_tui.core.types import (
     UsageReport,
 )
 from openmaas_tui.providers.base import MALFORMED, parsing_failed, text_or_none, token_count
-from openmaas_tui.providers.http_errors import classify
+from openmaas_tui.providers.http_errors import TRANSIENT_STATUSES, classify
 from openmaas_tui.providers.openai_responses.server_tools import server_tool_of
 
 TERMINAL = frozenset({"response.completed", "response.incomplete", "response.failed"})
@@ -67,6 +67,11 @@ _ERROR_CODES = {
 """``response.error.code`` and ``error`` event codes (the Responses reference's list, plus the
 API's usual error codes) to ours; the ``invalid_image…`` family and others not listed are
 INVALID_REQUEST."""
+
+_TRANSIENT_CODES = frozenset({"rate_limit_exceeded"})
+"""The codes that say "not now" as a 429 does, so the failure is retried as that status would
+be; ``insufficient_quota`` waits for billing, not time, and ``server_error`` is a 500, which
+is not retried either."""
 
 SUMMARY_BREAK = "\n\n"
 """Between the parts of a reasoning summary (``summary_index`` 0, 1, …): each part is its own
@@ -106,7 +111,8 @@ def error_of(provider: str, error: Any, *, status: int | None = None) -> OpenMaa
         mapped = classify(status, message, code)
         if mapped is ErrorCode.PROVIDER_UNAVAILABLE and code and code.startswith("invalid_"):
             mapped = ErrorCode.INVALID_REQUEST
-    return OpenMaaSError(mapped, message, provider=provider, status=status)
+    transient = code in _TRANSIENT_CODES or status in TRANSIENT_STATUSES
+    return OpenMaaSError(mapped, message, provider=provider, status=status, transient=transient)
 
 
 def reasoning_item_end(item: dict[str, Any]) -> ReasoningDelta:

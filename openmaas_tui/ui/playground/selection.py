@@ -32,6 +32,8 @@ class ChatSelection:
         editing: the message being edited in the prompt (left with its chat).
         settings: the panel's settings of the current chat.
         refresh: draws the sessions list (the current chat highlighted) and the status line.
+        highlight: as ``refresh`` when the list did not change but for a chat just started:
+            only the highlight moves, without reading the history.
     """
 
     def __init__(
@@ -43,6 +45,7 @@ class ChatSelection:
         editing: Editing,
         settings: ChatSettings,
         refresh: Refresh,
+        highlight: Refresh,
     ) -> None:
         self.current = current
         self.book = book
@@ -50,28 +53,36 @@ class ChatSelection:
         self.editing = editing
         self.settings = settings
         self._refresh = refresh
+        self._highlight = highlight
 
     @property
     def session(self) -> Session:
         """The current chat."""
         return self.current.session
 
-    async def select(self, session: Session, *, earlier: Awaitable[int] | None = None) -> None:
+    async def select(
+        self, session: Session, *, earlier: Awaitable[int] | None = None, relist: bool = True
+    ) -> None:
         """Make ``session`` the current chat: keep the panel's settings in the chat left
-        (saved in the history), show ``session``'s pane and settings, highlight it.
+        (saved in the history once the chosen one is shown), show ``session``'s pane and
+        settings, highlight it.
 
         Args:
             session: the chat to show (it gets a pane if it has none).
             earlier: see :meth:`ChatSwitcher.add_session`.
+            relist: whether the sessions list changed and is read again; False when it is as
+                shown but for ``session`` being a chat just started (only the highlight
+                moves).
         """
         previous = self.current.session
-        if previous is not session and previous in self.book:
-            self.settings.keep(previous)
-            await self.book.save_settings(previous)
+        left = previous if previous is not session and previous in self.book else None
+        if left is not None:
+            self.settings.keep(left)
         if previous is not session and _left_empty(previous):  # no "New chat" rows pile up
             # gone before the chosen pane is laid out: its pane is not laid out twice
             await self.book.delete(previous)
             await self.chats.remove_session(previous)
+            left, relist = None, True  # nothing to save, and the list lost a row
         if not self.chats.has_pane(session):
             await self.chats.add_session(session, earlier=earlier)
         if previous is not session:
@@ -79,7 +90,9 @@ class ChatSelection:
         self.current.set(session)
         self.chats.show_current()
         self.settings.show(session)
-        await self._refresh()
+        await (self._refresh() if relist else self._highlight())
+        if left is not None:
+            await self.book.save_settings(left)
 
 
 def _left_empty(session: Session) -> bool:

@@ -77,16 +77,17 @@ class SessionActions:
         """Start a new, empty chat with the current chat's model and settings, and show it
         (with the current one still empty, go back to the prompt instead)."""
         if self.chats.session.messages:
-            await self.selection.select(await self._create())
+            await self.selection.select(await self._create(), relist=False)
         self.prompt.focus()
 
-    async def open(self, session: Session) -> None:
+    async def open(self, session: Session, *, relist: bool = True) -> None:
         """Show ``session`` (one built from stored messages too: its pane shows the last few
         and the rest as the person goes up) with its own settings; its streams, if any, go
-        on."""
+        on. ``relist`` False: it was chosen in the sessions list as shown, which need not be
+        read again (:meth:`ChatSelection.select`)."""
         await self.book.add(session)
         earlier = await self.book.open(session)
-        await self.selection.select(session, earlier=earlier)
+        await self.selection.select(session, earlier=earlier, relist=relist)
         self.prompt.focus()
 
     async def delete(self, session: Session) -> None:

@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Header
 
 from openmaas_tui.core.errors import OpenMaaSError
@@ -79,6 +81,11 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
 
     BINDINGS = PLAYGROUND_BINDINGS
 
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """As :attr:`Screen.focused`, without repainting the whole screen on each move of the focus:
+    the widgets whose look depends on the focus repaint themselves (their styles change), and a
+    screen of some 150 widgets drawn again took most of opening a chat or starting one."""
+
     def __init__(
         self,
         services: Services,
@@ -132,6 +139,7 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
             editing=editing,
             settings=self.settings,
             refresh=self.refresh_sessions,
+            highlight=self.highlight_current,
         )
         """The one way the current chat changes."""
         self.answering = Answering(
@@ -268,6 +276,15 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
         self.settings.name(self.current)
         self.refresh_status()
 
+    async def highlight_current(self) -> None:
+        """Highlight the current chat in the sessions list, which did not change but for a
+        chat just started (no read of the history when the list holds it), name it in the
+        parameter panel and refresh the status line; else as :meth:`refresh_sessions`."""
+        if not self.sidebar.highlight():
+            await self.sidebar.show()
+        self.settings.name(self.current)
+        self.refresh_status()
+
     # -- sending --------------------------------------------------------------------------
 
     @on(PromptArea.Submitted, "#prompt")
@@ -345,7 +362,7 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
 
     @on(SessionList.Opened)
     async def _opened(self, event: SessionList.Opened) -> None:
-        await self.session_ops.open(event.session)
+        await self.session_ops.open(event.session, relist=False)
 
     @on(SessionList.NewRequested)
     async def _new(self) -> None:

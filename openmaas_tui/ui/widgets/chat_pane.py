@@ -190,6 +190,7 @@ class ChatPane(WorkerOwner, VerticalScroll):
         Returns:
             How many messages were mounted.
         """
+        self._count_hidden()
         if not self.hidden or self._loading:
             return 0
         self._loading = True
@@ -224,16 +225,22 @@ class ChatPane(WorkerOwner, VerticalScroll):
         last ones): they join the earlier messages not shown. The count hidden is where the
         first message shown now stands in the session, whether the pane was built before the
         earlier ones came in or after."""
-        if not count:
+        if not count or not self._count_hidden():
             return
-        first = next((r for w in self.message_widgets() if (r := record_of(w)) is not None), None)
-        at = next((i for i, m in enumerate(self.session.messages) if m is first), None)
-        if at is None or at == self.hidden:
-            return
-        self.hidden = at
         self._earlier.show_count(self.hidden)
         if not self._earlier.is_attached:
             await self.mount(self._earlier, before=0 if self.children else None)
+
+    def _count_hidden(self) -> bool:
+        """Set :attr:`hidden` to where the first message shown stands in the session now
+        (earlier messages read from the history may have been put before it since the count
+        was taken); True if it changed."""
+        first = next((r for w in self.message_widgets() if (r := record_of(w)) is not None), None)
+        at = next((i for i, m in enumerate(self.session.messages) if m is first), None)
+        if at is None or at == self.hidden:
+            return False
+        self.hidden = at
+        return True
 
     def message_widgets(self) -> list[Widget]:
         """The mounted widgets that show messages, top to bottom."""

@@ -9,6 +9,7 @@ the work per second is fixed however fast tokens come.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from openmaas_tui.core.compare.lane import CompareTarget, Lane, LaneStatus
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.money import format_usd
 from openmaas_tui.ui.markdown.column import ColumnMarkdown
+from openmaas_tui.ui.markup_text import markup_literal
 from openmaas_tui.ui.widgets.error_view import ErrorView
 
 SPARK_BINS = 30
@@ -121,7 +123,7 @@ class CompareColumn(Vertical, can_focus=True):
         super().__init__(classes="compare-column -ready")
         self.target = target
         self.number = number
-        self.border_title = f"{number} {target.name}"
+        self.border_title = f"{number} {markup_literal(target.name)}"
         self.border_subtitle = "ready"
         self.counters = Static("", classes="counters")
         self.answer = ColumnMarkdown(classes="answer")
@@ -132,6 +134,7 @@ class CompareColumn(Vertical, can_focus=True):
         self.reasoning: ColumnMarkdown | None = None
         """The reasoning shown above the answer, once any arrived."""
         self._reasoning_pending: list[str] = []  # arrived before the block was mounted
+        self._reasoning_lock = asyncio.Lock()
 
     def on_mount(self) -> None:
         self.show(Lane(0, self.target))
@@ -144,7 +147,7 @@ class CompareColumn(Vertical, can_focus=True):
     def renumber(self, number: int) -> None:
         """Show this column as the ``number``-th."""
         self.number = number
-        self.border_title = f"{number} {self.target.name}"
+        self.border_title = f"{number} {markup_literal(self.target.name)}"
 
     async def restart(self) -> None:
         """Clear the answer for a new attempt."""
@@ -173,17 +176,20 @@ class CompareColumn(Vertical, can_focus=True):
             self.reasoning.append(text)
 
     async def _render_reasoning(self) -> None:
-        if self.reasoning is None and self._reasoning_pending:
-            self.reasoning = ColumnMarkdown(classes="reasoning")
-            block = Collapsible(
-                self.reasoning, title="Reasoning", collapsed=True, classes="reasoning-block"
-            )
-            await self.mount(block, before=self.answer)
-            self.reasoning.append("".join(self._reasoning_pending))
-            self._reasoning_pending = []
-            self.refresh_bindings()  # t now has something to open
-        if self.reasoning is not None:
-            await self.reasoning.render_pending()
+        # One at a time: the lane's render and its end both come here, and the end must not
+        # finish the block while the render is still mounting it.
+        async with self._reasoning_lock:
+            if self.reasoning is None and self._reasoning_pending:
+                self.reasoning = ColumnMarkdown(classes="reasoning")
+                self.reasoning.append("".join(self._reasoning_pending))
+                self._reasoning_pending = []
+                block = Collapsible(
+                    self.reasoning, title="Reasoning", collapsed=True, classes="reasoning-block"
+                )
+                await self.mount(block, before=self.answer)
+                self.refresh_bindings()  # t now has something to open
+            if self.reasoning is not None:
+                await self.reasoning.render_pending()
 
     async def render_lane(self, lane: Lane) -> None:
         """Render the reasoning and answer text that arrived and show ``lane``'s counters."""

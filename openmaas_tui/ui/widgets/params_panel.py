@@ -42,6 +42,7 @@ from openmaas_tui.core.sessions.params_state import (
 from openmaas_tui.core.types import ResponseFormat
 from openmaas_tui.providers.registry import Providers
 from openmaas_tui.ui.markup_text import markup_literal
+from openmaas_tui.ui.widgets.border_text import set_border_subtitle, set_border_title
 from openmaas_tui.ui.widgets.model_picker import ModelPicker
 from openmaas_tui.ui.widgets.param_inputs import (
     DEFAULT_EFFORT,
@@ -239,9 +240,9 @@ class ParamsPanel(VerticalScroll):
         if fmt is not None and fmt.schema is not None:
             import json
 
-            self.query_one("#schema", TextArea).text = json.dumps(fmt.schema, indent=2)
+            _set_text(self.query_one("#schema", TextArea), json.dumps(fmt.schema, indent=2))
         self.query_one("#stream", Toggle).value = params.stream
-        self.query_one("#system", TextArea).text = params.system or ""
+        _set_text(self.query_one("#system", TextArea), params.system or "")
         self._changed()
 
     # ---- model picker ------------------------------------------------------------------
@@ -301,11 +302,11 @@ class ParamsPanel(VerticalScroll):
         shown.set_class(bool(errors), "-shown")
         kind = self.query_one("#response_format", CycleSelect).value
         self.query_one("#schema", TextArea).set_class(kind == "json_schema", "-shown")
-        self.border_subtitle = summary(self.params)
+        set_border_subtitle(self, summary(self.params))
 
     def show_owner(self, title: str) -> None:
         """Say in the border's title whose settings the panel shows (``Parameters · title``)."""
-        self.border_title = f"Parameters · {markup_literal(title)}"
+        set_border_title(self, f"Parameters · {markup_literal(title)}")
 
     @on(Input.Submitted)
     def _field_submitted(self, event: Input.Submitted) -> None:
@@ -398,3 +399,10 @@ class ParamsPanel(VerticalScroll):
             for field in FIELDS
             if self._takes(field.name)
         }
+
+
+def _set_text(area: TextArea, text: str) -> None:
+    """Put ``text`` in ``area`` unless it is there already (loading text repaints the editor
+    and resets its cursor even when nothing changes)."""
+    if area.text != text:
+        area.text = text

@@ -230,6 +230,31 @@ class SessionList(WorkerOwner, ScrollView, can_focus=True):
         self.index = place
         self.refresh()
 
+    def highlight(self, current: Session, query: str) -> bool:
+        """Highlight ``current`` without reading the list again, when the list is read for
+        ``query`` and holds it (or it is a chat just started, put first: see
+        :meth:`ListedSessions.add_new`); while the focused list has the highlight on another
+        chat, it stays there.
+
+        Returns:
+            False when the list has to be read again (:meth:`show`).
+        """
+        if query != self.rows.query:
+            return False
+        place = self.rows.held_index(current)
+        added = place is None
+        if added and (place := self.rows.add_new(current)) is None:
+            return False
+        if added:
+            self._size_to_rows()
+        self.current_index = place
+        if not self.has_focus or self.index is None:
+            self.index = place
+        elif added:
+            self.index += 1  # the same chat, one row down
+        self.refresh()
+        return True
+
     def _size_to_rows(self) -> None:
         width = self.scrollable_content_region.width
         self.virtual_size = Size(width, len(self.rows) * ROW_LINES)

@@ -66,6 +66,13 @@ class SessionsSidebar(Vertical):
             if self.sessions.is_attached:  # else the app is closing: nothing to show
                 await self.sessions.show(self.current.session, self.search_query)
 
+    def highlight(self) -> bool:
+        """Highlight the current chat without reading the list again
+        (:meth:`SessionList.highlight`); False when it has to be read (:meth:`show`)."""
+        if self._listing.locked() or not self.sessions.is_attached:
+            return False
+        return self.sessions.highlight(self.current.session, self.search_query)
+
     async def focus_list(self) -> None:
         """Move to the list (shown if hidden), the current chat highlighted: a search that
         does not find it is cleared first."""

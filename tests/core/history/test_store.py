@@ -198,25 +198,6 @@ def test_resolve_id_accepts_a_unique_prefix(store: Store) -> None:
         store.resolve_id("")
 
 
-def test_cost_by_day_and_by_model(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    import time
-
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    try:
-        session = store.create_session()
-        _exchange(store, session.id, "a", "b", usage=Usage(10, 20), cost_usd=0.25)
-        _exchange(store, session.id, "c", "d", usage=Usage(1, 2), cost_usd=0.5)
-        [day] = store.cost_by_day()
-        [model] = store.cost_by_model()
-    finally:
-        monkeypatch.delenv("TZ")
-        time.tzset()
-    assert day.day == "2026-01-01"
-    assert (day.totals.answers, day.totals.input_tokens, day.totals.cost_usd) == (2, 11, 0.75)
-    assert (model.provider, model.model, model.totals.output_tokens) == ("openai", "m", 22)
-
-
 @pytest.mark.parametrize(
     ("typed", "query"),
     [

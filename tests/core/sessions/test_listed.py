@@ -83,3 +83,41 @@ async def test_rows_drawn_while_a_search_is_read_are_the_old_or_the_new(tmp_path
         assert [s.title for s in rows.held_sessions()] == [title(999)]
     finally:
         await store.aclose()
+
+
+async def test_a_chat_just_started_goes_first_without_reading_the_history(tmp_path: Path) -> None:
+    rows, store = await _listed(tmp_path)
+    try:
+        await rows.refresh("")
+        older = rows.get(3)
+        assert older is not None and rows.held_index(older) == 3
+        reads = store.call
+
+        def refused(*args: object, **kwargs: object) -> object:
+            raise AssertionError("the history was read")
+
+        setattr(store, "call", refused)  # noqa: B010 (a plain assignment mistypes it)
+        new = await rows.book.create("demo")
+        assert rows.add_new(new) == 0 and rows.get(0) is new
+        assert len(rows) == COUNT + 2
+        assert rows.held_index(new) == 0 and rows.held_index(older) == 4  # one row down
+        assert rows.add_new(new) is None  # listed already
+        setattr(store, "call", reads)  # noqa: B010
+        assert await rows.index_of(older) == 4 and await rows.refresh("") is None
+        assert rows.get(0) is new  # what a full read finds too
+    finally:
+        await store.aclose()
+
+
+async def test_a_chat_the_list_cannot_place_so_is_left_to_a_read(tmp_path: Path) -> None:
+    rows, store = await _listed(tmp_path)
+    try:
+        await rows.refresh("answer 999")
+        found_elsewhere = await rows.book.create("demo")  # "New chat" is not found by the search
+        assert rows.add_new(found_elsewhere) is None and rows.held_index(found_elsewhere) is None
+        await rows.refresh("")
+        stale = Session(model="demo", updated_at=START)  # older than the newest row
+        rows.book.sessions.append(stale)
+        assert rows.add_new(stale) is None
+    finally:
+        await store.aclose()

@@ -133,8 +133,8 @@ def test_what_cannot_be_carried_is_named_once_in_order() -> None:
         )
     )
     assert parsed.dropped == (
-        "thinking",
         "server_tool_use",
+        "thinking",  # kept with its turn, but the turn had nothing else to carry
         "image.url",
         "cache_control",
         "top_k",

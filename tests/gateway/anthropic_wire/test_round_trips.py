@@ -68,7 +68,13 @@ async def test_the_sdk_reads_the_recorded_answer(
 
     want = expected(name)
     assert sdk_text(message) == want["text"] == ours.text
-    assert sdk_thinking(message) == ours.reasoning
+    assert (sdk_thinking(message) or None) == ours.reasoning  # a signature alone shows nothing
+    # each signed block's and call's signature, each redacted block's data, as sent
+    signatures = [b.signature for b in message.content if b.type == "thinking" and b.signature]
+    signed_calls = [c.signature for c in ours.tool_calls if c.signature]  # Gemini's
+    assert signatures == [b.signature for b in ours.reasoning_blocks if b.signature] + signed_calls
+    redacted = [b.data for b in message.content if b.type == "redacted_thinking"]
+    assert redacted == [b.redacted for b in ours.reasoning_blocks if b.redacted is not None]
     assert sdk_usage(message) == ours.usage.__class__(
         input_tokens=ours.usage.input_tokens or 0,
         output_tokens=ours.usage.output_tokens or 0,
