@@ -162,5 +162,8 @@ async def serve(
     """
     config = _config(gateway, tls)
     server = _Server(config, gateway)
-    ready()
-    await server.serve(sockets=[sock])
+    # ctrl+c and SIGTERM are the server's before the URL is printed: a client told the URL may
+    # stop the gateway at once, and it still stops cleanly (uvicorn takes them only in serve).
+    with server.capture_signals():
+        ready()
+        await server.serve(sockets=[sock])

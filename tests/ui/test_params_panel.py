@@ -97,7 +97,7 @@ async def test_every_field_is_set_from_the_keyboard() -> None:
         await _type(pilot, "Be brief.")
         await pilot.press("enter")
         await _type(pilot, "Use metric units.")
-        for _ in range(10):  # back past stream, format, stop, seed, the penalties, …
+        for _ in range(11):  # back past tools, stream, format, stop, seed, the penalties, …
             await pilot.press("shift+tab")
         assert app.focused is app.panel.query_one("#model", Select)
         await _pick(pilot, "sonnet-4-5")
@@ -125,6 +125,7 @@ FOCUS_ORDER = [
     "stop",
     "response_format",
     "stream",
+    "tools",
     "system",
 ]
 """Tab order for gpt-4o-mini: reasoning effort and thinking budget are off, the schema hidden."""

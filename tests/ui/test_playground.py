@@ -164,7 +164,7 @@ async def test_parameters_set_from_the_keyboard_reach_the_request(server: Replay
     app = replay_playground(server)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+o", "tab", *"0.3", "tab", "tab", *"256")
-        await pilot.press(*["tab"] * 7, *"Be terse.")  # past the other parameters to the system
+        await pilot.press(*["tab"] * 8, *"Be terse.")  # past the other parameters and tools
         await pilot.press("escape")
         assert isinstance(app.focused, PromptArea)
         await submit(pilot, "count to five")

@@ -20,7 +20,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from openmaas_tui.core.config.text import MAX_NESTING, depth
-from openmaas_tui.core.types import REASONING_EFFORTS, ChatRequest, Message, ResponseFormat
+from openmaas_tui.core.types import (
+    REASONING_EFFORTS,
+    ChatRequest,
+    Message,
+    ResponseFormat,
+    ToolChoice,
+    ToolDefinition,
+)
 
 RANGES: dict[str, tuple[float, float]] = {
     "temperature": (0.0, 2.0),
@@ -153,6 +160,9 @@ class RequestParams:
         thinking_budget: most thinking tokens, at least 0.
         response_format: the answer's required shape; None is free text.
         stream: stream the answer (True) or ask for it whole.
+        tools: the functions the model may call (none: no tools are sent).
+        tool_choice: whether and which tool the model must call; None is the provider's
+            default (auto when tools are given).
     """
 
     system: str | None = None
@@ -167,6 +177,8 @@ class RequestParams:
     thinking_budget: int | None = None
     response_format: ResponseFormat | None = None
     stream: bool = True
+    tools: tuple[ToolDefinition, ...] = ()
+    tool_choice: ToolChoice | None = None
 
     def request(self, model: str, messages: Sequence[Message]) -> ChatRequest:
         """The request for ``model`` (the id its provider knows) carrying these parameters."""
@@ -185,6 +197,8 @@ class RequestParams:
             reasoning_effort=self.reasoning_effort,
             thinking_budget=self.thinking_budget,
             response_format=self.response_format,
+            tools=self.tools,
+            tool_choice=self.tool_choice if self.tools else None,
         )
 
     def request_params(self) -> RequestParams:

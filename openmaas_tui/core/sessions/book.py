@@ -16,7 +16,7 @@ playground: the change stays in memory and the first failure is reported through
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from openmaas_tui.core.config.endpoint import Endpoint
@@ -34,7 +34,7 @@ from openmaas_tui.core.sessions.store_map import (
     split_spec,
     stored_message,
 )
-from openmaas_tui.core.types import ImagePart, Role
+from openmaas_tui.core.types import ImagePart, Message, Role
 
 T = TypeVar("T")
 
@@ -282,6 +282,40 @@ class SessionBook:
                 )
             )
         return record
+
+    async def add_tool_results(
+        self, session: Session, results: Sequence[Message]
+    ) -> list[SessionMessage]:
+        """Record the person's results of an answer's tool calls (messages of role ``tool``,
+        :meth:`~openmaas_tui.core.types.Message.tool_result`), in order; with a store they are
+        on disk when this returns (call it before the request leaves)."""
+        await self.load(session)
+        store_id = await self._saved(session)
+        records = []
+        for result in results:
+            record = SessionMessage(
+                Role.TOOL,
+                result.text,
+                tool_call_id=result.tool_call_id,
+                tool_name=result.tool_name,
+                is_error=result.is_error,
+            )
+            session.messages.append(record)
+            records.append(record)
+            if self.store is not None and store_id is not None:
+                record.store_id = await self._try(
+                    self.store.call(
+                        Store.add_message,
+                        store_id,
+                        Role.TOOL,
+                        result.text,
+                        tool_call_id=result.tool_call_id,
+                        tool_name=result.tool_name,
+                        is_error=result.is_error,
+                    )
+                )
+        session.touch()
+        return records
 
     async def start_answer(
         self,

@@ -26,6 +26,7 @@ from openmaas_tui.core.types import (
     Message,
     Role,
     TextPart,
+    ToolCall,
     Usage,
 )
 
@@ -56,7 +57,7 @@ class SessionMessage:
     Compared by identity: two messages with the same text are still two messages.
 
     Attributes:
-        role: user or assistant.
+        role: user, assistant, or tool (a tool's result, as the person typed it).
         content: plain text, or parts when the message carries images.
         id: unique within this run (``m1``, ``m2``…); the store may give its own.
         created_at: seconds since the epoch.
@@ -80,6 +81,9 @@ class SessionMessage:
         error_message: that error's message (key-masked), or None.
         store_id: its id in the history store once saved, else None.
         reasoning_blocks: an answer's signed or redacted reasoning blocks, sent back with it.
+        tool_calls: the tool calls an answer made, in order.
+        tool_call_id / tool_name / is_error: for a tool result, the call it answers, the
+            function's name and whether the tool failed.
         server_tools: the tools the provider ran itself for an answer (shown, never sent).
     """
 
@@ -104,6 +108,10 @@ class SessionMessage:
     error_message: str | None = None
     store_id: int | None = None
     reasoning_blocks: tuple[ReasoningBlock, ...] = ()
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_call_id: str | None = None
+    tool_name: str | None = None
+    is_error: bool = False
     server_tools: tuple[ServerToolCall, ...] = ()
 
     @property
@@ -128,7 +136,20 @@ class SessionMessage:
     @property
     def message(self) -> Message:
         """The message as sent in a request's context."""
-        return Message(self.role, self.content, reasoning_blocks=self.reasoning_blocks)
+        return Message(
+            self.role,
+            self.content,
+            self.tool_calls,
+            self.tool_call_id,
+            self.tool_name,
+            self.is_error,
+            self.reasoning_blocks,
+        )
+
+    @property
+    def is_tool_result(self) -> bool:
+        """Whether it is a tool's result."""
+        return self.role == Role.TOOL
 
 
 @dataclass(slots=True)
@@ -182,9 +203,14 @@ class Session:
         )
 
     def context(self) -> tuple[Message, ...]:
-        """The messages to send with the next request: every user message and every answer
-        with text (a failed answer with nothing in it is left out)."""
-        return tuple(m.message for m in self.messages if m.is_user or m.text)
+        """The messages to send with the next request: every user message and tool result,
+        and every answer with text or tool calls (a failed answer with nothing in it is left
+        out)."""
+        return tuple(
+            m.message
+            for m in self.messages
+            if m.is_user or m.is_tool_result or m.text or m.tool_calls
+        )
 
     def touch(self) -> None:
         """Mark the session as active now (it moves to the top of the sidebar)."""
@@ -208,14 +234,18 @@ class Session:
     def add(self, message: SessionMessage) -> SessionMessage | None:
         """Append ``message``. An answer is kept whatever it holds (a partial one too: what
         arrived stays in the context) unless it holds nothing at all: no text, reasoning,
-        error or billed usage.
+        tool call, error or billed usage.
 
         Returns:
             The message, or None when it was not kept.
         """
         self.touch()
-        if not message.is_user and not (
-            message.text or message.reasoning or message.error_code or message.billed
+        if message.role == Role.ASSISTANT and not (
+            message.text
+            or message.reasoning
+            or message.tool_calls
+            or message.error_code
+            or message.billed
         ):
             return None
         self.messages.append(message)
@@ -257,9 +287,18 @@ class Session:
 
     def last_answer(self) -> SessionMessage | None:
         """The last message if it is an answer, else None."""
-        if self.messages and not self.messages[-1].is_user:
+        if self.messages and self.messages[-1].role == Role.ASSISTANT:
             return self.messages[-1]
         return None
+
+
+def unanswered_calls(session: Session, answer: SessionMessage) -> bool:
+    """Whether ``answer`` made tool calls and no tool result follows it yet (the person may
+    still type their results)."""
+    if not answer.tool_calls:
+        return False
+    after = session.messages[session.index(answer) + 1 :]
+    return not any(m.is_tool_result for m in after) and not any(m.is_user for m in after)
 
 
 def matches(session: Session, query: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.models.request_params import (
     RequestParams,
     check_count,
@@ -22,6 +23,7 @@ from openmaas_tui.core.models.request_params import (
     check_stop,
     schema_name,
 )
+from openmaas_tui.core.tools import ToolChoice, ToolDefinition, tools_from_json
 from openmaas_tui.core.types import ChatRequest, ResponseFormat
 
 _NUMBERS = ("temperature", "top_p", "presence_penalty", "frequency_penalty")
@@ -47,6 +49,10 @@ def params_json(params: RequestParams) -> dict[str, Any]:
             data["response_format"]["schema"] = fmt.schema
     if not params.stream:
         data["stream"] = False
+    if params.tools:  # the keys ``openmaas ask --tools`` records too
+        data["tools"] = [tool.to_openai() for tool in params.tools]
+        if params.tool_choice is not None:
+            data["tool_choice"] = str(params.tool_choice)
     return data
 
 
@@ -96,6 +102,16 @@ def _format(value: Any) -> ResponseFormat | None:
     raise ValueError("response_format")
 
 
+def _tools(data: Mapping[str, Any]) -> tuple[tuple[ToolDefinition, ...], ToolChoice | None]:
+    """The tools and tool choice ``data`` holds; none when they cannot be read."""
+    try:
+        tools = tools_from_json(data.get("tools") or [], "the chat's tools")
+    except OpenMaaSError:
+        return (), None
+    raw = data.get("tool_choice")
+    return tools, ToolChoice.parse(raw) if tools and isinstance(raw, str) and raw else None
+
+
 def params_from_json(data: Mapping[str, Any]) -> RequestParams:
     """The settings a ``sessions.params`` object holds (see :func:`params_json`); what is
     missing or unreadable is the provider's default."""
@@ -106,10 +122,13 @@ def params_from_json(data: Mapping[str, Any]) -> RequestParams:
         "reasoning_effort": _read(data, "reasoning_effort", check_effort),
         "response_format": _read(data, "response_format", _format),
     }
+    tools, choice = _tools(data)
     return RequestParams(
         system=system if isinstance(system, str) and system.strip() else None,
         stop=_read(data, "stop", _stop) or (),
         stream=data.get("stream") is not False,
+        tools=tools,
+        tool_choice=choice,
         **values,
     )
 
@@ -129,4 +148,6 @@ def params_of_request(request: ChatRequest) -> RequestParams:
         thinking_budget=request.thinking_budget,
         response_format=request.response_format,
         stream=request.stream,
+        tools=request.tools,
+        tool_choice=request.tool_choice,
     )

@@ -111,6 +111,10 @@ def message_from_stored(stored: StoredMessage) -> SessionMessage:
         error_message=stored.error_message,
         store_id=stored.id,
         reasoning_blocks=stored.reasoning_blocks,
+        tool_calls=stored.tool_calls,
+        tool_call_id=stored.tool_call_id,
+        tool_name=stored.tool_name,
+        is_error=stored.is_error,
         server_tools=stored.server_tools,
     )
 
@@ -187,6 +191,7 @@ def answer_message(record: AnswerRecord, request: ChatRequest) -> SessionMessage
         error_code=record.error_code,
         error_message=record.error_message,
         reasoning_blocks=record.reasoning_blocks,
+        tool_calls=record.tool_calls,
         server_tools=record.server_tools,
     )
 
@@ -222,5 +227,9 @@ def stored_message(message: SessionMessage, session_id: str, position: int) -> S
         error_message=record.error_message,
         state=record.state,
         reasoning_blocks=record.reasoning_blocks,
+        tool_calls=message.tool_calls,
+        tool_call_id=message.tool_call_id,
+        tool_name=message.tool_name,
+        is_error=message.is_error,
         server_tools=record.server_tools,
     )

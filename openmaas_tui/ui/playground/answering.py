@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from textual.widget import Widget
+
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.history.records import request_params
 from openmaas_tui.core.sessions.book import SessionBook
-from openmaas_tui.core.sessions.conversation import Session
+from openmaas_tui.core.sessions.conversation import Session, unanswered_calls
 from openmaas_tui.core.sessions.store_map import answer_message
 from openmaas_tui.core.types import ImagePart
 from openmaas_tui.providers.registry import Target
@@ -22,13 +24,20 @@ from openmaas_tui.ui.playground.chat_settings import ChatSettings
 from openmaas_tui.ui.playground.editing import Editing
 from openmaas_tui.ui.playground.targets import Targets
 from openmaas_tui.ui.widgets.answer import AnswerView
-from openmaas_tui.ui.widgets.chat_pane import ChatPane
+from openmaas_tui.ui.widgets.chat_pane import ChatPane, record_of
 from openmaas_tui.ui.widgets.chat_switcher import ChatSwitcher
 from openmaas_tui.ui.widgets.error_view import ErrorView
 from openmaas_tui.ui.widgets.estimate_line import EstimateLine
 from openmaas_tui.ui.widgets.message_view import UserMessage
 from openmaas_tui.ui.widgets.params_panel import ParamsPanel
 from openmaas_tui.ui.widgets.prompt import PromptArea
+from openmaas_tui.ui.widgets.tool_calls import ToolCalls, ToolResultView
+
+UNANSWERED = OpenMaaSError(
+    ErrorCode.INVALID_REQUEST,
+    "the last answer's tool calls have no results yet: providers refuse a new message before them",
+    hint="type a result in each call's field and press enter, or delete the answer (ctrl+t, d)",
+)
 
 Refresh = Callable[[], Awaitable[None]]
 """Draws the sessions list and the status line again."""
@@ -117,6 +126,10 @@ class Answering:
         if not text:
             return
         session = self.chats.session
+        last = session.last_answer()
+        if last is not None and unanswered_calls(session, last) and self.editing.record is None:
+            await self.show_error(UNANSWERED)
+            return
         target = await self.ready_target(session)
         if target is None:
             return
@@ -139,6 +152,31 @@ class Answering:
             session, text, provider=route.provider, model=route.model, images=images
         )
         await pane.mount(UserMessage(record))
+        await self.ask(session, target)
+
+    async def answer_tools(self, event: ToolCalls.Answered) -> None:
+        """Send the person's results of an answer's tool calls and ask for what follows, as
+        ``openmaas ask --tool-result`` does: the results join the session as tool messages
+        and the next request carries them in the provider's form. Until they are sent (an
+        answer still streaming, a bad parameter, a missing key) the fields keep the text."""
+        calls = event.calls
+        pane = next((p for p in calls.ancestors if isinstance(p, ChatPane)), None)
+        answer = next(
+            (r for w in calls.ancestors if isinstance(w, Widget) and (r := record_of(w))), None
+        )
+        if pane is None or answer is None:
+            return
+        session = pane.session
+        if not unanswered_calls(session, answer):
+            self.notify("These calls were answered already.", severity="warning")
+            return
+        target = await self.ready_target(session)
+        if target is None:
+            return
+        await calls.close_results()
+        self.chats.screen.query_one(PromptArea).focus()
+        records = await self.book.add_tool_results(session, event.results)
+        await pane.mount_all([ToolResultView(r) for r in records])
         await self.ask(session, target)
 
     async def ask(self, session: Session, target: Target) -> None:
@@ -171,4 +209,6 @@ class Answering:
             return
         message = answer_message(record, view.request)
         view.record = await self.book.add_answer(pane.session, message, view.recorder)
+        if view.record is not None and view.record.tool_calls and view.tool_calls is not None:
+            await view.tool_calls.ask_results()
         await self._refresh_sessions()

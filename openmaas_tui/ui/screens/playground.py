@@ -51,6 +51,7 @@ from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.session_list import SessionList
 from openmaas_tui.ui.widgets.sessions_sidebar import SessionsSidebar
 from openmaas_tui.ui.widgets.status_line import StatusLine
+from openmaas_tui.ui.widgets.tool_calls import ToolCalls
 from openmaas_tui.ui.workers import WorkerOwner
 
 PLACEHOLDER = "Ask anything · enter sends · ctrl+j new line"
@@ -298,6 +299,10 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
     async def remember(self, event: AnswerView.Finished) -> None:
         """Keep the answer that ended in its session (:meth:`Answering.remember`)."""
         await self.answering.remember(event)
+
+    @on(ToolCalls.Answered)
+    async def _tool_results(self, event: ToolCalls.Answered) -> None:
+        await self.answering.answer_tools(event)
 
     # -- actions --------------------------------------------------------------------------
 

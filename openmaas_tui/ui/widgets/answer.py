@@ -37,6 +37,7 @@ from openmaas_tui.core.types import (
     ReasoningDelta,
     ServerToolUse,
     TextDelta,
+    ToolCallDelta,
     Usage,
 )
 from openmaas_tui.providers.registry import Target
@@ -44,6 +45,7 @@ from openmaas_tui.ui.markdown.live import LiveMarkdown
 from openmaas_tui.ui.widgets.answer_parts import JsonMarker, WaitingBar
 from openmaas_tui.ui.widgets.error_view import ErrorView
 from openmaas_tui.ui.widgets.server_tools import show_server_tool
+from openmaas_tui.ui.widgets.tool_calls import ToolCalls
 from openmaas_tui.ui.workers import WorkerOwner
 
 COUNTERS_INTERVAL_S = 0.1
@@ -76,6 +78,7 @@ class AnswerView(WorkerOwner, Vertical):
         retry_note: the wait before the exchange asks again, while there is one, else None.
         record: the session's record of the answer once it has finished (set by the app).
         recorder: the history's recorder of the answer, or None.
+        tool_calls: the blocks of the model's tool calls, once one arrived, else None.
     """
 
     DEFAULT_CSS = """
@@ -120,6 +123,7 @@ class AnswerView(WorkerOwner, Vertical):
         self.json_check: JsonCheck | None = None
         self.waiting: WaitingBar | None = None
         self.retry_note: Static | None = None
+        self.tool_calls: ToolCalls | None = None
 
     def compose(self) -> ComposeResult:
         yield self.answer
@@ -168,6 +172,8 @@ class AnswerView(WorkerOwner, Vertical):
             self.waiting.show(self._clock() - self.meter.started_at)
         self.counters = self.exchange.counters()
         self._meta.update(self.counters)
+        if self.tool_calls is not None:
+            self.call_later(self.tool_calls.render_pending)
 
     async def _reasoning_view(self) -> LiveMarkdown:
         if self.reasoning is None:
@@ -175,6 +181,14 @@ class AnswerView(WorkerOwner, Vertical):
             block = Collapsible(self.reasoning, title="Reasoning", collapsed=False)
             await self.mount(block, before=self.answer)
         return self.reasoning
+
+    async def _tool_calls_view(self) -> ToolCalls:
+        if self.tool_calls is None:
+            if self.reasoning is not None:
+                self.query_one(Collapsible).collapsed = True
+            self.tool_calls = ToolCalls()
+            await self.mount(self.tool_calls, before=self._meta)
+        return self.tool_calls
 
     async def _show_retry(self, wait: RetryWait | None) -> None:
         """Show the wait before the exchange asks again ("rate limited, retrying in 4 s…"),
@@ -217,6 +231,8 @@ class AnswerView(WorkerOwner, Vertical):
                         answer.append(event.text)
                     elif isinstance(event, ReasoningDelta) and event.text:
                         (await self._reasoning_view()).append(event.text)
+                    elif isinstance(event, ToolCallDelta):
+                        (await self._tool_calls_view()).add(event)
                     elif isinstance(event, ServerToolUse):
                         await show_server_tool(self, event.call, before=answer)
         finally:
@@ -236,6 +252,8 @@ class AnswerView(WorkerOwner, Vertical):
         if self.reasoning is not None:
             await self.reasoning.finish()
         await self.answer.finish()
+        if self.tool_calls is not None:
+            await self.tool_calls.show_calls(self.meter.completion().tool_calls)
         fmt = self.request.json_mode
         if fmt is not None and self.error is None and not self.stopped:
             completion = self.meter.completion()

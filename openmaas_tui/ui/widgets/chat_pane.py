@@ -26,10 +26,11 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from openmaas_tui.core.sessions.conversation import Session, SessionMessage
+from openmaas_tui.core.sessions.conversation import Session, SessionMessage, unanswered_calls
 from openmaas_tui.ui.markdown.live import LiveMarkdown
 from openmaas_tui.ui.widgets.answer import AnswerView
-from openmaas_tui.ui.widgets.message_view import FinishedAnswer, UserMessage
+from openmaas_tui.ui.widgets.message_view import FinishedAnswer, ToolAnswer, UserMessage
+from openmaas_tui.ui.widgets.tool_calls import ToolResultView
 from openmaas_tui.ui.workers import WorkerOwner
 
 WELCOME = Path(__file__).with_name("welcome.md")
@@ -61,7 +62,7 @@ def batch_start(messages: list[SessionMessage], end: int) -> int:
     return start
 
 
-MessageWidget = UserMessage | FinishedAnswer | AnswerView
+MessageWidget = UserMessage | FinishedAnswer | AnswerView | ToolAnswer | ToolResultView
 """The widgets that show a message of the session (and can be selected)."""
 
 
@@ -90,9 +91,17 @@ class EarlierMessages(Static):
         self.update(f"↑ {count:,} earlier message{plural} · scroll up or select upwards")
 
 
-def message_widget(record: SessionMessage) -> UserMessage | FinishedAnswer:
-    """The light widget showing one message of a session's history."""
-    return UserMessage(record) if record.is_user else FinishedAnswer(record)
+def message_widget(record: SessionMessage, session: Session | None = None) -> Widget:
+    """The light widget showing one message of ``session``'s history (an answer's tool calls
+    take results while none follows it)."""
+    if record.is_user:
+        return UserMessage(record)
+    if record.is_tool_result:
+        return ToolResultView(record)
+    if record.tool_calls:
+        answerable = session is not None and unanswered_calls(session, record)
+        return ToolAnswer(record, answerable=answerable)
+    return FinishedAnswer(record)
 
 
 def record_of(widget: Widget) -> SessionMessage | None:
@@ -162,7 +171,7 @@ class ChatPane(WorkerOwner, VerticalScroll):
             self._earlier.show_count(self.hidden)
             self.compose_add_child(self._earlier)
         for record in session.messages[self.hidden :]:
-            self.compose_add_child(message_widget(record))
+            self.compose_add_child(message_widget(record, session))
 
     # -- following the end ----------------------------------------------------------------
 

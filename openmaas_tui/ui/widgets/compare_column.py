@@ -1,5 +1,6 @@
 """One column of the compare screen: a target's live counters over its answer as it streams,
-and the model's reasoning, when it streams any, in a collapsed block above the answer.
+and the model's reasoning, when it streams any, in a collapsed block above the answer; the
+model's tool calls, if it made any, under it once it has ended (read-only).
 
 The column holds no stream: the screen's :class:`~openmaas_tui.core.compare.run.CompareRun` owns
 them. Text is appended as it arrives (O(1)); ten times a second, at its own turn, the screen
@@ -26,6 +27,7 @@ from openmaas_tui.core.money import format_usd
 from openmaas_tui.ui.markdown.column import ColumnMarkdown
 from openmaas_tui.ui.markup_text import markup_literal
 from openmaas_tui.ui.widgets.error_view import ErrorView
+from openmaas_tui.ui.widgets.tool_calls import ToolCalls
 
 SPARK_BINS = 30
 """Slices of time in a column's tokens-over-time picture."""
@@ -152,6 +154,7 @@ class CompareColumn(Vertical, can_focus=True):
     async def restart(self) -> None:
         """Clear the answer for a new attempt."""
         await self.query(ErrorView).remove()
+        await self.query(ToolCalls).remove()
         await self.query(Collapsible).remove()
         self.reasoning, self._reasoning_pending = None, []
         self.refresh_bindings()
@@ -205,6 +208,9 @@ class CompareColumn(Vertical, can_focus=True):
             if self.reasoning is not None:
                 await self.reasoning.finish()
             await self.answer.finish()
+            calls = lane.meter.completion().tool_calls
+            if calls:  # read-only here: a chat continued from this answer takes results
+                await self.mount(ToolCalls(calls), before=self.spark)
             if lane.error is not None:
                 await self.mount(ErrorView(lane.error), before=self.spark)
         finally:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from rich.text import Text
 from rich.theme import Theme
+from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
@@ -24,6 +26,7 @@ from openmaas_tui.ui.markdown.lines import render_markdown
 from openmaas_tui.ui.markdown.theme import markdown_styles
 from openmaas_tui.ui.widgets.attachments import chip_text
 from openmaas_tui.ui.widgets.server_tools import server_tool_lines
+from openmaas_tui.ui.widgets.tool_calls import ToolCalls
 
 
 def model_label(record: SessionMessage) -> str:
@@ -158,3 +161,34 @@ class FinishedAnswer(Widget):
         if kind is not None:
             strip = strip.apply_style(self.get_component_rich_style(kind))
         return strip.extend_cell_length(width).apply_style(self.rich_style)
+
+
+class ToolAnswer(Vertical):
+    """An answer from the session's history that made tool calls: the answer as
+    :class:`FinishedAnswer` draws it, then a block per call (with result fields while the
+    calls are not answered yet).
+
+    Args:
+        record: the answer.
+        answerable: no result follows it yet: the person may type them.
+    """
+
+    DEFAULT_CSS = """
+    ToolAnswer { height: auto; margin: 0 0 1 0; }
+    ToolAnswer > FinishedAnswer { margin: 0; }
+    """
+
+    def __init__(self, record: SessionMessage, *, answerable: bool = False) -> None:
+        super().__init__(classes="answer tool-answer")
+        self.record: SessionMessage | None = record
+        self.answerable = answerable
+        self.tool_calls = ToolCalls(record.tool_calls)
+
+    def compose(self) -> ComposeResult:
+        yield FinishedAnswer(self.record) if self.record is not None else Static("")
+        yield self.tool_calls
+
+    async def on_mount(self) -> None:
+        if self.answerable:
+            for block in self.tool_calls.blocks:
+                await block.ask_result()

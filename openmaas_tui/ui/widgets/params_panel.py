@@ -54,6 +54,7 @@ from openmaas_tui.ui.widgets.param_inputs import (
     field_rows,
     reset,
 )
+from openmaas_tui.ui.widgets.tools_entry import ToolsEntry
 
 
 class ParamsPanel(VerticalScroll):
@@ -145,6 +146,7 @@ class ParamsPanel(VerticalScroll):
         self.can_focus = False
         self.picker = ModelPicker(model, providers=providers, discover=discover)
         """The model picker (the panel's first field)."""
+        self.tools = ToolsEntry(id="tools")  # the chat's tools: a line that opens their dialog
         self._providers = providers
         self._supported: frozenset[str] = COMMON_PARAMS
         self._ranges: ParamRanges = ranges_for("")
@@ -157,6 +159,7 @@ class ParamsPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield self.picker
         yield from field_rows()
+        yield self.tools
         yield Static("", id="param-errors")
         yield Label("System prompt", classes="caption", id="system-caption")
         yield FieldTextArea(id="system", soft_wrap=True, placeholder="none")
@@ -194,6 +197,8 @@ class ParamsPanel(VerticalScroll):
             else None,
             response_format=self._response_format()[0],
             stream=self.query_one("#stream", Toggle).value,
+            tools=self.tools.tools,
+            tool_choice=self.tools.choice,
             **values,
         )
 
@@ -242,6 +247,7 @@ class ParamsPanel(VerticalScroll):
 
             _set_text(self.query_one("#schema", TextArea), json.dumps(fmt.schema, indent=2))
         self.query_one("#stream", Toggle).value = params.stream
+        self.tools.show(params.tools, params.tool_choice)
         _set_text(self.query_one("#system", TextArea), params.system or "")
         self._changed()
 
@@ -289,6 +295,7 @@ class ParamsPanel(VerticalScroll):
     @on(Select.Changed, "#reasoning_effort, #response_format")
     @on(Checkbox.Changed)
     @on(TextArea.Changed, "#schema, #system")
+    @on(ToolsEntry.Changed)
     def _field_changed(self, event: Message) -> None:
         event.stop()
         self._changed()
