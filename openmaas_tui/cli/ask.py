@@ -28,9 +28,11 @@ from typing import TextIO
 from openmaas_tui.cli.arguments import count, decimal, read_stdin_text
 from openmaas_tui.cli.ask_attach import add_attach_arguments, read_attachments, user_message
 from openmaas_tui.cli.ask_output import print_error as print_error
+from openmaas_tui.cli.ask_output import prompt_images, unsent_json
 from openmaas_tui.cli.ask_output import result_json as result_json
-from openmaas_tui.cli.ask_output import unsent_json
 from openmaas_tui.cli.ask_reasoning import ReasoningEcho
+from openmaas_tui.cli.ask_server_tools import ServerToolEcho
+from openmaas_tui.cli.ask_thinking import add_thinking_argument, apply_thinking_budget
 from openmaas_tui.cli.ask_tools import (
     Continued,
     add_tool_arguments,
@@ -55,7 +57,7 @@ from openmaas_tui.core.http import set_read_timeout
 from openmaas_tui.core.models.param_ranges import check_ranges, ranges_for
 from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.text.terminal import TerminalStream, json_terminal_safe, terminal_safe
-from openmaas_tui.core.types import ChatRequest, Message, ReasoningDelta, TextDelta
+from openmaas_tui.core.types import ChatRequest, Message, ReasoningDelta, ServerToolUse, TextDelta
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 
@@ -104,6 +106,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-log", action="store_true", dest="no_log", help="do not record it in the history"
     )
+    add_thinking_argument(parser)
     add_attach_arguments(parser)
     add_tool_arguments(parser)
     add_timeout_argument(parser)
@@ -277,6 +280,7 @@ async def run_ask(
     chosen = ask_params(args, preset)
     check_ranges(chosen, ranges_for(target.route.provider, target.protocol), model=target.route.ref)
     params = chosen.request(target.route.model, (*history, *new))
+    params = apply_thinking_budget(params, args, target.route.provider)
     tools, choice = tools_of(continued.session.params) if continued is not None else ((), None)
     if getattr(args, "tools", None):
         tools = load_tools(args.tools)
@@ -293,6 +297,7 @@ async def run_ask(
     show = not args.json
     answer = TerminalStream()  # the model's words shown inert
     reasoning = ReasoningEcho(err, shown=show and err.isatty())
+    server = ServerToolEcho(err, shown=show and err.isatty())
     try:
         async with aclosing(exchange.events()) as events:
             async for event in events:
@@ -302,11 +307,16 @@ async def run_ask(
                     out.flush()
                 elif isinstance(event, ReasoningDelta):
                     reasoning.feed(event.text)
+                elif isinstance(event, ServerToolUse):
+                    reasoning.end()
+                    text = exchange.meter.builder.text
+                    server.feed(event.call, mid_line=bool(text) and not text.endswith("\n"))
                 elif isinstance(event, RetryWait):
                     err.write(f"note: {event.text}\n")
                     err.flush()
     finally:
         reasoning.end()
+        server.end()
         if show:
             out.write(answer.flush())
         await exchange.saved()  # on disk before the process ends, also after ctrl+c
@@ -349,7 +359,8 @@ async def main(services: Services, args: argparse.Namespace) -> int:
     if args.json:
         recorder = exchange.recorder
         session_id = recorder.session_id if isinstance(recorder, StreamRecorder) else None
-        shown = json.dumps(result_json(record, session_id), ensure_ascii=False, allow_nan=False)
+        result = result_json(record, session_id, prompt_images(exchange.request))
+        shown = json.dumps(result, ensure_ascii=False, allow_nan=False)
         out.write(json_terminal_safe(shown) + "\n")
     if exchange.error is not None:
         print_error(exchange.error, err)

@@ -4,23 +4,51 @@ that could not be sent, and an error with its code and hint (never a traceback).
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from typing import Any, TextIO
 
+from openmaas_tui.cli.ask_server_tools import server_tools_json
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.exchange.record import AnswerRecord
 from openmaas_tui.core.exchange.retry import format_wait
+from openmaas_tui.core.history.blobs import image_attachment
 from openmaas_tui.core.text.terminal import terminal_safe
 from openmaas_tui.core.tools import call_id_for
-from openmaas_tui.core.types import Usage
+from openmaas_tui.core.types import ChatRequest, ImagePart, Role, Usage
 
 
-def result_json(record: AnswerRecord, session_id: str | None = None) -> dict[str, Any]:
+def attachments_json(images: Sequence[ImagePart]) -> list[dict[str, Any]]:
+    """The ``attachments`` of ``--json``: per image sent with the prompt, in order, its
+    ``name`` (the file's, no directory), ``media_type``, ``size_bytes`` (decoded) and
+    ``sha256`` (hex, of the bytes: the id the history keeps it under)."""
+    shown = []
+    for image in images:
+        kept = image_attachment(image)
+        shown.append({k: kept[k] for k in ("name", "media_type", "size_bytes", "sha256")})
+    return shown
+
+
+def prompt_images(request: ChatRequest) -> tuple[ImagePart, ...]:
+    """The images of the prompt just sent: those of the request's last message when the
+    person wrote it (none when it answers tool calls)."""
+    last = request.messages[-1] if request.messages else None
+    if last is None or last.role is not Role.USER or isinstance(last.content, str):
+        return ()
+    return tuple(p for p in last.content if isinstance(p, ImagePart))
+
+
+def result_json(
+    record: AnswerRecord, session_id: str | None = None, images: Sequence[ImagePart] = ()
+) -> dict[str, Any]:
     """The ``--json`` object: text, reasoning, tool_calls (``id``, ``name``, ``arguments`` as
     the JSON string), finish_reason (our vocabulary), finish_reason_raw, model, provider,
     usage, ttft_ms, duration_ms, cost_usd, error, state (``complete``, ``interrupted``,
-    ``error``, ``stopped``), retry_after_s (the seconds the provider asked to wait after a 429
+    ``error``, ``stopped``), server_tools (the tools the provider ran itself:
+    :func:`~openmaas_tui.cli.ask_server_tools.server_tools_json`; never in tool_calls),
+    retry_after_s (the seconds the provider asked to wait after a 429
     / 503 / 529, else null) and session (the history's session id, to continue it with
-    ``--session``; null with ``--no-log``)."""
+    ``--session``; null with ``--no-log``) and attachments (the prompt's images:
+    :func:`attachments_json`)."""
     ttft, duration = record.ttft_ms, record.duration_ms
     return {
         "text": record.text,
@@ -29,6 +57,7 @@ def result_json(record: AnswerRecord, session_id: str | None = None) -> dict[str
             {"id": call_id_for(t, i), "name": t.name, "arguments": t.arguments}
             for i, t in enumerate(record.tool_calls)
         ],
+        "server_tools": server_tools_json(record.server_tools),
         "finish_reason": str(record.finish_reason) if record.finish_reason else None,
         "finish_reason_raw": record.finish_reason_raw,
         "model": record.model,
@@ -41,6 +70,7 @@ def result_json(record: AnswerRecord, session_id: str | None = None) -> dict[str
         "state": str(record.state),
         "retry_after_s": record.retry_after_s,
         "session": session_id,
+        "attachments": attachments_json(images),
     }
 
 

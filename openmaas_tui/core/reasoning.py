@@ -8,6 +8,13 @@ and data included, before its ``tool_use`` blocks
 A :class:`ReasoningBlock` keeps one such block with an assistant message; a stream carries the
 pieces in :class:`~openmaas_tui.core.types.ReasoningDelta` events (text, then a signature that
 closes the block, or a whole redacted block).
+
+OpenAI's Responses API sends reasoning as ``reasoning`` output items (``id``,
+``encrypted_content``, ``summary`` parts). With ``store: false`` the model's reasoning only
+carries over to the next turn when those items go back, before the turn's ``function_call``
+items (https://platform.openai.com/docs/guides/reasoning#encrypted-reasoning-items): such a
+block keeps the item's ``id``, its ``encrypted_content`` as the signature and its summary
+parts.
 """
 
 from __future__ import annotations
@@ -27,6 +34,9 @@ ANTHROPIC, BEDROCK, GEMINI = "anthropic", "bedrock", "gemini"
 """The wires whose reasoning blocks are kept (:attr:`ReasoningBlock.origin`): Anthropic
 Messages, Bedrock Converse, and Gemini (``generateContent``, also on Vertex)."""
 
+OPENAI_RESPONSES = "openai_responses"
+"""The origin of OpenAI Responses reasoning items (also Azure OpenAI's Responses)."""
+
 
 @dataclass(frozen=True, slots=True)
 class ReasoningBlock:
@@ -38,15 +48,22 @@ class ReasoningBlock:
             ``reasoningText.signature``), or None.
         redacted: a redacted block's opaque data (Anthropic ``redacted_thinking.data``,
             Bedrock ``redactedContent`` as base64), or None for a readable block.
-        origin: the wire that signed it (:data:`ANTHROPIC`, :data:`BEDROCK`, :data:`GEMINI`);
-            a block goes back only to the wire it came from (another provider cannot check
-            its signature), so a conversation can change models without being refused.
+        origin: the wire that signed it (:data:`ANTHROPIC`, :data:`BEDROCK`, :data:`GEMINI`,
+            :data:`OPENAI_RESPONSES`); a block goes back only to the wire it came from
+            (another provider cannot check its signature), so a conversation can change
+            models without being refused.
+        id: a Responses reasoning item's ``id`` (its ``encrypted_content`` is the
+            signature), or None.
+        parts: a Responses reasoning item's summary parts, in order (``text`` joins them
+            with a blank line), or none.
     """
 
     text: str = ""
     signature: str | None = None
     redacted: str | None = None
     origin: str = ""
+    id: str | None = None
+    parts: tuple[str, ...] = ()
 
     @property
     def shown(self) -> str:
@@ -68,6 +85,10 @@ class ReasoningBlock:
             data["redacted"] = self.redacted
         if self.origin:
             data["origin"] = self.origin
+        if self.id is not None:
+            data["id"] = self.id
+        if self.parts:
+            data["parts"] = list(self.parts)
         return data
 
     def replayable_to(self, origin: str) -> bool:
@@ -87,10 +108,13 @@ class ReasoningBlock:
         signature, redacted = data.get("signature"), data.get("redacted")
         if not isinstance(text, str) or not isinstance(origin, str):
             raise TypeError("a reasoning block's text and origin are strings")
-        for value in (signature, redacted):
+        item_id, parts = data.get("id"), data.get("parts", [])
+        for value in (signature, redacted, item_id):
             if value is not None and not isinstance(value, str):
-                raise TypeError("a reasoning block's signature and data are strings")
-        return cls(text, signature, redacted, origin)
+                raise TypeError("a reasoning block's signature, data and id are strings")
+        if not isinstance(parts, list) or not all(isinstance(p, str) for p in parts):
+            raise TypeError("a reasoning block's parts are a list of strings")
+        return cls(text, signature, redacted, origin, item_id, tuple(parts))
 
 
 def replayable(blocks: Iterable[ReasoningBlock]) -> tuple[ReasoningBlock, ...]:
@@ -112,6 +136,10 @@ class Piece(Protocol):
     def redacted(self) -> str | None: ...
     @property
     def origin(self) -> str: ...
+    @property
+    def id(self) -> str | None: ...
+    @property
+    def parts(self) -> tuple[str, ...]: ...
 
 
 @dataclass(slots=True)
@@ -119,7 +147,8 @@ class ReasoningBlocks:
     """Folds the pieces of streamed reasoning into blocks (O(1) per piece).
 
     Text joins the block being streamed; a signature closes it; redacted data is a whole
-    block of its own.
+    block of its own; an item ``id`` (a Responses reasoning item's end) closes it with the
+    item's id, summary parts and encrypted content (signed or not).
     """
 
     _blocks: list[ReasoningBlock] = field(default_factory=list)
@@ -133,7 +162,12 @@ class ReasoningBlocks:
             return
         if piece.text:
             self._text.append(piece.text)
-        if piece.signature is not None:
+        if piece.id is not None:
+            text = "".join(self._text)
+            self._text.clear()
+            block = ReasoningBlock(text, piece.signature, None, piece.origin, piece.id, piece.parts)
+            self._blocks.append(block)
+        elif piece.signature is not None:
             self._close(piece.signature, piece.origin)
 
     def _close(self, signature: str | None, origin: str) -> None:
@@ -165,6 +199,7 @@ def blocks_from_json(text: str | None) -> tuple[ReasoningBlock, ...]:
 
 
 __all__ = [
+    "OPENAI_RESPONSES",
     "REDACTED_LINE",
     "REDACTED_THINKING",
     "ReasoningBlock",

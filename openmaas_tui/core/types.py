@@ -17,6 +17,7 @@ from openmaas_tui.core.content import ImagePart as ImagePart
 from openmaas_tui.core.content import TextPart as TextPart
 from openmaas_tui.core.passthrough import Passthrough
 from openmaas_tui.core.reasoning import REDACTED_LINE, ReasoningBlock, ReasoningBlocks
+from openmaas_tui.core.server_tools import ServerToolCall as ServerToolCall
 from openmaas_tui.core.tools import ToolCall as ToolCall
 from openmaas_tui.core.tools import ToolChoice as ToolChoice
 from openmaas_tui.core.tools import ToolChoiceMode as ToolChoiceMode
@@ -234,12 +235,15 @@ class TextDelta:
 class ReasoningDelta:
     """A piece of reasoning text, in arrival order; faces show ``text``. ``signature`` closes
     the block being streamed, ``redacted`` is a whole redacted block, ``origin`` the wire that
-    signed it (see :class:`~openmaas_tui.core.reasoning.ReasoningBlock`)."""
+    signed it; ``id`` closes a Responses item, with its summary ``parts``
+    (:class:`~openmaas_tui.core.reasoning.ReasoningBlock`)."""
 
     text: str
     signature: str | None = None
     redacted: str | None = None
     origin: str = ""
+    id: str | None = None
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +261,14 @@ class ToolCallDelta:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerToolUse:
+    """A tool the provider ran itself (:mod:`openmaas_tui.core.server_tools`), never one the
+    person answers: what it was asked or gave back; events with one ``call.id`` add up."""
+
+    call: ServerToolCall
+
+
+@dataclass(frozen=True, slots=True)
 class UsageReport:
     """Token usage reported by the provider. The last report in a stream wins."""
 
@@ -271,7 +283,7 @@ class Finish:
     raw: str | None
 
 
-StreamEvent = TextDelta | ReasoningDelta | ToolCallDelta | UsageReport | Finish
+StreamEvent = TextDelta | ReasoningDelta | ToolCallDelta | ServerToolUse | UsageReport | Finish
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,20 +297,20 @@ class Completion:
     finish_reason_raw: str | None
     usage: Usage
     model: str
-    reasoning_blocks: tuple[ReasoningBlock, ...] = ()
-    """The signed or redacted reasoning blocks to send back with this turn, if any."""
+    reasoning_blocks: tuple[ReasoningBlock, ...] = ()  # signed or redacted: to send back
+    server_tools: tuple[ServerToolCall, ...] = ()  # tools the provider ran itself, in order
 
     def events(self) -> Iterator[StreamEvent]:
         """The events that would have streamed this answer (a whole answer turned into the one
         stream shape: for requests not streamed, and servers that answer a stream request with
         one JSON body)."""
-        for block in self.reasoning_blocks:
-            if block.redacted is not None:
-                yield ReasoningDelta(REDACTED_LINE, None, block.redacted, block.origin)
-            else:
-                yield ReasoningDelta(block.text, block.signature, origin=block.origin)
+        for b in self.reasoning_blocks:
+            text = REDACTED_LINE if b.redacted is not None else b.text
+            yield ReasoningDelta(text, b.signature, b.redacted, b.origin, b.id, b.parts)
         if self.reasoning and not self.reasoning_blocks:
             yield ReasoningDelta(self.reasoning)
+        for server in self.server_tools:
+            yield ServerToolUse(server)
         if self.text:
             yield TextDelta(self.text)
         for index, call in enumerate(self.tool_calls):
@@ -328,6 +340,7 @@ class CompletionBuilder:
     _reasoning: list[str] = field(default_factory=list)
     _blocks: ReasoningBlocks = field(default_factory=ReasoningBlocks)
     _tools: dict[int, _ToolCallParts] = field(default_factory=dict)
+    _server: dict[str, ServerToolCall] = field(default_factory=dict)
     usage: Usage = field(default_factory=Usage)
     finish: Finish | None = None
 
@@ -348,6 +361,9 @@ class CompletionBuilder:
                 parts.arguments.append(event.arguments)
             if event.signature and not parts.signature:
                 parts.signature = event.signature
+        elif isinstance(event, ServerToolUse):
+            known = self._server.get(event.call.id)
+            self._server[event.call.id] = event.call if known is None else known.merged(event.call)
         elif isinstance(event, UsageReport):
             self.usage = event.usage
         else:
@@ -380,4 +396,5 @@ class CompletionBuilder:
             usage=self.usage,
             model=self.model,
             reasoning_blocks=self.reasoning_blocks(),
+            server_tools=tuple(self._server.values()),
         )

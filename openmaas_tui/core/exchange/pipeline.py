@@ -317,6 +317,7 @@ class Exchange:
             reasoning=completion.reasoning,
             tool_calls=completion.tool_calls,
             reasoning_blocks=completion.reasoning_blocks,
+            server_tools=completion.server_tools,
             usage=usage,
             estimated=estimated,
             cost_usd=cost,

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from openmaas_tui.core.errors import ErrorCode
 from openmaas_tui.core.reasoning import ReasoningBlock
+from openmaas_tui.core.server_tools import ServerToolCall
 from openmaas_tui.core.types import FinishReason, ToolCall, Usage
 
 
@@ -76,6 +77,9 @@ class AnswerRecord:
         provider / model: who answered (``openai`` / ``gpt-4o-mini``), None when not known.
         reasoning_blocks: the signed or redacted reasoning blocks to send back with the turn
             (see :mod:`openmaas_tui.core.reasoning`), empty when there are none.
+        server_tools: the tools the provider ran itself while answering (web search, code
+            execution; :mod:`openmaas_tui.core.server_tools`), in order; never tool calls the
+            person answers.
     """
 
     text: str = ""
@@ -96,6 +100,7 @@ class AnswerRecord:
     provider: str | None = None
     model: str | None = None
     reasoning_blocks: tuple[ReasoningBlock, ...] = ()
+    server_tools: tuple[ServerToolCall, ...] = ()
 
     @property
     def interrupted(self) -> bool:

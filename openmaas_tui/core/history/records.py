@@ -14,6 +14,7 @@ from typing import Any
 from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.reasoning import ReasoningBlock
+from openmaas_tui.core.server_tools import ServerToolCall
 from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import ChatRequest, Message, Role, ToolCall, Usage
 
@@ -79,6 +80,9 @@ class StoredMessage:
         tool_call_id / tool_name / is_error: for a tool result (role ``tool``), the call it
             answers, the function's name and whether the tool failed.
         reasoning_blocks: an answer's signed or redacted reasoning blocks, to send back.
+        server_tools: the tools the provider ran itself for an answer (kept in the
+            ``tool_calls`` column, marked ``"server": true``; see
+            :func:`~openmaas_tui.core.history.rows.tool_calls_json`).
     """
 
     id: int
@@ -110,6 +114,7 @@ class StoredMessage:
     tool_name: str | None = None
     is_error: bool = False
     reasoning_blocks: tuple[ReasoningBlock, ...] = ()
+    server_tools: tuple[ServerToolCall, ...] = ()
 
     @property
     def usage(self) -> Usage:

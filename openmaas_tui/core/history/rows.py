@@ -15,6 +15,7 @@ from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.history.records import StoredMessage, StoredSession
 from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.reasoning import blocks_from_json
+from openmaas_tui.core.server_tools import ServerToolCall
 from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import Role, ToolCall
 
@@ -126,15 +127,38 @@ def session_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredSession:
     )
 
 
-def tool_calls_json(calls: tuple[ToolCall, ...]) -> str:
-    """The ``tool_calls`` column: a JSON list of :meth:`ToolCall.as_dict` objects."""
-    return dumps([call.as_dict() for call in calls])
+def tool_calls_json(
+    calls: tuple[ToolCall, ...], server_tools: tuple[ServerToolCall, ...] = ()
+) -> str:
+    """The ``tool_calls`` column: a JSON list of :meth:`ToolCall.as_dict` objects, then the
+    tools the provider ran itself (:meth:`ServerToolCall.as_dict` with ``"server": true``;
+    kept beside the calls rather than in a column of their own)."""
+    server = [tool.as_dict() | {"server": True} for tool in server_tools]
+    return dumps([call.as_dict() for call in calls] + server)
 
 
 def _tool_calls(text: str) -> tuple[ToolCall, ...]:
     if not text or text == "[]":
         return ()
-    return tuple(ToolCall.from_dict(c) for c in json.loads(text) if isinstance(c, dict))
+    items = json.loads(text)
+    return tuple(
+        ToolCall.from_dict(c) for c in items if isinstance(c, dict) and not c.get("server")
+    )
+
+
+def server_tools_of(text: str | None) -> tuple[ServerToolCall, ...]:
+    """The tools the provider ran itself, as :func:`tool_calls_json` wrote them in the
+    ``tool_calls`` column; an unreadable entry is left out."""
+    if not text or '"server"' not in text:
+        return ()
+    found: list[ServerToolCall] = []
+    for item in json.loads(text):
+        if isinstance(item, dict) and item.get("server") is True:
+            try:
+                found.append(ServerToolCall.from_dict(item))
+            except TypeError:
+                continue
+    return tuple(found)
 
 
 def message_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredMessage:
@@ -170,6 +194,7 @@ def message_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredMessage:
         tool_name=row[26],
         is_error=bool(row[27]),
         reasoning_blocks=blocks_from_json(row[28]),
+        server_tools=server_tools_of(row[24]),
     )
 
 

@@ -166,7 +166,7 @@ class SessionStore(Database):
                     params=dumps(message.params),
                     cost_estimated=int(message.cost_estimated),
                     owner=None,
-                    tool_calls=tool_calls_json(message.tool_calls),
+                    tool_calls=tool_calls_json(message.tool_calls, message.server_tools),
                     is_error=int(message.is_error),
                     reasoning_blocks=blocks_json(message.reasoning_blocks),
                 )

@@ -275,7 +275,7 @@ class Store(SessionStore):
             "error_code": record.error_code,
             "error_message": record.error_message,
             "state": str(record.state),
-            "tool_calls": tool_calls_json(record.tool_calls),
+            "tool_calls": tool_calls_json(record.tool_calls, record.server_tools),
             "reasoning_blocks": blocks_json(record.reasoning_blocks),
         }
         assignments = ", ".join(f"{name} = :{name}" for name in final)

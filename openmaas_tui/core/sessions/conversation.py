@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.reasoning import ReasoningBlock
+from openmaas_tui.core.server_tools import ServerToolCall
 from openmaas_tui.core.totals import Totals, total
 from openmaas_tui.core.types import (
     ContentPart,
@@ -83,6 +84,7 @@ class SessionMessage:
         tool_calls: the tool calls an answer made, in order.
         tool_call_id / tool_name / is_error: for a tool result, the call it answers, the
             function's name and whether the tool failed.
+        server_tools: the tools the provider ran itself for an answer (shown, never sent).
     """
 
     role: Role
@@ -110,6 +112,7 @@ class SessionMessage:
     tool_call_id: str | None = None
     tool_name: str | None = None
     is_error: bool = False
+    server_tools: tuple[ServerToolCall, ...] = ()
 
     @property
     def text(self) -> str:

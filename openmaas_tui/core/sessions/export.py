@@ -47,6 +47,9 @@ def session_json(session: StoredSession, messages: Sequence[StoredMessage]) -> d
         blocks = fields.pop("reasoning_blocks")
         if blocks:  # only answers that have them: older exports read the same
             fields["reasoning_blocks"] = [b.as_dict() for b in message.reasoning_blocks]
+        server = fields.pop("server_tools")
+        if server:  # the same: only answers for which the provider ran a tool
+            fields["server_tools"] = [tool.as_dict() for tool in message.server_tools]
         body.append(fields)
     return {"format": FORMAT, "schema_version": SCHEMA_VERSION, "session": head, "messages": body}
 

@@ -24,6 +24,7 @@ from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.history.records import StoredMessage, StoredSession
 from openmaas_tui.core.reasoning import ReasoningBlock
+from openmaas_tui.core.server_tools import ServerToolCall
 from openmaas_tui.core.sessions.export import FORMAT, SCHEMA_VERSION
 from openmaas_tui.core.types import Role, ToolCall
 
@@ -66,6 +67,7 @@ _MESSAGE_FIELDS: dict[str, tuple[str, bool]] = {
     "tool_name": (_STR, True),
     "is_error": (_BOOL, False),
     "reasoning_blocks": (_LIST, False),
+    "server_tools": (_LIST, False),
 }
 
 _MOST_USD = 1e12
@@ -95,6 +97,7 @@ _DEFAULTS: dict[str, Any] = {
     "tool_calls": [],
     "is_error": False,
     "reasoning_blocks": [],
+    "server_tools": [],
     "title_is_custom": False,
     "content": "",
 }
@@ -199,6 +202,14 @@ def _message(source: str, index: int, raw: Any) -> StoredMessage:
             what = "expected an object with a text and, if any, a signature or data (strings)"
             raise _invalid(source, f"{where}.reasoning_blocks[{position}]", what) from None
     fields["reasoning_blocks"] = tuple(blocks)
+    server = []
+    for position, tool in enumerate(fields["server_tools"]):
+        try:
+            server.append(ServerToolCall.from_dict(tool))
+        except TypeError:
+            what = "expected an object with an id, a name and an input (strings)"
+            raise _invalid(source, f"{where}.server_tools[{position}]", what) from None
+    fields["server_tools"] = tuple(server)
     return StoredMessage(id=0, session_id="", role=Role(role), state=MessageState(state), **fields)
 
 

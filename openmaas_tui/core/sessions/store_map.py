@@ -115,6 +115,7 @@ def message_from_stored(stored: StoredMessage) -> SessionMessage:
         tool_call_id=stored.tool_call_id,
         tool_name=stored.tool_name,
         is_error=stored.is_error,
+        server_tools=stored.server_tools,
     )
 
 
@@ -161,6 +162,7 @@ def answer_record(message: SessionMessage) -> AnswerRecord:
         provider=message.provider,
         model=message.model,
         reasoning_blocks=message.reasoning_blocks,
+        server_tools=message.server_tools,
     )
 
 
@@ -190,6 +192,7 @@ def answer_message(record: AnswerRecord, request: ChatRequest) -> SessionMessage
         error_message=record.error_message,
         reasoning_blocks=record.reasoning_blocks,
         tool_calls=record.tool_calls,
+        server_tools=record.server_tools,
     )
 
 
@@ -228,4 +231,5 @@ def stored_message(message: SessionMessage, session_id: str, position: int) -> S
         tool_call_id=message.tool_call_id,
         tool_name=message.tool_name,
         is_error=message.is_error,
+        server_tools=record.server_tools,
     )

@@ -180,7 +180,9 @@ class MessageStreamEncoder:
         if isinstance(event, Finish):
             self.finish_event = event
             return _NOTHING
-        return self.start() + PING  # RetryWait
+        if isinstance(event, RetryWait):
+            return self.start() + PING
+        return _NOTHING  # a server tool's use: the provider's own, not the client's
 
     def finish(
         self, usage: Usage | None = None, *, extra: Mapping[str, object] | None = None

@@ -15,10 +15,17 @@ from openmaas_tui.core.reasoning import ANTHROPIC
 from openmaas_tui.core.types import (
     Finish,
     ReasoningDelta,
+    ServerToolUse,
     StreamEvent,
     TextDelta,
     ToolCallDelta,
     UsageReport,
+)
+from openmaas_tui.providers.anthropic.server_tools import (
+    SERVER_TOOL_USE,
+    is_result,
+    result_of,
+    use_of,
 )
 from openmaas_tui.providers.anthropic.wire import RawUsage, finish_reason, thinking_delta
 from openmaas_tui.providers.base import text_or_none
@@ -40,7 +47,9 @@ class AnthropicStreamState:
     """Folds Anthropic stream events, one parsed ``data`` object at a time, into our events.
 
     Only client ``tool_use`` blocks are tool calls; ``server_tool_use`` and ``*_tool_result``
-    blocks (code execution, web search) run on Anthropic's side and are skipped. A thinking
+    blocks (code execution, web search) run on Anthropic's side and become
+    :class:`~openmaas_tui.core.types.ServerToolUse` events: the use once its input is whole
+    (at its block's stop), the result when its block starts. A thinking
     block's ``signature_delta`` closes it (a reasoning delta with the signature); a
     ``redacted_thinking`` block arrives whole and shows as ``[redacted thinking]``. Tool calls
     are numbered 0, 1, … in the order their blocks start.
@@ -56,6 +65,7 @@ class AnthropicStreamState:
         self._blocks: set[int] = set()  # indexes of the content blocks started so far
         self._calls: dict[int, int] = {}  # content block index -> tool call number
         self._empty_calls: dict[int, str] = {}  # block index -> its start input, no args yet
+        self._server: dict[int, tuple[dict[str, Any], list[str]]] = {}  # block, input so far
 
     def feed(self, data: Any) -> tuple[StreamEvent, ...]:
         """The events for one parsed event payload.
@@ -98,6 +108,9 @@ class AnthropicStreamState:
         if kind == "input_json_delta":
             call = self._calls.get(index)
             fragment = _text(delta["partial_json"])
+            if index in self._server:
+                self._server[index][1].append(fragment)
+                return _NOTHING
             if call is None or not fragment:
                 return _NOTHING
             self._empty_calls.pop(index, None)
@@ -125,11 +138,19 @@ class AnthropicStreamState:
             self._calls[index] = call
             self._empty_calls[index] = json.dumps(block.get("input") or {})
             return (ToolCallDelta(call, id=call_id, name=name),)
+        if kind == SERVER_TOOL_USE:
+            self._server[index] = (block, [])
+            return _NOTHING
+        if is_result(kind):
+            return (ServerToolUse(result_of(block)),)
         return _NOTHING
 
     def _block_stop(self, index: int) -> tuple[StreamEvent, ...]:
         if index not in self._blocks:
             raise KeyError(f"stop for content block {index!r}, never started")
+        server = self._server.pop(index, None)
+        if server is not None:
+            return (ServerToolUse(use_of(server[0], "".join(server[1]))),)
         # A call without arguments streams only an empty input_json_delta: give it its
         # start input ("{}") so every call carries a JSON argument string.
         start_input = self._empty_calls.pop(index, None)

@@ -17,6 +17,7 @@ from typing import Any
 
 from openmaas_tui.core.models.catalog import find_model
 from openmaas_tui.core.reasoning import ANTHROPIC, REDACTED_LINE, ReasoningBlock, ReasoningBlocks
+from openmaas_tui.core.server_tools import ServerToolCall, fold
 from openmaas_tui.core.tools import call_id_for
 from openmaas_tui.core.types import (
     ChatRequest,
@@ -30,6 +31,12 @@ from openmaas_tui.core.types import (
     ToolChoice,
     ToolChoiceMode,
     Usage,
+)
+from openmaas_tui.providers.anthropic.server_tools import (
+    SERVER_TOOL_USE,
+    is_result,
+    result_of,
+    use_of,
 )
 from openmaas_tui.providers.base import text_or_none, token_count
 
@@ -298,7 +305,8 @@ def parse_message(payload: dict[str, Any], model: str) -> Completion:
     Text blocks are joined, thinking blocks become the reasoning (a ``redacted_thinking``
     block shows as ``[redacted thinking]``) and, with their signatures and redacted data, the
     reasoning blocks to send back; client ``tool_use`` blocks become tool calls with their
-    ``input`` as a JSON string; server tool blocks carry nothing to show.
+    ``input`` as a JSON string; server tool blocks (``server_tool_use``, ``*_tool_result``)
+    become the completion's server tools.
 
     Raises:
         KeyError, TypeError, AttributeError, ValueError: when the body does not have the
@@ -308,6 +316,7 @@ def parse_message(payload: dict[str, Any], model: str) -> Completion:
     reasoning: list[str] = []
     blocks = ReasoningBlocks()
     calls: list[ToolCall] = []
+    server: list[ServerToolCall] = []
     for block in payload["content"]:
         kind = block["type"]
         if kind == "text":
@@ -320,6 +329,10 @@ def parse_message(payload: dict[str, Any], model: str) -> Completion:
             arguments = json.dumps(block.get("input") or {}, ensure_ascii=False)
             name, call_id = text_or_none(block["name"]), text_or_none(block.get("id"))
             calls.append(ToolCall(name=name or "", arguments=arguments, id=call_id))
+        elif kind == SERVER_TOOL_USE:
+            server.append(use_of(block))
+        elif is_result(kind):
+            server.append(result_of(block))
     usage = RawUsage()
     usage.merge(payload.get("usage") or {})
     raw = text_or_none(payload.get("stop_reason"))
@@ -332,6 +345,7 @@ def parse_message(payload: dict[str, Any], model: str) -> Completion:
         usage=usage.to_usage(),
         model=model,
         reasoning_blocks=blocks.replayable(),
+        server_tools=fold(server),
     )
 
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from openmaas_tui.core.server_tools import ServerToolCall
 from openmaas_tui.core.types import (
     Finish,
+    ServerToolUse,
     StreamEvent,
     TextDelta,
     ToolCallDelta,
@@ -25,6 +27,7 @@ from openmaas_tui.providers.bedrock.wire import (
     finish_reason,
     is_server_tool,
     reasoning_delta,
+    server_result_text,
     usage_from,
 )
 
@@ -42,9 +45,11 @@ class ConverseStreamState:
     """Folds ConverseStream events, one parsed payload at a time, into our events.
 
     Only client ``toolUse`` blocks are tool calls, numbered 0, 1, … as they start; server
-    tools (``type: server_tool_use``) and their ``toolResult`` blocks run on Bedrock's side and
-    are skipped. A reasoning ``signature`` closes its block; ``redactedContent`` shows as
-    ``[redacted thinking]`` (both kept to send back with the turn).
+    tools (``type: server_tool_use``, e.g. Nova's code interpreter) and their ``toolResult``
+    blocks run on Bedrock's side and become
+    :class:`~openmaas_tui.core.types.ServerToolUse` events (the use at its block's stop, the
+    result as its delta arrives). A reasoning ``signature`` closes its block;
+    ``redactedContent`` shows as ``[redacted thinking]`` (both kept to send back).
 
     Attributes:
         stopped: whether ``messageStop`` arrived (the answer ended as the protocol says).
@@ -54,7 +59,8 @@ class ConverseStreamState:
         self.stopped = False
         self._calls: dict[int, int] = {}  # content block index -> tool call number
         self._no_args: set[int] = set()  # block indexes of calls without arguments yet
-        self._skipped: set[int] = set()  # block indexes of server tool calls
+        self._server: dict[int, tuple[str, str, list[str]]] = {}  # index -> id, name, input
+        self._results: dict[int, tuple[str, str | None]] = {}  # index -> use id, status
 
     def feed(self, kind: str | None, data: Any) -> tuple[StreamEvent, ...]:
         """The events for one event's parsed payload.
@@ -82,10 +88,16 @@ class ConverseStreamState:
 
     def _start(self, index: int, start: dict[str, Any]) -> tuple[StreamEvent, ...]:
         tool = start.get("toolUse")
+        result = start.get("toolResult")
+        if result is not None:  # a server tool's result (the client sends its own)
+            use_id = text_or_none(result["toolUseId"]) or ""
+            self._results[index] = (use_id, text_or_none(result.get("status")))
+            return _NOTHING
         if tool is None:
-            return _NOTHING  # toolResult of a server tool, and other block kinds
+            return _NOTHING
         if is_server_tool(tool):
-            self._skipped.add(index)
+            use_id, name = text_or_none(tool["toolUseId"]) or "", text_or_none(tool["name"])
+            self._server[index] = (use_id, name or "", [])
             return _NOTHING
         name, call_id = text_or_none(tool["name"]), text_or_none(tool.get("toolUseId"))
         call = self._calls.setdefault(index, len(self._calls))
@@ -102,7 +114,14 @@ class ConverseStreamState:
             keep = event.text or event.signature is not None
             return (event,) if keep else _NOTHING
         tool = delta.get("toolUse")
-        if tool is not None and index not in self._skipped:
+        if tool is not None and index in self._server:
+            self._server[index][2].append(text_or_none(tool["input"]) or "")
+            return _NOTHING
+        if "toolResult" in delta and index in self._results:
+            use_id, status = self._results[index]
+            result = server_result_text(delta["toolResult"])
+            return (ServerToolUse(ServerToolCall(use_id, "", "", result, status)),)
+        if tool is not None:
             call = self._calls.get(index)
             fragment = text_or_none(tool["input"])
             if call is None or not fragment:
@@ -112,6 +131,10 @@ class ConverseStreamState:
         return _NOTHING  # toolResult, citations, and delta kinds added later
 
     def _stop(self, index: int) -> tuple[StreamEvent, ...]:
+        server = self._server.pop(index, None)
+        if server is not None:
+            use_id, name, given = server
+            return (ServerToolUse(ServerToolCall(use_id, name, "".join(given))),)
         # A call that streamed no input fragment still gets a JSON argument string.
         if index in self._no_args:
             self._no_args.discard(index)

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from openmaas_tui.core.reasoning import BEDROCK, REDACTED_LINE, ReasoningBlock, ReasoningBlocks
+from openmaas_tui.core.server_tools import ServerToolCall, fold, text_of
 from openmaas_tui.core.tools import call_id_for
 from openmaas_tui.core.types import (
     ChatRequest,
@@ -240,6 +241,25 @@ def is_server_tool(tool_use: dict[str, Any]) -> bool:
     return tool_use.get("type") == "server_tool_use"
 
 
+def _id(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def server_result_text(content: Any) -> str:
+    """A server tool's ``toolResult`` content (a list of ``{"json"}`` or ``{"text"}``) as
+    text: a code interpreter's ``stdOut`` and ``stdErr``, any other JSON compact."""
+    pieces: list[str] = []
+    for item in content if isinstance(content, list) else [content]:
+        value = item.get("json", item.get("text")) if isinstance(item, dict) else item
+        if isinstance(value, dict) and ("stdOut" in value or "stdErr" in value):
+            pieces += [text_of(value[k]) for k in ("stdOut", "stdErr") if value.get(k)]
+        elif value is not None:
+            pieces.append(text_of(value))
+    return "\n".join(pieces)
+
+
 def parse_converse(payload: dict[str, Any], model: str) -> Completion:
     """A :class:`Completion` from a ``Converse`` answer: ``output.message.content`` blocks
     (``text``; ``reasoningContent.reasoningText.text``; client ``toolUse`` with its ``input``
@@ -253,6 +273,7 @@ def parse_converse(payload: dict[str, Any], model: str) -> Completion:
     reasoning: list[str] = []
     blocks = ReasoningBlocks()
     calls: list[ToolCall] = []
+    server: list[ServerToolCall] = []
     content = payload["output"]["message"]["content"]
     if type(content) is not list:
         raise TypeError(f"content is {content!r}")
@@ -263,7 +284,16 @@ def parse_converse(payload: dict[str, Any], model: str) -> Completion:
             delta = reasoning_delta(block["reasoningContent"])
             reasoning.append(delta.text)
             blocks.add(delta)
-        elif "toolUse" in block and not is_server_tool(block["toolUse"]):
+        elif "toolUse" in block and is_server_tool(block["toolUse"]):
+            use = block["toolUse"]
+            given = json.dumps(use.get("input") or {}, ensure_ascii=False)
+            server.append(ServerToolCall(_id(use["toolUseId"]), _id(use["name"]), given))
+        elif "toolResult" in block:
+            result = block["toolResult"]
+            status = text_or_none(result.get("status"))
+            shown = server_result_text(result.get("content"))
+            server.append(ServerToolCall(_id(result["toolUseId"]), "", "", shown, status))
+        elif "toolUse" in block:
             use = block["toolUse"]
             arguments = json.dumps(use.get("input") or {}, ensure_ascii=False)
             name, call_id = text_or_none(use["name"]) or "", text_or_none(use.get("toolUseId"))
@@ -278,6 +308,7 @@ def parse_converse(payload: dict[str, Any], model: str) -> Completion:
         usage=usage_from(payload.get("usage") or {}),
         model=model,
         reasoning_blocks=blocks.replayable(),
+        server_tools=fold(server),
     )
 
 

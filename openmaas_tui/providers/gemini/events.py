@@ -4,7 +4,8 @@ One parser serves every shape the Gemini API answers in: the ``data:`` events of
 ``streamGenerateContent?alt=sse``, the elements of the JSON array that the same endpoint returns
 without ``alt=sse``, and the single JSON body of ``generateContent``. Each is a
 ``GenerateContentResponse`` (https://ai.google.dev/api/generate-content#generatecontentresponse):
-``candidates[0].content.parts`` (``text``, ``thought: true`` text, ``functionCall``; a part's
+``candidates[0].content.parts`` (``text``, ``thought: true`` text, ``functionCall``, the
+built-in tools' parts of :mod:`~openmaas_tui.providers.gemini.server_tools`; a part's
 ``thoughtSignature`` kept to send back, https://ai.google.dev/gemini-api/docs/thought-signatures),
 ``candidates[0].finishReason`` on the last chunk, ``usageMetadata`` on every chunk (provisional
 until the last one) and ``promptFeedback.blockReason`` when the prompt itself was refused.
@@ -21,6 +22,7 @@ from openmaas_tui.core.types import (
     Finish,
     FinishReason,
     ReasoningDelta,
+    ServerToolUse,
     StreamEvent,
     TextDelta,
     ToolCallDelta,
@@ -34,6 +36,7 @@ from openmaas_tui.providers.base import (
     text_or_none,
     token_count,
 )
+from openmaas_tui.providers.gemini.server_tools import GeminiServerTools
 from openmaas_tui.providers.http_errors import error_from_payload
 
 # https://ai.google.dev/api/generate-content#FinishReason
@@ -116,11 +119,12 @@ class GeminiChunkParser:
         provider: the provider name used in errors.
     """
 
-    __slots__ = ("_provider", "_calls", "finished")
+    __slots__ = ("_provider", "_calls", "_server", "finished")
 
     def __init__(self, provider: str) -> None:
         self._provider = provider
         self._calls = 0
+        self._server = GeminiServerTools()
         self.finished = False
         """Whether the answer's end arrived: a ``finishReason``, or a refused prompt."""
 
@@ -175,6 +179,11 @@ class GeminiChunkParser:
                     signature = text_or_none(part.get("thoughtSignature"))
                     events.append(ToolCallDelta(self._calls, call_id, name, arguments, signature))
                     self._calls += 1
+                    continue
+                server = self._server.from_part(part)
+                if server is not None:
+                    events.append(ServerToolUse(server))
+            events.extend(ServerToolUse(s) for s in self._server.from_candidate(candidate))
             finish_raw = text_or_none(candidate.get("finishReason"))
         if finish_raw:
             events.append(Finish(map_finish(finish_raw, called_tool=self._calls > 0), finish_raw))

@@ -12,6 +12,9 @@ https://platform.openai.com/docs/api-reference/responses/object, read 2026-05):
   ``{"type": "function_call", "call_id", "name", "arguments": ""}`` at an ``output_index``;
   its arguments stream as ``response.function_call_arguments.delta`` and are repeated whole
   in ``response.function_call_arguments.done``. Parallel calls have their own output indexes.
+- Tools OpenAI runs itself (``web_search_call``, ``code_interpreter_call``,
+  ``file_search_call`` items) become :class:`~openmaas_tui.core.types.ServerToolUse` events
+  (:mod:`~openmaas_tui.providers.openai_responses.server_tools`), never tool calls.
 - The stream ends with exactly one of ``response.completed``, ``response.incomplete``
   (``incomplete_details.reason``: ``max_output_tokens`` or ``content_filter``) or
   ``response.failed`` (``response.error: {"code", "message"}``), each carrying the whole
@@ -27,12 +30,14 @@ import json
 from typing import Any
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.reasoning import OPENAI_RESPONSES
 from openmaas_tui.core.types import (
     Completion,
     CompletionBuilder,
     Finish,
     FinishReason,
     ReasoningDelta,
+    ServerToolUse,
     StreamEvent,
     TextDelta,
     ToolCallDelta,
@@ -41,6 +46,7 @@ from openmaas_tui.core.types import (
 )
 from openmaas_tui.providers.base import MALFORMED, parsing_failed, text_or_none, token_count
 from openmaas_tui.providers.http_errors import TRANSIENT_STATUSES, classify
+from openmaas_tui.providers.openai_responses.server_tools import server_tool_of
 
 TERMINAL = frozenset({"response.completed", "response.incomplete", "response.failed"})
 """The event types that end a Responses stream."""
@@ -109,6 +115,23 @@ def error_of(provider: str, error: Any, *, status: int | None = None) -> OpenMaa
     return OpenMaaSError(mapped, message, provider=provider, status=status, transient=transient)
 
 
+def reasoning_item_end(item: dict[str, Any]) -> ReasoningDelta:
+    """The end of a ``reasoning`` output item: its ``id``, its ``encrypted_content`` (present
+    when the request asked ``include: ["reasoning.encrypted_content"]``) as the signature and
+    its ``summary`` parts' texts, kept to send the item back
+    (:mod:`openmaas_tui.core.reasoning`); no text of its own, the summary streamed already.
+
+    Raises:
+        KeyError, TypeError: an item without a string ``id``.
+    """
+    item_id = item["id"]
+    if not isinstance(item_id, str):
+        raise TypeError("a reasoning item's id is a string")
+    parts = tuple(p["text"] + "" for p in item.get("summary") or () if p.get("text"))
+    encrypted = text_or_none(item.get("encrypted_content"))
+    return ReasoningDelta("", encrypted, None, OPENAI_RESPONSES, item_id, parts)
+
+
 def finish_of(response: dict[str, Any], called_tools: bool) -> Finish | None:
     """The :class:`Finish` of a finished ``response`` object: ``completed`` is STOP (TOOL_CALLS
     when it called a function), ``incomplete`` names its reason (``max_output_tokens`` ->
@@ -167,9 +190,14 @@ class EventParser:
             return [ReasoningDelta(event["delta"] + "")] if event["delta"] else []
         if kind == "response.reasoning_summary_part.added" and event.get("summary_index"):
             return [ReasoningDelta(SUMMARY_BREAK)]  # a summary's next part is a new paragraph
-        if kind == "response.output_item.added":
+        if kind in ("response.output_item.added", "response.output_item.done"):
             item = event["item"]
-            if item.get("type") != "function_call":
+            server = server_tool_of(item)
+            if server is not None:
+                return [ServerToolUse(server)]
+            if item.get("type") == "reasoning" and kind.endswith(".done"):
+                return [reasoning_item_end(item)]
+            if item.get("type") != "function_call" or kind.endswith(".done"):
                 return []
             index = self._call(event)
             arguments = text_or_none(item.get("arguments")) or ""
@@ -235,9 +263,12 @@ def _completion(payload: dict[str, Any], model: str, provider: str) -> Completio
                 if text:
                     builder.add(TextDelta(text + ""))
         elif kind == "reasoning":
-            parts = [p["text"] + "" for p in item.get("summary") or () if p.get("text")]
-            if parts:
-                builder.add(ReasoningDelta(SUMMARY_BREAK.join(parts)))
+            end = reasoning_item_end(item)
+            if end.parts:
+                builder.add(ReasoningDelta(SUMMARY_BREAK.join(end.parts)))
+            builder.add(end)
+        elif (server := server_tool_of(item)) is not None:
+            builder.add(ServerToolUse(server))
         elif kind == "function_call":
             name = text_or_none(item.get("name"))
             arguments = text_or_none(item.get("arguments")) or ""

@@ -11,7 +11,10 @@ Wire reference: https://platform.openai.com/docs/api-reference/responses/create 
 - JSON mode is ``text.format``: ``{"type": "json_object"}`` or ``{"type": "json_schema",
   "name", "schema"}`` (flat, unlike Chat Completions' nested ``json_schema``).
 - ``store: false``: nothing is kept on OpenAI's side; every request carries the whole
-  conversation, as with Chat Completions.
+  conversation, as with Chat Completions. So a reasoning model is asked for
+  ``include: ["reasoning.encrypted_content"]``, and an assistant turn's ``reasoning`` items
+  (``id``, ``encrypted_content``, ``summary``) go back before its ``function_call`` items
+  (https://platform.openai.com/docs/guides/reasoning#encrypted-reasoning-items).
 - There is no ``stop``, ``seed`` or penalty; those parameters are dropped before sending
   (:data:`~openmaas_tui.core.models.capabilities.RESPONSES_PARAMS`).
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from openmaas_tui.core.models.catalog import find_model
+from openmaas_tui.core.reasoning import OPENAI_RESPONSES, ReasoningBlock
 from openmaas_tui.core.tools import call_id_for
 from openmaas_tui.core.types import (
     ChatRequest,
@@ -65,10 +69,29 @@ def _content(message: Message) -> str | list[dict[str, Any]]:
     return parts
 
 
+INCLUDE_ENCRYPTED = "reasoning.encrypted_content"
+"""The ``include`` value that adds ``encrypted_content`` to reasoning items."""
+
+
+def reasoning_item(block: ReasoningBlock) -> dict[str, Any]:
+    """A kept reasoning block as the ``reasoning`` input item it came as: ``type``, ``id``,
+    ``encrypted_content`` and ``summary`` (``summary_text`` parts)
+    (https://platform.openai.com/docs/api-reference/responses/create, input item
+    ``reasoning``)."""
+    return {
+        "type": "reasoning",
+        "id": block.id,
+        "encrypted_content": block.signature,
+        "summary": [{"type": "summary_text", "text": part} for part in block.parts],
+    }
+
+
 def input_items(request: ChatRequest) -> list[dict[str, Any]]:
     """``input``: each message as ``{"role", "content"}``; an assistant turn's calls follow it
     as ``{"type": "function_call", "call_id", "name", "arguments"}`` items and a tool result is
-    ``{"type": "function_call_output", "call_id", "output"}``
+    ``{"type": "function_call_output", "call_id", "output"}``; a turn that called tools sends
+    its kept reasoning items (those of this wire, with their encrypted content) first, as they
+    were answered, so the model carries its reasoning into the tool's result
     (https://platform.openai.com/docs/api-reference/responses/create#responses-create-input,
     https://platform.openai.com/docs/guides/function-calling?api-mode=responses)."""
     items: list[dict[str, Any]] = []
@@ -83,6 +106,12 @@ def input_items(request: ChatRequest) -> list[dict[str, Any]]:
                 }
             )
             continue
+        if message.tool_calls:
+            items.extend(
+                reasoning_item(block)
+                for block in message.reasoning_blocks
+                if block.replayable_to(OPENAI_RESPONSES) and block.id is not None
+            )
         if message.text or not message.tool_calls:
             items.append({"role": message.role.value, "content": _content(message)})
         items.extend(
@@ -155,6 +184,8 @@ def build_body(request: ChatRequest, *, provider: str, stream: bool) -> dict[str
         if request.reasoning_effort is not None:
             reasoning["effort"] = request.reasoning_effort
         body["reasoning"] = reasoning
+        if body["store"] is False:  # the only way to carry reasoning over to the next turn
+            body["include"] = [INCLUDE_ENCRYPTED]
     fmt = request.json_mode
     if fmt is not None:
         body["text"] = {"format": text_format(fmt)}

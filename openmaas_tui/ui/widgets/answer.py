@@ -35,6 +35,7 @@ from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
     ReasoningDelta,
+    ServerToolUse,
     TextDelta,
     ToolCallDelta,
     Usage,
@@ -43,6 +44,7 @@ from openmaas_tui.providers.registry import Target
 from openmaas_tui.ui.markdown.live import LiveMarkdown
 from openmaas_tui.ui.widgets.answer_parts import JsonMarker, WaitingBar
 from openmaas_tui.ui.widgets.error_view import ErrorView
+from openmaas_tui.ui.widgets.server_tools import show_server_tool
 from openmaas_tui.ui.widgets.tool_calls import ToolCalls
 from openmaas_tui.ui.workers import WorkerOwner
 
@@ -249,6 +251,8 @@ class AnswerView(WorkerOwner, Vertical):
                         (await self._reasoning_view()).append(event.text)
                     elif isinstance(event, ToolCallDelta):
                         (await self._tool_calls_view()).add(event)
+                    elif isinstance(event, ServerToolUse):
+                        await show_server_tool(self, event.call, before=answer)
         finally:
             await self._stop_waiting()
             await self._show_retry(None)

@@ -25,6 +25,7 @@ from openmaas_tui.core.text.terminal import terminal_safe
 from openmaas_tui.ui.markdown.lines import render_markdown
 from openmaas_tui.ui.markdown.theme import markdown_styles
 from openmaas_tui.ui.widgets.attachments import chip_text
+from openmaas_tui.ui.widgets.server_tools import server_tool_lines
 from openmaas_tui.ui.widgets.tool_calls import ToolCalls
 
 
@@ -169,7 +170,9 @@ class FinishedAnswer(Widget):
             drawn = render_markdown(record.text, console, width, self._colours)
             self._lines += drawn
             self._kinds += [None] * len(drawn)
-        notes: list[tuple[str, str]] = []
+        notes: list[tuple[str, str]] = [
+            ("finished-answer--meta", line) for line in server_tool_lines(record.server_tools)
+        ]
         if record.error_code:
             error = f"{record.error_code}: {record.error_message or ''}"
             notes.append(("finished-answer--error", error))

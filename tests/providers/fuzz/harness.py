@@ -21,6 +21,7 @@ from openmaas_tui.core.types import (
     FinishReason,
     Message,
     ReasoningDelta,
+    ServerToolUse,
     StreamEvent,
     TextDelta,
     ToolCallDelta,
@@ -127,6 +128,12 @@ def check_event(event: StreamEvent) -> None:
         assert event.id is None or type(event.id) is str, event
         assert event.name is None or type(event.name) is str, event
         assert type(event.arguments) is str, event
+    elif isinstance(event, ServerToolUse):
+        call = event.call
+        assert type(call.id) is str and type(call.name) is str, event
+        assert type(call.input) is str, event
+        assert call.result is None or type(call.result) is str, event
+        assert call.status is None or type(call.status) is str, event
     elif isinstance(event, UsageReport):
         check_usage(event.usage)
     else:
