@@ -113,7 +113,7 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
         :attr:`selection` sets it."""
         self.chats = ChatSwitcher(self.current_chat, id="chats")
         self.sidebar = SessionsSidebar(self.book, self.current_chat, id="sidebar")
-        self.sidebar.sessions.streaming = self.chats.is_streaming  # marks the rows that stream
+        self.sidebar.sessions.streaming = self.chats.streaming_sessions  # their rows are marked
         self.prompt = PromptArea(id="prompt", placeholder=PLACEHOLDER)
         self.prompt.recall_source = lambda: earlier_prompts(self.current, self.book.store)
         self.attachments = AttachmentBar(id="attachments")

@@ -80,10 +80,6 @@ class ChatSwitcher(ContentSwitcher):
             if any(view.meter.finished_at is None for view in pane.query(AnswerView))
         ]
 
-    def is_streaming(self, session: Session) -> bool:
-        """Whether an answer is streaming in ``session``."""
-        return bool(self.streaming(session))
-
     def stop_all(self) -> list[AnswerView]:
         """Stop every answer streaming, in every session, keeping what arrived.
 

@@ -10,7 +10,7 @@ where a session becomes what a row shows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -205,8 +205,10 @@ class SessionList(WorkerOwner, ScrollView, can_focus=True):
         super().__init__(id=id)
         self.rows = rows
         self.current_index: int | None = None
-        self.streaming: Callable[[Session], bool] = lambda _: False
-        """Whether an answer streams in a session (its row is marked); the screen sets it."""
+        self.streaming: Callable[[], Iterable[Session]] = tuple
+        """The sessions an answer streams in (their rows are marked); the screen sets it. It is
+        asked once a frame, not once a row."""
+        self._streaming_now: frozenset[str] = frozenset()
 
     # -- what is shown ----------------------------------------------------------------------
 
@@ -313,6 +315,10 @@ class SessionList(WorkerOwner, ScrollView, can_focus=True):
             await self.rows.ensure(self.index, self.index + 1)
         self.refresh()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._streaming_now = frozenset(s.id for s in self.streaming())
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         row, part = divmod(round(self.scroll_y) + y, ROW_LINES)
         width = self.scrollable_content_region.width
@@ -324,7 +330,7 @@ class SessionList(WorkerOwner, ScrollView, can_focus=True):
             style = self.get_visual_style("session-list--row", "session-list--cursor").rich_style
         else:
             style = base
-        line = session_line(session, streaming=self.streaming(session))[part]
+        line = session_line(session, streaming=session.id in self._streaming_now)[part]
         return _strip(self, line, style, width)
 
     # -- what the person does ---------------------------------------------------------------
