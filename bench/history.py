@@ -162,7 +162,8 @@ async def actions(count: int) -> dict[str, Any]:
     from textual.screen import Screen
 
     from openmaas_tui.cli.main import build_app
-    from openmaas_tui.ui.widgets.session_list import SessionList, SessionSearch
+    from openmaas_tui.ui.widgets.session_list import SessionList
+    from openmaas_tui.ui.widgets.session_search import SessionSearch
 
     frames = [0]
     refresh = Screen._compositor_refresh

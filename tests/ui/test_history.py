@@ -20,7 +20,7 @@ from openmaas_tui.ui.screens.session_dialogs import ConfirmDialog, RenameDialog
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.message_view import FinishedAnswer
 from openmaas_tui.ui.widgets.prompt import PromptArea
-from openmaas_tui.ui.widgets.session_list import SessionSearch
+from openmaas_tui.ui.widgets.session_search import SessionSearch
 from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.synth import openai_stream_reply

@@ -11,7 +11,8 @@ from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.session_dialogs import ConfirmDialog, RenameDialog
 from openmaas_tui.ui.widgets.chat_pane import ChatPane
 from openmaas_tui.ui.widgets.prompt import PromptArea
-from openmaas_tui.ui.widgets.session_list import SessionList, SessionSearch
+from openmaas_tui.ui.widgets.session_list import SessionList
+from openmaas_tui.ui.widgets.session_search import SessionSearch
 from tests.support.ui import ask, demo_playground, listed_titles
 
 SIZE = (160, 50)

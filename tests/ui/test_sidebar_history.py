@@ -14,7 +14,8 @@ from openmaas_tui.core.config.paths import resolve_paths
 from openmaas_tui.core.history import listing as listing_queries
 from openmaas_tui.core.sessions.listed import WINDOW
 from openmaas_tui.ui.app import PlaygroundApp
-from openmaas_tui.ui.widgets.session_list import SessionList, SessionSearch
+from openmaas_tui.ui.widgets.session_list import SessionList
+from openmaas_tui.ui.widgets.session_search import SessionSearch
 from tests.support.seed import seed, title
 from tests.support.ui import (
     ask,

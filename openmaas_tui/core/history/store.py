@@ -137,6 +137,12 @@ class Store(SessionStore):
         )
         return self.read(lambda conn: fill_blobs(conn, [message_of(row) for row in rows]))
 
+    def last_messages(self, session_id: str, count: int) -> tuple[int, list[StoredMessage]]:
+        """The session's last ``count`` messages by position, and how many come before them
+        (one call, so one visit to the store's thread)."""
+        offset = max(0, self.count_messages(session_id) - count)
+        return offset, self.messages(session_id, offset=offset)
+
     def count_messages(self, session_id: str) -> int:
         """How many messages the session holds."""
         row = self._one(

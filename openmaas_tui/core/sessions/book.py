@@ -23,7 +23,7 @@ from openmaas_tui.core.config.endpoint import Endpoint
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.core.history.recorder import StreamRecorder
-from openmaas_tui.core.history.records import StoredMessage, StoredSession
+from openmaas_tui.core.history.records import StoredSession
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.sessions.conversation import NEW_TITLE, Session, SessionMessage
 from openmaas_tui.core.sessions.settings import params_json
@@ -139,7 +139,9 @@ class SessionBook:
         if self.store is None or session.store_id is None:
             session.loaded = True
             return None
-        offset, rows = await self._try(self.store.call(_tail, session.store_id)) or (0, [])
+        offset, rows = await self._try(
+            self.store.call(Store.last_messages, session.store_id, TAIL)
+        ) or (0, [])
         session.messages = [message_from_stored(m) for m in rows]
         if offset == 0:
             session.loaded = True
@@ -395,10 +397,3 @@ class SessionBook:
 
 def _activity(session: Session) -> float:
     return -session.updated_at
-
-
-def _tail(store: Store, store_id: str) -> tuple[int, list[StoredMessage]]:
-    """The last :data:`TAIL` messages of a stored session and how many come before them, in
-    one visit to the store's thread."""
-    offset = max(0, store.count_messages(store_id) - TAIL)
-    return offset, store.messages(store_id, offset=offset)

@@ -33,6 +33,7 @@ from openmaas_tui.ui.playground.attaching import AttachActions, Attaching
 from openmaas_tui.ui.playground.chat_settings import ChatSettings
 from openmaas_tui.ui.playground.conversation import ConversationActions
 from openmaas_tui.ui.playground.editing import Editing
+from openmaas_tui.ui.playground.focus_actions import FocusActions
 from openmaas_tui.ui.playground.presets import Presets
 from openmaas_tui.ui.playground.selection import ChatSelection
 from openmaas_tui.ui.playground.sessions import SessionActions
@@ -59,7 +60,7 @@ PLACEHOLDER = "Ask anything · enter sends · ctrl+j new line"
 """What the empty prompt says."""
 
 
-class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
+class PlaygroundScreen(AttachActions, FocusActions, WorkerOwner, Screen[None]):
     """Chat with any model from the keyboard; watch the answer stream; see what it cost.
 
     Args:
@@ -84,9 +85,8 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
     BINDINGS = PLAYGROUND_BINDINGS
 
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
-    """As :attr:`Screen.focused`, without repainting the whole screen on each move of the focus:
-    the widgets whose look depends on the focus repaint themselves (their styles change), and a
-    screen of some 150 widgets drawn again took most of opening a chat or starting one."""
+    """As :attr:`Screen.focused`, without repainting all ~150 widgets at each move of the focus
+    (those whose look depends on it repaint themselves: their styles change)."""
 
     def __init__(
         self,
@@ -335,29 +335,6 @@ class PlaygroundScreen(AttachActions, WorkerOwner, Screen[None]):
     async def action_regenerate(self) -> None:
         """Ask again for the current session's last answer."""
         await self.conversation.regenerate()
-
-    def action_focus_messages(self) -> None:
-        """Move to the conversation, the last message selected (up/down select others)."""
-        self.conversation.focus_messages()
-
-    async def action_focus_sessions(self) -> None:
-        """Move to the sessions list (shown if hidden), the current chat highlighted."""
-        await self.sidebar.focus_list()
-
-    def action_search_sessions(self) -> None:
-        """Move to the sessions' search box (the sidebar is shown if hidden)."""
-        self.sidebar.focus_search()
-
-    async def action_toggle_sidebar(self) -> None:
-        """Show or hide the sessions sidebar (open or close it where it is folded away)."""
-        if not self.folds.folded(self.sidebar):
-            self.sidebar.toggle()
-        elif not self.folds.close():
-            await self.sidebar.focus_list()
-
-    def action_focus_params(self) -> None:
-        """Move to the parameter panel."""
-        self.params.focus()
 
     def action_focus_model(self) -> None:
         """Open the model picker: each model's price, context window and key; the model

@@ -23,7 +23,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Input
 
 from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.sessions.conversation import Session
@@ -64,44 +63,6 @@ def session_line(session: Session, *, streaming: bool = False) -> tuple[Text, Te
 def row_text(session: Session, *, streaming: bool = False) -> str:
     """A row as plain text, its two lines joined by a newline."""
     return "\n".join(line.plain for line in session_line(session, streaming=streaming))
-
-
-class SessionSearch(Input):
-    """Filters the sessions as the person types (titles and messages); ``enter`` or ``down``
-    goes to the list with the filter kept, ``escape`` clears it and goes back to the list."""
-
-    BINDINGS = [
-        Binding("escape", "leave", "Clear search", id="sessions.search.leave"),
-        Binding("down", "to_list", "Results", show=False, id="sessions.search.results"),
-    ]
-
-    @dataclass
-    class Left(Message):
-        """The person left the search box; ``cleared`` when they cleared it on the way."""
-
-        search: SessionSearch
-        cleared: bool
-
-        @property
-        def control(self) -> SessionSearch:
-            """The search box."""
-            return self.search
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(placeholder="search chats (ctrl+f)", id=id)
-
-    def action_leave(self) -> None:
-        """Clear the query and go back to the list."""
-        self.value = ""
-        self.post_message(self.Left(self, cleared=True))
-
-    def action_to_list(self) -> None:
-        """Go to the results, keeping the query."""
-        self.post_message(self.Left(self, cleared=False))
-
-    def _on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input is self:
-            self.action_to_list()
 
 
 class SessionList(WorkerOwner, ScrollView, can_focus=True):

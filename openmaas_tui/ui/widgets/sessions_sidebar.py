@@ -21,7 +21,8 @@ from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.sessions.book import SessionBook
 from openmaas_tui.core.sessions.current import CurrentChat
 from openmaas_tui.core.sessions.listed import ListedSessions
-from openmaas_tui.ui.widgets.session_list import SessionList, SessionSearch
+from openmaas_tui.ui.widgets.session_list import SessionList
+from openmaas_tui.ui.widgets.session_search import SessionSearch
 
 TITLES: dict[SessionSource | None, str] = {
     None: "Sessions",
