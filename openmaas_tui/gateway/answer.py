@@ -14,6 +14,7 @@ from contextlib import aclosing
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.record import AnswerRecord
+from openmaas_tui.core.history.ledger import STATUS_CLOSED
 from openmaas_tui.gateway.access import Access
 from openmaas_tui.gateway.asgi import Message, until_disconnect
 from openmaas_tui.gateway.context import GRACE_S
@@ -27,9 +28,6 @@ COST_HEADER = "x-openmaas-cost-usd"
 
 TTFT_HEADER = "x-openmaas-ttft-ms"
 """A whole answer's time to its first byte from upstream, in ms."""
-
-STATUS_CLOSED = 499
-"""The access line's status when the client closed the request (nginx's word for it)."""
 
 
 def dropped_headers(*groups: Iterable[str]) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from typing import Any
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.retry import RetryWait
+from openmaas_tui.core.history.ledger import STATUS_CLOSED
 from openmaas_tui.core.models.provider_specs import Api, WireProtocol
 from openmaas_tui.core.passthrough import Passthrough
 from openmaas_tui.core.types import ChatRequest, Message, Role
@@ -114,7 +115,7 @@ async def handle(call: Call) -> Access:
         record = exchange.record
         access.usage = record.usage if record is not None else None
         if exchange.stopped:
-            access.status = 499
+            access.status = STATUS_CLOSED
     return access
 
 
