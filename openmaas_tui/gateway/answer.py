@@ -1,6 +1,7 @@
 """What every answering route shares, whatever protocol it speaks: the headers that meter a
 whole answer and name what was dropped, and running the answer until it ends, the client
-leaves or the gateway stops.
+leaves or the gateway stops; and the stream loop of a passed-through answer (:func:`relay_events`),
+which each wire ends its own way.
 
 Used by the OpenAI route (:mod:`~openmaas_tui.gateway.chat_completions`) and the Anthropic
 routes (:mod:`~openmaas_tui.gateway.messages`) alike.
@@ -8,15 +9,19 @@ routes (:mod:`~openmaas_tui.gateway.messages`) alike.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from contextlib import aclosing
+from dataclasses import dataclass
+from typing import Protocol
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.record import AnswerRecord
+from openmaas_tui.core.exchange.retry import RetryWait
 from openmaas_tui.core.history.ledger import STATUS_CLOSED
 from openmaas_tui.gateway.access import Access
-from openmaas_tui.gateway.asgi import Message, until_disconnect
+from openmaas_tui.gateway.asgi import Message, send_bytes, start_stream, until_disconnect
 from openmaas_tui.gateway.context import GRACE_S
 from openmaas_tui.gateway.route import Call
 
@@ -96,3 +101,71 @@ async def run_answer(
         access.usage = record.usage if record is not None else None
         if exchange.stopped:
             access.status = STATUS_CLOSED
+
+
+class StreamRelay(Protocol):
+    """The client's bytes of one passed-through stream (a wire's relay)."""
+
+    def take(self) -> bytes:
+        """The whole events ready for the client, b"" if none."""
+        ...
+
+    def rest(self) -> bytes:
+        """Every whole event not taken yet (the stream broke off or ends)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class WireErrors:
+    """How a wire says an error: its HTTP status, the event that ends a started stream with it,
+    the whole answer when nothing was sent yet, and the error a stop of the gateway is."""
+
+    stopping: OpenMaaSError
+    status_of: Callable[[OpenMaaSError], int]
+    event: Callable[[OpenMaaSError], bytes]
+    fail: Callable[[Call, OpenMaaSError, Access], Awaitable[Access]]
+
+
+async def relay_events(
+    relay: StreamRelay,
+    call: Call,
+    exchange: Exchange,
+    headers: list[tuple[str, str]],
+    access: Access,
+    errors: WireErrors,
+) -> bool:
+    """Run ``exchange``, sending the client the provider's bytes as whole events arrive (one
+    write per upstream read, whatever number of events it held); a stop of the gateway mid-way
+    ends the stream with ``errors.event(errors.stopping)``.
+
+    Returns:
+        True when the stream is open for the caller to end (the exchange's error, if any, is
+        for it to write); False when the exchange failed before any byte and the error was
+        answered whole.
+    """
+    send = call.send
+    started = False
+    take = relay.take
+    try:
+        async with aclosing(exchange.events()) as events:
+            async for event in events:
+                if isinstance(event, RetryWait):
+                    continue
+                data = take()
+                if data:
+                    if not started:
+                        await start_stream(send, headers)
+                        started = True
+                    await send_bytes(send, data)
+    except asyncio.CancelledError:
+        if started and call.gateway.stopping.is_set():  # closed by a stop: say so, then end
+            access.status = errors.status_of(errors.stopping)
+            await send_bytes(send, relay.rest() + errors.event(errors.stopping), more=False)
+        raise
+    error = exchange.error
+    if error is not None and not started:
+        await errors.fail(call, error, access)
+        return False
+    if not started:
+        await start_stream(send, headers)
+    return True

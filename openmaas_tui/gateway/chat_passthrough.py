@@ -11,18 +11,15 @@ the last whole event.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable, Coroutine
-from contextlib import aclosing
 from typing import Any
 
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
-from openmaas_tui.core.exchange.retry import RetryWait
 from openmaas_tui.gateway.access import Access
-from openmaas_tui.gateway.answer import metering_headers, to_the_end
-from openmaas_tui.gateway.asgi import send_bytes, send_json, start_stream
+from openmaas_tui.gateway.answer import WireErrors, metering_headers, relay_events, to_the_end
+from openmaas_tui.gateway.asgi import send_bytes, send_json
 from openmaas_tui.gateway.context import STOPPING
 from openmaas_tui.gateway.openai_wire.errors import error_body, error_headers, status_of
 from openmaas_tui.gateway.openai_wire.relay import ChatRelay
@@ -55,6 +52,10 @@ async def fail(call: Call, error: OpenMaaSError, access: Access) -> Access:
     return access
 
 
+_ERRORS = WireErrors(STOPPING, status_of, _error_chunk, fail)
+"""How a passed-through Chat Completions stream says an error."""
+
+
 async def relay_stream(
     relay: ChatRelay,
     include_usage: bool,
@@ -64,37 +65,16 @@ async def relay_stream(
     access: Access,
 ) -> None:
     """Stream the provider's bytes to the client (see the module docstring)."""
-    send = call.send
-    started = False
-    take = relay.take
-    try:
-        async with aclosing(exchange.events()) as events:
-            async for event in events:
-                if isinstance(event, RetryWait):
-                    continue
-                data = take()
-                if data:
-                    if not started:
-                        await start_stream(send, headers)
-                        started = True
-                    await send_bytes(send, data)
-    except asyncio.CancelledError:
-        if started and call.gateway.stopping.is_set():  # closed by a stop: say so, then end
-            access.status = status_of(STOPPING)
-            await send_bytes(send, relay.rest() + _error_chunk(STOPPING), more=False)
-        raise
-    error = exchange.error
-    if error is not None and not started:
-        await fail(call, error, access)
+    if not await relay_events(relay, call, exchange, headers, access, _ERRORS):
         return
-    if not started:
-        await start_stream(send, headers)
+    send = call.send
+    error = exchange.error
     if error is not None:
         access.status = status_of(error)
         await send_bytes(send, relay.rest() + _error_chunk(error), more=False)
         return
     usage = exchange_usage(exchange) if include_usage else None
-    await send_bytes(send, take() + relay.tail(usage), more=False)
+    await send_bytes(send, relay.take() + relay.tail(usage), more=False)
 
 
 async def relay_whole(

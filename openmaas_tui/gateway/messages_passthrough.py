@@ -14,22 +14,19 @@ with ours. A whole answer is the provider's body, byte for byte, with the
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Coroutine
-from contextlib import aclosing
 from typing import Any
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
-from openmaas_tui.core.exchange.retry import RetryWait
 from openmaas_tui.core.models.provider_specs import WireProtocol
 from openmaas_tui.core.types import ChatRequest
 from openmaas_tui.gateway.access import Access
-from openmaas_tui.gateway.answer import metering_headers, to_the_end
+from openmaas_tui.gateway.answer import WireErrors, metering_headers, relay_events, to_the_end
 from openmaas_tui.gateway.anthropic_wire.errors import error_event, error_status
 from openmaas_tui.gateway.anthropic_wire.relay import MessagesRelay, ends_in_error
 from openmaas_tui.gateway.anthropic_wire.request import ParsedMessages
-from openmaas_tui.gateway.asgi import JSON_TYPE, Scope, encode_headers, send_bytes, start_stream
+from openmaas_tui.gateway.asgi import JSON_TYPE, Scope, encode_headers, send_bytes
 from openmaas_tui.gateway.context import Gateway
 from openmaas_tui.gateway.messages_fail import STOPPING, fail
 from openmaas_tui.gateway.route import Call
@@ -70,6 +67,10 @@ async def as_sent(gateway: Gateway, payload: object, error: OpenMaaSError) -> Pa
     return ParsedMessages(ChatRequest(model, (), stream=stream), model, stream)
 
 
+_ERRORS = WireErrors(STOPPING, error_status, error_event, fail)
+"""How a passed-through Messages stream says an error."""
+
+
 async def _relay_stream(
     relay: MessagesRelay,
     call: Call,
@@ -78,31 +79,10 @@ async def _relay_stream(
     access: Access,
 ) -> None:
     """Stream the provider's bytes to the client (see the module docstring)."""
-    send = call.send
-    started = False
-    take = relay.take
-    try:
-        async with aclosing(exchange.events()) as events:
-            async for event in events:
-                if isinstance(event, RetryWait):
-                    continue
-                data = take()
-                if data:
-                    if not started:
-                        await start_stream(send, headers)
-                        started = True
-                    await send_bytes(send, data)
-    except asyncio.CancelledError:
-        if started and call.gateway.stopping.is_set():  # closed by a stop: say so, then end
-            access.status = error_status(STOPPING)
-            await send_bytes(send, relay.rest() + error_event(STOPPING), more=False)
-        raise
-    error = exchange.error
-    if error is not None and not started:
-        await fail(call, error, access)
+    if not await relay_events(relay, call, exchange, headers, access, _ERRORS):
         return
-    if not started:
-        await start_stream(send, headers)
+    send = call.send
+    error = exchange.error
     if error is None:
         await send_bytes(send, relay.rest(), more=False)
         return
