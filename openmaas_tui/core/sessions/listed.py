@@ -141,12 +141,7 @@ class ListedSessions:
                 (r for r, s in zip(self._slots, self._unsaved, strict=True) if s is session), None
             )
         place = await self._read(listing.position, session.store_id, self.query, source=self._only)
-        if place is None:
-            return None
-        for slot in self._slots:  # ascending: each unsaved row above it moves it down one
-            if slot <= place:
-                place += 1
-        return place
+        return None if place is None else self._list_row(place)
 
     def held_index(self, session: Session) -> int | None:
         """Where ``session`` is in the list as held now, without reading the history; None
@@ -157,13 +152,15 @@ class ListedSessions:
             if unsaved is session:
                 return slot
         at = next((i for i, (_, s) in enumerate(self._window) if s is session), None)
-        if at is None:
-            return None
-        place = self._start + at
-        for slot in self._slots:  # ascending: each unsaved row above it moves it down one
-            if slot <= place:
-                place += 1
-        return place
+        return None if at is None else self._list_row(self._start + at)
+
+    def _list_row(self, stored: int) -> int:
+        """The list row of the ``stored``-th stored session: each unsaved row above it moves it
+        down one."""
+        for slot in self._slots:  # ascending
+            if slot <= stored:
+                stored += 1
+        return stored
 
     def add_new(self, session: Session) -> int | None:
         """Put ``session``, a chat just started in this run (not saved, newer than every
