@@ -250,6 +250,7 @@ class PlaygroundApp(WorkerOwner, App[None]):
             estimated=event.estimated,
             context=event.context,
             params=event.params,
+            images=event.images,
         )
 
     async def on_unmount(self) -> None:

@@ -4,20 +4,23 @@ JSON (:func:`run_json`), schema :data:`SCHEMA_VERSION`::
 
     {"schema": "openmaas.compare", "schema_version": 1, "created_at": "2025-…Z",
      "prompt": …, "system": …, "context_messages": N,
+     "attachments": [{type, sha256, media_type, name, size_bytes, width, height}, …],
      "targets": [{model, provider, text, finish_reason, usage, ttft_ms, duration_ms,
                   tokens_per_s, cost_usd, error: {code, message} | null}, …],
      "setup": [{label, spec, status, temperature, top_p, max_tokens, system, estimated}, …],
      "summary": {order, cheapest, fastest_ttft, highest_tokens_per_s, total_cost_usd}}
 
-``targets`` and ``setup`` are parallel lists in the order the targets were given; ``summary``
-names lanes by that index. Times are milliseconds, costs USD, rates tokens per second.
-Keys never appear: error messages are already redacted.
+``attachments`` are the images sent with the prompt to every target, as the history refers to
+them (:func:`~openmaas_tui.core.history.blobs.image_attachment` without the bytes: the name,
+the SHA-256 of the bytes and the sizes). ``targets`` and ``setup`` are parallel lists in the
+order the targets were given; ``summary`` names lanes by that index. Times are milliseconds,
+costs USD, rates tokens per second. Keys never appear: error messages are already redacted.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,10 @@ from typing import Any
 from openmaas_tui.core.compare.lane import Lane
 from openmaas_tui.core.compare.run import CompareRun
 from openmaas_tui.core.compare.summary import DEFAULT_SORT, Row, Summary
+from openmaas_tui.core.history.blobs import DATA, image_attachment
 from openmaas_tui.core.money import format_usd
+from openmaas_tui.core.sessions.export import attachment_label
+from openmaas_tui.core.types import ImagePart
 
 SCHEMA = "openmaas.compare"
 SCHEMA_VERSION = 1
@@ -71,6 +77,11 @@ def setup_json(lane: Lane, row: Row) -> dict[str, Any]:
     }
 
 
+def attachments_json(images: Sequence[ImagePart]) -> list[dict[str, Any]]:
+    """The run's ``attachments``: per image, in order, its reference without the bytes."""
+    return [{k: v for k, v in image_attachment(image).items() if k != DATA} for image in images]
+
+
 def summary_json(summary: Summary) -> dict[str, Any]:
     """The winners (lane indexes, or null) and the rows' order by total time."""
     totals = summary.totals
@@ -96,6 +107,7 @@ def run_json(run: CompareRun) -> dict[str, Any]:
         "prompt": run.prompt,
         "system": run.system,
         "context_messages": len(run.context),
+        "attachments": attachments_json(run.images),
         "targets": [target_json(lane, row) for lane, row in lanes],
         "setup": [setup_json(lane, row) for lane, row in lanes],
         "summary": summary_json(summary),
@@ -119,10 +131,17 @@ def cost_text(row: Row) -> str:
 
 
 def _markdown(
-    prompt: str, system: str | None, summary: Summary, answers: list[tuple[str, str, str]]
+    prompt: str,
+    system: str | None,
+    summary: Summary,
+    answers: list[tuple[str, str, str]],
+    attachments: Sequence[Mapping[str, Any]] = (),
 ) -> str:
-    """The Markdown of a run: ``answers`` holds each target's heading, error line and text."""
+    """The Markdown of a run: ``answers`` holds each target's heading, error line and text;
+    ``attachments`` the references of the images sent with the prompt."""
     lines = ["# Compare", "", "## Prompt", "", prompt.strip(), ""]
+    for attachment in attachments:
+        lines += [f"*attached: {attachment_label(dict(attachment))}*", ""]
     if system:
         lines += ["System prompt:", "", f"> {system.strip()}", ""]
     lines += [
@@ -159,7 +178,7 @@ def run_markdown(run: CompareRun) -> str:
         )
         for lane in run.lanes
     ]
-    return _markdown(run.prompt, run.system, run.summary(), answers)
+    return _markdown(run.prompt, run.system, run.summary(), answers, attachments_json(run.images))
 
 
 def summary_of_json(data: Mapping[str, Any]) -> Summary:
@@ -201,7 +220,9 @@ def json_markdown(data: Mapping[str, Any]) -> str:
         error = t.get("error") or {}
         line = f"**{error.get('code')}**: {error.get('message')}" if error else ""
         answers.append((f"{row.index + 1}. {row.label}", line, str(t.get("text") or "")))
-    return _markdown(str(data.get("prompt") or ""), data.get("system"), summary, answers)
+    attachments = [a for a in data.get("attachments") or [] if isinstance(a, Mapping)]
+    prompt = str(data.get("prompt") or "")
+    return _markdown(prompt, data.get("system"), summary, answers, attachments)
 
 
 def export_run(run: CompareRun, path: Path) -> Path:

@@ -113,13 +113,13 @@ def session_markdown(session: StoredSession, messages: Sequence[StoredMessage]) 
             lines += [f"Tool call `{call.name}` ({call.id or 'no id'}):", "", "```json"]
             lines += [call.arguments or "{}", "```", ""]
         for attachment in message.attachments:
-            lines += [f"*attached: {_attachment_label(attachment)}*", ""]
+            lines += [f"*attached: {attachment_label(attachment)}*", ""]
         if message.role is Role.ASSISTANT:
             lines += [f"*{answer_line(message)}*", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _attachment_label(attachment: dict[str, Any]) -> str:
+def attachment_label(attachment: dict[str, Any]) -> str:
     """``diagram.png (image/png, 12 KB)`` for a named image, else its path or media type."""
     name, kind, size = (attachment.get(k) for k in ("name", "media_type", "size_bytes"))
     if not name:

@@ -15,7 +15,7 @@ from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.sessions.book import SessionBook
 from openmaas_tui.core.sessions.conversation import Session, SessionMessage
 from openmaas_tui.core.sessions.listed import ListedSessions
-from openmaas_tui.core.types import Message, Role, Usage
+from openmaas_tui.core.types import ImagePart, Message, Role, Usage
 from openmaas_tui.ui.playground.answering import Refresh
 from openmaas_tui.ui.playground.selection import ChatSelection
 from openmaas_tui.ui.screens.session_dialogs import ConfirmDialog, RenameDialog
@@ -150,17 +150,18 @@ class SessionActions:
         estimated: bool = False,
         context: Sequence[Message] = (),
         params: RequestParams | None = None,
+        images: tuple[ImagePart, ...] = (),
     ) -> Session:
-        """Carry on with one compare answer: a new session holding ``context``, ``prompt`` and
-        ``answer_text`` (its ``usage`` and ``cost`` in USD counted in the totals), opened
-        with the settings the answer was asked with (``params``: system prompt and
-        parameters)."""
+        """Carry on with one compare answer: a new session holding ``context``, ``prompt``
+        with its ``images`` and ``answer_text`` (its ``usage`` and ``cost`` in USD counted in
+        the totals), opened with the settings the answer was asked with (``params``: system
+        prompt and parameters)."""
         session = Session(
             model=model_spec, params=params or RequestParams(), source=SessionSource.COMPARE
         )
         for message in context:
             session.messages.append(SessionMessage(message.role, message.content))
-        session.add_user(prompt)
+        session.add_user(prompt, images)
         try:
             r = route(model_spec, endpoints=self.endpoints)
             provider, model = r.provider, r.model

@@ -15,10 +15,14 @@ column ``s`` stops it, ``r`` reruns it, ``c`` continues with it as a chat, ``t``
 reasoning, ``del`` removes it, ``←/→`` move between columns, and any other letter goes to the
 prompt with the focus (the next prompt is being typed); ``ctrl+r`` reruns all, ``ctrl+t`` adds
 the target set in the bar, ``ctrl+l`` picks the next target's model, ``f4`` goes to the
-summary, ``ctrl+e`` exports the run (Markdown and JSON) to the data directory.
+summary, ``ctrl+e`` exports the run (Markdown and JSON) to the data directory, ``f5`` attaches
+an image to the prompt (as in the playground: a path field or a folder tree; a path pasted or
+dropped into the prompt is attached too). The images go to every target with the prompt and,
+like its text, stay on it for the next run; a target whose model takes no images fails alone.
 
-The screen lays itself out and sends the prompt; :mod:`.compare_running` starts, stops and sums
-up the run, :mod:`.compare_actions` adds and removes targets and does what a column's keys ask.
+The screen lays itself out, sends the prompt and does what a column's keys ask;
+:mod:`.compare_running` starts, stops and sums up the run and saves it, :mod:`.compare_actions`
+adds and removes targets and exports the run.
 """
 
 from __future__ import annotations
@@ -39,10 +43,12 @@ from openmaas_tui.core.compare.lane import CompareTarget, Lane
 from openmaas_tui.core.models.choices import DEMO_LABEL
 from openmaas_tui.core.models.request_params import RequestParams
 from openmaas_tui.core.sessions.settings import params_of_request
-from openmaas_tui.core.types import Message, Usage
+from openmaas_tui.core.types import ImagePart, Message, Usage
 from openmaas_tui.services import Services
+from openmaas_tui.ui.playground.attaching import AttachActions, Attaching
 from openmaas_tui.ui.screens.compare_actions import CompareActions
 from openmaas_tui.ui.screens.model_choice import ModelChoice
+from openmaas_tui.ui.widgets.attachments import AttachmentBar
 from openmaas_tui.ui.widgets.compare_bar import CompareBar
 from openmaas_tui.ui.widgets.compare_column import CompareColumn
 from openmaas_tui.ui.widgets.compare_columns import CompareColumns
@@ -52,7 +58,7 @@ from openmaas_tui.ui.widgets.summary_table import CompareSummary
 from openmaas_tui.ui.workers import WorkerOwner
 
 
-class CompareScreen(CompareActions, WorkerOwner, Screen[None]):
+class CompareScreen(AttachActions, CompareActions, WorkerOwner, Screen[None]):
     """Race several models on one prompt (see the module docstring).
 
     Args:
@@ -91,6 +97,7 @@ class CompareScreen(CompareActions, WorkerOwner, Screen[None]):
         Binding("f4", "summary", "Summary", id="compare.summary"),
         Binding("ctrl+e", "export", "Export", id="compare.export"),
         Binding("ctrl+l", "focus_model", "Model", id="compare.model"),
+        Binding("f5", "attach", "Attach", id="compare.attach", tooltip="Attach an image"),
     ]
 
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
@@ -112,6 +119,7 @@ class CompareScreen(CompareActions, WorkerOwner, Screen[None]):
             context: the conversation sent before the prompt.
             params: the system prompt and parameters the target was asked with (the chat
                 keeps them).
+            images: the images sent with the prompt (the chat's prompt keeps them).
         """
 
         model_spec: str
@@ -122,6 +130,7 @@ class CompareScreen(CompareActions, WorkerOwner, Screen[None]):
         estimated: bool
         context: tuple[Message, ...]
         params: RequestParams = field(default_factory=RequestParams)
+        images: tuple[ImagePart, ...] = ()
 
     def __init__(
         self,
@@ -147,6 +156,9 @@ class CompareScreen(CompareActions, WorkerOwner, Screen[None]):
         """ctrl+l: the model picker for the next target."""
         self.board = CompareColumns(list(targets), id="compare-columns")
         """The target columns; they draw the run."""
+        self.attachments = AttachmentBar(id="compare-attachments")
+        """The images that go with the prompt to every target (they stay, as its text does)."""
+        self.attaching = Attaching(self, self.attachments)  # f5, pasted paths, the chips
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -156,6 +168,7 @@ class CompareScreen(CompareActions, WorkerOwner, Screen[None]):
         yield Static("Add 2–8 targets with ctrl+t, type a prompt, enter sends.", id="compare-hint")
         yield self.board
         yield CompareSummary(id="compare-summary")
+        yield self.attachments
         yield PromptArea(id="compare-prompt", placeholder="One prompt for every target · enter")
         yield FittingFooter(narrow=self.NARROW_FOOTER)
 
@@ -167,11 +180,11 @@ class CompareScreen(CompareActions, WorkerOwner, Screen[None]):
 
     @on(PromptArea.Submitted, "#compare-prompt")
     async def send(self, event: PromptArea.Submitted) -> None:
-        """Start every column on the prompt."""
+        """Start every column on the prompt and the images attached to it."""
         prompt = event.text.strip()
         if not prompt:
             return
-        await self.start([c.target for c in self.columns], prompt)
+        await self.start([c.target for c in self.columns], prompt, self.attachments.images)
 
     @on(CompareColumn.Requested)
     async def _column_requested(self, event: CompareColumn.Requested) -> None:
@@ -217,6 +230,6 @@ class CompareScreen(CompareActions, WorkerOwner, Screen[None]):
         params = params_of_request(run.request_for(t))
         self.post_message(
             self.ChatContinued(
-                spec, run.prompt, lane.text, usage, cost, estimated, run.context, params
+                spec, run.prompt, lane.text, usage, cost, estimated, run.context, params, run.images
             )
         )
