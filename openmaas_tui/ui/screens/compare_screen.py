@@ -97,7 +97,9 @@ class CompareScreen(AttachActions, CompareActions, WorkerOwner, Screen[None]):
         Binding("f4", "summary", "Summary", id="compare.summary"),
         Binding("ctrl+e", "export", "Export", id="compare.export"),
         Binding("ctrl+l", "focus_model", "Model", id="compare.model"),
-        Binding("f5", "attach", "Attach", id="compare.attach", tooltip="Attach an image"),
+        Binding(
+            "f5", "attach", "Attach", show=False, id="compare.attach", tooltip="Attach an image"
+        ),
     ]
 
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
