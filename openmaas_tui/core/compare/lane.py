@@ -3,7 +3,7 @@
 A :class:`Lane` is plain state that :class:`~openmaas_tui.core.compare.run.CompareRun` writes
 while the lane's :class:`~openmaas_tui.core.exchange.pipeline.Exchange` runs, and that displays
 pull whenever they like (the UI's 10 Hz timer, the CLI's live table). A
-:class:`LaneListener` hears text as it arrives.
+:class:`LaneListener` hears text, reasoning and tool calls as they arrive.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from openmaas_tui.core.exchange.meter import StreamMeter, usage_in_force
 from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.retry import RetryWait
 from openmaas_tui.core.pricing.price import Price
-from openmaas_tui.core.types import Usage
+from openmaas_tui.core.server_tools import ServerToolCall
+from openmaas_tui.core.types import ToolCallDelta, Usage
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,14 @@ class LaneListener(Protocol):
     def lane_reasoning(self, lane: Lane, text: str) -> None:
         """Reasoning text arrived on ``lane``."""
 
+    def lane_tool_call(self, lane: Lane, delta: ToolCallDelta) -> None:
+        """A piece of a tool call arrived on ``lane``: its name and id first, then its
+        arguments as they stream (the pieces of one call share ``delta.index``)."""
+
+    def lane_server_tool(self, lane: Lane, call: ServerToolCall) -> None:
+        """A piece of a tool the provider ran itself arrived on ``lane`` (what it was asked,
+        later what it gave back; the pieces of one use share ``call.id``)."""
+
     def lane_started(self, lane: Lane) -> None:
         """``lane`` was (re)started: what it showed before is gone."""
 
@@ -111,8 +120,8 @@ class Lane:
         error: why it failed, or None.
         provider / model: where the request went (the spec until it is routed).
         price: the model's price, or None when unknown.
-        arrivals: ``(seconds since sent, characters so far)`` at each text or reasoning
-            delta, for the tokens-over-time picture (:meth:`timeline`).
+        arrivals: ``(seconds since sent, characters so far)`` at each text, reasoning or
+            tool-call arguments delta, for the tokens-over-time picture (:meth:`timeline`).
         notes: parameters the model does not take and that were dropped.
         exchange: the exchange of the current start, once its target is routed, else None.
         retry_wait: the wait before the exchange asks again (a 429 or an overload before

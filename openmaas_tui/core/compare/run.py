@@ -6,8 +6,9 @@ asyncio task on the shared client, each running one
 :class:`~openmaas_tui.core.exchange.pipeline.Exchange`; a lane only ever writes its own state,
 and every failure (an :class:`OpenMaaSError`, or any other exception) ends that lane alone,
 with what arrived kept. Displays pull the lanes' state whenever they like (the UI's 10 Hz
-timer, the CLI's live table); text is also pushed to an optional
-:class:`~openmaas_tui.core.compare.lane.LaneListener` so a view can append it as it arrives.
+timer, the CLI's live table); text, reasoning and the pieces of tool calls (the person's and
+those the provider ran itself) are also pushed to an optional
+:class:`~openmaas_tui.core.compare.lane.LaneListener` so a view can draw them as they arrive.
 :meth:`CompareRun.summary` ranks the finished lanes (:mod:`openmaas_tui.core.compare.summary`).
 The run is plain data: see :mod:`openmaas_tui.core.compare.export` for JSON and Markdown.
 """
@@ -32,8 +33,10 @@ from openmaas_tui.core.types import (
     Message,
     ReasoningDelta,
     Role,
+    ServerToolUse,
     TextDelta,
     TextPart,
+    ToolCallDelta,
 )
 
 if TYPE_CHECKING:
@@ -215,6 +218,16 @@ class CompareRun:
                         lane._received(event.text)
                         if listener is not None:
                             listener.lane_reasoning(lane, event.text)
+                    elif isinstance(event, ToolCallDelta):
+                        lane.status = LaneStatus.STREAMING
+                        if event.arguments:
+                            lane._received(event.arguments)
+                        if listener is not None:
+                            listener.lane_tool_call(lane, event)
+                    elif isinstance(event, ServerToolUse):
+                        lane.status = LaneStatus.STREAMING
+                        if listener is not None:
+                            listener.lane_server_tool(lane, event.call)
             if exchange.error is not None:
                 status, error = LaneStatus.ERROR, exchange.error
         except asyncio.CancelledError:

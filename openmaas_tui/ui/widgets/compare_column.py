@@ -1,6 +1,8 @@
 """One column of the compare screen: a target's live counters over its answer as it streams,
 and the model's reasoning, when it streams any, in a collapsed block above the answer; the
-model's tool calls, if it made any, under it once it has ended (read-only).
+tools the provider ran itself (web search, code execution) above the answer and the model's
+tool calls under it, each drawn as the playground draws them while they stream (read-only:
+a chat carried on from the column answers the calls).
 
 The column holds no stream: the screen's :class:`~openmaas_tui.core.compare.run.CompareRun` owns
 them. Text is appended as it arrives (O(1)); ten times a second, at its own turn, the screen
@@ -25,9 +27,12 @@ from textual.widgets import Collapsible, Sparkline, Static
 from openmaas_tui.core.compare.lane import CompareTarget, Lane, LaneStatus
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.money import format_usd
+from openmaas_tui.core.server_tools import ServerToolCall
+from openmaas_tui.core.types import ToolCallDelta
 from openmaas_tui.ui.markdown.column import ColumnMarkdown
 from openmaas_tui.ui.markup_text import markup_literal
 from openmaas_tui.ui.widgets.error_view import ErrorView
+from openmaas_tui.ui.widgets.server_tools import ServerToolsBlock
 from openmaas_tui.ui.widgets.tool_calls import ToolCalls
 
 SPARK_BINS = 30
@@ -84,8 +89,9 @@ letter does: a letter typed by mistake must not take a column away)."""
 
 
 class CompareColumn(Vertical, can_focus=True):
-    """A target's header of counters over its streamed answer, and its reasoning (collapsed,
-    ``t`` opens it) between the two once any arrives.
+    """A target's header of counters over its streamed answer, its reasoning (collapsed,
+    ``t`` opens it) and the tools its provider ran between the two once any arrives, and the
+    tool calls its model makes under the answer, as they stream.
 
     Args:
         target: what this column asks.
@@ -145,7 +151,12 @@ class CompareColumn(Vertical, can_focus=True):
         self.reasoning: ColumnMarkdown | None = None
         """The reasoning shown above the answer, once any arrived."""
         self._reasoning_pending: list[str] = []  # arrived before the block was mounted
-        self._reasoning_lock = asyncio.Lock()
+        self.tool_calls: ToolCalls | None = None
+        """The model's tool calls, once one began (read-only blocks under the answer)."""
+        self.server_tools: ServerToolsBlock | None = None
+        """The tools the provider ran itself, once one began (above the answer)."""
+        self._server_pending: list[ServerToolCall] = []  # arrived since the last render
+        self._parts_lock = asyncio.Lock()
 
     def on_mount(self) -> None:
         self.show(Lane(0, self.target))
@@ -173,8 +184,10 @@ class CompareColumn(Vertical, can_focus=True):
         """Clear the answer for a new attempt."""
         await self.query(ErrorView).remove()
         await self.query(ToolCalls).remove()
+        await self.query(ServerToolsBlock).remove()
         await self.query(Collapsible).remove()
         self.reasoning, self._reasoning_pending = None, []
+        self.tool_calls, self.server_tools, self._server_pending = None, None, []
         self.refresh_bindings()
         old, self.answer = self.answer, ColumnMarkdown(classes="answer")
         await self.mount(self.answer, before=old)
@@ -196,10 +209,21 @@ class CompareColumn(Vertical, can_focus=True):
         else:
             self.reasoning.append(text)
 
-    async def _render_reasoning(self) -> None:
+    def append_tool_call(self, delta: ToolCallDelta) -> None:
+        """Take a piece of a tool call as it arrives (O(1); drawn by :meth:`render_lane`)."""
+        if self.tool_calls is None:
+            self.tool_calls = ToolCalls()
+        self.tool_calls.add(delta)
+
+    def append_server_tool(self, call: ServerToolCall) -> None:
+        """Take a piece of a tool the provider ran as it arrives (drawn by
+        :meth:`render_lane`)."""
+        self._server_pending.append(call)
+
+    async def _render_parts(self) -> None:
         # One at a time: the lane's render and its end both come here, and the end must not
-        # finish the block while the render is still mounting it.
-        async with self._reasoning_lock:
+        # finish a block while the render is still mounting it.
+        async with self._parts_lock:
             if self.reasoning is None and self._reasoning_pending:
                 self.reasoning = ColumnMarkdown(classes="reasoning")
                 self.reasoning.append("".join(self._reasoning_pending))
@@ -211,10 +235,23 @@ class CompareColumn(Vertical, can_focus=True):
                 self.refresh_bindings()  # t now has something to open
             if self.reasoning is not None:
                 await self.reasoning.render_pending()
+            if self._server_pending:
+                pending, self._server_pending = self._server_pending, []
+                if self.server_tools is None:
+                    self.server_tools = ServerToolsBlock(pending)
+                    await self.mount(self.server_tools, before=self.answer)
+                else:
+                    for call in pending:
+                        self.server_tools.take(call)
+            if self.tool_calls is not None:
+                if self.tool_calls.parent is None:
+                    await self.mount(self.tool_calls, before=self.spark)
+                await self.tool_calls.render_pending()
 
     async def render_lane(self, lane: Lane) -> None:
-        """Render the reasoning and answer text that arrived and show ``lane``'s counters."""
-        await self._render_reasoning()
+        """Render the reasoning, tools and answer text that arrived and show ``lane``'s
+        counters."""
+        await self._render_parts()
         await self.answer.render_pending()
         self.show(lane)
 
@@ -222,13 +259,16 @@ class CompareColumn(Vertical, can_focus=True):
         """Render the rest of the answer, show the error if any, and the tokens-over-time
         picture on a time axis of ``span_s`` seconds (the run's longest lane)."""
         try:
-            await self._render_reasoning()
+            await self._render_parts()
             if self.reasoning is not None:
                 await self.reasoning.finish()
             await self.answer.finish()
             calls = lane.meter.completion().tool_calls
-            if calls:  # read-only here: a chat continued from this answer takes results
-                await self.mount(ToolCalls(calls), before=self.spark)
+            if self.tool_calls is not None:  # the calls as the provider completed them
+                await self.tool_calls.show_calls(calls)
+            elif calls:  # read-only here: a chat continued from this answer takes results
+                self.tool_calls = ToolCalls(calls)
+                await self.mount(self.tool_calls, before=self.spark)
             if lane.error is not None:
                 await self.mount(ErrorView(lane.error), before=self.spark)
         finally:

@@ -1,10 +1,10 @@
 """The compare screen's targets, a column each, side by side, and how a run is drawn in them.
 
-The run's lanes stream as their own tasks; the columns only take in the text as it arrives
-(O(1) per token). One timer renders the columns in turn, each ten times a second (its new text
-and its counters): rendered together, eight columns' drawing and painting would fall into one
-frame and hold the event loop for that long. Once every lane has ended and its end is drawn,
-:class:`CompareColumns.Settled` goes up and the timer rests.
+The run's lanes stream as their own tasks; the columns only take in the text, reasoning and
+tool-call pieces as they arrive (O(1) per token). One timer renders the columns in turn, each
+ten times a second (its new text and its counters): rendered together, eight columns' drawing
+and painting would fall into one frame and hold the event loop for that long. Once every lane
+has ended and its end is drawn, :class:`CompareColumns.Settled` goes up and the timer rests.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from textual.timer import Timer
 
 from openmaas_tui.core.compare.lane import CompareTarget, Lane
 from openmaas_tui.core.compare.run import CompareRun
+from openmaas_tui.core.server_tools import ServerToolCall
+from openmaas_tui.core.types import ToolCallDelta
 from openmaas_tui.ui.widgets.compare_column import CompareColumn
 from openmaas_tui.ui.workers import WorkerOwner
 
@@ -166,6 +168,16 @@ class CompareColumns(WorkerOwner, Horizontal):
         column = self.column_of(lane)
         if column is not None:
             column.append_reasoning(text)
+
+    def lane_tool_call(self, lane: Lane, delta: ToolCallDelta) -> None:
+        column = self.column_of(lane)
+        if column is not None:
+            column.append_tool_call(delta)
+
+    def lane_server_tool(self, lane: Lane, call: ServerToolCall) -> None:
+        column = self.column_of(lane)
+        if column is not None:
+            column.append_server_tool(call)
 
     def lane_ended(self, lane: Lane) -> None:
         run = self.run
