@@ -7,7 +7,8 @@ JSON (:func:`run_json`), schema :data:`SCHEMA_VERSION`::
      "attachments": [{type, sha256, media_type, name, size_bytes, width, height}, …],
      "targets": [{model, provider, text, finish_reason, usage, ttft_ms, duration_ms,
                   tokens_per_s, cost_usd, error: {code, message} | null}, …],
-     "setup": [{label, spec, status, temperature, top_p, max_tokens, system, estimated}, …],
+     "setup": [{label, spec, status, temperature, top_p, max_tokens, system, estimated,
+                reasoning, tool_calls, server_tools}, …],
      "summary": {order, cheapest, fastest_ttft, highest_tokens_per_s, total_cost_usd}}
 
 ``attachments`` are the images sent with the prompt to every target, as the history refers to
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,10 @@ from openmaas_tui.core.compare.run import CompareRun
 from openmaas_tui.core.compare.summary import DEFAULT_SORT, Row, Summary
 from openmaas_tui.core.history.blobs import DATA, image_attachment
 from openmaas_tui.core.money import format_usd
+from openmaas_tui.core.server_tools import ServerToolCall
 from openmaas_tui.core.sessions.export import attachment_label
+from openmaas_tui.core.text.tool_markdown import server_tool_markdown, tool_call_markdown
+from openmaas_tui.core.tools import ToolCall
 from openmaas_tui.core.types import ImagePart
 
 SCHEMA = "openmaas.compare"
@@ -62,8 +67,10 @@ def target_json(lane: Lane, row: Row) -> dict[str, Any]:
 
 
 def setup_json(lane: Lane, row: Row) -> dict[str, Any]:
-    """How one target was asked and how it ended (labels, overrides, status)."""
+    """How one target was asked and how it ended (labels, overrides, status), with what its
+    answer held besides the text (reasoning, tool calls, the tools the provider ran)."""
     t = lane.target
+    completion = lane.meter.completion()
     return {
         "label": lane.label,
         "spec": t.spec,
@@ -73,7 +80,9 @@ def setup_json(lane: Lane, row: Row) -> dict[str, Any]:
         "max_tokens": t.max_tokens,
         "system": t.system,
         "estimated": row.estimated,
-        "reasoning": lane.meter.completion().reasoning,
+        "reasoning": completion.reasoning,
+        "tool_calls": [call.as_dict() for call in completion.tool_calls],
+        "server_tools": [tool.as_dict() for tool in completion.server_tools],
     }
 
 
@@ -130,15 +139,43 @@ def cost_text(row: Row) -> str:
     return ("≈" if row.estimated and row.cost_usd is not None else "") + format_usd(row.cost_usd)
 
 
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """One target's part of the Markdown: its heading, error line, text, the tools its
+    provider ran (shown above the text) and its tool calls (under it)."""
+
+    heading: str
+    error: str
+    text: str
+    tool_calls: tuple[ToolCall, ...] = ()
+    server_tools: tuple[ServerToolCall, ...] = ()
+
+    def lines(self) -> list[str]:
+        lines = ["", f"## {self.heading}", ""]
+        if self.error:
+            lines += [self.error, ""]
+        for tool in self.server_tools:
+            lines += server_tool_markdown(tool)
+        if self.text.strip():
+            lines += [self.text.rstrip(), ""]
+        for call in self.tool_calls:
+            lines += tool_call_markdown(call)
+        if not (self.text.strip() or self.tool_calls or self.server_tools):
+            lines.append("_(no answer)_")
+        while lines[-1] == "":
+            lines.pop()
+        return lines
+
+
 def _markdown(
     prompt: str,
     system: str | None,
     summary: Summary,
-    answers: list[tuple[str, str, str]],
+    answers: list[_Answer],
     attachments: Sequence[Mapping[str, Any]] = (),
 ) -> str:
-    """The Markdown of a run: ``answers`` holds each target's heading, error line and text;
-    ``attachments`` the references of the images sent with the prompt."""
+    """The Markdown of a run: ``answers`` holds each target's part; ``attachments`` the
+    references of the images sent with the prompt."""
     lines = ["# Compare", "", "## Prompt", "", prompt.strip(), ""]
     for attachment in attachments:
         lines += [f"*attached: {attachment_label(dict(attachment))}*", ""]
@@ -159,25 +196,28 @@ def _markdown(
             f"{_count(r.input_tokens, r.estimated)} | {_count(r.output_tokens, r.estimated)} | "
             f"{rate} | {cost} | {', '.join(summary.marks(r.index))} |"
         )
-    for heading, error, text in answers:
-        lines += ["", f"## {heading}", ""]
-        if error:
-            lines += [error, ""]
-        lines.append(text.rstrip() or "_(no answer)_")
+    for answer in answers:
+        lines += answer.lines()
     return "\n".join(lines) + "\n"
 
 
 def run_markdown(run: CompareRun) -> str:
-    """The run for people: the prompt, a summary table with the winners marked, then each
-    target's answer under its own heading."""
-    answers = [
-        (
-            f"{lane.index + 1}. {lane.label}",
-            f"**{lane.error.code}**: {lane.error.message}" if lane.error is not None else "",
-            lane.text,
+    """The run for people: the prompt and its images, a summary table with the winners
+    marked, then each target's answer under its own heading (with the tools its provider ran
+    and the tool calls its model made)."""
+    answers = []
+    for lane in run.lanes:
+        completion = lane.meter.completion()
+        error = lane.error
+        answers.append(
+            _Answer(
+                f"{lane.index + 1}. {lane.label}",
+                f"**{error.code}**: {error.message}" if error is not None else "",
+                completion.text,
+                completion.tool_calls,
+                completion.server_tools,
+            )
         )
-        for lane in run.lanes
-    ]
     return _markdown(run.prompt, run.system, run.summary(), answers, attachments_json(run.images))
 
 
@@ -211,15 +251,37 @@ def summary_of_json(data: Mapping[str, Any]) -> Summary:
     )
 
 
+def _uses(setup: Mapping[str, Any]) -> tuple[tuple[ToolCall, ...], tuple[ServerToolCall, ...]]:
+    """The tool calls and server tools a saved target's ``setup`` holds (none in runs saved
+    before they were kept; a damaged one is left out)."""
+    calls: list[ToolCall] = []
+    tools: list[ServerToolCall] = []
+    for data in setup.get("tool_calls") or []:
+        try:
+            calls.append(ToolCall.from_dict(data))
+        except (KeyError, TypeError):
+            continue
+    for data in setup.get("server_tools") or []:
+        try:
+            tools.append(ServerToolCall.from_dict(data))
+        except TypeError:
+            continue
+    return tuple(calls), tuple(tools)
+
+
 def json_markdown(data: Mapping[str, Any]) -> str:
     """A saved run (its :func:`run_json`) as :func:`run_markdown` shows a live one (figures as
     the JSON rounded them)."""
     summary = summary_of_json(data)
     answers = []
+    setups = data.get("setup") or []
     for row, t in zip(summary.rows, data.get("targets") or [], strict=False):
         error = t.get("error") or {}
         line = f"**{error.get('code')}**: {error.get('message')}" if error else ""
-        answers.append((f"{row.index + 1}. {row.label}", line, str(t.get("text") or "")))
+        setup = setups[row.index] if row.index < len(setups) else {}
+        calls, tools = _uses(setup if isinstance(setup, Mapping) else {})
+        heading = f"{row.index + 1}. {row.label}"
+        answers.append(_Answer(heading, line, str(t.get("text") or ""), calls, tools))
     attachments = [a for a in data.get("attachments") or [] if isinstance(a, Mapping)]
     prompt = str(data.get("prompt") or "")
     return _markdown(prompt, data.get("system"), summary, answers, attachments)

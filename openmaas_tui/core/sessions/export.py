@@ -6,10 +6,12 @@ every message's fields as stored (:class:`~openmaas_tui.core.history.records.Sto
 (they follow from the messages). Importing gives the session and its messages new ids; see
 :mod:`openmaas_tui.core.sessions.importing` for the checks.
 
-Markdown is for reading: the title, one ``##`` heading per message, and under each answer its
-model, tokens and cost (formatted with :func:`~openmaas_tui.core.money.format_usd`). Times are
-shown in local time with the zone named (:func:`~openmaas_tui.core.text.local_time.local_text`):
-the Markdown is for a person; the JSON keeps seconds since the epoch.
+Markdown is for reading: the title, one ``##`` heading per message (an answer's reasoning, the
+tools its provider ran, its text and its tool calls:
+:mod:`~openmaas_tui.core.text.tool_markdown`), and under each answer its model, tokens and cost
+(formatted with :func:`~openmaas_tui.core.money.format_usd`). Times are shown in local time
+with the zone named (:func:`~openmaas_tui.core.text.local_time.local_text`): the Markdown is
+for a person; the JSON keeps seconds since the epoch.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.history.records import StoredMessage, StoredSession
 from openmaas_tui.core.money import format_usd
 from openmaas_tui.core.text.local_time import local_text
+from openmaas_tui.core.text.tool_markdown import server_tool_markdown, tool_call_markdown
 from openmaas_tui.core.types import Role, Usage
 
 FORMAT = "openmaas-session"
@@ -107,11 +110,12 @@ def session_markdown(session: StoredSession, messages: Sequence[StoredMessage]) 
         if message.reasoning:
             lines += ["<details><summary>Reasoning</summary>", "", message.reasoning, ""]
             lines += ["</details>", ""]
+        for server in message.server_tools:  # above the answer, as the playground shows them
+            lines += server_tool_markdown(server)
         if message.content:
             lines += [message.content, ""]
         for call in message.tool_calls:
-            lines += [f"Tool call `{call.name}` ({call.id or 'no id'}):", "", "```json"]
-            lines += [call.arguments or "{}", "```", ""]
+            lines += tool_call_markdown(call)
         for attachment in message.attachments:
             lines += [f"*attached: {attachment_label(attachment)}*", ""]
         if message.role is Role.ASSISTANT:
