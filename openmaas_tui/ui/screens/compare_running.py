@@ -23,6 +23,7 @@ from openmaas_tui.ui.widgets.compare_column import CompareColumn
 from openmaas_tui.ui.widgets.compare_columns import CompareColumns
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.summary_table import CompareSummary
+from openmaas_tui.ui.workers import WorkerOwner
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -32,8 +33,9 @@ else:
     _Base = object
 
 
-class CompareRunning(_Base):
-    """Starting, rerunning, stopping and summing up the screen's run (mixed into the screen)."""
+class CompareRunning(WorkerOwner, _Base):
+    """Starting, rerunning, stopping and summing up the screen's run (mixed into the screen;
+    the save runs as a worker, whose failure goes up as :class:`WorkerOwner.WorkerFailed`)."""
 
     services: Services
     context: tuple[Message, ...]
