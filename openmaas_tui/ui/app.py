@@ -251,6 +251,8 @@ class PlaygroundApp(WorkerOwner, App[None]):
             context=event.context,
             params=event.params,
             images=event.images,
+            tool_calls=event.tool_calls,
+            server_tools=event.server_tools,
         )
 
     async def on_unmount(self) -> None:

@@ -1,11 +1,13 @@
 """Tool calls and server tools in compare columns, through the Pilot against replayed
 recordings: a tool call shows in its column while it streams (the playground's block, its
 arguments growing as they arrive, read-only), and Claude's recorded code execution shows as
-the playground's server-tool block above the column's answer, never as a call to answer."""
+the playground's server-tool block above the column's answer, never as a call to answer; a
+column's call carried on as a chat takes its result there and the conversation goes on."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from textual.pilot import Pilot
 
@@ -18,11 +20,19 @@ from openmaas_tui.ui.widgets.server_tools import MARK, ServerToolsBlock
 from openmaas_tui.ui.widgets.tool_calls import ToolCallBlock
 from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
-from tests.support.ui import region_text, wait_until, workers_done
+from tests.support.ui import (
+    playground,
+    region_text,
+    settle,
+    use_fast_demo,
+    wait_until,
+    workers_done,
+)
 
 SIZE = (160, 50)
 SPLIT = "openai/chat_stream_tool_call_args_split.sse"
 CODE = "anthropic/stream_code_execution_server_tool.sse"
+AFTER = "openai/chat_json_text_after_tools.json"
 ARGUMENTS = '{"city":"Mexico City"}'
 """The recording's arguments, in six pieces."""
 
@@ -107,3 +117,36 @@ async def test_code_execution_shows_in_its_column_as_a_server_tool(
         assert not column.query(ToolCallBlock)  # nothing to answer
         await column.restart()
         assert not column.query(ServerToolsBlock) and column.server_tools is None
+
+
+async def test_a_call_carried_on_as_a_chat_takes_its_result_there(
+    server: ReplayServer, isolated_home: Path
+) -> None:
+    chat = "/v1/chat/completions"  # the endpoint's model list is asked too
+    server.queue(fixture_reply(fixture_path(SPLIT)), path=chat)  # the compare column's answer
+    server.queue(fixture_reply(fixture_path(AFTER)), path=chat)  # the chat's, after the result
+    use_fast_demo(isolated_home, f'[endpoints.lab]\nbase_url = "{server.url}/v1"\n')
+    app = playground(["--demo"])
+    targets = [CompareTarget("lab/gpt-4o"), CompareTarget("demo")]
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _compare(pilot, targets, "Weather in Mexico City?")
+        await _settled(pilot, screen)
+        assert screen.run is not None and screen.run.lanes[0].text == ""  # a call, no text
+        screen.columns[0].focus()
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.screen is app.playground
+        *_, answer = app.playground.current.messages
+        assert [c.name for c in answer.tool_calls] == ["get_weather"]
+        [block] = app.playground.query(ToolCallBlock)
+        assert block.result is not None  # the chat takes its result
+        block.result.focus()
+        await pilot.press(*"21 C", "enter")
+        await wait_until(
+            pilot, lambda: sum(r.path == chat for r in server.requests) == 2, what="the result sent"
+        )
+        await settle(pilot)
+        *_, last = [r for r in server.requests if r.path == chat]
+        _, assistant, result = last.json()["messages"]
+        assert assistant["tool_calls"][0]["function"]["name"] == "get_weather"
+        assert result["role"] == "tool" and result["content"] == "21 C"

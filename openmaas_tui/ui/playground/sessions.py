@@ -12,10 +12,11 @@ from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.models.catalog import route
 from openmaas_tui.core.models.request_params import RequestParams
+from openmaas_tui.core.server_tools import ServerToolCall
 from openmaas_tui.core.sessions.book import SessionBook
 from openmaas_tui.core.sessions.conversation import Session, SessionMessage
 from openmaas_tui.core.sessions.listed import ListedSessions
-from openmaas_tui.core.types import ImagePart, Message, Role, Usage
+from openmaas_tui.core.types import ImagePart, Message, Role, ToolCall, Usage
 from openmaas_tui.ui.playground.answering import Refresh
 from openmaas_tui.ui.playground.selection import ChatSelection
 from openmaas_tui.ui.screens.session_dialogs import ConfirmDialog, RenameDialog
@@ -151,10 +152,13 @@ class SessionActions:
         context: Sequence[Message] = (),
         params: RequestParams | None = None,
         images: tuple[ImagePart, ...] = (),
+        tool_calls: tuple[ToolCall, ...] = (),
+        server_tools: tuple[ServerToolCall, ...] = (),
     ) -> Session:
         """Carry on with one compare answer: a new session holding ``context``, ``prompt``
-        with its ``images`` and ``answer_text`` (its ``usage`` and ``cost`` in USD counted in
-        the totals), opened with the settings the answer was asked with (``params``: system
+        with its ``images`` and ``answer_text`` with its ``tool_calls`` (then waiting for
+        their results) and ``server_tools`` (its ``usage`` and ``cost`` in USD counted in the
+        totals), opened with the settings the answer was asked with (``params``: system
         prompt and parameters)."""
         session = Session(
             model=model_spec, params=params or RequestParams(), source=SessionSource.COMPARE
@@ -177,6 +181,8 @@ class SessionActions:
                 cost_usd=cost,
                 billed=usage is not None,
                 estimated=estimated,
+                tool_calls=tool_calls,
+                server_tools=server_tools,
             )
         )
         await self.open(session)

@@ -42,8 +42,9 @@ from textual.widgets import Header, Static
 from openmaas_tui.core.compare.lane import CompareTarget, Lane
 from openmaas_tui.core.models.choices import DEMO_LABEL
 from openmaas_tui.core.models.request_params import RequestParams
+from openmaas_tui.core.server_tools import ServerToolCall
 from openmaas_tui.core.sessions.settings import params_of_request
-from openmaas_tui.core.types import ImagePart, Message, Usage
+from openmaas_tui.core.types import ImagePart, Message, ToolCall, Usage
 from openmaas_tui.services import Services
 from openmaas_tui.ui.playground.attaching import AttachActions, Attaching
 from openmaas_tui.ui.screens.compare_actions import CompareActions
@@ -122,6 +123,8 @@ class CompareScreen(AttachActions, CompareActions, WorkerOwner, Screen[None]):
             params: the system prompt and parameters the target was asked with (the chat
                 keeps them).
             images: the images sent with the prompt (the chat's prompt keeps them).
+            tool_calls: the calls the answer made (the chat takes their results).
+            server_tools: the tools the target's provider ran itself for the answer.
         """
 
         model_spec: str
@@ -133,6 +136,8 @@ class CompareScreen(AttachActions, CompareActions, WorkerOwner, Screen[None]):
         context: tuple[Message, ...]
         params: RequestParams = field(default_factory=RequestParams)
         images: tuple[ImagePart, ...] = ()
+        tool_calls: tuple[ToolCall, ...] = ()
+        server_tools: tuple[ServerToolCall, ...] = ()
 
     def __init__(
         self,
@@ -219,9 +224,10 @@ class CompareScreen(AttachActions, CompareActions, WorkerOwner, Screen[None]):
             self.continue_with(run.lanes[index])
 
     def continue_with(self, lane: Lane) -> None:
-        """Ask to turn ``lane`` into a chat session (the prompt and its answer) and go there:
-        posts :class:`ChatContinued`."""
-        if self.run is None or not lane.text:
+        """Ask to turn ``lane`` into a chat session (the prompt with its images, and the
+        answer with its tool calls) and go there: posts :class:`ChatContinued`."""
+        answer = lane.meter.completion()
+        if self.run is None or not (answer.text or answer.tool_calls):
             self.notify("This target has no answer to continue with.", severity="warning")
             return
         usage, estimated = lane.usage()
@@ -232,6 +238,16 @@ class CompareScreen(AttachActions, CompareActions, WorkerOwner, Screen[None]):
         params = params_of_request(run.request_for(t))
         self.post_message(
             self.ChatContinued(
-                spec, run.prompt, lane.text, usage, cost, estimated, run.context, params, run.images
+                spec,
+                run.prompt,
+                answer.text,
+                usage,
+                cost,
+                estimated,
+                run.context,
+                params,
+                run.images,
+                answer.tool_calls,
+                answer.server_tools,
             )
         )
