@@ -8,6 +8,9 @@ case, started as ``openmaas --provider P -m MODEL --base-url URL`` (Responses ch
   form, and the recorded final text shows.
 - Each provider with a model that sees images: an image attached with f5's dialog reaches the
   provider in its own form, and the recorded answer shows.
+- Each provider with a recording that holds reasoning: the reasoning shows collapsed above the
+  answer (none where only reasoning tokens were recorded), and the answer's record counts the
+  reasoning tokens.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import json
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, TextArea
+from textual.widgets import Collapsible, Input, TextArea
 
 from openmaas_tui.cli.main import build_app
 from openmaas_tui.ui.app import PlaygroundApp
@@ -28,7 +31,15 @@ from openmaas_tui.ui.widgets.param_inputs import Toggle
 from openmaas_tui.ui.widgets.tool_calls import ToolCallBlock
 from openmaas_tui.ui.widgets.tools_entry import ToolsEntry
 from tests.support.memory_keyring import MemoryKeyring
-from tests.support.provider_matrix import IMAGES, TOOLS, Row, image_file, signed, store_keys
+from tests.support.provider_matrix import (
+    IMAGES,
+    REASONING,
+    TOOLS,
+    Row,
+    image_file,
+    signed,
+    store_keys,
+)
 from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.request_forms import image_sent, images_in, tool_names_in, tool_results_in
@@ -133,4 +144,29 @@ async def test_an_attached_image_reaches_the_provider_in_its_form(
         assert images_in(row.form, sent) == [image_sent(row.form, data)]
         assert signed(row.provider, server.last.headers)
         assert view.answer.source == expected(row.first)["text"]
+    await app.services.aclose()
+
+
+@pytest.mark.parametrize("row", REASONING, ids=[r.id for r in REASONING])
+async def test_the_reasoning_shows_collapsed_above_the_answer(
+    row: Row, server: ReplayServer, isolated_home: Path
+) -> None:
+    assert row.first is not None
+    want = expected(row.first)
+    app = _app(row, server, isolated_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        server.default = fixture_reply(fixture_path(row.first))
+        view = await ask(pilot, "Think first")
+        record = view.exchange.record
+        assert record is not None and record.error_code is None, record
+        assert record.text == want["text"]
+        assert record.usage is not None
+        assert record.usage.reasoning_tokens == want["usage"]["reasoning_tokens"]
+        if want["reasoning"]:
+            assert view.reasoning is not None
+            assert view.reasoning.source == want["reasoning"]
+            assert view.query_one(Collapsible).collapsed
+        else:
+            assert view.reasoning is None
     await app.services.aclose()
