@@ -35,7 +35,14 @@ from tests.support.provider_matrix import (
 )
 from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
-from tests.support.request_forms import image_sent, images_in, tool_names_in, tool_results_in
+from tests.support.request_forms import (
+    calls_in,
+    image_sent,
+    images_in,
+    signatures_in,
+    tool_names_in,
+    tool_results_in,
+)
 
 CALL = re.compile(r"^tool call (.+): (\S+)$", re.MULTILINE)
 SESSION = re.compile(r"--session ([0-9a-f]+) ")
@@ -104,6 +111,13 @@ def test_a_tool_call_is_shown_answered_and_continued(
         (name if by_name else call_id, f"result {i} for {name}")
         for i, (call_id, name) in enumerate(calls)
     ]
+    keys = [(name if by_name else call_id, name) for call_id, name in calls]
+    assert calls_in(row.form, body) == keys  # the calls go back before their results
+    if row.form == "gemini":  # each with the signature it came with
+        recorded = fixture_path(row.first).read_text()
+        signatures = signatures_in(body)
+        assert len(signatures) == len(calls)
+        assert all(s and s in recorded for s in signatures)
     got = tool_results_in(row.form, body)
     if row.form == "gemini":  # a text result goes as {"output": TEXT}
         got = [(name, json.loads(text)["output"]) for name, text in got]

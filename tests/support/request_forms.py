@@ -66,6 +66,44 @@ def tool_names_in(form: str, body: dict[str, Any]) -> list[str]:
     return [t["function"]["name"] for t in body["tools"]]
 
 
+def calls_in(form: str, body: dict[str, Any]) -> list[tuple[str, str]]:
+    """The tool calls the assistant turns of ``body`` (a request in ``form``) carry back, as
+    (the call's id, its function's name); by function name twice where the provider names
+    calls by name (Gemini's ``functionCall``, Ollama's ``tool_calls``)."""
+    if form == "responses":
+        return [
+            (i["call_id"], i["name"]) for i in body["input"] if i.get("type") == "function_call"
+        ]
+    if form == "gemini":
+        calls = [
+            p["functionCall"] for c in body["contents"] for p in c["parts"] if "functionCall" in p
+        ]
+        return [(c["name"], c["name"]) for c in calls]
+    found: list[tuple[str, str]] = []
+    for message in body["messages"]:
+        if message["role"] != "assistant":
+            continue
+        content = message.get("content")
+        if form == "anthropic" and isinstance(content, list):
+            found += [(b["id"], b["name"]) for b in content if b["type"] == "tool_use"]
+        elif form == "bedrock":
+            uses = [b["toolUse"] for b in content if "toolUse" in b]
+            found += [(u["toolUseId"], u["name"]) for u in uses]
+        elif form == "ollama":
+            names = [c["function"]["name"] for c in message.get("tool_calls") or []]
+            found += [(name, name) for name in names]
+        else:
+            found += [(c["id"], c["function"]["name"]) for c in message.get("tool_calls") or []]
+    return found
+
+
+def signatures_in(body: dict[str, Any]) -> list[str | None]:
+    """The ``thoughtSignature`` of each ``functionCall`` part of a Gemini request (None where
+    a part has none)."""
+    parts = [p for c in body["contents"] for p in c["parts"] if "functionCall" in p]
+    return [p.get("thoughtSignature") for p in parts]
+
+
 def tool_results_in(form: str, body: dict[str, Any]) -> list[tuple[str, str]]:
     """The tool results ``body`` (a request in ``form``) carries, as (the call they answer,
     the result's text): by call id where the provider names calls by id, by function name

@@ -42,7 +42,14 @@ from tests.support.provider_matrix import (
 )
 from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
-from tests.support.request_forms import image_sent, images_in, tool_names_in, tool_results_in
+from tests.support.request_forms import (
+    calls_in,
+    image_sent,
+    images_in,
+    signatures_in,
+    tool_names_in,
+    tool_results_in,
+)
 from tests.support.ui import ask, settle, wait_until
 
 SIZE = (160, 50)
@@ -112,6 +119,13 @@ async def test_a_tool_call_is_shown_answered_and_continued(
         want = [
             (b.call.name if by_name else b.call.id, f"result {i}") for i, b in enumerate(blocks)
         ]
+        keys = [(b.call.name if by_name else b.call.id, b.call.name) for b in blocks]
+        assert calls_in(row.form, body) == keys  # the calls go back before their results
+        if row.form == "gemini":  # each with the signature it came with
+            signatures = signatures_in(body)
+            recorded = fixture_path(row.first).read_text()
+            assert len(signatures) == len(blocks)
+            assert all(s and s in recorded for s in signatures)
         got = tool_results_in(row.form, body)
         if row.form == "gemini":  # a text result goes as {"output": TEXT}
             got = [(name, json.loads(text)["output"]) for name, text in got]
