@@ -30,6 +30,7 @@ from tests.support.provider_matrix import (
     TOOLS,
     Row,
     image_file,
+    reasoning_of,
     signed,
     store_keys,
 )
@@ -145,10 +146,11 @@ def test_json_has_the_reasoning_of_each_provider(
 ) -> None:
     assert row.first is not None
     server.queue(fixture_reply(fixture_path(row.first)))
-    out, _ = _ask([*row.argv(server.url), "--json", "Think first"], capsys)
+    whole = ["--no-stream"] if row.whole_first else []
+    out, _ = _ask([*row.argv(server.url), *whole, "--json", "Think first"], capsys)
     result = json.loads(out)
     want = expected(row.first)
     assert result["error"] is None
-    assert result["reasoning"] == (want["reasoning"] or None)
+    assert result["reasoning"] == reasoning_of(row)
     assert result["text"] == want["text"]
     assert result["usage"]["reasoning_tokens"] == want["usage"]["reasoning_tokens"]

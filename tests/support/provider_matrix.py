@@ -21,7 +21,7 @@ from typing import Any
 from openmaas_tui.core.credentials.keys import SERVICE
 from tests.support.images import png
 from tests.support.memory_keyring import MemoryKeyring
-from tests.support.recordings import expected
+from tests.support.recordings import expected, fixture_path
 
 KEYS = {
     "openai": "sk-fake-matrix-openai-0001",
@@ -294,6 +294,14 @@ REASONING = [
         first="mistral/stream_thinking.sse",
     ),
     Row(
+        "cohere",
+        "cohere",
+        "command-a-03-2025",
+        "cohere",
+        first="cohere/json_tool_calls.json",
+        whole_first=True,
+    ),
+    Row(
         "bedrock",
         "bedrock",
         "openai.gpt-oss-120b-1:0",
@@ -302,7 +310,19 @@ REASONING = [
     ),
 ]
 """Every provider with a recording that holds reasoning (OpenAI's Chat Completions and
-Responses recordings hold reasoning tokens only: the reasoning stays hidden)."""
+Responses recordings hold reasoning tokens only: the reasoning stays hidden; Cohere's is the
+tool plan of a tool call)."""
+
+
+def reasoning_of(row: Row) -> str | None:
+    """The reasoning ``row``'s recording holds as we show it: the corpus's, or for Cohere the
+    tool plan (``message.tool_plan``, shown as reasoning; the corpus reads none there)."""
+    assert row.first is not None
+    if row.provider == "cohere":
+        plan: str = json.loads(fixture_path(row.first).read_text())["message"]["tool_plan"]
+        return plan
+    shown: str | None = expected(row.first)["reasoning"] or None
+    return shown
 
 
 def image_file(directory: Path) -> tuple[Path, bytes]:

@@ -37,6 +37,7 @@ from tests.support.provider_matrix import (
     TOOLS,
     Row,
     image_file,
+    reasoning_of,
     signed,
     store_keys,
 )
@@ -170,6 +171,7 @@ async def test_the_reasoning_shows_collapsed_above_the_answer(
     app = _app(row, server, isolated_home)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        app.query_one("#stream", Toggle).value = not row.whole_first
         server.default = fixture_reply(fixture_path(row.first))
         view = await ask(pilot, "Think first")
         record = view.exchange.record
@@ -177,9 +179,9 @@ async def test_the_reasoning_shows_collapsed_above_the_answer(
         assert record.text == want["text"]
         assert record.usage is not None
         assert record.usage.reasoning_tokens == want["usage"]["reasoning_tokens"]
-        if want["reasoning"]:
+        if reasoning_of(row):
             assert view.reasoning is not None
-            assert view.reasoning.source == want["reasoning"]
+            assert view.reasoning.source == reasoning_of(row)
             assert view.query_one(Collapsible).collapsed
         else:
             assert view.reasoning is None
