@@ -101,7 +101,8 @@ def test_a_tool_call_is_shown_answered_and_continued(
 
     results = [f"{call_id}=result {i} for {name}" for i, (call_id, name) in enumerate(calls)]
     server.queue(fixture_reply(fixture_path(row.second)))
-    continued = [*row.argv(server.url)[:2], *row.argv(server.url)[4:]]  # no -m: the session's
+    # as the note says, plus where the server is: the provider and model are the session's
+    continued = ["--base-url", server.url]
     whole = ["--no-stream"] if row.whole_second else []
     answer = [f"--tool-result={r}" for r in results]
     out, err = _ask([*continued, *whole, "--session", session, *answer], capsys)
