@@ -144,6 +144,15 @@ TOOLS = [
         second="openai/chat_json_text_after_tools.json",
     ),
     Row(
+        "azure-responses",
+        "azure",
+        "my-gpt-4o",
+        "responses",
+        api="responses",
+        first="openai_responses/stream_function_call.sse",
+        second="openai_responses/stream_basic.sse",
+    ),
+    Row(
         "anthropic",
         "anthropic",
         "claude-sonnet-4-5",
@@ -223,6 +232,14 @@ IMAGES = [
         first="openrouter/stream_text_after_tool_result.sse",
     ),
     Row("azure", "azure", "my-gpt-4o", "openai_chat", first="openai/chat_json_gpt5.json"),
+    Row(
+        "azure-responses",
+        "azure",
+        "my-gpt-4o",
+        "responses",
+        api="responses",
+        first="azure/responses_json_gpt5.json",
+    ),
     Row(
         "anthropic",
         "anthropic",
