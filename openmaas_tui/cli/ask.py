@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import shlex
 import sys
 from contextlib import aclosing
 from dataclasses import replace
@@ -345,9 +346,13 @@ async def run_ask(
     if show and calls:
         print_tool_calls(calls, out)
         if recorder is not None and recorder.session_id:
+            # the server is not kept with the session: one given here is given again there
+            url = f"--base-url {shlex.quote(args.base_url)} " if args.base_url else ""
             err.write(
-                f"note: answer with: openmaas ask --session {recorder.session_id[:8]} "
-                "--tool-result CALL_ID=TEXT (one per call)\n"
+                terminal_safe(
+                    f"note: answer with: openmaas ask --session {recorder.session_id[:8]} "
+                    f"{url}--tool-result CALL_ID=TEXT (one per call)\n"
+                )
             )
     return exchange
 

@@ -60,7 +60,8 @@ async def test_a_tool_call_is_shown_recorded_and_answered(
     assert sent["tools"][0]["name"] == "pelican_name_generator"
     store = await services.history()
     [session] = await store.call(Store.list_sessions)
-    assert f"--session {session.id[:8]}" in err.getvalue()
+    # the note gives the whole command, the server it was asked at included
+    assert f"--session {session.id[:8]} --base-url {server.url} --tool-result" in err.getvalue()
     assert result_json(first.record, session.id)["tool_calls"] == [
         {"id": call.id, "name": "pelican_name_generator", "arguments": "{}"}
     ]
