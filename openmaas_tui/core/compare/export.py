@@ -141,19 +141,24 @@ def cost_text(row: Row) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Answer:
-    """One target's part of the Markdown: its heading, error line, text, the tools its
-    provider ran (shown above the text) and its tool calls (under it)."""
+    """One target's part of the Markdown: its heading, error line, reasoning (folded, as a
+    chat's export shows it), text, the tools its provider ran (shown above the text) and its
+    tool calls (under it)."""
 
     heading: str
     error: str
     text: str
     tool_calls: tuple[ToolCall, ...] = ()
     server_tools: tuple[ServerToolCall, ...] = ()
+    reasoning: str = ""
 
     def lines(self) -> list[str]:
         lines = ["", f"## {self.heading}", ""]
         if self.error:
             lines += [self.error, ""]
+        if self.reasoning.strip():
+            lines += ["<details><summary>Reasoning</summary>", "", self.reasoning.strip(), ""]
+            lines += ["</details>", ""]
         for tool in self.server_tools:
             lines += server_tool_markdown(tool)
         if self.text.strip():
@@ -203,8 +208,8 @@ def _markdown(
 
 def run_markdown(run: CompareRun) -> str:
     """The run for people: the prompt and its images, a summary table with the winners
-    marked, then each target's answer under its own heading (with the tools its provider ran
-    and the tool calls its model made)."""
+    marked, then each target's answer under its own heading (with its reasoning, the tools
+    its provider ran and the tool calls its model made)."""
     answers = []
     for lane in run.lanes:
         completion = lane.meter.completion()
@@ -216,6 +221,7 @@ def run_markdown(run: CompareRun) -> str:
                 completion.text,
                 completion.tool_calls,
                 completion.server_tools,
+                completion.reasoning or "",
             )
         )
     return _markdown(run.prompt, run.system, run.summary(), answers, attachments_json(run.images))
@@ -281,7 +287,9 @@ def json_markdown(data: Mapping[str, Any]) -> str:
         setup = setups[row.index] if row.index < len(setups) else {}
         calls, tools = _uses(setup if isinstance(setup, Mapping) else {})
         heading = f"{row.index + 1}. {row.label}"
-        answers.append(_Answer(heading, line, str(t.get("text") or ""), calls, tools))
+        reasoning = setup.get("reasoning") if isinstance(setup, Mapping) else None
+        text = str(t.get("text") or "")
+        answers.append(_Answer(heading, line, text, calls, tools, str(reasoning or "")))
     attachments = [a for a in data.get("attachments") or [] if isinstance(a, Mapping)]
     prompt = str(data.get("prompt") or "")
     return _markdown(prompt, data.get("system"), summary, answers, attachments)

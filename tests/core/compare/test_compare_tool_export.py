@@ -1,6 +1,7 @@
-"""A compare's tool calls and the tools its providers ran, in its exports: the JSON keeps them
-per target (``setup``), and the Markdown, live or from the saved JSON, shows Claude's recorded
-code execution as a server tool above its answer and OpenAI's recorded call under its own."""
+"""A compare's tool calls, the tools its providers ran and its reasoning, in its exports: the
+JSON keeps them per target (``setup``), and the Markdown, live or from the saved JSON, shows
+Claude's recorded code execution as a server tool above its answer, OpenAI's recorded call under
+its own, and Claude's recorded thinking folded above its answer."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tests.support.replay import ReplayServer, fixture_reply
 
 CODE = "anthropic/stream_code_execution_server_tool.sse"
 SPLIT = "openai/chat_stream_tool_call_args_split.sse"
+THINKING = "anthropic/stream_thinking.sse"
 
 
 @pytest.fixture
@@ -84,3 +86,27 @@ async def test_the_markdown_shows_server_tools_and_tool_calls(services: Services
         assert "_(no answer)_" not in gpt  # a call is an answer
     assert _section(live, "1. claude-sonnet-4-6") == _section(saved, "1. claude-sonnet-4-6")
     assert _section(live, "2. gpt-4o") == _section(saved, "2. gpt-4o")
+
+
+async def test_the_markdown_shows_each_answers_reasoning_folded(services: Services) -> None:
+    server = ReplayServer(fixture_reply(fixture_path(THINKING)))
+    await server.start()
+    try:
+        run = CompareRun(
+            services.providers,
+            services.prices,
+            [CompareTarget("claude-sonnet-4-5", provider="anthropic", base_url=server.url)],
+            "think first",
+        )
+        run.start()
+        await run.wait()
+    finally:
+        await server.stop()
+    data = json.loads(json.dumps(run_json(run)))
+    reasoning = expected(THINKING)["reasoning"].strip()
+    assert data["setup"][0]["reasoning"].strip() == reasoning
+    for markdown in (run_markdown(run), json_markdown(data)):
+        claude = _section(markdown, "1. claude-sonnet-4-5")
+        folded = f"<details><summary>Reasoning</summary>\n\n{reasoning}\n\n</details>"
+        assert folded in claude
+        assert claude.index(folded) < claude.index(expected(THINKING)["text"].strip()[:40])
