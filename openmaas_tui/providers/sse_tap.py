@@ -1,9 +1,11 @@
-"""Server-sent events read from a response while its raw bytes go to a tap.
+"""Server-sent events read from a response a read at a time, its raw bytes going to a tap.
 
 :func:`~openmaas_tui.providers.base.iter_sse` reads text through httpx-sse; a same-protocol
 request of the gateway (:class:`~openmaas_tui.core.passthrough.Passthrough`) also needs each
-piece of the body as bytes, before it is parsed, to hand the client the provider's own bytes.
-This reader frames the bytes into events itself, whole events at a time (an event ends at a
+piece of the body as bytes, before it is parsed, to hand the client the provider's own bytes,
+and an adapter that merges the deltas of one read (:mod:`.coalesce`) needs to know which events
+came in one read (:func:`iter_sse_reads`). This reader frames the bytes into events itself,
+whole events at a time (an event ends at a
 blank line), and reads the common one-line ``data: …`` event at once; any other event (several
 lines, ``event:``, ``id:``, comments) goes line by line through httpx-sse's own decoder, so the
 events are those :func:`iter_sse` yields: LF, CR and CRLF line ends, comments skipped,
@@ -32,10 +34,22 @@ async def iter_sse_tapped(
 ) -> AsyncIterator[ServerSentEvent]:
     """The server-sent events of ``response``; each piece of its body (content-encoding undone)
     goes to ``sink`` first, in order, as it is read."""
+    async for events in iter_sse_reads(response, sink):
+        for event in events:
+            yield event
+
+
+async def iter_sse_reads(
+    response: httpx.Response, sink: ByteSink | None = None
+) -> AsyncIterator[list[ServerSentEvent]]:
+    """The server-sent events of ``response``, a list per piece of its body read (the whole
+    events that piece completed; a piece that completes none gives none); with a ``sink``, each
+    piece (content-encoding undone) goes to it first, in order, as it is read."""
     decoder = SSEDecoder()
     buffer = b""
     async for piece in response.aiter_bytes():
-        sink(piece)
+        if sink is not None:
+            sink(piece)
         buffer += piece
         # A CR at the very end may be half of a CRLF: it waits for the next piece.
         cut = len(buffer) - 1 if buffer.endswith(b"\r") else len(buffer)
@@ -45,12 +59,11 @@ async def iter_sse_tapped(
             buffer = text + buffer[cut:]
             continue
         buffer = text[end + 2 :] + buffer[cut:]
-        for event in _events(text[: end + 2], decoder):
-            yield event
+        yield _events(text[: end + 2], decoder)
     text = _normalised(buffer)  # the body's last CR, if any, ends a line after all
     end = text.rfind(b"\n\n")
-    for event in _events(text[: end + 2] if end >= 0 else b"", decoder):
-        yield event
+    if end >= 0:
+        yield _events(text[: end + 2], decoder)
 
 
 def _events(text: bytes, decoder: SSEDecoder) -> list[ServerSentEvent]:
