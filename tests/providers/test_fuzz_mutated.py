@@ -74,7 +74,7 @@ def test_mutated_stream_fails_cleanly_after_what_came_before(
         assert got_runs[: len(before_runs) - 1] == before_runs[:-1]
         last, same = before_runs[-1], got_runs[len(before_runs) - 1]
         if isinstance(last, TextDelta | ReasoningDelta) and type(same) is type(last):
-            assert same.text.startswith(last.text)  # type: ignore[union-attr]
+            assert same.text.startswith(last.text)
         else:
             assert same == last
 
