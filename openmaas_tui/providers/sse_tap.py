@@ -67,13 +67,15 @@ async def iter_sse_reads(
 
 
 def _events(text: bytes, decoder: SSEDecoder) -> list[ServerSentEvent]:
-    """The events of ``text``: whole events, LF line ends, ending with a blank line."""
+    """The events of ``text``: whole events, LF line ends, ending with a blank line. It is
+    decoded at once: a line end never falls inside a UTF-8 character, so that reads every
+    event as decoding each on its own would."""
     events = []
-    for block in text.split(b"\n\n")[:-1]:
-        if block.startswith(b"data: ") and b"\n" not in block:
-            events.append(ServerSentEvent(data=block[6:].decode("utf-8", errors="replace")))
+    for block in text.decode("utf-8", errors="replace").split("\n\n")[:-1]:
+        if block.startswith("data: ") and "\n" not in block:
+            events.append(ServerSentEvent(data=block[6:]))
             continue
-        for line in block.decode("utf-8", errors="replace").split("\n"):
+        for line in block.split("\n"):
             decoder.decode(line)
         event = decoder.decode("")
         if event is not None:
