@@ -4,12 +4,12 @@
 request of the gateway (:class:`~openmaas_tui.core.passthrough.Passthrough`) also needs each
 piece of the body as bytes, before it is parsed, to hand the client the provider's own bytes,
 and an adapter that merges the deltas of one read (:mod:`.coalesce`) needs to know which events
-came in one read (:func:`iter_sse_reads`). This reader frames the bytes into events itself,
-whole events at a time (an event ends at a
-blank line), and reads the common one-line ``data: …`` event at once; any other event (several
-lines, ``event:``, ``id:``, comments) goes line by line through httpx-sse's own decoder, so the
-events are those :func:`iter_sse` yields: LF, CR and CRLF line ends, comments skipped,
-multi-line ``data`` joined, the body read as UTF-8, an unfinished last event never dispatched
+came in one read (:func:`iter_sse_reads`, :func:`iter_sse_data_reads`). This reader frames the
+bytes into events itself, whole events at a time (an event ends at a blank line), and reads the
+common one-line ``data: …`` event at once; any other event (several lines, ``event:``, ``id:``,
+comments) goes line by line through httpx-sse's own decoder, so the events are those
+:func:`iter_sse` yields: LF, CR and CRLF line ends, comments skipped, multi-line ``data``
+joined, the body read as UTF-8, an unfinished last event never dispatched
 (https://html.spec.whatwg.org/multipage/server-sent-events.html#parsing-an-event-stream).
 """
 
@@ -46,6 +46,36 @@ async def iter_sse_reads(
     events that piece completed; a piece that completes none gives none); with a ``sink``, each
     piece (content-encoding undone) goes to it first, in order, as it is read."""
     decoder = SSEDecoder()
+    async for text in _whole_events(response, sink):
+        yield _events(text, decoder)
+
+
+async def iter_sse_data_reads(
+    response: httpx.Response, sink: ByteSink | None = None
+) -> AsyncIterator[list[str]]:
+    """The ``data`` of each server-sent event of ``response`` that has any, a list per piece
+    of its body read, as :func:`iter_sse_reads` reads them: for a protocol that reads nothing
+    else of an event (OpenAI's Chat Completions, Mistral's), without building an event object
+    for each token."""
+    decoder = SSEDecoder()
+    async for text in _whole_events(response, sink):
+        data: list[str] = []
+        for block in text.split("\n\n")[:-1]:
+            if block.startswith("data: ") and "\n" not in block:
+                if len(block) > 6:
+                    data.append(block[6:])
+                continue
+            event = _decoded(block, decoder)
+            if event is not None and event.data:
+                data.append(event.data)
+        yield data
+
+
+async def _whole_events(response: httpx.Response, sink: ByteSink | None) -> AsyncIterator[str]:
+    """The whole events each piece of ``response``'s body completed, decoded, LF line ends,
+    ending with a blank line (pieces that complete none give nothing). It is decoded at once:
+    a line end never falls inside a UTF-8 character, so that reads every event as decoding each
+    on its own would."""
     buffer = b""
     async for piece in response.aiter_bytes():
         if sink is not None:
@@ -59,25 +89,28 @@ async def iter_sse_reads(
             buffer = text + buffer[cut:]
             continue
         buffer = text[end + 2 :] + buffer[cut:]
-        yield _events(text[: end + 2], decoder)
+        yield text[: end + 2].decode("utf-8", errors="replace")
     text = _normalised(buffer)  # the body's last CR, if any, ends a line after all
     end = text.rfind(b"\n\n")
     if end >= 0:
-        yield _events(text[: end + 2], decoder)
+        yield text[: end + 2].decode("utf-8", errors="replace")
 
 
-def _events(text: bytes, decoder: SSEDecoder) -> list[ServerSentEvent]:
-    """The events of ``text``: whole events, LF line ends, ending with a blank line. It is
-    decoded at once: a line end never falls inside a UTF-8 character, so that reads every
-    event as decoding each on its own would."""
+def _decoded(block: str, decoder: SSEDecoder) -> ServerSentEvent | None:
+    """The event of one block of lines (no blank line in it), through httpx-sse's decoder."""
+    for line in block.split("\n"):
+        decoder.decode(line)
+    return decoder.decode("")
+
+
+def _events(text: str, decoder: SSEDecoder) -> list[ServerSentEvent]:
+    """The events of ``text``: whole events, LF line ends, ending with a blank line."""
     events = []
-    for block in text.decode("utf-8", errors="replace").split("\n\n")[:-1]:
+    for block in text.split("\n\n")[:-1]:
         if block.startswith("data: ") and "\n" not in block:
             events.append(ServerSentEvent(data=block[6:]))
             continue
-        for line in block.split("\n"):
-            decoder.decode(line)
-        event = decoder.decode("")
+        event = _decoded(block, decoder)
         if event is not None:
             events.append(event)
     return events

@@ -39,7 +39,7 @@ from openmaas_tui.providers.http_errors import classify, error_message
 from openmaas_tui.providers.mistral.wire import build_body, finish_of, listed_models
 from openmaas_tui.providers.openai_chat.parse import ChunkParser, parse_completion
 from openmaas_tui.providers.openai_chat.wire import drain
-from openmaas_tui.providers.sse_tap import iter_sse_reads
+from openmaas_tui.providers.sse_tap import iter_sse_data_reads
 
 DEFAULT_BASE_URL = SPECS["mistral"].base_url
 """Where requests go when no base URL is given: ``https://api.mistral.ai/v1``."""
@@ -107,12 +107,9 @@ class MistralAdapter:
             parser = ChunkParser(provider, finish_of)
             received = ended = False
             read = ReadEvents()  # the deltas of one read handed on merged (:mod:`..coalesce`)
-            async for sses in iter_sse_reads(response):
+            async for datas in iter_sse_data_reads(response):
                 try:
-                    for sse in sses:
-                        data = sse.data
-                        if not data:
-                            continue
+                    for data in datas:
                         received = True
                         if data.startswith("[DONE]"):
                             ended = True

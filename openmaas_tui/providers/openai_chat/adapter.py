@@ -47,7 +47,7 @@ from openmaas_tui.providers.openai_chat.wire import (
     passthrough_body,
     response_format,
 )
-from openmaas_tui.providers.sse_tap import iter_sse_reads
+from openmaas_tui.providers.sse_tap import iter_sse_data_reads
 
 _REASONING_PREFIXES = ("o1", "o3", "o4", "gpt-5")
 DEFAULT_BASE_URL = SPECS["openai"].base_url
@@ -194,12 +194,9 @@ class OpenAIChatAdapter:
             received = ended = False
             own = request.passthrough
             read = ReadEvents()
-            async for sses in iter_sse_reads(response, own.sink if own is not None else None):
+            async for datas in iter_sse_data_reads(response, own.sink if own is not None else None):
                 try:
-                    for sse in sses:
-                        data = sse.data
-                        if not data:
-                            continue
+                    for data in datas:
                         if data.startswith("[DONE]"):
                             ended = True
                             break
