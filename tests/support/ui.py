@@ -28,7 +28,8 @@ from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens.cost_screen import CostScreen
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.estimate_line import EstimateLine
-from openmaas_tui.ui.widgets.session_list import SessionList, row_text
+from openmaas_tui.ui.widgets.session_list import SessionList
+from openmaas_tui.ui.widgets.session_rows import row_text
 from openmaas_tui.ui.widgets.status_line import StatusLine
 from tests.support.replay import ReplayServer
 

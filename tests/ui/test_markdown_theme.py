@@ -27,8 +27,8 @@ from openmaas_tui.ui.markdown.theme import (
     theme_variables,
 )
 from openmaas_tui.ui.widgets.answer import AnswerView
-from openmaas_tui.ui.widgets.chat_pane import Welcome
 from openmaas_tui.ui.widgets.message_view import FinishedAnswer
+from openmaas_tui.ui.widgets.welcome import Welcome
 
 SIZE = (160, 50)
 

@@ -16,9 +16,9 @@ from openmaas_tui.core.history.cost_report import DayCost
 from openmaas_tui.core.totals import Totals
 from openmaas_tui.ui.screens import cost_screen
 from openmaas_tui.ui.screens.keys_screen import KeysScreen, env_text
-from openmaas_tui.ui.widgets.chat_pane import Welcome
 from openmaas_tui.ui.widgets.cost_chart import CostChart, chart_text
 from openmaas_tui.ui.widgets.fitting_footer import FittingFooter
+from openmaas_tui.ui.widgets.welcome import Welcome
 from tests.support.cost_history import TODAY, fixed_zone, seed
 from tests.support.ui import demo_playground, open_costs, region_text, screen_lines, settle
 

@@ -9,10 +9,11 @@ from textual.widgets import ContentSwitcher
 
 from openmaas_tui.cli.main import build_app
 from openmaas_tui.ui.widgets.answer import AnswerView
-from openmaas_tui.ui.widgets.chat_pane import ChatPane, Welcome
+from openmaas_tui.ui.widgets.chat_pane import ChatPane
 from openmaas_tui.ui.widgets.error_view import ErrorView
 from openmaas_tui.ui.widgets.prompt import PromptArea
 from openmaas_tui.ui.widgets.session_list import SessionList
+from openmaas_tui.ui.widgets.welcome import Welcome
 from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 from tests.support.synth import openai_stream_reply
@@ -283,7 +284,7 @@ async def test_scrolling_up_stops_following_and_sending_follows_again(
 
 def test_a_session_title_is_shown_as_typed_not_as_markup() -> None:
     from openmaas_tui.core.sessions.conversation import Session
-    from openmaas_tui.ui.widgets.session_list import session_line
+    from openmaas_tui.ui.widgets.session_rows import session_line
 
     session = Session(model="demo")
     session.add_user("[bold]not markup[/] please")

@@ -1,6 +1,7 @@
-"""A snapshot of a conversation with a tool call after reasoning (pytest-textual-snapshot):
+"""Snapshots of a conversation with a tool call after reasoning (pytest-textual-snapshot):
 Claude's recorded answer (thinking, a line of text, then a call to ``get_user_country``)
-replayed from a loopback server. Update with ``--snapshot-update`` and look at the report."""
+replayed from a loopback server, asked without and with an image. Update with
+``--snapshot-update`` and look at the report."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from openmaas_tui.ui.widgets.answer import AnswerView
+from openmaas_tui.ui.widgets.attachments import AttachmentChip
 from openmaas_tui.ui.widgets.prompt import PromptArea
+from tests.support.images import png
 from tests.support.recordings import fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
-from tests.support.ui import replay_playground, settle, settled_estimate, submit
+from tests.support.ui import replay_playground, settle, settled_estimate, submit, wait_until
 
 SIZE = (160, 50)
 THINKING_TOOL = "anthropic/json_thinking_tool_use.json"
@@ -30,8 +34,11 @@ def replay(isolated_home: Path) -> Iterator[ReplayServer]:
     server.stop_thread()
 
 
-async def _tool_call(pilot: Pilot[None]) -> None:
+async def _tool_call(pilot: Pilot[None], image: Path | None = None) -> None:
     pilot.app.query_one(PromptArea).cursor_blink = False
+    if image is not None:  # dropped on the prompt, as a terminal hands a dropped file
+        pilot.app.post_message(events.Paste(str(image)))
+        await wait_until(pilot, lambda: pilot.app.query(AttachmentChip), what="a chip")
     await submit(pilot, "What is the largest city in my country?")
     await settle(pilot)
     view = pilot.app.query_one(AnswerView)
@@ -54,3 +61,18 @@ def test_a_tool_call_after_reasoning(snap_compare: Any, replay: ReplayServer) ->
     between streaming and the system prompt."""
     app = replay_playground(replay, "anthropic", "claude-sonnet-4-5")
     assert snap_compare(app, terminal_size=SIZE, run_before=_tool_call)
+
+
+def test_a_tool_call_after_reasoning_about_an_image(
+    snap_compare: Any, replay: ReplayServer, tmp_path: Path
+) -> None:
+    """As above, asked with an image: under the question in the chat pane, its chip
+    (`🖼 map.png · 64x48 · N bytes`); the rest as above."""
+    image = tmp_path / "map.png"
+    image.write_bytes(png(64, 48))
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _tool_call(pilot, image)
+
+    app = replay_playground(replay, "anthropic", "claude-sonnet-4-5")
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

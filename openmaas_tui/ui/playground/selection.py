@@ -78,19 +78,23 @@ class ChatSelection:
         left = previous if previous is not session and previous in self.book else None
         if left is not None:
             self.settings.keep(left)
-        if previous is not session and _left_empty(previous):  # no "New chat" rows pile up
-            # gone before the chosen pane is laid out: its pane is not laid out twice
-            await self.book.delete(previous)
-            await self.chats.remove_session(previous)
-            left, relist = None, True  # nothing to save, and the list lost a row
-        if not self.chats.has_pane(session):
-            await self.chats.add_session(session, earlier=earlier)
-        if previous is not session:
-            self.editing.cancel()
-        self.current.set(session)
-        self.chats.show_current()
-        self.settings.show(session)
-        await (self._refresh() if relist else self._highlight())
+        # One frame shows the switch whole: without the batch the screen would draw the new
+        # pane while the pane is mounted, and the panel, status line and list a frame (or
+        # two ticks of the update timer) later.
+        with self.chats.app.batch_update():
+            if previous is not session and _left_empty(previous):  # no "New chat" rows pile up
+                # gone before the chosen pane is laid out: its pane is not laid out twice
+                await self.book.delete(previous)
+                await self.chats.remove_session(previous)
+                left, relist = None, True  # nothing to save, and the list lost a row
+            if not self.chats.has_pane(session):
+                await self.chats.add_session(session, earlier=earlier)
+            if previous is not session:
+                self.editing.cancel()
+            self.current.set(session)
+            self.chats.show_current()
+            self.settings.show(session)
+            await (self._refresh() if relist else self._highlight())
         if left is not None:
             await self.book.save_settings(left)
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from pathlib import Path
 
 from textual import work
 from textual.binding import Binding
@@ -28,13 +27,11 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from openmaas_tui.core.sessions.conversation import Session, SessionMessage, unanswered_calls
-from openmaas_tui.ui.markdown.live import LiveMarkdown
 from openmaas_tui.ui.widgets.answer import AnswerView
 from openmaas_tui.ui.widgets.message_view import FinishedAnswer, ToolAnswer, UserMessage
 from openmaas_tui.ui.widgets.tool_calls import ToolResultView
+from openmaas_tui.ui.widgets.welcome import Welcome
 from openmaas_tui.ui.workers import WorkerOwner
-
-WELCOME = Path(__file__).with_name("welcome.md")
 
 HISTORY_BATCH = 16
 """Most messages of a session's history mounted at a time: on opening, and at each step back."""
@@ -65,18 +62,6 @@ def batch_start(messages: list[SessionMessage], end: int) -> int:
 
 MessageWidget = UserMessage | FinishedAnswer | AnswerView | ToolAnswer | ToolResultView
 """The widgets that show a message of the session (and can be selected)."""
-
-
-class Welcome(LiveMarkdown):
-    """The welcome, drawn like an answer (and at a fraction of the start-up cost of a tree of
-    Markdown widgets)."""
-
-    def __init__(self) -> None:
-        super().__init__(id="welcome", classes="welcome")
-        self.append(WELCOME.read_text(encoding="utf-8"))
-
-    def on_mount(self) -> None:
-        self.call_later(self.finish)
 
 
 class EarlierMessages(Static):

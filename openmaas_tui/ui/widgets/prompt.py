@@ -8,11 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textual import events
+from textual.binding import BindingsMap
 from textual.message import Message
 from textual.widgets import TextArea
 
 from openmaas_tui.core.attachments.paths import pasted_image_path
 from openmaas_tui.core.sessions.prompt_recall import PromptRecall
+
+EDITING_KEYS = frozenset({"tab", *BindingsMap(TextArea.BINDINGS).key_to_bindings})
+"""The keys the text area acts on besides printable ones: they show its cursor again."""
 
 RecallSource = Callable[[], Awaitable[list[str]]]
 """Gives the prompts ↑ steps back through, newest first (the current chat's, then the
@@ -92,6 +96,12 @@ class PromptArea(TextArea):
             return
         if event.key in ("up", "down") and await self._recalled(event.key == "up"):
             event.stop()
+            event.prevent_default()
+            return
+        if not event.is_printable and event.key not in EDITING_KEYS:
+            # Another widget's key (ctrl+n, f2…) passes by: showing the blinking cursor
+            # again would draw a frame first, and hold the frame the key's own action needs
+            # until the next tick of the screen's update timer. (The key still bubbles on.)
             event.prevent_default()
             return
         await super()._on_key(event)

@@ -13,9 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events, work
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -27,42 +25,11 @@ from textual.strip import Strip
 from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.sessions.conversation import Session
 from openmaas_tui.core.sessions.listed import PAGE, ListedSessions
-from openmaas_tui.core.text.terminal import terminal_safe
+from openmaas_tui.ui.widgets.session_rows import STRIPS_KEPT, row_strip, session_line
 from openmaas_tui.ui.workers import WorkerOwner
 
 ROW_LINES = 2
 """Lines per row: the title, then the cost and model."""
-
-SOURCE_MARKS: dict[SessionSource, str] = {
-    SessionSource.ASK: "⌁ ask",
-    SessionSource.COMPARE: "⇄ cmp",
-    SessionSource.GATEWAY: "⇆ gw",
-    SessionSource.IMPORT: "⤓ imp",
-}
-"""The mark of a session started elsewhere than the playground (whose chats have none)."""
-
-STREAMING_MARK = "● "
-"""Put before the title of a chat while an answer streams in it."""
-
-
-def session_line(session: Session, *, streaming: bool = False) -> tuple[Text, Text]:
-    """A row's two lines: ``title`` over ``$cost · model`` (the cost first: a long model name
-    is the part that gets cut), the second led by where the session came from unless the
-    playground started it, the first by :data:`STREAMING_MARK` while ``streaming``. Plain
-    text: nothing in a title is read as markup."""
-    cost = session.totals.cost_text
-    title, model = terminal_safe(session.title), terminal_safe(session.model)
-    mark = SOURCE_MARKS.get(session.source)
-    second = f"{cost} · {model}" if mark is None else f"{mark} · {cost} · {model}"
-    first = Text(title)
-    if streaming:
-        first = Text.assemble((STREAMING_MARK, "bold"), title)
-    return first, Text(second, style="dim")
-
-
-def row_text(session: Session, *, streaming: bool = False) -> str:
-    """A row as plain text, its two lines joined by a newline."""
-    return "\n".join(line.plain for line in session_line(session, streaming=streaming))
 
 
 class SessionList(WorkerOwner, ScrollView, can_focus=True):
@@ -170,6 +137,9 @@ class SessionList(WorkerOwner, ScrollView, can_focus=True):
         """The sessions an answer streams in (their rows are marked); the screen sets it. It is
         asked once a frame, not once a row."""
         self._streaming_now: frozenset[str] = frozenset()
+        self._strips: dict[tuple[str, int, bool, int, Style], Strip] = {}
+        """Drawn row lines by text, line of the row, streaming, width and style: rows that
+        only moved (a new chat on top) are not drawn again."""
 
     # -- what is shown ----------------------------------------------------------------------
 
@@ -291,8 +261,15 @@ class SessionList(WorkerOwner, ScrollView, can_focus=True):
             style = self.get_visual_style("session-list--row", "session-list--cursor").rich_style
         else:
             style = base
-        line = session_line(session, streaming=session.id in self._streaming_now)[part]
-        return _strip(self, line, style, width)
+        streaming = session.id in self._streaming_now
+        line = session_line(session, streaming=streaming)[part]
+        key = (line.plain, part, streaming, width, style)
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) >= STRIPS_KEPT:
+                self._strips.clear()
+            strip = self._strips[key] = row_strip(self.app.console, line, style, width)
+        return strip
 
     # -- what the person does ---------------------------------------------------------------
 
@@ -375,16 +352,3 @@ class SessionList(WorkerOwner, ScrollView, can_focus=True):
     def action_show_all(self) -> None:
         """Ask to list every session, wherever it came from."""
         self.post_message(self.SourceChosen(None))
-
-
-def _strip(widget: SessionList, line: Text, style: Style, width: int) -> Strip:
-    """One line of a row: ``line`` in ``style`` (its own styles over it), cut with an
-    ellipsis to fit ``width`` less a cell of padding each side; the padding and the rest of
-    the line take only the background."""
-    console = widget.app.console
-    line = line.copy()
-    line.truncate(max(0, width - 2), overflow="ellipsis")
-    text_style = style + console.get_style(line.style)
-    fill = Style(bgcolor=style.bgcolor)
-    segments = [Segment(" ", fill), *Segment.apply_style(line.render(console, end=""), text_style)]
-    return Strip(segments).extend_cell_length(width, fill).crop(0, width)

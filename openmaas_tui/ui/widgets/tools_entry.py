@@ -44,7 +44,8 @@ class ToolsEntry(Static):
         entry: ToolsEntry
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(entry_text((), None), id=id, markup=False)
+        self._shown = entry_text((), None)
+        super().__init__(self._shown, id=id, markup=False)
         self.can_focus = True
         self.tools: tuple[ToolDefinition, ...] = ()
         self.choice: ToolChoice | None = None
@@ -53,7 +54,10 @@ class ToolsEntry(Static):
     def show(self, tools: Sequence[ToolDefinition], choice: ToolChoice | None) -> None:
         """Show ``tools`` and ``choice`` (a chat's, as it is opened)."""
         self.tools, self.choice = tuple(tools), choice if tools else None
-        self.update(entry_text(self.tools, self.choice))
+        text = entry_text(self.tools, self.choice)
+        if text != self._shown:  # the same line again would lay the panel out again
+            self._shown = text
+            self.update(text)
 
     def action_open(self) -> None:
         """Open the definitions dialog."""
