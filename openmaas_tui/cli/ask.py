@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import shlex
 import sys
 from contextlib import aclosing
 from dataclasses import replace
@@ -186,10 +187,13 @@ async def _start(
     request: ChatRequest,
     new: tuple[Message, ...],
     continued: Continued | None,
+    api: str | None,
     err: TextIO,
 ) -> StreamRecorder | None:
     """Record ``new`` (the prompt, or the tool results and a prompt) and an empty answer: in a
-    new session, or at the end of the one continued; None when the history is not written."""
+    new session, or at the end of the one continued; None when the history is not written.
+    A chosen ``api`` (``--api``) is kept with the session's parameters, so that ``--session``
+    continues through the same API."""
     store = await services.history()
     if store.problem is not None:
         err.write(terminal_safe(f"note: not saved in the history: {store.problem.message}\n"))
@@ -198,6 +202,8 @@ async def _start(
     params = request_params(request)
     if request.tools:
         params |= tools_params(request.tools, request.tool_choice)
+    if api is not None:
+        params["api"] = api
     try:
         if continued is None:
             session = await store.call(
@@ -237,6 +243,12 @@ async def _start(
         return None
 
 
+def _session_api(continued: Continued) -> str | None:
+    """The API a continued session was asked through when one was chosen (``--api``)."""
+    api = continued.session.params.get("api")
+    return api if isinstance(api, str) else None
+
+
 async def run_ask(
     services: Services, args: argparse.Namespace, prompt: str, out: TextIO, err: TextIO
 ) -> Exchange:
@@ -270,8 +282,9 @@ async def run_ask(
     if continued is not None and model is None:
         model, provider = continued.session.model, provider or continued.session.provider
     spec = services.providers.model_for(model, provider)
+    api = args.api or (_session_api(continued) if continued is not None else None)
     target = await services.providers.target(
-        spec, provider=provider, base_url=args.base_url, api=args.api
+        spec, provider=provider, base_url=args.base_url, api=api
     )
     new = (*continued.results,) if continued is not None else ()
     if prompt or images:
@@ -292,7 +305,7 @@ async def run_ask(
     price = services.prices.price(target.route.provider, target.route.model)
     recorder = None
     if not getattr(args, "no_log", False):
-        recorder = await _start(services, target, request, new, continued, err)
+        recorder = await _start(services, target, request, new, continued, api, err)
     exchange = Exchange(target, request, price, recorder=recorder, live_estimate=False)
     show = not args.json
     answer = TerminalStream()  # the model's words shown inert
@@ -333,9 +346,13 @@ async def run_ask(
     if show and calls:
         print_tool_calls(calls, out)
         if recorder is not None and recorder.session_id:
+            # the server is not kept with the session: one given here is given again there
+            url = f"--base-url {shlex.quote(args.base_url)} " if args.base_url else ""
             err.write(
-                f"note: answer with: openmaas ask --session {recorder.session_id[:8]} "
-                "--tool-result CALL_ID=TEXT (one per call)\n"
+                terminal_safe(
+                    f"note: answer with: openmaas ask --session {recorder.session_id[:8]} "
+                    f"{url}--tool-result CALL_ID=TEXT (one per call)\n"
+                )
             )
     return exchange
 

@@ -3,8 +3,8 @@ continuing a session with ``--session ID --tool-result CALL_ID=TEXT``.
 
 A tool call is answered in a second ``ask``: the first prints each call's id, name and
 arguments (and ``--json`` lists them with the ``session``); the second names that session and
-gives one result per call. The conversation so far, the model and the tools come from the
-history, so only the results need saying again.
+gives one result per call. The conversation so far, the model, the tools and an API chosen
+with ``--api`` come from the history, so only the results need saying again.
 """
 
 from __future__ import annotations

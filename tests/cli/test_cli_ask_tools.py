@@ -60,7 +60,8 @@ async def test_a_tool_call_is_shown_recorded_and_answered(
     assert sent["tools"][0]["name"] == "pelican_name_generator"
     store = await services.history()
     [session] = await store.call(Store.list_sessions)
-    assert f"--session {session.id[:8]}" in err.getvalue()
+    # the note gives the whole command, the server it was asked at included
+    assert f"--session {session.id[:8]} --base-url {server.url} --tool-result" in err.getvalue()
     assert result_json(first.record, session.id)["tool_calls"] == [
         {"id": call.id, "name": "pelican_name_generator", "arguments": "{}"}
     ]
@@ -124,3 +125,31 @@ def test_a_bad_tools_file_is_a_coded_error_naming_it(
     assert caught.value.code is ErrorCode.INVALID_REQUEST
     assert caught.value.message.startswith(f"{path}: ")
     assert problem in caught.value.message
+
+
+async def test_a_session_asked_through_responses_continues_through_it(
+    server: ReplayServer, services: Services
+) -> None:
+    """The API chosen with ``--api`` is kept with the session: the result goes back as a
+    Responses ``function_call_output`` item, not as a Chat Completions ``tool`` message."""
+    base = ["ask", "--provider", "openai", "--base-url", server.url]
+    server.queue(fixture_reply(fixture_path("openai_responses/stream_function_call.sse")))
+    args = build_parser().parse_args([*base, "-m", "gpt-4o-mini", "--api", "responses", "x"])
+    first = await run_ask(services, args, "Multiply", io.StringIO(), io.StringIO())
+    assert first.record is not None and server.last.path == "/responses"
+    [call] = first.record.tool_calls
+    store = await services.history()
+    [session] = await store.call(Store.list_sessions)
+    assert session.params["api"] == "responses"
+
+    server.queue(fixture_reply(fixture_path("openai_responses/stream_basic.sse")))
+    args = build_parser().parse_args(
+        [*base, "--session", session.id, "--tool-result", f"{call.id}=42"]
+    )
+    second = await run_ask(services, args, "", io.StringIO(), io.StringIO())
+    assert second.error is None and server.last.path == "/responses"
+    assert server.last.json()["input"][-1] == {
+        "type": "function_call_output",
+        "call_id": call.id,
+        "output": "42",
+    }

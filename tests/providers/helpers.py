@@ -46,12 +46,14 @@ async def drain(events: AsyncIterator[StreamEvent], model: str) -> Drained:
 
 
 async def answer(
-    adapter: Adapter, request: ChatRequest, key: str | None, *, stream: bool
+    adapter: Adapter, request: ChatRequest, key: str | Credentials | None, *, stream: bool
 ) -> Completion:
-    """The answer to ``request``: streamed and collected, or from ``complete()``."""
+    """The answer to ``request``: streamed and collected, or from ``complete()``; ``key`` is an
+    API key or whole credentials (AWS access keys, an Azure key, a Vertex AI key)."""
+    creds = key if isinstance(key, Credentials) else Credentials.of_key(key)
     if stream:
-        return await collect(adapter.stream(request, Credentials.of_key(key)), request.model)
-    return await adapter.complete(request, Credentials.of_key(key))
+        return await collect(adapter.stream(request, creds), request.model)
+    return await adapter.complete(request, creds)
 
 
 def closed_port() -> int:

@@ -4,8 +4,9 @@ checked field by field, carries the tools, the assistant's calls and their resul
 provider's own form; the second recording gives the final text.
 
 Where the corpus holds no answer recorded after a tool result (Ollama, Responses, Mistral,
-Cohere), a plain text recording of the same provider stands in for the second answer: what is
-checked there is the request.
+Cohere, Bedrock), a plain text recording of the same provider stands in for the second answer:
+what is checked there is the request. The cloud providers' second requests are checked in
+:mod:`tests.providers.test_tool_two_step_clouds`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
+from openmaas_tui.core.credentials.credentials import Credentials, Part
+from openmaas_tui.core.models.provider_specs import Api
 from openmaas_tui.core.types import (
     ChatRequest,
     Completion,
@@ -27,18 +30,27 @@ from openmaas_tui.core.types import (
     ToolDefinition,
 )
 from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
+from openmaas_tui.providers.azure.adapter import AzureOpenAIAdapter
 from openmaas_tui.providers.base import Adapter
+from openmaas_tui.providers.bedrock.adapter import BedrockAdapter
 from openmaas_tui.providers.cohere.adapter import CohereAdapter
 from openmaas_tui.providers.gemini.adapter import GeminiAdapter
 from openmaas_tui.providers.mistral.adapter import MistralAdapter
 from openmaas_tui.providers.ollama.adapter import OllamaChatAdapter
 from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
 from openmaas_tui.providers.openai_responses.adapter import OpenAIResponsesAdapter
+from openmaas_tui.providers.vertex.adapter import VertexAdapter
 from tests.providers.helpers import answer
 from tests.support.recordings import expected, fixture_path
 from tests.support.replay import ReplayServer, fixture_reply
 
 KEY = "test-key-0123456789"
+AZURE = Credentials("azure", {Part.API_KEY: KEY})
+AWS = Credentials(
+    "bedrock",
+    {Part.ACCESS_KEY_ID: "AKIDTWOSTEPS0001", Part.SECRET_ACCESS_KEY: "s", Part.REGION: "us-east-1"},
+)
+VERTEX = Credentials("vertex", {Part.API_KEY: "vertex-express-key-0123456789"})
 TOOL = ToolDefinition(
     "lookup",
     "Look something up.",
@@ -48,13 +60,15 @@ TOOL = ToolDefinition(
 
 @dataclass(frozen=True)
 class Case:
-    """One provider's two steps: the recordings, how to build its adapter, and whether the
-    answers stream."""
+    """One provider's two steps: the recordings, how to build its adapter, whether the first
+    answer and the final one stream, and the credentials (an API key unless given)."""
 
     first: str
     second: str
     make: Callable[[httpx.AsyncClient, str], Adapter]
     stream: bool = True
+    creds: Credentials | None = None
+    second_stream: bool = True
 
 
 CASES = {
@@ -111,7 +125,36 @@ CASES = {
         lambda c, url: CohereAdapter(c, base_url=url),
         stream=False,
     ),
+    "azure": Case(
+        "openai/chat_stream_parallel_tool_calls_usage.sse",
+        "openai/chat_json_text_after_tools.json",
+        lambda c, url: AzureOpenAIAdapter(c, provider="azure", base_url=url, api=Api.CHAT),
+        creds=AZURE,
+    ),
+    "azure-responses": Case(
+        "openai_responses/stream_function_call.sse",
+        "openai_responses/stream_basic.sse",
+        lambda c, url: AzureOpenAIAdapter(c, provider="azure", base_url=url, api=Api.RESPONSES),
+        creds=AZURE,
+    ),
+    "bedrock": Case(
+        "bedrock/converse_json_tool_call.json",
+        "bedrock/converse_json_text.json",
+        lambda c, url: BedrockAdapter(c, base_url=url),
+        stream=False,
+        creds=AWS,
+        second_stream=False,
+    ),
+    "vertex": Case(
+        "gemini/sse_function_call_thought_signature.sse",
+        "gemini/sse_after_function_response.sse",
+        lambda c, url: VertexAdapter(c, base_url=url),
+        creds=VERTEX,
+    ),
 }
+"""Azure OpenAI speaks OpenAI's bytes at its own paths, and Vertex AI Gemini's: their cases
+replay those recordings (the corpus holds no Azure or Vertex AI tool call); Bedrock's final
+answer is its plain text recording."""
 
 
 def _result_text(index: int) -> str:
@@ -133,7 +176,8 @@ async def _two_steps(
         tools=(TOOL,),
         tool_choice=ToolChoice.parse("auto"),
     )
-    first = await answer(adapter, first_request, KEY, stream=case.stream)
+    key = case.creds or KEY
+    first = await answer(adapter, first_request, key, stream=case.stream)
     results = tuple(
         Message.tool_result(call.id or f"call_{i}", call.name, _result_text(i))
         for i, call in enumerate(first.tool_calls)
@@ -143,7 +187,7 @@ async def _two_steps(
         messages=(question, Message.assistant(first.text, first.tool_calls), *results),
         tools=(TOOL,),
     )
-    final = await answer(adapter, second_request, KEY, stream=True)
+    final = await answer(adapter, second_request, key, stream=case.second_stream)
     body = server.requests[-1].json()
     return first, final, body, second_request
 

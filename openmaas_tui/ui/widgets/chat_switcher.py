@@ -61,24 +61,11 @@ class ChatSwitcher(ContentSwitcher):
     def streaming(self, session: Session | None = None) -> list[AnswerView]:
         """Answers still streaming in ``session`` (default: the current one)."""
         panes = self.query(f"#{pane_id(session or self.session)}").results(ChatPane)
-        return [v for p in panes for v in p.query(AnswerView) if v.meter.finished_at is None]
-
-    def busy(self) -> int:
-        """How many answers are streaming, in every session."""
-        return sum(
-            1
-            for pane in self.query(ChatPane)
-            for view in pane.query(AnswerView)
-            if view.meter.finished_at is None
-        )
+        return [view for pane in panes for view in _streaming_in(pane)]
 
     def streaming_sessions(self) -> list[Session]:
         """The sessions with an answer streaming, the current one among them if it has one."""
-        return [
-            pane.session
-            for pane in self.query(ChatPane)
-            if any(view.meter.finished_at is None for view in pane.query(AnswerView))
-        ]
+        return [pane.session for pane in self.query(ChatPane) if _streaming_in(pane)]
 
     def stop_all(self) -> list[AnswerView]:
         """Stop every answer streaming, in every session, keeping what arrived.
@@ -124,3 +111,8 @@ class ChatSwitcher(ContentSwitcher):
     async def remove_session(self, session: Session) -> None:
         """Remove ``session``'s pane (its answers' workers end with it)."""
         await self.query(f"#{pane_id(session)}").remove()
+
+
+def _streaming_in(pane: ChatPane) -> list[AnswerView]:
+    """The answers of ``pane`` still streaming."""
+    return [view for view in pane.query(AnswerView) if view.meter.finished_at is None]
