@@ -15,7 +15,9 @@ route in turn, and prints one row per route:
 
 Figures: TTFT p50 (ms: request sent -> first content token read, one request at a time) and
 what each route adds to the direct one; streams/s at 16 concurrent (whole 500-token streams
-finished per second of wall time) and its ratio to direct; each proxy's peak RSS (MB, VmHWM).
+finished per second of wall time) and its ratio to direct; the proxy's CPU per stream in that
+concurrent run (ms: its process's user + system time, from ``/proc/PID/stat``, over the streams;
+the steadiest figure on a loaded machine); each proxy's peak RSS (MB, VmHWM).
 
 The targets: added TTFT p50 at most 1 ms; at least half the direct route's streams/s; at most
 100 MB of RSS.
@@ -131,6 +133,7 @@ class Route:
     pid: int | None = None
     ttft_ms: float = float("nan")
     rate: float = float("nan")
+    cpu_ms: float = float("nan")
     rss_mb: float = float("nan")
 
 
@@ -151,12 +154,25 @@ async def _measure(route: Route, args: argparse.Namespace) -> None:
             for _ in queue:
                 await one()
 
+        cpu_s = _cpu_s(route.pid)
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(args.concurrency)))
         route.rate = args.streams / (time.perf_counter() - started)
+        route.cpu_ms = (_cpu_s(route.pid) - cpu_s) * 1000 / args.streams
     route.ttft_ms = statistics.median(ttfts)
     if route.pid is not None:
         route.rss_mb = _peak_rss_mb(route.pid)
+
+
+_TICK_S = 1 / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_s(pid: int | None) -> float:
+    """The user + system CPU seconds of process ``pid`` so far (NaN without one)."""
+    if pid is None:
+        return float("nan")
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * _TICK_S
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -271,12 +287,13 @@ def _report(routes: list[Route], args: argparse.Namespace) -> None:
     )
     print(
         f"{'route':<12} {'TTFT p50 ms':>12} {'added ms':>9} {'streams/s':>10} "
-        f"{'x direct':>9} {'peak RSS MB':>12}"
+        f"{'x direct':>9} {'CPU ms/stream':>14} {'peak RSS MB':>12}"
     )
     for route in routes:
         print(
             f"{route.name:<12} {route.ttft_ms:>12.2f} {route.ttft_ms - direct.ttft_ms:>9.2f} "
-            f"{route.rate:>10.1f} {route.rate / direct.rate:>9.2f} {route.rss_mb:>12.1f}"
+            f"{route.rate:>10.1f} {route.rate / direct.rate:>9.2f} {route.cpu_ms:>14.2f} "
+            f"{route.rss_mb:>12.1f}"
         )
     print("targets: added TTFT p50 <= 1 ms; >= 0.5 x direct streams/s; peak RSS <= 100 MB")
     print("(the gateway's RSS is one process serving both of its routes, measured after each)")

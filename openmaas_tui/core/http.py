@@ -3,7 +3,9 @@
 Adapters never build their own client (STYLE.md, convention 3). The pool is sized for the
 largest compare (8 targets) plus model discovery running beside it.
 
-The transport is built in a thread while the app starts (:class:`DeferredTransport`).
+The transport is built in a thread while the app starts (:class:`DeferredTransport`), its pool
+on a network backend that writes a request in one piece and checks idle connections cheaply
+(:mod:`.http_backend`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from urllib.request import getproxies
 import httpx
 
 from openmaas_tui import __version__
+from openmaas_tui.core.http_backend import use_backend
 
 CONNECT_TIMEOUT_S = 10.0
 """Seconds to establish a connection (TCP + TLS) before STREAM_CONNECTION_FAILED."""
@@ -71,7 +74,9 @@ class DeferredTransport(httpx.AsyncBaseTransport):
     def _build(self) -> None:
         try:
             _load_certificates(self._context)
-            self._transport = httpx.AsyncHTTPTransport(verify=self._context, **self._kwargs)
+            transport = httpx.AsyncHTTPTransport(verify=self._context, **self._kwargs)
+            use_backend(transport)
+            self._transport = transport
         except BaseException as exc:  # re-raised by the first request
             self._error = exc
         finally:

@@ -24,6 +24,7 @@ from openmaas_tui.gateway.access import Access
 from openmaas_tui.gateway.asgi import Message, send_bytes, start_stream, until_disconnect
 from openmaas_tui.gateway.context import GRACE_S
 from openmaas_tui.gateway.route import Call
+from openmaas_tui.gateway.write_behind import WriteBehind
 
 DROPPED_HEADER = "x-openmaas-dropped"
 """The response header naming what was not sent upstream, comma-separated."""
@@ -134,9 +135,11 @@ async def relay_events(
     access: Access,
     errors: WireErrors,
 ) -> bool:
-    """Run ``exchange``, sending the client the provider's bytes as whole events arrive (one
-    write per upstream read, whatever number of events it held); a stop of the gateway mid-way
-    ends the stream with ``errors.event(errors.stopping)``.
+    """Run ``exchange``, sending the client the provider's bytes as whole events arrive (the
+    first at once, then whatever arrived together in one write:
+    :class:`~openmaas_tui.gateway.write_behind.WriteBehind`); a stop of the gateway mid-way
+    ends the stream with ``errors.event(errors.stopping)``. Everything taken from ``relay`` was
+    written when it returns.
 
     Returns:
         True when the stream is open for the caller to end (the exchange's error, if any, is
@@ -146,6 +149,7 @@ async def relay_events(
     send = call.send
     started = False
     take = relay.take
+    body = WriteBehind(send)
     try:
         async with aclosing(exchange.events()) as events:
             async for event in events:
@@ -156,12 +160,16 @@ async def relay_events(
                     if not started:
                         await start_stream(send, headers)
                         started = True
-                    await send_bytes(send, data)
+                    await body.write(data)
+        await body.drain()
     except asyncio.CancelledError:
         if started and call.gateway.stopping.is_set():  # closed by a stop: say so, then end
             access.status = errors.status_of(errors.stopping)
+            await body.drain()
             await send_bytes(send, relay.rest() + errors.event(errors.stopping), more=False)
         raise
+    finally:
+        await body.close()
     error = exchange.error
     if error is not None and not started:
         await errors.fail(call, error, access)

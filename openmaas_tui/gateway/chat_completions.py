@@ -45,6 +45,7 @@ from openmaas_tui.gateway.openai_wire.relay import ChatRelay
 from openmaas_tui.gateway.openai_wire.request import ParsedChat, invalid, parse_chat
 from openmaas_tui.gateway.openai_wire.usage import usage_object
 from openmaas_tui.gateway.route import Call
+from openmaas_tui.gateway.write_behind import WriteBehind
 
 
 async def _fail(call: Call, error: OpenMaaSError, access: Access) -> Access:
@@ -131,6 +132,7 @@ async def _stream(
 ) -> None:
     send = call.send
     writer = ChunkWriter(parsed.model)
+    body = WriteBehind(send)  # the first chunks at once, then what came together in one write
     started = False
     try:
         async with aclosing(exchange.events()) as events:
@@ -139,16 +141,21 @@ async def _stream(
                     continue
                 if not started:
                     await start_stream(send, headers)
-                    await send_bytes(send, writer.role())
                     started = True
+                    await body.write(writer.role() + writer.event(event))
+                    continue
                 data = writer.event(event)
                 if data:
-                    await send_bytes(send, data)
+                    await body.write(data)
+        await body.drain()
     except asyncio.CancelledError:
         if started and call.gateway.stopping.is_set():  # closed by a stop: say so, then end
             access.status = status_of(STOPPING)
+            await body.drain()
             await send_bytes(send, writer.error(error_body(STOPPING)), more=False)
         raise
+    finally:
+        await body.close()
     error = exchange.error
     if error is not None and not started:
         await _fail(call, error, access)

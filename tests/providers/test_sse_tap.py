@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from openmaas_tui.providers.base import iter_sse
+from openmaas_tui.providers.sse_tap import iter_sse_data_reads
 
 _EVENT = st.one_of(
     st.builds(lambda t: f"data: {t}\n\n", st.text(min_size=0, max_size=12)),
@@ -72,3 +73,35 @@ def test_tapped_events_are_the_plain_events_and_the_sink_gets_every_byte(
     # blank line once an ``id:`` was seen, which the tapped reader need not copy.
     assert [e for e in tapped if e[1]] == [e for e in plain if e[1]]
     assert seen == body
+
+
+async def _data_reads(body: bytes, cuts: list[int]) -> tuple[list[str], int]:
+    points = sorted({c for c in cuts if 0 < c < len(body)})
+    pieces = [body[a:b] for a, b in zip([0, *points], [*points, len(body)], strict=True)]
+
+    def reply(_: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=_Pieces([p for p in pieces if p]))
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(reply)) as client:
+        async with client.stream("GET", "http://upstream.test/") as response:
+            reads = [read async for read in iter_sse_data_reads(response)]
+    return [data for read in reads for data in read], len(reads)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(_EVENT, max_size=8),
+    _ENDS,
+    st.booleans(),
+    st.lists(st.integers(min_value=0, max_value=400), max_size=10),
+)
+def test_the_data_of_each_read_is_the_plain_events_data(
+    events: list[str], end: str, unfinished: bool, cuts: list[int]
+) -> None:
+    text = "".join(events).replace("\n", end) + ("data: half" if unfinished else "")
+    body = text.encode()
+    plain, _ = asyncio.run(_events(body, cuts, tapped=False))
+    data, reads = asyncio.run(_data_reads(body, cuts))
+    assert data == [d for _, d in plain if d]
+    pieces = len({c for c in cuts if 0 < c < len(body)}) + 1
+    assert reads <= pieces + 1  # a list per read at most, and one at the end (a last CR)

@@ -7,8 +7,11 @@ when the client asked (``stream_options.include_usage``) a last chunk with ``cho
 ``usage`` comes before it. Reasoning goes out as ``delta.reasoning_content``, as DeepSeek's
 and vLLM's OpenAI-compatible servers send it.
 
-This is the hot path (one call per token): each chunk is a prefix and a suffix made once per
-answer around the one JSON-encoded value that changes.
+This is the hot path (one call per event): each chunk is a prefix and a suffix made once per
+answer around the one JSON-encoded value that changes. An adapter hands on the text that came
+in one read of the provider's stream as one delta (:mod:`~openmaas_tui.providers.coalesce`),
+so a client gets one chunk per read rather than one per token when tokens arrive together, as
+from any proxy under load; its text is the same.
 """
 
 from __future__ import annotations

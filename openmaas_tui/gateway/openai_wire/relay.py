@@ -20,9 +20,6 @@ from typing import Any
 
 from openmaas_tui.gateway.openai_wire.chunks import DONE
 
-_TAIL_MARKS = (b'"choices":[]', b'"choices": []', b"data: [DONE]", b"data:[DONE]")
-"""What starts the held tail: the usage-only chunk (compact or spaced JSON) or the end mark."""
-
 
 def _event_end(data: bytes | bytearray) -> int:
     """The end of the last complete event in ``data`` (after its blank line), or 0."""
@@ -149,9 +146,9 @@ def _usage_chunk(data: bytes) -> dict[str, Any] | None:
 
 def _tail_start(ready: bytes) -> int:
     """Where the held tail starts in ``ready`` (the start of the usage-only chunk's or
-    ``data: [DONE]``'s event), or -1. Only when one of their marks occurs anywhere (rarely
+    ``data: [DONE]``'s event), or -1. Only when ``[]`` or ``[DONE]`` occurs anywhere (rarely
     before the end) are the events looked at one by one."""
-    if not any(mark in ready for mark in _TAIL_MARKS):
+    if b"[]" not in ready and b"[DONE]" not in ready:  # what every mark holds
         return -1
     start = 0
     for boundary in _BOUNDARY.finditer(ready):

@@ -28,17 +28,18 @@ from openmaas_tui.providers.base import (
     MALFORMED,
     bearer_headers,
     is_json_response,
-    iter_sse,
     load_json,
     open_stream,
     parsing_failed,
     send_request,
     stream_cut,
 )
+from openmaas_tui.providers.coalesce import ReadEvents
 from openmaas_tui.providers.http_errors import classify, error_message
 from openmaas_tui.providers.mistral.wire import build_body, finish_of, listed_models
 from openmaas_tui.providers.openai_chat.parse import ChunkParser, parse_completion
 from openmaas_tui.providers.openai_chat.wire import drain
+from openmaas_tui.providers.sse_tap import iter_sse_data_reads
 
 DEFAULT_BASE_URL = SPECS["mistral"].base_url
 """Where requests go when no base URL is given: ``https://api.mistral.ai/v1``."""
@@ -104,20 +105,31 @@ class MistralAdapter:
                     yield event
                 return
             parser = ChunkParser(provider, finish_of)
-            received = False
-            async for sse in iter_sse(response):
-                data = sse.data
-                if not data:
-                    continue
-                received = True
-                if data.startswith("[DONE]"):
+            received = ended = False
+            read = ReadEvents()  # the deltas of one read handed on merged (:mod:`..coalesce`)
+            async for datas in iter_sse_data_reads(response):
+                try:
+                    for data in datas:
+                        received = True
+                        if data.startswith("[DONE]"):
+                            ended = True
+                            break
+                        chunk = load_json(provider, data)
+                        if _error_in(chunk):
+                            raise _error_from(provider, chunk)
+                        read.add(parser.feed(chunk))
+                        if read.early:
+                            for event in read.take():
+                                yield event
+                except OpenMaaSError:
+                    for event in read.take():  # what came before the failure is kept
+                        yield event
+                    raise
+                for event in read.take():
+                    yield event
+                if ended:
                     await drain(response)
                     return
-                chunk = load_json(provider, data)
-                if _error_in(chunk):
-                    raise _error_from(provider, chunk)
-                for event in parser.feed(chunk):
-                    yield event
             raise stream_cut(provider, "data: [DONE]", received=received)
 
     def _completion(self, raw: bytes, model: str) -> Completion:

@@ -31,13 +31,13 @@ from openmaas_tui.providers.base import (
     MALFORMED,
     bearer_headers,
     is_json_response,
-    iter_sse,
     load_json,
     open_stream,
     parsing_failed,
     send_request,
     stream_cut,
 )
+from openmaas_tui.providers.coalesce import ReadEvents
 from openmaas_tui.providers.http_errors import error_from_payload
 from openmaas_tui.providers.openai_chat.parse import ChunkParser, parse_completion
 from openmaas_tui.providers.openai_chat.wire import (
@@ -47,6 +47,7 @@ from openmaas_tui.providers.openai_chat.wire import (
     passthrough_body,
     response_format,
 )
+from openmaas_tui.providers.sse_tap import iter_sse_data_reads
 
 _REASONING_PREFIXES = ("o1", "o3", "o4", "gpt-5")
 DEFAULT_BASE_URL = SPECS["openai"].base_url
@@ -187,23 +188,35 @@ class OpenAIChatAdapter:
                 for event in completion.events():
                     yield event
                 return
-            # The hot path: one json.loads and one small list of events per chunk.
+            # The hot path: one json.loads and one small list of events per chunk, and the
+            # deltas of one read handed on merged (:mod:`..coalesce`).
             parser = ChunkParser(provider)
-            received = False
+            received = ended = False
             own = request.passthrough
-            async for sse in iter_sse(response, own.sink if own is not None else None):
-                data = sse.data
-                if not data:
-                    continue
-                if data.startswith("[DONE]"):
+            read = ReadEvents()
+            async for datas in iter_sse_data_reads(response, own.sink if own is not None else None):
+                try:
+                    for data in datas:
+                        if data.startswith("[DONE]"):
+                            ended = True
+                            break
+                        received = True
+                        chunk = load_json(provider, data)
+                        read.add(parser.feed(chunk))
+                        if chunk.get("error"):
+                            raise error_from_payload(provider, chunk)
+                        if read.early:
+                            for event in read.take():
+                                yield event
+                except OpenMaaSError:
+                    for event in read.take():  # what came before the failure is kept
+                        yield event
+                    raise
+                for event in read.take():
+                    yield event
+                if ended:
                     await drain(response)
                     return
-                received = True
-                chunk = load_json(provider, data)
-                for event in parser.feed(chunk):
-                    yield event
-                if chunk.get("error"):
-                    raise error_from_payload(provider, chunk)
             if not parser.finished:  # closed before [DONE] and before any finish reason
                 raise stream_cut(provider, "data: [DONE] or a finish reason", received=received)
 

@@ -177,7 +177,8 @@ class ChunkParser:
         usage = chunk.get("usage")
         if usage is not None and type(usage) is not dict:
             raise TypeError(f"usage is {usage!r}")
-        usage = usage or _groq_usage(chunk)
+        if not usage and "x_groq" in chunk:
+            usage = _groq_usage(chunk)
         if usage:
             events.append(UsageReport(usage_of(usage)))
         return events

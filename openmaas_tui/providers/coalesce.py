@@ -1,0 +1,121 @@
+"""The deltas of one read of a stream, merged before they go on.
+
+A provider writes its stream a few kilobytes at a time, so one read of the socket often holds
+dozens of events, one token each. Everything after the adapter (the exchange's meter, the
+history's recorder, a face or the gateway's relay) works once per event it is given: an adapter
+that hands on the text of one read as one :class:`~openmaas_tui.core.types.TextDelta` makes that
+work once per read instead. What is merged is only what joins without loss: consecutive text
+deltas, and consecutive reasoning deltas that carry nothing but text (no signature, redaction,
+id or parts) from the same origin. Any other event (a tool call's delta, a finish, a usage
+report, a server tool) ends a run and keeps its place, so the order of everything is kept and
+the answer's text, reasoning, tool calls, finish and usage come out exactly as unmerged.
+
+The first content event of a stream is handed on alone, as soon as it is read
+(:class:`ReadEvents`): its arrival is the answer's time to first token.
+"""
+
+from __future__ import annotations
+
+from openmaas_tui.core.types import Finish, ReasoningDelta, StreamEvent, TextDelta, UsageReport
+
+
+def _plain(event: ReasoningDelta) -> bool:
+    """Whether a reasoning delta is text alone (it joins with its neighbours)."""
+    return (
+        event.signature is None and event.redacted is None and event.id is None and not event.parts
+    )
+
+
+def _joined(run: list[StreamEvent]) -> StreamEvent:
+    """One event for a run of text deltas, or of plain reasoning deltas of one origin."""
+    first = run[0]
+    if len(run) == 1:
+        return first
+    text = "".join([event.text for event in run])  # type: ignore[union-attr]
+    if type(first) is TextDelta:
+        return TextDelta(text)
+    assert isinstance(first, ReasoningDelta)
+    return ReasoningDelta(text, origin=first.origin)
+
+
+def merged(events: list[StreamEvent]) -> list[StreamEvent]:
+    """``events`` with each run of consecutive text deltas joined into one, and each run of
+    consecutive plain reasoning deltas of one origin into one (see the module docstring);
+    every other event kept in its place, ending the run before it.
+
+    Args:
+        events: the events of one read, in order.
+
+    Returns:
+        The merged events, in order (``events`` itself when there is nothing to merge).
+    """
+    if len(events) < 2:
+        return events
+    out: list[StreamEvent] = []
+    run: list[StreamEvent] = []
+    kind: object = None  # what the run holds: TextDelta, or ReasoningDelta's origin
+    for event in events:
+        cls = type(event)
+        if cls is TextDelta:
+            key: object = TextDelta
+        elif cls is ReasoningDelta and _plain(event):  # type: ignore[arg-type]
+            key = event.origin  # type: ignore[union-attr]
+        else:
+            if run:
+                out.append(_joined(run))
+                run = []
+            kind = None
+            out.append(event)
+            continue
+        if run and key != kind:
+            out.append(_joined(run))
+            run = []
+        kind = key
+        run.append(event)
+    if run:
+        out.append(_joined(run))
+    return out
+
+
+class ReadEvents:
+    """The events of the read being parsed, handed on merged once it is (:meth:`take`), except
+    the stream's first content event, handed on at once (:attr:`early`).
+
+    An adapter adds the events of each SSE event of a read with :meth:`add`, checks
+    :attr:`early` after each (one attribute read) and yields :meth:`take`'s events when it is
+    true, and yields :meth:`take`'s events at the end of the read and before raising.
+
+    Attributes:
+        early: True while nothing of the answer itself (text, reasoning, a tool call) was handed
+            on and events wait: hand them on now, for the time to first token.
+    """
+
+    __slots__ = ("_events", "_shown", "early")
+
+    def __init__(self) -> None:
+        self._events: list[StreamEvent] = []
+        self._shown = False
+        self.early = False
+
+    def add(self, events: list[StreamEvent]) -> None:
+        """Take the events of one SSE event of the read, in order."""
+        if events:
+            self._events += events
+            self.early = not self._shown
+
+    def take(self) -> list[StreamEvent]:
+        """The events added since the last take, merged (:func:`merged`); they are forgotten
+        here."""
+        events = self._events
+        if not events:
+            return events
+        self._events = []
+        if not self._shown:
+            self._shown = any(type(event) not in _NOT_CONTENT for event in events)
+            self.early = False
+            return events
+        return merged(events)
+
+
+_NOT_CONTENT = (UsageReport, Finish)
+"""The events that are not the answer itself: they do not end the wait for the first token."""

@@ -1,0 +1,178 @@
+"""The deltas of one read come merged: one text delta for a read of many, a tool call or a finish
+ending a run, the first token alone, and the answer itself unchanged."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from openmaas_tui.core.credentials.credentials import Credentials
+from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.types import (
+    ChatRequest,
+    Finish,
+    FinishReason,
+    Message,
+    ReasoningDelta,
+    StreamEvent,
+    TextDelta,
+    ToolCallDelta,
+    Usage,
+    UsageReport,
+)
+from openmaas_tui.providers.base import collect
+from openmaas_tui.providers.coalesce import ReadEvents, merged
+from openmaas_tui.providers.mistral.adapter import MistralAdapter
+from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
+
+STOP = Finish(FinishReason.STOP, "stop")
+USAGE = UsageReport(Usage(input_tokens=3, output_tokens=4))
+
+
+def test_a_run_of_text_deltas_becomes_one() -> None:
+    events: list[StreamEvent] = [TextDelta("a"), TextDelta("b"), TextDelta("c")]
+    assert merged(events) == [TextDelta("abc")]
+
+
+def test_a_tool_call_or_a_finish_ends_a_run() -> None:
+    call = ToolCallDelta(0, "call_1", "f", "{}")
+    events: list[StreamEvent] = [
+        TextDelta("a"),
+        TextDelta("b"),
+        call,
+        TextDelta("c"),
+        TextDelta("d"),
+        STOP,
+        TextDelta("e"),
+        USAGE,
+    ]
+    assert merged(events) == [TextDelta("ab"), call, TextDelta("cd"), STOP, TextDelta("e"), USAGE]
+
+
+def test_reasoning_and_text_runs_stay_apart() -> None:
+    events: list[StreamEvent] = [
+        ReasoningDelta("r1"),
+        ReasoningDelta("r2"),
+        TextDelta("t1"),
+        TextDelta("t2"),
+        ReasoningDelta("r3"),
+    ]
+    assert merged(events) == [ReasoningDelta("r1r2"), TextDelta("t1t2"), ReasoningDelta("r3")]
+
+
+def test_reasoning_with_more_than_text_is_never_merged() -> None:
+    signed = ReasoningDelta("", signature="sig")
+    other = ReasoningDelta("x", origin="anthropic")
+    events: list[StreamEvent] = [ReasoningDelta("a"), ReasoningDelta("b"), signed, other]
+    assert merged(events) == [ReasoningDelta("ab"), signed, other]
+    mixed: list[StreamEvent] = [ReasoningDelta("a", origin="o1"), ReasoningDelta("b")]
+    assert merged(mixed) == mixed
+
+
+def test_the_first_content_goes_on_early_and_alone() -> None:
+    read = ReadEvents()
+    read.add([])
+    assert not read.early
+    read.add([USAGE])  # not the answer: handed on, still waiting for the first token
+    assert read.early
+    assert read.take() == [USAGE]
+    read.add([TextDelta("a")])
+    assert read.early
+    assert read.take() == [TextDelta("a")]
+    read.add([TextDelta("b")])
+    read.add([TextDelta("c"), STOP])
+    assert not read.early
+    assert read.take() == [TextDelta("bc"), STOP]
+    assert read.take() == []
+
+
+# --- through the adapters, from a body cut into reads ----------------------------------------
+
+
+def _chunk(delta: dict[str, object], finish: str | None = None) -> bytes:
+    choice = {"index": 0, "delta": delta, "finish_reason": finish}
+    return b"data: " + json.dumps({"choices": [choice]}).encode() + b"\n\n"
+
+
+_USAGE_CHUNK = b'data: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4}}\n\n'
+
+
+class _Reads(httpx.AsyncByteStream):
+    def __init__(self, reads: list[bytes]) -> None:
+        self.reads = reads
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for read in self.reads:
+            yield read
+
+
+async def _stream(adapter_of: type, reads: list[bytes]) -> list[StreamEvent]:
+    def reply(_: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, headers={"content-type": "text/event-stream"}, stream=_Reads(reads)
+        )
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(reply)) as client:
+        adapter = adapter_of(client, base_url="http://upstream.test/v1")
+        request = ChatRequest(model="m", messages=(Message.user("hi"),))
+        events: list[StreamEvent] = []
+        try:
+            async for event in adapter.stream(request, Credentials.of_key("k")):
+                events.append(event)
+        except OpenMaaSError as exc:
+            events.append(TextDelta(f"<{exc.code}>"))
+        return events
+
+
+@pytest.mark.parametrize("adapter_of", [OpenAIChatAdapter, MistralAdapter])
+def test_a_read_of_many_deltas_gives_one_merged_delta(adapter_of: type) -> None:
+    first = _chunk({"role": "assistant", "content": ""}) + _chunk({"content": "Hel"})
+    many = b"".join(_chunk({"content": t}) for t in ("lo", ", ", "wor", "ld"))
+    call = _chunk({"tool_calls": [{"index": 0, "id": "c1", "function": {"name": "f"}}]})
+    end = _chunk({"content": "!"}) + _chunk({"content": "!"}) + _chunk({}, "stop")
+    reads = [first + many, many + call + end + _USAGE_CHUNK + b"data: [DONE]\n\n"]
+    events = asyncio.run(_stream(adapter_of, reads))
+    assert events == [
+        TextDelta("Hel"),  # the first token alone, as soon as it is read
+        TextDelta("lo, world"),
+        TextDelta("lo, world"),
+        ToolCallDelta(0, "c1", "f", ""),
+        TextDelta("!!"),
+        STOP,
+        USAGE,
+    ]
+
+
+@pytest.mark.parametrize("adapter_of", [OpenAIChatAdapter, MistralAdapter])
+def test_the_merged_answer_is_the_unmerged_one(adapter_of: type) -> None:
+    body = (
+        _chunk({"content": "a"})
+        + b"".join(_chunk({"content": str(i)}) for i in range(50))
+        + _chunk({}, "stop")
+        + _USAGE_CHUNK
+        + b"data: [DONE]\n\n"
+    )
+    one_read = asyncio.run(_stream(adapter_of, [body]))
+    by_event = asyncio.run(_stream(adapter_of, [p + b"\n\n" for p in body.split(b"\n\n")[:-1]]))
+    assert len(one_read) == 4 and len(by_event) == 53
+
+    async def fold(events: list[StreamEvent]) -> object:
+        async def source() -> AsyncIterator[StreamEvent]:
+            for event in events:
+                yield event
+
+        return await collect(source(), "m")
+
+    assert asyncio.run(fold(one_read)) == asyncio.run(fold(by_event))
+
+
+@pytest.mark.parametrize("adapter_of", [OpenAIChatAdapter, MistralAdapter])
+def test_what_came_before_a_malformed_chunk_in_the_same_read_is_kept(adapter_of: type) -> None:
+    body = _chunk({"content": "a"}) + _chunk({"content": "b"}) + _chunk({"content": "c"})
+    events = asyncio.run(_stream(adapter_of, [body + b"data: {not json\n\n"]))
+    failed = TextDelta(f"<{ErrorCode.STREAM_PARSING_FAILED}>")
+    assert events == [TextDelta("a"), TextDelta("bc"), failed]
