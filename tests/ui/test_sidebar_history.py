@@ -4,6 +4,7 @@ puts a new chat on top, highlighted."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +143,54 @@ async def test_opening_a_listed_chat_and_starting_one_read_nothing_of_the_list(
         await pilot.press("ctrl+s", "down", "down", "enter")  # back to the chat opened
         await settle(pilot)
         assert app.playground.current.title == title(COUNT - 2) and listing.current_index == 1
+
+
+async def test_no_frame_shows_rows_in_view_before_they_are_read(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A jump to rows the window does not hold (end, home) is drawn once they are read: a frame
+    drawn while they were read showed them blank, and held back the frame with them a tick or
+    two of the update timer. A read that takes too long is drawn blank after FrameHold's time,
+    rather than freezing the screen."""
+    from textual.screen import Screen
+
+    from openmaas_tui.ui.widgets.session_list import READ_HOLD_S
+
+    app = _seeded(isolated_home)
+    async with app.run_test(size=SIZE) as pilot:
+        listing = await _listed(app, pilot)
+        blank: list[tuple[int, int]] = []  # (first row in view, rows of it not read) per frame
+        frames = [0]
+        draw = Screen._compositor_refresh
+
+        def recorded(screen: Screen[Any]) -> None:
+            draw(screen)
+            frames[0] += 1
+            first, last = listing._in_view()
+            missing = [
+                r for r in range(first, min(last, len(listing.rows))) if not listing.rows.get(r)
+            ]
+            if missing:
+                blank.append((first, len(missing)))
+
+        monkeypatch.setattr(Screen, "_compositor_refresh", recorded)
+        await pilot.press("ctrl+s", "end")
+        await wait_until(pilot, lambda: title(0) in region_text(app, listing), what="the end")
+        await pilot.press("home")
+        await wait_until(
+            pilot, lambda: title(COUNT - 1) in region_text(app, listing), what="the top"
+        )
+        assert frames[0] and not blank, f"frames with blank rows: {blank}"
+        # A read slower than the hold: the screen draws on meanwhile, then the rows.
+        ensure = listing.rows.ensure
+
+        async def slow(first: int, last: int) -> None:
+            await asyncio.sleep(READ_HOLD_S * 4)
+            await ensure(first, last)
+
+        monkeypatch.setattr(listing.rows, "ensure", slow)
+        drawn = frames[0]
+        await pilot.press("end")
+        await wait_until(pilot, lambda: bool(blank), what="a frame while the rows are read")
+        assert frames[0] > drawn and not app._batch_count  # not frozen
+        await wait_until(pilot, lambda: title(0) in region_text(app, listing), what="the end")

@@ -10,6 +10,7 @@ where a session becomes what a row shows.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -25,11 +26,16 @@ from textual.strip import Strip
 from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.sessions.conversation import Session
 from openmaas_tui.core.sessions.listed import PAGE, ListedSessions
+from openmaas_tui.ui.frame_hold import FrameHold
 from openmaas_tui.ui.widgets.session_rows import STRIPS_KEPT, row_strip, session_line
 from openmaas_tui.ui.workers import WorkerOwner
 
 ROW_LINES = 2
 """Lines per row: the title, then the cost and model."""
+
+READ_HOLD_S = 0.05
+"""Longest the screen waits to draw rows coming into view while they are read from the history
+(a read takes a few milliseconds; a slow one shows them blank meanwhile)."""
 
 
 class SessionList(WorkerOwner, ScrollView, can_focus=True):
@@ -137,6 +143,8 @@ class SessionList(WorkerOwner, ScrollView, can_focus=True):
         """The sessions an answer streams in (their rows are marked); the screen sets it. It is
         asked once a frame, not once a row."""
         self._streaming_now: frozenset[str] = frozenset()
+        self._reading = FrameHold(self, READ_HOLD_S)
+        """Holds the frames while rows coming into view are read (no blank rows drawn)."""
         self._strips: dict[tuple[str, int, bool, int, Style], Strip] = {}
         """Drawn row lines by text, line of the row, streaming, width and style: rows that
         only moved (a new chat on top) are not drawn again."""
@@ -235,16 +243,28 @@ class SessionList(WorkerOwner, ScrollView, can_focus=True):
 
     def _fill(self) -> None:
         if self.is_mounted and self._missing():
+            self._reading.hold()
             self._read_rows()
 
     @work(exclusive=True, group="sessions-rows", exit_on_error=False, description="list chats")
     async def _read_rows(self) -> None:
-        """Read the rows in view (and the highlighted one) that the window does not hold."""
-        first, last = self._in_view()
-        await self.rows.ensure(first, last)
-        if self.index is not None and self.rows.get(self.index) is None:
-            await self.rows.ensure(self.index, self.index + 1)
+        """Read the rows in view (and the highlighted one) that the window does not hold; the
+        frames wait for them (:data:`READ_HOLD_S` at most)."""
+        try:
+            first, last = self._in_view()
+            await self.rows.ensure(first, last)
+            if self.index is not None and self.rows.get(self.index) is None:
+                await self.rows.ensure(self.index, self.index + 1)
+        except asyncio.CancelledError:
+            raise  # a newer read of the rows in view holds on
+        except BaseException:
+            self._reading.release()
+            raise
         self.refresh()
+        self._reading.release()
+
+    def on_unmount(self) -> None:
+        self._reading.release()
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._streaming_now = frozenset(s.id for s in self.streaming())
