@@ -174,16 +174,18 @@ async def actions(count: int) -> dict[str, Any]:
     from openmaas_tui.ui.widgets.session_list import SessionList
     from openmaas_tui.ui.widgets.session_search import SessionSearch
 
-    frames = [0]
+    out: dict[str, list[float]] = {"open_ms": [], "new_ms": [], "end_ms": [], "search_ms": []}
+    waiting: list[tuple[str, float, Any]] = []  # the action timed: its name, start, condition
     refresh = Screen._compositor_refresh
 
     def counted(self: Screen[Any]) -> None:
         refresh(self)
-        frames[0] += 1
+        if waiting and waiting[0][2]():  # this frame is the first drawn with the result
+            name, t0, _ = waiting.pop()
+            out[name].append((time.perf_counter() - t0) * 1000)
 
     Screen._compositor_refresh = counted  # type: ignore[method-assign]
     app: Any = build_app(["--demo", "--no-keyring"])
-    out: dict[str, list[float]] = {"open_ms": [], "new_ms": [], "end_ms": [], "search_ms": []}
     async with app.run_test(size=SIZE) as pilot:
         listing = app.query_one(SessionList)
 
@@ -191,21 +193,17 @@ async def actions(count: int) -> dict[str, Any]:
             session = listing.rows.get(index) if index < len(listing.rows) else None
             return None if session is None else session.title
 
-        async def next_frame(name: str, t0: float) -> None:
-            drawn = frames[0]
-            while frames[0] == drawn:
+        async def drawn() -> None:
+            while waiting:
                 await asyncio.sleep(0.0005)
-            out[name].append((time.perf_counter() - t0) * 1000)
 
         async def timed(name: str, condition: Any, *keys: str) -> None:
-            t0 = time.perf_counter()
+            waiting.append((name, time.perf_counter(), condition))
             for key in keys:
                 event = events.Key(key, None)
                 event.set_sender(app)
                 app._driver.send_message(event)
-            while not condition():
-                await asyncio.sleep(0.0005)
-            await next_frame(name, t0)
+            await drawn()
 
         while app.playground.book.store is None or row(1) != title(count - 1):
             await pilot.pause(0.01)
@@ -240,11 +238,10 @@ async def actions(count: int) -> dict[str, Any]:
         for i in range(SAMPLES):
             target = count // 3 + i
             await pilot.pause(0.2)
-            t0 = time.perf_counter()
+            found = lambda t=target: row(0) == title(t) and len(listing.rows) == 1  # noqa: E731
+            waiting.append(("search_ms", time.perf_counter(), found))
             search.value = f"answer{target}"
-            while row(0) != title(target) or len(listing.rows) != 1:
-                await asyncio.sleep(0.0005)
-            await next_frame("search_ms", t0)
+            await drawn()
     result: dict[str, Any] = {name: statistics.median(ms) for name, ms in out.items()}
     result["spread"] = {name: [round(min(ms)), round(max(ms))] for name, ms in out.items()}
     result["rss_mb"] = peak_rss_mb()
