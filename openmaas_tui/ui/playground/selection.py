@@ -95,6 +95,7 @@ class ChatSelection:
             self.chats.show_current()
             self.settings.show(session)
             await (self._refresh() if relist else self._highlight())
+        self.chats.screen.check_idle()  # the screen draws the switch now, not at its next event
         if left is not None:
             await self.book.save_settings(left)
 
