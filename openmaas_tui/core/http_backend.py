@@ -47,6 +47,9 @@ def is_readable(sock: _Socket) -> bool:
     socket already closed counts as readable, as httpcore counts it."""
     if sock.fileno() < 0:
         return True
+    if not hasattr(select, "poll"):  # Windows: select() takes sockets there
+        readable, _, _ = select.select([sock], [], [], 0)
+        return bool(readable)
     poller = select.poll()
     poller.register(sock, select.POLLIN)
     return bool(poller.poll(0))

@@ -4,12 +4,14 @@ piece at the next read, the idle check polls the socket itself, and requests sti
 from __future__ import annotations
 
 import asyncio
+import select
 import socket
 import ssl
 import typing
 
 import httpcore
 import httpx
+import pytest
 
 from openmaas_tui.core.http import make_client
 from openmaas_tui.core.http_backend import CoalescingBackend, CoalescingStream, is_readable
@@ -73,6 +75,19 @@ def test_the_idle_check_polls_the_socket() -> None:
     finally:
         mine.close()
     assert is_readable(mine)  # a closed socket counts as readable
+
+
+def test_the_idle_check_works_without_poll(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no select.poll: select() answers there."""
+    monkeypatch.delattr(select, "poll")
+    mine, theirs = socket.socketpair()
+    try:
+        assert not is_readable(mine)
+        theirs.sendall(b"x")
+        assert is_readable(mine)
+    finally:
+        mine.close()
+        theirs.close()
 
 
 def test_the_shared_client_uses_the_backend_and_its_requests_work() -> None:
