@@ -64,7 +64,14 @@ from openmaas_tui.core.exchange.record import AnswerRecord, MessageState, receiv
 from openmaas_tui.core.exchange.retry import RetryPolicy, RetryWait
 from openmaas_tui.core.pricing.price import Price
 from openmaas_tui.core.pricing.prices import cost_usd
-from openmaas_tui.core.types import ChatRequest, ReasoningDelta, StreamEvent, TextDelta, Usage
+from openmaas_tui.core.types import (
+    ChatRequest,
+    ReasoningDelta,
+    StreamEvent,
+    TextDelta,
+    ToolCallDelta,
+    Usage,
+)
 
 if TYPE_CHECKING:
     from openmaas_tui.providers.registry import Target
@@ -244,6 +251,9 @@ class Exchange:
                                 pending.append(event.text)
                             if recorder is not None:
                                 recorder.append(reasoning=event.text)
+                        elif isinstance(event, ToolCallDelta) and pending is not None:
+                            # a call's name and arguments are output tokens too
+                            pending.append((event.name or "") + event.arguments)
                         yield event
                     break
                 except OpenMaaSError as exc:

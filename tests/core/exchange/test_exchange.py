@@ -27,6 +27,7 @@ from openmaas_tui.core.types import (
     Message,
     StreamEvent,
     TextDelta,
+    ToolCallDelta,
     Usage,
     UsageReport,
 )
@@ -198,10 +199,10 @@ class _Adapter:
         return []
 
 
-def fake_exchange(events: AsyncIterator[StreamEvent]) -> Exchange:
+def fake_exchange(events: AsyncIterator[StreamEvent], *, live_estimate: bool = False) -> Exchange:
     target = Target(route("openai/fake"), ModelInfo("openai", "fake"), "http://x", _Adapter(events))
     request = ChatRequest(model="fake", messages=(Message.user("hi"),))
-    return Exchange(target, request, PRICE, live_estimate=False)
+    return Exchange(target, request, PRICE, live_estimate=live_estimate)
 
 
 async def test_an_exception_that_is_not_ours_becomes_stream_interrupted() -> None:
@@ -253,3 +254,27 @@ async def test_an_exchange_runs_once() -> None:
     await run(exchange)
     with pytest.raises(RuntimeError):
         await run(exchange)
+
+
+async def test_a_streaming_tool_call_counts_in_the_live_output_estimate() -> None:
+    """While a call's arguments stream, the live estimate counts them as output (it said
+    ``out ≈0`` until the call ended)."""
+    seen: list[int | None] = []
+    exchange: Exchange | None = None
+
+    async def call() -> AsyncIterator[StreamEvent]:
+        assert exchange is not None
+        for _ in range(500):  # until the tokenizer has loaded (a thread)
+            estimate = exchange.estimate()
+            if estimate is not None and estimate.output_tokens is not None:
+                break
+            await asyncio.sleep(0.01)
+        yield ToolCallDelta(0, "call_1", "get_weather", '{"city": ')
+        yield ToolCallDelta(0, arguments='"Mexico City, with its weather this week"}')
+        estimate = exchange.estimate()
+        seen.append(None if estimate is None else estimate.output_tokens)
+
+    exchange = fake_exchange(call(), live_estimate=True)
+    await run(exchange)
+    [during] = seen
+    assert during is not None and during >= 8
