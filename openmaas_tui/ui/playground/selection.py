@@ -16,10 +16,15 @@ from collections.abc import Awaitable
 from openmaas_tui.core.sessions.book import SessionBook
 from openmaas_tui.core.sessions.conversation import Session
 from openmaas_tui.core.sessions.current import CurrentChat
+from openmaas_tui.ui.frame_hold import FrameHold
 from openmaas_tui.ui.playground.answering import Refresh
 from openmaas_tui.ui.playground.chat_settings import ChatSettings
 from openmaas_tui.ui.playground.editing import Editing
 from openmaas_tui.ui.widgets.chat_switcher import ChatSwitcher
+
+SWITCH_HOLD_S = 0.25
+"""Longest the screen waits to draw a switch of chat whole (a slow read of the sessions list
+is drawn as it goes rather than freezing the screen)."""
 
 
 class ChatSelection:
@@ -78,10 +83,12 @@ class ChatSelection:
         left = previous if previous is not session and previous in self.book else None
         if left is not None:
             self.settings.keep(left)
-        # One frame shows the switch whole: without the batch the screen would draw the new
-        # pane while the pane is mounted, and the panel, status line and list a frame (or
-        # two ticks of the update timer) later.
-        with self.chats.app.batch_update():
+        # One frame shows the switch whole: unheld, the screen would draw the new pane while
+        # it is mounted, and the panel, status line and list a frame (or two ticks of the
+        # update timer) later. A switch slower than SWITCH_HOLD_S is drawn as it goes.
+        hold = FrameHold(self.chats, SWITCH_HOLD_S)
+        hold.hold()
+        try:
             if previous is not session and _left_empty(previous):  # no "New chat" rows pile up
                 # gone before the chosen pane is laid out: its pane is not laid out twice
                 await self.book.delete(previous)
@@ -95,7 +102,8 @@ class ChatSelection:
             self.chats.show_current()
             self.settings.show(session)
             await (self._refresh() if relist else self._highlight())
-        self.chats.screen.check_idle()  # the screen draws the switch now, not at its next event
+        finally:
+            hold.release()
         if left is not None:
             await self.book.save_settings(left)
 
