@@ -34,7 +34,7 @@ from openmaas_tui.providers.base import (
 )
 from openmaas_tui.providers.cohere.events import StreamParser
 from openmaas_tui.providers.cohere.wire import build_body, listed_models, parse_completion
-from openmaas_tui.providers.openai_chat.wire import drain
+from openmaas_tui.providers.drain import drain
 
 DEFAULT_BASE_URL = SPECS["cohere"].base_url
 """Where requests go when no base URL is given: ``https://api.cohere.com``."""
@@ -91,14 +91,15 @@ class CohereAdapter:
                     yield event
                 return
             received = False
-            async for sse in iter_sse(response):
+            reads = iter_sse(response)
+            async for sse in reads:
                 data = sse.data
                 if not data:
                     continue
                 received = True
                 if data.startswith("[DONE]"):
                     if parser.ended:
-                        await drain(response)
+                        await drain(reads)
                         return
                     break
                 payload = load_json(provider, data)

@@ -35,10 +35,10 @@ from openmaas_tui.providers.base import (
     stream_cut,
 )
 from openmaas_tui.providers.coalesce import ReadEvents
+from openmaas_tui.providers.drain import drain
 from openmaas_tui.providers.http_errors import classify, error_message
 from openmaas_tui.providers.mistral.wire import build_body, finish_of, listed_models
 from openmaas_tui.providers.openai_chat.parse import ChunkParser, parse_completion
-from openmaas_tui.providers.openai_chat.wire import drain
 from openmaas_tui.providers.sse_tap import iter_sse_data_reads
 
 DEFAULT_BASE_URL = SPECS["mistral"].base_url
@@ -107,7 +107,8 @@ class MistralAdapter:
             parser = ChunkParser(provider, finish_of)
             received = ended = False
             read = ReadEvents()  # the deltas of one read handed on merged (:mod:`..coalesce`)
-            async for datas in iter_sse_data_reads(response):
+            reads = iter_sse_data_reads(response)
+            async for datas in reads:
                 try:
                     for data in datas:
                         received = True
@@ -128,7 +129,7 @@ class MistralAdapter:
                 for event in read.take():
                     yield event
                 if ended:
-                    await drain(response)
+                    await drain(reads)
                     return
             raise stream_cut(provider, "data: [DONE]", received=received)
 

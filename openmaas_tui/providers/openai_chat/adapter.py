@@ -38,12 +38,12 @@ from openmaas_tui.providers.base import (
     stream_cut,
 )
 from openmaas_tui.providers.coalesce import ReadEvents
+from openmaas_tui.providers.drain import drain
 from openmaas_tui.providers.http_errors import error_from_payload
 from openmaas_tui.providers.openai_chat.parse import ChunkParser, parse_completion
 from openmaas_tui.providers.openai_chat.wire import (
     add_tools,
     chat_messages,
-    drain,
     passthrough_body,
     response_format,
 )
@@ -194,7 +194,8 @@ class OpenAIChatAdapter:
             received = ended = False
             own = request.passthrough
             read = ReadEvents()
-            async for datas in iter_sse_data_reads(response, own.sink if own is not None else None):
+            reads = iter_sse_data_reads(response, own.sink if own is not None else None)
+            async for datas in reads:
                 try:
                     for data in datas:
                         if data.startswith("[DONE]"):
@@ -215,7 +216,7 @@ class OpenAIChatAdapter:
                 for event in read.take():
                     yield event
                 if ended:
-                    await drain(response)
+                    await drain(reads)
                     return
             if not parser.finished:  # closed before [DONE] and before any finish reason
                 raise stream_cut(provider, "data: [DONE] or a finish reason", received=received)

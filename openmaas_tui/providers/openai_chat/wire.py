@@ -1,18 +1,15 @@
 """Pieces of the Chat Completions wire that other protocols speaking the same shape reuse
 (Mistral's chat completions, Cohere v2 chat): the messages with the system prompt first,
 message content with images, tool calls and tool results, ``tools`` and ``tool_choice``,
-``response_format``, and reading a stream's tail after ``[DONE]``.
+and ``response_format``.
 
 Wire reference: https://platform.openai.com/docs/api-reference/chat/create.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
-from typing import Any, cast
-
-import httpx
+from typing import Any
 
 from openmaas_tui.core.tools import call_id_for
 from openmaas_tui.core.types import (
@@ -23,9 +20,6 @@ from openmaas_tui.core.types import (
     ResponseFormat,
     Role,
 )
-
-DRAIN_S = 1.0
-"""The most seconds spent reading what follows ``[DONE]``."""
 
 
 def message_content(content: str | tuple[ContentPart, ...]) -> str | list[dict[str, Any]]:
@@ -103,17 +97,6 @@ def response_format(fmt: ResponseFormat) -> dict[str, Any]:
     if fmt.kind == "json_schema":
         return {"type": "json_schema", "json_schema": {"name": fmt.name, "schema": fmt.schema}}
     return {"type": "json_object"}
-
-
-async def drain(response: httpx.Response) -> None:
-    """Read what follows ``[DONE]`` (normally just the end of the chunked body) so the
-    connection returns to the pool for the next request; give up after :data:`DRAIN_S`."""
-    try:
-        async with asyncio.timeout(DRAIN_S):
-            async for _ in cast(httpx.AsyncByteStream, response.stream):
-                pass
-    except (TimeoutError, httpx.HTTPError):
-        pass
 
 
 def passthrough_body(

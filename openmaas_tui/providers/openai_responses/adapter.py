@@ -9,9 +9,7 @@ OpenAI's Responses endpoint speaks the same bytes at another URL with other head
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from typing import cast
 
 import httpx
 
@@ -28,21 +26,10 @@ from openmaas_tui.providers.base import (
     send_request,
     stream_cut,
 )
+from openmaas_tui.providers.drain import drain
 from openmaas_tui.providers.openai_chat.adapter import DEFAULT_BASE_URL, OpenAIChatAdapter
 from openmaas_tui.providers.openai_responses.events import EventParser, parse_response
 from openmaas_tui.providers.openai_responses.wire import build_body
-
-_DRAIN_S = 1.0
-
-
-async def _drain(response: httpx.Response) -> None:
-    """Read what follows the terminal event so the connection returns to the pool."""
-    try:
-        async with asyncio.timeout(_DRAIN_S):
-            async for _ in cast(httpx.AsyncByteStream, response.stream):
-                pass
-    except (TimeoutError, httpx.HTTPError):
-        pass
 
 
 class OpenAIResponsesAdapter:
@@ -108,14 +95,15 @@ class OpenAIResponsesAdapter:
             parser = EventParser(provider)
             received = False
             own = request.passthrough
-            async for sse in iter_sse(response, own.sink if own is not None else None):
+            reads = iter_sse(response, own.sink if own is not None else None)
+            async for sse in reads:
                 if not sse.data:
                     continue
                 received = True
                 for event in parser.feed(load_json(provider, sse.data)):
                     yield event
                 if parser.done:
-                    await _drain(response)
+                    await drain(reads)
                     return
             raise stream_cut(provider, "response.completed", received=received)
 
