@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TOKENS = 500
 
 
-def _answer() -> bytes:
+def _answer(tokens: int = TOKENS) -> bytes:
     head = {"id": "chatcmpl-bench", "object": "chat.completion.chunk", "created": 0}
     head["model"] = "bench"
 
@@ -58,16 +58,16 @@ def _answer() -> bytes:
     def choice(delta: dict[str, str], finish: str | None = None) -> bytes:
         return sse({**head, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
 
-    usage = {"prompt_tokens": 9, "completion_tokens": TOKENS, "total_tokens": TOKENS + 9}
+    usage = {"prompt_tokens": 9, "completion_tokens": tokens, "total_tokens": tokens + 9}
     events = [choice({"role": "assistant", "content": ""})]
-    events += [choice({"content": f" tok{i}"}) for i in range(TOKENS)]
+    events += [choice({"content": f" tok{i}"}) for i in range(tokens)]
     events += [choice({}, "stop"), sse({**head, "choices": [], "usage": usage})]
     return b"".join(events) + b"data: [DONE]\n\n"
 
 
-async def _upstream(port: int) -> None:
+async def _upstream(port: int, tokens: int) -> None:
     """Serve :func:`_answer` to every request, keep-alive, chunked in a few writes."""
-    body = _answer()
+    body = _answer(tokens)
     pieces = [body[i : i + 4096] for i in range(0, len(body), 4096)]
     head = (
         b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
@@ -241,7 +241,8 @@ def _start_litellm(executable: str, port: int) -> tuple[subprocess.Popen[bytes],
 
 async def _bench(args: argparse.Namespace) -> None:
     port = _free_port()
-    children = [subprocess.Popen([sys.executable, __file__, "--upstream", str(port)])]
+    upstream = [sys.executable, __file__, "--upstream", str(port), "--tokens", str(args.tokens)]
+    children = [subprocess.Popen(upstream)]
     try:
         gateway, url, token = _start_gateway(port, args)
         children.append(gateway)
@@ -282,7 +283,7 @@ async def _bench(args: argparse.Namespace) -> None:
 def _report(routes: list[Route], args: argparse.Namespace) -> None:
     direct = routes[0]
     print(
-        f"{TOKENS}-token streams, {args.requests} one at a time, {args.streams} at "
+        f"{args.tokens}-token streams, {args.requests} one at a time, {args.streams} at "
         f"{args.concurrency} concurrent"
     )
     print(
@@ -304,6 +305,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="one-at-a-time requests")
     parser.add_argument("--streams", type=int, default=320, help="streams in the concurrent run")
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--tokens", type=int, default=TOKENS, help="tokens per answer (1: the fixed cost alone)"
+    )
     parser.add_argument("--no-log", action="store_true", help="run the gateway with --no-log")
     parser.add_argument(
         "--litellm",
@@ -315,7 +319,7 @@ def main() -> None:
     parser.add_argument("--upstream", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.upstream:
-        asyncio.run(_upstream(args.upstream))
+        asyncio.run(_upstream(args.upstream, args.tokens))
         return
     asyncio.run(_bench(args))
 
