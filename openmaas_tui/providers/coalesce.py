@@ -81,31 +81,48 @@ class ReadEvents:
     """The events of the read being parsed, handed on merged once it is (:meth:`take`), except
     the stream's first content event, handed on at once (:attr:`early`).
 
-    An adapter adds the events of each SSE event of a read with :meth:`add`, checks
-    :attr:`early` after each (one attribute read) and yields :meth:`take`'s events when it is
-    true, and yields :meth:`take`'s events at the end of the read and before raising.
+    An adapter adds the events of each SSE event of a read with :meth:`add` (or, for an event
+    that is nothing but a piece of text, that text with :meth:`add_text`, building no event for
+    it), checks :attr:`early` after each (one attribute read) and yields :meth:`take`'s events
+    when it is true, and yields :meth:`take`'s events at the end of the read and before raising.
 
     Attributes:
         early: True while nothing of the answer itself (text, reasoning, a tool call) was handed
             on and events wait: hand them on now, for the time to first token.
     """
 
-    __slots__ = ("_events", "_shown", "early")
+    __slots__ = ("_events", "_text", "_shown", "early")
 
     def __init__(self) -> None:
         self._events: list[StreamEvent] = []
+        self._text: list[str] = []  # the text added since the last event, not yet an event
         self._shown = False
         self.early = False
 
     def add(self, events: list[StreamEvent]) -> None:
         """Take the events of one SSE event of the read, in order."""
         if events:
+            if self._text:
+                self._end_text()
             self._events += events
             self.early = not self._shown
+
+    def add_text(self, text: str) -> None:
+        """Take one SSE event that is a piece of the answer's text and nothing else: the same as
+        ``add([TextDelta(text)])``, without an event per piece (``text`` is not empty)."""
+        self._text.append(text)
+        self.early = not self._shown
+
+    def _end_text(self) -> None:
+        """The text added since the last event, as one text delta after it."""
+        self._events.append(TextDelta("".join(self._text)))
+        self._text = []
 
     def take(self) -> list[StreamEvent]:
         """The events added since the last take, merged (:func:`merged`); they are forgotten
         here."""
+        if self._text:
+            self._end_text()
         events = self._events
         if not events:
             return events

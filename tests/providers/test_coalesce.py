@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openmaas_tui.core.credentials.credentials import Credentials
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
@@ -28,6 +30,7 @@ from openmaas_tui.providers.base import collect
 from openmaas_tui.providers.coalesce import ReadEvents, merged
 from openmaas_tui.providers.mistral.adapter import MistralAdapter
 from openmaas_tui.providers.openai_chat.adapter import OpenAIChatAdapter
+from openmaas_tui.providers.openai_chat.parse import ChunkParser, plain_text
 
 STOP = Finish(FinishReason.STOP, "stop")
 USAGE = UsageReport(Usage(input_tokens=3, output_tokens=4))
@@ -176,3 +179,79 @@ def test_what_came_before_a_malformed_chunk_in_the_same_read_is_kept(adapter_of:
     events = asyncio.run(_stream(adapter_of, [body + b"data: {not json\n\n"]))
     failed = TextDelta(f"<{ErrorCode.STREAM_PARSING_FAILED}>")
     assert events == [TextDelta("a"), TextDelta("bc"), failed]
+
+
+# --- a chunk of plain text read without building its events -----------------------------------
+
+_ODD: list[object] = [None, "", "x", 0, 1, [], {}, [{"type": "text", "text": "t"}]]
+_USAGE = {"prompt_tokens": 1, "completion_tokens": 2}
+_PLACES: dict[tuple[str, str], list[object]] = {
+    ("delta", "content"): _ODD,
+    ("delta", "role"): ["assistant", *_ODD],
+    ("delta", "reasoning"): ["think", *_ODD],
+    ("delta", "reasoning_content"): ["think", *_ODD],
+    ("delta", "tool_calls"): [[{"index": 0, "function": {"name": "f"}}], *_ODD],
+    ("choice", "index"): _ODD,
+    ("choice", "finish_reason"): ["stop", *_ODD],
+    ("choice", "delta"): _ODD,
+    ("chunk", "choices"): [[1], [None], ["x"], *_ODD],
+    ("chunk", "usage"): [_USAGE, *_ODD],
+    ("chunk", "x_groq"): [{"id": "req_1", "usage": _USAGE}, *_ODD],
+}
+
+
+@st.composite
+def _chunks(draw: st.DrawFn) -> dict[str, object]:
+    """A chunk of one token's text, changed in none, one or two places a parser reads."""
+    delta: dict[str, object] = {"content": "hi"}
+    choice: dict[str, object] = {"index": 0, "delta": delta, "finish_reason": None}
+    chunk: dict[str, object] = {"id": "chatcmpl-1", "choices": [choice], "usage": None}
+    where = {"delta": delta, "choice": choice, "chunk": chunk}
+    for part, key in draw(st.lists(st.sampled_from(list(_PLACES)), max_size=2)):
+        where[part][key] = draw(st.sampled_from(_PLACES[part, key]))
+    if draw(st.booleans()) and draw(st.booleans()):
+        chunk["choices"] = [choice, {**choice, "index": 1}]
+    return chunk
+
+
+_CHUNKS = _chunks()
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_CHUNKS)
+def test_a_chunk_read_as_plain_text_is_the_one_text_delta_the_parser_gives(
+    chunk: dict[str, object],
+) -> None:
+    text = plain_text(chunk)
+    if text is not None:
+        assert ChunkParser("p").feed(chunk) == [TextDelta(text)]
+
+
+def test_a_token_chunk_is_read_as_plain_text() -> None:
+    choice = {"index": 0, "delta": {"content": " tok"}, "logprobs": None, "finish_reason": None}
+    chunk = {"id": "c", "object": "chat.completion.chunk", "choices": [choice], "usage": None}
+    assert plain_text(chunk) == " tok"
+    routed = {"provider": "X", "choices": [{"delta": {"role": "assistant", "content": "a"}}]}
+    assert plain_text(routed) == "a"
+    assert plain_text({"choices": [{"delta": {"content": "a"}, "finish_reason": "stop"}]}) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(min_size=1, max_size=2), st.sampled_from(["STOP", "USAGE"]))))
+def test_text_added_as_text_is_taken_as_text_deltas_added(steps: list[str]) -> None:
+    as_text, as_events = ReadEvents(), ReadEvents()
+    taken_text: list[StreamEvent] = []
+    taken_events: list[StreamEvent] = []
+    for i, step in enumerate(steps):
+        if step in ("STOP", "USAGE"):
+            event = STOP if step == "STOP" else USAGE
+            as_text.add([event])
+            as_events.add([event])
+        else:
+            as_text.add_text(step)
+            as_events.add([TextDelta(step)])
+        assert as_text.early == as_events.early
+        if as_text.early or i % 3 == 2:
+            taken_text += as_text.take()
+            taken_events += as_events.take()
+    assert taken_text + as_text.take() == taken_events + as_events.take()

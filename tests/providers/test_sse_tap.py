@@ -105,3 +105,24 @@ def test_the_data_of_each_read_is_the_plain_events_data(
     assert data == [d for _, d in plain if d]
     pieces = len({c for c in cuts if 0 < c < len(body)}) + 1
     assert reads <= pieces + 1  # a list per read at most, and one at the end (a last CR)
+
+
+_DATA_EVENT = st.builds(
+    lambda parts: "data: " + "".join(parts) + "\n\n",
+    st.lists(st.sampled_from(["a", " ", ":", "data: ", "\n", "\r", "{}"]), max_size=5),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_DATA_EVENT, max_size=12),
+    _ENDS,
+    st.lists(st.integers(min_value=0, max_value=200), max_size=6),
+)
+def test_reads_of_data_lines_alone_give_the_plain_events_data(
+    events: list[str], end: str, cuts: list[int]
+) -> None:
+    body = "".join(events).replace("\n", end).encode()
+    plain, _ = asyncio.run(_events(body, cuts, tapped=False))
+    data, _ = asyncio.run(_data_reads(body, cuts))
+    assert data == [d for _, d in plain if d]

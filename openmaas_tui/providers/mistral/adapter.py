@@ -38,7 +38,7 @@ from openmaas_tui.providers.coalesce import ReadEvents
 from openmaas_tui.providers.drain import drain
 from openmaas_tui.providers.http_errors import classify, error_message
 from openmaas_tui.providers.mistral.wire import build_body, finish_of, listed_models
-from openmaas_tui.providers.openai_chat.parse import ChunkParser, parse_completion
+from openmaas_tui.providers.openai_chat.parse import ChunkParser, parse_completion, plain_text
 from openmaas_tui.providers.sse_tap import iter_sse_data_reads
 
 DEFAULT_BASE_URL = SPECS["mistral"].base_url
@@ -116,9 +116,13 @@ class MistralAdapter:
                             ended = True
                             break
                         chunk = load_json(provider, data)
-                        if _error_in(chunk):
-                            raise _error_from(provider, chunk)
-                        read.add(parser.feed(chunk))
+                        text = plain_text(chunk)
+                        if text is not None:  # most chunks: one token of text
+                            read.add_text(text)
+                        else:
+                            if _error_in(chunk):
+                                raise _error_from(provider, chunk)
+                            read.add(parser.feed(chunk))
                         if read.early:
                             for event in read.take():
                                 yield event

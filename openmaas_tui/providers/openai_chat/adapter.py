@@ -40,7 +40,7 @@ from openmaas_tui.providers.base import (
 from openmaas_tui.providers.coalesce import ReadEvents
 from openmaas_tui.providers.drain import drain
 from openmaas_tui.providers.http_errors import error_from_payload
-from openmaas_tui.providers.openai_chat.parse import ChunkParser, parse_completion
+from openmaas_tui.providers.openai_chat.parse import ChunkParser, parse_completion, plain_text
 from openmaas_tui.providers.openai_chat.wire import (
     add_tools,
     chat_messages,
@@ -203,9 +203,13 @@ class OpenAIChatAdapter:
                             break
                         received = True
                         chunk = load_json(provider, data)
-                        read.add(parser.feed(chunk))
-                        if chunk.get("error"):
-                            raise error_from_payload(provider, chunk)
+                        text = plain_text(chunk)
+                        if text is not None:  # most chunks: one token of text
+                            read.add_text(text)
+                        else:
+                            read.add(parser.feed(chunk))
+                            if chunk.get("error"):
+                                raise error_from_payload(provider, chunk)
                         if read.early:
                             for event in read.take():
                                 yield event

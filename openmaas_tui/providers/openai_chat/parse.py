@@ -121,6 +121,37 @@ def _arguments(value: Any) -> str:
 _NO_DELTA: dict[str, Any] = {}
 
 
+def plain_text(chunk: Any) -> str | None:
+    """The text of a chunk that says nothing but a piece of the answer's text, else None.
+
+    Most chunks of a stream are one token each: ``{"choices": [{"index": 0, "delta":
+    {"content": "…"}, "finish_reason": null}]}``, some with ``"role"`` in the delta (OpenRouter)
+    and with fields no one reads (``id``, ``logprobs``, ``usage: null``, …). For such a chunk
+    this returns its ``content`` (non-empty), which is exactly the one
+    :class:`~openmaas_tui.core.types.TextDelta` :meth:`ChunkParser.feed` would give, at a
+    fraction of the cost; any other chunk (a finish, usage, an error, reasoning, a tool call,
+    typed content parts, a second choice, anything malformed) gives None and goes to
+    :meth:`ChunkParser.feed`. Never raises.
+    """
+    if type(chunk) is not dict or chunk.get("usage") is not None or "error" in chunk:
+        return None
+    choices = chunk.get("choices")
+    if type(choices) is not list or len(choices) != 1 or "x_groq" in chunk:
+        return None
+    choice = choices[0]
+    if type(choice) is not dict or choice.get("finish_reason") or choice.get("index", 0) != 0:
+        return None
+    delta = choice.get("delta")
+    if type(delta) is not dict or len(delta) > 2:
+        return None
+    content = delta.get("content")
+    if type(content) is not str or not content:
+        return None
+    if len(delta) == 2 and type(delta.get("role")) is not str:
+        return None
+    return content
+
+
 FinishOf = Callable[[str], Finish]
 """How a protocol reads a raw ``finish_reason`` (:func:`finish_of` for OpenAI's vocabulary)."""
 
