@@ -1,12 +1,14 @@
 """The HTTP server under the gateway: uvicorn, bare ASGI, on a socket bound here.
 
-uvicorn parses HTTP/1.1 with httptools (C, a declared dependency, asked for by name) and hands
-each request to :class:`~openmaas_tui.gateway.app.GatewayApp` with no framework in between: the
-gateway's added latency is the parse, one exchange and the chunk writes. With a certificate and
-key (:class:`Tls`) it serves HTTPS through uvicorn's own ``ssl_certfile`` and ``ssl_keyfile``.
-The socket is bound and listening before the URL is printed (a client told the URL can connect
-at once; a taken port is an error here, not an exit inside the server). ctrl+c or SIGTERM
-stops accepting, lets open answers finish for up to
+uvicorn parses HTTP/1.1 with httptools (C, a declared dependency) and hands each request to
+:class:`~openmaas_tui.gateway.app.GatewayApp` with no framework in between: the gateway's added
+latency is the parse, one exchange and the chunk writes (an answer's head goes with its first
+piece: :class:`~openmaas_tui.gateway.http_protocol.GatewayHttpProtocol`). Forwarded-address
+headers are not read: the gateway serves this machine, and no proxy stands before it. With a
+certificate and key (:class:`Tls`) it serves HTTPS through uvicorn's own ``ssl_certfile`` and
+``ssl_keyfile``. The socket is bound and listening before the URL is printed (a client told
+the URL can connect at once; a taken port is an error here, not an exit inside the server).
+ctrl+c or SIGTERM stops accepting, lets open answers finish for up to
 :data:`~openmaas_tui.gateway.context.GRACE_S` seconds, then closes what remains with an error
 chunk (each such answer recorded as stopped, its upstream connection closed); a second ctrl+c
 cancels at once.
@@ -31,15 +33,16 @@ import uvicorn
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.gateway.app import GatewayApp
 from openmaas_tui.gateway.context import GRACE_S, Gateway
+from openmaas_tui.gateway.http_protocol import GatewayHttpProtocol
 
 _SERVER_GRACE_S = int(GRACE_S) + 5
 """uvicorn's own grace, after the gateway's: by then every answer has ended by itself."""
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
-HTTP_PARSER = "httptools"
-"""uvicorn's HTTP/1.1 implementation: httptools (llhttp, in C) parses a request in a fraction of
-what h11 (pure Python) takes, which is most of the gateway's own time per request."""
+HTTP_PROTOCOL = GatewayHttpProtocol
+"""uvicorn's HTTP/1.1 implementation: httptools' (llhttp, in C: it parses a request in a
+fraction of what h11, in pure Python, takes), sending an answer's head with its first piece."""
 
 
 class _Server(uvicorn.Server):
@@ -120,7 +123,8 @@ def _config(gateway: Gateway, tls: Tls | None) -> uvicorn.Config:
     """
     config = uvicorn.Config(
         GatewayApp(gateway),
-        http=HTTP_PARSER,
+        http=HTTP_PROTOCOL,
+        proxy_headers=False,
         lifespan="off",
         log_config=None,
         access_log=False,
