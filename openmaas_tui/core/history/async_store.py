@@ -29,7 +29,9 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
+from openmaas_tui.core.history.ledger import NewSpend
 from openmaas_tui.core.history.opening import MEMORY
+from openmaas_tui.core.history.spend_batch import SpendBatcher
 from openmaas_tui.core.history.store import Store
 
 P = ParamSpec("P")
@@ -55,6 +57,7 @@ class AsyncStore:
         self.path = store.path
         self.problem = problem
         self.recovered = store.recovered
+        self._spends: SpendBatcher | None = None
 
     @classmethod
     async def open(cls, path: Path | str, *, clock: Callable[[], float] = time.time) -> AsyncStore:
@@ -122,6 +125,23 @@ class AsyncStore:
             RuntimeError: the store is closed.
         """
         return await asyncio.wrap_future(self.submit(method, *args, **kwargs))
+
+    async def add_spend(self, spend: NewSpend) -> None:
+        """Put ``spend`` (an answer kept in no session) into the ledger: at once when no other
+        spend is being written, else in one transaction with the others that arrived meanwhile
+        (:class:`~openmaas_tui.core.history.spend_batch.SpendBatcher`). Returns once its row
+        is written.
+
+        Raises:
+            OpenMaaSError: STORAGE_FAILED when SQLite fails (nothing of its batch is kept).
+            RuntimeError: the store is closed.
+        """
+        if self._spends is None:
+            self._spends = SpendBatcher(self._write_spends)
+        await self._spends.add(spend)
+
+    async def _write_spends(self, spends: list[NewSpend]) -> None:
+        await self.call(Store.add_spends, spends)
 
     async def aclose(self) -> None:
         """Finish queued work, close the connection and stop the worker."""

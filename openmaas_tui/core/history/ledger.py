@@ -115,6 +115,26 @@ class SpendEntry:
     status: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class NewSpend:
+    """The spend of an answer kept in no session, to be added to the ledger (a compare lane,
+    the gateway: :meth:`~openmaas_tui.core.history.store.Store.add_spends`).
+
+    Attributes:
+        record: how the answer ended.
+        source: the face that ran it.
+        compare_run_id: the compare run it raced in, if any.
+        client: who asked the gateway (the product token of its ``User-Agent``), else None.
+        status: the HTTP status the gateway answered with, else None.
+    """
+
+    record: AnswerRecord
+    source: SpendSource
+    compare_run_id: str | None = None
+    client: str | None = None
+    status: int | None = None
+
+
 def spend_row(
     record: AnswerRecord,
     *,

@@ -27,7 +27,7 @@ from typing import Any
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.record import AnswerRecord, MessageState
 from openmaas_tui.core.history.async_store import AsyncStore
-from openmaas_tui.core.history.ledger import SpendSource
+from openmaas_tui.core.history.ledger import NewSpend, SpendSource
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role
 
@@ -241,7 +241,8 @@ class SpendRecorder:
         """Nothing of the answer's text is kept."""
 
     async def finish(self, record: AnswerRecord) -> None:
-        """Put the answer's spend into the ledger (:meth:`Store.add_spend`).
+        """Put the answer's spend into the ledger (:meth:`AsyncStore.add_spend`: with the
+        spends of answers that end meanwhile, in one transaction).
 
         Raises:
             OpenMaaSError: STORAGE_FAILED when the history cannot be written or was closed
@@ -249,13 +250,9 @@ class SpendRecorder:
         """
         try:
             store = await self._history()
-            await store.call(
-                Store.add_spend,
-                record,
-                source=self.source,
-                compare_run_id=self.compare_run_id,
-                client=self.client,
-                status=None if self.status is None else self.status(record),
+            status = None if self.status is None else self.status(record)
+            await store.add_spend(
+                NewSpend(record, self.source, self.compare_run_id, self.client, status)
             )
         except RuntimeError:  # the store's worker takes no more work: it was closed
             self.error = OpenMaaSError(

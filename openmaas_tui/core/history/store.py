@@ -32,6 +32,7 @@ from openmaas_tui.core.history.blobs import attach, fill_blobs
 from openmaas_tui.core.history.ledger import (
     INSERT_SPEND,
     RECOVER_SPEND,
+    NewSpend,
     SpendSource,
     message_key,
     spend_row,
@@ -351,6 +352,25 @@ class Store(SessionStore):
             status=status,
         )
         self._run(INSERT_SPEND, **row)
+
+    def add_spends(self, spends: Sequence[NewSpend]) -> None:
+        """Put the spends of several answers kept in no session into the ledger, in one
+        transaction (all or none), each keyed by a new UUID (see :meth:`add_spend`)."""
+        ended_at = self._clock()
+        rows = [
+            spend_row(
+                spend.record,
+                answer_key=uuid.uuid4().hex,
+                ended_at=ended_at,
+                source=spend.source,
+                compare_run_id=spend.compare_run_id,
+                client=spend.client,
+                status=spend.status,
+            )
+            for spend in spends
+        ]
+        with self._transaction() as conn:
+            conn.executemany(INSERT_SPEND, rows)
 
     def delete_message(self, message_id: int) -> None:
         """Delete one message (the positions of the others stay as they are)."""
