@@ -240,12 +240,17 @@ def _start_litellm(executable: str, port: int) -> tuple[subprocess.Popen[bytes],
 
 
 async def _bench(args: argparse.Namespace) -> None:
+    cores = sorted(os.sched_getaffinity(0))
+    if args.pin and len(cores) > 1:  # this process and the upstream on all cores but the last
+        os.sched_setaffinity(0, cores[:-1])
     port = _free_port()
     upstream = [sys.executable, __file__, "--upstream", str(port), "--tokens", str(args.tokens)]
     children = [subprocess.Popen(upstream)]
     try:
         gateway, url, token = _start_gateway(port, args)
         children.append(gateway)
+        if args.pin and len(cores) > 1:  # the gateway alone on the last core
+            os.sched_setaffinity(gateway.pid, cores[-1:])
         auth = {"authorization": f"Bearer {token}"}
         routes = [
             Route("direct", f"http://127.0.0.1:{port}/v1/chat/completions", {}),
@@ -309,6 +314,12 @@ def main() -> None:
         "--tokens", type=int, default=TOKENS, help="tokens per answer (1: the fixed cost alone)"
     )
     parser.add_argument("--no-log", action="store_true", help="run the gateway with --no-log")
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="the gateway alone on the last core, the client and the upstream on the others: "
+        "steadier CPU figures for comparing two versions (the direct route is then slower)",
+    )
     parser.add_argument(
         "--litellm",
         metavar="PATH",
