@@ -129,6 +129,9 @@ _BOUNDARY = re.compile(rb"\r\n\r\n|\n\n|\r\r")
 
 _DONE_LINES = (b"data: [DONE]", b"data:[DONE]")
 
+_MARKS = re.compile(rb"\[\]|\[DONE\]")
+"""``[]`` or ``[DONE]``: one of them is in every event the tail starts with."""
+
 
 def _usage_chunk(data: bytes) -> dict[str, Any] | None:
     """The chunk of a one-line ``data:`` event when it is the usage-only chunk
@@ -148,7 +151,7 @@ def _tail_start(ready: bytes) -> int:
     """Where the held tail starts in ``ready`` (the start of the usage-only chunk's or
     ``data: [DONE]``'s event), or -1. Only when ``[]`` or ``[DONE]`` occurs anywhere (rarely
     before the end) are the events looked at one by one."""
-    if b"[]" not in ready and b"[DONE]" not in ready:  # what every mark holds
+    if _MARKS.search(ready) is None:  # one pass for what every mark holds
         return -1
     start = 0
     for boundary in _BOUNDARY.finditer(ready):
