@@ -11,6 +11,7 @@ import keyring
 import pytest
 from hypothesis import settings
 
+from openmaas_tui.core.credentials import redact
 from openmaas_tui.core.credentials.fields import fields_for
 from openmaas_tui.core.models.provider_specs import (
     SPECS,
@@ -80,6 +81,17 @@ def memory_keyring(request: pytest.FixtureRequest) -> Iterator[MemoryKeyring | N
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def secrets_forgotten_after_the_test() -> Iterator[None]:
+    """Forget the secrets a test registered for masking: a test key's slices (any 8
+    characters, such as ``anthropi`` of ``test-anthropic-key``) would otherwise mask that text
+    in the messages of later tests in the same process."""
+    before = set(redact._secrets)
+    yield
+    for secret in set(redact._secrets) - before:
+        redact.forget_secret(secret)
 
 
 @pytest.fixture(scope="session", autouse=True)
