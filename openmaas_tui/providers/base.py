@@ -3,6 +3,7 @@ errors mapped, reading JSON bodies and SSE events, and moving between events and
 
 from __future__ import annotations
 
+import functools
 import json as jsonlib
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
@@ -94,6 +95,18 @@ def missing_key(provider: str) -> OpenMaaSError:
     )
 
 
+@functools.lru_cache(maxsize=512)
+def parsed_url(url: str) -> httpx.URL:
+    """``url`` parsed, each URL once per process: an adapter asks the same few endpoints again
+    and again, and httpx parses a URL given as text on every request (about 40 microseconds,
+    on the way to the provider's first byte). ``httpx.URL`` is immutable, so one may be shared.
+
+    Raises:
+        httpx.InvalidURL: as httpx raises for a malformed URL (never cached).
+    """
+    return httpx.URL(url)
+
+
 @asynccontextmanager
 async def open_stream(
     client: httpx.AsyncClient,
@@ -124,7 +137,7 @@ async def open_stream(
     try:
         async with client.stream(
             method,
-            url,
+            parsed_url(url),
             json=dict(json) if json is not None else None,
             content=content,
             headers=dict(headers),
@@ -249,7 +262,12 @@ async def send_request(
     body = dict(json) if json is not None else None
     try:
         async with client.stream(
-            method, url, json=body, content=content, headers=dict(headers), params=params
+            method,
+            parsed_url(url),
+            json=body,
+            content=content,
+            headers=dict(headers),
+            params=params,
         ) as response:
             if response.status_code >= 400:
                 error_body = await _error_body(response)

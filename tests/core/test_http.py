@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from openmaas_tui.core.http import DeferredTransport, make_client, prepare_transport
+from openmaas_tui.providers.base import parsed_url
 from tests.support.replay import ReplayServer
 from tests.support.server import Reply
 
@@ -48,3 +49,29 @@ async def test_a_transport_that_cannot_be_built_fails_the_request_clearly(
     async with make_client() as client:
         with pytest.raises(httpx.ConnectError, match="cannot set up HTTPS: .*No such file"):
             await client.get("http://127.0.0.1:9/")
+
+
+async def test_the_shared_client_keeps_no_cookie_a_provider_set() -> None:
+    server = ReplayServer()
+    answer = Reply.json_body({"ok": True})
+    answer.headers["set-cookie"] = "__cf_bm=abc123; Path=/; HttpOnly"
+    server.queue(answer)
+    server.queue(Reply.json_body({"ok": True}))
+    await server.start()
+    try:
+        async with make_client() as client:
+            first = await client.get(server.url + "/v1/models")
+            assert first.headers["set-cookie"].startswith("__cf_bm=")
+            await client.get(server.url + "/v1/models")
+            assert "cookie" not in server.last.headers
+            assert len(client.cookies) == 0
+            with pytest.raises(TypeError):
+                client.cookies = {"a": "b"}
+    finally:
+        await server.stop()
+
+
+def test_a_url_is_parsed_once() -> None:
+    url = "https://api.openai.com/v1/chat/completions"
+    assert parsed_url(url) is parsed_url(url)
+    assert parsed_url(url) == httpx.URL(url)
