@@ -42,8 +42,9 @@ def mask(key: str) -> str:
 
 def register_secret(value: str) -> None:
     """Remember ``value`` so :func:`redact` masks it wherever it appears. Values shorter than
-    8 characters are ignored (masking them would mangle ordinary text)."""
-    if len(value) >= 8:
+    8 characters are ignored (masking them would mangle ordinary text). A value already
+    registered costs one set lookup (adapters register the key on every request)."""
+    if len(value) >= 8 and value not in _secrets:
         with _lock:
             _secrets.add(value)
             _index_fragments()

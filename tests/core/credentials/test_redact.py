@@ -77,3 +77,14 @@ def test_ordinary_text_and_forgotten_keys_are_left_alone() -> None:
 )
 def test_well_known_key_shapes_are_masked_unregistered(key: str) -> None:
     assert not shows_part_of(redact(f"header: {key} end"), key)
+
+
+def test_registering_a_key_again_keeps_its_index(registered: str) -> None:
+    from openmaas_tui.core.credentials import redact as module
+
+    index = module._fragments
+    register_secret(registered)  # every request registers its key again: no rebuild
+    assert module._fragments is index
+    register_secret(registered + "-2")
+    assert module._fragments is not index  # a new key is indexed
+    forget_secret(registered + "-2")
