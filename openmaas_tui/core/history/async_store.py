@@ -127,8 +127,8 @@ class AsyncStore:
         return await asyncio.wrap_future(self.submit(method, *args, **kwargs))
 
     async def add_spend(self, spend: NewSpend) -> None:
-        """Put ``spend`` (an answer kept in no session) into the ledger: at once when no other
-        spend is being written, else in one transaction with the others that arrived meanwhile
+        """Put ``spend`` (an answer kept in no session) into the ledger, in one transaction with
+        the others that arrive within a few milliseconds
         (:class:`~openmaas_tui.core.history.spend_batch.SpendBatcher`). Returns once its row
         is written.
 

@@ -1,5 +1,5 @@
-"""Spends that end together are written together: the first at once, those that arrive during
-a write in one transaction after it, every caller back once its own row is in the ledger."""
+"""Spends that end together are written together: those that arrive within the window, or
+during a write, in one transaction, every caller back once its own row is in the ledger."""
 
 from __future__ import annotations
 
@@ -46,10 +46,10 @@ async def _turns(n: int) -> None:
 
 async def test_spends_arriving_during_a_write_go_together_after_it() -> None:
     ledger = _Ledger()
-    batcher = SpendBatcher(ledger.write)
+    batcher = SpendBatcher(ledger.write, window_s=0)
     first = asyncio.create_task(batcher.add(_spend(0)))
     await _turns(2)
-    assert [len(b) for b in ledger.batches] == [1]  # a lone spend does not wait for company
+    assert [len(b) for b in ledger.batches] == [1]  # with no window, a lone spend goes at once
     later = [asyncio.create_task(batcher.add(_spend(i))) for i in (1, 2, 3)]
     await _turns(2)
     assert [len(b) for b in ledger.batches] == [1] and not first.done()
@@ -64,7 +64,7 @@ async def test_spends_arriving_during_a_write_go_together_after_it() -> None:
 async def test_a_failed_batch_fails_each_of_its_callers_and_the_next_batch_is_written() -> None:
     ledger = _Ledger()
     ledger.fail = OpenMaaSError(ErrorCode.STORAGE_FAILED, "disk full")
-    batcher = SpendBatcher(ledger.write)
+    batcher = SpendBatcher(ledger.write, window_s=0)
     failing = asyncio.create_task(batcher.add(_spend(0)))
     await _turns(2)
     next_one = asyncio.create_task(batcher.add(_spend(1)))
@@ -78,7 +78,7 @@ async def test_a_failed_batch_fails_each_of_its_callers_and_the_next_batch_is_wr
 
 async def test_a_caller_cancelled_while_waiting_still_has_its_row_written() -> None:
     ledger = _Ledger()
-    batcher = SpendBatcher(ledger.write)
+    batcher = SpendBatcher(ledger.write, window_s=0)
     caller = asyncio.create_task(batcher.add(_spend(0)))
     await _turns(2)
     caller.cancel()
@@ -89,6 +89,18 @@ async def test_a_caller_cancelled_while_waiting_still_has_its_row_written() -> N
     assert [len(b) for b in ledger.batches] == [1]
     await batcher.add(_spend(1))  # the batcher carries on
     assert [len(b) for b in ledger.batches] == [1, 1]
+
+
+async def test_spends_within_the_window_share_a_transaction() -> None:
+    ledger = _Ledger()
+    ledger.gate.set()
+    batcher = SpendBatcher(ledger.write, window_s=0.05)
+    first = asyncio.create_task(batcher.add(_spend(0)))
+    await _turns(2)
+    assert ledger.batches == []  # the first waits for company
+    second = asyncio.create_task(batcher.add(_spend(1)))
+    await asyncio.gather(first, second)
+    assert [len(b) for b in ledger.batches] == [2]
 
 
 async def test_concurrent_spends_reach_the_ledger_in_fewer_transactions(
