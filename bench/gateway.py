@@ -13,16 +13,23 @@ route in turn, and prints one row per route:
   OpenAI chunk;
 - ``litellm`` (with ``--litellm PATH``): LiteLLM's proxy to the same upstream.
 
+The routes take turns throughout, so a burst of other work on the machine weighs on all of them
+alike: one request along each route in turn for the TTFT, and rounds of the concurrent run
+along each route in turn (``--route-by-route`` measures each route whole before the next, as
+earlier versions of this benchmark did).
+
 Figures: TTFT p50 (ms: request sent -> first content token read, one request at a time) and
 what each route adds to the direct one; streams/s at 16 concurrent (whole 500-token streams
-finished per second of wall time) and its ratio to direct; the proxy's CPU per stream in that
-concurrent run (ms: its process's user + system time, from ``/proc/PID/stat``, over the streams;
-the steadiest figure on a loaded machine); each proxy's peak RSS (MB, VmHWM).
+finished per second of wall time; the median of the rounds) and its ratio to direct (the median
+of each round's ratio to the direct route's rate in that round); the proxy's CPU per stream in
+the concurrent runs (ms: its process's user + system time, from ``/proc/PID/stat``, over the
+streams); each proxy's peak RSS (MB, VmHWM).
 
 The targets: added TTFT p50 at most 1 ms; at least half the direct route's streams/s; at most
 100 MB of RSS.
 
 Usage: ``python bench/gateway.py [--requests 200] [--streams 320] [--concurrency 16]
+[--rounds 4] [--route-by-route] [--tokens 500] [--pin] [--no-log]
 [--litellm /tmp/litellm-venv/bin/litellm]``
 """
 
@@ -39,7 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -124,44 +131,93 @@ async def _one(client: httpx.AsyncClient, url: str, headers: dict[str, str], mod
 
 @dataclass
 class Route:
-    """One way to the fake upstream: where to send, with what headers, naming which model."""
+    """One way to the fake upstream: where to send, with what headers, naming which model;
+    and what was measured along it."""
 
     name: str
     url: str
     headers: dict[str, str]
     model: str = "gpt-4o-mini"
     pid: int | None = None
-    ttft_ms: float = float("nan")
-    rate: float = float("nan")
-    cpu_ms: float = float("nan")
+    ttfts: list[float] = field(default_factory=list)
+    rates: list[float] = field(default_factory=list)
+    ratios: list[float] = field(default_factory=list)
+    cpu_s: float = 0.0
+    streams: int = 0
     rss_mb: float = float("nan")
 
+    @property
+    def ttft_ms(self) -> float:
+        return statistics.median(self.ttfts)
 
-async def _measure(route: Route, args: argparse.Namespace) -> None:
-    """TTFT p50 (ms) one at a time, and streams/s at ``args.concurrency``."""
+    @property
+    def rate(self) -> float:
+        return statistics.median(self.rates)
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.ratios)
+
+    @property
+    def cpu_ms(self) -> float:
+        return self.cpu_s * 1000 / self.streams if self.pid is not None else float("nan")
+
+
+async def _measure(routes: list[Route], args: argparse.Namespace) -> None:
+    """Every route under the same conditions, taking turns: TTFT one request at a time (a
+    request along each route in turn, ``args.requests`` times), then ``args.rounds`` rounds
+    of ``args.streams / args.rounds`` streams at ``args.concurrency`` along each route in
+    turn (streams/s per round; each route's ratio to the direct route of the same round).
+    With ``args.route_by_route`` each route is measured whole before the next."""
     limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=64)
-    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+    clients = [httpx.AsyncClient(limits=limits, timeout=60) for _ in routes]
+    try:
+        for client, route in zip(clients, routes, strict=True):
+            for _ in range(10):  # warm the connections and the servers
+                await _one(client, route.url, route.headers, route.model)
+        pairs = list(zip(clients, routes, strict=True))
+        if args.route_by_route:  # each route's requests, then the next route's
+            for client, route in pairs:
+                for _ in range(args.requests):
+                    route.ttfts.append(await _one(client, route.url, route.headers, route.model))
+        else:
+            for _ in range(args.requests):
+                for client, route in pairs:
+                    route.ttfts.append(await _one(client, route.url, route.headers, route.model))
+        per_round = max(args.concurrency, args.streams // args.rounds)
+        rounds = [pairs] * args.rounds
+        if args.route_by_route:
+            rounds = [[pair] * args.rounds for pair in pairs]
+        for turn in rounds:
+            for client, route in turn:
+                await _run_round(client, route, per_round, args.concurrency)
+        for route in routes:
+            route.ratios = [r / d for r, d in zip(route.rates, routes[0].rates, strict=True)]
+    finally:
+        for client in clients:
+            await client.aclose()
+    for route in routes:
+        if route.pid is not None:
+            route.rss_mb = _peak_rss_mb(route.pid)
 
-        async def one() -> float:
-            return await _one(client, route.url, route.headers, route.model)
 
-        for _ in range(10):  # warm the connections and both servers
-            await one()
-        ttfts = [await one() for _ in range(args.requests)]
-        queue = iter(range(args.streams))
+async def _run_round(
+    client: httpx.AsyncClient, route: Route, streams: int, concurrency: int
+) -> None:
+    """``streams`` whole streams along ``route``, ``concurrency`` at a time: their rate and
+    the proxy's CPU time."""
+    queue = iter(range(streams))
 
-        async def worker() -> None:
-            for _ in queue:
-                await one()
+    async def worker() -> None:
+        for _ in queue:
+            await _one(client, route.url, route.headers, route.model)
 
-        cpu_s = _cpu_s(route.pid)
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(args.concurrency)))
-        route.rate = args.streams / (time.perf_counter() - started)
-        route.cpu_ms = (_cpu_s(route.pid) - cpu_s) * 1000 / args.streams
-    route.ttft_ms = statistics.median(ttfts)
-    if route.pid is not None:
-        route.rss_mb = _peak_rss_mb(route.pid)
+    cpu_s = _cpu_s(route.pid)
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    route.rates.append(streams / (time.perf_counter() - started))
+    route.cpu_s += _cpu_s(route.pid) - cpu_s
+    route.streams += streams
 
 
 _TICK_S = 1 / os.sysconf("SC_CLK_TCK")
@@ -275,8 +331,7 @@ async def _bench(args: argparse.Namespace) -> None:
                 )
             )
         time.sleep(0.5)
-        for route in routes:
-            await _measure(route, args)
+        await _measure(routes, args)
     finally:
         for child in reversed(children):
             child.terminate()
@@ -288,8 +343,9 @@ async def _bench(args: argparse.Namespace) -> None:
 def _report(routes: list[Route], args: argparse.Namespace) -> None:
     direct = routes[0]
     print(
-        f"{args.tokens}-token streams, {args.requests} one at a time, {args.streams} at "
-        f"{args.concurrency} concurrent"
+        f"{args.tokens}-token streams, {args.requests} one at a time along each route in turn, "
+        f"{args.streams} at {args.concurrency} concurrent in {args.rounds} rounds of the routes "
+        f"{'one route after the other' if args.route_by_route else 'in turn'} (medians)"
     )
     print(
         f"{'route':<12} {'TTFT p50 ms':>12} {'added ms':>9} {'streams/s':>10} "
@@ -298,7 +354,7 @@ def _report(routes: list[Route], args: argparse.Namespace) -> None:
     for route in routes:
         print(
             f"{route.name:<12} {route.ttft_ms:>12.2f} {route.ttft_ms - direct.ttft_ms:>9.2f} "
-            f"{route.rate:>10.1f} {route.rate / direct.rate:>9.2f} {route.cpu_ms:>14.2f} "
+            f"{route.rate:>10.1f} {route.ratio:>9.2f} {route.cpu_ms:>14.2f} "
             f"{route.rss_mb:>12.1f}"
         )
     print("targets: added TTFT p50 <= 1 ms; >= 0.5 x direct streams/s; peak RSS <= 100 MB")
@@ -310,6 +366,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="one-at-a-time requests")
     parser.add_argument("--streams", type=int, default=320, help="streams in the concurrent run")
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="rounds of the concurrent run, routes in turn"
+    )
+    parser.add_argument(
+        "--route-by-route",
+        action="store_true",
+        help="measure each route whole before the next (the routes do not take turns)",
+    )
     parser.add_argument(
         "--tokens", type=int, default=TOKENS, help="tokens per answer (1: the fixed cost alone)"
     )

@@ -15,7 +15,7 @@ everything else (reading, flow control, the connection's details) is the socket 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -113,5 +113,7 @@ class GatewayHttpProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol writing through a :class:`HeadJoiningTransport`."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        super().connection_made(HeadJoiningTransport(transport, self.loop))
+        # A stream transport (asyncio's, or another loop's such as uvloop's, which is one
+        # without deriving from asyncio.Transport).
+        stream = cast(asyncio.Transport, transport)
+        super().connection_made(HeadJoiningTransport(stream, self.loop))
