@@ -13,10 +13,12 @@ route in turn, and prints one row per route:
   OpenAI chunk;
 - ``litellm`` (with ``--litellm PATH``): LiteLLM's proxy to the same upstream.
 
-The routes take turns throughout, so a burst of other work on the machine weighs on all of them
-alike: one request along each route in turn for the TTFT, and rounds of the concurrent run
-along each route in turn (``--route-by-route`` measures each route whole before the next, as
-earlier versions of this benchmark did).
+The concurrent run goes in rounds, the routes taking turns, so a burst of other work on the
+machine weighs on all of them alike (``--route-by-route``: each route's rounds in a row). The
+TTFT requests go one route after the other: the gateway leaves work behind each answer (its
+spend goes into the ledger up to 50 ms later), which must weigh on the gateway's own next
+requests, not on another route's. ``--gap-ms`` pauses before each of them (every process
+then wakes from idle, as for a request now and then).
 
 Figures: TTFT p50 (ms: request sent -> first content token read, one request at a time) and
 what each route adds to the direct one; streams/s at 16 concurrent (whole 500-token streams
@@ -164,11 +166,11 @@ class Route:
 
 
 async def _measure(routes: list[Route], args: argparse.Namespace) -> None:
-    """Every route under the same conditions, taking turns: TTFT one request at a time (a
-    request along each route in turn, ``args.requests`` times), then ``args.rounds`` rounds
-    of ``args.streams / args.rounds`` streams at ``args.concurrency`` along each route in
-    turn (streams/s per round; each route's ratio to the direct route of the same round).
-    With ``args.route_by_route`` each route is measured whole before the next."""
+    """TTFT one request at a time, ``args.requests`` along each route, one route after the
+    other; then ``args.rounds`` rounds of ``args.streams / args.rounds`` streams at
+    ``args.concurrency`` along each route in turn (streams/s per round; each route's ratio
+    to the direct route of the same round), or each route's rounds in a row with
+    ``args.route_by_route``."""
     limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=64)
     clients = [httpx.AsyncClient(limits=limits, timeout=60) for _ in routes]
     try:
@@ -176,14 +178,10 @@ async def _measure(routes: list[Route], args: argparse.Namespace) -> None:
             for _ in range(10):  # warm the connections and the servers
                 await _one(client, route.url, route.headers, route.model)
         pairs = list(zip(clients, routes, strict=True))
-        if args.route_by_route:  # each route's requests, then the next route's
-            for client, route in pairs:
-                for _ in range(args.requests):
-                    route.ttfts.append(await _one(client, route.url, route.headers, route.model))
-        else:
+        for client, route in pairs:  # each route's requests in a row (see the docstring)
             for _ in range(args.requests):
-                for client, route in pairs:
-                    route.ttfts.append(await _one(client, route.url, route.headers, route.model))
+                await asyncio.sleep(args.gap_ms / 1000)
+                route.ttfts.append(await _one(client, route.url, route.headers, route.model))
         per_round = max(args.concurrency, args.streams // args.rounds)
         rounds = [pairs] * args.rounds
         if args.route_by_route:
@@ -343,8 +341,9 @@ async def _bench(args: argparse.Namespace) -> None:
 def _report(routes: list[Route], args: argparse.Namespace) -> None:
     direct = routes[0]
     print(
-        f"{args.tokens}-token streams, {args.requests} one at a time along each route in turn, "
-        f"{args.streams} at {args.concurrency} concurrent in {args.rounds} rounds of the routes "
+        f"{args.tokens}-token streams, {args.requests} one at a time along each route"
+        f"{f' after {args.gap_ms:g} ms of idle' if args.gap_ms else ''}, {args.streams} at "
+        f"{args.concurrency} concurrent in {args.rounds} rounds of the routes "
         f"{'one route after the other' if args.route_by_route else 'in turn'} (medians)"
     )
     print(
@@ -370,9 +369,15 @@ def main() -> None:
         "--rounds", type=int, default=4, help="rounds of the concurrent run, routes in turn"
     )
     parser.add_argument(
+        "--gap-ms",
+        type=float,
+        default=0,
+        help="a pause before each one-at-a-time request (ms): every process wakes from idle",
+    )
+    parser.add_argument(
         "--route-by-route",
         action="store_true",
-        help="measure each route whole before the next (the routes do not take turns)",
+        help="each route's rounds of the concurrent run in a row (the routes do not take turns)",
     )
     parser.add_argument(
         "--tokens", type=int, default=TOKENS, help="tokens per answer (1: the fixed cost alone)"

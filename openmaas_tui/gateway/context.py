@@ -33,6 +33,12 @@ TARGET_TTL_S = 5.0
 the keyring on a thread (milliseconds a request), and a key set or deleted meanwhile is in
 force within this time."""
 
+LEDGER_WINDOW_S = 0.05
+"""How long a request's spend waits for others' before they go into the ledger together, in
+seconds (:class:`~openmaas_tui.core.history.spend_batch.SpendBatcher`): its answer was sent in
+full before, so no client waits for it, and a gateway answering back to back writes once every
+few dozen answers instead of during the next one."""
+
 GRACE_S = 5.0
 """How long open answers may take to finish once a stop is asked, in seconds."""
 
@@ -156,7 +162,11 @@ class Gateway:
             prepared = replace(prepared, passthrough=_without(own, dropped))
         route = target.route
         price = services.prices.price(route.provider, route.model)
-        recorder = SpendRecorder(services.history, SpendSource.GATEWAY) if self.record else None
+        recorder = None
+        if self.record:
+            recorder = SpendRecorder(
+                services.history, SpendSource.GATEWAY, window_s=LEDGER_WINDOW_S
+            )
         exchange = Exchange(
             target, prepared, price, recorder=recorder, live_estimate=False, retry=NO_RETRY
         )

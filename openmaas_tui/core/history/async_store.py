@@ -57,7 +57,7 @@ class AsyncStore:
         self.path = store.path
         self.problem = problem
         self.recovered = store.recovered
-        self._spends: SpendBatcher | None = None
+        self._spends: dict[float, SpendBatcher] = {}
 
     @classmethod
     async def open(cls, path: Path | str, *, clock: Callable[[], float] = time.time) -> AsyncStore:
@@ -126,9 +126,10 @@ class AsyncStore:
         """
         return await asyncio.wrap_future(self.submit(method, *args, **kwargs))
 
-    async def add_spend(self, spend: NewSpend) -> None:
+    async def add_spend(self, spend: NewSpend, *, window_s: float = 0.0) -> None:
         """Put ``spend`` (an answer kept in no session) into the ledger, in one transaction with
-        the others that arrive within a few milliseconds
+        the others added with the same ``window_s`` that arrive within ``window_s`` seconds of
+        the first waiting, or while a write is under way
         (:class:`~openmaas_tui.core.history.spend_batch.SpendBatcher`). Returns once its row
         is written.
 
@@ -136,9 +137,10 @@ class AsyncStore:
             OpenMaaSError: STORAGE_FAILED when SQLite fails (nothing of its batch is kept).
             RuntimeError: the store is closed.
         """
-        if self._spends is None:
-            self._spends = SpendBatcher(self._write_spends)
-        await self._spends.add(spend)
+        batcher = self._spends.get(window_s)
+        if batcher is None:
+            batcher = self._spends[window_s] = SpendBatcher(self._write_spends, window_s)
+        await batcher.add(spend)
 
     async def _write_spends(self, spends: list[NewSpend]) -> None:
         await self.call(Store.add_spends, spends)

@@ -222,6 +222,7 @@ class SpendRecorder:
         compare_run_id: str | None = None,
         client: str | None = None,
         status: Callable[[AnswerRecord], int] | None = None,
+        window_s: float = 0.0,
     ) -> None:
         """Args:
         history: opens (or hands back) the history, e.g. ``services.history``.
@@ -229,12 +230,15 @@ class SpendRecorder:
         compare_run_id: the compare run it races in, or None.
         client: who asked for it (the product token of a gateway client's ``User-Agent``).
         status: the HTTP status an ended answer was given (called once, at its end).
+        window_s: how long its spend may wait for others to share a transaction, in seconds
+            (:meth:`AsyncStore.add_spend`).
         """
         self._history = history
         self.source = source
         self.compare_run_id = compare_run_id
         self.client = client
         self.status = status
+        self.window_s = window_s
         self.error: OpenMaaSError | None = None
 
     def append(self, text: str = "", reasoning: str = "") -> None:
@@ -242,7 +246,7 @@ class SpendRecorder:
 
     async def finish(self, record: AnswerRecord) -> None:
         """Put the answer's spend into the ledger (:meth:`AsyncStore.add_spend`: with the
-        spends of answers that end meanwhile, in one transaction).
+        spends of answers that end meanwhile or within :attr:`window_s`, in one transaction).
 
         Raises:
             OpenMaaSError: STORAGE_FAILED when the history cannot be written or was closed
@@ -252,7 +256,8 @@ class SpendRecorder:
             store = await self._history()
             status = None if self.status is None else self.status(record)
             await store.add_spend(
-                NewSpend(record, self.source, self.compare_run_id, self.client, status)
+                NewSpend(record, self.source, self.compare_run_id, self.client, status),
+                window_s=self.window_s,
             )
         except RuntimeError:  # the store's worker takes no more work: it was closed
             self.error = OpenMaaSError(
