@@ -16,6 +16,8 @@ The first content event of a stream is handed on alone, as soon as it is read
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from openmaas_tui.core.types import Finish, ReasoningDelta, StreamEvent, TextDelta, UsageReport
 
 
@@ -99,7 +101,7 @@ class ReadEvents:
         self._shown = False
         self.early = False
 
-    def add(self, events: list[StreamEvent]) -> None:
+    def add(self, events: Sequence[StreamEvent]) -> None:
         """Take the events of one SSE event of the read, in order."""
         if events:
             if self._text:

@@ -26,6 +26,7 @@ from openmaas_tui.core.types import (
     Usage,
     UsageReport,
 )
+from openmaas_tui.providers.anthropic.adapter import AnthropicAdapter
 from openmaas_tui.providers.base import collect
 from openmaas_tui.providers.coalesce import ReadEvents, merged
 from openmaas_tui.providers.mistral.adapter import MistralAdapter
@@ -255,3 +256,72 @@ def test_text_added_as_text_is_taken_as_text_deltas_added(steps: list[str]) -> N
             taken_text += as_text.take()
             taken_events += as_events.take()
     assert taken_text + as_text.take() == taken_events + as_events.take()
+
+
+# --- Anthropic's Messages stream --------------------------------------------------------------
+
+
+def _anthropic(kind: str, payload: dict[str, object]) -> bytes:
+    return (
+        f"event: {kind}\ndata: ".encode() + json.dumps({"type": kind, **payload}).encode() + b"\n\n"
+    )
+
+
+def _anthropic_text(text: str) -> bytes:
+    delta = {"index": 0, "delta": {"type": "text_delta", "text": text}}
+    return _anthropic("content_block_delta", delta)
+
+
+_ANTHROPIC_START = _anthropic(
+    "message_start",
+    {
+        "message": {
+            "id": "msg_1",
+            "type": "message",
+            "role": "assistant",
+            "model": "claude-sonnet-4-5",
+            "content": [],
+            "stop_reason": None,
+            "usage": {"input_tokens": 3, "output_tokens": 1},
+        }
+    },
+) + _anthropic("content_block_start", {"index": 0, "content_block": {"type": "text", "text": ""}})
+_ANTHROPIC_END = (
+    _anthropic("content_block_stop", {"index": 0})
+    + _anthropic(
+        "message_delta", {"delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 52}}
+    )
+    + _anthropic("message_stop", {})
+)
+
+
+USAGE_AT_START = UsageReport(Usage(input_tokens=3, output_tokens=1))
+
+
+def test_an_anthropic_read_of_many_deltas_gives_one_and_the_same_answer() -> None:
+    tokens = b"".join(_anthropic_text(str(i)) for i in range(50))
+    body = _ANTHROPIC_START + _anthropic_text("a") + tokens + _ANTHROPIC_END
+    one_read = asyncio.run(_stream(AnthropicAdapter, [body]))
+    by_event = asyncio.run(
+        _stream(AnthropicAdapter, [p + b"\n\n" for p in body.split(b"\n\n")[:-1]])
+    )
+    texts = [event for event in one_read if isinstance(event, TextDelta)]
+    assert texts == [TextDelta("a"), TextDelta("".join(str(i) for i in range(50)))]
+    assert len(by_event) > len(one_read) + 40
+
+    async def fold(events: list[StreamEvent]) -> object:
+        async def source() -> AsyncIterator[StreamEvent]:
+            for event in events:
+                yield event
+
+        return await collect(source(), "m")
+
+    assert asyncio.run(fold(one_read)) == asyncio.run(fold(by_event))
+
+
+def test_what_came_before_an_anthropic_error_event_in_the_same_read_is_kept() -> None:
+    error = _anthropic("error", {"error": {"type": "overloaded_error", "message": "Overloaded"}})
+    body = _ANTHROPIC_START + _anthropic_text("a") + _anthropic_text("b") + _anthropic_text("c")
+    events = asyncio.run(_stream(AnthropicAdapter, [body + error]))
+    failed = TextDelta(f"<{ErrorCode.PROVIDER_UNAVAILABLE}>")
+    assert events == [USAGE_AT_START, TextDelta("a"), TextDelta("bc"), failed]

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from openmaas_tui.core.credentials.credentials import Credentials
+from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo, find_model
 from openmaas_tui.core.models.provider_specs import SPECS, WireProtocol
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
@@ -29,7 +30,6 @@ from openmaas_tui.providers.anthropic.wire import (
 from openmaas_tui.providers.base import (
     MALFORMED,
     is_json_response,
-    iter_sse,
     load_json,
     open_stream,
     parsing_failed,
@@ -37,7 +37,9 @@ from openmaas_tui.providers.base import (
     stream_cut,
     text_or_none,
 )
+from openmaas_tui.providers.coalesce import ReadEvents
 from openmaas_tui.providers.http_errors import error_from_payload
+from openmaas_tui.providers.sse_tap import iter_sse_reads
 
 DEFAULT_BASE_URL = SPECS["anthropic"].base_url
 """Where requests go when no base URL is given: the anthropic spec's endpoint."""
@@ -97,15 +99,26 @@ class AnthropicAdapter:
                 for event in completion.events():
                     yield event
                 return
-            async for sse in iter_sse(response, own.sink if own is not None else None):
-                if not sse.data:
-                    continue
-                received = True
+            # The deltas of one read handed on merged, the first token alone (:mod:`..coalesce`).
+            read = ReadEvents()
+            async for sses in iter_sse_reads(response, own.sink if own is not None else None):
                 try:
-                    events = state.feed(json.loads(sse.data))
-                except MALFORMED:
-                    raise parsing_failed(self.provider, sse.data) from None
-                for event in events:
+                    for sse in sses:
+                        if not sse.data:
+                            continue
+                        received = True
+                        try:
+                            read.add(state.feed(load_json(self.provider, sse.data)))
+                        except MALFORMED:
+                            raise parsing_failed(self.provider, sse.data) from None
+                        if read.early:
+                            for event in read.take():
+                                yield event
+                except OpenMaaSError:
+                    for event in read.take():  # what came before the failure is kept
+                        yield event
+                    raise
+                for event in read.take():
                     yield event
         if not state.stopped:
             raise stream_cut(self.provider, "message_stop", received=received)
