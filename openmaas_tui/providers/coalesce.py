@@ -11,13 +11,16 @@ report, a server tool) ends a run and keeps its place, so the order of everythin
 the answer's text, reasoning, tool calls, finish and usage come out exactly as unmerged.
 
 The first content event of a stream is handed on alone, as soon as it is read
-(:class:`ReadEvents`): its arrival is the answer's time to first token.
+(:class:`ReadEvents`): its arrival is the answer's time to first token. :func:`read_by_read`
+is the loop an adapter runs its reads through.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import TypeVar
 
+from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.types import Finish, ReasoningDelta, StreamEvent, TextDelta, UsageReport
 
 
@@ -138,3 +141,43 @@ class ReadEvents:
 
 _NOT_CONTENT = (UsageReport, Finish)
 """The events that are not the answer itself: they do not end the wait for the first token."""
+
+Item = TypeVar("Item")
+
+
+async def read_by_read(
+    reads: AsyncIterator[Sequence[Item]], add: Callable[[Item, ReadEvents], bool]
+) -> AsyncIterator[StreamEvent]:
+    """The events of a stream read a read at a time (an SSE event's data, or the event, per
+    item), each read's merged (:class:`ReadEvents`), the first content event at once.
+
+    Args:
+        reads: the items of each read of the body, a list per read.
+        add: adds one item's events to the read's (:meth:`ReadEvents.add`,
+            :meth:`ReadEvents.add_text`) and returns True at the stream's terminal item
+            (``data: [DONE]``), which ends the events: the items after it are not looked at,
+            and the caller reads the rest of ``reads`` (:mod:`.drain`).
+
+    Raises:
+        OpenMaaSError: whatever ``add`` raises, after every event added before it (in the same
+            read too) was yielded.
+    """
+    read = ReadEvents()
+    async for items in reads:
+        ended = False
+        try:
+            for item in items:
+                if add(item, read):
+                    ended = True
+                    break
+                if read.early:
+                    for event in read.take():
+                        yield event
+        except OpenMaaSError:
+            for event in read.take():  # what came before the failure is kept
+                yield event
+            raise
+        for event in read.take():
+            yield event
+        if ended:
+            return

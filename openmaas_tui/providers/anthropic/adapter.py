@@ -14,9 +14,9 @@ from dataclasses import replace
 from typing import Any
 
 import httpx
+from httpx_sse import ServerSentEvent
 
 from openmaas_tui.core.credentials.credentials import Credentials
-from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.models.catalog import ModelInfo, find_model
 from openmaas_tui.core.models.provider_specs import SPECS, WireProtocol
 from openmaas_tui.core.types import ChatRequest, Completion, StreamEvent
@@ -37,7 +37,7 @@ from openmaas_tui.providers.base import (
     stream_cut,
     text_or_none,
 )
-from openmaas_tui.providers.coalesce import ReadEvents
+from openmaas_tui.providers.coalesce import ReadEvents, read_by_read
 from openmaas_tui.providers.http_errors import error_from_payload
 from openmaas_tui.providers.sse_tap import iter_sse_reads
 
@@ -99,27 +99,21 @@ class AnthropicAdapter:
                 for event in completion.events():
                     yield event
                 return
+
+            def add(sse: ServerSentEvent, read: ReadEvents) -> bool:
+                nonlocal received
+                if sse.data:
+                    received = True
+                    try:
+                        read.add(state.feed(load_json(self.provider, sse.data)))
+                    except MALFORMED:
+                        raise parsing_failed(self.provider, sse.data) from None
+                return False  # the stream ends with the body, after message_stop
+
             # The deltas of one read handed on merged, the first token alone (:mod:`..coalesce`).
-            read = ReadEvents()
-            async for sses in iter_sse_reads(response, own.sink if own is not None else None):
-                try:
-                    for sse in sses:
-                        if not sse.data:
-                            continue
-                        received = True
-                        try:
-                            read.add(state.feed(load_json(self.provider, sse.data)))
-                        except MALFORMED:
-                            raise parsing_failed(self.provider, sse.data) from None
-                        if read.early:
-                            for event in read.take():
-                                yield event
-                except OpenMaaSError:
-                    for event in read.take():  # what came before the failure is kept
-                        yield event
-                    raise
-                for event in read.take():
-                    yield event
+            reads = iter_sse_reads(response, own.sink if own is not None else None)
+            async for event in read_by_read(reads, add):
+                yield event
         if not state.stopped:
             raise stream_cut(self.provider, "message_stop", received=received)
 

@@ -34,7 +34,7 @@ from openmaas_tui.providers.base import (
     send_request,
     stream_cut,
 )
-from openmaas_tui.providers.coalesce import ReadEvents
+from openmaas_tui.providers.coalesce import ReadEvents, read_by_read
 from openmaas_tui.providers.drain import drain
 from openmaas_tui.providers.http_errors import classify, error_message
 from openmaas_tui.providers.mistral.wire import build_body, finish_of, listed_models
@@ -106,35 +106,30 @@ class MistralAdapter:
                 return
             parser = ChunkParser(provider, finish_of)
             received = ended = False
-            read = ReadEvents()  # the deltas of one read handed on merged (:mod:`..coalesce`)
+
+            def add(data: str, read: ReadEvents) -> bool:
+                nonlocal received, ended
+                received = True
+                if data.startswith("[DONE]"):
+                    ended = True
+                    return True
+                chunk = load_json(provider, data)
+                text = plain_text(chunk)
+                if text is not None:  # most chunks: one token of text
+                    read.add_text(text)
+                else:
+                    if _error_in(chunk):
+                        raise _error_from(provider, chunk)
+                    read.add(parser.feed(chunk))
+                return False
+
+            # The deltas of one read handed on merged (:mod:`..coalesce`).
             reads = iter_sse_data_reads(response)
-            async for datas in reads:
-                try:
-                    for data in datas:
-                        received = True
-                        if data.startswith("[DONE]"):
-                            ended = True
-                            break
-                        chunk = load_json(provider, data)
-                        text = plain_text(chunk)
-                        if text is not None:  # most chunks: one token of text
-                            read.add_text(text)
-                        else:
-                            if _error_in(chunk):
-                                raise _error_from(provider, chunk)
-                            read.add(parser.feed(chunk))
-                        if read.early:
-                            for event in read.take():
-                                yield event
-                except OpenMaaSError:
-                    for event in read.take():  # what came before the failure is kept
-                        yield event
-                    raise
-                for event in read.take():
-                    yield event
-                if ended:
-                    await drain(reads)
-                    return
+            async for event in read_by_read(reads, add):
+                yield event
+            if ended:
+                await drain(reads)
+                return
             raise stream_cut(provider, "data: [DONE]", received=received)
 
     def _completion(self, raw: bytes, model: str) -> Completion:

@@ -37,7 +37,7 @@ from openmaas_tui.providers.base import (
     send_request,
     stream_cut,
 )
-from openmaas_tui.providers.coalesce import ReadEvents
+from openmaas_tui.providers.coalesce import ReadEvents, read_by_read
 from openmaas_tui.providers.drain import drain
 from openmaas_tui.providers.http_errors import error_from_payload
 from openmaas_tui.providers.openai_chat.parse import ChunkParser, parse_completion, plain_text
@@ -188,40 +188,34 @@ class OpenAIChatAdapter:
                 for event in completion.events():
                     yield event
                 return
-            # The hot path: one json.loads and one small list of events per chunk, and the
-            # deltas of one read handed on merged (:mod:`..coalesce`).
+            # The hot path: one JSON parse per chunk, no event built for a chunk of plain text,
+            # and the deltas of one read handed on merged (:mod:`..coalesce`).
             parser = ChunkParser(provider)
             received = ended = False
+
+            def add(data: str, read: ReadEvents) -> bool:
+                nonlocal received, ended
+                if data.startswith("[DONE]"):
+                    ended = True
+                    return True
+                received = True
+                chunk = load_json(provider, data)
+                text = plain_text(chunk)
+                if text is not None:  # most chunks: one token of text
+                    read.add_text(text)
+                else:
+                    read.add(parser.feed(chunk))
+                    if chunk.get("error"):
+                        raise error_from_payload(provider, chunk)
+                return False
+
             own = request.passthrough
-            read = ReadEvents()
             reads = iter_sse_data_reads(response, own.sink if own is not None else None)
-            async for datas in reads:
-                try:
-                    for data in datas:
-                        if data.startswith("[DONE]"):
-                            ended = True
-                            break
-                        received = True
-                        chunk = load_json(provider, data)
-                        text = plain_text(chunk)
-                        if text is not None:  # most chunks: one token of text
-                            read.add_text(text)
-                        else:
-                            read.add(parser.feed(chunk))
-                            if chunk.get("error"):
-                                raise error_from_payload(provider, chunk)
-                        if read.early:
-                            for event in read.take():
-                                yield event
-                except OpenMaaSError:
-                    for event in read.take():  # what came before the failure is kept
-                        yield event
-                    raise
-                for event in read.take():
-                    yield event
-                if ended:
-                    await drain(reads)
-                    return
+            async for event in read_by_read(reads, add):
+                yield event
+            if ended:
+                await drain(reads)
+                return
             if not parser.finished:  # closed before [DONE] and before any finish reason
                 raise stream_cut(provider, "data: [DONE] or a finish reason", received=received)
 
