@@ -9,7 +9,7 @@ from textual.widgets import DataTable
 
 from openmaas_tui.core.config.paths import resolve_paths
 from openmaas_tui.core.exchange.record import AnswerRecord
-from openmaas_tui.core.history.ledger import SpendSource
+from openmaas_tui.core.history.ledger import NewSpend, SpendSource
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Usage
 from openmaas_tui.ui.screens.gateway_screen import GatewayScreen
@@ -36,7 +36,7 @@ def _record(
         provider="anthropic",
         model=model,
     )
-    store.add_spend(record, source=source, client=client, status=status)
+    store.add_spends([NewSpend(record, source, client=client, status=status)])
 
 
 async def test_the_gateway_view_follows_the_ledger(isolated_home: Path) -> None:

@@ -12,7 +12,7 @@ Where rows come from, once per answer:
   end (:meth:`~openmaas_tui.core.history.store.Store.finish_message`), keyed ``message:<id>``
   (message ids are never reused, so a second finish of the same answer adds nothing);
 - an answer kept in no session (a compare lane, the gateway):
-  :meth:`~openmaas_tui.core.history.store.Store.add_spend`, fed by the exchange's recorder
+  :meth:`~openmaas_tui.core.history.store.Store.add_spends`, fed by the exchange's recorder
   (:class:`~openmaas_tui.core.history.recorder.SpendRecorder`), keyed by a fresh UUID;
 - an answer whose process died mid-stream: at the next open, when it is marked interrupted
   (source ``history``, cost unknown);

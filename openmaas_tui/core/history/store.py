@@ -320,42 +320,10 @@ class Store(SessionStore):
                 ),
             )
 
-    def add_spend(
-        self,
-        record: AnswerRecord,
-        *,
-        source: SpendSource,
-        answer_key: str | None = None,
-        compare_run_id: str | None = None,
-        client: str | None = None,
-        status: int | None = None,
-    ) -> None:
-        """Put the spend of an answer kept in no session (a compare lane, the gateway) into the
-        ledger.
-
-        Args:
-            record: how the answer ended.
-            source: the face that ran it.
-            answer_key: what identifies the answer (a second add with the same key adds
-                nothing); default a new UUID.
-            compare_run_id: the compare run it raced in, if any.
-            client: who asked the gateway (the product token of its ``User-Agent``).
-            status: the HTTP status the gateway answered with.
-        """
-        row = spend_row(
-            record,
-            answer_key=answer_key or uuid.uuid4().hex,
-            ended_at=self._clock(),
-            source=source,
-            compare_run_id=compare_run_id,
-            client=client,
-            status=status,
-        )
-        self._run(INSERT_SPEND, **row)
-
     def add_spends(self, spends: Sequence[NewSpend]) -> None:
-        """Put the spends of several answers kept in no session into the ledger, in one
-        transaction (all or none), each keyed by a new UUID (see :meth:`add_spend`)."""
+        """Put the spends of answers kept in no session (compare lanes, the gateway) into the
+        ledger, in one transaction (all or none), each row keyed by a new UUID (so never
+        counted twice), ended now by the store's clock."""
         ended_at = self._clock()
         rows = [
             spend_row(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from openmaas_tui.core.exchange.record import AnswerRecord
-from openmaas_tui.core.history.ledger import SpendSource
+from openmaas_tui.core.history.ledger import NewSpend, SpendSource
 from openmaas_tui.core.history.ledger_tail import spend_since
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Usage
@@ -27,7 +27,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 def _spend(store: Store, model: str, source: SpendSource = GATEWAY) -> None:
     record = AnswerRecord("x", usage=Usage(3, 4), cost_usd=0.5, provider="openai", model=model)
-    store.add_spend(record, source=source)
+    store.add_spends([NewSpend(record, source)])
 
 
 def test_only_the_rows_after_the_last_seen_and_of_one_source(store: Store) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from openmaas_tui.core.exchange.record import AnswerRecord, MessageState
 from openmaas_tui.core.history import listing
-from openmaas_tui.core.history.ledger import SpendSource, spend_entries
+from openmaas_tui.core.history.ledger import NewSpend, SpendSource, spend_entries
 from openmaas_tui.core.history.schema import SCHEMA_VERSION, migrate
 from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.history.store import Store
@@ -116,8 +116,10 @@ def test_the_ledger_keeps_a_gateway_answer_s_client_and_status(tmp_path: Path) -
     store = Store(tmp_path / "h.db")
     try:
         record = AnswerRecord("hi", usage=Usage(3, 2), cost_usd=0.001, model="gpt-4o")
-        store.add_spend(record, source=SpendSource.GATEWAY, client="OpenAI/Python", status=200)
-        store.add_spend(record, source=SpendSource.COMPARE)
+        store.add_spends(
+            [NewSpend(record, SpendSource.GATEWAY, client="OpenAI/Python", status=200)]
+        )
+        store.add_spends([NewSpend(record, SpendSource.COMPARE)])
         gateway, lane = store.read(spend_entries)
         assert (gateway.client, gateway.status) == ("OpenAI/Python", 200)
         assert (lane.client, lane.status) == (None, None)
