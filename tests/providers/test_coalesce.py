@@ -132,6 +132,16 @@ async def _stream(adapter_of: type, reads: list[bytes]) -> list[StreamEvent]:
         return events
 
 
+def _fold(events: list[StreamEvent]) -> object:
+    """The answer ``events`` fold into (text, reasoning, calls, finish, usage)."""
+
+    async def source() -> AsyncIterator[StreamEvent]:
+        for event in events:
+            yield event
+
+    return asyncio.run(collect(source(), "m"))
+
+
 @pytest.mark.parametrize("adapter_of", [OpenAIChatAdapter, MistralAdapter])
 def test_a_read_of_many_deltas_gives_one_merged_delta(adapter_of: type) -> None:
     first = _chunk({"role": "assistant", "content": ""}) + _chunk({"content": "Hel"})
@@ -164,14 +174,7 @@ def test_the_merged_answer_is_the_unmerged_one(adapter_of: type) -> None:
     by_event = asyncio.run(_stream(adapter_of, [p + b"\n\n" for p in body.split(b"\n\n")[:-1]]))
     assert len(one_read) == 4 and len(by_event) == 53
 
-    async def fold(events: list[StreamEvent]) -> object:
-        async def source() -> AsyncIterator[StreamEvent]:
-            for event in events:
-                yield event
-
-        return await collect(source(), "m")
-
-    assert asyncio.run(fold(one_read)) == asyncio.run(fold(by_event))
+    assert _fold(one_read) == _fold(by_event)
 
 
 @pytest.mark.parametrize("adapter_of", [OpenAIChatAdapter, MistralAdapter])
@@ -309,14 +312,7 @@ def test_an_anthropic_read_of_many_deltas_gives_one_and_the_same_answer() -> Non
     assert texts == [TextDelta("a"), TextDelta("".join(str(i) for i in range(50)))]
     assert len(by_event) > len(one_read) + 40
 
-    async def fold(events: list[StreamEvent]) -> object:
-        async def source() -> AsyncIterator[StreamEvent]:
-            for event in events:
-                yield event
-
-        return await collect(source(), "m")
-
-    assert asyncio.run(fold(one_read)) == asyncio.run(fold(by_event))
+    assert _fold(one_read) == _fold(by_event)
 
 
 def test_what_came_before_an_anthropic_error_event_in_the_same_read_is_kept() -> None:
