@@ -26,6 +26,7 @@ from openmaas_tui.core.types import (
 )
 from openmaas_tui.providers.html_page import MAX_PAGE_BYTES, is_html, page_summary
 from openmaas_tui.providers.http_errors import error_from_response, map_transport_error
+from openmaas_tui.providers.request_body import json_request
 from openmaas_tui.providers.sse_tap import iter_sse_tapped
 
 ErrorMapper = Callable[[str, int, Mapping[str, str], bytes], OpenMaaSError]
@@ -122,7 +123,8 @@ async def open_stream(
 ) -> AsyncIterator[httpx.Response]:
     """Send a request and yield the streaming response once its status is known to be OK.
 
-    The body is ``json`` serialised by httpx, or ``content`` sent byte for byte (a signed
+    The body is ``json`` written as compact UTF-8 JSON (:func:`~.request_body.json_bytes`), or
+    ``content`` sent byte for byte (a signed
     request must send exactly the bytes it signed: Bedrock's SigV4).
 
     Errors raised while the body is being read inside the ``async with`` are mapped too:
@@ -134,14 +136,10 @@ async def open_stream(
             STREAM_CONNECTION_FAILED for a 200 web page (:func:`web_page_error`).
     """
     started = False
+    body, sent_headers = json_request(json, content, headers)
     try:
         async with client.stream(
-            method,
-            parsed_url(url),
-            json=dict(json) if json is not None else None,
-            content=content,
-            headers=dict(headers),
-            params=params,
+            method, parsed_url(url), content=body, headers=sent_headers, params=params
         ) as response:
             if response.status_code >= 400:
                 body = await _error_body(response)
@@ -259,15 +257,10 @@ async def send_request(
             a body its ``content-encoding`` cannot decode, STREAM_CONNECTION_FAILED otherwise
             (no connection, or one that failed before the whole body arrived).
     """
-    body = dict(json) if json is not None else None
+    body, sent_headers = json_request(json, content, headers)
     try:
         async with client.stream(
-            method,
-            parsed_url(url),
-            json=body,
-            content=content,
-            headers=dict(headers),
-            params=params,
+            method, parsed_url(url), content=body, headers=sent_headers, params=params
         ) as response:
             if response.status_code >= 400:
                 error_body = await _error_body(response)
