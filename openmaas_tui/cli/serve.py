@@ -17,13 +17,13 @@ ctrl+c or SIGTERM stops it cleanly (exit status 0).
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import os
 import sys
 from pathlib import Path
 from typing import TextIO
 
+from openmaas_tui.collector import calm_the_collector
 from openmaas_tui.core.credentials.redact import register_secret
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.gateway.auth import TOKEN_ENV, check_host, is_loopback, token_from
@@ -144,8 +144,8 @@ async def main(services: Services, args: argparse.Namespace) -> int:
     # What start-up built (catalog, prices, settings: most of the heap) lives as long as the
     # gateway: moved out of the collector's sight, a full collection no longer walks it, and
     # the rare one that comes mid-stream stops every answer for under a millisecond instead
-    # of tens of them (https://docs.python.org/3/library/gc.html#gc.freeze).
-    gc.freeze()
+    # of tens of them; young collections, every 20,000 allocations, come rarely.
+    calm_the_collector()
     await serve(gateway, sock, ready=ready, tls=tls)
     err.write("gateway stopped\n")
     return 0

@@ -22,6 +22,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
+from openmaas_tui.collector import calm_the_collector
 from openmaas_tui.core.config.remembered import remember_theme
 from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.http import prepare_transport
@@ -30,7 +31,6 @@ from openmaas_tui.services import Services
 from openmaas_tui.ui.inert_lines import InertLines
 from openmaas_tui.ui.notices import storage_problem_text
 from openmaas_tui.ui.screens.playground import PlaygroundScreen
-from openmaas_tui.ui.startup import calm_the_collector
 from openmaas_tui.ui.workers import WorkerOwner, failure_text
 
 if TYPE_CHECKING:
