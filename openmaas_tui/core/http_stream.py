@@ -34,11 +34,12 @@ from collections import deque
 
 import httpcore
 
-_PAUSE_BYTES = 1 << 20
-"""Bytes received and not read yet at which the socket is no longer read (resumed below
-:data:`_RESUME_BYTES`): a reader slower than its server holds at most about this much."""
+_PAUSE_BYTES = 1 << 18
+"""Bytes received and not read yet at which the socket is no longer read (resumed at
+:data:`_RESUME_BYTES`): a reader slower than its server holds about this much at most (plus
+one of asyncio's reads, up to 256 KiB), the rest waiting in the kernel and at the server."""
 
-_RESUME_BYTES = 1 << 18
+_RESUME_BYTES = 1 << 16
 
 
 class _Socket(typing.Protocol):
