@@ -172,3 +172,32 @@ def test_httpx_still_builds_the_pool_the_backend_is_put_on() -> None:
     transport = httpx.AsyncHTTPTransport()
     assert isinstance(transport._pool, httpcore.AsyncConnectionPool)
     assert hasattr(transport._pool, "_network_backend")
+
+
+async def test_a_big_answer_read_slowly_arrives_whole_and_is_not_all_held() -> None:
+    """The socket is no longer read while 256 KiB wait unread, and read again once taken."""
+    body = bytes(range(256)) * (3 * 4096)  # 3 MiB
+
+    async def send_all(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n" % len(body) + body)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(send_all, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    stream = await AsyncioBackend().connect_tcp("127.0.0.1", port, timeout=5)
+    assert isinstance(stream, AsyncioStream)
+    held = []
+    try:
+        await stream.write(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+        received = b""
+        while chunk := await stream.read(1 << 16, timeout=5):
+            received += chunk
+            await asyncio.sleep(0.001)  # a slow reader: the server is faster
+            held.append(stream._protocol.size)
+        await stream.aclose()
+    finally:
+        server.close()
+    assert received.endswith(body) and len(received) > len(body)
+    assert max(held) <= (1 << 18) + (1 << 18)  # the pause point and one of asyncio's reads
