@@ -131,37 +131,40 @@ class ReceiveProtocol(asyncio.Protocol):
     async def received(self, timeout: float | None) -> bool:
         """Wait until something was received or the stream ended; False when ``timeout``
         seconds passed first (None: no limit)."""
-        loop = asyncio.get_running_loop()
-        waiter: asyncio.Future[None] = loop.create_future()
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiter = waiter
-        timer = None if timeout is None else loop.call_later(timeout, _expire, waiter)
         try:
-            await waiter
-        except TimeoutError:
-            return False
+            return await _within(waiter, timeout)
         finally:
             self._waiter = None
-            if timer is not None:
-                timer.cancel()
-        return True
 
     async def drained(self, timeout: float | None) -> bool:
         """Wait until asyncio can take more to write; False when ``timeout`` seconds passed
         first."""
         if not self._write_paused or self.ended:
             return True
-        loop = asyncio.get_running_loop()
-        drained: asyncio.Future[None] = loop.create_future()
+        drained: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._drained = drained
-        timer = None if timeout is None else loop.call_later(timeout, _expire, drained)
         try:
-            await drained
-        except TimeoutError:
-            return False
+            return await _within(drained, timeout)
         finally:
-            if timer is not None:
-                timer.cancel()
-        return True
+            self._drained = None
+
+
+async def _within(waiter: asyncio.Future[None], timeout: float | None) -> bool:
+    """Wait for ``waiter``; False when ``timeout`` seconds passed first (a timer only for
+    this wait)."""
+    timer = None
+    if timeout is not None:
+        timer = asyncio.get_running_loop().call_later(timeout, _expire, waiter)
+    try:
+        await waiter
+    except TimeoutError:
+        return False
+    finally:
+        if timer is not None:
+            timer.cancel()
+    return True
 
 
 def _expire(waiter: asyncio.Future[None]) -> None:
