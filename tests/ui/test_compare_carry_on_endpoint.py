@@ -77,6 +77,14 @@ async def test_a_chat_carried_on_keeps_the_columns_base_url_after_a_restart(
         assert sent["model"] == "local-model" and sent["temperature"] == 0.3
         assert [m["content"] for m in sent["messages"]] == ["name a pelican", "Pip", "and another?"]
         assert server.last.headers["authorization"] == f"Bearer {SECRET}"
+        await pilot.press("f3")  # a compare from this chat races its model where it asks it
+        await settle(pilot)
+        compare = app.screen
+        assert isinstance(compare, CompareScreen)
+        [first] = [c.target for c in compare.columns]
+        assert (first.spec, first.base_url) == ("openai/local-model", server.url)
+        await pilot.press("escape")
+        await settle(pilot)
 
     db = resolve_paths().history_db
     [row] = [r for r in _session_rows(db) if r["title"] == "name a pelican"]
