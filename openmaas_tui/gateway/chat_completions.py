@@ -14,7 +14,6 @@ Whatever the gateway did not send upstream is named in ``x-openmaas-dropped``.
 from __future__ import annotations
 
 import asyncio
-import json
 from contextlib import aclosing
 
 from openmaas_tui.core.errors import OpenMaaSError
@@ -38,6 +37,7 @@ from openmaas_tui.gateway.asgi import (
 )
 from openmaas_tui.gateway.chat_passthrough import Answer, passthrough_answer
 from openmaas_tui.gateway.context import STOPPING
+from openmaas_tui.gateway.json_body import NotJson, load_json
 from openmaas_tui.gateway.openai_wire.body import completion_body
 from openmaas_tui.gateway.openai_wire.chunks import DONE, ChunkWriter
 from openmaas_tui.gateway.openai_wire.errors import error_body, error_headers, status_of
@@ -60,10 +60,13 @@ async def handle(call: Call) -> Access:
     try:
         raw = await read_body(call.receive)
         try:
-            payload = json.loads(raw)
+            payload = load_json(raw)
+        except NotJson as exc:
+            raise invalid(f"the body {exc}") from None
+        try:
             parsed = parse_chat(payload)
-        except (ValueError, RecursionError):
-            raise invalid("the body is not valid JSON") from None
+        except RecursionError:
+            raise invalid("the body nests too deep") from None
         access.model = parsed.model
         relay = ChatRelay()  # to an OpenAI-compatible target the body and bytes pass through
         own = Passthrough(WireProtocol.OPENAI_CHAT, payload, relay.sink)

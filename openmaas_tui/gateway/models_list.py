@@ -1,8 +1,10 @@
 """``GET /v1/models``: what the gateway can route to, as OpenAI's model list
 (https://platform.openai.com/docs/api-reference/models/list).
 
-The catalog's models of each provider whose credentials are present here (a key in the
-keyring, memory or its environment variables; or a local server, which needs none), the
+The catalog's models of each provider that can sign a request from here
+(:meth:`~openmaas_tui.core.credentials.keys.KeyStore.can_authenticate`: a key in the keyring,
+memory or its environment variables, the other parts its kind needs, application default
+credentials or an AWS profile on disk; or a local server, which needs none), the
 offline ``demo``, and what the local servers and the ``[endpoints.NAME]`` of ``config.toml``
 say they serve (asked at once, each within a short limit: one that is down is left out).
 Each id is the model's ``provider/model`` name, which routes back to it exactly.
@@ -14,7 +16,6 @@ import asyncio
 from typing import Any
 
 from openmaas_tui.core.models.catalog import CATALOG, ModelInfo
-from openmaas_tui.core.models.provider_specs import CredentialKind
 from openmaas_tui.gateway.access import Access
 from openmaas_tui.gateway.asgi import send_json
 from openmaas_tui.gateway.route import Call
@@ -23,10 +24,11 @@ from openmaas_tui.services import Services
 
 
 def _with_credentials(services: Services) -> set[str]:
-    """The providers that can be asked from here (blocking: reads the keyring)."""
+    """The providers that can be asked from here (blocking: reads the keyring and checks for a
+    few credential files)."""
     present = {"demo"}
     for spec in services.providers.specs():
-        if spec.credential is CredentialKind.NONE or not services.keys.credentials(spec.id).empty:
+        if services.keys.can_authenticate(spec.id):
             present.add(spec.id)
     return present
 

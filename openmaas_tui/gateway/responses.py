@@ -11,7 +11,6 @@ Wire reference: https://platform.openai.com/docs/api-reference/responses/create.
 
 from __future__ import annotations
 
-import json
 from contextlib import aclosing
 from typing import Any
 
@@ -34,6 +33,7 @@ from openmaas_tui.gateway.asgi import (
 from openmaas_tui.gateway.asgi import Message as AsgiMessage
 from openmaas_tui.gateway.chat_passthrough import fail
 from openmaas_tui.gateway.context import GRACE_S, STOPPING
+from openmaas_tui.gateway.json_body import NotJson, load_json
 from openmaas_tui.gateway.openai_wire.errors import status_of
 from openmaas_tui.gateway.openai_wire.request import invalid
 from openmaas_tui.gateway.route import Call
@@ -76,9 +76,9 @@ async def handle(call: Call) -> Access:
     try:
         raw = await read_body(call.receive)
         try:
-            payload = json.loads(raw)
-        except (ValueError, RecursionError):
-            raise invalid("the body is not valid JSON") from None
+            payload = load_json(raw)
+        except NotJson as exc:
+            raise invalid(f"the body {exc}") from None
         model, request = _request(payload)
         access.model = model
         own = Passthrough(WireProtocol.OPENAI_RESPONSES, payload, relay.sink)

@@ -1,118 +1,170 @@
-"""The shared client's pool runs on the coalescing backend: a request's writes go out in one
-piece at the next read, the idle check polls the socket itself, and requests still work."""
+"""The shared client's pool runs on asyncio's own transports: requests work and reuse their
+connection, over TLS too (a certificate not trusted is the error that points at
+SSL_CERT_FILE), a refused connection and a Unix socket are httpcore's, and an idle connection
+the server closed is not reused."""
 
 from __future__ import annotations
 
 import asyncio
-import select
-import socket
 import ssl
-import typing
+from pathlib import Path
 
 import httpcore
 import httpx
 import pytest
 
 from openmaas_tui.core.http import make_client
-from openmaas_tui.core.http_backend import CoalescingBackend, CoalescingStream, is_readable
+from openmaas_tui.core.http_backend import AsyncioBackend, _connected
+from openmaas_tui.core.http_stream import AsyncioStream
+from openmaas_tui.providers.http_errors import map_transport_error
+from tests.support.certificates import self_signed
 from tests.support.server import LoopbackServer, Reply
 
-
-class _Recorded(httpcore.AsyncNetworkStream):
-    """A stream that keeps what is written to it and answers reads from a script."""
-
-    def __init__(self, sock: socket.socket | None = None) -> None:
-        self.writes: list[bytes] = []
-        self.closed = False
-        self.sock = sock
-
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return b"answer"
-
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self.writes.append(buffer)
-
-    async def aclose(self) -> None:
-        self.closed = True
-
-    async def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        return self
-
-    def get_extra_info(self, info: str) -> typing.Any:
-        return self.sock if info == "socket" else None
+_ANSWER = (
+    b'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{"ok":true}'
+)
 
 
-def test_what_is_written_goes_out_in_one_piece_at_the_next_read() -> None:
-    raw = _Recorded()
-    stream = CoalescingStream(raw)
-
-    async def exchange() -> bytes:
-        await stream.write(b"POST / HTTP/1.1\r\n\r\n")
-        await stream.write(b"")
-        await stream.write(b'{"a": 1}')
-        assert raw.writes == []  # nothing sent before the answer is read
-        return await stream.read(100)
-
-    assert asyncio.run(exchange()) == b"answer"
-    assert raw.writes == [b'POST / HTTP/1.1\r\n\r\n{"a": 1}']
-    asyncio.run(stream.read(100))
-    assert len(raw.writes) == 1  # nothing more was written
+def _pool_streams(client: httpx.AsyncClient) -> list[object]:
+    transport = client._transport._transport  # type: ignore[attr-defined]
+    pool = transport._pool
+    assert isinstance(pool._network_backend, AsyncioBackend)
+    return [connection._connection._network_stream for connection in pool.connections]
 
 
-def test_the_idle_check_polls_the_socket() -> None:
-    mine, theirs = socket.socketpair()
-    try:
-        stream = CoalescingStream(_Recorded(mine))
-        assert stream.get_extra_info("is_readable") is False
-        theirs.close()  # the server closed the idle connection
-        assert stream.get_extra_info("is_readable") is True
-        assert is_readable(mine)
-    finally:
-        mine.close()
-    assert is_readable(mine)  # a closed socket counts as readable
-
-
-def test_the_idle_check_works_without_poll(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Windows has no select.poll: select() answers there."""
-    monkeypatch.delattr(select, "poll")
-    mine, theirs = socket.socketpair()
-    try:
-        assert not is_readable(mine)
-        theirs.sendall(b"x")
-        assert is_readable(mine)
-    finally:
-        mine.close()
-        theirs.close()
-
-
-def test_the_shared_client_uses_the_backend_and_its_requests_work() -> None:
+async def test_the_shared_client_uses_the_backend_and_keeps_its_connection() -> None:
     server = LoopbackServer(lambda _: Reply(body=b'{"ok": true}', content_type="application/json"))
-
-    async def ask() -> tuple[object, list[bytes]]:
-        client = make_client()
-        try:
-            answers = []
-            for _ in range(3):  # the same connection, kept alive, asked again
-                response = await client.post(server.url + "/v1/x", json={"model": "m"})
-                answers.append(response.content)
-            transport = client._transport._transport  # type: ignore[attr-defined]
-            return transport._pool._network_backend, answers
-        finally:
-            await client.aclose()
-
-    server.start_in_thread()
+    await server.start()
+    client = make_client()
     try:
-        backend, answers = asyncio.run(ask())
+        answers = []
+        for _ in range(3):  # the same connection, kept alive, asked again
+            response = await client.post(server.url + "/v1/x", json={"model": "m"})
+            answers.append(response.content)
+        streams = _pool_streams(client)
     finally:
-        server.stop_thread()
-    assert isinstance(backend, CoalescingBackend)
+        await client.aclose()
+        await server.stop()
     assert answers == [b'{"ok": true}'] * 3
     assert [request.json() for request in server.requests] == [{"model": "m"}] * 3
+    assert len(streams) == 1 and isinstance(streams[0], AsyncioStream)
+
+
+async def test_an_idle_connection_the_server_closed_is_not_reused() -> None:
+    connections = 0
+
+    async def answer_once(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(_ANSWER)
+        await writer.drain()
+        writer.close()  # keep-alive announced, yet closed once answered
+
+    server = await asyncio.start_server(answer_once, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = make_client()
+    try:
+        first = await client.get(f"http://127.0.0.1:{port}/")
+        await asyncio.sleep(0.05)  # the close reaches the client
+        second = await client.get(f"http://127.0.0.1:{port}/")
+    finally:
+        await client.aclose()
+        server.close()
+    assert first.json() == second.json() == {"ok": True}
+    assert connections == 2
+
+
+async def _tls_server(cert: Path, key: Path) -> asyncio.Server:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                await reader.readuntil(b"\r\n\r\n")
+                writer.write(_ANSWER)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError, ssl.SSLError):
+            writer.close()
+
+    return await asyncio.start_server(answer, "127.0.0.1", 0, ssl=context)
+
+
+async def test_a_request_over_tls_is_answered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cert, key = self_signed(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client trusts this certificate
+    server = await _tls_server(cert, key)
+    port = server.sockets[0].getsockname()[1]
+    client = make_client()
+    try:
+        answers = [(await client.get(f"https://127.0.0.1:{port}/")).json() for _ in range(2)]
+        streams = _pool_streams(client)
+    finally:
+        await client.aclose()
+        server.close()
+    assert answers == [{"ok": True}] * 2
+    assert len(streams) == 1 and isinstance(streams[0], AsyncioStream)
+    assert isinstance(streams[0].get_extra_info("ssl_object"), ssl.SSLObject)
+
+
+async def test_a_certificate_not_trusted_points_at_ssl_cert_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cert, key = self_signed(tmp_path)
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    server = await _tls_server(cert, key)
+    port = server.sockets[0].getsockname()[1]
+    client = make_client()
+    try:
+        with pytest.raises(httpx.ConnectError) as caught:
+            await client.get(f"https://127.0.0.1:{port}/")
+    finally:
+        await client.aclose()
+        server.close()
+    error = map_transport_error("openai", caught.value, mid_stream=False)
+    assert error.hint is not None and "SSL_CERT_FILE" in error.hint
+
+
+async def test_a_refused_connection_is_a_connect_error() -> None:
+    listener = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    listener.close()
+    await listener.wait_closed()  # nothing listens there any more
+    with pytest.raises(httpcore.ConnectError):
+        await AsyncioBackend().connect_tcp("127.0.0.1", port, timeout=5)
+
+
+async def test_a_connection_that_never_opens_times_out() -> None:
+    never: asyncio.Future[tuple[asyncio.BaseTransport, object]]
+    never = asyncio.get_running_loop().create_future()
+    with pytest.raises(httpcore.ConnectTimeout):
+        await _connected(never, 0.01, None)  # type: ignore[arg-type]
+
+
+async def test_a_unix_socket_connects(tmp_path: Path) -> None:
+    path = str(tmp_path / "server.sock")
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(_ANSWER)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_unix_server(answer, path)
+    try:
+        stream = await AsyncioBackend().connect_unix_socket(path, timeout=5)
+        await stream.write(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+        received = b""
+        while chunk := await stream.read(1024, timeout=5):
+            received += chunk
+        await stream.aclose()
+    finally:
+        server.close()
+    assert received == _ANSWER
 
 
 def test_httpx_still_builds_the_pool_the_backend_is_put_on() -> None:

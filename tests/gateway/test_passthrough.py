@@ -184,3 +184,24 @@ async def test_responses_to_a_provider_without_that_api_is_a_400(
     assert reply.status_code == 400
     assert reply.json()["error"]["code"] == "INVALID_REQUEST"
     assert upstream.requests == []
+
+
+async def test_a_body_holding_nan_or_infinity_is_a_400_on_both_openai_routes(
+    gateway: GatewayProcess, upstream: ReplayServer
+) -> None:
+    """Python reads NaN and Infinity, JSON has neither: a body holding one in a field no check
+    looks at is refused as not JSON, not sent on to fail upstream."""
+    headers = {"authorization": f"Bearer {gateway.token}", "content-type": "application/json"}
+    bodies = {
+        "/chat/completions": b'{"model": "gpt-4o-mini", "messages": [{"role": "user", '
+        b'"content": "hi"}], "metadata": {"score": NaN}}',
+        "/responses": b'{"model": "gpt-4o-mini", "input": "hi", "temperature": -Infinity}',
+    }
+    async with httpx.AsyncClient(timeout=30) as http:
+        for path, body in bodies.items():
+            reply = await http.post(gateway.url + path, content=body, headers=headers)
+            assert reply.status_code == 400, path
+            error = reply.json()["error"]
+            assert error["code"] == "INVALID_REQUEST"
+            assert "which JSON does not allow" in error["message"]
+    assert upstream.requests == []

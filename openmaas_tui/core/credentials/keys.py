@@ -30,6 +30,7 @@ from types import ModuleType
 from openmaas_tui.core.config.endpoint import Endpoint, endpoint_spec
 from openmaas_tui.core.credentials.credentials import Credentials, Part
 from openmaas_tui.core.credentials.fields import CredentialField, fields_for
+from openmaas_tui.core.credentials.ready import ALWAYS_READY, can_authenticate
 from openmaas_tui.core.credentials.redact import forget_secret, mask, register_secret
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.models.provider_specs import SPECS, ProviderSpec
@@ -249,6 +250,24 @@ class KeyStore:
                 if f.secret:
                     register_secret(value)
         return Credentials(provider, values), sources
+
+    def can_authenticate(self, provider: str) -> bool:
+        """Whether ``provider`` can sign a request with what is here, its endpoint included
+        where it has no default (Azure: ``[providers.NAME] base_url`` or its ``host_env``);
+        see :func:`~openmaas_tui.core.credentials.ready.can_authenticate`. False for an
+        unknown name. Blocks on the keyring and checks a few files: call it from a thread in
+        the UI."""
+        spec = self._specs.get(provider)
+        if spec is None:
+            return False
+        if spec.credential in ALWAYS_READY:
+            return True  # no keyring read for what needs no key
+        endpoint = spec.base_url or self._options.get(provider, {}).get("base_url")
+        if not endpoint and spec.host_env:
+            endpoint = self._environ.get(spec.host_env, "").strip()
+        return can_authenticate(
+            spec, self.credentials(provider), endpoint_set=bool(endpoint), environ=self._environ
+        )
 
     def lookup(self, provider: str) -> tuple[str | None, KeySource | None]:
         """The API key in force for ``provider`` and where it comes from, or

@@ -96,7 +96,9 @@ def key_states(
     keys: KeyStore, providers: Iterable[tuple[str, CredentialKind]]
 ) -> dict[str, KeyState]:
     """Whether each provider's key is present (blocking: may read the OS keyring; call it from
-    a thread). Only presence is read: no part of a key leaves this function.
+    a thread): for a provider signed with more than a key, whether it can sign a request
+    (:meth:`~openmaas_tui.core.credentials.keys.KeyStore.can_authenticate`). Only presence is
+    read: no part of a key leaves this function.
 
     Args:
         keys: the run's keys.
@@ -109,12 +111,12 @@ def key_states(
     for name, kind in providers:
         if kind is CredentialKind.NONE:
             states[name] = KeyState.NOT_NEEDED
-        elif not keys.credentials(name).empty:
-            states[name] = KeyState.PRESENT
-        else:
-            states[name] = (
-                KeyState.OPTIONAL if kind is CredentialKind.OPTIONAL_KEY else (KeyState.MISSING)
-            )
+        elif kind is CredentialKind.OPTIONAL_KEY:
+            present = not keys.credentials(name).empty
+            states[name] = KeyState.PRESENT if present else KeyState.OPTIONAL
+        else:  # a part with a default (Vertex AI's location, a region) is not a credential
+            present = keys.can_authenticate(name)
+            states[name] = KeyState.PRESENT if present else KeyState.MISSING
     return states
 
 

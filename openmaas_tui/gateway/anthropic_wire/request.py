@@ -18,12 +18,10 @@ else.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from openmaas_tui.core.errors import OpenMaaSError
 from openmaas_tui.core.types import ChatRequest
 from openmaas_tui.gateway.anthropic_wire.content import read_messages, read_system
 from openmaas_tui.gateway.anthropic_wire.fields import (
@@ -37,6 +35,7 @@ from openmaas_tui.gateway.anthropic_wire.fields import (
     invalid,
 )
 from openmaas_tui.gateway.anthropic_wire.tools import read_tools
+from openmaas_tui.gateway.json_body import NotJson, load_json
 
 CARRIED = frozenset(
     {
@@ -95,17 +94,9 @@ def load_body(raw: bytes | str) -> object:
             Python's recursion allows, or holds ``NaN`` / ``Infinity``.
     """
     try:
-        return json.loads(raw, parse_constant=_refuse_constant)
-    except OpenMaaSError:
-        raise
-    except RecursionError:
-        raise invalid("body", "nests too deep") from None
-    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, too many digits
-        raise invalid("body", f"is not valid JSON ({exc})") from None
-
-
-def _refuse_constant(name: str) -> Any:
-    raise invalid("body", f"holds {name}, which JSON does not allow")
+        return load_json(raw)
+    except NotJson as exc:
+        raise invalid("body", str(exc)) from None
 
 
 def parse_messages_request(body: object, *, require_max_tokens: bool = True) -> ParsedMessages:

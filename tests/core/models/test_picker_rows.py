@@ -4,6 +4,8 @@ are asked for."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from openmaas_tui.core.config.endpoint import Endpoint
@@ -50,10 +52,10 @@ def _providers(keys: KeyStore) -> list[tuple[str, CredentialKind]]:
     return [(name, spec.credential) for name, spec in SPECS.items()]
 
 
-def test_key_states_say_only_whether_a_key_is_there() -> None:
+def test_key_states_say_only_whether_a_key_is_there(tmp_path: Path) -> None:
     keys = KeyStore(
         {"mine": Endpoint("mine", base_url="http://127.0.0.1:9/v1")},
-        environ={"ANTHROPIC_API_KEY": FAKE_KEY},
+        environ={"ANTHROPIC_API_KEY": FAKE_KEY, "AWS_REGION": "us-east-1", "HOME": str(tmp_path)},
         use_keyring=False,
     )
     keys.set("openai", FAKE_KEY, persist=False)
@@ -61,6 +63,9 @@ def test_key_states_say_only_whether_a_key_is_there() -> None:
     assert states["openai"] is KeyState.PRESENT  # in memory
     assert states["anthropic"] is KeyState.PRESENT  # from the environment
     assert states["gemini"] is KeyState.MISSING
+    # a default location or a region alone signs nothing
+    assert states["vertex"] is KeyState.MISSING
+    assert states["bedrock"] is KeyState.MISSING
     assert states["ollama"] is KeyState.NOT_NEEDED
     assert states["demo"] is KeyState.NOT_NEEDED
     assert states["mine"] is KeyState.OPTIONAL
