@@ -9,10 +9,11 @@ asking again (after a 429 or an overload, before anything arrived) is a note on 
 ``--timeout SECONDS`` sets the read timeout for this run.
 
 The answer is one :class:`~openmaas_tui.core.exchange.pipeline.Exchange`, recorded in the
-history unless ``--no-log``: each ``ask`` is a new session, its prompt committed before the
-request is sent, the answer flushed while it streams and finished with its usage, cost and
-timings (killed mid-stream, it stays as last flushed and shows as interrupted next time). The
-history never fails an ``ask``: a storage problem is a note on stderr.
+history unless ``--no-log``: each ``ask`` is a new session (or goes on with the one
+``--session`` names, as it was asked: :mod:`openmaas_tui.cli.ask_session`), its prompt
+committed before the request is sent, the answer flushed while it streams and finished with its
+usage, cost and timings (killed mid-stream, it stays as last flushed and shows as interrupted
+next time). The history never fails an ``ask``: a storage problem is a note on stderr.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import shlex
 import sys
 from contextlib import aclosing
 from dataclasses import replace
-from typing import TextIO
+from typing import Any, TextIO
 
 from openmaas_tui.cli.arguments import count, decimal, read_stdin_text
 from openmaas_tui.cli.ask_attach import add_attach_arguments, read_attachments, user_message
@@ -33,6 +34,13 @@ from openmaas_tui.cli.ask_output import prompt_images, unsent_json
 from openmaas_tui.cli.ask_output import result_json as result_json
 from openmaas_tui.cli.ask_reasoning import ReasoningEcho
 from openmaas_tui.cli.ask_server_tools import ServerToolEcho
+from openmaas_tui.cli.ask_session import (
+    add_stream_argument,
+    base_params,
+    endpoint_for,
+    session_defaults,
+    stream_given,
+)
 from openmaas_tui.cli.ask_thinking import add_thinking_argument, apply_thinking_budget
 from openmaas_tui.cli.ask_tools import (
     Continued,
@@ -44,7 +52,7 @@ from openmaas_tui.cli.ask_tools import (
     tools_of,
     tools_params,
 )
-from openmaas_tui.core.config.presets import Preset, find_preset, presets_path
+from openmaas_tui.core.config.presets import find_preset, presets_path
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
 from openmaas_tui.core.exchange.pipeline import Exchange
 from openmaas_tui.core.exchange.retry import RetryWait
@@ -57,6 +65,7 @@ from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.http import set_read_timeout
 from openmaas_tui.core.models.param_ranges import check_ranges, ranges_for
 from openmaas_tui.core.models.request_params import RequestParams
+from openmaas_tui.core.sessions.endpoint import api_of
 from openmaas_tui.core.text.terminal import TerminalStream, json_terminal_safe, terminal_safe
 from openmaas_tui.core.types import ChatRequest, Message, ReasoningDelta, ServerToolUse, TextDelta
 from openmaas_tui.providers.registry import Target
@@ -97,7 +106,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="most output tokens to generate",
     )
     parser.add_argument("--stop", action="append", default=[], help="stop sequence (repeatable)")
-    parser.add_argument("--no-stream", action="store_true", help="ask for the whole answer at once")
+    add_stream_argument(parser)
     parser.add_argument(
         "--preset",
         help="start from this preset of presets.toml (saved from the playground); "
@@ -165,10 +174,10 @@ def read_prompt(args: argparse.Namespace, stdin: TextIO) -> str:
     return prompt
 
 
-def ask_params(args: argparse.Namespace, preset: Preset | None) -> RequestParams:
-    """The request parameters: the preset's (if any), with each option given on the command
+def ask_params(args: argparse.Namespace, base: RequestParams) -> RequestParams:
+    """The request parameters: ``base`` (a preset's, a continued session's:
+    :func:`~openmaas_tui.cli.ask_session.base_params`), with each option given on the command
     line in their place."""
-    base = preset.params if preset is not None else RequestParams()
     given = {
         name: getattr(args, name)
         for name in ("system", "temperature", "top_p", "max_tokens")
@@ -176,9 +185,7 @@ def ask_params(args: argparse.Namespace, preset: Preset | None) -> RequestParams
     }
     if args.stop:
         given["stop"] = tuple(args.stop)
-    if args.no_stream:
-        given["stream"] = False
-    return replace(base, **given)
+    return replace(base, **given, **stream_given(args))
 
 
 async def _start(
@@ -187,13 +194,14 @@ async def _start(
     request: ChatRequest,
     new: tuple[Message, ...],
     continued: Continued | None,
-    api: str | None,
+    kept: dict[str, Any],
     err: TextIO,
 ) -> StreamRecorder | None:
     """Record ``new`` (the prompt, or the tool results and a prompt) and an empty answer: in a
     new session, or at the end of the one continued; None when the history is not written.
-    A chosen ``api`` (``--api``) is kept with the session's parameters, so that ``--session``
-    continues through the same API."""
+    ``kept`` (:func:`~openmaas_tui.cli.ask_session.session_defaults`: the settings, the API
+    and the base URL asked with) becomes the session's, so that ``--session`` goes on as it
+    was asked."""
     store = await services.history()
     if store.problem is not None:
         err.write(terminal_safe(f"note: not saved in the history: {store.problem.message}\n"))
@@ -202,6 +210,7 @@ async def _start(
     params = request_params(request)
     if request.tools:
         params |= tools_params(request.tools, request.tool_choice)
+    api = api_of(kept["params"])
     if api is not None:
         params["api"] = api
     try:
@@ -210,12 +219,13 @@ async def _start(
                 Store.create_session,
                 provider=provider,
                 model=model,
-                params=params,
                 source=SessionSource.ASK,
+                **kept,
             )
             session_id = session.id
         else:
             session_id = continued.session.id
+            await store.call(Store.set_defaults, session_id, provider=provider, model=model, **kept)
         for message in new:
             await store.call(
                 Store.add_message,
@@ -241,12 +251,6 @@ async def _start(
     except OpenMaaSError as exc:
         err.write(terminal_safe(f"note: not saved in the history: {exc.message}\n"))
         return None
-
-
-def _session_api(continued: Continued) -> str | None:
-    """The API a continued session was asked through when one was chosen (``--api``)."""
-    api = continued.session.params.get("api")
-    return api if isinstance(api, str) else None
 
 
 async def run_ask(
@@ -282,30 +286,28 @@ async def run_ask(
     if continued is not None and model is None:
         model, provider = continued.session.model, provider or continued.session.provider
     spec = services.providers.model_for(model, provider)
-    api = args.api or (_session_api(continued) if continued is not None else None)
-    target = await services.providers.target(
-        spec, provider=provider, base_url=args.base_url, api=api
-    )
+    base_url, api = endpoint_for(services.providers, spec, provider, args, continued)
+    target = await services.providers.target(spec, provider=provider, base_url=base_url, api=api)
     new = (*continued.results,) if continued is not None else ()
     if prompt or images:
         new = (*new, user_message(prompt, images))
     history = continued.history if continued is not None else ()
-    chosen = ask_params(args, preset)
+    chosen = ask_params(args, base_params(preset, continued))
     check_ranges(chosen, ranges_for(target.route.provider, target.protocol), model=target.route.ref)
     params = chosen.request(target.route.model, (*history, *new))
     params = apply_thinking_budget(params, args, target.route.provider)
     tools, choice = tools_of(continued.session.params) if continued is not None else ((), None)
     if getattr(args, "tools", None):
         tools = load_tools(args.tools)
-    request, notes = target.prepare(
-        replace(params, tools=tools, tool_choice=tool_choice(args) or choice)
-    )
+    choice = tool_choice(args) or choice
+    request, notes = target.prepare(replace(params, tools=tools, tool_choice=choice))
     for note in notes:
         err.write(terminal_safe(f"note: {note}\n"))
     price = services.prices.price(target.route.provider, target.route.model)
     recorder = None
     if not getattr(args, "no_log", False):
-        recorder = await _start(services, target, request, new, continued, api, err)
+        kept = session_defaults(replace(chosen, tools=tools, tool_choice=choice), api, base_url)
+        recorder = await _start(services, target, request, new, continued, kept, err)
     exchange = Exchange(target, request, price, recorder=recorder, live_estimate=False)
     show = not args.json
     answer = TerminalStream()  # the model's words shown inert
@@ -346,8 +348,8 @@ async def run_ask(
     if show and calls:
         print_tool_calls(calls, out)
         if recorder is not None and recorder.session_id:
-            # the server is not kept with the session: one given here is given again there
-            url = f"--base-url {shlex.quote(args.base_url)} " if args.base_url else ""
+            # the session keeps the server; the note names it too, so the command reads whole
+            url = f"--base-url {shlex.quote(base_url)} " if base_url else ""
             err.write(
                 terminal_safe(
                     f"note: answer with: openmaas ask --session {recorder.session_id[:8]} "

@@ -221,9 +221,14 @@ class PlaygroundApp(WorkerOwner, App[None]):
         playground = self.playground
         spec = playground.params.model
         base_urls = playground.targets.base_urls()
+        base_url, api = base_urls.get(spec), None
+        if spec == playground.current.model:  # the chat's own model, where the chat asks it
+            base_url, api = playground.targets.endpoint_of(playground.current)
+            if base_url is not None:
+                base_urls = base_urls | {spec: base_url}
         screen = CompareScreen(
             self.services,
-            targets=[CompareTarget(spec, base_url=base_urls.get(spec))],
+            targets=[CompareTarget(spec, base_url=base_url, api=api)],
             choices=playground.params.choices,
             context=playground.current.context(),
             base_urls=base_urls,
@@ -253,6 +258,8 @@ class PlaygroundApp(WorkerOwner, App[None]):
             images=event.images,
             tool_calls=event.tool_calls,
             server_tools=event.server_tools,
+            base_url=event.base_url,
+            api=event.api,
         )
 
     async def on_unmount(self) -> None:

@@ -103,7 +103,8 @@ def test_a_tool_call_is_shown_answered_and_continued(
     server.queue(fixture_reply(fixture_path(row.second)))
     # as the note says, plus where the server is: the provider and model are the session's
     continued = ["--base-url", server.url]
-    whole = ["--no-stream"] if row.whole_second else []
+    # the session goes on as it was asked (whole or streamed) unless told otherwise
+    whole = ["--no-stream"] if row.whole_second else ["--stream"] if row.whole_first else []
     answer = [f"--tool-result={r}" for r in results]
     out, err = _ask([*continued, *whole, "--session", session, *answer], capsys)
     assert out == _printed(expected(row.second)["text"])

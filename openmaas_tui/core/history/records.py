@@ -35,6 +35,8 @@ class StoredSession:
             history's spend ledger.
         totals: tokens and cost over its answers.
         source: the face that started it (playground, ask, compare, gateway, import).
+        base_url: where its model is asked when not at its provider's endpoint (schema 8),
+            or None; never carries a credential.
     """
 
     id: str
@@ -49,6 +51,7 @@ class StoredSession:
     totals: Totals = field(default_factory=Totals)
     imported: bool = False
     source: SessionSource = SessionSource.PLAYGROUND
+    base_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

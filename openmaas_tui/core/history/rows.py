@@ -16,6 +16,7 @@ from openmaas_tui.core.history.records import StoredMessage, StoredSession
 from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.reasoning import blocks_from_json
 from openmaas_tui.core.server_tools import ServerToolCall
+from openmaas_tui.core.sessions.endpoint import storable_url
 from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import Role, ToolCall
 
@@ -31,8 +32,10 @@ MESSAGE_NAMES = (*MESSAGE_COLUMNS.split(", ")[1:], "owner")
 """The columns a new message is inserted with (all but ``id``, and the ``owner`` of a streaming
 answer), each also the name of its parameter (``:session_id``, …)."""
 
-SESSION_NAMES = tuple(
-    "id title title_is_custom created_at updated_at provider model params imported source".split()
+SESSION_NAMES = (
+    *"id title title_is_custom created_at updated_at provider model params imported".split(),
+    "source",
+    "base_url",
 )
 """A session's columns in order, each also the name of its parameter when one is inserted."""
 
@@ -122,8 +125,9 @@ def session_of(row: sqlite3.Row | tuple[Any, ...]) -> StoredSession:
         params=_json_object(row[7]),
         imported=bool(row[8]),
         source=_SOURCES.get(row[9], SessionSource.PLAYGROUND),
-        message_count=int(row[10]),
-        totals=totals_of(row, 11),
+        base_url=row[10],
+        message_count=int(row[11]),
+        totals=totals_of(row, 12),
     )
 
 
@@ -211,4 +215,5 @@ def session_row(session: StoredSession, session_id: str) -> dict[str, Any]:
         "params": dumps(session.params),
         "imported": int(session.imported),
         "source": str(session.source),
+        "base_url": storable_url(session.base_url),
     }

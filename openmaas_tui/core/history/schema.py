@@ -48,12 +48,11 @@ Schema 5 keeps attachments (:mod:`openmaas_tui.core.history.blobs`):
   A later migration that rebuilds ``messages`` must keep its ids (as schemas 3 and 4 did) and
   run with foreign keys off, or the links go with the old table.
 
-Schema 6 adds ``messages.reasoning_blocks``: an answer's signed or redacted reasoning blocks as
-a JSON list of :meth:`~openmaas_tui.core.reasoning.ReasoningBlock.as_dict` objects (null when
-there are none), sent back with the turn as Anthropic and Bedrock require.
+Schema 6 adds ``messages.reasoning_blocks``: the signed or redacted reasoning blocks of answers
+(JSON, or null; :mod:`openmaas_tui.core.reasoning`), sent back as Anthropic and Bedrock require.
 
-Schema 7 adds where each session came from and the gateway's client and status on its ledger
-rows (:mod:`openmaas_tui.core.history.schema_sources`, which fills in what is known).
+Schema 7 (:mod:`openmaas_tui.core.history.schema_sources`): where each session came from, and
+the gateway's client and status; schema 8 (:mod:`.schema_endpoint`): each session's base URL.
 
 SQLite reference: https://www.sqlite.org/autoinc.html,
 https://www.sqlite.org/lang_altertable.html#otheralter (rebuilding a table),
@@ -66,6 +65,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from openmaas_tui.core.history.schema_endpoint import V8
 from openmaas_tui.core.history.schema_sources import V7
 
 
@@ -346,7 +346,6 @@ _V5 = (
 )
 
 _V6 = ("ALTER TABLE messages ADD COLUMN reasoning_blocks TEXT",)
-
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sessions, messages and their full-text indexes", _V1),
     Migration(2, "compare runs and their targets", _V2),
@@ -355,6 +354,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "attachments kept once per content (blobs by SHA-256)", _V5),
     Migration(6, "the signed and redacted reasoning blocks of answers", _V6),
     Migration(7, "where each session came from; the gateway's client and status", V7),
+    Migration(8, "the base URL each session's model is asked at", V8),
 )
 """Every migration, oldest first; ``MIGRATIONS[i].version == i + 1``."""
 

@@ -36,6 +36,7 @@ from openmaas_tui.core.history.rows import (
 from openmaas_tui.core.history.sources import SessionSource
 from openmaas_tui.core.reasoning import blocks_json
 from openmaas_tui.core.sessions.conversation import NEW_TITLE
+from openmaas_tui.core.sessions.endpoint import storable_url
 
 _SESSIONS = (
     f"SELECT {SESSION_COLUMNS}, count(m.id), {TOTALS} FROM sessions AS s "
@@ -55,13 +56,25 @@ class SessionStore(Database):
         model: str | None = None,
         params: Mapping[str, Any] | None = None,
         source: SessionSource = SessionSource.PLAYGROUND,
+        base_url: str | None = None,
     ) -> StoredSession:
         """Start a session (title ``New chat`` until its first user message names it), made
-        by the face ``source``."""
+        by the face ``source``, its model asked at ``base_url`` (None: the provider's
+        endpoint; stored without user, password or query, see
+        :func:`~openmaas_tui.core.sessions.endpoint.storable_url`)."""
         now = self._clock()
         params = dict(params or {})
         session = StoredSession(
-            uuid.uuid4().hex, title, False, now, now, provider, model, params, source=source
+            uuid.uuid4().hex,
+            title,
+            False,
+            now,
+            now,
+            provider,
+            model,
+            params,
+            source=source,
+            base_url=storable_url(base_url),
         )
         self._run(INSERT_SESSION, **session_row(session, session.id))
         return session
@@ -122,14 +135,17 @@ class SessionStore(Database):
         provider: str | None,
         model: str | None,
         params: Mapping[str, Any] | None = None,
+        base_url: str | None = None,
     ) -> None:
-        """Set the provider, model and parameters the session's next request starts with."""
+        """Set the provider, model, parameters and base URL (None: the provider's endpoint;
+        stored without credentials) the session's next request starts with."""
         self._run(
-            "UPDATE sessions SET provider = :provider, model = :model, params = :params "
-            "WHERE id = :session_id",
+            "UPDATE sessions SET provider = :provider, model = :model, params = :params, "
+            "base_url = :base_url WHERE id = :session_id",
             provider=provider,
             model=model,
             params=dumps(dict(params or {})),
+            base_url=storable_url(base_url),
             session_id=session_id,
         )
 

@@ -26,12 +26,11 @@ from openmaas_tui.core.history.recorder import StreamRecorder
 from openmaas_tui.core.history.records import StoredSession
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.sessions.conversation import NEW_TITLE, Session, SessionMessage
-from openmaas_tui.core.sessions.settings import params_json
 from openmaas_tui.core.sessions.store_map import (
     attachments_of,
     message_from_stored,
     session_from_stored,
-    split_spec,
+    stored_defaults,
     stored_message,
 )
 from openmaas_tui.core.types import ImagePart, Message, Role
@@ -170,11 +169,9 @@ class SessionBook:
         """The store id of ``session``, saving it first (empty) if it is not saved yet."""
         if self.store is None or session.store_id is not None:
             return session.store_id
-        provider, model = split_spec(session.model, self._endpoints)
+        defaults = stored_defaults(session, self._endpoints)
         stored = await self._try(
-            self.store.call(
-                Store.create_session, provider=provider, model=model, source=session.source
-            )
+            self.store.call(Store.create_session, source=session.source, **defaults)
         )
         if stored is None:
             return None
@@ -187,16 +184,9 @@ class SessionBook:
         """Save a session that arrived with its messages (in one transaction)."""
         if self.store is None or session.store_id is not None or not session.messages:
             return
-        provider, model = split_spec(session.model, self._endpoints)
+        defaults = stored_defaults(session, self._endpoints)
         head = StoredSession(
-            "",
-            session.title,
-            False,
-            session.created_at,
-            session.updated_at,
-            provider,
-            model,
-            params=params_json(session.params),
+            "", session.title, False, session.created_at, session.updated_at, **defaults
         )
         rows = [stored_message(m, "", i) for i, m in enumerate(session.messages)]
         store_id = await self._try(
@@ -225,21 +215,14 @@ class SessionBook:
         await self._save_whole(session)
 
     async def save_settings(self, session: Session) -> None:
-        """Keep ``session``'s model and settings (:attr:`Session.params`) as those its next
-        request starts with, also after a restart (a session not saved yet keeps them in
-        memory until its first message)."""
+        """Keep ``session``'s model, where it is asked (:attr:`Session.base_url`,
+        :attr:`Session.api`) and settings (:attr:`Session.params`) as those its next request
+        starts with, also after a restart (a session not saved yet keeps them in memory until
+        its first message)."""
         if self.store is None or session.store_id is None:
             return
-        provider, model = split_spec(session.model, self._endpoints)
-        await self._try(
-            self.store.call(
-                Store.set_defaults,
-                session.store_id,
-                provider=provider,
-                model=model,
-                params=params_json(session.params),
-            )
-        )
+        defaults = stored_defaults(session, self._endpoints)
+        await self._try(self.store.call(Store.set_defaults, session.store_id, **defaults))
 
     async def rename(self, session: Session, title: str) -> None:
         """Give ``session`` the person's title."""

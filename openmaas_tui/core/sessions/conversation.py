@@ -170,6 +170,12 @@ class Session:
         listed_count: the store's count of messages, used until they are loaded.
         source: the face that started it (the sidebar marks it, and can list only the
             playground's).
+        base_url: where :attr:`model` is asked when not at its provider's own endpoint (an
+            OpenAI-compatible server a compare column asked, ``--base-url``), or None. Never
+            holds a credential (see :func:`~openmaas_tui.core.sessions.endpoint.storable_url`).
+        api: ``chat`` or ``responses`` when one was chosen for :attr:`model` (``--api``), or
+            None for the model's own. Both belong to :attr:`model`: choosing another model
+            drops them (:meth:`choose_model`).
     """
 
     model: str
@@ -184,6 +190,14 @@ class Session:
     listed: Totals | None = None
     listed_count: int = 0
     source: SessionSource = SessionSource.PLAYGROUND
+    base_url: str | None = None
+    api: str | None = None
+
+    def choose_model(self, model: str) -> None:
+        """Ask ``model`` from now on, at its provider's own endpoint (a base URL or API kept
+        for the previous model is dropped; the same model keeps them)."""
+        if model != self.model:
+            self.model, self.base_url, self.api = model, None, None
 
     @property
     def message_count(self) -> int:

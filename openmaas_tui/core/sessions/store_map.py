@@ -19,7 +19,8 @@ from openmaas_tui.core.history.blobs import attachments_of_content, images_of
 from openmaas_tui.core.history.records import StoredMessage, StoredSession, request_params
 from openmaas_tui.core.models.catalog import route
 from openmaas_tui.core.sessions.conversation import ParamValue, Session, SessionMessage
-from openmaas_tui.core.sessions.settings import params_from_json
+from openmaas_tui.core.sessions.endpoint import api_of, with_api
+from openmaas_tui.core.sessions.settings import params_from_json, params_json
 from openmaas_tui.core.types import ChatRequest, ContentPart, FinishReason, Role, TextPart, Usage
 
 SESSION_PREFIX = "s"
@@ -53,6 +54,21 @@ def spec_of(
     return f"{provider}/{model}"
 
 
+def stored_defaults(
+    session: Session, endpoints: dict[str, Endpoint] | None = None
+) -> dict[str, Any]:
+    """What ``session``'s next request starts with, as the store keeps it: ``provider``,
+    ``model``, ``params`` (its settings and the API chosen) and ``base_url`` (keyword arguments
+    of :meth:`~openmaas_tui.core.history.store.Store.set_defaults`; never a key)."""
+    provider, model = split_spec(session.model, endpoints)
+    return {
+        "provider": provider,
+        "model": model,
+        "params": with_api(params_json(session.params), session.api),
+        "base_url": session.base_url,
+    }
+
+
 def session_from_stored(
     stored: StoredSession, *, default_model: str, endpoints: dict[str, Endpoint] | None = None
 ) -> Session:
@@ -70,6 +86,8 @@ def session_from_stored(
         listed=stored.totals,
         listed_count=stored.message_count,
         source=stored.source,
+        base_url=stored.base_url,
+        api=api_of(stored.params),
     )
 
 

@@ -111,7 +111,7 @@ class Answering:
             )
             return None
         try:
-            return await self.targets.target(session.model)
+            return await self.targets.for_chat(session)
         except OpenMaaSError as exc:
             await self.show_error(exc)
             return None

@@ -23,10 +23,11 @@ class ChatSettings:
 
     def keep(self, session: Session) -> None:
         """Keep what the panel shows (model, parameters, system prompt) in ``session`` (its
-        model spec stays as it is while the picker shows that model under its own name)."""
+        model spec, and the base URL and API kept with it, stay as they are while the picker
+        shows that model under its own name; another model is asked at its own endpoint)."""
         shown = self.params.params
         if self._named != (session.model, shown.model):
-            session.model = shown.model
+            session.choose_model(shown.model)
         session.params = shown.request_params()
 
     def show(self, session: Session) -> None:

@@ -154,14 +154,21 @@ class SessionActions:
         images: tuple[ImagePart, ...] = (),
         tool_calls: tuple[ToolCall, ...] = (),
         server_tools: tuple[ServerToolCall, ...] = (),
+        base_url: str | None = None,
+        api: str | None = None,
     ) -> Session:
         """Carry on with one compare answer: a new session holding ``context``, ``prompt``
         with its ``images`` and ``answer_text`` with its ``tool_calls`` (then waiting for
         their results) and ``server_tools`` (its ``usage`` and ``cost`` in USD counted in the
         totals), opened with the settings the answer was asked with (``params``: system
-        prompt and parameters)."""
+        prompt and parameters) and asking where it was asked (``base_url``, ``api``; kept
+        with the session in the history)."""
         session = Session(
-            model=model_spec, params=params or RequestParams(), source=SessionSource.COMPARE
+            model=model_spec,
+            params=params or RequestParams(),
+            source=SessionSource.COMPARE,
+            base_url=base_url,
+            api=api,
         )
         for message in context:
             session.messages.append(SessionMessage(message.role, message.content))

@@ -1,8 +1,11 @@
-"""Which model a spec names, as the playground asks it: the start model's requests go to the
-``--base-url`` given on the command line, every other model's to its provider's."""
+"""Which model a spec names, as the playground asks it: a chat's own model at the base URL and
+through the API kept with the chat (a compare column carried on, a session of ``openmaas ask
+--base-url``), the start model at the ``--base-url`` given on the command line, every other
+model at its provider's endpoint."""
 
 from __future__ import annotations
 
+from openmaas_tui.core.sessions.conversation import Session
 from openmaas_tui.providers.registry import Providers, Target
 
 
@@ -34,11 +37,31 @@ class Targets:
         for the compare screen."""
         return {self.start_spec: self.base_url} if self.base_url else {}
 
-    async def target(self, spec: str) -> Target:
-        """The model ``spec`` names, ready to be asked.
+    async def target(
+        self, spec: str, *, base_url: str | None = None, api: str | None = None
+    ) -> Target:
+        """The model ``spec`` names, ready to be asked at ``base_url`` (default: ``--base-url``
+        for the start model, the provider's endpoint for every other) through ``api``.
 
         Raises:
             OpenMaaSError: INVALID_MODEL or INVALID_REQUEST from routing; MISSING_KEY when the
                 provider needs a key and has none (see :meth:`Providers.target`).
         """
-        return await self.providers.target(spec, base_url=self.base_url_for(spec))
+        url = base_url or self.base_url_for(spec)
+        return await self.providers.target(spec, base_url=url, api=api)
+
+    async def for_chat(self, session: Session, spec: str | None = None) -> Target:
+        """The model ``session`` asks (or ``spec``, the model the panel shows for it): its
+        own model at the base URL and through the API kept with the chat.
+
+        Raises:
+            OpenMaaSError: as :meth:`target`.
+        """
+        if spec is not None and spec != session.model:
+            return await self.target(spec)
+        return await self.target(session.model, base_url=session.base_url, api=session.api)
+
+    def endpoint_of(self, session: Session) -> tuple[str | None, str | None]:
+        """Where ``session``'s model is asked: its base URL (its own, else ``--base-url`` for
+        the start model) and the API chosen, each None for the provider's own."""
+        return session.base_url or self.base_url_for(session.model), session.api

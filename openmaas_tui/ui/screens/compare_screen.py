@@ -125,6 +125,9 @@ class CompareScreen(AttachActions, CompareActions, WorkerOwner, Screen[None]):
             images: the images sent with the prompt (the chat's prompt keeps them).
             tool_calls: the calls the answer made (the chat takes their results).
             server_tools: the tools the target's provider ran itself for the answer.
+            base_url: where the target asked its model, when not at its provider's endpoint
+                (the chat goes on asking there), else None.
+            api: ``chat`` or ``responses`` when the target chose one, else None.
         """
 
         model_spec: str
@@ -138,6 +141,8 @@ class CompareScreen(AttachActions, CompareActions, WorkerOwner, Screen[None]):
         images: tuple[ImagePart, ...] = ()
         tool_calls: tuple[ToolCall, ...] = ()
         server_tools: tuple[ServerToolCall, ...] = ()
+        base_url: str | None = None
+        api: str | None = None
 
     def __init__(
         self,
@@ -249,5 +254,7 @@ class CompareScreen(AttachActions, CompareActions, WorkerOwner, Screen[None]):
                 run.images,
                 answer.tool_calls,
                 answer.server_tools,
+                t.base_url,
+                t.api,
             )
         )

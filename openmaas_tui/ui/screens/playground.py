@@ -123,7 +123,7 @@ class PlaygroundScreen(AttachActions, FocusActions, WorkerOwner, Screen[None]):
         """The current chat's settings, shown in the parameter panel."""
         self.estimate = EstimateLine(
             services,
-            self.targets.target,
+            lambda spec: self.targets.for_chat(self.current, spec),
             chats=self.chats,
             params=self.params,
             prompt=self.prompt,
