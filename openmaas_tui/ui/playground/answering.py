@@ -93,7 +93,8 @@ class Answering:
     async def ready_target(self, session: Session) -> Target | None:
         """The model to ask for ``session`` with its settings (the current chat's as the panel
         shows them), or None (said inline or in a notification) when an answer is streaming
-        in it or a parameter or the key is wrong."""
+        in it or a parameter or the key is wrong. A chat asking the start model at
+        ``--base-url`` keeps that URL as its own (:meth:`Targets.keep_start_url`)."""
         if self.chats.streaming(session):
             self.notify("An answer is still streaming: escape stops it.", severity="warning")
             return None
@@ -111,10 +112,12 @@ class Answering:
             )
             return None
         try:
-            return await self.targets.for_chat(session)
+            target = await self.targets.for_chat(session)
         except OpenMaaSError as exc:
             await self.show_error(exc)
             return None
+        self.targets.keep_start_url(session)  # asked at --base-url: the chat's own from now on
+        return target
 
     async def send(
         self, prompt: PromptArea, text: str, *, images: tuple[ImagePart, ...] = ()

@@ -1,7 +1,12 @@
 """Which model a spec names, as the playground asks it: a chat's own model at the base URL and
 through the API kept with the chat (a compare column carried on, a session of ``openmaas ask
---base-url``), the start model at the ``--base-url`` given on the command line, every other
-model at its provider's endpoint."""
+--base-url``, a chat that asked the start model at ``--base-url``), the start model at the
+``--base-url`` given on the command line, every other model at its provider's endpoint.
+
+A chat's own base URL wins over the command line's: ``--base-url`` is where the start model is
+asked by a chat with no endpoint of its own (a new one), which keeps it from its first request
+on (:meth:`Targets.keep_start_url`), so that reopened in a later run, with another
+``--base-url`` or none, it asks the same server."""
 
 from __future__ import annotations
 
@@ -60,6 +65,14 @@ class Targets:
         if spec is not None and spec != session.model:
             return await self.target(spec)
         return await self.target(session.model, base_url=session.base_url, api=session.api)
+
+    def keep_start_url(self, session: Session) -> None:
+        """Make ``--base-url`` ``session``'s own base URL when it asks the start model and has
+        none of its own (call it as the chat asks: the history then keeps the URL with the
+        chat, without user, password or query). Choosing another model drops it again
+        (:meth:`Session.choose_model`)."""
+        if session.base_url is None:
+            session.base_url = self.base_url_for(session.model)
 
     def endpoint_of(self, session: Session) -> tuple[str | None, str | None]:
         """Where ``session``'s model is asked: its base URL (its own, else ``--base-url`` for
