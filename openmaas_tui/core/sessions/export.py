@@ -3,10 +3,14 @@
 JSON (``format: "openmaas-session"``, ``schema_version: 1``) is lossless: the session's and
 every message's fields as stored (:class:`~openmaas_tui.core.history.records.StoredSession`,
 :class:`~openmaas_tui.core.history.records.StoredMessage`), ids included; totals are left out
-(they follow from the messages). Importing gives the session and its messages new ids; see
-:mod:`openmaas_tui.core.sessions.importing` for the checks.
+(they follow from the messages). Where the session's model is asked goes with it: ``base_url``
+(None: at its provider's endpoint), always without user, password or query
+(:func:`~openmaas_tui.core.sessions.endpoint.storable_url`), and the API chosen under
+``params.api``, as the history keeps it. Importing gives the session and its messages new
+ids; see :mod:`openmaas_tui.core.sessions.importing` for the checks.
 
-Markdown is for reading: the title, one ``##`` heading per message (an answer's reasoning, the
+Markdown is for reading: the title, a line naming the model (and where it is asked, when not
+at its provider's endpoint), one ``##`` heading per message (an answer's reasoning, the
 tools its provider ran, its text and its tool calls:
 :mod:`~openmaas_tui.core.text.tool_markdown`), and under each answer its model, tokens and cost
 (formatted with :func:`~openmaas_tui.core.money.format_usd`). Times are shown in local time
@@ -24,6 +28,7 @@ from openmaas_tui.core.attachments.images import format_bytes
 from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.history.records import StoredMessage, StoredSession
 from openmaas_tui.core.money import format_usd
+from openmaas_tui.core.sessions.endpoint import api_of, storable_url
 from openmaas_tui.core.text.local_time import local_text
 from openmaas_tui.core.text.tool_markdown import server_tool_markdown, tool_call_markdown
 from openmaas_tui.core.types import Role, Usage
@@ -39,6 +44,7 @@ def session_json(session: StoredSession, messages: Sequence[StoredMessage]) -> d
     head.pop("totals")
     head.pop("imported")  # a fact of this history (spend made elsewhere), not of the session
     head.pop("source")  # where it started in this history; an import starts it anew
+    head["base_url"] = storable_url(session.base_url)  # never a credential, however it came
     body = []
     for message in messages:
         fields = asdict(message)
@@ -95,6 +101,9 @@ def answer_line(message: StoredMessage) -> str:
 def session_markdown(session: StoredSession, messages: Sequence[StoredMessage]) -> str:
     """The session as Markdown: a title, a summary line, then one heading per message."""
     model = "/".join(p for p in (session.provider, session.model) if p) or "no model"
+    url, api = storable_url(session.base_url), api_of(session.params)
+    model += f" at {url}" if url else ""
+    model += f" ({api} API)" if api else ""
     lines = [
         f"# {session.title}",
         "",

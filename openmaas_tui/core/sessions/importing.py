@@ -10,6 +10,12 @@ SQLite stores, costs and durations finite and not negative, times between 1970 a
 ``NaN``, ``Infinity`` and numbers too large for a float are refused anywhere in the file, as are
 lone surrogates (``"\\ud800"``, not UTF-8 text) and nesting deeper than
 :data:`~openmaas_tui.core.config.text.MAX_NESTING`.
+
+Where the session's model is asked is taken only when well formed, else ignored (the session
+is then asked at its provider's endpoint; an export from before it was kept has none): the
+session's ``base_url`` (an http or https URL, stored without user, password or query:
+:func:`~openmaas_tui.core.sessions.endpoint.importable_url`) and ``params.api`` (``chat`` or
+``responses``).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from openmaas_tui.core.exchange.record import MessageState
 from openmaas_tui.core.history.records import StoredMessage, StoredSession
 from openmaas_tui.core.reasoning import ReasoningBlock
 from openmaas_tui.core.server_tools import ServerToolCall
+from openmaas_tui.core.sessions.endpoint import API_KEY, importable_url, known_api, with_api
 from openmaas_tui.core.sessions.export import FORMAT, SCHEMA_VERSION
 from openmaas_tui.core.types import Role, ToolCall
 
@@ -254,6 +261,8 @@ def parse_session_json(
     if not _is(version, _INT) or not 1 <= version <= SCHEMA_VERSION:
         raise _invalid(source, "schema_version", f"expected 1 to {SCHEMA_VERSION}, got {version!r}")
     head = _fields(source, "session", data.get("session"), _SESSION_FIELDS)
+    head["base_url"] = importable_url(data["session"].get("base_url"))
+    head["params"] = with_api(head["params"], known_api(head["params"].get(API_KEY)))
     raw_messages = data.get("messages")
     if not isinstance(raw_messages, list):
         raise _invalid(source, "messages", "expected an array")
