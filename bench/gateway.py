@@ -31,7 +31,7 @@ The targets: added TTFT p50 at most 1 ms; at least half the direct route's strea
 100 MB of RSS.
 
 Usage: ``python bench/gateway.py [--requests 200] [--streams 320] [--concurrency 16]
-[--rounds 4] [--route-by-route] [--tokens 500] [--pin] [--no-log]
+[--rounds 4] [--route-by-route] [--tokens 500] [--history-kb 0] [--pin] [--no-log]
 [--litellm /tmp/litellm-venv/bin/litellm]``
 """
 
@@ -50,6 +50,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -111,12 +112,21 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-BODY = {
+BODY: dict[str, Any] = {
     "model": "gpt-4o-mini",
     "messages": [{"role": "user", "content": "count"}],
     "stream": True,
     "stream_options": {"include_usage": True},
 }
+
+
+def _history(kilobytes: int) -> list[dict[str, str]]:
+    """Earlier turns of a conversation, about ``kilobytes`` kB of messages (1 kB each, the
+    user's and the assistant's in turn, with some non-ASCII text as real chats have)."""
+    line = "An earlier turn of a long conversation, with café, naïve and 12,345 in it. "
+    text = (line * 14)[:1000]
+    roles = ("user", "assistant")
+    return [{"role": roles[i % 2], "content": text} for i in range(kilobytes)]
 
 
 async def _one(client: httpx.AsyncClient, url: str, headers: dict[str, str], model: str) -> float:
@@ -297,6 +307,8 @@ async def _bench(args: argparse.Namespace) -> None:
     cores = sorted(os.sched_getaffinity(0))
     if args.pin and len(cores) > 1:  # this process and the upstream on all cores but the last
         os.sched_setaffinity(0, cores[:-1])
+    if args.history_kb:  # every route is asked with the same long conversation
+        BODY["messages"] = [*_history(args.history_kb), *BODY["messages"]]
     port = _free_port()
     upstream = [sys.executable, __file__, "--upstream", str(port), "--tokens", str(args.tokens)]
     children = [subprocess.Popen(upstream)]
@@ -341,7 +353,9 @@ async def _bench(args: argparse.Namespace) -> None:
 def _report(routes: list[Route], args: argparse.Namespace) -> None:
     direct = routes[0]
     print(
-        f"{args.tokens}-token streams, {args.requests} one at a time along each route"
+        f"{args.tokens}-token streams"
+        f"{f' after {args.history_kb} kB of earlier turns' if args.history_kb else ''}, "
+        f"{args.requests} one at a time along each route"
         f"{f' after {args.gap_ms:g} ms of idle' if args.gap_ms else ''}, {args.streams} at "
         f"{args.concurrency} concurrent in {args.rounds} rounds of the routes "
         f"{'one route after the other' if args.route_by_route else 'in turn'} (medians)"
@@ -381,6 +395,13 @@ def main() -> None:
     )
     parser.add_argument(
         "--tokens", type=int, default=TOKENS, help="tokens per answer (1: the fixed cost alone)"
+    )
+    parser.add_argument(
+        "--history-kb",
+        type=int,
+        default=0,
+        help="earlier turns sent with every request, in kB (a long conversation: the "
+        "gateway reads and writes the whole body on the way to the first token)",
     )
     parser.add_argument("--no-log", action="store_true", help="run the gateway with --no-log")
     parser.add_argument(
