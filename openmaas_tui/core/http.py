@@ -3,9 +3,10 @@
 Adapters never build their own client (STYLE.md, convention 3). The pool is sized for the
 largest compare (8 targets) plus model discovery running beside it.
 
-The transport is built in a thread while the app starts (:class:`DeferredTransport`), its pool
-on a network backend that writes a request in one piece and checks idle connections cheaply
-(:mod:`.http_backend`). The client keeps no cookies (:class:`SharedClient`).
+The transport is built in a thread while the app starts (:class:`DeferredTransport`), its pool's
+connections on asyncio's own transports, each request written in one piece and idle
+connections checked cheaply (:mod:`.http_backend`, :mod:`.http_stream`). The client keeps no
+cookies (:class:`SharedClient`).
 """
 
 from __future__ import annotations

@@ -16,15 +16,10 @@ from __future__ import annotations
 
 import re
 
+from openmaas_tui.gateway.sse_bytes import event_end
+
 _BOUNDARY = re.compile(rb"\r\n\r\n|\n\n|\r\r")
 """The blank line that ends an event, whichever line ends the server uses."""
-
-
-def _event_end(data: bytes | bytearray) -> int:
-    """The end of the last complete event in ``data`` (after its blank line), or 0."""
-    lf = data.rfind(b"\n\n")
-    crlf = data.rfind(b"\r\n\r\n")
-    return max(lf + 2 if lf >= 0 else 0, crlf + 4 if crlf >= 0 else 0)
 
 
 class MessagesRelay:
@@ -48,7 +43,7 @@ class MessagesRelay:
         pending = self._pending
         if not pending:
             return b""
-        end = _event_end(pending)
+        end = event_end(pending)
         if not end:
             return b""
         ready = bytes(pending[:end])

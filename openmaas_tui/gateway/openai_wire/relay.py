@@ -19,13 +19,7 @@ import re
 from typing import Any
 
 from openmaas_tui.gateway.openai_wire.chunks import DONE
-
-
-def _event_end(data: bytes | bytearray) -> int:
-    """The end of the last complete event in ``data`` (after its blank line), or 0."""
-    lf = data.rfind(b"\n\n")
-    crlf = data.rfind(b"\r\n\r\n")
-    return max(lf + 2 if lf >= 0 else 0, crlf + 4 if crlf >= 0 else 0)
+from openmaas_tui.gateway.sse_bytes import event_end
 
 
 class ChatRelay:
@@ -51,7 +45,7 @@ class ChatRelay:
         pending = self._pending
         if not pending or self._held:
             return b""
-        end = _event_end(pending)
+        end = event_end(pending)
         if not end:
             return b""
         ready = bytes(pending[:end])
@@ -79,7 +73,7 @@ class ChatRelay:
     def rest(self) -> bytes:
         """The complete events not yet taken, tail included, when the stream broke off (a
         partial last event is dropped: the error chunk that follows must start a line)."""
-        end = _event_end(self._pending)
+        end = event_end(self._pending)
         rest = bytes(self._held) + bytes(self._pending[:end])
         self._held.clear()
         self._pending.clear()
