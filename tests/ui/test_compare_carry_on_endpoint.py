@@ -85,9 +85,21 @@ async def test_a_chat_carried_on_keeps_the_columns_base_url_after_a_restart(
         assert (first.spec, first.base_url) == ("openai/local-model", server.url)
         await pilot.press("escape")
         await settle(pilot)
+        await pilot.press("ctrl+n")  # a new chat from it: the same model, where it is asked
+        await settle(pilot)
+        fresh = app.playground.current
+        assert fresh is not session and not fresh.messages
+        assert (fresh.model, fresh.base_url) == ("openai/local-model", server.url)
+        await ask(pilot, "a new question")
+        assert len(server.requests) == 3, "the new chat asked another endpoint"
+        assert server.last.json()["messages"][-1]["content"] == "a new question"
+        await app.playground.session_ops.open(session)
+        await settle(pilot)
 
     db = resolve_paths().history_db
     [row] = [r for r in _session_rows(db) if r["title"] == "name a pelican"]
+    [new_row] = [r for r in _session_rows(db) if r["title"] == "a new question"]
+    assert new_row["base_url"] == server.url
     assert (row["provider"], row["model"], row["base_url"]) == ("openai", "local-model", server.url)
     assert not any(SECRET in str(value) for value in tuple(row)), "a key stored with the session"
     assert SECRET.encode() not in db.read_bytes()
@@ -101,7 +113,7 @@ async def test_a_chat_carried_on_keeps_the_columns_base_url_after_a_restart(
         await settle(pilot)
         assert app.playground.current.base_url == server.url
         await ask(pilot, "one more?")
-        assert len(server.requests) == 3, "the reopened chat asked another endpoint"
+        assert len(server.requests) == 4, "the reopened chat asked another endpoint"
         assert server.last.json()["messages"][-1]["content"] == "one more?"
 
 

@@ -67,11 +67,13 @@ class SessionActions:
 
     async def _create(self) -> Session:
         """A new, empty session with the current chat's model and settings (as the panel
-        shows them)."""
+        shows them), asked where the current chat asks that model (its base URL and API: a
+        compare column carried on, ``--base-url``)."""
         current = self.chats.session
         self.selection.settings.keep(current)
         session = await self.book.create(current.model)
         session.params = current.params
+        session.base_url, session.api = current.base_url, current.api
         return session
 
     async def new(self) -> None:
