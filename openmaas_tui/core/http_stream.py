@@ -72,7 +72,6 @@ class ReceiveProtocol(asyncio.Protocol):
         self.size = 0
         self.ended = False
         self.error: BaseException | None = None
-        self.paused_reading = False
         self._waiter: asyncio.Future[None] | None = None
         self._drained: asyncio.Future[None] | None = None
         self._write_paused = False
@@ -83,9 +82,9 @@ class ReceiveProtocol(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         self.chunks.append(data)
         self.size += len(data)
-        if self.size >= _PAUSE_BYTES and not self.paused_reading and self.transport is not None:
-            self.paused_reading = True
-            self.transport.pause_reading()
+        transport = self.transport
+        if self.size >= _PAUSE_BYTES and transport is not None and transport.is_reading():
+            transport.pause_reading()
         self._wake()
 
     def eof_received(self) -> bool | None:
@@ -123,9 +122,9 @@ class ReceiveProtocol(asyncio.Protocol):
             self.chunks.appendleft(chunk[max_bytes:])
             chunk = chunk[:max_bytes]
         self.size -= len(chunk)
-        if self.paused_reading and self.size <= _RESUME_BYTES and self.transport is not None:
-            self.paused_reading = False
-            self.transport.resume_reading()
+        transport = self.transport
+        if self.size <= _RESUME_BYTES and transport is not None and not transport.is_reading():
+            transport.resume_reading()  # a closing transport ignores it
         return chunk
 
     async def received(self, timeout: float | None) -> bool:

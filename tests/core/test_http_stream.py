@@ -49,6 +49,9 @@ class _Transport(asyncio.Transport):
     def resume_reading(self) -> None:
         self.reading = True
 
+    def is_reading(self) -> bool:
+        return self.reading
+
     def get_extra_info(self, name: str, default: object = None) -> object:
         return {"peername": ("127.0.0.1", 443), "sockname": ("127.0.0.1", 50000)}.get(name, default)
 
