@@ -41,7 +41,8 @@ LOGGERS = (
     "asyncio",
 )
 """The loggers the filter is put on: ours, the HTTP stack's (aiohttp's client under httpx;
-httpcore, for proxies, names one per module; hpack and h2 log HTTP/2 headers), the keyring's, and asyncio's (it logs unhandled errors)."""
+httpcore, for proxies, names one per module; hpack and h2 log HTTP/2 headers), the keyring's,
+and asyncio's (it logs unhandled errors)."""
 
 
 class RedactingFilter(logging.Filter):
