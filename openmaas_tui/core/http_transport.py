@@ -75,7 +75,10 @@ def transport_error(exc: BaseException, request: httpx.Request) -> httpx.Transpo
 
 
 class _Body(httpx.AsyncByteStream):
-    """An answer's body as aiohttp receives it: each piece as soon as it arrives."""
+    """An answer's body as the server sent it: each HTTP chunk (of a chunked answer) on its
+    own, as soon as it is in, never two joined (an SSE server sends an event, or the events it
+    had, per chunk: joining what a fast server sent would make the first event wait for the
+    parsing of all the others); an answer not chunked, as it arrives."""
 
     def __init__(self, response: aiohttp.ClientResponse, request: httpx.Request) -> None:
         self._response = response
@@ -85,10 +88,11 @@ class _Body(httpx.AsyncByteStream):
         content = self._response.content
         try:
             while True:
-                piece = await content.readany()
-                if not piece:
-                    return
-                yield piece
+                piece, chunk_ended = await content.readchunk()
+                if piece:
+                    yield piece
+                elif not chunk_ended:  # the end of the body (else: the end of a chunk read
+                    return  # already, told once its closing line came)
         except (aiohttp.ClientError, OSError) as exc:
             raise transport_error(exc, self._request) from exc
 

@@ -304,3 +304,22 @@ async def test_credentials_in_the_url_never_reach_the_request_line() -> None:
     assert response.json() == {"ok": True}
     request_line, _, _ = seen[0].partition(b"\r\n")
     assert request_line == b"GET /v1/models HTTP/1.1"
+
+
+async def test_each_chunk_is_read_on_its_own_and_a_late_chunk_end_ends_nothing() -> None:
+    async def late(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")
+        writer.write(b"5\r\nhello")  # the chunk's data, its closing line later
+        await writer.drain()
+        await asyncio.sleep(0.05)
+        writer.write(b"\r\n6\r\n world\r\n1\r\n!\r\n")
+        await writer.drain()
+        await asyncio.sleep(0.05)
+        writer.write(b"0\r\n\r\n")
+        await writer.drain()
+
+    async with _Server(late) as server, make_client() as client:
+        async with client.stream("GET", server.url()) as response:
+            pieces = [piece async for piece in response.aiter_raw()]
+    assert pieces == [b"hello", b" world", b"!"]

@@ -31,14 +31,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from openmaas_tui.core.errors import ErrorCode
-from tests.providers.test_any_chunking import (
-    _SETTINGS,
-    STREAMS,
-    Outcome,
-    Replayer,
-    _runs,
-    split_at,
-)
+from tests.providers.test_any_chunking import _SETTINGS, STREAMS, Outcome, Replayer, split_at
 from tests.support.recordings import expected, fixture_path
 from tests.support.replay import fixture_reply, split_events
 from tests.support.server import Reply
@@ -181,7 +174,7 @@ def test_a_cut_inside_an_event(
     at_boundary = replayer.run(name, wire, _cut(name, boundary))
     _assert_interrupted(got, name)
     assert got.completion == at_boundary.completion
-    assert _runs(got.event_types) == _runs(at_boundary.event_types)
+    assert got.event_types == at_boundary.event_types
 
 
 _MODELS_BY_WIRE = ("openai", "anthropic", "gemini", "ollama")
