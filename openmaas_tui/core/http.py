@@ -3,10 +3,9 @@
 Adapters never build their own client (STYLE.md, convention 3). The pool is sized for the
 largest compare (8 targets) plus model discovery running beside it.
 
-The transport is built in a thread while the app starts (:class:`DeferredTransport`), its pool's
-connections on asyncio's own transports, each request written in one piece and idle
-connections checked cheaply (:mod:`.http_backend`, :mod:`.http_stream`). The client keeps no
-cookies (:class:`SharedClient`).
+The transport is built in a thread while the app starts (:class:`DeferredTransport`); it sends
+httpx's requests with aiohttp's client (:mod:`.http_transport`). The client keeps no cookies
+(:class:`SharedClient`).
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from urllib.request import getproxies
 import httpx
 
 from openmaas_tui import __version__
-from openmaas_tui.core.http_backend import use_backend
 
 CONNECT_TIMEOUT_S = 10.0
 """Seconds to establish a connection (TCP + TLS) before STREAM_CONNECTION_FAILED."""
@@ -48,22 +46,23 @@ def _load_certificates(context: ssl.SSLContext) -> None:
 
 
 class DeferredTransport(httpx.AsyncBaseTransport):
-    """httpx's default transport, built in a thread when :meth:`start` is called (the app calls
-    it once its first screen is shown) or at the first request: loading the trusted certificates
-    and importing the HTTP core take about 0.25 s together, a third of the app's start-up. A
-    request waits for the thread if it has not finished.
+    """The shared client's transport (:class:`~.http_transport.AiohttpTransport`), built in a
+    thread when :meth:`start` is called (the app calls it once its first screen is shown) or
+    at the first request: loading the trusted certificates and importing the HTTP client take
+    about a quarter of a second together, a third of the app's start-up. A request waits for
+    the thread if it has not finished.
 
     Args:
         context: the TLS context; its certificates are loaded in the thread.
-        kwargs: arguments of ``httpx.AsyncHTTPTransport`` (``limits``, ``trust_env``...).
+        limits: the pool's limits (``max_connections``, ``keepalive_expiry``).
     """
 
-    def __init__(self, context: ssl.SSLContext, **kwargs: Any) -> None:
-        self._transport: httpx.AsyncHTTPTransport | None = None
+    def __init__(self, context: ssl.SSLContext, limits: httpx.Limits) -> None:
+        self._transport: httpx.AsyncBaseTransport | None = None
         self._error: BaseException | None = None
         self._ready = threading.Event()
         self._context = context
-        self._kwargs = kwargs
+        self._limits = limits
         self._started = False
 
     def start(self) -> None:
@@ -75,15 +74,15 @@ class DeferredTransport(httpx.AsyncBaseTransport):
     def _build(self) -> None:
         try:
             _load_certificates(self._context)
-            transport = httpx.AsyncHTTPTransport(verify=self._context, **self._kwargs)
-            use_backend(transport)
-            self._transport = transport
+            from openmaas_tui.core.http_transport import AiohttpTransport
+
+            self._transport = AiohttpTransport(self._context, self._limits)
         except BaseException as exc:  # re-raised by the first request
             self._error = exc
         finally:
             self._ready.set()
 
-    async def _ready_transport(self) -> httpx.AsyncHTTPTransport | None:
+    async def _ready_transport(self) -> httpx.AsyncBaseTransport | None:
         self.start()
         if not self._ready.is_set():
             await asyncio.to_thread(self._ready.wait)
@@ -176,7 +175,7 @@ def make_client(
         timeout=timeout,
         limits=limits,
         verify=context,
-        transport=DeferredTransport(context, limits=limits, trust_env=True),
+        transport=DeferredTransport(context, limits),
         headers={"user-agent": f"openmaas-tui/{__version__}"},
         follow_redirects=False,
         trust_env=True,

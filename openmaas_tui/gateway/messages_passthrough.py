@@ -24,7 +24,7 @@ from openmaas_tui.core.types import ChatRequest
 from openmaas_tui.gateway.access import Access
 from openmaas_tui.gateway.answer import WireErrors, metering_headers, relay_events, to_the_end
 from openmaas_tui.gateway.anthropic_wire.errors import error_event, error_status
-from openmaas_tui.gateway.anthropic_wire.relay import MessagesRelay, ends_in_error
+from openmaas_tui.gateway.anthropic_wire.relay import MessagesRelay
 from openmaas_tui.gateway.anthropic_wire.request import ParsedMessages
 from openmaas_tui.gateway.asgi import JSON_TYPE, Scope, encode_headers, send_bytes
 from openmaas_tui.gateway.context import Gateway
@@ -88,7 +88,8 @@ async def _relay_stream(
         return
     access.status = error_status(error)
     rest = relay.rest()
-    await send_bytes(send, rest if ends_in_error(rest) else rest + error_event(error), more=False)
+    ending = rest if relay.ended_in_error() else rest + error_event(error)
+    await send_bytes(send, ending, more=False)
 
 
 async def _relay_whole(

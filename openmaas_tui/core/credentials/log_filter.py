@@ -8,7 +8,7 @@ whole or in any 8-character part, and key-shaped strings (``sk-…``, ``AKIA…`
 
 A filter on a logger sees only the records logged to that very logger, not those its children
 propagate up to it, so :func:`install_log_redaction` puts the one filter on each logger we and
-httpx/httpcore log to (:data:`LOGGERS`) and on any child of theirs that exists already. It is
+the HTTP stack log to (:data:`LOGGERS`) and on any child of theirs that exists already. It is
 called once at start-up by the command line and the app, and is idempotent.
 
 Textual's own log (``TEXTUAL_LOG``, devtools) is written by ``textual.Logger`` with no filter
@@ -32,13 +32,17 @@ LOGGERS = (
     "httpcore.http2",
     "httpcore.proxy",
     "httpcore.socks",
+    "aiohttp",
+    "aiohttp.client",
+    "aiohttp.internal",
     "hpack",
     "h2",
     "keyring",
     "asyncio",
 )
-"""The loggers the filter is put on: ours, the HTTP stack's (httpcore names one per module;
-hpack and h2 log HTTP/2 headers), the keyring's, and asyncio's (it logs unhandled errors)."""
+"""The loggers the filter is put on: ours, the HTTP stack's (aiohttp's client under httpx;
+httpcore, for proxies, names one per module; hpack and h2 log HTTP/2 headers), the keyring's,
+and asyncio's (it logs unhandled errors)."""
 
 
 class RedactingFilter(logging.Filter):

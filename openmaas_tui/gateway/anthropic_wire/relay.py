@@ -7,8 +7,9 @@ byte for byte, so one upstream read becomes at most one write to the client. Not
 back or rewritten (usage is in ``message_start`` and ``message_delta`` already; the cost is in
 the ledger and, for a whole answer, in a header). When the stream breaks off, :meth:`rest`
 gives the whole events still pending (a partial last event is dropped, so an ``event: error``
-written after it starts on a line of its own) and :func:`ends_in_error` says whether Anthropic
-already ended it with its own ``event: error``
+written after it starts on a line of its own), and :func:`ends_in_error` and
+:meth:`MessagesRelay.ended_in_error` say whether Anthropic already ended it with its own
+``event: error``, pending or sent
 (https://docs.anthropic.com/en/api/messages-streaming, "Error events").
 """
 
@@ -31,6 +32,7 @@ class MessagesRelay:
 
     def __init__(self) -> None:
         self._pending = bytearray()
+        self._taken = b""
         self.received = False
 
     def sink(self, piece: bytes) -> None:
@@ -48,6 +50,7 @@ class MessagesRelay:
             return b""
         ready = bytes(pending[:end])
         del pending[:end]
+        self._taken = ready
         return ready
 
     def rest(self) -> bytes:
@@ -56,6 +59,12 @@ class MessagesRelay:
         rest = self.take()
         self._pending.clear()
         return rest
+
+    def ended_in_error(self) -> bool:
+        """Whether the last event taken (by :meth:`take` or :meth:`rest`) is Anthropic's
+        ``event: error``: one read may bring the events before it and the error together,
+        all taken and sent before the exchange reports the error."""
+        return ends_in_error(self._taken)
 
     def whole(self) -> bytes:
         """Everything received (a whole, not streamed, answer's body)."""
