@@ -26,6 +26,7 @@ ClientTimeout, the client exceptions).
 
 from __future__ import annotations
 
+import os
 import ssl
 from collections.abc import AsyncIterator
 
@@ -62,6 +63,10 @@ def transport_error(exc: BaseException, request: httpx.Request) -> httpx.Transpo
         kind = httpx.ReadTimeout
     elif isinstance(exc, aiohttp.ClientConnectorError):  # incl. certificate and name errors
         kind = httpx.ConnectError
+        reason = exc.os_error
+        errno = reason.errno if isinstance(reason.errno, int) else 0
+        said = os.strerror(errno) if errno > 0 else reason.strerror or str(reason)
+        message = f"{exc.host}:{exc.port}: {said}"  # "127.0.0.1:1: Connection refused"
     elif isinstance(exc, aiohttp.InvalidURL):
         kind = httpx.UnsupportedProtocol
         message = "the URL cannot be asked"

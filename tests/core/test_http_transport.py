@@ -150,6 +150,7 @@ async def test_a_refused_connection_is_a_connect_error() -> None:
         with pytest.raises(httpx.ConnectError) as caught:
             await client.get(f"http://127.0.0.1:{port}/")
     assert caught.value.request.url.port == port
+    assert str(caught.value).startswith(f"127.0.0.1:{port}: ")  # the host, then the reason
     error = map_transport_error("openai", caught.value, mid_stream=False)
     assert error.code is ErrorCode.STREAM_CONNECTION_FAILED and error.transient
 
