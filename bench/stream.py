@@ -142,6 +142,8 @@ async def serve(tokens: int) -> None:
 async def run_app(tokens: int) -> dict[str, Any]:
     """Stream ``tokens`` tokens into the real app; the figures as a dict."""
     from openmaas_tui.cli.main import build_app
+    from openmaas_tui.core.http import transport_ready
+    from openmaas_tui.ui.app import PlaygroundApp
     from openmaas_tui.ui.markdown.live import LiveMarkdown
     from openmaas_tui.ui.widgets.answer import AnswerView
 
@@ -158,6 +160,7 @@ async def run_app(tokens: int) -> dict[str, Any]:
     url = (await server.stdout.readline()).decode().strip()
     argv = ["--provider", "openai", "--base-url", url, "-m", "bench-model", "--no-keyring"]
     app = build_app(argv)
+    assert isinstance(app, PlaygroundApp)
     frames: list[float] = []
     display = app._display
 
@@ -181,8 +184,9 @@ async def run_app(tokens: int) -> dict[str, Any]:
             await pilot.press(*"Write a long answer")
             await pilot.pause()
             # As a person would while typing: let start-up work (tokenizer warm-up, model
-            # discovery) finish before sending.
+            # discovery, the HTTP client's transport) finish before sending.
             await app.workers.wait_for_complete()
+            await transport_ready(app.services.client)
             lag = LoopLag()
             cpu0, t0 = time.process_time(), time.perf_counter()
             await pilot.press("enter")

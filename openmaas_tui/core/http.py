@@ -142,6 +142,14 @@ def prepare_transport(client: httpx.AsyncClient) -> None:
         transport.start()
 
 
+async def transport_ready(client: httpx.AsyncClient) -> None:
+    """Build ``client``'s transport now if it is not built yet, and wait until it is (what a
+    request waits for anyway; a benchmark lets this start-up work finish before it measures)."""
+    transport = client._transport  # httpx <0.29: the transport given to the client
+    if isinstance(transport, DeferredTransport):
+        await transport._ready_transport()
+
+
 def make_client(
     *,
     connect_timeout_s: float = CONNECT_TIMEOUT_S,

@@ -7,7 +7,12 @@ import ssl
 import httpx
 import pytest
 
-from openmaas_tui.core.http import DeferredTransport, make_client, prepare_transport
+from openmaas_tui.core.http import (
+    DeferredTransport,
+    make_client,
+    prepare_transport,
+    transport_ready,
+)
 from openmaas_tui.providers.base import parsed_url
 from tests.support.replay import ReplayServer
 from tests.support.server import Reply
@@ -75,3 +80,12 @@ def test_a_url_is_parsed_once() -> None:
     url = "https://api.openai.com/v1/chat/completions"
     assert parsed_url(url) is parsed_url(url)
     assert parsed_url(url) == httpx.URL(url)
+
+
+async def test_transport_ready_builds_the_transport_and_waits_for_it() -> None:
+    async with make_client() as client:
+        transport = client._transport
+        assert isinstance(transport, DeferredTransport) and not transport._started
+        await transport_ready(client)
+        assert transport._started and transport._ready.is_set()
+        assert transport._transport is not None
