@@ -5,8 +5,10 @@ underneath, this transport (httpx's documented extension point, ``AsyncBaseTrans
 each request to an ``aiohttp.ClientSession``, whose connection pool, HTTP/1.1 writer and parser
 (llhttp, compiled) replace httpcore's and h11's, which are pure Python. Measured through the
 gateway (``bench/gateway.py``, 500-token streams, alternating runs): its CPU per stream fell by
-about a third (3.0-3.2 to 1.9-2.2 ms), its streams/s at 16 concurrent from 0.59-0.66 to
-0.84-1.00 of the direct route's, and the TTFT it adds by about a tenth of a millisecond.
+a quarter to a third (3.0-3.2 to 1.9-2.2 ms in a quiet sitting), its streams/s at 16
+concurrent from 0.59-0.66 to 0.73-1.00 of the direct route's, and the TTFT it adds by 0.1-0.3
+ms while it shares two cores with its client and upstream (not with a core of its own: the
+cost per byte read fell, not the cost up to the first byte).
 
 What is sent is what httpx built: its headers (none of aiohttp's own added, no cookie kept),
 its body bytes. What is received is handed back untouched (``auto_decompress`` off: httpx
