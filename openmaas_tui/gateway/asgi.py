@@ -9,10 +9,11 @@ Response headers never include CORS headers: no browser page may read the gatewa
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
+
+from openmaas_tui.gateway.stop import StopSignal
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -105,46 +106,62 @@ async def send_bytes(send: Send, data: bytes, *, more: bool = True) -> None:
     await send({"type": "http.response.body", "body": data, "more_body": more})
 
 
-async def _disconnected(receive: Receive) -> None:
-    """Return once the client has gone (``http.disconnect``)."""
-    while (await receive())["type"] != "http.disconnect":
-        pass
-
-
 async def until_disconnect(
-    work: Awaitable[None], receive: Receive, stopping: asyncio.Event, grace_s: float
+    work: Awaitable[None], receive: Receive, stopping: StopSignal, grace_s: float
 ) -> str:
-    """Run ``work`` (which answers the request), cancelling it if the client goes away first
-    (an abandoned answer is stopped at once and its upstream connection closed), or if it is
-    still running ``grace_s`` seconds after ``stopping`` is set (the gateway shutting down).
+    """Run ``work`` (which answers the request) in the calling task, cancelling it if the
+    client goes away first (an abandoned answer is stopped at once and its upstream connection
+    closed), or if it is still running ``grace_s`` seconds after ``stopping`` is set (the
+    gateway shutting down).
 
-    Must be called once the request body has been read.
+    ``work`` runs where it is awaited, not in a task of its own: one task watches for the
+    client leaving, and the stop is a callback (:class:`~.stop.StopSignal`), so an answer's
+    first byte waits for no extra turn of the event loop. Must be called once the request body
+    has been read.
 
     Returns:
         ``"done"`` when ``work`` ran to its end, ``"left"`` when the client left first,
         ``"stopped"`` when the gateway's stop cut it short.
+
+    Raises:
+        asyncio.CancelledError: the calling task was cancelled by someone else (the server);
+            ``work`` was cancelled with it.
     """
-    task = asyncio.ensure_future(work)
-    watcher = asyncio.ensure_future(_disconnected(receive))
-    stop = asyncio.ensure_future(stopping.wait())
+    task = asyncio.current_task()
+    if task is None:
+        raise RuntimeError("until_disconnect runs in a task")
+    loop = asyncio.get_running_loop()
     outcome = "done"
+    timer: asyncio.TimerHandle | None = None
+
+    def cut(why: str) -> None:
+        nonlocal outcome
+        if outcome == "done":
+            outcome = why
+            task.cancel()
+
+    def on_stop() -> None:  # let the answer finish for a while
+        nonlocal timer
+        timer = loop.call_later(grace_s, cut, "stopped")
+
+    async def watch() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        cut("left")
+
+    watcher = loop.create_task(watch())
+    stopping.subscribe(on_stop)
     try:
-        done, _ = await asyncio.wait((task, watcher, stop), return_when=asyncio.FIRST_COMPLETED)
-        if task not in done and watcher not in done:  # stopping: let it finish for a while
-            done, _ = await asyncio.wait((task, watcher), timeout=grace_s)
-            outcome = "stopped"
-        if task in done:
-            task.result()  # its failure, if any, is the caller's
-            return "done"
-        outcome = "left" if watcher in done else outcome
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await work
+    except asyncio.CancelledError:
+        if outcome == "done" or task.uncancel() > 0:  # not (only) our cut: the server's
+            raise
         return outcome
     finally:
         watcher.cancel()
-        stop.cancel()
-        if not task.done():  # the server itself cancelled us: stop the answer too
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        stopping.unsubscribe(on_stop)
+        if timer is not None:
+            timer.cancel()
+    if outcome != "done":  # cut, but ``work`` ended without raising: the cut is spent
+        task.uncancel()
+    return outcome

@@ -12,7 +12,6 @@ with ``--no-log``. The exchange never retries: the client decides, from the stat
 
 from __future__ import annotations
 
-import asyncio
 import time
 from dataclasses import dataclass, field, fields, replace
 
@@ -25,6 +24,7 @@ from openmaas_tui.core.models.provider_specs import Api
 from openmaas_tui.core.passthrough import Passthrough
 from openmaas_tui.core.types import ChatRequest
 from openmaas_tui.gateway.client import ASKED, answered_status
+from openmaas_tui.gateway.stop import StopSignal
 from openmaas_tui.providers.registry import Target
 from openmaas_tui.services import Services
 
@@ -108,7 +108,7 @@ class Gateway:
     services: Services
     token: bytes
     record: bool = True
-    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    stopping: StopSignal = field(default_factory=StopSignal)
     _targets: dict[str, tuple[float, Target]] = field(default_factory=dict)
 
     async def target(self, model: str, api: Api | None = None) -> Target:
