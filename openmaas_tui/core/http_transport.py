@@ -28,6 +28,7 @@ ClientTimeout, the client exceptions).
 
 from __future__ import annotations
 
+import functools
 import os
 import ssl
 from collections.abc import AsyncIterator
@@ -110,6 +111,16 @@ class _Body(httpx.AsyncByteStream):
         self._response.release()
 
 
+@functools.lru_cache(maxsize=64)
+def _timeout(
+    pool: float | None, connect: float | None, read: float | None
+) -> aiohttp.ClientTimeout:
+    """aiohttp's timeouts for httpx's (seconds, None: none): waiting for a connection from the
+    pool, connecting, and waiting for the next bytes of the answer; no limit on the whole
+    request (a stream may run for minutes). Built once per set: requests share a few."""
+    return aiohttp.ClientTimeout(total=None, connect=pool, sock_connect=connect, sock_read=read)
+
+
 class AiohttpTransport(httpx.AsyncBaseTransport):
     """Send httpx's requests with one ``aiohttp.ClientSession``, opened at the first request
     (in the running loop) and closed by :meth:`aclose`.
@@ -152,12 +163,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if session is None:
             session = self._session = self._open_session()
         timeouts = request.extensions.get("timeout") or {}
-        timeout = aiohttp.ClientTimeout(
-            total=None,
-            connect=timeouts.get("pool"),
-            sock_connect=timeouts.get("connect"),
-            sock_read=timeouts.get("read"),
-        )
+        timeout = _timeout(timeouts.get("pool"), timeouts.get("connect"), timeouts.get("read"))
         url = request.url
         if url.userinfo:  # httpx made it the Authorization header, if anything; aiohttp would
             url = url.copy_with(userinfo=b"")  # refuse both, and never sends it itself

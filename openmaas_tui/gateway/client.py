@@ -11,6 +11,7 @@ carry it.
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -27,10 +28,11 @@ _TCHAR = frozenset(string.ascii_letters + string.digits + "!#$%&'*+-.^_`|~/")
 so a name can hold no control character, escape sequence or markup."""
 
 
+@functools.lru_cache(maxsize=256)
 def client_token(user_agent: str | bytes | None) -> str | None:
     """The client's name from its ``User-Agent``: the first product token, without any
     character a token may not hold, at most :data:`CLIENT_MAX` characters; None when there
-    is none."""
+    is none. Each ``User-Agent`` is read once (a program sends the same one every time)."""
     if isinstance(user_agent, bytes):
         user_agent = user_agent.decode("latin-1")
     first = (user_agent or "").strip().split(None, 1)
