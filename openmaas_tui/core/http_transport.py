@@ -111,6 +111,15 @@ class _Body(httpx.AsyncByteStream):
         self._response.release()
 
 
+def _text_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
+    """httpx's headers as aiohttp takes them: text, in their order and with their names' case,
+    decoded as httpx encoded them (``Headers.multi_items`` decodes each header's name and value
+    through a property lookup and lowercases the names: a tenth of this transport's time per
+    request)."""
+    encoding = headers.encoding
+    return [(name.decode(encoding), value.decode(encoding)) for name, value in headers.raw]
+
+
 @functools.lru_cache(maxsize=64)
 def _timeout(
     pool: float | None, connect: float | None, read: float | None
@@ -172,7 +181,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             response = await session.request(
                 request.method,
                 URL(str(url), encoded=True),
-                headers=request.headers.multi_items(),
+                headers=_text_headers(request.headers),
                 data=body or None,
                 allow_redirects=False,
                 timeout=timeout,
