@@ -135,6 +135,94 @@ class SharedClient(httpx.AsyncClient):
     def cookies(self, cookies: Any) -> None:
         raise TypeError("the shared client keeps no cookies")
 
+    def build_request(
+        self,
+        method: str,
+        url: httpx.URL | str,
+        *,
+        content: Any = None,
+        data: Any = None,
+        files: Any = None,
+        json: Any = None,
+        params: Any = None,
+        headers: Any = None,
+        cookies: Any = None,
+        timeout: Any = httpx.USE_CLIENT_DEFAULT,
+        extensions: Any = None,
+    ) -> httpx.Request:
+        """httpx's request, as ``httpx.AsyncClient.build_request`` builds it.
+
+        An adapter's usual request (an absolute URL already parsed, a body of bytes, a header
+        mapping, nothing else) is built by :func:`_plain_request`, in about 9 microseconds
+        instead of 21: httpx merges the client's headers into the request's by deleting each
+        one the request overrides and searching the rest, then sets ``Host`` and
+        ``Content-Length`` the same way. Anything else goes to httpx.
+        """
+        if (
+            type(content) is bytes
+            and content
+            and type(url) is httpx.URL
+            and url.is_absolute_url
+            and isinstance(headers, Mapping)
+            and data is None
+            and files is None
+            and json is None
+            and params is None  # httpx drops the URL's query for an empty mapping
+            and cookies is None
+            and timeout is httpx.USE_CLIENT_DEFAULT
+            and extensions is None
+        ):
+            request = _plain_request(self, method, url, content, headers)
+            if request is not None:
+                return request
+        return super().build_request(
+            method,
+            url,
+            content=content,
+            data=data,
+            files=files,
+            json=json,
+            params=params,
+            headers=headers,
+            cookies=cookies,
+            timeout=timeout,
+            extensions=extensions,
+        )
+
+
+_OWN_LENGTH = frozenset((b"host", b"content-length", b"transfer-encoding"))
+"""Headers httpx sets itself unless the request has them."""
+
+
+def _plain_request(
+    client: httpx.AsyncClient,
+    method: str,
+    url: httpx.URL,
+    content: bytes,
+    headers: Mapping[str, str],
+) -> httpx.Request | None:
+    """The request httpx builds for ``content`` with ``headers`` to ``url`` (absolute): ``Host``
+    first, then the client's headers the request does not override, then the request's, then
+    ``Content-Length``; the body read; the client's timeouts. None when ``headers`` sets
+    ``Host``, ``Content-Length`` or ``Transfer-Encoding`` (httpx's rules for those apply)."""
+    given = httpx.Headers(headers)
+    names = {name.lower() for name, _ in given.raw}
+    if names & _OWN_LENGTH:
+        return None
+    raw = [(b"Host", url.netloc)]
+    raw += [(name, value) for name, value in client.headers.raw if name.lower() not in names]
+    raw += given.raw
+    raw.append((b"Content-Length", b"%d" % len(content)))
+    request = httpx.Request(
+        method,
+        url,
+        headers=raw,
+        stream=httpx.ByteStream(content),
+        extensions={"timeout": client.timeout.as_dict()},
+    )
+    request.read()
+    return request
+
 
 def _deferred(client: httpx.AsyncClient) -> DeferredTransport | None:
     """``client``'s :class:`DeferredTransport`, if it was built with one."""

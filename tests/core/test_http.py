@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+from collections.abc import Mapping
 
 import httpx
 import pytest
@@ -89,3 +90,77 @@ async def test_transport_ready_builds_the_transport_and_waits_for_it() -> None:
         await transport_ready(client)
         assert transport._started and transport._ready.is_set()
         assert transport._transport is not None
+
+
+_KEY_HEADERS = {"authorization": "Bearer sk-test-abcdefgh12345678"}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"accept": "application/json, text/event-stream", **_KEY_HEADERS},
+        {"Content-Type": "application/json", "x-api-key": "k", "anthropic-version": "2023-06-01"},
+        {"USER-AGENT": "mine/1.0", "Accept-Encoding": "identity"},
+        {b"x-goog-api-key": b"AIza-FAKE", b"x-note": "café".encode()},
+        {},
+    ],
+)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://api.openai.com/v1/chat/completions",
+        "http://127.0.0.1:8080/v1/messages?beta=true",
+        "https://user:secret@example.com:8443/a%20b/c",
+    ],
+)
+async def test_a_plain_request_is_built_as_httpx_builds_it(
+    headers: Mapping[str, str] | Mapping[bytes, bytes], url: str
+) -> None:
+    async with make_client() as client:
+        body = b'{"model":"m","stream":true}'
+        ours = client.build_request("post", parsed_url(url), content=body, headers=headers)
+        theirs = httpx.AsyncClient.build_request(
+            client, "post", parsed_url(url), content=body, headers=headers
+        )
+    assert ours.method == theirs.method == "POST"
+    assert ours.url == theirs.url
+    assert ours.headers.raw == theirs.headers.raw
+    assert ours.headers.encoding == theirs.headers.encoding
+    assert ours.content == theirs.content == body
+    assert ours.extensions == theirs.extensions
+    assert isinstance(ours.stream, httpx.ByteStream)
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"content": b"x", "headers": {"Host": "elsewhere.example"}},
+        {"content": b"x", "headers": {"content-length": "1"}},
+        {"content": b"", "headers": {}},
+        {"content": b"x", "params": {}},
+        {"content": b"x", "params": {"key": "v"}},
+        {"json": {"a": 1}},
+        {"content": b"x", "timeout": 5.0},
+        {"content": b"x", "extensions": {"trace": None}},
+    ],
+)
+async def test_any_other_request_is_httpxs_own(form: dict[str, object]) -> None:
+    url = parsed_url("https://example.com/v1/x?keep=1")
+    async with make_client() as client:
+        ours = client.build_request("POST", url, **form)  # type: ignore[arg-type]
+        theirs = httpx.AsyncClient.build_request(client, "POST", url, **form)  # type: ignore[arg-type]
+    assert (ours.url, ours.headers.raw, ours.content) == (
+        theirs.url,
+        theirs.headers.raw,
+        theirs.content,
+    )
+    assert ours.extensions.keys() == theirs.extensions.keys()
+
+
+async def test_a_header_httpx_cannot_encode_fails_as_in_httpx() -> None:
+    url = parsed_url("https://example.com/v1/x")
+    async with make_client() as client:
+        with pytest.raises(UnicodeEncodeError):
+            httpx.AsyncClient.build_request(client, "POST", url, content=b"x", headers={"x": "é"})
+        with pytest.raises(UnicodeEncodeError):
+            client.build_request("POST", url, content=b"x", headers={"x": "é"})
