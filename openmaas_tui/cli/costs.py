@@ -67,6 +67,10 @@ def report_json(report: CostReport) -> dict[str, Any]:
             {"provider": m.provider, "model": m.model, **totals_json(m.totals)}
             for m in report.models
         ],
+        "sources": [
+            {"source": s.source, "client": s.client, **totals_json(s.totals)}
+            for s in report.sources
+        ],
     }
 
 
@@ -105,7 +109,8 @@ def _table(title: str, first: tuple[str, ...], wide: bool) -> Table:
 
 
 def print_report(report: CostReport, console: Console) -> None:
-    """Print ``report`` as three Rich tables: periods, days with answers, models. The cost
+    """Print ``report`` as four Rich tables: periods, days with answers, models, and sources
+    (the face that ran the answers; for the gateway, each client apart). The cost
     column holds the known costs; ``unpriced`` counts the answers whose price is unknown
     (the app shows both in one text: ``$1.23 + 4 answers with unknown price``). Cached and
     reasoning tokens have columns on a console at least :data:`WIDE` cells wide."""
@@ -124,6 +129,11 @@ def print_report(report: CostReport, console: Console) -> None:
         provider, model = terminal_safe(m.provider or "–"), terminal_safe(m.model or "–")
         models.add_row(escape(provider), escape(model), *_cells(m.totals, wide))
     console.print(models)
+    sources = _table("per source, all time", ("source", "client"), wide)
+    for s in report.sources:
+        source, client = terminal_safe(s.source), terminal_safe(s.client or "–")
+        sources.add_row(escape(source), escape(client), *_cells(s.totals, wide))
+    console.print(sources)
     console.print(CAPTION, style="dim")
 
 

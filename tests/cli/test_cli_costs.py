@@ -10,6 +10,9 @@ import pytest
 from openmaas_tui.cli import costs
 from openmaas_tui.cli.main import main
 from openmaas_tui.core.config.paths import resolve_paths
+from openmaas_tui.core.exchange.record import AnswerRecord
+from openmaas_tui.core.history.ledger import NewSpend, SpendSource
+from openmaas_tui.core.types import Usage
 from tests.support.cost_history import TODAY, fixed_zone, seed
 
 
@@ -23,6 +26,21 @@ def fixed_day(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def seeded(fixed_day: None) -> None:
     seed(resolve_paths().history_db).close()
+
+
+@pytest.fixture
+def with_gateway(fixed_day: None) -> None:
+    """The seeded history and two answers through the gateway, one from an escape-laden
+    client name (as a tampered history could hold)."""
+    store = seed(resolve_paths().history_db)
+    answer = AnswerRecord("hi", usage=Usage(12, 34), cost_usd=0.125)
+    store.add_spends(
+        [
+            NewSpend(answer, SpendSource.GATEWAY, client="OpenAI/Python"),
+            NewSpend(answer, SpendSource.GATEWAY, client="evil\x1b[31m/1"),
+        ]
+    )
+    store.close()
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -74,3 +92,32 @@ def test_an_empty_history_says_how_to_fill_it(
     code, out = _run([], capsys)
     assert code == 0
     assert "no answers in the history yet" in out and "openmaas ask" in out
+
+
+def test_json_has_each_source_and_gateway_client(
+    with_gateway: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = _run(["--json"], capsys)
+    assert code == 0
+    sources = {(s["source"], s["client"]): s for s in json.loads(out)["sources"]}
+    assert set(sources) == {
+        ("playground", None),
+        ("gateway", "OpenAI/Python"),
+        ("gateway", "evil\x1b[31m/1"),
+    }
+    gateway = sources["gateway", "OpenAI/Python"]
+    assert (gateway["answers"], gateway["input_tokens"], gateway["output_tokens"]) == (1, 12, 34)
+    assert gateway["cost_usd"] == pytest.approx(0.125)
+    assert "\x1b" not in out  # escaped in the JSON text
+
+
+def test_the_source_table_names_the_gateways_clients_safely(
+    with_gateway: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "130")
+    code, out = _run([], capsys)
+    assert code == 0 and "per source, all time" in out
+    line = next(line for line in out.splitlines() if "OpenAI/Python" in line)
+    assert "gateway" in line and "$0.12" in line
+    assert "playground" in out
+    assert "\x1b" not in out

@@ -1,7 +1,7 @@
 """The cost screen through the Pilot: f4 opens it over a seeded history file; it shows the
-period totals, the per-day chart and the per-model table (sorted by cost, re-sorted from the
-keyboard), an empty state for an empty history, a warning when the history is in memory, and
-`r` reads the history again."""
+period totals, the per-day chart, the per-model table (sorted by cost, re-sorted from the
+keyboard) and the per-source table (the gateway's clients apart), an empty state for an empty
+history, a warning when the history is in memory, and `r` reads the history again."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from textual.widgets import Static
 
 from openmaas_tui.cli.main import build_app
 from openmaas_tui.core.config.paths import resolve_paths
+from openmaas_tui.core.exchange.record import AnswerRecord
 from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.core.history.cost_report import DayCost
+from openmaas_tui.core.history.ledger import NewSpend, SpendSource
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import Usage
@@ -24,6 +26,7 @@ from openmaas_tui.ui.app import PlaygroundApp
 from openmaas_tui.ui.screens import cost_screen
 from openmaas_tui.ui.screens.cost_screen import CostScreen, CostTable
 from openmaas_tui.ui.widgets.cost_chart import CostChart, chart_text
+from openmaas_tui.ui.widgets.source_cost_table import SourceCostTable
 from tests.support.cost_history import TODAY, SettableClock, add_answer, fixed_zone, local_ts, seed
 from tests.support.ui import open_costs, settle
 
@@ -51,7 +54,7 @@ def _text(screen: CostScreen, selector: str) -> str:
     return content.plain if isinstance(content, Text) else str(content)
 
 
-def _row(table: CostTable, index: int) -> list[str]:
+def _row(table: CostTable | SourceCostTable, index: int) -> list[str]:
     return [str(cell) for cell in table.get_row_at(index)]
 
 
@@ -86,6 +89,32 @@ async def test_f4_shows_totals_chart_and_models(history: Path) -> None:
         assert _row(table, 1)[2] == "≈$2.25"
         assert _row(table, 2)[2] == "price unknown (1 answer)"
         assert not screen.query_one("#costs-problem").has_class("-shown")
+
+
+async def test_the_source_table_shows_each_face_and_gateway_client(fixed_day: None) -> None:
+    store = seed(resolve_paths().history_db)
+    answer = AnswerRecord("hi", usage=Usage(1200, 3400), cost_usd=9.5)
+    store.add_spends(
+        [
+            NewSpend(answer, SpendSource.GATEWAY, client="OpenAI/Python"),
+            NewSpend(answer, SpendSource.GATEWAY, client="bad\x1b]0;title\x07/1"),
+        ]
+    )
+    store.close()
+    app = build_app(["--demo", "--no-keyring"])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_costs(pilot)
+        table = screen.query_one(SourceCostTable)
+        assert table.border_title == "By source · all time"
+        assert table.row_count == 3
+        assert _row(table, 0)[:6] == ["gateway", "OpenAI/Python", "$9.50", "1", "1,200", "3,400"]
+        assert "\x1b" not in _row(table, 1)[1] and "\x07" not in _row(table, 1)[1]
+        assert _row(table, 2)[:4] == [
+            "playground",
+            "–",
+            "≈$7.75 + 1 answer with unknown price",
+            "7",
+        ]
 
 
 async def test_the_table_sorts_from_the_keyboard(history: Path) -> None:

@@ -34,6 +34,7 @@ def test_cost_screen(snap_compare: Any, seeded: None) -> None:
     and `? answers with unknown price` under the chart, dates every 7 days ending on Mar 14;
     the model table focused, costliest first, cost right after the model: openai gpt-4o
     $5.50, anthropic claude-sonnet-4-5 ≈$2.25, mylab llama-70b `price unknown (1 answer)` in
-    yellow; the footer with o Order, i Invert, esc Back, r Reload."""
+    yellow; under it the source table, one row: playground – ≈$7.75 + 1 answer with unknown
+    price, 7 answers; the footer with o Order, i Invert, esc Back, r Reload."""
     app = build_app(["--demo", "--no-keyring"])
     assert snap_compare(app, terminal_size=SIZE, run_before=open_costs)

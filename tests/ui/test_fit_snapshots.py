@@ -169,17 +169,20 @@ def test_costs_80x24(snap_compare: Any, seeded: None) -> None:
     """80x24, the cost screen (f4) on 2026-03-14 over the seeded history: the four period
     boxes in a row (Today, Last 7 days, Last 30 days, All time, ≈$0.75 … ≈$7.75), the chart
     of the last 30 days and the model table under it, the screen scrolled so that the focused
-    table shows whole (the boxes' first lines above the top); the chart's dates on one line,
-    today's `Mar 14` whole at the right edge; the footer with o, i, esc and r."""
+    table shows whole (the boxes' first lines above the top, the source table below the
+    bottom); the chart's dates on one line, today's `Mar 14` whole at the right edge; the
+    footer with o, i, esc and r."""
     assert snap_compare(_demo(), terminal_size=SMALL, run_before=_costs)
 
 
 def test_costs_120x40(snap_compare: Any, seeded: None) -> None:
     """120x40, the same report: the period boxes, the chart with `$2.00` at the top of its
-    axis and bars on Mar 4, Mar 11 and today, and the model table costliest first."""
+    axis and bars on Mar 4, Mar 11 and today, the model table costliest first, and the source
+    table (playground, 7 answers) under it."""
     assert snap_compare(_demo(), terminal_size=MEDIUM, run_before=_costs)
 
 
 def test_costs_160x50(snap_compare: Any, seeded: None) -> None:
-    """160x50, the same report with room to spare: wider bars, every row of the model table."""
+    """160x50, the same report with room to spare: wider bars, every row of the model table
+    and the source table."""
     assert snap_compare(_demo(), terminal_size=LARGE, run_before=_costs)

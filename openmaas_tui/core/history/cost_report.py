@@ -1,9 +1,12 @@
-"""What the history cost: totals for today, the last 7 and 30 days and all time, per day and per
-model, from the spend ledger (:mod:`openmaas_tui.core.history.ledger`).
+"""What the history cost: totals for today, the last 7 and 30 days and all time, per day, per
+model and per source, from the spend ledger (:mod:`openmaas_tui.core.history.ledger`).
 
-The ledger holds one row per ended answer of every face (playground, ``ask``, compare lanes),
-kept when a chat is deleted or an answer regenerated, and none for an imported session: the
-report is what was spent here, not what is still stored.
+The ledger holds one row per ended answer of every face (playground, ``ask``, compare lanes,
+the gateway), kept when a chat is deleted or an answer regenerated, and none for an imported
+session: the report is what was spent here, not what is still stored. Per source, the
+gateway's spend is split by the program that asked it (the first product token of its
+``User-Agent``, e.g. ``OpenAI/Python``), so what other programs spent through the gateway
+reads apart from the person's own chats.
 
 Days are **local** calendar days (SQLite's ``date(ended_at, 'unixepoch', 'localtime')``): an
 answer at 23:30 belongs to the day the person saw on their clock. "Last 7 days" is today and
@@ -14,7 +17,7 @@ shows each :class:`~openmaas_tui.core.totals.Totals` with its
 :attr:`~openmaas_tui.core.totals.Totals.breakdown_text`: ``$1.23 + 4 answers with unknown
 price``: what is known is shown, and what is not is never shown as ``$0``. One SQL query groups
 the answers by day, provider and model; everything else is plain Python over those groups (a few
-hundred rows for a busy month).
+hundred rows for a busy month); a second groups them by source and client over all time.
 """
 
 from __future__ import annotations
@@ -58,6 +61,23 @@ order :func:`~openmaas_tui.core.history.rows.totals_of` reads. A billed answer w
 has an unknown price; an answer that received nothing was not billed and costs nothing. Only
 known costs make a total "estimated"."""
 
+_SOURCE_QUERY = """
+SELECT source, client,
+    count(*),
+    count(cost_usd),
+    sum(cost_usd IS NULL AND billed),
+    coalesce(sum(input_tokens), 0),
+    coalesce(sum(output_tokens), 0),
+    coalesce(sum(cached_input_tokens), 0),
+    coalesce(sum(reasoning_tokens), 0),
+    coalesce(sum(cost_usd), 0.0),
+    coalesce(max(cost_usd IS NOT NULL AND estimated), 0)
+FROM spend_ledger
+GROUP BY source, client
+"""
+"""Ended answers grouped by the face that ran them and, for the gateway, the client that asked
+(the other faces record none), with the same totals' columns as :data:`_QUERY`."""
+
 
 @dataclass(frozen=True, slots=True)
 class DayCost:
@@ -73,6 +93,24 @@ class ModelCost:
 
     provider: str | None
     model: str | None
+    totals: Totals = field(default_factory=Totals)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCost:
+    """The answers of one face over all time, and for the gateway of one client.
+
+    Attributes:
+        source: the face that ran them (a :class:`~openmaas_tui.core.history.ledger.SpendSource`
+            value: ``playground``, ``ask``, ``compare``, ``gateway``, or ``history`` for
+            answers found stored before the ledger existed).
+        client: the program that asked the gateway (``OpenAI/Python``, ``curl/8.5.0``), None
+            for the other faces or a client that sent no ``User-Agent``.
+        totals: their tokens and cost.
+    """
+
+    source: str
+    client: str | None
     totals: Totals = field(default_factory=Totals)
 
 
@@ -96,12 +134,14 @@ class CostReport:
         days: one entry per day of the window, oldest first, ending today (days without
             answers have zero totals).
         models: every provider and model over all time, costliest first.
+        sources: every face (and gateway client) over all time, costliest first.
     """
 
     today: date
     periods: tuple[tuple[str, Totals], ...]
     days: tuple[DayCost, ...]
     models: tuple[ModelCost, ...]
+    sources: tuple[SourceCost, ...] = ()
 
     @property
     def all_time(self) -> Totals:
@@ -122,12 +162,25 @@ def query_groups(conn: sqlite3.Connection) -> list[CostGroup]:
     ]
 
 
+def query_sources(conn: sqlite3.Connection) -> list[SourceCost]:
+    """The answers grouped by source and client over all time (see :data:`_SOURCE_QUERY`)."""
+    return [SourceCost(row[0], row[1], totals_of(row, 2)) for row in conn.execute(_SOURCE_QUERY)]
+
+
 def _model_order(m: ModelCost) -> tuple[float, int, str, str]:
     return (-m.totals.cost_usd, -m.totals.unknown, m.provider or "", m.model or "")
 
 
+def _source_order(s: SourceCost) -> tuple[float, int, str, str]:
+    return (-s.totals.cost_usd, -s.totals.unknown, s.source, s.client or "")
+
+
 def build_report(
-    groups: Sequence[CostGroup], *, today: date, days: int = DEFAULT_DAYS
+    groups: Sequence[CostGroup],
+    *,
+    today: date,
+    days: int = DEFAULT_DAYS,
+    sources: Sequence[SourceCost] = (),
 ) -> CostReport:
     """Fold query groups into a report.
 
@@ -135,9 +188,11 @@ def build_report(
         groups: from :func:`query_groups`.
         today: the last day of the window (answers dated after it count in "All time" only).
         days: how many days the per-day series covers (at least 1).
+        sources: from :func:`query_sources`.
 
     Returns:
-        The report; its models are ordered by known cost, then unknown answers, descending.
+        The report; its models and sources are ordered by known cost, then unknown answers,
+        descending.
     """
     days = max(1, days)
     by_day: dict[date, Totals] = {}
@@ -159,7 +214,9 @@ def build_report(
         for day in (today - timedelta(days=back) for back in range(days - 1, -1, -1))
     )
     models = sorted((ModelCost(p, m, t) for (p, m), t in by_model.items()), key=_model_order)
-    return CostReport(today, periods, window, tuple(models))
+    return CostReport(
+        today, periods, window, tuple(models), tuple(sorted(sources, key=_source_order))
+    )
 
 
 def cost_report(store: Store, *, today: date | None = None, days: int = DEFAULT_DAYS) -> CostReport:
@@ -174,5 +231,12 @@ def cost_report(store: Store, *, today: date | None = None, days: int = DEFAULT_
     Raises:
         OpenMaaSError: STORAGE_FAILED when SQLite fails.
     """
-    groups = store.read(query_groups)
-    return build_report(groups, today=today or date.today(), days=days)
+    groups, sources = store.read(_groups_and_sources)
+    return build_report(groups, today=today or date.today(), days=days, sources=sources)
+
+
+def _groups_and_sources(
+    conn: sqlite3.Connection,
+) -> tuple[list[CostGroup], list[SourceCost]]:
+    """Both queries, in one read of the history."""
+    return query_groups(conn), query_sources(conn)

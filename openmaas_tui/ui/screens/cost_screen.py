@@ -4,7 +4,8 @@ ledger (kept when a chat is deleted or an answer regenerated; compare runs inclu
 Totals for today, the last 7 and 30 days and all time; a bar per local day over the last 30
 days; a table per provider and model over all time, costliest first (``o`` orders it by the next
 column, ``i`` inverts the order, a click on a header sorts by it; the cost comes
-right after the model so that it shows on a narrow terminal). Costs read ``≈`` when some
+right after the model so that it shows on a narrow terminal); and a table per source (the
+playground, ``ask``, compare, and each program that asked the gateway). Costs read ``≈`` when some
 came from local token estimates, and answers whose model has no price are counted apart
 (``$1.23 + 4 answers with unknown price``), never shown as ``$0``.
 
@@ -38,6 +39,7 @@ from openmaas_tui.core.totals import Totals
 from openmaas_tui.services import Services
 from openmaas_tui.ui.widgets.cost_chart import CostChart
 from openmaas_tui.ui.widgets.fitting_footer import FittingFooter
+from openmaas_tui.ui.widgets.source_cost_table import SourceCostTable
 from openmaas_tui.ui.workers import WorkerOwner
 
 EMPTY = """\
@@ -179,6 +181,7 @@ class CostScreen(WorkerOwner, Screen[None]):
                     yield Static(id=f"costs-period-{number}", classes="period")
             yield CostChart(id="costs-chart")
             yield CostTable(id="costs-models")
+            yield SourceCostTable(id="costs-sources")
         yield FittingFooter()
 
     def on_mount(self) -> None:
@@ -186,6 +189,7 @@ class CostScreen(WorkerOwner, Screen[None]):
             "#costs-chart"
         ).border_title = f"Cost per day · last {self.days} days · local time"
         self.query_one(CostTable).border_title = "By model · all time"
+        self.query_one(SourceCostTable).border_title = "By source · all time"
         self.add_class("-empty")  # "Reading the history…" alone until the report is in
         self.load()
 
@@ -229,5 +233,6 @@ class CostScreen(WorkerOwner, Screen[None]):
         unknown = any(d.totals.unknown for d in report.days)
         chart.border_subtitle = "? answers with unknown price" if unknown else ""
         self.query_one(CostTable).show(report.models)
+        self.query_one(SourceCostTable).show(report.sources)
         if not report.empty:
             self.query_one(CostTable).focus()

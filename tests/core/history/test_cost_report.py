@@ -1,5 +1,5 @@
-"""The cost report: periods, local day boundaries, per-day window, per-model totals, unknown
-prices counted apart, estimates marked, cached and reasoning tokens summed."""
+"""The cost report: periods, local day boundaries, per-day window, per-model and per-source
+totals, unknown prices counted apart, estimates marked, cached and reasoning tokens summed."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from openmaas_tui.core.errors import ErrorCode, OpenMaaSError
-from openmaas_tui.core.history.cost_report import build_report, cost_report
+from openmaas_tui.core.exchange.record import AnswerRecord
+from openmaas_tui.core.history.cost_report import SourceCost, build_report, cost_report
+from openmaas_tui.core.history.ledger import NewSpend, SpendSource
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import Usage
@@ -182,3 +184,42 @@ def test_a_failing_query_is_storage_failed(tmp_path: Path) -> None:
         store.read(broken)
     store.close()
     assert caught.value.code == ErrorCode.STORAGE_FAILED
+
+
+def _spend(cost: float | None, tokens: int = 10) -> AnswerRecord:
+    return AnswerRecord("an answer", usage=Usage(tokens, tokens), cost_usd=cost)
+
+
+def test_sources_split_the_gateways_spend_by_client_costliest_first(seeded: Store) -> None:
+    seeded.add_spends(
+        [
+            NewSpend(_spend(3.0), SpendSource.GATEWAY, client="OpenAI/Python"),
+            NewSpend(_spend(1.0), SpendSource.GATEWAY, client="OpenAI/Python"),
+            NewSpend(_spend(None), SpendSource.GATEWAY, client="curl/8.5.0"),
+            NewSpend(_spend(0.5), SpendSource.GATEWAY),
+            NewSpend(_spend(0.25, 7), SpendSource.COMPARE),
+        ]
+    )
+    report = cost_report(seeded, today=TODAY)
+    assert [(s.source, s.client) for s in report.sources] == [
+        ("playground", None),  # the seeded chats: $7.75
+        ("gateway", "OpenAI/Python"),
+        ("gateway", None),
+        ("compare", None),
+        ("gateway", "curl/8.5.0"),  # no known cost, one answer with an unknown price
+    ]
+    by = {(s.source, s.client): s.totals for s in report.sources}
+    assert by["gateway", "OpenAI/Python"].cost_usd == pytest.approx(4.0)
+    assert by["gateway", "OpenAI/Python"].answers == 2
+    assert by["gateway", "OpenAI/Python"].input_tokens == 20
+    assert by["gateway", "curl/8.5.0"].unknown == 1
+    assert by["compare", None].output_tokens == 7
+    assert sum(s.totals.answers for s in report.sources) == report.all_time.answers
+
+
+def test_build_report_orders_the_sources_it_is_given() -> None:
+    cheap = SourceCost("ask", None, Totals(answers=1, priced=1, cost_usd=0.1))
+    dear = SourceCost("gateway", "llm/0.19", Totals(answers=1, priced=1, cost_usd=2.0))
+    report = build_report([], today=TODAY, sources=[cheap, dear])
+    assert report.sources == (dear, cheap)
+    assert build_report([], today=TODAY).sources == ()
