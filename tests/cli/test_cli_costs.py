@@ -11,9 +11,8 @@ from openmaas_tui.cli import costs
 from openmaas_tui.cli.main import main
 from openmaas_tui.core.config.paths import resolve_paths
 from openmaas_tui.core.exchange.record import AnswerRecord
-from openmaas_tui.core.history.ledger import NewSpend, SpendSource
 from openmaas_tui.core.types import Usage
-from tests.support.cost_history import TODAY, fixed_zone, seed
+from tests.support.cost_history import TODAY, fixed_zone, seed, seed_with_gateway
 
 
 @pytest.fixture
@@ -32,15 +31,8 @@ def seeded(fixed_day: None) -> None:
 def with_gateway(fixed_day: None) -> None:
     """The seeded history and two answers through the gateway, one from an escape-laden
     client name (as a tampered history could hold)."""
-    store = seed(resolve_paths().history_db)
     answer = AnswerRecord("hi", usage=Usage(12, 34), cost_usd=0.125)
-    store.add_spends(
-        [
-            NewSpend(answer, SpendSource.GATEWAY, client="OpenAI/Python"),
-            NewSpend(answer, SpendSource.GATEWAY, client="evil\x1b[31m/1"),
-        ]
-    )
-    store.close()
+    seed_with_gateway(resolve_paths().history_db, answer, ["OpenAI/Python", "evil\x1b[31m/1"])
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:

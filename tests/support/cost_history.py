@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
 from openmaas_tui.core.exchange.record import AnswerRecord, MessageState
+from openmaas_tui.core.history.ledger import NewSpend, SpendSource
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.types import Role, Usage
 
@@ -123,3 +124,10 @@ def seed(path: Path | str) -> Store:
         usage=Usage(10, 10), cost_usd=4.0,
     )  # fmt: skip
     return store
+
+
+def seed_with_gateway(path: Path | str, answer: AnswerRecord, clients: Sequence[str]) -> None:
+    """:func:`seed`, then ``answer`` once through the gateway from each of ``clients``."""
+    store = seed(path)
+    store.add_spends([NewSpend(answer, SpendSource.GATEWAY, client=c) for c in clients])
+    store.close()

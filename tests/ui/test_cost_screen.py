@@ -18,7 +18,6 @@ from openmaas_tui.core.config.paths import resolve_paths
 from openmaas_tui.core.exchange.record import AnswerRecord
 from openmaas_tui.core.history.async_store import AsyncStore
 from openmaas_tui.core.history.cost_report import DayCost
-from openmaas_tui.core.history.ledger import NewSpend, SpendSource
 from openmaas_tui.core.history.store import Store
 from openmaas_tui.core.totals import Totals
 from openmaas_tui.core.types import Usage
@@ -27,7 +26,15 @@ from openmaas_tui.ui.screens import cost_screen
 from openmaas_tui.ui.screens.cost_screen import CostScreen, CostTable
 from openmaas_tui.ui.widgets.cost_chart import CostChart, chart_text
 from openmaas_tui.ui.widgets.source_cost_table import SourceCostTable
-from tests.support.cost_history import TODAY, SettableClock, add_answer, fixed_zone, local_ts, seed
+from tests.support.cost_history import (
+    TODAY,
+    SettableClock,
+    add_answer,
+    fixed_zone,
+    local_ts,
+    seed,
+    seed_with_gateway,
+)
 from tests.support.ui import open_costs, settle
 
 SIZE = (120, 45)
@@ -92,15 +99,9 @@ async def test_f4_shows_totals_chart_and_models(history: Path) -> None:
 
 
 async def test_the_source_table_shows_each_face_and_gateway_client(fixed_day: None) -> None:
-    store = seed(resolve_paths().history_db)
     answer = AnswerRecord("hi", usage=Usage(1200, 3400), cost_usd=9.5)
-    store.add_spends(
-        [
-            NewSpend(answer, SpendSource.GATEWAY, client="OpenAI/Python"),
-            NewSpend(answer, SpendSource.GATEWAY, client="bad\x1b]0;title\x07/1"),
-        ]
-    )
-    store.close()
+    clients = ["OpenAI/Python", "bad\x1b]0;title\x07/1"]
+    seed_with_gateway(resolve_paths().history_db, answer, clients)
     app = build_app(["--demo", "--no-keyring"])
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_costs(pilot)

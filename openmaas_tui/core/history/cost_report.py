@@ -42,8 +42,7 @@ PERIODS: tuple[tuple[str, int | None], ...] = (
 )
 """The totals a report holds: a label and how many days back from today (None: all)."""
 
-_QUERY = """
-SELECT date(ended_at, 'unixepoch', 'localtime') AS day, provider, model,
+_LEDGER_TOTALS = """
     count(*),
     count(cost_usd),
     sum(cost_usd IS NULL AND billed),
@@ -53,30 +52,26 @@ SELECT date(ended_at, 'unixepoch', 'localtime') AS day, provider, model,
     coalesce(sum(reasoning_tokens), 0),
     coalesce(sum(cost_usd), 0.0),
     coalesce(max(cost_usd IS NOT NULL AND estimated), 0)
+"""
+"""The totals' columns over ledger rows, in the order
+:func:`~openmaas_tui.core.history.rows.totals_of` reads. A billed answer without a cost has an
+unknown price; an answer that received nothing was not billed and costs nothing. Only known
+costs make a total "estimated"."""
+
+_QUERY = f"""
+SELECT date(ended_at, 'unixepoch', 'localtime') AS day, provider, model, {_LEDGER_TOTALS}
 FROM spend_ledger
 GROUP BY day, provider, model
 """
-"""Ended answers grouped by local day, provider and model, with the totals' columns in the
-order :func:`~openmaas_tui.core.history.rows.totals_of` reads. A billed answer without a cost
-has an unknown price; an answer that received nothing was not billed and costs nothing. Only
-known costs make a total "estimated"."""
+"""Ended answers grouped by local day, provider and model, with :data:`_LEDGER_TOTALS`."""
 
-_SOURCE_QUERY = """
-SELECT source, client,
-    count(*),
-    count(cost_usd),
-    sum(cost_usd IS NULL AND billed),
-    coalesce(sum(input_tokens), 0),
-    coalesce(sum(output_tokens), 0),
-    coalesce(sum(cached_input_tokens), 0),
-    coalesce(sum(reasoning_tokens), 0),
-    coalesce(sum(cost_usd), 0.0),
-    coalesce(max(cost_usd IS NOT NULL AND estimated), 0)
+_SOURCE_QUERY = f"""
+SELECT source, client, {_LEDGER_TOTALS}
 FROM spend_ledger
 GROUP BY source, client
 """
 """Ended answers grouped by the face that ran them and, for the gateway, the client that asked
-(the other faces record none), with the same totals' columns as :data:`_QUERY`."""
+(the other faces record none), with :data:`_LEDGER_TOTALS`."""
 
 
 @dataclass(frozen=True, slots=True)
