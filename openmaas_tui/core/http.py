@@ -190,7 +190,7 @@ class SharedClient(httpx.AsyncClient):
         )
 
 
-_OWN_LENGTH = frozenset((b"host", b"content-length", b"transfer-encoding"))
+_SET_BY_HTTPX = frozenset((b"host", b"content-length", b"transfer-encoding"))
 """Headers httpx sets itself unless the request has them."""
 
 
@@ -207,7 +207,7 @@ def _plain_request(
     ``Host``, ``Content-Length`` or ``Transfer-Encoding`` (httpx's rules for those apply)."""
     given = httpx.Headers(headers)
     names = {name.lower() for name, _ in given.raw}
-    if names & _OWN_LENGTH:
+    if names & _SET_BY_HTTPX:
         return None
     raw = [(b"Host", url.netloc)]
     raw += [(name, value) for name, value in client.headers.raw if name.lower() not in names]

@@ -28,7 +28,6 @@ ClientTimeout, the client exceptions).
 
 from __future__ import annotations
 
-import functools
 import os
 import ssl
 from collections.abc import AsyncIterator
@@ -112,22 +111,11 @@ class _Body(httpx.AsyncByteStream):
 
 
 def _text_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
-    """httpx's headers as aiohttp takes them: text, in their order and with their names' case,
-    decoded as httpx encoded them (``Headers.multi_items`` decodes each header's name and value
-    through a property lookup and lowercases the names: a tenth of this transport's time per
-    request)."""
+    """httpx's headers as aiohttp takes them: text, in their order and with their names' case
+    (as httpx's own transport sends them; ``Headers.multi_items`` lowercases the names),
+    decoded as httpx encoded them."""
     encoding = headers.encoding
     return [(name.decode(encoding), value.decode(encoding)) for name, value in headers.raw]
-
-
-@functools.lru_cache(maxsize=64)
-def _timeout(
-    pool: float | None, connect: float | None, read: float | None
-) -> aiohttp.ClientTimeout:
-    """aiohttp's timeouts for httpx's (seconds, None: none): waiting for a connection from the
-    pool, connecting, and waiting for the next bytes of the answer; no limit on the whole
-    request (a stream may run for minutes). Built once per set: requests share a few."""
-    return aiohttp.ClientTimeout(total=None, connect=pool, sock_connect=connect, sock_read=read)
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -172,7 +160,12 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if session is None:
             session = self._session = self._open_session()
         timeouts = request.extensions.get("timeout") or {}
-        timeout = _timeout(timeouts.get("pool"), timeouts.get("connect"), timeouts.get("read"))
+        timeout = aiohttp.ClientTimeout(
+            total=None,
+            connect=timeouts.get("pool"),
+            sock_connect=timeouts.get("connect"),
+            sock_read=timeouts.get("read"),
+        )
         url = request.url
         if url.userinfo:  # httpx made it the Authorization header, if anything; aiohttp would
             url = url.copy_with(userinfo=b"")  # refuse both, and never sends it itself
