@@ -7,15 +7,18 @@ JSON (:func:`run_json`), schema :data:`SCHEMA_VERSION`::
      "attachments": [{type, sha256, media_type, name, size_bytes, width, height}, …],
      "targets": [{model, provider, text, finish_reason, usage, ttft_ms, duration_ms,
                   tokens_per_s, cost_usd, error: {code, message} | null}, …],
-     "setup": [{label, spec, status, temperature, top_p, max_tokens, system, estimated,
-                reasoning, tool_calls, server_tools}, …],
+     "setup": [{label, spec, base_url, status, temperature, top_p, max_tokens, system,
+                estimated, reasoning, tool_calls, server_tools}, …],
      "summary": {order, cheapest, fastest_ttft, highest_tokens_per_s, total_cost_usd}}
 
 ``attachments`` are the images sent with the prompt to every target, as the history refers to
 them (:func:`~openmaas_tui.core.history.blobs.image_attachment` without the bytes: the name,
 the SHA-256 of the bytes and the sizes). ``targets`` and ``setup`` are parallel lists in the
-order the targets were given; ``summary`` names lanes by that index. Times are milliseconds,
-costs USD, rates tokens per second. Keys never appear: error messages are already redacted.
+order the targets were given; ``summary`` names lanes by that index. ``base_url`` is where a
+target was asked when not at its provider's own endpoint (None otherwise), without the parts
+of a URL that can carry a credential (:func:`~openmaas_tui.core.sessions.endpoint.storable_url`).
+Times are milliseconds, costs USD, rates tokens per second. Keys never appear: error messages
+are already redacted.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from openmaas_tui.core.compare.summary import DEFAULT_SORT, Row, Summary
 from openmaas_tui.core.history.blobs import DATA, image_attachment
 from openmaas_tui.core.money import format_usd
 from openmaas_tui.core.server_tools import ServerToolCall
+from openmaas_tui.core.sessions.endpoint import storable_url
 from openmaas_tui.core.sessions.export import attachment_label
 from openmaas_tui.core.text.tool_markdown import server_tool_markdown, tool_call_markdown
 from openmaas_tui.core.tools import ToolCall
@@ -74,6 +78,7 @@ def setup_json(lane: Lane, row: Row) -> dict[str, Any]:
     return {
         "label": lane.label,
         "spec": t.spec,
+        "base_url": storable_url(t.base_url),
         "status": str(lane.status),
         "temperature": t.temperature,
         "top_p": t.top_p,

@@ -158,3 +158,23 @@ async def test_exports_carry_every_target_and_the_winners(
     saved = export_run(run, tmp_path / "out" / "run.json")
     assert json.loads(saved.read_text(encoding="utf-8"))["targets"][0]["model"] == "gpt-4o-mini"
     assert export_run(run, tmp_path / "run.md").read_text(encoding="utf-8") == markdown
+
+
+async def test_each_target_keeps_where_it_was_asked_without_credentials(
+    services: Services,
+) -> None:
+    run = CompareRun(
+        services.providers,
+        services.prices,
+        [
+            CompareTarget(
+                "llama3", provider="openai", base_url="https://me:s3cret@llm.lan:8443/v1?key=k9"
+            ),
+            CompareTarget("gpt-4o-mini", provider="openai"),
+        ],
+        "hi",
+    )
+    data = run_json(run)
+    assert [s["base_url"] for s in data["setup"]] == ["https://llm.lan:8443/v1", None]
+    text = json.dumps(data)
+    assert "s3cret" not in text and "k9" not in text
