@@ -37,6 +37,7 @@ from openmaas_tui.core.history.cost_report import (
 from openmaas_tui.core.text.terminal import terminal_safe
 from openmaas_tui.core.totals import Totals
 from openmaas_tui.services import Services
+from openmaas_tui.ui.widgets.cost_cells import column_label, totals_cells
 from openmaas_tui.ui.widgets.cost_chart import CostChart
 from openmaas_tui.ui.widgets.fitting_footer import FittingFooter
 from openmaas_tui.ui.widgets.source_cost_table import SourceCostTable
@@ -97,8 +98,7 @@ class CostTable(DataTable[str | Text]):
 
     def on_mount(self) -> None:
         for header, _, numeric in COLUMNS:
-            label = Text(header, justify="right" if numeric else "left")
-            self.add_column(label, key=header)
+            self.add_column(column_label(header, numeric), key=header)
 
     def show(self, models: tuple[ModelCost, ...]) -> None:
         """Fill the table with ``models`` in the current order."""
@@ -144,10 +144,9 @@ class CostTable(DataTable[str | Text]):
         for m in self._sorted():
             t = m.totals
             counts = (t.answers, t.input_tokens, t.cached_input_tokens, t.output_tokens)
-            numbers = [Text(f"{n:,}", justify="right") for n in (*counts, t.reasoning_tokens)]
-            cost = Text(t.breakdown_text, justify="right", style="yellow" if t.unknown else "")
             name = Text(terminal_safe(m.model or "(not recorded)"))
-            self.add_row(Text(terminal_safe(m.provider or "–")), name, cost, *numbers)
+            cells = totals_cells(t, (*counts, t.reasoning_tokens))
+            self.add_row(Text(terminal_safe(m.provider or "–")), name, *cells)
 
 
 class CostScreen(WorkerOwner, Screen[None]):

@@ -13,6 +13,7 @@ from textual.widgets import DataTable
 
 from openmaas_tui.core.history.cost_report import SourceCost
 from openmaas_tui.core.text.terminal import terminal_safe
+from openmaas_tui.ui.widgets.cost_cells import column_label, totals_cells
 
 COLUMNS: tuple[tuple[str, bool], ...] = (
     ("source", False),
@@ -33,17 +34,13 @@ class SourceCostTable(DataTable[str | Text]):
 
     def on_mount(self) -> None:
         for header, numeric in COLUMNS:
-            self.add_column(Text(header, justify="right" if numeric else "left"), key=header)
+            self.add_column(column_label(header, numeric), key=header)
 
     def show(self, sources: tuple[SourceCost, ...]) -> None:
         """Fill the table with ``sources``; client names are made terminal-safe."""
         self.clear()
         for s in sources:
             t = s.totals
-            cost = Text(t.breakdown_text, justify="right", style="yellow" if t.unknown else "")
-            numbers = [
-                Text(f"{n:,}", justify="right")
-                for n in (t.answers, t.input_tokens, t.output_tokens)
-            ]
+            cells = totals_cells(t, (t.answers, t.input_tokens, t.output_tokens))
             client = Text(terminal_safe(s.client or "–"))
-            self.add_row(Text(terminal_safe(s.source)), client, cost, *numbers)
+            self.add_row(Text(terminal_safe(s.source)), client, *cells)
